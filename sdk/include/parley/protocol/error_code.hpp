@@ -1,0 +1,51 @@
+// Error codes of protocol v1 (docs/protocol.md §6) and WebSocket close codes (§7).
+// The thousands digit carries the policy: 1xxx/2xxx/3xxx "do not resend", 5xxx
+// "resend later". Clients read the range, never the message text.
+#pragma once
+
+#include <cstdint>
+
+namespace parley::protocol {
+
+enum class ErrorCode : int {
+    bad_json = 1001,
+    bad_version = 1002,
+    unknown_type = 1003,
+    missing_field = 1004,
+    bad_field = 1005,
+    too_large = 1006,
+    too_deep = 1008,
+    text_too_long = 1009,
+    binary_frame = 1010,
+    not_authenticated = 2001,
+    bad_credentials = 2002,
+    bad_token = 2003,
+    forbidden = 2004,
+    already_authenticated = 2005,
+    unknown_conversation = 3001,
+    seq_out_of_range = 3003,
+    storage_failed = 5001,
+};
+
+// Stable snake_case name of a code, as in the protocol table ("bad_json").
+const char* error_name(ErrorCode code);
+
+// True for 5xxx: the same frame (same cid) may be resent later.
+constexpr bool is_retryable(ErrorCode code) { return static_cast<int>(code) >= 5000; }
+
+// WebSocket close codes (§7).
+namespace close_code {
+constexpr int normal = 1000;
+constexpr int going_away = 1001;
+constexpr int invalid_utf8 = 1007;
+constexpr int too_big = 1009;
+constexpr int restarting = 4000;
+constexpr int too_slow = 4001;
+constexpr int auth_refused = 4100;
+constexpr int policy_violation = 4101;
+}  // namespace close_code
+
+// Close codes in 4100–4199 mean "do not reconnect"; everything else reconnects.
+constexpr bool close_is_final(int code) { return code >= 4100 && code <= 4199; }
+
+}  // namespace parley::protocol
