@@ -1,0 +1,10 @@
+# Shared helpers for the toolchain scripts. Sourced, not run.
+set -euo pipefail
+
+PARLEY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export NODE_PATH=/usr/share/nodejs
+BUILD_DIR=${PARLEY_BUILD_DIR:-$PARLEY_ROOT/build}
+WASM_BUILD_DIR=${PARLEY_WASM_BUILD_DIR:-$PARLEY_ROOT/build-wasm}
+JOBS=${PARLEY_JOBS:-$(nproc)}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
