@@ -25,8 +25,14 @@ typedef struct parley_client parley_client;
  *               "email":?string, "password":?string,   (agent password login)
  *               "instance":string  (unique per client instance, prefixes cids),
  *               "seed":?number     (for backoff jitter; any value, deterministic),
- *               "known":?{conv: last_seq, ...}  (resume state kept by the host)}
- * Returns NULL when config_json is not valid JSON or lacks role/instance. */
+ *               "known":?{conv: last_seq, ...}  (resume state kept by the host),
+ *               "outbox":?[{"conv":string,"cid":string,"text":string}, ...]
+ *                                  (unacknowledged sends kept by the host; resent
+ *                                   with the same cid),
+ *               "backoff_base_ms":?, "backoff_cap_ms":?, "typing_throttle_ms":?,
+ *               "typing_expiry_ms":?  (integers; defaults 500, 30000, 2000, 6000)}
+ * Returns NULL when config_json is not valid JSON, lacks role/instance, or breaks a
+ * rule of parley::session::validate() (see docs/sdk.md). */
 parley_client* parley_client_new(const char* config_json);
 void parley_client_free(parley_client* client);
 

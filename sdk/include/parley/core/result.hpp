@@ -34,4 +34,8 @@ private:
     std::variant<T, Error> v_;
 };
 
+// The value of a Result that carries only success or failure.
+struct Unit {};
+using Status = Result<Unit>;
+
 }  // namespace parley

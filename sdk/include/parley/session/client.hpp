@@ -1,0 +1,180 @@
+// The sans-I/O client session of protocol v1 (docs/protocol.md §3, §8).
+//
+// The host owns the transport and the clock; the Client owns the rules. The host
+// reports transport events and user actions, each with `now_ms` (any monotonic origin,
+// the same for every call), then drains take_outgoing() (frames to write, in order)
+// and take_events() (for the UI), and calls tick() at next_deadline(). Nothing here
+// blocks, reads a clock, draws true randomness, logs or calls back, so the same code
+// runs in Wasm, natively, and in tests with a fake clock.
+//
+// No method throws. None may be called re-entrantly (there are no callbacks to call it
+// from). A Client is not thread-safe; use it from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "parley/core/result.hpp"
+#include "parley/protocol/frames.hpp"
+#include "parley/session/event.hpp"
+
+namespace parley::session {
+
+// A message accepted but not yet acknowledged. The host may persist these (from
+// Queued/Ack events or Client::outbox()) and hand them back in Config::outbox after a
+// restart; they are resent with the same cid, which the relay deduplicates.
+struct OutboxEntry {
+    std::string conv;  // empty: the visitor's own conversation, known after welcome
+    std::string cid;
+    std::string text;
+};
+
+struct Config {
+    std::string role = "visitor";          // "visitor" | "agent"
+    std::optional<std::string> token;      // from an earlier welcome
+    std::optional<std::string> name;       // visitor display name (≤ 80 bytes)
+    std::optional<std::string> email;      // agent password login, used when no token
+    std::optional<std::string> password;   //   or when the relay refuses the token
+    std::string instance;                  // unique per client instance; cid prefix
+    std::uint64_t seed = 0;                // drives backoff jitter, deterministically
+    std::map<std::string, std::int64_t> known;  // conv → last seq seen (resume state)
+    std::vector<OutboxEntry> outbox;       // unacknowledged messages from a restart
+    std::int64_t backoff_base_ms = 500;
+    std::int64_t backoff_cap_ms = 30000;
+    std::int64_t typing_throttle_ms = 2000;  // on:true at most this often
+    std::int64_t typing_expiry_ms = 6000;    // a peer's on:true lapses after this
+};
+
+// The first problem with a config, if any (bad_field / missing_field / text_too_long):
+// unknown role, instance not usable as a cid prefix (1–40 of [A-Za-z0-9_.:-]), an agent
+// with neither token nor email+password, a bad conv in `known`, a bad outbox entry.
+std::optional<Error> validate(const Config& config);
+
+class Client {
+public:
+    // The config should pass validate(); a client built from a bad one sends frames
+    // the relay refuses, it does not crash.
+    explicit Client(Config config);
+
+    // ---- transport inputs --------------------------------------------------------
+    // The transport the host opened after a "connect" event is open: the client
+    // queues hello or login. If no connection was wanted (after disconnect()), it
+    // emits "disconnect" instead.
+    void opened(std::int64_t now_ms);
+    // The transport closed (or failed to open) with a WebSocket close code (use 1006
+    // when there is none). 4100–4199 → stopped; 1000 → offline; anything else →
+    // reconnecting after a full-jitter backoff. Ignored when no transport was wanted.
+    void closed(int close_code, std::int64_t now_ms);
+    // One received text frame. A malformed frame is reported as an "error" event and
+    // returned; the session carries on (the relay is not trusted to be bug-free).
+    Status receive(std::string_view frame, std::int64_t now_ms);
+    // Time passed; call at next_deadline() (earlier or extra calls are harmless).
+    void tick(std::int64_t now_ms);
+
+    // ---- user actions ------------------------------------------------------------
+    // Start connecting (from offline or stopped): emits "connect" at once.
+    void connect(std::int64_t now_ms);
+    // Stop: emits "disconnect" when a transport is open or opening; state offline.
+    // The outbox is kept and sent on the next connect().
+    void disconnect(std::int64_t now_ms);
+    // Queue a message and return its cid; sent now when connected, else after the
+    // next welcome, in order. `conv` empty means the visitor's own conversation.
+    // Errors: bad_field (conv, empty/blank text), text_too_long.
+    Result<std::string> send(const std::string& conv, const std::string& text,
+                             std::int64_t now_ms);
+    // Composer activity. on:true is throttled (typing_throttle_ms); on:false is sent
+    // once, only after an on:true. Dropped while not connected (typing is ephemeral).
+    Status typing(const std::string& conv, bool on, std::int64_t now_ms);
+    // Read receipt up to `seq`; kept and sent after welcome when not connected.
+    Status read(const std::string& conv, std::int64_t seq, std::int64_t now_ms);
+    // Request a page of older messages (answer: "history" event).
+    // Errors: bad_field (conv, limit outside 1–200, negative before),
+    // not_authenticated when not connected (history is not queued).
+    Status history(const std::string& conv, std::optional<std::int64_t> before, int limit,
+                   std::int64_t now_ms);
+    // Own presence: visitors online|away, agents available|away|offline. Kept and
+    // re-sent after every welcome. Errors: bad_field.
+    Status presence(const std::string& status, std::int64_t now_ms);
+
+    // ---- outputs -----------------------------------------------------------------
+    std::vector<std::string> take_outgoing();
+    std::vector<Event> take_events();
+    // The earliest time tick() has work to do: a reconnect, a storage-failure resend,
+    // or a peer's typing indicator expiring.
+    std::optional<std::int64_t> next_deadline() const;
+    State state() const;
+
+    // Resume state the host may persist: last seq per conversation, the outbox, the
+    // latest session token.
+    const std::map<std::string, std::int64_t>& known() const { return known_; }
+    const std::vector<OutboxEntry>& outbox() const { return outbox_; }
+    const std::optional<std::string>& token() const { return token_; }
+
+private:
+    // See client.cpp, "Theory of operation".
+    enum class Phase { idle, opening, handshaking, ready, backoff, stopped };
+
+    struct TypingOut {
+        bool on = false;
+        std::int64_t sent_at = 0;
+    };
+    struct TypingIn {
+        protocol::Party from;
+        std::int64_t expires_at = 0;
+    };
+
+    void on_frame(protocol::RelayFrame frame, std::int64_t now);
+    void on_welcome(const protocol::Welcome& w, std::int64_t now);
+    void on_msg(const protocol::Message& m, std::int64_t now);
+    void on_ack(const protocol::Ack& a);
+    void on_error(const protocol::ErrorFrame& e, std::int64_t now);
+    void on_typing(const protocol::TypingNotice& t, std::int64_t now);
+
+    void set_phase(Phase phase);
+    void lose_transport();
+    void schedule_reconnect(std::int64_t now);
+    void send_handshake();
+    void send_frame(const protocol::ClientFrame& frame);
+    void send_outbox_entry(OutboxEntry& entry);
+    void request_sync(const std::string& conv);
+    void expire_typing(std::int64_t now, bool all);
+    std::int64_t jitter(int attempt);
+    std::string resolve(const std::string& conv) const;
+    bool ready() const { return phase_ == Phase::ready; }
+    bool mine(const protocol::Party& p) const { return !my_id_.empty() && p.id == my_id_; }
+
+    Config config_;
+    Phase phase_ = Phase::idle;
+    bool dropped_ = false;  // a drop happened since connect(): "reconnecting"
+    int attempt_ = 0;
+    std::uint64_t rng_;
+    std::int64_t reconnect_at_ = 0;
+    std::optional<std::int64_t> retry_at_;  // resend after storage_failed
+    int storage_failures_ = 0;
+
+    std::optional<std::string> token_;
+    std::string my_id_;
+    std::string my_conv_;
+    std::uint64_t next_cid_ = 1;
+
+    std::map<std::string, std::int64_t> known_;
+    std::set<std::string> syncing_;
+    std::vector<OutboxEntry> outbox_;
+    std::set<std::string> retry_cids_;
+    std::map<std::string, std::int64_t> read_wanted_;
+    std::map<std::string, std::int64_t> read_sent_;
+    std::optional<std::string> presence_;
+    std::map<std::string, TypingOut> typing_out_;
+    std::map<std::pair<std::string, std::string>, TypingIn> typing_in_;  // (conv, id)
+
+    std::vector<std::string> outgoing_;
+    std::vector<Event> events_;
+};
+
+}  // namespace parley::session

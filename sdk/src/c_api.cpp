@@ -1,0 +1,239 @@
+// The C API: a parley::session::Client behind an opaque handle, with JSON in and out
+// so one narrow surface serves the Wasm glue and native embedders alike.
+#include "parley/c_api.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "parley/session/client.hpp"
+
+using nlohmann::json;
+using parley::Error;
+using parley::Status;
+using parley::protocol::ErrorCode;
+using parley::session::Client;
+using parley::session::Config;
+
+struct parley_client {
+    Client client;
+    std::string outgoing;  // the last take_outgoing() answer
+    std::string events;    // the last take_events() answer
+};
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kBadField = static_cast<int>(ErrorCode::bad_field);
+
+int code_of(const Status& s) { return s ? kOk : static_cast<int>(s.error().code); }
+
+// Host clocks arrive as doubles (JavaScript numbers); NaN and infinities become 0 and
+// the extremes, so no cast is undefined.
+std::int64_t to_ms(double ms) {
+    if (std::isnan(ms)) return 0;
+    if (ms >= 9.2e18) return std::numeric_limits<std::int64_t>::max();
+    if (ms <= -9.2e18) return std::numeric_limits<std::int64_t>::min();
+    return static_cast<std::int64_t>(ms);
+}
+
+json parse(const char* text) {
+    if (!text) return json(json::value_t::discarded);
+    return json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+// Typed lookups that never throw: false when present with the wrong type.
+bool get_string(const json& o, const char* key, std::optional<std::string>& out) {
+    auto it = o.find(key);
+    if (it == o.end() || it->is_null()) return true;
+    if (!it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+}
+bool get_int(const json& o, const char* key, std::optional<std::int64_t>& out) {
+    auto it = o.find(key);
+    if (it == o.end() || it->is_null()) return true;
+    if (it->is_number_unsigned()) {
+        const auto u = it->get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+        out = static_cast<std::int64_t>(u);
+        return true;
+    }
+    if (!it->is_number_integer()) return false;
+    out = it->get<std::int64_t>();
+    return true;
+}
+
+// Any JSON number is a usable seed: integers as themselves, floats by their bits.
+std::uint64_t seed_of(const json& v) {
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &d, sizeof bits);
+        return bits;
+    }
+    return 0;
+}
+
+bool read_config(const json& j, Config& c) {
+    if (!j.is_object()) return false;
+    std::optional<std::string> role, instance;
+    if (!get_string(j, "role", role) || !get_string(j, "instance", instance) || !role || !instance)
+        return false;
+    c.role = *role;
+    c.instance = *instance;
+    if (!get_string(j, "token", c.token) || !get_string(j, "name", c.name) ||
+        !get_string(j, "email", c.email) || !get_string(j, "password", c.password))
+        return false;
+    if (auto it = j.find("seed"); it != j.end()) c.seed = seed_of(*it);
+    if (auto it = j.find("known"); it != j.end() && !it->is_null()) {
+        if (!it->is_object()) return false;
+        for (const auto& [conv, seq] : it->items()) {
+            if (!seq.is_number_integer()) return false;
+            c.known[conv] = seq.get<std::int64_t>();
+        }
+    }
+    if (auto it = j.find("outbox"); it != j.end() && !it->is_null()) {
+        if (!it->is_array()) return false;
+        for (const auto& e : *it) {
+            if (!e.is_object()) return false;
+            std::optional<std::string> conv, cid, text;
+            if (!get_string(e, "conv", conv) || !get_string(e, "cid", cid) ||
+                !get_string(e, "text", text) || !cid || !text)
+                return false;
+            c.outbox.push_back({conv.value_or(""), *cid, *text});
+        }
+    }
+    const std::pair<const char*, std::int64_t*> durations[] = {
+        {"backoff_base_ms", &c.backoff_base_ms},
+        {"backoff_cap_ms", &c.backoff_cap_ms},
+        {"typing_throttle_ms", &c.typing_throttle_ms},
+        {"typing_expiry_ms", &c.typing_expiry_ms},
+    };
+    for (const auto& [key, field] : durations) {
+        std::optional<std::int64_t> v;
+        if (!get_int(j, key, v)) return false;
+        if (v) *field = *v;
+    }
+    return !parley::session::validate(c);
+}
+
+int act(Client& client, const json& a, std::int64_t now) {
+    if (!a.is_object()) return kBadField;
+    std::optional<std::string> what, conv, text, status;
+    if (!get_string(a, "do", what) || !what) return kBadField;
+    if (!get_string(a, "conv", conv) || !get_string(a, "text", text) ||
+        !get_string(a, "status", status))
+        return kBadField;
+    std::optional<std::int64_t> seq, before, limit;
+    if (!get_int(a, "seq", seq) || !get_int(a, "before", before) || !get_int(a, "limit", limit))
+        return kBadField;
+    const std::string c = conv.value_or("");
+
+    if (*what == "send") {
+        if (!text) return static_cast<int>(ErrorCode::missing_field);
+        auto r = client.send(c, *text, now);
+        return r ? kOk : static_cast<int>(r.error().code);
+    }
+    if (*what == "typing") {
+        auto on = a.find("on");
+        if (on == a.end() || !on->is_boolean()) return kBadField;
+        return code_of(client.typing(c, on->get<bool>(), now));
+    }
+    if (*what == "read") {
+        if (!seq) return static_cast<int>(ErrorCode::missing_field);
+        return code_of(client.read(c, *seq, now));
+    }
+    if (*what == "history") {
+        const std::int64_t n = limit.value_or(parley::protocol::kDefaultHistoryLimit);
+        if (n < 1 || n > parley::protocol::kMaxHistoryLimit) return kBadField;
+        return code_of(client.history(c, before, static_cast<int>(n), now));
+    }
+    if (*what == "presence") {
+        if (!status) return static_cast<int>(ErrorCode::missing_field);
+        return code_of(client.presence(*status, now));
+    }
+    if (*what == "connect") {
+        client.connect(now);
+        return kOk;
+    }
+    if (*what == "disconnect") {
+        client.disconnect(now);
+        return kOk;
+    }
+    return kBadField;
+}
+
+}  // namespace
+
+extern "C" {
+
+parley_client* parley_client_new(const char* config_json) {
+    Config config;
+    if (!read_config(parse(config_json), config)) return nullptr;
+    return new parley_client{Client(std::move(config)), {}, {}};
+}
+
+void parley_client_free(parley_client* client) { delete client; }
+
+int parley_client_opened(parley_client* client, double now_ms) {
+    if (!client) return kBadField;
+    client->client.opened(to_ms(now_ms));
+    return kOk;
+}
+
+int parley_client_closed(parley_client* client, int close_code, double now_ms) {
+    if (!client) return kBadField;
+    client->client.closed(close_code, to_ms(now_ms));
+    return kOk;
+}
+
+int parley_client_receive(parley_client* client, const char* frame, double now_ms) {
+    if (!client || !frame) return kBadField;
+    return code_of(client->client.receive(frame, to_ms(now_ms)));
+}
+
+int parley_client_tick(parley_client* client, double now_ms) {
+    if (!client) return kBadField;
+    client->client.tick(to_ms(now_ms));
+    return kOk;
+}
+
+int parley_client_act(parley_client* client, const char* action_json, double now_ms) {
+    if (!client) return kBadField;
+    return act(client->client, parse(action_json), to_ms(now_ms));
+}
+
+const char* parley_client_take_outgoing(parley_client* client) {
+    if (!client) return "[]";
+    json frames = json::array();
+    for (auto& f : client->client.take_outgoing()) frames.push_back(std::move(f));
+    client->outgoing = frames.dump(-1, ' ', false, json::error_handler_t::replace);
+    return client->outgoing.c_str();
+}
+
+const char* parley_client_take_events(parley_client* client) {
+    if (!client) return "[]";
+    std::string out = "[";
+    for (const auto& e : client->client.take_events()) {
+        if (out.size() > 1) out += ',';
+        out += parley::session::event_json(e);
+    }
+    out += ']';
+    client->events = std::move(out);
+    return client->events.c_str();
+}
+
+double parley_client_next_deadline(parley_client* client) {
+    if (!client) return -1;
+    auto at = client->client.next_deadline();
+    return at ? static_cast<double>(*at) : -1.0;
+}
+
+}  // extern "C"

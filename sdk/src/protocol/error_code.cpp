@@ -1,0 +1,30 @@
+#include "parley/protocol/error_code.hpp"
+
+namespace parley::protocol {
+
+const char* error_name(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::bad_json: return "bad_json";
+        case ErrorCode::bad_version: return "bad_version";
+        case ErrorCode::unknown_type: return "unknown_type";
+        case ErrorCode::missing_field: return "missing_field";
+        case ErrorCode::bad_field: return "bad_field";
+        case ErrorCode::too_large: return "too_large";
+        case ErrorCode::too_deep: return "too_deep";
+        case ErrorCode::text_too_long: return "text_too_long";
+        case ErrorCode::binary_frame: return "binary_frame";
+        case ErrorCode::not_authenticated: return "not_authenticated";
+        case ErrorCode::bad_credentials: return "bad_credentials";
+        case ErrorCode::bad_token: return "bad_token";
+        case ErrorCode::forbidden: return "forbidden";
+        case ErrorCode::already_authenticated: return "already_authenticated";
+        case ErrorCode::unknown_conversation: return "unknown_conversation";
+        case ErrorCode::seq_out_of_range: return "seq_out_of_range";
+        case ErrorCode::storage_failed: return "storage_failed";
+    }
+    // A relay newer than this SDK may send codes we do not know; the range still
+    // carries the policy (see is_retryable).
+    return "unknown_error";
+}
+
+}  // namespace parley::protocol

@@ -1,0 +1,487 @@
+// Theory of operation
+// -------------------
+// The client session is one state machine over six phases. The host drives it with
+// transport events (opened, closed, receive), time (tick) and user actions; every
+// transition only appends frames to `outgoing_` and events to `events_`.
+//
+//   phase        input                         next         outputs
+//   -----------  ----------------------------  -----------  ------------------------------
+//   idle         connect()                     opening      connect
+//   stopped      connect()                     opening      connect
+//   opening      opened()                      handshaking  hello | login
+//   handshaking  welcome                       ready        welcome; sync per known conv,
+//                                                           outbox resend, reads, presence
+//   handshaking  error 2003, has password      handshaking  login (token dropped)
+//   handshaking  error 2002 | 2003             stopped      error, disconnect
+//   opening..    closed(4100–4199)             stopped      -
+//   ready        closed(1000)                  idle         -
+//                closed(other)                 backoff      - (deadline: full jitter)
+//   backoff      tick() ≥ deadline             opening      connect
+//   any          disconnect()                  idle         disconnect (if a transport)
+//
+// The phase the application sees (State) is coarser: opening and handshaking read as
+// "connecting" on the first attempt and "reconnecting" after a drop; backoff reads as
+// "reconnecting".
+//
+// Within ready, delivery follows §8: per conversation the client keeps the last seq it
+// delivered. A msg at or below it is a duplicate from the resume seam and is dropped;
+// a msg past last+1 reveals a gap: it is dropped and one sync{after:last} is sent (not
+// repeated while that sync is in flight; the missed messages, this one included, come
+// back in order). The outbox holds every unacknowledged send in order; it is resent
+// whole after each welcome with the same cids, which the relay deduplicates.
+//
+// Timers are deadlines compared against the caller's `now`: the reconnect, the resend
+// after a storage failure, and each peer's typing expiry. next_deadline() is their
+// minimum. Randomness (backoff jitter only) comes from splitmix64 seeded by the config,
+// so a test with the same seed sees the same delays.
+#include "parley/session/client.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "parley/protocol/codec.hpp"
+#include "parley/protocol/rules.hpp"
+
+namespace parley::session {
+
+using namespace parley::protocol;
+
+namespace {
+
+// splitmix64 (Steele, Lea, Flood 2014): tiny, fast, good enough for jitter.
+std::uint64_t splitmix64(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+Error bad(ErrorCode code, std::string detail) { return Error{code, std::move(detail), {}}; }
+
+bool is_instance(std::string_view s) { return !s.empty() && s.size() <= 40 && is_cid(s); }
+
+}  // namespace
+
+std::optional<Error> validate(const Config& c) {
+    if (!is_client_role(c.role)) return bad(ErrorCode::bad_field, "role must be visitor or agent");
+    if (!is_instance(c.instance))
+        return bad(ErrorCode::bad_field, "instance must be 1-40 of [A-Za-z0-9_.:-]");
+    if (c.name)
+        if (auto p = name_problem(*c.name)) return bad(*p, "name longer than 80 bytes");
+    if (c.role == "agent" && !c.token && !(c.email && c.password))
+        return bad(ErrorCode::missing_field, "an agent needs a token or email and password");
+    for (const auto& [conv, seq] : c.known)
+        if (!is_conv_id(conv) || seq < 0) return bad(ErrorCode::bad_field, "bad known entry: " + conv);
+    for (const auto& e : c.outbox) {
+        if ((!e.conv.empty() && !is_conv_id(e.conv)) || (e.conv.empty() && c.role != "visitor") ||
+            !is_cid(e.cid) || text_problem(e.text))
+            return bad(ErrorCode::bad_field, "bad outbox entry: " + e.cid);
+    }
+    if (c.backoff_base_ms < 0 || c.backoff_cap_ms < 0 || c.typing_throttle_ms < 0 ||
+        c.typing_expiry_ms < 0)
+        return bad(ErrorCode::bad_field, "durations must not be negative");
+    return std::nullopt;
+}
+
+Client::Client(Config config)
+    : config_(std::move(config)),
+      rng_(config_.seed),
+      token_(config_.token),
+      known_(config_.known),
+      outbox_(config_.outbox) {}
+
+// ---- phase and visible state ----------------------------------------------------------
+
+State Client::state() const {
+    switch (phase_) {
+        case Phase::idle: return State::offline;
+        case Phase::stopped: return State::stopped;
+        case Phase::ready: return State::connected;
+        case Phase::backoff: return State::reconnecting;
+        case Phase::opening:
+        case Phase::handshaking: return dropped_ ? State::reconnecting : State::connecting;
+    }
+    return State::offline;
+}
+
+void Client::set_phase(Phase phase) {
+    const State before = state();
+    phase_ = phase;
+    if (state() != before) events_.push_back(StateChanged{state()});
+}
+
+// What a connection leaves behind when it ends, whichever way: syncs in flight are
+// answered on no other connection, the relay forgets our typing, and peers' typing
+// indicators can no longer be refreshed or cleared.
+void Client::lose_transport() {
+    syncing_.clear();
+    typing_out_.clear();
+    retry_at_.reset();
+    retry_cids_.clear();
+    expire_typing(0, /*all=*/true);
+}
+
+// ---- transport inputs ---------------------------------------------------------------
+
+void Client::opened(std::int64_t) {
+    switch (phase_) {
+        case Phase::opening:
+            set_phase(Phase::handshaking);
+            send_handshake();
+            return;
+        case Phase::idle:
+        case Phase::stopped:
+        case Phase::backoff:
+            events_.push_back(DisconnectRequest{});  // nobody asked for this transport
+            return;
+        case Phase::handshaking:
+        case Phase::ready:
+            return;  // a duplicate report; the handshake is already under way
+    }
+}
+
+void Client::closed(int close_code, std::int64_t now) {
+    if (phase_ != Phase::opening && phase_ != Phase::handshaking && phase_ != Phase::ready)
+        return;  // no transport was wanted: this confirms our own disconnect
+    lose_transport();
+    if (close_is_final(close_code)) {
+        set_phase(Phase::stopped);
+    } else if (close_code == close_code::normal) {
+        set_phase(Phase::idle);  // §7: reconnect only on user action
+    } else {
+        schedule_reconnect(now);
+    }
+}
+
+void Client::schedule_reconnect(std::int64_t now) {
+    reconnect_at_ = now + jitter(attempt_);
+    if (attempt_ < 62) ++attempt_;
+    dropped_ = true;
+    set_phase(Phase::backoff);
+}
+
+// min(cap, base · 2^attempt) · r, r uniform in [0, 1). The shift is taken only when it
+// cannot overflow or pass the cap.
+std::int64_t Client::jitter(int attempt) {
+    const std::int64_t base = config_.backoff_base_ms, cap = config_.backoff_cap_ms;
+    const std::int64_t window = attempt < 62 && base <= (cap >> attempt) ? base << attempt : cap;
+    const double r = static_cast<double>(splitmix64(rng_) >> 11) * 0x1.0p-53;
+    return static_cast<std::int64_t>(static_cast<double>(window) * r);
+}
+
+Status Client::receive(std::string_view text, std::int64_t now) {
+    auto decoded = decode_relay(text);
+    if (!decoded) {
+        const Error& e = decoded.error();
+        events_.push_back(ErrorFrame{e.code, "bad frame from relay: " + e.detail, e.ref});
+        return e;
+    }
+    on_frame(std::move(decoded).value(), now);
+    return Unit{};
+}
+
+void Client::tick(std::int64_t now) {
+    if (phase_ == Phase::backoff && now >= reconnect_at_) {
+        set_phase(Phase::opening);
+        events_.push_back(ConnectRequest{});
+    }
+    if (ready() && retry_at_ && now >= *retry_at_) {
+        retry_at_.reset();
+        for (auto& entry : outbox_)
+            if (retry_cids_.count(entry.cid)) send_outbox_entry(entry);
+        retry_cids_.clear();
+    }
+    expire_typing(now, /*all=*/false);
+}
+
+std::optional<std::int64_t> Client::next_deadline() const {
+    std::optional<std::int64_t> at;
+    auto consider = [&](std::int64_t t) { at = at ? std::min(*at, t) : t; };
+    if (phase_ == Phase::backoff) consider(reconnect_at_);
+    if (ready() && retry_at_) consider(*retry_at_);
+    for (const auto& [key, t] : typing_in_) consider(t.expires_at);
+    return at;
+}
+
+// ---- received frames ------------------------------------------------------------------
+
+void Client::on_frame(RelayFrame frame, std::int64_t now) {
+    if (phase_ == Phase::handshaking) {
+        // Before welcome the relay sends only welcome, error or pong (§3.1).
+        if (auto* w = std::get_if<Welcome>(&frame)) on_welcome(*w, now);
+        else if (auto* e = std::get_if<ErrorFrame>(&frame)) on_error(*e, now);
+        return;
+    }
+    if (!ready()) return;  // a late frame from a transport we have given up on
+
+    struct Visitor {
+        Client& c;
+        std::int64_t now;
+        void operator()(const Welcome&) {}  // already welcomed; relay answers 2005 to us
+        void operator()(const Ack& a) { c.on_ack(a); }
+        void operator()(const Msg& m) { c.on_msg(m.message, now); }
+        void operator()(const TypingNotice& t) { c.on_typing(t, now); }
+        void operator()(const ReadNotice& r) { c.events_.push_back(r); }
+        void operator()(const Synced& s) {
+            c.syncing_.erase(s.conv);
+            c.events_.push_back(s);
+        }
+        void operator()(const Page& p) {
+            HistoryPage page{p.conv, {}, p.more};
+            for (const auto& m : p.msgs) page.msgs.push_back(Delivered{m, c.mine(m.from)});
+            c.events_.push_back(std::move(page));
+        }
+        void operator()(const PresenceNotice& p) { c.events_.push_back(p); }
+        void operator()(const Inbox& in) {
+            // The inbox is the agent's starting point: later msgs continue from each
+            // conversation's last_seq; older ones are fetched with history().
+            for (const auto& s : in.convs) c.known_.emplace(s.conv, s.last_seq);
+            c.events_.push_back(in);
+        }
+        // A conv update may precede the msg it announces, so it must not move
+        // known_ forward (that msg would be dropped as a duplicate).
+        void operator()(const ConvUpdate& u) { c.events_.push_back(u); }
+        void operator()(const Pong&) {}
+        void operator()(const ErrorFrame& e) { c.on_error(e, now); }
+    };
+    std::visit(Visitor{*this, now}, frame);
+}
+
+void Client::on_welcome(const Welcome& w, std::int64_t) {
+    token_ = w.token;
+    my_id_ = w.me.id;
+    if (w.conv) {
+        my_conv_ = *w.conv;
+        // A conversation new to this client starts at the relay's last_seq; what is
+        // older is history, not something missed.
+        known_.emplace(my_conv_, w.last_seq);
+        for (auto& entry : outbox_)
+            if (entry.conv.empty()) entry.conv = my_conv_;
+    }
+    attempt_ = 0;
+    dropped_ = false;
+    set_phase(Phase::ready);
+    events_.push_back(w);
+
+    // §3.2: sync every known conversation, then the outbox in order, then the rest.
+    // The visitor's conversation, when new to us, is included at its welcome last_seq:
+    // a sync answered with an immediate `synced` is cheaper than a special case.
+    for (const auto& [conv, last] : known_) request_sync(conv);
+    for (auto& entry : outbox_) send_outbox_entry(entry);
+    for (const auto& [conv, seq] : read_wanted_) {
+        send_frame(Read{conv, seq});
+        read_sent_[conv] = seq;
+    }
+    read_wanted_.clear();
+    if (presence_) send_frame(SetPresence{*presence_});
+}
+
+void Client::on_msg(const Message& m, std::int64_t) {
+    auto it = known_.find(m.conv);
+    if (it != known_.end()) {
+        if (m.seq <= it->second) return;  // duplicate across the resume seam
+        if (m.seq > it->second + 1) {
+            request_sync(m.conv);  // gap: this one comes again, in order
+            return;
+        }
+        it->second = m.seq;
+    } else {
+        known_.emplace(m.conv, m.seq);  // first sight of this conversation
+    }
+    // A message ends its author's typing indicator.
+    auto typing = typing_in_.find({m.conv, m.from.id});
+    if (typing != typing_in_.end()) {
+        events_.push_back(TypingNotice{m.conv, typing->second.from, false});
+        typing_in_.erase(typing);
+    }
+    events_.push_back(Delivered{m, mine(m.from)});
+}
+
+void Client::on_ack(const Ack& a) {
+    auto it = std::find_if(outbox_.begin(), outbox_.end(),
+                           [&](const OutboxEntry& e) { return e.cid == a.cid; });
+    if (it == outbox_.end()) return;  // a repeated ack for a resend we already saw
+    outbox_.erase(it);
+    retry_cids_.erase(a.cid);
+    storage_failures_ = 0;
+    events_.push_back(a);
+}
+
+void Client::on_error(const ErrorFrame& e, std::int64_t now) {
+    if (phase_ == Phase::handshaking) {
+        const bool auth = e.code == ErrorCode::bad_credentials || e.code == ErrorCode::bad_token;
+        if (e.code == ErrorCode::bad_token && config_.email && config_.password) {
+            token_.reset();  // the session expired: fall back to the password
+            send_handshake();
+            return;
+        }
+        events_.push_back(e);
+        if (auth) {
+            lose_transport();
+            set_phase(Phase::stopped);
+            events_.push_back(DisconnectRequest{});
+        }
+        return;
+    }
+    events_.push_back(e);
+    if (e.ref.empty()) return;
+    auto it = std::find_if(outbox_.begin(), outbox_.end(),
+                           [&](const OutboxEntry& x) { return x.cid == e.ref; });
+    if (it == outbox_.end()) return;
+    if (is_retryable(e.code)) {
+        // 5xxx: the relay failed; resend later with the same cid.
+        retry_cids_.insert(it->cid);
+        if (!retry_at_) retry_at_ = now + jitter(storage_failures_);
+        if (storage_failures_ < 62) ++storage_failures_;
+    } else {
+        outbox_.erase(it);  // 1xxx–3xxx: resending as is cannot succeed
+    }
+}
+
+void Client::on_typing(const TypingNotice& t, std::int64_t now) {
+    if (mine(t.from)) return;  // our own indicator echoed from another tab
+    const auto key = std::make_pair(t.conv, t.from.id);
+    if (t.on) typing_in_[key] = TypingIn{t.from, now + config_.typing_expiry_ms};
+    else typing_in_.erase(key);
+    events_.push_back(t);
+}
+
+void Client::expire_typing(std::int64_t now, bool all) {
+    for (auto it = typing_in_.begin(); it != typing_in_.end();) {
+        if (all || it->second.expires_at <= now) {
+            events_.push_back(TypingNotice{it->first.first, it->second.from, false});
+            it = typing_in_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// ---- user actions ---------------------------------------------------------------------
+
+void Client::connect(std::int64_t) {
+    if (phase_ != Phase::idle && phase_ != Phase::stopped) return;  // already trying
+    attempt_ = 0;
+    dropped_ = false;
+    set_phase(Phase::opening);
+    events_.push_back(ConnectRequest{});
+}
+
+void Client::disconnect(std::int64_t) {
+    const bool transport = phase_ == Phase::opening || phase_ == Phase::handshaking || ready();
+    if (phase_ == Phase::idle) return;
+    lose_transport();
+    set_phase(Phase::idle);
+    if (transport) events_.push_back(DisconnectRequest{});
+}
+
+Result<std::string> Client::send(const std::string& conv, const std::string& text,
+                                 std::int64_t now) {
+    if (conv.empty() ? config_.role != "visitor" : !is_conv_id(conv))
+        return bad(ErrorCode::bad_field, "bad conversation id");
+    if (auto p = text_problem(text))
+        return bad(*p, *p == ErrorCode::text_too_long ? "text longer than 8000 bytes"
+                                                      : "text is empty");
+    OutboxEntry entry{resolve(conv), config_.instance + "." + std::to_string(next_cid_++), text};
+    if (ready() && !entry.conv.empty()) {
+        // Sending a message ends our typing indicator (§4 typing).
+        auto t = typing_out_.find(entry.conv);
+        if (t != typing_out_.end() && t->second.on) typing(entry.conv, false, now);
+    }
+    outbox_.push_back(entry);
+    events_.push_back(Queued{entry.conv, entry.cid, entry.text});
+    if (ready()) send_outbox_entry(outbox_.back());
+    return entry.cid;
+}
+
+Status Client::typing(const std::string& conv_in, bool on, std::int64_t now) {
+    const std::string conv = resolve(conv_in);
+    if (!is_conv_id(conv)) {
+        if (conv.empty() && config_.role == "visitor") return Unit{};  // no conv yet
+        return bad(ErrorCode::bad_field, "bad conversation id");
+    }
+    if (!ready()) return Unit{};
+    TypingOut& t = typing_out_[conv];
+    if (on) {
+        if (t.on && now - t.sent_at < config_.typing_throttle_ms) return Unit{};
+        t = TypingOut{true, now};
+        send_frame(Typing{conv, true});
+    } else if (t.on) {
+        t.on = false;
+        send_frame(Typing{conv, false});
+    }
+    return Unit{};
+}
+
+Status Client::read(const std::string& conv_in, std::int64_t seq, std::int64_t) {
+    const std::string conv = resolve(conv_in);
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (seq < 0) return bad(ErrorCode::bad_field, "seq must not be negative");
+    auto sent = read_sent_.find(conv);
+    if (sent != read_sent_.end() && seq <= sent->second) return Unit{};  // relay keeps the max
+    if (!ready()) {
+        std::int64_t& wanted = read_wanted_[conv];
+        wanted = std::max(wanted, seq);
+        return Unit{};
+    }
+    send_frame(Read{conv, seq});
+    read_sent_[conv] = seq;
+    return Unit{};
+}
+
+Status Client::history(const std::string& conv_in, std::optional<std::int64_t> before,
+                       int limit, std::int64_t) {
+    const std::string conv = resolve(conv_in);
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (limit < 1 || limit > kMaxHistoryLimit) return bad(ErrorCode::bad_field, "limit must be 1-200");
+    if (before && *before < 0) return bad(ErrorCode::bad_field, "before must not be negative");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(History{conv, before, limit});
+    return Unit{};
+}
+
+Status Client::presence(const std::string& status, std::int64_t) {
+    const bool ok = config_.role == "visitor"
+                        ? (status == "online" || status == "away")
+                        : (status == "available" || status == "away" || status == "offline");
+    if (!ok) return bad(ErrorCode::bad_field, "status not allowed for this role: " + status);
+    presence_ = status;
+    if (ready()) send_frame(SetPresence{status});
+    return Unit{};
+}
+
+// ---- outputs --------------------------------------------------------------------------
+
+std::vector<std::string> Client::take_outgoing() { return std::exchange(outgoing_, {}); }
+std::vector<Event> Client::take_events() { return std::exchange(events_, {}); }
+
+// ---- helpers --------------------------------------------------------------------------
+
+void Client::send_handshake() {
+    if (config_.role == "agent" && !token_ && config_.email && config_.password) {
+        send_frame(Login{*config_.email, *config_.password});
+        return;
+    }
+    Hello hello{config_.role, token_, std::nullopt};
+    if (config_.role == "visitor") hello.name = config_.name;
+    send_frame(hello);
+}
+
+void Client::send_frame(const ClientFrame& frame) { outgoing_.push_back(encode(frame)); }
+
+void Client::send_outbox_entry(OutboxEntry& entry) {
+    if (entry.conv.empty()) entry.conv = my_conv_;
+    if (entry.conv.empty()) return;  // a visitor whose welcome named no conversation
+    send_frame(Send{entry.conv, entry.cid, entry.text});
+}
+
+void Client::request_sync(const std::string& conv) {
+    if (!syncing_.insert(conv).second) return;  // one sync in flight per conversation
+    send_frame(Sync{conv, known_[conv]});
+}
+
+std::string Client::resolve(const std::string& conv) const {
+    return conv.empty() && config_.role == "visitor" ? my_conv_ : conv;
+}
+
+}  // namespace parley::session

@@ -1,0 +1,136 @@
+#include "parley/session/event.hpp"
+
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+namespace parley::session {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+ojson party(const protocol::Party& p) {
+    return ojson{{"role", p.role}, {"id", p.id}, {"name", p.name}};
+}
+
+ojson message(const Delivered& d) {
+    const protocol::Message& m = d.message;
+    return ojson{{"conv", m.conv}, {"seq", m.seq},         {"cid", m.cid},   {"ts", m.ts},
+                 {"from", party(m.from)}, {"text", m.text}, {"mine", d.mine}};
+}
+
+void put_summary(ojson& j, const protocol::ConvSummary& s) {
+    j["conv"] = s.conv;
+    j["visitor"] = party(s.visitor);
+    j["last_seq"] = s.last_seq;
+    j["last_text"] = s.last_text;
+    j["updated"] = s.updated;
+    j["status"] = s.status;
+}
+
+// Fills the fields after "event" for each kind.
+struct Fields {
+    ojson& j;
+    void operator()(const ConnectRequest&) const {}
+    void operator()(const DisconnectRequest&) const {}
+    void operator()(const StateChanged& e) const { j["state"] = state_name(e.state); }
+    void operator()(const protocol::Welcome& e) const {
+        j["role"] = e.role;
+        j["token"] = e.token;
+        j["me"] = party(e.me);
+        if (e.conv) {
+            j["conv"] = *e.conv;
+            j["last_seq"] = e.last_seq;
+        }
+    }
+    void operator()(const Queued& e) const {
+        j["conv"] = e.conv;
+        j["cid"] = e.cid;
+        j["text"] = e.text;
+    }
+    void operator()(const protocol::Ack& e) const {
+        j["conv"] = e.conv;
+        j["cid"] = e.cid;
+        j["seq"] = e.seq;
+        j["ts"] = e.ts;
+    }
+    void operator()(const Delivered& e) const {
+        ojson m = message(e);
+        for (auto& [k, v] : m.items()) j[k] = std::move(v);
+    }
+    void operator()(const protocol::TypingNotice& e) const {
+        j["conv"] = e.conv;
+        j["from"] = party(e.from);
+        j["on"] = e.on;
+    }
+    void operator()(const protocol::ReadNotice& e) const {
+        j["conv"] = e.conv;
+        j["from"] = party(e.from);
+        j["seq"] = e.seq;
+    }
+    void operator()(const protocol::PresenceNotice& e) const {
+        j["who"] = party(e.who);
+        j["status"] = e.status;
+    }
+    void operator()(const HistoryPage& e) const {
+        j["conv"] = e.conv;
+        ojson msgs = ojson::array();
+        for (const auto& m : e.msgs) msgs.push_back(message(m));
+        j["msgs"] = std::move(msgs);
+        j["more"] = e.more;
+    }
+    void operator()(const protocol::Inbox& e) const {
+        ojson convs = ojson::array();
+        for (const auto& s : e.convs) {
+            ojson o = ojson::object();
+            put_summary(o, s);
+            convs.push_back(std::move(o));
+        }
+        j["convs"] = std::move(convs);
+    }
+    void operator()(const protocol::ConvUpdate& e) const { put_summary(j, e.summary); }
+    void operator()(const protocol::Synced& e) const {
+        j["conv"] = e.conv;
+        j["last_seq"] = e.last_seq;
+    }
+    void operator()(const protocol::ErrorFrame& e) const {
+        j["code"] = static_cast<int>(e.code);
+        j["message"] = e.message;
+        j["ref"] = e.ref;
+    }
+};
+
+// In variant order.
+const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "queued",
+                              "ack",     "message",    "typing",  "read",    "presence",
+                              "history", "inbox",      "conv",    "synced",  "error"};
+static_assert(std::size(kNames) == std::variant_size_v<Event>);
+
+}  // namespace
+
+const char* state_name(State state) {
+    switch (state) {
+        case State::offline: return "offline";
+        case State::connecting: return "connecting";
+        case State::connected: return "connected";
+        case State::reconnecting: return "reconnecting";
+        case State::stopped: return "stopped";
+    }
+    return "offline";
+}
+
+const char* event_name(const Event& event) { return kNames[event.index()]; }
+
+static ojson event_object(const Event& event) {
+    ojson j = ojson::object();
+    j["event"] = event_name(event);
+    std::visit(Fields{j}, event);
+    return j;
+}
+
+std::string event_json(const Event& event) {
+    return event_object(event).dump(-1, ' ', false, ojson::error_handler_t::replace);
+}
+
+}  // namespace parley::session

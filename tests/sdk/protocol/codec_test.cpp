@@ -1,0 +1,319 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "parley/protocol/codec.hpp"
+
+using namespace parley::protocol;
+
+namespace {
+
+const std::string C = "c_0123456789abcdef";
+const Party ada{"visitor", "v_1", "Ada"};
+const Party sam{"agent", "a_1", "Sam"};
+
+}  // namespace
+
+TEST_CASE("every client frame survives encode then decode unchanged", "[codec]") {
+    const ClientFrame frame = GENERATE_COPY(values<ClientFrame>({
+        Hello{"visitor", std::nullopt, std::nullopt},
+        Hello{"visitor", std::string("tok"), std::string("Ada")},
+        Hello{"agent", std::string("tok"), std::nullopt},
+        Login{"agent@example.com", "pw"},
+        Send{C, "k3.17", "Hello"},
+        Typing{C, true},
+        Typing{C, false},
+        Read{C, 42},
+        Sync{C, 17},
+        History{C, std::nullopt, 50},
+        History{C, 120, 200},
+        SetPresence{"away"},
+        Ping{7},
+    }));
+    const std::string text = encode(frame);
+    CAPTURE(text);
+    auto decoded = decode_client(text);
+    REQUIRE(decoded.ok());
+    CHECK(decoded.value().index() == frame.index());
+    CHECK(encode(decoded.value()) == text);
+    CHECK(std::string(frame_type(decoded.value())) == frame_type(frame));
+}
+
+TEST_CASE("every relay frame survives encode then decode unchanged", "[codec]") {
+    const Message m{C, 13, "k3.17", 1732200000000, ada, "Hello"};
+    const ConvSummary s{C, ada, 4, "Hello", 1732200000000, "open"};
+    const RelayFrame frame = GENERATE_COPY(values<RelayFrame>({
+        Welcome{"visitor", "tok", ada, C, 12},
+        Welcome{"agent", "tok", sam, std::nullopt, 0},
+        Ack{C, "k3.17", 13, 1732200000000},
+        Msg{m},
+        TypingNotice{C, sam, true},
+        ReadNotice{C, sam, 13},
+        Synced{C, 20},
+        Page{C, {m, m}, true},
+        Page{C, {}, false},
+        PresenceNotice{sam, "available"},
+        Inbox{{s, s}},
+        Inbox{{}},
+        ConvUpdate{s},
+        Pong{7},
+        ErrorFrame{ErrorCode::missing_field, "missing field: text", "k3.17"},
+        ErrorFrame{ErrorCode::storage_failed, "disk full", ""},
+    }));
+    const std::string text = encode(frame);
+    CAPTURE(text);
+    auto decoded = decode_relay(text);
+    REQUIRE(decoded.ok());
+    CHECK(decoded.value().index() == frame.index());
+    CHECK(encode(decoded.value()) == text);
+}
+
+TEST_CASE("encoding is compact JSON with v and type first", "[codec]") {
+    CHECK(encode(ClientFrame{Send{C, "k3.17", "Hello"}}) ==
+          R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k3.17","text":"Hello"})");
+    CHECK(encode(RelayFrame{Ack{C, "k3.17", 13, 1732200000000}}) ==
+          R"({"v":1,"type":"ack","conv":"c_0123456789abcdef","cid":"k3.17","seq":13,"ts":1732200000000})");
+}
+
+TEST_CASE("encoding never fails on invalid UTF-8 text", "[codec]") {
+    const std::string text = encode(ClientFrame{Send{C, "k1", std::string("a\xff" "b")}});
+    CHECK(text.find("\xff") == std::string::npos);
+    CHECK(decode_client(text).ok());
+}
+
+TEST_CASE("the decoder returns the documented error for each malformed client frame", "[codec]") {
+    // Raw inputs, byte for byte, and the first rule each breaks.
+    const std::string S = R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k1",)";
+    auto [raw, code] = GENERATE_COPY(table<std::string, ErrorCode>({
+        // syntax and shape
+        {"", ErrorCode::bad_json},
+        {"{", ErrorCode::bad_json},
+        {R"({"v":1,"type":"ping")", ErrorCode::bad_json},
+        {R"({"v":1,"type":"ping"}})", ErrorCode::bad_json},
+        {"not json", ErrorCode::bad_json},
+        {"[1,2,3]", ErrorCode::bad_json},
+        {R"("hello")", ErrorCode::bad_json},
+        {"42", ErrorCode::bad_json},
+        {"null", ErrorCode::bad_json},
+        // size and depth
+        {std::string(65537, ' '), ErrorCode::too_large},
+        {R"({"v":1,"type":"ping","pad":")" + std::string(65536, 'x') + R"("})", ErrorCode::too_large},
+        {std::string(65536, '['), ErrorCode::too_deep},
+        {R"({"v":1,"type":"ping","x":)" + std::string(16, '[') + std::string(16, ']') + "}",
+         ErrorCode::too_deep},
+        {std::string(17, '[') + std::string(17, ']'), ErrorCode::too_deep},
+        // envelope
+        {R"({"type":"ping"})", ErrorCode::bad_version},
+        {R"({"v":2,"type":"ping"})", ErrorCode::bad_version},
+        {R"({"v":"1","type":"ping"})", ErrorCode::bad_version},
+        {R"({"v":1.0,"type":"ping"})", ErrorCode::bad_version},
+        {R"({"v":0,"type":"ping"})", ErrorCode::bad_version},
+        {R"({"v":1})", ErrorCode::unknown_type},
+        {R"({"v":1,"type":"shout"})", ErrorCode::unknown_type},
+        {R"({"v":1,"type":7})", ErrorCode::unknown_type},
+        {R"({"v":1,"type":"welcome"})", ErrorCode::unknown_type},  // a relay frame
+        {R"({"v":1,"type":"Send"})", ErrorCode::unknown_type},
+        // missing fields
+        {R"({"v":1,"type":"hello"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"hello","role":"agent"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"login","email":"a@b"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k1"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"send","cid":"k1","text":"hi"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":null,"text":"hi"})",
+         ErrorCode::missing_field},
+        {R"({"v":1,"type":"typing","conv":"c_0123456789abcdef"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"sync","conv":"c_0123456789abcdef"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"history"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"presence"})", ErrorCode::missing_field},
+        // wrong types and out-of-range values
+        {R"({"v":1,"type":"hello","role":"admin"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"hello","role":"system"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"hello","role":"visitor","token":5})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"login","email":"a@b","password":["pw"]})", ErrorCode::bad_field},
+        {S + R"("text":42})", ErrorCode::bad_field},
+        {S + R"("text":"")", ErrorCode::bad_json},  // truncated
+        {S + R"("text":""})", ErrorCode::bad_field},
+        {S + R"("text":"  \t\n "})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789ABCDEF","cid":"k1","text":"hi"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"c_0123","cid":"k1","text":"hi"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"x_0123456789abcdef","cid":"k1","text":"hi"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k 1","text":"hi"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k/1","text":"hi"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"","text":"hi"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":")" + std::string(65, 'k') +
+             R"(","text":"hi"})",
+         ErrorCode::bad_field},
+        {R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":7,"text":"hi"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"typing","conv":"c_0123456789abcdef","on":"yes"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"typing","conv":"c_0123456789abcdef","on":1})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":-1})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":1.5})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":2.0})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":1e3})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":"3"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":9223372036854775808})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":18446744073709551616})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":-9223372036854775809})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"sync","conv":"c_0123456789abcdef","after":-5})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"history","conv":"c_0123456789abcdef","limit":0})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"history","conv":"c_0123456789abcdef","limit":201})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"history","conv":"c_0123456789abcdef","before":-1})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"presence","status":"busy"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"ping","n":"7"})", ErrorCode::bad_field},
+        // lengths
+        {S + R"("text":")" + std::string(8001, 'a') + R"("})", ErrorCode::text_too_long},
+        {R"({"v":1,"type":"hello","role":"visitor","name":")" + std::string(81, 'n') + R"("})",
+         ErrorCode::text_too_long},
+    }));
+    CAPTURE(raw.size() > 200 ? raw.substr(0, 200) + "…" : raw);
+    auto r = decode_client(raw);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == code);
+    CHECK_FALSE(r.error().detail.empty());
+}
+
+TEST_CASE("limits are inclusive: the largest allowed values decode", "[codec]") {
+    const std::string S = R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k1",)";
+    SECTION("8000 bytes of text") {
+        CHECK(decode_client(S + R"("text":")" + std::string(8000, 'a') + R"("})").ok());
+    }
+    SECTION("an 8000-byte text of multi-byte characters is counted in bytes") {
+        std::string text;
+        while (text.size() < 8000) text += "\xC3\xA9";  // é, 2 bytes
+        CHECK(decode_client(S + R"("text":")" + text + R"("})").ok());
+        CHECK(decode_client(S + R"("text":")" + text + "\xC3\xA9" + R"("})").error().code ==
+              ErrorCode::text_too_long);
+    }
+    SECTION("an 80-byte name") {
+        CHECK(decode_client(R"({"v":1,"type":"hello","role":"visitor","name":")" + std::string(80, 'n') +
+                            R"("})")
+                  .ok());
+    }
+    SECTION("a 64-character cid of every allowed character class") {
+        const std::string cid = "Az09_.:-" + std::string(56, 'x');
+        CHECK(decode_client(R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":")" + cid +
+                            R"(","text":"hi"})")
+                  .ok());
+    }
+    SECTION("16 levels of nesting") {
+        // The frame object is level 1; 15 more arrays make 16.
+        CHECK(decode_client(R"({"v":1,"type":"ping","x":)" + std::string(15, '[') +
+                            std::string(15, ']') + "}")
+                  .ok());
+    }
+    SECTION("brackets inside strings do not count as nesting") {
+        CHECK(decode_client(S + R"("text":")" + std::string(100, '[') + R"(\"{{{{"})").ok());
+    }
+    SECTION("a frame of exactly 65536 bytes") {
+        std::string frame = R"({"v":1,"type":"ping","pad":"")";
+        frame += std::string(65536 - frame.size() - 1, ' ') + "}";
+        REQUIRE(frame.size() == 65536);
+        CHECK(decode_client(frame).ok());
+    }
+    SECTION("history limit 1 and 200, and the default 50") {
+        auto h = [](const std::string& extra) {
+            return decode_client(R"({"v":1,"type":"history","conv":"c_0123456789abcdef")" + extra + "}");
+        };
+        CHECK(std::get<History>(h(R"(,"limit":1)").value()).limit == 1);
+        CHECK(std::get<History>(h(R"(,"limit":200)").value()).limit == 200);
+        CHECK(std::get<History>(h("").value()).limit == 50);
+    }
+    SECTION("the largest int64 sequence number") {
+        auto r = decode_client(R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":9223372036854775807})");
+        REQUIRE(r.ok());
+        CHECK(std::get<Read>(r.value()).seq == INT64_MAX);
+    }
+}
+
+TEST_CASE("unknown extra fields are ignored", "[codec]") {
+    auto r = decode_client(R"({"v":1,"type":"typing","conv":"c_0123456789abcdef","on":true,"future":{"a":[1]}})");
+    REQUIRE(r.ok());
+    CHECK(std::get<Typing>(r.value()).on);
+}
+
+TEST_CASE("an error carries the frame's cid as ref, when it had one", "[codec]") {
+    SECTION("a field error after the cid") {
+        auto r = decode_client(R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k3.17","text":""})");
+        CHECK(r.error().ref == "k3.17");
+        CHECK(r.error().detail == "bad field: text");
+    }
+    SECTION("a version error") {
+        CHECK(decode_client(R"({"v":9,"type":"send","cid":"k9"})").error().ref == "k9");
+    }
+    SECTION("a missing field names the field") {
+        auto r = decode_client(R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k1"})");
+        CHECK(r.error().detail == "missing field: text");
+        CHECK(r.error().ref == "k1");
+    }
+    SECTION("no cid, no ref") {
+        CHECK(decode_client(R"({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":-1})").error().ref.empty());
+    }
+    SECTION("a cid that is not a string gives no ref") {
+        CHECK(decode_client(R"({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":7,"text":"hi"})")
+                  .error()
+                  .ref.empty());
+    }
+}
+
+TEST_CASE("the decoder returns the documented error for each malformed relay frame", "[codec]") {
+    const std::string M = R"("conv":"c_0123456789abcdef","seq":13,"cid":"k1","ts":5,"from":{"role":"agent","id":"a_1","name":"Sam"})";
+    auto [raw, code] = GENERATE_COPY(table<std::string, ErrorCode>({
+        {R"({"v":1,"type":"send"})", ErrorCode::unknown_type},  // a client frame
+        {R"({"v":1,"type":"welcome","role":"visitor","token":"t"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"welcome","role":"visitor","token":"t","me":"v_1"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"welcome","role":"visitor","token":"t","me":{"role":"robot","id":"x"}})",
+         ErrorCode::bad_field},
+        {R"({"v":1,"type":"welcome","role":"visitor","token":"t","me":{"role":"visitor"}})",
+         ErrorCode::missing_field},
+        {R"({"v":1,"type":"ack","conv":"c_0123456789abcdef","cid":"k1","seq":0,"ts":1})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"ack","conv":"c_0123456789abcdef","cid":"k1","seq":3})", ErrorCode::missing_field},
+        {"{\"v\":1,\"type\":\"msg\"," + M + "}", ErrorCode::missing_field},
+        {"{\"v\":1,\"type\":\"msg\"," + M + R"(,"text":" "})", ErrorCode::bad_field},
+        {"{\"v\":1,\"type\":\"msg\"," + M + R"(,"text":")" + std::string(8001, 'x') + "\"}",
+         ErrorCode::text_too_long},
+        {R"({"v":1,"type":"msg","conv":"c_0123456789abcdef","seq":1.5})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"page","conv":"c_0123456789abcdef","msgs":{},"more":true})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"page","conv":"c_0123456789abcdef","msgs":[1],"more":true})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"page","conv":"c_0123456789abcdef","msgs":[{}],"more":true})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"page","conv":"c_0123456789abcdef","msgs":[]})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"presence","who":{"role":"agent","id":"a"},"status":"busy"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"inbox"})", ErrorCode::missing_field},
+        {R"({"v":1,"type":"error","code":"1004","message":"x"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"error","code":42,"message":"x"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"typing","conv":"c_0123456789abcdef","from":{"role":"agent","id":"a"},"on":null})",
+         ErrorCode::missing_field},
+    }));
+    CAPTURE(raw.size() > 200 ? raw.substr(0, 200) + "…" : raw);
+    auto r = decode_relay(raw);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == code);
+}
+
+TEST_CASE("a nested field error names its path", "[codec]") {
+    auto r = decode_relay(
+        R"({"v":1,"type":"page","conv":"c_0123456789abcdef","more":false,"msgs":[{"conv":"c_0123456789abcdef","seq":1,"cid":"k1","ts":1,"from":{"role":"agent","id":"a","name":"S"},"text":"ok"},{"conv":"c_0123456789abcdef","seq":2,"cid":"k2","ts":1,"from":{"role":"x","id":"a"},"text":"ok"}]})");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().detail == "bad field: msgs[1].from.role");
+}
+
+TEST_CASE("a decoder fed any prefix of a valid frame never crashes", "[codec]") {
+    const std::string frame = encode(RelayFrame{Page{C, {Message{C, 1, "k1", 2, ada, "hi \"there\" [{"}}, true}});
+    for (std::size_t n = 0; n < frame.size(); ++n) {
+        auto r = decode_relay(std::string_view(frame).substr(0, n));
+        CHECK_FALSE(r.ok());
+    }
+    CHECK(decode_relay(frame).ok());
+}
+
+TEST_CASE("error codes have their protocol names and retry policy", "[codec]") {
+    CHECK(std::string(error_name(ErrorCode::bad_json)) == "bad_json");
+    CHECK(std::string(error_name(ErrorCode::too_deep)) == "too_deep");
+    CHECK(std::string(error_name(ErrorCode::storage_failed)) == "storage_failed");
+    CHECK(is_retryable(ErrorCode::storage_failed));
+    CHECK_FALSE(is_retryable(ErrorCode::seq_out_of_range));
+    CHECK(close_is_final(4100));
+    CHECK(close_is_final(4199));
+    CHECK_FALSE(close_is_final(4099));
+    CHECK_FALSE(close_is_final(1000));
+}

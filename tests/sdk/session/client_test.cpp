@@ -1,0 +1,665 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "fake_relay.hpp"
+#include "parley/session/client.hpp"
+
+using namespace parley;
+using namespace parley::session;
+using parley::test::FakeRelay;
+
+namespace {
+
+const std::string C = "c_00000000000000aa";
+
+Config visitor_config() {
+    Config c;
+    c.role = "visitor";
+    c.name = "Ada";
+    c.instance = "t1";
+    c.seed = 42;
+    return c;
+}
+
+Config agent_config() {
+    Config c;
+    c.role = "agent";
+    c.email = "sam@example.com";
+    c.password = "secret";
+    c.instance = "a1";
+    c.seed = 7;
+    return c;
+}
+
+// A client joined to a FakeRelay by a link the test opens and drops, with a clock the
+// test advances. Frames cross only while the link is up; a frame written while it is
+// down is lost, as on a real socket.
+struct Harness {
+    Client client;
+    FakeRelay relay;
+    std::int64_t now = 1'000'000;
+    bool up = false;
+    std::vector<std::string> wire;  // every frame the client wrote, in order
+
+    explicit Harness(Config c = visitor_config()) : client(std::move(c)) {}
+
+    void pump() {
+        for (int rounds = 0; rounds < 100; ++rounds) {
+            auto out = client.take_outgoing();
+            if (out.empty()) return;
+            for (const auto& f : out) {
+                wire.push_back(f);
+                if (!up) continue;
+                for (const auto& answer : relay.handle(f, now)) client.receive(answer, now);
+            }
+        }
+    }
+    void connect() {
+        client.connect(now);
+        open();
+    }
+    void open() {
+        up = true;
+        client.opened(now);
+        pump();
+    }
+    void drop(int code = 1006) {
+        up = false;
+        client.closed(code, now);
+    }
+    void deliver(const protocol::RelayFrame& f) {
+        client.receive(protocol::encode(f), now);
+        pump();
+    }
+    // The client's frames written since the last call, decoded.
+    std::vector<protocol::ClientFrame> written() {
+        pump();
+        std::vector<protocol::ClientFrame> out;
+        for (const auto& f : wire) out.push_back(protocol::decode_client(f).value());
+        wire.clear();
+        return out;
+    }
+    std::vector<Event> events() { return client.take_events(); }
+};
+
+std::vector<std::string> names(const std::vector<Event>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(event_name(e));
+    return out;
+}
+
+std::vector<std::string> types(const std::vector<protocol::ClientFrame>& frames) {
+    std::vector<std::string> out;
+    for (const auto& f : frames) out.push_back(protocol::frame_type(f));
+    return out;
+}
+
+template <class T>
+std::vector<T> only(const std::vector<Event>& events) {
+    std::vector<T> out;
+    for (const auto& e : events)
+        if (auto* p = std::get_if<T>(&e)) out.push_back(*p);
+    return out;
+}
+
+template <class T>
+std::vector<T> only(const std::vector<protocol::ClientFrame>& frames) {
+    std::vector<T> out;
+    for (const auto& f : frames)
+        if (auto* p = std::get_if<T>(&f)) out.push_back(*p);
+    return out;
+}
+
+std::vector<std::int64_t> seqs(const std::vector<Event>& events) {
+    std::vector<std::int64_t> out;
+    for (const auto& d : only<Delivered>(events)) out.push_back(d.message.seq);
+    return out;
+}
+
+protocol::Message msg(std::int64_t seq, const protocol::Party& from, std::string text = "hi") {
+    return protocol::Message{C, seq, "x." + std::to_string(seq), 5, from, std::move(text)};
+}
+
+}  // namespace
+
+SCENARIO("a visitor connects, is welcomed and learns their conversation", "[client]") {
+    Harness h;
+    REQUIRE(h.client.state() == State::offline);
+
+    WHEN("the app calls connect") {
+        h.client.connect(h.now);
+        THEN("the host is asked to open the transport and the state is connecting") {
+            CHECK(names(h.events()) == std::vector<std::string>{"state", "connect"});
+            CHECK(h.client.state() == State::connecting);
+            CHECK(h.client.take_outgoing().empty());
+        }
+        AND_WHEN("the transport opens") {
+            h.events();
+            h.up = true;
+            h.client.opened(h.now);
+            THEN("exactly one hello goes out, with the visitor's name and no token") {
+                auto frames = h.client.take_outgoing();
+                REQUIRE(frames.size() == 1);
+                auto hello = std::get<protocol::Hello>(protocol::decode_client(frames[0]).value());
+                CHECK(hello.role == "visitor");
+                CHECK(hello.name == std::optional<std::string>("Ada"));
+                CHECK_FALSE(hello.token);
+            }
+            AND_WHEN("the relay welcomes it") {
+                h.pump();
+                auto events = h.events();
+                THEN("the client is connected and reports the welcome") {
+                    CHECK(h.client.state() == State::connected);
+                    CHECK(names(events) == std::vector<std::string>{"state", "welcome", "synced"});
+                    auto w = only<protocol::Welcome>(events).at(0);
+                    CHECK(w.conv == std::optional<std::string>(C));
+                    CHECK(h.client.token() == std::optional<std::string>("vt-1"));
+                    CHECK(h.client.known().at(C) == 0);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("a sent message is acknowledged, leaves the outbox and comes back as mine", "[client]") {
+    Harness h;
+    h.connect();
+    h.events();
+    h.written();
+
+    auto cid = h.client.send(C, "Hello", h.now);
+    REQUIRE(cid.ok());
+    CHECK(cid.value() == "t1.1");
+    h.pump();
+    auto events = h.events();
+    CHECK(names(events) == std::vector<std::string>{"queued", "ack", "message"});
+    auto ack = only<protocol::Ack>(events).at(0);
+    CHECK(ack.cid == "t1.1");
+    CHECK(ack.seq == 1);
+    auto m = only<Delivered>(events).at(0);
+    CHECK(m.mine);
+    CHECK(m.message.text == "Hello");
+    CHECK(h.client.outbox().empty());
+    CHECK(h.client.known().at(C) == 1);
+}
+
+TEST_CASE("a visitor may address their own conversation with an empty conv", "[client]") {
+    Harness h;
+    auto cid = h.client.send("", "before we know the conv", h.now);
+    REQUIRE(cid.ok());
+    CHECK(only<Queued>(h.events()).at(0).conv.empty());
+    h.connect();
+    auto sends = only<protocol::Send>(h.written());
+    REQUIRE(sends.size() == 1);
+    CHECK(sends[0].conv == C);
+}
+
+TEST_CASE("messages written while offline are sent in order after the welcome", "[client]") {
+    Harness h;
+    for (const char* text : {"one", "two", "three"}) REQUIRE(h.client.send(C, text, h.now).ok());
+    CHECK(h.client.take_outgoing().empty());
+    CHECK(names(h.events()) == std::vector<std::string>{"queued", "queued", "queued"});
+
+    h.connect();
+    auto frames = h.written();
+    CHECK(types(frames) == std::vector<std::string>{"hello", "sync", "send", "send", "send"});
+    auto sends = only<protocol::Send>(frames);
+    CHECK(sends[0].cid == "t1.1");
+    CHECK(sends[1].cid == "t1.2");
+    CHECK(sends[2].cid == "t1.3");
+    CHECK(sends[2].text == "three");
+    CHECK(h.client.outbox().empty());
+    CHECK(seqs(h.events()) == std::vector<std::int64_t>{1, 2, 3});
+}
+
+TEST_CASE("an unacknowledged message is resent with the same cid after a reconnect", "[client]") {
+    Harness h;
+    h.connect();
+    h.written();
+
+    SECTION("lost before reaching the relay") {
+        h.up = false;  // the frame is written into a dead socket
+        REQUIRE(h.client.send(C, "lost", h.now).ok());
+        h.pump();
+        REQUIRE(h.relay.stored.empty());
+    }
+    SECTION("stored by the relay, but the ack was lost") {
+        REQUIRE(h.client.send(C, "stored", h.now).ok());
+        auto out = h.client.take_outgoing();
+        h.relay.handle(out.at(0), h.now);  // stored; answers never reach the client
+        REQUIRE(h.relay.stored.size() == 1);
+    }
+    h.drop();
+    h.events();
+    h.wire.clear();
+    REQUIRE(h.client.outbox().size() == 1);
+
+    h.now = *h.client.next_deadline();
+    h.client.tick(h.now);
+    CHECK(names(h.events()) == std::vector<std::string>{"connect"});
+    h.open();
+    auto frames = h.written();
+    // §3.2: sync first, then the outbox.
+    CHECK(types(frames) == std::vector<std::string>{"hello", "sync", "send"});
+    CHECK(only<protocol::Send>(frames).at(0).cid == "t1.1");
+    CHECK(h.relay.stored.size() == 1);  // never stored twice
+    CHECK(h.client.outbox().empty());
+    auto events = h.events();
+    CHECK(only<protocol::Ack>(events).size() == 1);
+    CHECK(seqs(events) == std::vector<std::int64_t>{1});  // delivered exactly once
+}
+
+TEST_CASE("the second hello reuses the token from the first welcome", "[client]") {
+    Harness h;
+    h.connect();
+    h.drop(1001);
+    h.now = *h.client.next_deadline();
+    h.client.tick(h.now);
+    h.written();
+    h.open();
+    auto hello = only<protocol::Hello>(h.written()).at(0);
+    CHECK(hello.token == std::optional<std::string>("vt-1"));
+}
+
+TEST_CASE("received messages are delivered once and in order across gaps and duplicates",
+          "[client]") {
+    Config c = visitor_config();
+    c.known[C] = 5;
+    Harness h(c);
+    for (int i = 0; i < 5; ++i) h.relay.post(h.relay.agent, "old", 1);
+    h.connect();
+    h.written();
+    h.events();
+    const auto& sam = h.relay.agent;
+
+    SECTION("a duplicate at or below the last seen seq is dropped") {
+        h.deliver(protocol::Msg{msg(5, sam)});
+        h.deliver(protocol::Msg{msg(3, sam)});
+        CHECK(only<Delivered>(h.events()).empty());
+    }
+    SECTION("the next seq is delivered and advances") {
+        h.deliver(protocol::Msg{msg(6, sam)});
+        auto events = h.events();
+        CHECK(seqs(events) == std::vector<std::int64_t>{6});
+        CHECK_FALSE(only<Delivered>(events).at(0).mine);
+        CHECK(h.client.known().at(C) == 6);
+    }
+    SECTION("a gap requests one sync and drops the early message until it comes in order") {
+        h.up = false;  // hold the relay's answers back to see the in-flight rule
+        h.deliver(protocol::Msg{msg(8, sam)});
+        h.deliver(protocol::Msg{msg(9, sam)});
+        auto frames = h.written();
+        REQUIRE(frames.size() == 1);
+        CHECK(std::get<protocol::Sync>(frames[0]).after == 5);
+        CHECK(only<Delivered>(h.events()).empty());
+
+        // The relay answers the sync: 6..9 in order, then synced.
+        for (int s = 6; s <= 9; ++s) h.deliver(protocol::Msg{msg(s, sam)});
+        h.deliver(protocol::Synced{C, 9});
+        auto events = h.events();
+        CHECK(seqs(events) == std::vector<std::int64_t>{6, 7, 8, 9});
+        CHECK(names(events).back() == "synced");
+
+        SECTION("and a later gap may ask again") {
+            h.deliver(protocol::Msg{msg(11, sam)});
+            CHECK(std::get<protocol::Sync>(h.written().at(0)).after == 9);
+        }
+    }
+}
+
+TEST_CASE("after a reconnect every known conversation is synced from its last seq", "[client]") {
+    Config c = visitor_config();
+    c.known[C] = 2;
+    c.known["c_00000000000000bb"] = 7;
+    Harness h(c);
+    for (int i = 0; i < 4; ++i) h.relay.post(h.relay.agent, "m", 1);
+    h.connect();
+    auto syncs = only<protocol::Sync>(h.written());
+    REQUIRE(syncs.size() == 2);
+    CHECK(syncs[0].conv == C);
+    CHECK(syncs[0].after == 2);
+    CHECK(syncs[1].after == 7);
+    CHECK(seqs(h.events()) == std::vector<std::int64_t>{3, 4});
+}
+
+TEST_CASE("outgoing typing is throttled and stopped once", "[client]") {
+    Harness h;
+    h.connect();
+    h.written();
+    auto typing_frames = [&] { return only<protocol::Typing>(h.written()); };
+
+    h.client.typing(C, true, h.now);
+    CHECK(typing_frames().size() == 1);
+    h.client.typing(C, true, h.now + 1000);
+    h.client.typing(C, true, h.now + 1999);
+    CHECK(typing_frames().empty());
+    h.client.typing(C, true, h.now + 2000);
+    auto refresh = typing_frames();
+    REQUIRE(refresh.size() == 1);
+    CHECK(refresh[0].on);
+
+    h.client.typing(C, false, h.now + 2500);
+    auto off = typing_frames();
+    REQUIRE(off.size() == 1);
+    CHECK_FALSE(off[0].on);
+    h.client.typing(C, false, h.now + 2600);
+    CHECK(typing_frames().empty());
+
+    SECTION("typing again after stopping is sent at once") {
+        h.client.typing(C, true, h.now + 2700);
+        CHECK(typing_frames().size() == 1);
+    }
+    SECTION("sending a message stops typing first") {
+        h.client.typing(C, true, h.now + 3000);
+        h.written();
+        REQUIRE(h.client.send(C, "done", h.now + 3100).ok());
+        auto frames = h.written();
+        REQUIRE(frames.size() >= 2);
+        CHECK_FALSE(std::get<protocol::Typing>(frames[0]).on);
+        CHECK(std::holds_alternative<protocol::Send>(frames[1]));
+    }
+    SECTION("typing is not sent while offline") {
+        h.drop();
+        h.client.typing(C, true, h.now + 5000);
+        CHECK(h.client.take_outgoing().empty());
+    }
+}
+
+TEST_CASE("a peer's typing indicator expires 6 s after its last refresh", "[client]") {
+    Harness h;
+    h.connect();
+    h.events();
+    const auto sam = h.relay.agent;
+    const std::int64_t t0 = h.now;
+
+    h.deliver(protocol::TypingNotice{C, sam, true});
+    CHECK(only<protocol::TypingNotice>(h.events()).at(0).on);
+    CHECK(h.client.next_deadline() == t0 + 6000);
+
+    h.now = t0 + 3000;
+    h.deliver(protocol::TypingNotice{C, sam, true});  // refresh
+    h.events();
+    CHECK(h.client.next_deadline() == t0 + 9000);
+
+    h.client.tick(t0 + 8999);
+    CHECK(h.events().empty());
+
+    SECTION("expiry emits typing off at the deadline") {
+        h.client.tick(t0 + 9000);
+        auto off = only<protocol::TypingNotice>(h.events());
+        REQUIRE(off.size() == 1);
+        CHECK_FALSE(off[0].on);
+        CHECK(off[0].from == sam);
+        CHECK_FALSE(h.client.next_deadline());
+    }
+    SECTION("an explicit off clears the deadline") {
+        h.deliver(protocol::TypingNotice{C, sam, false});
+        CHECK_FALSE(h.client.next_deadline());
+    }
+    SECTION("a message from the typist ends the indicator") {
+        h.deliver(protocol::Msg{msg(1, sam)});
+        CHECK(names(h.events()) == std::vector<std::string>{"typing", "message"});
+        CHECK_FALSE(h.client.next_deadline());
+    }
+    SECTION("a dropped connection ends the indicator") {
+        h.drop();
+        auto off = only<protocol::TypingNotice>(h.events());
+        REQUIRE(off.size() == 1);
+        CHECK_FALSE(off[0].on);
+    }
+}
+
+TEST_CASE("reconnect delays are full jitter within the exponential bound", "[client]") {
+    auto delays = [](std::uint64_t seed) {
+        Config c = visitor_config();
+        c.seed = seed;
+        Client client(c);
+        std::int64_t now = 0;
+        std::vector<std::int64_t> out;
+        client.connect(now);
+        for (int attempt = 0; attempt < 12; ++attempt) {
+            client.closed(1006, now);
+            auto at = client.next_deadline();
+            REQUIRE(at);
+            out.push_back(*at - now);
+            now = *at;
+            client.tick(now);
+            REQUIRE(client.state() == State::reconnecting);
+        }
+        return out;
+    };
+
+    const auto a = delays(1);
+    for (std::size_t n = 0; n < a.size(); ++n) {
+        const std::int64_t bound = std::min<std::int64_t>(30000, 500LL << n);
+        CAPTURE(n);
+        CHECK(a[n] >= 0);
+        CHECK(a[n] < bound);
+    }
+    CHECK(delays(1) == a);  // same seed, same delays
+    CHECK(delays(2) != a);
+    // Not stuck at the bottom of the window: jitter spreads out over a few seeds.
+    std::int64_t largest = 0;
+    for (std::uint64_t s = 0; s < 20; ++s) largest = std::max(largest, delays(s)[11]);
+    CHECK(largest > 15000);
+}
+
+TEST_CASE("a welcome resets the backoff attempt", "[client]") {
+    Harness h;
+    h.client.connect(h.now);
+    for (int i = 0; i < 8; ++i) {
+        h.drop();
+        h.now = *h.client.next_deadline();
+        h.client.tick(h.now);
+    }
+    h.open();
+    REQUIRE(h.client.state() == State::connected);
+    h.drop();
+    CHECK(*h.client.next_deadline() - h.now < 500);
+}
+
+TEST_CASE("close codes decide between stopping, going offline and reconnecting", "[client]") {
+    Harness h;
+    h.connect();
+    h.events();
+    SECTION("4100-4199 stop for good") {
+        const int code = GENERATE(4100, 4101, 4199);
+        h.drop(code);
+        CHECK(h.client.state() == State::stopped);
+        CHECK_FALSE(h.client.next_deadline());
+        h.client.tick(h.now + 3'600'000);
+        CHECK(names(h.events()) == std::vector<std::string>{"state"});
+        SECTION("until the app connects again") {
+            h.client.connect(h.now);
+            CHECK(names(h.events()) == std::vector<std::string>{"state", "connect"});
+        }
+    }
+    SECTION("1000 goes offline, reconnecting only on user action") {
+        h.drop(1000);
+        CHECK(h.client.state() == State::offline);
+        CHECK_FALSE(h.client.next_deadline());
+    }
+    SECTION("anything else reconnects") {
+        const int code = GENERATE(1001, 1006, 1007, 1009, 4000, 4001, 4099);
+        h.drop(code);
+        CHECK(h.client.state() == State::reconnecting);
+        CHECK(h.client.next_deadline());
+    }
+}
+
+TEST_CASE("disconnect asks the host to close and ignores the close that follows", "[client]") {
+    Harness h;
+    h.connect();
+    h.events();
+    h.client.disconnect(h.now);
+    CHECK(names(h.events()) == std::vector<std::string>{"state", "disconnect"});
+    CHECK(h.client.state() == State::offline);
+    h.drop(1006);
+    CHECK(h.client.state() == State::offline);
+    CHECK_FALSE(h.client.next_deadline());
+    CHECK(h.events().empty());
+}
+
+TEST_CASE("an agent logs in with a password, then reuses the session token", "[client]") {
+    Harness h(agent_config());
+    h.connect();
+    auto first = h.written();
+    REQUIRE(first.size() >= 1);
+    auto login = std::get<protocol::Login>(first[0]);
+    CHECK(login.email == "sam@example.com");
+    auto events = h.events();
+    CHECK(h.client.state() == State::connected);
+    CHECK(only<protocol::Welcome>(events).at(0).token == "st-1");
+    CHECK(names(events).back() == "inbox");
+
+    h.drop(4000);
+    h.now = *h.client.next_deadline();
+    h.client.tick(h.now);
+    h.open();
+    auto second = h.written();
+    auto hello = std::get<protocol::Hello>(second.at(0));
+    CHECK(hello.role == "agent");
+    CHECK(hello.token == std::optional<std::string>("st-1"));
+}
+
+TEST_CASE("an agent whose token is refused falls back to the password", "[client]") {
+    Config c = agent_config();
+    c.token = "expired";
+    Harness h(c);
+    h.client.connect(h.now);
+    h.open();
+    auto frames = h.written();
+    CHECK(types(frames) == std::vector<std::string>{"hello", "login"});
+    CHECK(only<protocol::Hello>(frames).at(0).token == std::optional<std::string>("expired"));
+    CHECK(h.client.state() == State::connected);
+    CHECK(h.client.token() == std::optional<std::string>("st-1"));
+    CHECK(only<protocol::ErrorFrame>(h.events()).empty());
+}
+
+TEST_CASE("refused credentials during the handshake stop the client", "[client]") {
+    Config c = agent_config();
+    c.password = "wrong";
+    Harness h(c);
+    h.connect();
+    auto events = h.events();
+    CHECK(h.client.state() == State::stopped);
+    auto err = only<protocol::ErrorFrame>(events);
+    REQUIRE(err.size() == 1);
+    CHECK(err[0].code == protocol::ErrorCode::bad_credentials);
+    CHECK(names(events).back() == "disconnect");
+    h.drop(1000);
+    CHECK(h.client.state() == State::stopped);
+    CHECK_FALSE(h.client.next_deadline());
+}
+
+TEST_CASE("a storage failure keeps the message and resends it later with the same cid",
+          "[client]") {
+    Harness h;
+    h.connect();
+    h.written();
+    h.events();
+    h.relay.fail_storage = true;
+    REQUIRE(h.client.send(C, "keep me", h.now).ok());
+    h.pump();
+    auto err = only<protocol::ErrorFrame>(h.events());
+    REQUIRE(err.size() == 1);
+    CHECK(err[0].ref == "t1.1");
+    REQUIRE(h.client.outbox().size() == 1);
+    auto at = h.client.next_deadline();
+    REQUIRE(at);
+    h.written();
+
+    h.relay.fail_storage = false;
+    h.now = *at;
+    h.client.tick(h.now);
+    auto sends = only<protocol::Send>(h.written());
+    REQUIRE(sends.size() == 1);
+    CHECK(sends[0].cid == "t1.1");
+    CHECK(h.client.outbox().empty());
+}
+
+TEST_CASE("a message the relay refuses for good leaves the outbox", "[client]") {
+    Harness h;
+    h.connect();
+    h.events();
+    h.up = false;
+    REQUIRE(h.client.send(C, "not yours", h.now).ok());
+    h.deliver(protocol::ErrorFrame{protocol::ErrorCode::forbidden, "not your conversation", "t1.1"});
+    CHECK(h.client.outbox().empty());
+    CHECK(only<protocol::ErrorFrame>(h.events()).at(0).code == protocol::ErrorCode::forbidden);
+}
+
+TEST_CASE("user actions are checked locally with the relay's rules", "[client]") {
+    Harness h;
+    CHECK(h.client.send(C, "   ", h.now).error().code == protocol::ErrorCode::bad_field);
+    CHECK(h.client.send(C, std::string(8001, 'a'), h.now).error().code ==
+          protocol::ErrorCode::text_too_long);
+    CHECK(h.client.send("c_nothex", "hi", h.now).error().code == protocol::ErrorCode::bad_field);
+    CHECK(h.client.presence("available", h.now).error().code == protocol::ErrorCode::bad_field);
+    CHECK(h.client.history(C, std::nullopt, 50, h.now).error().code ==
+          protocol::ErrorCode::not_authenticated);
+    h.connect();
+    CHECK(h.client.history(C, std::nullopt, 0, h.now).error().code == protocol::ErrorCode::bad_field);
+    CHECK(h.client.history(C, std::nullopt, 201, h.now).error().code == protocol::ErrorCode::bad_field);
+    CHECK(h.client.outbox().empty());
+}
+
+TEST_CASE("read receipts and presence chosen offline are sent after the welcome", "[client]") {
+    Harness h;
+    REQUIRE(h.client.read(C, 3, h.now).ok());
+    REQUIRE(h.client.read(C, 2, h.now).ok());
+    REQUIRE(h.client.presence("away", h.now).ok());
+    h.connect();
+    auto frames = h.written();
+    CHECK(types(frames) == std::vector<std::string>{"hello", "sync", "read", "presence"});
+    CHECK(only<protocol::Read>(frames).at(0).seq == 3);
+    h.client.read(C, 3, h.now);
+    CHECK(h.written().empty());  // the relay already has 3
+}
+
+TEST_CASE("a history request is answered with a page of older messages", "[client]") {
+    Harness h;
+    for (int i = 0; i < 5; ++i) h.relay.post(h.relay.agent, "old", 1);
+    h.connect();
+    h.events();
+    REQUIRE(h.client.history(C, 4, 2, h.now).ok());
+    h.pump();
+    auto pages = only<HistoryPage>(h.events());
+    REQUIRE(pages.size() == 1);
+    CHECK(pages[0].more);
+    REQUIRE(pages[0].msgs.size() == 2);
+    CHECK(pages[0].msgs[0].message.seq == 2);
+    CHECK(pages[0].msgs[1].message.seq == 3);
+    CHECK(h.client.known().at(C) == 5);  // history does not move the resume point
+}
+
+TEST_CASE("a malformed frame from the relay is reported and the session carries on",
+          "[client]") {
+    Harness h;
+    h.connect();
+    h.events();
+    auto r = h.client.receive("{\"v\":1,\"type\":\"msg\"", h.now);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == protocol::ErrorCode::bad_json);
+    CHECK(only<protocol::ErrorFrame>(h.events()).at(0).code == protocol::ErrorCode::bad_json);
+    CHECK(h.client.state() == State::connected);
+}
+
+TEST_CASE("configs are validated before use", "[client]") {
+    CHECK_FALSE(validate(visitor_config()));
+    CHECK_FALSE(validate(agent_config()));
+    Config c = visitor_config();
+    SECTION("unknown role") { c.role = "admin"; }
+    SECTION("instance unusable as a cid prefix") { c.instance = "has space"; }
+    SECTION("empty instance") { c.instance = ""; }
+    SECTION("agent without credentials") {
+        c.role = "agent";
+        c.name.reset();
+    }
+    SECTION("bad known conversation") { c.known["nope"] = 1; }
+    SECTION("name too long") { c.name = std::string(81, 'n'); }
+    CHECK(validate(c));
+}
