@@ -1,0 +1,396 @@
+// ParleyClient: the browser (or Node) adapter around the sans-I/O client core.
+//
+// Theory of operation: the core decides everything about the chat (handshake, resume,
+// outbox, backoff, typing throttle and expiry); this class only moves bytes and time.
+// It opens a WebSocket when the core emits `connect`, closes it on `disconnect`, feeds
+// every transport event and received frame to the core, writes every outgoing frame
+// after every call, and arms one setTimeout for the core's next deadline. It also keeps
+// the session token in Web Storage so a reload resumes the same identity.
+//
+// Events are delivered through one queue: a handler that calls back into the client
+// (say, `history` on `welcome`) only appends to that queue, so listeners always see
+// events in the order the core produced them.
+
+import { CoreHandle, ParleyCore } from "./core.js";
+import type {
+  Action,
+  ClientOptions,
+  ConnectionState,
+  CoreEvent,
+  EventName,
+  Handler,
+  OutboxEntry,
+  Party,
+  PresenceStatus,
+  SocketConstructor,
+  SocketLike,
+  TokenStorage,
+} from "./types.js";
+
+export const SUBPROTOCOL = "parley.v1";
+const WS_OPEN = 1;
+
+type AnyHandler = (payload: CoreEvent) => void;
+
+export class ParleyClient {
+  private readonly core: CoreHandle;
+  private readonly Socket: SocketConstructor | undefined;
+  private readonly storage: TokenStorage | null;
+  private readonly storageKey: string;
+  private readonly outboxKey: string | null;
+  private outbox: OutboxEntry[];
+  private readonly clock: () => number;
+  private readonly handlers = new Map<string, Set<AnyHandler>>();
+  private readonly queue: CoreEvent[] = [];
+  private draining = false;
+  private socket: SocketLike | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = -1;
+  private _state: ConnectionState = "offline";
+  private _me: Party | null = null;
+  private _conv: string | null = null;
+
+  /** Loads the Wasm core (unless one is given) and makes a client. It does not connect
+   *  until connect() is called. */
+  static async create(options: ClientOptions, core?: ParleyCore): Promise<ParleyClient> {
+    return new ParleyClient(core ?? (await ParleyCore.load(options)), options);
+  }
+
+  constructor(core: ParleyCore, private readonly options: ClientOptions) {
+    this.Socket = options.WebSocket ?? (globalThis as { WebSocket?: SocketConstructor }).WebSocket;
+    this.storage = options.storage !== undefined ? options.storage : defaultStorage(options.role);
+    this.storageKey = options.storageKey ?? `parley.${options.role}.token@${options.url}`;
+    const perf = (globalThis as { performance?: { now(): number } }).performance;
+    this.clock = options.now ?? (perf ? () => perf.now() : () => Date.now());
+
+    this.outboxKey = options.persistOutbox === false ? null : this.storageKey + ".outbox";
+    this.outbox = this.readOutbox();
+
+    const config = {
+      role: options.role,
+      token: options.token ?? this.load(this.storageKey) ?? undefined,
+      name: options.name,
+      email: options.email,
+      password: options.password,
+      instance: randomId(),
+      seed: Math.floor(Math.random() * 0x7fffffff),
+      known: options.known,
+      outbox: this.outbox,
+    };
+    let handle: CoreHandle;
+    try {
+      handle = core.create(config);
+    } catch (err) {
+      if (!this.outbox.length) throw err;
+      // A stored outbox the core refuses (edited by hand, older format): drop it.
+      this.outbox = [];
+      this.saveOutbox();
+      handle = core.create({ ...config, outbox: [] });
+    }
+    this.core = handle;
+  }
+
+  // ---- state -------------------------------------------------------------------
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+  /** Our own party, known after `welcome`. */
+  get me(): Party | null {
+    return this._me;
+  }
+  /** The visitor's conversation, known after `welcome`. */
+  get conv(): string | null {
+    return this._conv;
+  }
+  /** Messages not yet acknowledged by the relay, oldest first; after a reload these
+   *  are the ones restored from storage, which produce no `queued` event. */
+  get pending(): OutboxEntry[] {
+    return this.outbox.map((e) => ({ ...e }));
+  }
+
+  // ---- events ------------------------------------------------------------------
+
+  /** Subscribes to an event; returns the function that unsubscribes. `"*"` receives all. */
+  on<K extends EventName>(event: K, handler: Handler<K>): () => void;
+  on(event: "*", handler: (payload: CoreEvent) => void): () => void;
+  on(event: string, handler: (payload: never) => void): () => void {
+    let set = this.handlers.get(event);
+    if (!set) this.handlers.set(event, (set = new Set()));
+    set.add(handler as AnyHandler);
+    return () => this.off(event as EventName, handler as never);
+  }
+
+  off<K extends EventName>(event: K | "*", handler: Handler<K>): void {
+    this.handlers.get(event)?.delete(handler as unknown as AnyHandler);
+  }
+
+  // ---- actions (each returns the core's status: 0 or a protocol error code) -----
+
+  connect(): number {
+    return this.act({ do: "connect" });
+  }
+  disconnect(): number {
+    return this.act({ do: "disconnect" });
+  }
+  send(conv: string, text: string): number {
+    return this.act({ do: "send", conv, text });
+  }
+  typing(conv: string, on: boolean): number {
+    return this.act({ do: "typing", conv, on });
+  }
+  read(conv: string, seq: number): number {
+    return this.act({ do: "read", conv, seq });
+  }
+  history(conv: string, before?: number, limit?: number): number {
+    const action: Action = { do: "history", conv };
+    if (before !== undefined) action.before = before;
+    if (limit !== undefined) action.limit = limit;
+    return this.act(action);
+  }
+  presence(status: PresenceStatus): number {
+    return this.act({ do: "presence", status });
+  }
+
+  /** Forgets the stored session token (e.g. on sign-out). */
+  forgetToken(): void {
+    this.unstore(this.storageKey);
+  }
+
+  /** Closes the transport, stops the timer and frees the core. The client is dead afterwards. */
+  destroy(): void {
+    this.dropSocket(1000);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.core.free();
+    this.handlers.clear();
+  }
+
+  // ---- plumbing ----------------------------------------------------------------
+
+  private act(action: Action): number {
+    return this.call((core, now) => core.act(action, now));
+  }
+
+  /** Every entry into the core goes through here: call, then write, emit, re-arm. */
+  private call(fn: (core: CoreHandle, now: number) => number): number {
+    if (!this.core.alive) return 0;
+    const status = fn(this.core, this.clock());
+    this.flush();
+    return status;
+  }
+
+  private flush(): void {
+    if (!this.core.alive) return;
+    for (const frame of this.core.takeOutgoing()) {
+      // The core writes only while it believes the transport open; if the socket
+      // closed under it, the close event is on its way and the core's outbox resends.
+      if (this.socket && this.socket.readyState === WS_OPEN) this.socket.send(frame);
+    }
+    this.queue.push(...this.core.takeEvents());
+    this.arm();
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      let event: CoreEvent | undefined;
+      while ((event = this.queue.shift())) {
+        this.handle(event);
+        this.emit(event);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** The adapter's own reactions: the transport requests and the token. */
+  private handle(event: CoreEvent): void {
+    switch (event.event) {
+      case "connect":
+        this.openSocket();
+        break;
+      case "disconnect":
+        this.dropSocket(1000);
+        break;
+      case "state":
+        this._state = event.state;
+        break;
+      case "welcome":
+        this._me = event.me;
+        if (event.conv) {
+          this._conv = event.conv;
+          for (const e of this.outbox) if (!e.conv) e.conv = event.conv;
+        }
+        this.store(this.storageKey, event.token);
+        this.saveOutbox();
+        break;
+      case "queued":
+        this.outbox.push({ conv: event.conv, cid: event.cid, text: event.text });
+        this.saveOutbox();
+        break;
+      case "ack":
+        this.dropFromOutbox(event.cid);
+        break;
+      case "error":
+        if (event.code === 2003) this.forgetToken(); // stored agent token expired or revoked
+        // The core gives up on a refused message (1xxx–3xxx) and retries 5xxx itself.
+        if (event.ref && event.code < 5000) this.dropFromOutbox(event.ref);
+        break;
+    }
+  }
+
+  private emit(event: CoreEvent): void {
+    for (const key of [event.event, "*"]) {
+      const set = this.handlers.get(key);
+      if (!set) continue;
+      for (const handler of Array.from(set)) {
+        try {
+          handler(event);
+        } catch (err) {
+          // A failing listener must not break the transport loop.
+          setTimeout(() => {
+            throw err;
+          });
+        }
+      }
+    }
+  }
+
+  private openSocket(): void {
+    this.dropSocket(1000);
+    const Socket = this.Socket;
+    let ws: SocketLike;
+    try {
+      if (!Socket) throw new Error("no WebSocket implementation");
+      ws = new Socket(this.options.url, SUBPROTOCOL);
+    } catch {
+      // Report a failed open as an abnormal close, outside this drain, so the
+      // core's backoff takes over.
+      setTimeout(() => this.call((core, now) => core.closed(1006, now)));
+      return;
+    }
+    this.socket = ws;
+    ws.onopen = () => {
+      if (this.socket === ws) this.call((core, now) => core.opened(now));
+    };
+    ws.onmessage = (ev: { data: unknown }) => {
+      // Binary frames are not part of the protocol; the relay never sends them.
+      if (this.socket === ws && typeof ev.data === "string") {
+        const data = ev.data;
+        this.call((core, now) => core.receive(data, now));
+      }
+    };
+    ws.onclose = (ev: { code?: number }) => {
+      if (this.socket !== ws) return;
+      this.socket = null;
+      this.call((core, now) => core.closed(ev.code || 1006, now));
+    };
+    ws.onerror = () => {
+      /* always followed by close */
+    };
+  }
+
+  /** Closes the current socket without reporting it: the core asked for it. */
+  private dropSocket(code: number): void {
+    const ws = this.socket;
+    if (!ws) return;
+    this.socket = null;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    try {
+      ws.close(code);
+    } catch {
+      /* already closing */
+    }
+  }
+
+  private arm(): void {
+    const at = this.core.alive ? this.core.nextDeadline() : -1;
+    if (at === this.timerAt && (this.timer !== null || at < 0)) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = at;
+    if (at < 0) return;
+    const delay = Math.max(0, at - this.clock());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = -1;
+      this.call((core, now) => core.tick(now));
+    }, Math.ceil(delay));
+  }
+
+  private dropFromOutbox(cid: string): void {
+    const before = this.outbox.length;
+    this.outbox = this.outbox.filter((e) => e.cid !== cid);
+    if (this.outbox.length !== before) this.saveOutbox();
+  }
+
+  private readOutbox(): OutboxEntry[] {
+    if (!this.outboxKey) return [];
+    try {
+      const value: unknown = JSON.parse(this.load(this.outboxKey) || "[]");
+      if (!Array.isArray(value)) return [];
+      return value.filter(
+        (e): e is OutboxEntry =>
+          !!e && typeof e.conv === "string" && typeof e.cid === "string" && typeof e.text === "string",
+      );
+    } catch {
+      return [];
+    }
+  }
+
+  private saveOutbox(): void {
+    if (!this.outboxKey) return;
+    if (this.outbox.length) this.store(this.outboxKey, JSON.stringify(this.outbox));
+    else this.unstore(this.outboxKey);
+  }
+
+  // Storage may be missing, full, or throw on access (blocked third-party storage);
+  // then the session and outbox simply do not survive a reload.
+  private load(key: string): string | null {
+    try {
+      return this.storage?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private store(key: string, value: string): void {
+    if (!value) return;
+    try {
+      this.storage?.setItem(key, value);
+    } catch {
+      /* see above */
+    }
+  }
+
+  private unstore(key: string): void {
+    try {
+      this.storage?.removeItem(key);
+    } catch {
+      /* see above */
+    }
+  }
+}
+
+function defaultStorage(role: "visitor" | "agent"): TokenStorage | null {
+  try {
+    const g = globalThis as { localStorage?: TokenStorage; sessionStorage?: TokenStorage };
+    return (role === "visitor" ? g.localStorage : g.sessionStorage) ?? null;
+  } catch {
+    return null; // access throws when storage is blocked for this frame
+  }
+}
+
+/** A client instance id: letters and digits only, valid inside a cid (protocol §2). */
+function randomId(): string {
+  const bytes = new Uint8Array(8);
+  const c = (globalThis as { crypto?: { getRandomValues(a: Uint8Array): Uint8Array } }).crypto;
+  if (c) c.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  let id = "w";
+  for (const b of bytes) id += (b % 36).toString(36);
+  return id;
+}

@@ -1,0 +1,166 @@
+// Public types of the Parley JS/TS SDK: the events the client core reports, the
+// actions it accepts and the options of ParleyClient. They mirror the C API contract
+// (sdk/include/parley/c_api.h) and the wire protocol (docs/protocol.md); field names
+// stay snake_case because they are the core's JSON, passed through untouched.
+
+export type Role = "visitor" | "agent" | "system";
+
+/** A participant, as the relay names it (protocol §2 `party`). */
+export interface Party {
+  role: Role;
+  id: string;
+  name: string;
+}
+
+export type ConnectionState = "offline" | "connecting" | "connected" | "reconnecting" | "stopped";
+export type VisitorStatus = "online" | "away";
+export type AgentStatus = "available" | "away" | "offline";
+export type PresenceStatus = VisitorStatus | AgentStatus;
+
+/** One stored message (a `msg` frame, or an entry of a history page). */
+export interface Message {
+  conv: string;
+  seq: number;
+  cid: string;
+  ts: number;
+  from: Party;
+  text: string;
+  /** True when this client instance's own party sent it. */
+  mine: boolean;
+}
+
+/** One conversation as the agent inbox lists it (protocol §5 `inbox`). */
+export interface ConversationSummary {
+  conv: string;
+  visitor: Party;
+  last_seq: number;
+  last_text: string;
+  updated: number;
+  status: string;
+}
+
+/** Events, keyed by their `event` name. */
+export interface EventMap {
+  /** The core wants a transport now. ParleyClient handles it; listeners may observe. */
+  connect: Record<string, never>;
+  /** The core wants the transport closed. Handled by ParleyClient. */
+  disconnect: Record<string, never>;
+  state: { state: ConnectionState };
+  welcome: { role: Role; token: string; me: Party; conv?: string; last_seq?: number };
+  /** A message was accepted locally and waits for the relay's ack. */
+  queued: { conv: string; cid: string; text: string };
+  /** The relay stored a message of ours durably. */
+  ack: { conv: string; cid: string; seq: number; ts: number };
+  message: Message;
+  /** Someone started or stopped typing; the core expires `on:true` by itself. */
+  typing: { conv: string; from: Party; on: boolean };
+  read: { conv: string; from: Party; seq: number };
+  presence: { who: Party; status: PresenceStatus };
+  history: { conv: string; msgs: Message[]; more: boolean };
+  inbox: { convs: ConversationSummary[] };
+  conv: ConversationSummary;
+  synced: { conv: string; last_seq: number };
+  error: { code: number; message: string; ref?: string };
+}
+
+export type EventName = keyof EventMap;
+
+/** An event as the core emits it: the payload plus its name. */
+export type CoreEvent = { [K in EventName]: { event: K } & EventMap[K] }[EventName];
+
+export type Handler<K extends EventName> = (payload: EventMap[K] & { event: K }) => void;
+
+/** User actions understood by parley_client_act. */
+export type Action =
+  | { do: "send"; conv: string; text: string }
+  | { do: "typing"; conv: string; on: boolean }
+  | { do: "read"; conv: string; seq: number }
+  | { do: "history"; conv: string; before?: number; limit?: number }
+  | { do: "presence"; status: PresenceStatus }
+  | { do: "connect" }
+  | { do: "disconnect" };
+
+/** Configuration handed to parley_client_new. */
+export interface CoreConfig {
+  role: "visitor" | "agent";
+  token?: string;
+  name?: string;
+  email?: string;
+  password?: string;
+  /** Unique per client instance: prefixes the client message ids. */
+  instance: string;
+  /** Seed of the reconnect jitter. */
+  seed?: number;
+  /** Resume state: the last sequence seen per conversation. */
+  known?: Record<string, number>;
+  /** Unacknowledged sends from an earlier page load, resent first with their cids. */
+  outbox?: OutboxEntry[];
+}
+
+/** A message the relay has not acknowledged yet. `conv` is "" for a visitor's message
+ *  written before the first welcome named the conversation. */
+export interface OutboxEntry {
+  conv: string;
+  cid: string;
+  text: string;
+}
+
+/** The part of the DOM Storage interface the client uses (localStorage, sessionStorage, or a stub). */
+export interface TokenStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The part of a WebSocket the client uses; the browser's and the `ws` package's both fit. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: any) => void) | null;
+  onclose: ((ev: any) => void) | null;
+  onerror: ((ev: any) => void) | null;
+  onmessage: ((ev: any) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketConstructor = new (url: string, protocols?: string | string[]) => SocketLike;
+
+/** How to obtain the Wasm module (see core.ts). */
+export interface CoreLoadOptions {
+  /** The MODULARIZE factory from parley_core.js; defaults to the global `createParleyCore`. */
+  factory?: CoreFactory;
+  /** The bytes of parley_core.wasm (Node, or bundlers that inline it). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where to fetch parley_core.wasm from, when not beside parley_core.js. */
+  wasmUrl?: string;
+}
+
+/** Emscripten's MODULARIZE factory, typed as far as we use it. */
+export type CoreFactory = (moduleArg?: Record<string, unknown>) => Promise<unknown>;
+
+export interface ClientOptions extends CoreLoadOptions {
+  /** The relay's WebSocket endpoint, e.g. `wss://chat.example.com/ws`. */
+  url: string;
+  role: "visitor" | "agent";
+  /** A token from an earlier welcome; when absent it is read from `storage`. */
+  token?: string;
+  /** Visitor display name sent with hello. */
+  name?: string;
+  /** Agent password login (when no valid token is held). */
+  email?: string;
+  password?: string;
+  /** Where the session token is kept between page loads; `null` to keep nothing.
+   *  Default: localStorage for visitors, sessionStorage for agents (when present). */
+  storage?: TokenStorage | null;
+  /** Storage key of the token. Default: `parley.<role>.token@<url>`. */
+  storageKey?: string;
+  /** Keep unacknowledged messages in `storage` too, so a reload resends them (the
+   *  relay deduplicates by cid). Default true. */
+  persistOutbox?: boolean;
+  /** Resume state: last sequence seen per conversation. */
+  known?: Record<string, number>;
+  /** WebSocket constructor; defaults to the global WebSocket. */
+  WebSocket?: SocketConstructor;
+  /** Monotonic clock in ms; defaults to performance.now(). */
+  now?: () => number;
+}

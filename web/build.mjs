@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Builds the web root the relay serves (docs/web.md):
+//
+//   node web/build.mjs [--out DIR] [--wasm DIR]
+//
+//   --out   output folder (default: build/web under the repository)
+//   --wasm  folder holding parley_core.js and parley_core.wasm from the Emscripten
+//           build (the wasm/ folder of the build tree); without it the pages build
+//           but cannot start the chat core.
+//
+// Output:
+//   index.html demo.css demo.js          the "Acme" demo site embedding the widget
+//   loader.js                            the snippet's script (IIFE, tiny)
+//   widget/frame.html app.js app.css     the chat app inside the iframe
+//   console/index.html console.js console.css
+//   parley_core.js parley_core.wasm      the client core
+
+import { build } from "esbuild";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const web = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(web, "..");
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1];
+  if (!value || value.startsWith("--")) throw new Error(`${name} needs a value`);
+  return resolve(process.cwd(), value);
+}
+
+const out = option("--out", join(repo, "build", "web"));
+const wasm = option("--wasm", null);
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const common = {
+  bundle: true,
+  minify: true,
+  target: "es2019",
+  legalComments: "none",
+  charset: "utf8",
+  logLevel: "warning",
+};
+
+// Scripts: classic IIFE bundles, loaded by <script src> under script-src 'self'.
+await build({
+  ...common,
+  format: "iife",
+  entryPoints: {
+    loader: join(web, "widget/loader.ts"),
+    "widget/app": join(web, "widget/app.ts"),
+    "console/console": join(web, "console/console.ts"),
+  },
+  outdir: out,
+});
+
+// Stylesheets: @import of web/shared/*.css is inlined.
+await build({
+  ...common,
+  entryPoints: {
+    "widget/app": join(web, "widget/app.css"),
+    "console/console": join(web, "console/console.css"),
+  },
+  outdir: out,
+});
+
+const copies = [
+  ["widget/frame.html", "widget/frame.html"],
+  ["console/index.html", "console/index.html"],
+  ["demo/index.html", "index.html"],
+  ["demo/demo.css", "demo.css"],
+  ["demo/demo.js", "demo.js"],
+];
+for (const [from, to] of copies) {
+  mkdirSync(dirname(join(out, to)), { recursive: true });
+  copyFileSync(join(web, from), join(out, to));
+}
+
+if (wasm) {
+  for (const file of ["parley_core.js", "parley_core.wasm"]) {
+    const src = join(wasm, file);
+    if (!existsSync(src)) throw new Error(`missing ${src}: build the wasm/ target first`);
+    copyFileSync(src, join(out, file));
+  }
+} else {
+  console.warn("build.mjs: no --wasm DIR given; parley_core.js/.wasm are not copied");
+}
+
+// Sizes, as a visitor's browser downloads them.
+const report = ["loader.js", "widget/app.js", "widget/app.css", "console/console.js", "parley_core.js", "parley_core.wasm"];
+for (const file of report) {
+  const path = join(out, file);
+  if (!existsSync(path)) continue;
+  const bytes = readFileSync(path);
+  const kb = (n) => (n / 1024).toFixed(1).padStart(6) + " KB";
+  console.log(`${file.padEnd(20)} ${kb(bytes.length)}  gzip ${kb(gzipSync(bytes, { level: 9 }).length)}`);
+}
+console.log(`web root: ${relative(process.cwd(), out) || "."}`);

@@ -1,0 +1,488 @@
+// The agent console (/console/): sign in, a live inbox, one open conversation at a time.
+//
+// Every conversation the relay lists gets an entry holding its summary, and — once it
+// is opened or a message for it arrives — its own Thread and scroll container, so
+// switching back and forth keeps each thread's messages and scroll position. The
+// session token lives in sessionStorage (one browser tab = one agent session).
+
+import { ParleyClient } from "../../wasm/src/client";
+import type { ConnectionState, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
+import { Thread } from "../shared/thread";
+
+const MAX_TEXT_BYTES = 8000;
+const TOKEN_KEY = "parley.agent.token";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  loginView: $("login-view"),
+  loginForm: $<HTMLFormElement>("login-form"),
+  email: $<HTMLInputElement>("login-email"),
+  password: $<HTMLInputElement>("login-password"),
+  loginError: $("login-error"),
+  loginSubmit: $<HTMLButtonElement>("login-submit"),
+  consoleView: $("console-view"),
+  meName: $("me-name"),
+  meAvatar: $("me-avatar"),
+  conn: $("conn-state"),
+  presence: $<HTMLSelectElement>("presence"),
+  signOut: $<HTMLButtonElement>("sign-out"),
+  inbox: $<HTMLUListElement>("inbox"),
+  inboxCount: $("inbox-count"),
+  inboxEmpty: $("inbox-empty"),
+  empty: $("empty"),
+  conversation: $("conversation"),
+  convAvatar: $("conv-avatar"),
+  convTitle: $("conv-title"),
+  convSub: $("conv-sub"),
+  scrollHost: $("scroll-host"),
+  typing: $("typing"),
+  typingText: $("typing-text"),
+  form: $<HTMLFormElement>("composer-form"),
+  composer: $<HTMLTextAreaElement>("composer"),
+};
+
+const threadStrings = { sending: "Sending…", sent: "Sent", failed: "Not sent", seen: "Seen" };
+const stateText: Record<ConnectionState, string> = {
+  offline: "Offline",
+  connecting: "Connecting…",
+  connected: "Online",
+  reconnecting: "Reconnecting…",
+  stopped: "Disconnected",
+};
+
+interface Entry {
+  summary: ConversationSummary;
+  thread: Thread | null;
+  scroller: HTMLElement | null;
+  item: HTMLButtonElement;
+  li: HTMLLIElement;
+  name: HTMLElement;
+  last: HTMLElement;
+  time: HTMLElement;
+  badge: HTMLElement;
+  readUpTo: number; // our own read receipt
+  typing: Map<string, string>;
+  historyAsked: boolean;
+  typingSent: boolean;
+}
+
+let client: ParleyClient | null = null;
+let readMarks: Record<string, number> = {}; // conv -> our last read seq, kept per agent
+let me: Party | null = null;
+let active: string | null = null;
+const entries = new Map<string, Entry>();
+
+// ---- session ------------------------------------------------------------------------
+const storage = (() => {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+})();
+
+async function startSession(login?: { email: string; password: string }): Promise<void> {
+  stopSession();
+  const c = await ParleyClient.create({
+    url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
+    role: "agent",
+    email: login?.email,
+    password: login?.password,
+    storage,
+    storageKey: TOKEN_KEY,
+  });
+  client = c;
+  c.on("state", (ev) => {
+    ui.conn.textContent = stateText[ev.state];
+    ui.conn.setAttribute("data-state", ev.state);
+  });
+  c.on("welcome", (ev) => {
+    me = ev.me;
+    readMarks = loadReadMarks();
+    for (const e of entries.values()) e.readUpTo = Math.max(e.readUpTo, readMarks[e.summary.conv] || 0);
+    ui.meName.textContent = ev.me.name || "Agent";
+    ui.meAvatar.textContent = initials(ev.me.name);
+    showConsole();
+  });
+  c.on("error", onError);
+  c.on("inbox", (ev) => ev.convs.forEach(upsert));
+  c.on("conv", upsert);
+  c.on("queued", (ev) => entryFor(ev.conv)?.thread?.queued(ev.cid, ev.text, me));
+  c.on("ack", (ev) => {
+    const e = entries.get(ev.conv);
+    if (!e) return;
+    ensureThread(e).ack(ev.cid, ev.seq, ev.ts);
+    e.readUpTo = Math.max(e.readUpTo, ev.seq); // replying means having read
+    renderItem(e);
+  });
+  c.on("message", onMessage);
+  c.on("history", (ev) => {
+    const e = entries.get(ev.conv);
+    if (!e) return;
+    ensureThread(e).prepend(ev.msgs);
+    markRead();
+  });
+  c.on("typing", (ev) => {
+    const e = entries.get(ev.conv);
+    if (!e || ev.from.role === "agent") return;
+    if (ev.on) e.typing.set(ev.from.id, ev.from.name);
+    else e.typing.delete(ev.from.id);
+    renderTyping();
+  });
+  c.on("read", (ev) => {
+    const e = entries.get(ev.conv);
+    if (!e) return;
+    if (me && ev.from.id === me.id) {
+      e.readUpTo = Math.max(e.readUpTo, ev.seq); // our own receipt, maybe from another tab
+      renderItem(e);
+    } else if (ev.from.role === "visitor") ensureThread(e).setPeerRead(ev.seq);
+  });
+  c.connect();
+}
+
+function stopSession(): void {
+  client?.destroy();
+  client = null;
+  me = null;
+  readMarks = {};
+  active = null;
+  entries.clear();
+  ui.inbox.textContent = "";
+  ui.scrollHost.textContent = "";
+  renderInboxMeta();
+  showConversation(null);
+}
+
+function onError(ev: EventMap["error"]): void {
+  if (ev.code === 2002 || ev.code === 2003) {
+    stopSession();
+    showLogin(ev.code === 2002 ? "Wrong e-mail or password." : "Your session has expired. Please sign in again.");
+    return;
+  }
+  if (ev.ref) for (const e of entries.values()) e.thread?.failed(ev.ref);
+  console.warn("parley: relay error", ev.code, ev.message);
+}
+
+function showLogin(error?: string): void {
+  ui.consoleView.hidden = true;
+  ui.loginView.hidden = false;
+  ui.loginSubmit.disabled = false;
+  ui.loginError.hidden = !error;
+  ui.loginError.textContent = error || "";
+  (ui.email.value ? ui.password : ui.email).focus();
+}
+
+function showConsole(): void {
+  if (!ui.consoleView.hidden) return;
+  ui.loginView.hidden = true;
+  ui.consoleView.hidden = false;
+  ui.password.value = "";
+}
+
+// ---- inbox ----------------------------------------------------------------------------
+function entryFor(conv: string): Entry | undefined {
+  return entries.get(conv);
+}
+
+function upsert(s: ConversationSummary): void {
+  let e = entries.get(s.conv);
+  if (!e) {
+    const li = document.createElement("li");
+    const item = document.createElement("button");
+    item.type = "button";
+    item.className = "inbox-item";
+    item.setAttribute("data-testid", "inbox-item");
+    item.setAttribute("data-conv", s.conv);
+    const avatar = document.createElement("span");
+    avatar.className = "avatar small";
+    avatar.setAttribute("aria-hidden", "true");
+    const body = document.createElement("span");
+    body.className = "item-body";
+    const top = document.createElement("span");
+    top.className = "item-top";
+    const name = document.createElement("span");
+    name.className = "item-name";
+    const time = document.createElement("span");
+    time.className = "item-time";
+    const bottom = document.createElement("span");
+    bottom.className = "item-bottom";
+    const last = document.createElement("span");
+    last.className = "item-last";
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.setAttribute("data-testid", "unread");
+    top.append(name, time);
+    bottom.append(last, badge);
+    body.append(top, bottom);
+    item.append(avatar, body);
+    li.appendChild(item);
+    item.addEventListener("click", () => open(s.conv));
+    e = {
+      summary: s, thread: null, scroller: null, item, li, name, last, time, badge,
+      readUpTo: readMarks[s.conv] || 0, typing: new Map(), historyAsked: false, typingSent: false,
+    };
+    entries.set(s.conv, e);
+  }
+  e.summary = { ...e.summary, ...s };
+  renderItem(e);
+  sortInbox();
+  if (active === s.conv) renderHeader(e);
+}
+
+function visitorName(p: Party | undefined): string {
+  if (!p) return "Visitor";
+  return p.name || "Visitor " + p.id.replace(/^v_/, "").slice(0, 6);
+}
+
+// Our read positions survive a reload, so the inbox does not show every old message
+// as unread (the relay relays receipts live but does not replay ours).
+function readMarksKey(): string | null {
+  return me ? "parley.agent.read." + me.id : null;
+}
+function loadReadMarks(): Record<string, number> {
+  try {
+    const key = readMarksKey();
+    const value: unknown = key ? JSON.parse(localStorage.getItem(key) || "{}") : {};
+    return value && typeof value === "object" ? (value as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+function saveReadMark(e: Entry): void {
+  if ((readMarks[e.summary.conv] || 0) >= e.readUpTo) return;
+  readMarks[e.summary.conv] = e.readUpTo;
+  try {
+    const key = readMarksKey();
+    if (key) localStorage.setItem(key, JSON.stringify(readMarks));
+  } catch {
+    /* storage blocked or full: unread counts restart after a reload */
+  }
+}
+
+function renderItem(e: Entry): void {
+  saveReadMark(e);
+  const s = e.summary;
+  const name = visitorName(s.visitor);
+  e.name.textContent = name;
+  paintAvatar(e.item.firstChild as HTMLElement, s.visitor);
+  e.last.textContent = s.last_text || "No messages yet";
+  e.time.textContent = s.updated ? shortTime(s.updated) : "";
+  const unread = active === s.conv && pageVisible() ? 0 : Math.max(0, s.last_seq - e.readUpTo);
+  e.badge.textContent = unread > 99 ? "99+" : String(unread);
+  e.badge.hidden = unread === 0;
+  e.item.classList.toggle("unread", unread > 0);
+  e.item.setAttribute("aria-current", String(active === s.conv));
+  e.item.setAttribute("aria-label", `${name}: ${e.last.textContent}${unread ? `, ${unread} unread` : ""}`);
+}
+
+function sortInbox(): void {
+  const sorted = Array.from(entries.values()).sort((a, b) => b.summary.updated - a.summary.updated);
+  let cursor = ui.inbox.firstChild;
+  for (const e of sorted) {
+    if (cursor === e.li) cursor = cursor.nextSibling;
+    else ui.inbox.insertBefore(e.li, cursor);
+  }
+  renderInboxMeta();
+}
+
+function renderInboxMeta(): void {
+  ui.inboxCount.textContent = entries.size ? String(entries.size) : "";
+  ui.inboxEmpty.hidden = entries.size > 0;
+}
+
+// ---- conversation -----------------------------------------------------------------
+function ensureThread(e: Entry): Thread {
+  if (e.thread) return e.thread;
+  const scroller = document.createElement("div");
+  scroller.className = "messages";
+  scroller.setAttribute("data-testid", "messages");
+  scroller.setAttribute("role", "log");
+  scroller.setAttribute("aria-label", "Messages");
+  scroller.tabIndex = 0;
+  e.scroller = scroller;
+  e.thread = new Thread(scroller, threadStrings);
+  return e.thread;
+}
+
+function onMessage(m: Message): void {
+  let e = entries.get(m.conv);
+  if (!e) {
+    // A message before its conv frame: list it with what the message tells us.
+    upsert({
+      conv: m.conv, visitor: m.from.role === "visitor" ? m.from : { role: "visitor", id: "", name: "" },
+      last_seq: m.seq, last_text: m.text, updated: m.ts, status: "open",
+    });
+    e = entries.get(m.conv)!;
+  }
+  ensureThread(e).message(m);
+  e.typing.delete(m.from.id);
+  if (m.seq >= e.summary.last_seq) {
+    e.summary = { ...e.summary, last_seq: m.seq, last_text: m.text, updated: m.ts };
+  }
+  if (m.mine) e.readUpTo = Math.max(e.readUpTo, m.seq);
+  renderItem(e);
+  sortInbox();
+  renderTyping();
+  markRead();
+}
+
+function open(conv: string): void {
+  const e = entries.get(conv);
+  if (!e || !client) return;
+  if (active && active !== conv) stopTyping(entries.get(active));
+  const previous = active ? entries.get(active) : undefined;
+  active = conv;
+  if (previous) renderItem(previous);
+  const thread = ensureThread(e);
+  ui.scrollHost.textContent = "";
+  ui.scrollHost.appendChild(e.scroller!);
+  showConversation(e);
+  thread.scrollToEnd();
+  if (!e.historyAsked) {
+    e.historyAsked = true;
+    client.history(conv);
+  }
+  renderItem(e);
+  renderTyping();
+  markRead();
+  ui.composer.value = "";
+  ui.composer.focus();
+}
+
+function showConversation(e: Entry | null): void {
+  ui.empty.hidden = !!e;
+  ui.conversation.hidden = !e;
+  if (e) renderHeader(e);
+}
+
+function renderHeader(e: Entry): void {
+  const name = visitorName(e.summary.visitor);
+  ui.convTitle.textContent = name;
+  paintAvatar(ui.convAvatar, e.summary.visitor);
+  ui.convSub.textContent = `${e.summary.conv} · ${e.summary.status}`;
+}
+
+function renderTyping(): void {
+  const e = active ? entries.get(active) : undefined;
+  const names = e ? Array.from(e.typing.values()) : [];
+  ui.typing.hidden = names.length === 0;
+  ui.typingText.textContent = names.length ? `${names[0] || "Visitor"} is typing…` : "";
+}
+
+function pageVisible(): boolean {
+  return document.visibilityState === "visible";
+}
+
+/** Sends a read receipt for the open conversation while the page is on screen. */
+function markRead(): void {
+  const e = active ? entries.get(active) : undefined;
+  if (!e || !e.thread || !client || !pageVisible()) return;
+  const last = e.thread.lastSeq;
+  if (e.thread.lastPeerSeq > e.readUpTo) client.read(e.summary.conv, last);
+  e.readUpTo = Math.max(e.readUpTo, last);
+  renderItem(e);
+}
+
+// ---- composer -----------------------------------------------------------------------
+function send(): void {
+  const text = ui.composer.value.trim();
+  const e = active ? entries.get(active) : undefined;
+  if (!text || !e || !client) return;
+  if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) return;
+  ui.composer.value = "";
+  stopTyping(e);
+  client.send(e.summary.conv, text);
+}
+
+function stopTyping(e: Entry | undefined): void {
+  if (e && e.typingSent && client) client.typing(e.summary.conv, false);
+  if (e) e.typingSent = false;
+}
+
+ui.form.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  send();
+});
+ui.composer.addEventListener("keydown", (ev) => {
+  if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+    ev.preventDefault();
+    send();
+  }
+});
+ui.composer.addEventListener("input", () => {
+  const e = active ? entries.get(active) : undefined;
+  if (!e || !client) return;
+  if (ui.composer.value.trim()) {
+    client.typing(e.summary.conv, true);
+    e.typingSent = true;
+  } else stopTyping(e);
+});
+ui.presence.addEventListener("change", () => {
+  client?.presence(ui.presence.value as "available" | "away");
+});
+ui.signOut.addEventListener("click", () => {
+  client?.forgetToken();
+  stopSession();
+  showLogin();
+});
+ui.loginForm.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const email = ui.email.value.trim();
+  const password = ui.password.value;
+  if (!email || !password) {
+    showLogin("Enter your e-mail and password.");
+    return;
+  }
+  ui.loginSubmit.disabled = true;
+  ui.loginError.hidden = true;
+  try {
+    storage?.removeItem(TOKEN_KEY);
+  } catch {
+    /* nothing stored */
+  }
+  startSession({ email, password }).catch(fail);
+});
+document.addEventListener("visibilitychange", markRead);
+window.addEventListener("focus", markRead);
+
+function fail(err: unknown): void {
+  console.error("parley: cannot start the console", err);
+  showLogin("The console could not start. Please reload the page.");
+}
+
+// ---- helpers ------------------------------------------------------------------------
+/** Initials for named visitors, a neutral "V" otherwise; a hue derived from the id tells
+ *  visitors apart at a glance. Styles go through the CSSOM, which the CSP allows. */
+function paintAvatar(el: HTMLElement, p: Party | undefined): void {
+  el.textContent = p && p.name ? initials(p.name) : "V";
+  let h = 0;
+  for (const ch of p ? p.id : "") h = (h * 31 + ch.charCodeAt(0)) % 360;
+  el.style.backgroundColor = `hsl(${h}, 70%, 90%)`;
+  el.style.color = `hsl(${h}, 45%, 32%)`;
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] || "?") + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+}
+
+function shortTime(ts: number): string {
+  const d = new Date(ts);
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return sameDay
+    ? d.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" })
+    : d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+}
+
+// A stored session resumes without the form; a bad one comes back as error 2003.
+let stored: string | null = null;
+try {
+  stored = storage?.getItem(TOKEN_KEY) ?? null;
+} catch {
+  stored = null;
+}
+if (stored) {
+  ui.loginView.hidden = true;
+  startSession().catch(fail);
+}
+else showLogin();

@@ -1,0 +1,34 @@
+// The postMessage contract between the loader (host page) and the widget frame
+// (relay origin). Every message carries `parley: 1` so that unrelated postMessage
+// traffic on the host page is ignored; both sides also check event.origin and
+// event.source before reading anything.
+
+/** Settings a host page sets with Parley.push(["set", key, value]). All plain strings. */
+export interface WidgetSettings {
+  /** Visitor's display name, sent with hello. */
+  name?: string;
+  /** Header title, e.g. the company name. */
+  title?: string;
+  /** Header subtitle, e.g. "We typically reply in a few minutes". */
+  subtitle?: string;
+  /** First bubble shown before any message. */
+  greeting?: string;
+  /** Accent colour (CSS colour). */
+  color?: string;
+  /** "right" (default) or "left". */
+  position?: string;
+  /** UI language: "en" (default), "fr", "de", "es". */
+  locale?: string;
+}
+
+/** Loader → frame. */
+export type HostMessage =
+  | { parley: 1; type: "config"; settings: WidgetSettings; open: boolean }
+  | { parley: 1; type: "open"; open: boolean };
+
+/** Frame → loader. */
+export type FrameMessage =
+  | { parley: 1; type: "ready" }
+  | { parley: 1; type: "close" }
+  | { parley: 1; type: "unread"; count: number }
+  | { parley: 1; type: "message"; message: { seq: number; from: string; text: string; mine: boolean } };

@@ -1,0 +1,293 @@
+// The chat app inside the widget iframe (/widget/frame.html).
+//
+// It runs on the relay's origin, so the host page's scripts cannot read the
+// conversation, and it connects as a visitor to the relay it was served from. The host
+// page's loader sends it settings and open/close over postMessage; it answers with
+// ready/close/unread/message, always to the one origin named in ?host= and only
+// accepting messages from that origin and from its parent window.
+
+import { ParleyClient } from "../../wasm/src/client";
+import type { ConnectionState, EventMap, Party } from "../../wasm/src/types";
+import { strings, type Strings } from "../shared/i18n";
+import type { FrameMessage, HostMessage, WidgetSettings } from "../shared/messages";
+import { Thread } from "../shared/thread";
+
+const MAX_TEXT_BYTES = 8000; // protocol §1
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  title: $("title"),
+  conn: $("conn-text").parentElement as HTMLElement,
+  connText: $("conn-text"),
+  close: $<HTMLButtonElement>("close"),
+  messages: $("messages"),
+  more: $<HTMLButtonElement>("more"),
+  greeting: $("greeting-text"),
+  typing: $("typing"),
+  typingText: $("typing-text"),
+  form: $<HTMLFormElement>("composer-form"),
+  composer: $<HTMLTextAreaElement>("composer"),
+  composerLabel: $("composer-label"),
+  send: $<HTMLButtonElement>("send"),
+  error: $("composer-error"),
+  brand: $("brand"),
+};
+
+// ---- who we talk to -----------------------------------------------------------------
+const hostOrigin = (() => {
+  try {
+    const raw = new URLSearchParams(location.search).get("host");
+    return raw ? new URL(raw).origin : null;
+  } catch {
+    return null;
+  }
+})();
+const embedded = window.parent !== window && !!hostOrigin && hostOrigin !== "null";
+
+function toHost(msg: FrameMessage): void {
+  if (embedded && hostOrigin) window.parent.postMessage(msg, hostOrigin);
+}
+
+// ---- state ----------------------------------------------------------------------------
+let S: Strings = strings(undefined);
+let settings: WidgetSettings = {};
+let isOpen = !embedded; // opened directly (a link, a web view): always open
+let client: ParleyClient | null = null;
+let conv: string | null = null;
+let me: Party | null = null;
+let state: ConnectionState = "connecting";
+let historyAsked = false;
+let lastReadSent = 0;
+let unread = 0;
+let typingSent = false;
+const typers = new Map<string, string>(); // party id -> name of who types now
+let thread = new Thread(ui.messages, S);
+
+// ---- rendering --------------------------------------------------------------------
+function applySettings(): void {
+  S = strings(settings.locale);
+  document.documentElement.lang = (settings.locale || navigator.language || "en").slice(0, 2);
+  ui.title.textContent = settings.title || S.title;
+  ui.greeting.textContent = settings.greeting || S.greeting;
+  ui.composer.placeholder = S.placeholder;
+  ui.composer.setAttribute("aria-label", S.composerLabel);
+  ui.composerLabel.textContent = S.composerLabel;
+  ui.send.setAttribute("aria-label", S.send);
+  ui.close.setAttribute("aria-label", S.close);
+  ui.messages.setAttribute("aria-label", S.messages);
+  ui.more.textContent = S.more;
+  ui.brand.textContent = S.powered;
+  thread.setStrings(S);
+  if (settings.color) document.documentElement.style.setProperty("--accent", settings.color);
+  renderState();
+  renderTyping();
+}
+
+function renderState(): void {
+  ui.conn.setAttribute("data-state", state);
+  ui.connText.textContent = state === "connected" ? settings.subtitle || S.subtitle : S[state];
+}
+
+function renderTyping(): void {
+  const names = Array.from(typers.values());
+  ui.typing.hidden = names.length === 0;
+  ui.typingText.textContent = names.length ? S.typing.replace("{name}", names[0] || S.someone) : "";
+}
+
+function setUnread(n: number): void {
+  if (n === unread) return;
+  unread = n;
+  toHost({ parley: 1, type: "unread", count: n });
+}
+
+/** Tells the agent we have seen everything shown, when the chat is really on screen. */
+function markRead(): void {
+  const visible = isOpen && document.visibilityState === "visible";
+  if (!visible || !client || !conv) return;
+  setUnread(0);
+  if (thread.lastPeerSeq > lastReadSent) {
+    lastReadSent = thread.lastSeq;
+    client.read(conv, lastReadSent);
+  }
+}
+
+// ---- the client ---------------------------------------------------------------------
+async function start(): Promise<void> {
+  if (client) return;
+  try {
+    client = await ParleyClient.create({
+      url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
+      role: "visitor",
+      name: settings.name,
+      storageKey: "parley.visitor.token",
+    });
+  } catch (err) {
+    state = "stopped";
+    renderState();
+    console.error("parley: cannot load the chat core", err);
+    return;
+  }
+  const c = client;
+  // Messages a previous page load could not deliver; the core resends them on welcome.
+  for (const p of c.pending) thread.queued(p.cid, p.text, null);
+  c.on("state", (ev) => {
+    state = ev.state;
+    renderState();
+    if (state !== "connected") {
+      typers.clear();
+      renderTyping();
+    }
+  });
+  c.on("welcome", onWelcome);
+  // A visitor has one conversation; a send before the first welcome has conv "".
+  c.on("queued", (ev) => thread.queued(ev.cid, ev.text, me));
+  c.on("ack", (ev) => thread.ack(ev.cid, ev.seq, ev.ts));
+  c.on("message", onMessage);
+  c.on("history", (ev) => {
+    if (ev.conv !== conv) return;
+    thread.prepend(ev.msgs);
+    ui.more.hidden = !ev.more;
+    markRead();
+  });
+  c.on("typing", (ev) => {
+    if (ev.conv !== conv || ev.from.role === "visitor") return;
+    if (ev.on) typers.set(ev.from.id, ev.from.name);
+    else typers.delete(ev.from.id);
+    renderTyping();
+  });
+  c.on("read", (ev) => {
+    if (ev.conv === conv && ev.from.role !== "visitor") thread.setPeerRead(ev.seq);
+  });
+  c.on("error", (ev) => {
+    if (ev.ref) thread.failed(ev.ref);
+    console.warn("parley: relay error", ev.code, ev.message);
+  });
+  c.connect();
+}
+
+function onWelcome(ev: EventMap["welcome"]): void {
+  me = ev.me;
+  if (ev.conv && ev.conv !== conv) {
+    if (conv) {
+      // A new identity (the stored token expired): start a fresh thread.
+      ui.messages.removeChild(thread.el);
+      thread = new Thread(ui.messages, S);
+      historyAsked = false;
+      lastReadSent = 0;
+    }
+    conv = ev.conv;
+  }
+  if (!client || !conv) return;
+  if (!historyAsked && (ev.last_seq ?? 0) > 0) {
+    historyAsked = true;
+    client.history(conv);
+  }
+}
+
+function onMessage(m: EventMap["message"]): void {
+  if (m.conv !== conv) return;
+  const fresh = thread.message(m);
+  if (!m.mine) {
+    typers.delete(m.from.id);
+    renderTyping();
+  }
+  if (fresh && !m.mine) {
+    toHost({ parley: 1, type: "message", message: { seq: m.seq, from: m.from.name, text: m.text, mine: false } });
+    if (!(isOpen && document.visibilityState === "visible")) setUnread(unread + 1);
+  }
+  markRead();
+}
+
+// ---- composer -----------------------------------------------------------------------
+function send(): void {
+  const text = ui.composer.value.trim();
+  if (!text || !client) return; // the core is still loading: keep the text
+  if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) {
+    ui.error.textContent = S.tooLong;
+    ui.error.hidden = false;
+    return;
+  }
+  ui.error.hidden = true;
+  ui.composer.value = "";
+  resize();
+  stopTyping();
+  // Before the first welcome the conversation is not known yet: the core keeps the
+  // message (conv "") in its outbox and sends it once the relay names it.
+  client.send(conv || "", text);
+  ui.composer.focus();
+}
+
+function stopTyping(): void {
+  if (typingSent && client && conv) client.typing(conv, false);
+  typingSent = false;
+}
+
+function resize(): void {
+  ui.composer.style.height = "auto";
+  ui.composer.style.height = Math.min(ui.composer.scrollHeight, 120) + "px";
+}
+
+ui.form.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  send();
+});
+ui.composer.addEventListener("keydown", (ev) => {
+  if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+    ev.preventDefault();
+    send();
+  }
+});
+ui.composer.addEventListener("input", () => {
+  resize();
+  if (!client || !conv) return;
+  if (ui.composer.value.trim()) {
+    client.typing(conv, true); // the core throttles to one frame per 2 s
+    typingSent = true;
+  } else stopTyping();
+});
+ui.more.addEventListener("click", () => {
+  if (client && conv) client.history(conv, thread.firstSeq || undefined);
+});
+ui.close.addEventListener("click", () => toHost({ parley: 1, type: "close" }));
+document.addEventListener("keydown", (ev) => {
+  if (ev.key === "Escape" && embedded) toHost({ parley: 1, type: "close" });
+});
+document.addEventListener("visibilitychange", markRead);
+window.addEventListener("focus", markRead);
+ui.close.hidden = !embedded;
+
+// ---- the host page ------------------------------------------------------------------
+function setOpen(open: boolean): void {
+  const was = isOpen;
+  isOpen = open;
+  if (open && !was) {
+    thread.scrollToEnd();
+    ui.composer.focus();
+    markRead();
+  }
+  if (!open) stopTyping();
+}
+
+window.addEventListener("message", (ev: MessageEvent) => {
+  if (!embedded || ev.origin !== hostOrigin || ev.source !== window.parent) return;
+  const msg = ev.data as HostMessage;
+  if (!msg || msg.parley !== 1) return;
+  if (msg.type === "config") {
+    settings = { ...msg.settings };
+    applySettings();
+    void start();
+    setOpen(msg.open);
+  } else if (msg.type === "open") {
+    setOpen(msg.open);
+  }
+});
+
+applySettings();
+if (embedded) {
+  toHost({ parley: 1, type: "ready" });
+  // A loader that never answers (a page that framed us by hand) still gets a chat.
+  setTimeout(() => void start(), 2000);
+} else {
+  void start();
+  ui.composer.focus();
+}
