@@ -1,0 +1,39 @@
+#include "auth/agent_accounts.hpp"
+
+#include "auth/password.hpp"
+#include "parley/protocol/frames.hpp"
+
+namespace parley::relay {
+
+std::string random_id(RandomSource& random, const char* prefix) {
+    static const char kHex[] = "0123456789abcdef";
+    unsigned char bytes[8];
+    random.fill(bytes, sizeof bytes);
+    std::string id(prefix);
+    for (unsigned char b : bytes) {
+        id += kHex[b >> 4];
+        id += kHex[b & 15];
+    }
+    return id;
+}
+
+Result<Agent> add_agent(Store& store, RandomSource& random, const std::string& email,
+                        const std::string& name, const std::string& password, std::int64_t now) {
+    using protocol::ErrorCode;
+    if (email.find('@') == std::string::npos || email.size() > 254)
+        return Error{ErrorCode::bad_field, "not an e-mail address: " + email, {}};
+    if (name.empty() || name.size() > protocol::kMaxNameBytes)
+        return Error{ErrorCode::bad_field, "the name must be 1-80 bytes", {}};
+    if (password.size() < kMinPasswordBytes)
+        return Error{ErrorCode::bad_field, "the password must be at least 8 bytes", {}};
+    auto existing = store.find_agent_by_email(email);
+    if (!existing) return existing.error();
+    if (existing.value()) return storage_error("an agent with e-mail " + email + " exists");
+    auto hash = hash_password(password);
+    if (!hash) return storage_error("cannot hash the password (out of memory?)");
+    Agent agent{random_id(random, "a_"), email, name, *hash, now};
+    if (Status s = store.create_agent(agent); !s) return s.error();
+    return agent;
+}
+
+}  // namespace parley::relay

@@ -1,0 +1,24 @@
+// Creating agent accounts (the --add-agent and --demo-agent options of main.cpp).
+#pragma once
+
+#include <string>
+
+#include "core/random_source.hpp"
+#include "store/store.hpp"
+
+namespace parley::relay {
+
+constexpr std::size_t kMinPasswordBytes = 8;
+
+// Hashes the password and stores a new agent with a fresh "a_…" id.
+// Errors: bad_field when the e-mail has no '@', the name is empty or longer than 80
+// bytes, or the password is shorter than kMinPasswordBytes; storage_failed when the
+// e-mail exists already or the store fails.
+Result<Agent> add_agent(Store& store, RandomSource& random, const std::string& email,
+                        const std::string& name, const std::string& password, std::int64_t now);
+
+// "<prefix>" + 16 lower-case hex digits from 8 random bytes: visitor, agent and
+// conversation ids ("v_", "a_", "c_").
+std::string random_id(RandomSource& random, const char* prefix);
+
+}  // namespace parley::relay

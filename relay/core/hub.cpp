@@ -1,0 +1,388 @@
+#include "core/hub.hpp"
+
+#include <utility>
+
+#include "auth/agent_accounts.hpp"
+#include "auth/password.hpp"
+#include "auth/session_token.hpp"
+#include "auth/visitor_token.hpp"
+#include "parley/protocol/codec.hpp"
+
+namespace parley::relay {
+
+using protocol::ErrorCode;
+namespace p = protocol;
+
+namespace {
+
+// Messages per store read while answering a sync: bounds memory, not the answer.
+constexpr int kSyncChunk = 500;
+
+template <class... F>
+struct overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+bool valid_status(const std::string& role, const std::string& status) {
+    if (role == "visitor") return status == "online" || status == "away";
+    return status == "available" || status == "away" || status == "offline";
+}
+
+}  // namespace
+
+Hub::Hub(Store& store, RandomSource& random, HubConfig config)
+    : store_(store), random_(random), config_(std::move(config)) {}
+
+std::vector<Output> Hub::take_outputs() { return std::exchange(outputs_, {}); }
+
+// ---- connection events ---------------------------------------------------------------
+
+void Hub::on_open(ConnId conn, std::int64_t) { conns_[conn] = Conn{}; }
+
+void Hub::on_text(ConnId conn, std::string_view text, std::int64_t now) {
+    auto it = conns_.find(conn);
+    if (it == conns_.end() || stopping_) return;  // closed, or closing: nothing to answer
+    Conn& c = it->second;
+
+    auto decoded = p::decode_client(text);
+    if (!decoded) return send_error(conn, decoded.error());
+    const p::ClientFrame& frame = decoded.value();
+
+    // The handshake gate: before welcome only hello, login and ping are processed;
+    // after it, hello and login are refused.
+    const bool opens = std::holds_alternative<p::Hello>(frame) || std::holds_alternative<p::Login>(frame);
+    if (!c.ready && !opens && !std::holds_alternative<p::Ping>(frame)) {
+        const auto* s = std::get_if<p::Send>(&frame);
+        return send_error(conn, ErrorCode::not_authenticated, "send hello or login first",
+                          s ? s->cid : std::string());
+    }
+    if (c.ready && opens)
+        return send_error(conn, ErrorCode::already_authenticated, "this connection has a session");
+
+    std::visit([&](const auto& f) { handle(conn, c, f, now); }, frame);
+}
+
+void Hub::on_binary(ConnId conn, std::int64_t) {
+    if (conns_.count(conn))
+        send_error(conn, ErrorCode::binary_frame, "binary messages are not accepted");
+}
+
+void Hub::on_too_large(ConnId conn, std::int64_t) {
+    if (conns_.count(conn))
+        send_error(conn, ErrorCode::too_large, "the frame exceeds 65536 bytes");
+}
+
+void Hub::on_close(ConnId conn, std::int64_t) {
+    auto it = conns_.find(conn);
+    if (it == conns_.end()) return;
+    const Conn c = std::move(it->second);
+    conns_.erase(it);
+    if (!c.ready) return;
+    agent_conns_.erase(conn);
+    visitor_conns_.erase(conn);
+    if (!c.conv.empty()) {
+        auto v = conv_visitors_.find(c.conv);
+        if (v != conv_visitors_.end() && v->second.erase(conn) && v->second.empty())
+            conv_visitors_.erase(v);
+    }
+    // The party's last connection going makes it offline.
+    auto pr = presence_.find(c.party.id);
+    if (pr != presence_.end() && --pr->second.connections <= 0) {
+        set_presence(0, c.party.id, "offline");
+        presence_.erase(c.party.id);
+    }
+}
+
+void Hub::shutdown(std::int64_t) {
+    stopping_ = true;
+    for (const auto& entry : conns_)
+        outputs_.push_back(Output{Output::Kind::close, entry.first, "relay shutting down",
+                                  p::close_code::going_away});
+}
+
+// ---- handshake --------------------------------------------------------------------
+
+void Hub::handle(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
+    if (f.role == "agent") return hello_agent(id, c, f, now);
+    hello_visitor(id, c, f, now);
+}
+
+void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
+    // 1. Identity: the token's visitor when the token is genuine, unexpired and names a
+    //    visitor we still know; otherwise a new one (never an error: §4 hello).
+    std::optional<Visitor> visitor;
+    if (f.token) {
+        if (auto claims = verify_visitor_token(config_.visitor_secret, *f.token, now)) {
+            auto found = store_.find_visitor(claims->visitor_id);
+            if (!found) return send_error(id, found.error());
+            visitor = found.value();
+        }
+    }
+    if (!visitor) {
+        Visitor fresh{random_id(random_, "v_"), f.name.value_or(""), now};
+        if (Status s = store_.create_visitor(fresh); !s) return send_error(id, s.error());
+        visitor = fresh;
+    } else if (f.name && *f.name != visitor->name) {
+        if (Status s = store_.rename_visitor(visitor->id, *f.name); !s) return send_error(id, s.error());
+        visitor->name = *f.name;
+    }
+
+    // 2. Their conversation, created on first hello.
+    auto existing = store_.conversation_of_visitor(visitor->id);
+    if (!existing) return send_error(id, existing.error());
+    bool created = false;
+    if (!existing.value()) {
+        const std::string conv = random_id(random_, "c_");
+        if (Status s = store_.create_conversation(conv, visitor->id, now); !s)
+            return send_error(id, s.error());
+        existing = store_.find_conversation(conv);
+        if (!existing || !existing.value())
+            return send_error(id, existing ? storage_error("conversation vanished") : existing.error());
+        created = true;
+    }
+    const p::ConvSummary summary = *existing.value();
+
+    // 3. The connection is ready.
+    c.ready = true;
+    c.party = p::Party{"visitor", visitor->id, visitor->name};
+    c.conv = summary.conv;
+    visitor_conns_.insert(id);
+    conv_visitors_[c.conv].insert(id);
+
+    p::Welcome w;
+    w.role = "visitor";
+    w.token = issue_visitor_token(config_.visitor_secret,
+                                  VisitorClaims{visitor->id, now + config_.visitor_token_ttl_ms});
+    w.me = c.party;
+    w.conv = summary.conv;
+    w.last_seq = summary.last_seq;
+    send(id, w);
+
+    // 4. Presence: the visitor learns which agents are around; agents learn of the visitor.
+    for (const auto& entry : presence_)
+        if (entry.second.party.role == "agent") send(id, p::PresenceNotice{entry.second.party, entry.second.status});
+    party_joined(id, c.party, "online");
+    if (created) to_agents(summary);
+}
+
+void Hub::hello_agent(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
+    const std::string token = f.token.value_or("");
+    auto session = store_.find_session(session_token_hash(token));
+    if (!session) return send_error(id, session.error());
+    if (!session.value() || session.value()->expires <= now)
+        return send_error(id, ErrorCode::bad_token, "unknown or expired session token");
+    auto agent = store_.find_agent(session.value()->agent_id);
+    if (!agent) return send_error(id, agent.error());
+    if (!agent.value()) return send_error(id, ErrorCode::bad_token, "unknown or expired session token");
+    welcome_agent(id, c, *agent.value(), token);
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Login& f, std::int64_t now) {
+    auto agent = store_.find_agent_by_email(f.email);
+    if (!agent) return send_error(id, agent.error());
+    if (!agent.value()) {
+        // Spend the same time as a real check so response time does not reveal which
+        // e-mail addresses exist. The dummy hash is made once, on first need.
+        if (dummy_hash_.empty()) dummy_hash_ = hash_password("parley-dummy-password").value_or("");
+        verify_password(f.password, dummy_hash_);
+        return send_error(id, ErrorCode::bad_credentials, "wrong e-mail or password");
+    }
+    if (!verify_password(f.password, agent.value()->password_hash))
+        return send_error(id, ErrorCode::bad_credentials, "wrong e-mail or password");
+
+    const std::string token = new_session_token(random_);
+    AgentSession session{session_token_hash(token), agent.value()->id, now + config_.session_ttl_ms};
+    if (Status s = store_.create_session(session); !s) return send_error(id, s.error());
+    welcome_agent(id, c, *agent.value(), token);
+}
+
+void Hub::welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::string& token) {
+    auto convs = store_.open_conversations(config_.inbox_limit);
+    if (!convs) return send_error(id, convs.error());
+
+    c.ready = true;
+    c.party = p::Party{"agent", agent.id, agent.name};
+    agent_conns_.insert(id);
+
+    p::Welcome w;
+    w.role = "agent";
+    w.token = token;
+    w.me = c.party;
+    send(id, w);
+    send(id, p::Inbox{std::move(convs).value()});
+    // Agents see everyone's presence: first the current picture, then changes.
+    for (const auto& entry : presence_)
+        if (entry.first != agent.id) send(id, p::PresenceNotice{entry.second.party, entry.second.status});
+    party_joined(id, c.party, "available");
+}
+
+// ---- conversation frames ----------------------------------------------------------
+
+Result<p::ConvSummary> Hub::accessible(const Conn& c, const std::string& conv,
+                                       const std::string& ref) {
+    if (c.party.role == "visitor" && conv != c.conv)
+        return Error{ErrorCode::forbidden, "not your conversation", ref};
+    auto found = store_.find_conversation(conv);
+    if (!found) {
+        Error e = found.error();
+        e.ref = ref;
+        return e;
+    }
+    if (!found.value()) {
+        if (c.party.role == "visitor")  // their own conversation vanished: still not theirs
+            return Error{ErrorCode::forbidden, "not your conversation", ref};
+        return Error{ErrorCode::unknown_conversation, "no such conversation", ref};
+    }
+    return *found.value();
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
+    auto conv = accessible(c, f.conv, f.cid);
+    if (!conv) return send_error(id, conv.error());
+    if (conv.value().status != "open")
+        return send_error(id, ErrorCode::unknown_conversation, "the conversation is closed", f.cid);
+
+    // Durable first: the ack goes out only once the store has committed.
+    auto stored = store_.append_message(NewMessage{f.conv, f.cid, c.party, f.text, now});
+    if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the message; resend later", f.cid);
+    const Appended& a = stored.value();
+    send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});
+    if (!a.inserted) return;  // a resend: acknowledged again, never broadcast again
+
+    send_all(conversation_audience(f.conv), p::Msg{p::Message{f.conv, a.seq, f.cid, a.ts, c.party, f.text}});
+    p::ConvSummary summary = conv.value();
+    summary.last_seq = a.seq;
+    summary.last_text = f.text;
+    summary.updated = a.ts;
+    to_agents(summary);
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Typing& f, std::int64_t) {
+    auto conv = accessible(c, f.conv, {});
+    if (!conv) return send_error(id, conv.error());
+    // To the other parties only: a visitor's typing reaches agents, an agent's reaches
+    // the visitor and the other agents. Never stored.
+    std::set<ConnId> audience;
+    for (ConnId other : conversation_audience(f.conv))
+        if (conns_.at(other).party.id != c.party.id) audience.insert(other);
+    send_all(audience, p::TypingNotice{f.conv, c.party, f.on});
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Read& f, std::int64_t) {
+    auto conv = accessible(c, f.conv, {});
+    if (!conv) return send_error(id, conv.error());
+    if (f.seq > conv.value().last_seq)
+        return send_error(id, ErrorCode::seq_out_of_range, "seq is beyond the last message");
+    auto before = store_.read_mark(f.conv, c.party.id);
+    if (!before) return send_error(id, before.error());
+    if (f.seq <= before.value()) return;  // marks only grow; a lower one is ignored
+    auto mark = store_.mark_read(f.conv, c.party.id, f.seq);
+    if (!mark) return send_error(id, mark.error());
+    std::set<ConnId> audience = conversation_audience(f.conv);
+    audience.erase(id);
+    send_all(audience, p::ReadNotice{f.conv, c.party, mark.value()});
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
+    auto conv = accessible(c, f.conv, {});
+    if (!conv) return send_error(id, conv.error());
+    const std::int64_t last = conv.value().last_seq;
+    if (f.after > last) return send_error(id, ErrorCode::seq_out_of_range, "after is beyond the last message");
+    // Read in chunks up to the `last` seen above; every msg goes out once, in order.
+    std::int64_t after = f.after;
+    while (after < last) {
+        auto chunk = store_.messages_after(f.conv, after, kSyncChunk);
+        if (!chunk) return send_error(id, chunk.error());
+        const std::int64_t before_chunk = after;
+        for (auto& m : chunk.value()) {
+            if (m.seq > last) break;
+            after = m.seq;
+            send(id, p::Msg{std::move(m)});
+        }
+        if (after == before_chunk) break;  // no progress: the store has nothing more
+    }
+    send(id, p::Synced{f.conv, last});
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::History& f, std::int64_t) {
+    auto conv = accessible(c, f.conv, {});
+    if (!conv) return send_error(id, conv.error());
+    const std::int64_t end = conv.value().last_seq + 1;  // "after the last message"
+    const std::int64_t before = f.before.value_or(end);
+    if (before > end) return send_error(id, ErrorCode::seq_out_of_range, "before is beyond the last message");
+    auto msgs = store_.messages_before(f.conv, before, f.limit);
+    if (!msgs) return send_error(id, msgs.error());
+    p::Page page;
+    page.conv = f.conv;
+    page.msgs = std::move(msgs).value();
+    page.more = !page.msgs.empty() && page.msgs.front().seq > 1;  // seqs start at 1, no gaps
+    send(id, page);
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::SetPresence& f, std::int64_t) {
+    if (!valid_status(c.party.role, f.status))
+        return send_error(id, ErrorCode::bad_field, "status " + f.status + " is not valid for a " + c.party.role);
+    set_presence(id, c.party.id, f.status);
+}
+
+void Hub::handle(ConnId id, Conn&, const p::Ping& f, std::int64_t) { send(id, p::Pong{f.n}); }
+
+// ---- presence ---------------------------------------------------------------------
+
+void Hub::party_joined(ConnId id, const p::Party& party, const std::string& status) {
+    auto [it, first] = presence_.try_emplace(party.id, Presence{party, "offline", 0});
+    it->second.party = party;  // the latest name wins
+    ++it->second.connections;
+    if (first) set_presence(id, party.id, status);
+}
+
+void Hub::set_presence(ConnId origin, const std::string& party_id, const std::string& status) {
+    auto it = presence_.find(party_id);
+    if (it == presence_.end() || it->second.status == status) return;
+    it->second.status = status;
+    std::set<ConnId> audience = presence_audience(it->second.party);
+    audience.erase(origin);
+    send_all(audience, p::PresenceNotice{it->second.party, status});
+}
+
+std::set<ConnId> Hub::presence_audience(const p::Party& party) const {
+    std::set<ConnId> out = agent_conns_;
+    if (party.role == "agent") out.insert(visitor_conns_.begin(), visitor_conns_.end());
+    return out;
+}
+
+std::set<ConnId> Hub::conversation_audience(const std::string& conv) const {
+    std::set<ConnId> out = agent_conns_;
+    if (auto it = conv_visitors_.find(conv); it != conv_visitors_.end())
+        out.insert(it->second.begin(), it->second.end());
+    return out;
+}
+
+// ---- output -----------------------------------------------------------------------
+
+void Hub::send(ConnId id, const p::RelayFrame& frame) {
+    outputs_.push_back(Output{Output::Kind::frame, id, p::encode(frame), 0});
+}
+
+void Hub::send_all(const std::set<ConnId>& ids, const p::RelayFrame& frame) {
+    if (ids.empty()) return;
+    const std::string text = p::encode(frame);  // encode once, share the text
+    for (ConnId id : ids) outputs_.push_back(Output{Output::Kind::frame, id, text, 0});
+}
+
+void Hub::send_error(ConnId id, ErrorCode code, std::string message, std::string ref) {
+    send(id, p::ErrorFrame{code, std::move(message), std::move(ref)});
+}
+
+void Hub::send_error(ConnId id, const Error& e) {
+    // A store's detail (file names, SQLite's words) is for the operator, not the client.
+    if (e.code == ErrorCode::storage_failed)
+        return send_error(id, e.code, "the relay could not access its storage; retry later", e.ref);
+    send_error(id, e.code, e.detail, e.ref);
+}
+
+void Hub::to_agents(const p::ConvSummary& summary) { send_all(agent_conns_, p::ConvUpdate{summary}); }
+
+}  // namespace parley::relay

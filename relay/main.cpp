@@ -1,0 +1,133 @@
+// parley-relay: options, store, hub, server, loop. See docs/operations.md.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "auth/agent_accounts.hpp"
+#include "auth/base64url.hpp"
+#include "auth/sodium_random.hpp"
+#include "auth/visitor_token.hpp"
+#include "core/hub.hpp"
+#include "net/server.hpp"
+#include "options.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace {
+
+using namespace parley::relay;
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_signal(int) { g_stop = 1; }
+
+void install_signal_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: poll() returns so the loop sees the flag
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+int fail(const std::string& message) {
+    std::cerr << "parley-relay: " << message << "\n";
+    return 1;
+}
+
+// --add-agent EMAIL NAME: the password is the first line of stdin, so it never shows
+// in the process list or the shell history.
+int add_agent_from_stdin(Store& store, RandomSource& random, const Options& o) {
+    std::string password;
+    if (!std::getline(std::cin, password)) return fail("--add-agent reads the password from stdin; got nothing");
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    auto agent = add_agent(store, random, o.agent_email, o.agent_name, password, wall_clock_ms());
+    if (!agent) return fail("cannot add agent: " + agent.error().detail);
+    std::cout << "agent " << agent.value().email << " created (" << agent.value().id << ")\n";
+    return 0;
+}
+
+// --demo-agent: demo@parley.local, created once; its password is shown only then.
+bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
+    const std::string email = "demo@parley.local";
+    auto existing = store.find_agent_by_email(email);
+    if (!existing) {
+        fail("cannot read agents: " + existing.error().detail);
+        return false;
+    }
+    if (existing.value()) {
+        std::cout << "demo agent " << email << " exists (password unchanged)" << std::endl;
+        return true;
+    }
+    std::string password;
+    if (o.demo_password) {
+        password = *o.demo_password;
+    } else {
+        unsigned char bytes[12];
+        random.fill(bytes, sizeof bytes);
+        password = base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+    }
+    auto agent = add_agent(store, random, email, "Demo Agent", password, wall_clock_ms());
+    if (!agent) {
+        fail("cannot create the demo agent: " + agent.error().detail);
+        return false;
+    }
+    std::cout << "demo agent created: " << email << " password: " << password << std::endl;
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const ParsedOptions parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+    if (!parsed.error.empty()) {
+        std::cerr << "parley-relay: " << parsed.error << "\n" << usage();
+        return 2;
+    }
+    const Options& o = parsed.options;
+    if (o.help) {
+        std::cout << usage();
+        return 0;
+    }
+    if (!sodium_ready()) return fail("libsodium cannot initialise (no random source?)");
+
+    std::error_code ec;
+    std::filesystem::create_directories(o.data_dir, ec);
+    if (ec) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());
+    if (!o.web_root.empty() && !std::filesystem::is_directory(o.web_root))
+        return fail("--web-root " + o.web_root + " is not a directory");
+
+    auto store = SqliteStore::open((std::filesystem::path(o.data_dir) / "parley.db").string());
+    if (!store) return fail(store.error().detail);
+    SodiumRandom random;
+
+    if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
+    if (o.demo_agent && !ensure_demo_agent(*store.value(), random, o)) return 1;
+
+    auto secret = load_or_create_visitor_secret(*store.value(), random);
+    if (!secret) return fail("cannot load the visitor token secret: " + secret.error().detail);
+
+    HubConfig config;
+    config.visitor_secret = secret.value();
+    Hub hub(*store.value(), random, config);
+
+    ServerOptions so;
+    so.host = o.host;
+    so.port = o.port;
+    so.web_root = o.web_root;
+    so.allow_origins = o.allow_origins;
+    Server server(hub, so);
+
+    install_signal_handlers();
+    auto port = server.start();
+    if (!port) return fail(port.error().detail);
+    // Tests and scripts wait for exactly this line.
+    std::cout << "parley-relay listening on http://" << o.host << ":" << port.value() << std::endl;
+
+    server.run(g_stop);
+    std::cout << "parley-relay stopped" << std::endl;
+    return 0;
+}

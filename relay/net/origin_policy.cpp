@@ -1,0 +1,40 @@
+#include "net/origin_policy.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace parley::relay {
+
+namespace {
+
+std::string normalise(std::string_view origin) {
+    std::string out(origin);
+    while (!out.empty() && out.back() == '/') out.pop_back();
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+}  // namespace
+
+OriginPolicy::OriginPolicy(std::vector<std::string> allowed) {
+    for (const auto& a : allowed) allowed_.push_back(normalise(a));
+}
+
+std::vector<std::string> OriginPolicy::defaults(const std::string& host, int port) {
+    const std::string p = ":" + std::to_string(port);
+    std::vector<std::string> out;
+    for (const std::string& h : {host, std::string("127.0.0.1"), std::string("localhost")}) {
+        if (std::find(out.begin(), out.end(), "http://" + h + p) != out.end()) continue;
+        out.push_back("http://" + h + p);
+        if (port == 80) out.push_back("http://" + h);  // browsers omit the default port
+    }
+    return out;
+}
+
+bool OriginPolicy::allows(std::string_view origin) const {
+    if (origin.empty()) return true;
+    const std::string o = normalise(origin);
+    return std::find(allowed_.begin(), allowed_.end(), o) != allowed_.end();
+}
+
+}  // namespace parley::relay

@@ -1,0 +1,33 @@
+// OriginPolicy: which browser origins may open a WebSocket to the relay (§1). Pure
+// logic, no lws, so the rule is unit-tested; net/server.cpp applies it before the
+// upgrade completes.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parley::relay {
+
+class OriginPolicy {
+public:
+    // `allowed`: exact origins ("scheme://host[:port]", no path). A trailing '/' is
+    // ignored and the comparison is ASCII case-insensitive, as browsers serialise
+    // origins in lower case.
+    explicit OriginPolicy(std::vector<std::string> allowed = {});
+
+    // The relay's own origins, the default allow-list: http://HOST:PORT,
+    // http://127.0.0.1:PORT and http://localhost:PORT.
+    static std::vector<std::string> defaults(const std::string& host, int port);
+
+    // `origin` empty = the header was absent: a native client, which is allowed (an
+    // Origin check only protects browsers from being used by another site).
+    bool allows(std::string_view origin) const;
+
+    const std::vector<std::string>& allowed() const { return allowed_; }
+
+private:
+    std::vector<std::string> allowed_;  // normalised
+};
+
+}  // namespace parley::relay

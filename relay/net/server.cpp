@@ -1,0 +1,279 @@
+#include "net/server.hpp"
+
+#include <libwebsockets.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "parley/protocol/frames.hpp"
+
+namespace parley::relay {
+
+std::int64_t wall_clock_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+// What lws keeps per parley.v1 connection: only our id. The connection's real state
+// lives in Server::peers_, a C++ map, so lws never has to construct C++ objects.
+struct PerSession {
+    ConnId id;
+};
+
+Server* server_of(lws* wsi) {
+    return static_cast<Server*>(lws_context_user(lws_get_context(wsi)));
+}
+
+int parley_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+    return server_of(wsi)->on_parley(wsi, reason, user, in, len);
+}
+
+int http_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+    return server_of(wsi)->on_http(wsi, reason, user, in, len);
+}
+
+// Wakes the event loop twice a second so a stop request set by a signal that arrived
+// just before poll() is noticed promptly even on an idle relay.
+struct Tick {
+    lws_sorted_usec_list_t sul;
+    lws_context* context;
+};
+void on_tick(lws_sorted_usec_list_t* sul) {
+    Tick* tick = lws_container_of(sul, Tick, sul);
+    lws_sul_schedule(tick->context, 0, &tick->sul, on_tick, 500 * LWS_US_PER_MS);
+}
+
+// Answers a refused upgrade with HTTP 403 (protocol.md §1) before lws drops the
+// connection, so a browser's console says "forbidden" rather than "connection reset".
+int refuse(lws* wsi) {
+    lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "WebSocket upgrade refused");
+    return -1;
+}
+
+}  // namespace
+
+struct Server::LwsTables {
+    lws_protocols protocols[3];
+    lws_protocol_vhost_options mimes[5];
+    lws_http_mount mount;
+    Tick tick;
+};
+
+Server::Server(Hub& hub, ServerOptions options) : hub_(hub), options_(std::move(options)) {}
+
+Server::~Server() {
+    if (context_) lws_context_destroy(context_);
+}
+
+Result<int> Server::start() {
+    tables_ = std::make_unique<LwsTables>();
+    LwsTables& t = *tables_;
+    std::memset(&t, 0, sizeof t);
+
+    // "http" first: it is the vhost's default protocol, which is where an upgrade
+    // without a subprotocol lands (and is refused in on_http).
+    t.protocols[0] = {"http", http_callback, 0, 0, 0, nullptr, 0};
+    t.protocols[1] = {"parley.v1", parley_callback, sizeof(PerSession), protocol::kMaxFrameBytes,
+                      0, nullptr, 0};
+
+    // lws knows .html, .css, .png and friends; these it lacks or names differently.
+    // Browsers insist on application/wasm for streaming compilation and on a
+    // JavaScript type for modules.
+    const char* const types[][2] = {{".wasm", "application/wasm"},
+                                    {".mjs", "text/javascript"},
+                                    {".js", "text/javascript"},
+                                    {".json", "application/json"},
+                                    {".map", "application/json"}};
+    for (std::size_t i = 0; i < 5; ++i)
+        t.mimes[i] = {i + 1 < 5 ? &t.mimes[i + 1] : nullptr, nullptr, types[i][0], types[i][1]};
+
+    t.mount.mountpoint = "/";
+    t.mount.mountpoint_len = 1;
+    t.mount.origin = options_.web_root.c_str();
+    t.mount.def = "index.html";
+    t.mount.origin_protocol = LWSMPRO_FILE;
+    t.mount.extra_mimetypes = &t.mimes[0];
+
+    // Errors and warnings (refused origins, culled laggards) to stderr; lws's startup
+    // notices would drown them.
+    lws_set_log_level(LLL_ERR | LLL_WARN, nullptr);
+
+    lws_context_creation_info info;
+    std::memset(&info, 0, sizeof info);
+    info.port = options_.port;
+    info.iface = options_.host.c_str();
+    info.protocols = t.protocols;
+    info.mounts = options_.web_root.empty() ? nullptr : &t.mount;
+    // No extensions are registered, so permessage-deflate is off: compressed frames
+    // would defeat the byte limits above and cost CPU per connection.
+    info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+    info.user = this;
+
+    context_ = lws_create_context(&info);
+    if (!context_)
+        return Error{protocol::ErrorCode::storage_failed,
+                     "cannot listen on " + options_.host + ":" + std::to_string(options_.port), {}};
+    vhost_ = lws_get_vhost_by_name(context_, "default");
+    const int port = vhost_ ? lws_get_vhost_listen_port(vhost_) : options_.port;
+
+    origins_ = OriginPolicy(options_.allow_origins.empty() ? OriginPolicy::defaults(options_.host, port)
+                                                           : options_.allow_origins);
+    t.tick.context = context_;
+    lws_sul_schedule(context_, 0, &t.tick.sul, on_tick, 500 * LWS_US_PER_MS);
+    return port;
+}
+
+void Server::run(const volatile std::sig_atomic_t& stop) {
+    while (!stop)
+        if (lws_service(context_, 0) < 0) return;
+
+    // Shutdown: every client gets 1001 after what is already queued for it. The loop
+    // polls without blocking so the 2 s bound holds even if a peer never answers.
+    hub_.shutdown(wall_clock_ms());
+    dispatch();
+    const std::int64_t deadline = wall_clock_ms() + 2000;
+    while (!peers_.empty() && wall_clock_ms() < deadline) {
+        if (lws_service(context_, -1) < 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+// ---- callbacks --------------------------------------------------------------------
+
+int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len) {
+    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION) {
+        lwsl_warn("refusing a WebSocket upgrade without subprotocol parley.v1\n");
+        return refuse(wsi);
+    }
+    return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+}
+
+int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t len) {
+    auto* session = static_cast<PerSession*>(user);
+    switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
+        // Here and not in HTTP_CONFIRM_UPGRADE: that path is affected by
+        // CVE-2025-11677 in lws 4.1.6.
+        const int total = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+        if (total <= 0) return 0;  // no Origin: a native client
+        std::string origin(static_cast<std::size_t>(total) + 1, '\0');
+        if (lws_hdr_copy(wsi, origin.data(), total + 1, WSI_TOKEN_ORIGIN) != total) return -1;
+        origin.resize(static_cast<std::size_t>(total));
+        if (origins_.allows(origin)) return 0;
+        lwsl_warn("refusing a WebSocket from origin %s\n", origin.c_str());
+        return refuse(wsi);
+    }
+    case LWS_CALLBACK_ESTABLISHED: {
+        session->id = next_id_++;
+        peers_[session->id].wsi = wsi;
+        hub_.on_open(session->id, wall_clock_ms());
+        dispatch();
+        return 0;
+    }
+    case LWS_CALLBACK_RECEIVE: {
+        auto it = peers_.find(session->id);
+        if (it == peers_.end()) return -1;
+        if (it->second.rx.empty() && !it->second.rx_too_large && lws_is_first_fragment(wsi))
+            it->second.rx_binary = lws_frame_is_binary(wsi);
+        const bool final = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
+        receive(session->id, it->second, static_cast<const char*>(in), len, final);
+        dispatch();
+        return 0;
+    }
+    case LWS_CALLBACK_SERVER_WRITEABLE: {
+        auto it = peers_.find(session->id);
+        return it == peers_.end() ? -1 : write_one(it->second);
+    }
+    case LWS_CALLBACK_CLOSED: {
+        if (peers_.erase(session->id)) {
+            hub_.on_close(session->id, wall_clock_ms());
+            dispatch();
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+// ---- receiving and sending ----------------------------------------------------------
+
+void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, bool final) {
+    // Reassemble fragments; past the limit keep only the fact that it was too large.
+    if (!peer.rx_too_large) {
+        if (peer.rx.size() + len > protocol::kMaxFrameBytes) {
+            peer.rx_too_large = true;
+            peer.rx.clear();
+            peer.rx.shrink_to_fit();
+        } else {
+            peer.rx.append(data, len);
+        }
+    }
+    if (!final) return;
+
+    const std::int64_t now = wall_clock_ms();
+    if (peer.rx_too_large)
+        hub_.on_too_large(id, now);
+    else if (peer.rx_binary)
+        hub_.on_binary(id, now);
+    else
+        hub_.on_text(id, peer.rx, now);
+    peer.rx.clear();
+    peer.rx_binary = false;
+    peer.rx_too_large = false;
+}
+
+void Server::dispatch() {
+    for (Output& out : hub_.take_outputs()) {
+        auto it = peers_.find(out.conn);
+        if (it == peers_.end()) continue;  // closed meanwhile
+        Peer& peer = it->second;
+        if (out.kind == Output::Kind::close) {
+            if (!peer.close_code) {
+                peer.close_code = out.code;
+                peer.close_reason = out.text;
+            }
+        } else if (peer.close_code) {
+            continue;  // closing: nothing new goes out
+        } else if (peer.queued_bytes + out.text.size() > options_.max_queue_bytes) {
+            // The receiver is the boss, but a receiver that does not read would make us
+            // hold unbounded memory: drop what is queued and close with "too slow".
+            lwsl_warn("closing a connection whose queue exceeded %zu bytes\n", options_.max_queue_bytes);
+            peer.queue.clear();
+            peer.queued_bytes = 0;
+            peer.close_code = protocol::close_code::too_slow;
+            peer.close_reason = "too slow to read";
+        } else {
+            std::string buf(LWS_PRE, '\0');
+            buf += out.text;
+            peer.queued_bytes += out.text.size();
+            peer.queue.push_back(std::move(buf));
+        }
+        lws_callback_on_writable(peer.wsi);
+    }
+}
+
+int Server::write_one(Peer& peer) {
+    if (!peer.queue.empty()) {
+        std::string& buf = peer.queue.front();
+        const std::size_t n = buf.size() - LWS_PRE;
+        auto* p = reinterpret_cast<unsigned char*>(buf.data()) + LWS_PRE;
+        if (lws_write(peer.wsi, p, n, LWS_WRITE_TEXT) < static_cast<int>(n)) return -1;
+        peer.queued_bytes -= n;
+        peer.queue.pop_front();
+        if (!peer.queue.empty() || peer.close_code) lws_callback_on_writable(peer.wsi);
+        return 0;
+    }
+    if (peer.close_code) {
+        lws_close_reason(peer.wsi, static_cast<lws_close_status>(peer.close_code),
+                         reinterpret_cast<unsigned char*>(peer.close_reason.data()),
+                         peer.close_reason.size());
+        return -1;
+    }
+    return 0;
+}
+
+}  // namespace parley::relay

@@ -1,0 +1,216 @@
+#include "store/memory_store.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace parley::relay {
+
+namespace {
+
+std::string ascii_lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+ConvSummary MemoryStore::summary(const std::string& id, const Conversation& c) const {
+    ConvSummary s;
+    s.conv = id;
+    s.visitor.role = "visitor";
+    s.visitor.id = c.visitor_id;
+    if (auto v = visitors_.find(c.visitor_id); v != visitors_.end()) s.visitor.name = v->second.name;
+    s.last_seq = static_cast<std::int64_t>(c.messages.size());
+    s.last_text = c.messages.empty() ? std::string() : c.messages.back().text;
+    s.updated = c.updated;
+    s.status = c.status;
+    return s;
+}
+
+// ---- visitors -------------------------------------------------------------------
+
+Status MemoryStore::create_visitor(const Visitor& visitor) {
+    if (!visitors_.emplace(visitor.id, visitor).second)
+        return storage_error("visitor exists: " + visitor.id);
+    return Ok{};
+}
+
+Result<std::optional<Visitor>> MemoryStore::find_visitor(const std::string& id) {
+    auto it = visitors_.find(id);
+    if (it == visitors_.end()) return std::optional<Visitor>{};
+    return std::optional<Visitor>{it->second};
+}
+
+Status MemoryStore::rename_visitor(const std::string& id, const std::string& name) {
+    auto it = visitors_.find(id);
+    if (it == visitors_.end()) return storage_error("no such visitor: " + id);
+    it->second.name = name;
+    return Ok{};
+}
+
+// ---- conversations --------------------------------------------------------------
+
+Status MemoryStore::create_conversation(const std::string& conv, const std::string& visitor_id,
+                                        std::int64_t now) {
+    if (!visitors_.count(visitor_id)) return storage_error("no such visitor: " + visitor_id);
+    Conversation c;
+    c.visitor_id = visitor_id;
+    c.created = now;
+    c.updated = now;
+    c.order = next_order_++;
+    if (!convs_.emplace(conv, std::move(c)).second)
+        return storage_error("conversation exists: " + conv);
+    return Ok{};
+}
+
+Result<std::optional<ConvSummary>> MemoryStore::find_conversation(const std::string& conv) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return std::optional<ConvSummary>{};
+    return std::optional<ConvSummary>{summary(it->first, it->second)};
+}
+
+Result<std::optional<ConvSummary>> MemoryStore::conversation_of_visitor(
+    const std::string& visitor_id) {
+    const std::pair<const std::string, Conversation>* best = nullptr;
+    for (const auto& entry : convs_) {
+        const Conversation& c = entry.second;
+        if (c.visitor_id != visitor_id || c.status != "open") continue;
+        if (!best || c.order > best->second.order) best = &entry;
+    }
+    if (!best) return std::optional<ConvSummary>{};
+    return std::optional<ConvSummary>{summary(best->first, best->second)};
+}
+
+Result<std::vector<ConvSummary>> MemoryStore::open_conversations(int limit) {
+    std::vector<const std::pair<const std::string, Conversation>*> open;
+    for (const auto& entry : convs_)
+        if (entry.second.status == "open") open.push_back(&entry);
+    // Most recently updated first; among equals the newer conversation first.
+    std::sort(open.begin(), open.end(), [](auto* a, auto* b) {
+        if (a->second.updated != b->second.updated) return a->second.updated > b->second.updated;
+        return a->second.order > b->second.order;
+    });
+    std::vector<ConvSummary> out;
+    for (auto* entry : open) {
+        if (static_cast<int>(out.size()) >= limit) break;
+        out.push_back(summary(entry->first, entry->second));
+    }
+    return out;
+}
+
+// ---- messages -------------------------------------------------------------------
+
+Result<Appended> MemoryStore::append_message(const NewMessage& m) {
+    auto it = convs_.find(m.conv);
+    if (it == convs_.end()) return storage_error("no such conversation: " + m.conv);
+    Conversation& c = it->second;
+    auto key = std::make_tuple(m.from.id, m.cid);
+    if (auto found = c.by_sender_cid.find(key); found != c.by_sender_cid.end()) {
+        const Message& old = c.messages[found->second];
+        return Appended{old.seq, old.ts, false};
+    }
+    Message stored;
+    stored.conv = m.conv;
+    stored.seq = static_cast<std::int64_t>(c.messages.size()) + 1;
+    stored.cid = m.cid;
+    stored.ts = m.ts;
+    stored.from = m.from;
+    stored.text = m.text;
+    c.by_sender_cid.emplace(key, c.messages.size());
+    c.messages.push_back(stored);
+    c.updated = m.ts;
+    return Appended{stored.seq, stored.ts, true};
+}
+
+Result<std::vector<Message>> MemoryStore::messages_after(const std::string& conv,
+                                                         std::int64_t after, int limit) {
+    std::vector<Message> out;
+    auto it = convs_.find(conv);
+    if (it == convs_.end() || limit <= 0) return out;
+    const auto& msgs = it->second.messages;
+    const std::int64_t n = static_cast<std::int64_t>(msgs.size());
+    for (std::int64_t seq = std::max<std::int64_t>(after, 0) + 1;
+         seq <= n && static_cast<int>(out.size()) < limit; ++seq)
+        out.push_back(msgs[static_cast<std::size_t>(seq - 1)]);
+    return out;
+}
+
+Result<std::vector<Message>> MemoryStore::messages_before(const std::string& conv,
+                                                          std::int64_t before, int limit) {
+    std::vector<Message> out;
+    auto it = convs_.find(conv);
+    if (it == convs_.end() || limit <= 0) return out;
+    const auto& msgs = it->second.messages;
+    const std::int64_t last = std::min<std::int64_t>(before - 1, static_cast<std::int64_t>(msgs.size()));
+    const std::int64_t first = std::max<std::int64_t>(1, last - limit + 1);
+    for (std::int64_t seq = first; seq <= last; ++seq)
+        out.push_back(msgs[static_cast<std::size_t>(seq - 1)]);
+    return out;
+}
+
+// ---- read marks -----------------------------------------------------------------
+
+Result<std::int64_t> MemoryStore::mark_read(const std::string& conv, const std::string& reader_id,
+                                            std::int64_t seq) {
+    if (!convs_.count(conv)) return storage_error("no such conversation: " + conv);
+    std::int64_t& mark = read_marks_[std::make_tuple(conv, reader_id)];
+    mark = std::max(mark, seq);
+    return mark;
+}
+
+Result<std::int64_t> MemoryStore::read_mark(const std::string& conv,
+                                            const std::string& reader_id) {
+    auto it = read_marks_.find(std::make_tuple(conv, reader_id));
+    return it == read_marks_.end() ? std::int64_t{0} : it->second;
+}
+
+// ---- agents and sessions --------------------------------------------------------
+
+Status MemoryStore::create_agent(const Agent& agent) {
+    const std::string email = ascii_lower(agent.email);
+    if (agents_.count(agent.id)) return storage_error("agent exists: " + agent.id);
+    if (agent_email_.count(email)) return storage_error("agent e-mail exists: " + agent.email);
+    agents_.emplace(agent.id, agent);
+    agent_email_.emplace(email, agent.id);
+    return Ok{};
+}
+
+Result<std::optional<Agent>> MemoryStore::find_agent_by_email(const std::string& email) {
+    auto it = agent_email_.find(ascii_lower(email));
+    if (it == agent_email_.end()) return std::optional<Agent>{};
+    return std::optional<Agent>{agents_.at(it->second)};
+}
+
+Result<std::optional<Agent>> MemoryStore::find_agent(const std::string& id) {
+    auto it = agents_.find(id);
+    if (it == agents_.end()) return std::optional<Agent>{};
+    return std::optional<Agent>{it->second};
+}
+
+Status MemoryStore::create_session(const AgentSession& session) {
+    if (!agents_.count(session.agent_id)) return storage_error("no such agent: " + session.agent_id);
+    if (!sessions_.emplace(session.token_hash, session).second)
+        return storage_error("session exists");
+    return Ok{};
+}
+
+Result<std::optional<AgentSession>> MemoryStore::find_session(const std::string& token_hash) {
+    auto it = sessions_.find(token_hash);
+    if (it == sessions_.end()) return std::optional<AgentSession>{};
+    return std::optional<AgentSession>{it->second};
+}
+
+// ---- settings -------------------------------------------------------------------
+
+Result<std::optional<std::string>> MemoryStore::get_setting(const std::string& key) {
+    auto it = settings_.find(key);
+    if (it == settings_.end()) return std::optional<std::string>{};
+    return std::optional<std::string>{it->second};
+}
+
+Status MemoryStore::put_setting(const std::string& key, const std::string& value) {
+    settings_[key] = value;
+    return Ok{};
+}
+
+}  // namespace parley::relay

@@ -1,0 +1,69 @@
+// MemoryStore: the in-memory Store. Everything is lost when the process exits, so it
+// serves tests and throw-away demos; it keeps every guarantee of store.hpp except
+// surviving a restart. Lookups are O(log n); open_conversations sorts, O(n log n).
+#pragma once
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace parley::relay {
+
+class MemoryStore : public Store {
+public:
+    Status create_visitor(const Visitor& visitor) override;
+    Result<std::optional<Visitor>> find_visitor(const std::string& id) override;
+    Status rename_visitor(const std::string& id, const std::string& name) override;
+
+    Status create_conversation(const std::string& conv, const std::string& visitor_id,
+                               std::int64_t now) override;
+    Result<std::optional<ConvSummary>> find_conversation(const std::string& conv) override;
+    Result<std::optional<ConvSummary>> conversation_of_visitor(
+        const std::string& visitor_id) override;
+    Result<std::vector<ConvSummary>> open_conversations(int limit) override;
+
+    Result<Appended> append_message(const NewMessage& message) override;
+    Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
+                                                int limit) override;
+    Result<std::vector<Message>> messages_before(const std::string& conv, std::int64_t before,
+                                                 int limit) override;
+
+    Result<std::int64_t> mark_read(const std::string& conv, const std::string& reader_id,
+                                   std::int64_t seq) override;
+    Result<std::int64_t> read_mark(const std::string& conv, const std::string& reader_id) override;
+
+    Status create_agent(const Agent& agent) override;
+    Result<std::optional<Agent>> find_agent_by_email(const std::string& email) override;
+    Result<std::optional<Agent>> find_agent(const std::string& id) override;
+    Status create_session(const AgentSession& session) override;
+    Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override;
+
+    Result<std::optional<std::string>> get_setting(const std::string& key) override;
+    Status put_setting(const std::string& key, const std::string& value) override;
+
+private:
+    struct Conversation {
+        std::string visitor_id;
+        std::string status = "open";
+        std::int64_t created = 0;
+        std::int64_t updated = 0;
+        std::int64_t order = 0;  // creation order, ties of `created` broken by it
+        std::vector<Message> messages;  // messages[i].seq == i + 1
+        std::map<std::tuple<std::string, std::string>, std::size_t> by_sender_cid;
+    };
+
+    ConvSummary summary(const std::string& id, const Conversation& c) const;
+
+    std::map<std::string, Visitor> visitors_;
+    std::map<std::string, Conversation> convs_;
+    std::int64_t next_order_ = 0;
+    std::map<std::tuple<std::string, std::string>, std::int64_t> read_marks_;
+    std::map<std::string, Agent> agents_;            // by id
+    std::map<std::string, std::string> agent_email_; // lower-case e-mail → id
+    std::map<std::string, AgentSession> sessions_;
+    std::map<std::string, std::string> settings_;
+};
+
+}  // namespace parley::relay

@@ -1,0 +1,532 @@
+#include "store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace parley::relay {
+
+namespace {
+
+// ---- schema version 1 -------------------------------------------------------------
+// conversations carries last_seq/last_text so that assigning the next seq and building
+// an inbox are single-row reads; append_message keeps them in step in its transaction.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE visitors(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created INTEGER NOT NULL);
+CREATE TABLE conversations(
+  id TEXT PRIMARY KEY,
+  visitor_id TEXT NOT NULL REFERENCES visitors(id),
+  status TEXT NOT NULL DEFAULT 'open',
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  last_text TEXT NOT NULL DEFAULT '');
+CREATE INDEX conversations_by_visitor ON conversations(visitor_id, created);
+CREATE INDEX conversations_by_update ON conversations(status, updated);
+CREATE TABLE messages(
+  conv TEXT NOT NULL REFERENCES conversations(id),
+  seq INTEGER NOT NULL,
+  cid TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  from_role TEXT NOT NULL,
+  from_id TEXT NOT NULL,
+  from_name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY(conv, seq),
+  UNIQUE(conv, from_id, cid)) WITHOUT ROWID;
+CREATE TABLE read_marks(
+  conv TEXT NOT NULL,
+  reader_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY(conv, reader_id)) WITHOUT ROWID;
+CREATE TABLE agents(
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created INTEGER NOT NULL);
+CREATE TABLE agent_sessions(
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id),
+  expires INTEGER NOT NULL);
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
+)sql";
+
+// Statements. Each is a distinct literal: its address keys the prepared-statement cache.
+constexpr const char* kInsertVisitor = "INSERT INTO visitors(id, name, created) VALUES(?1, ?2, ?3)";
+constexpr const char* kFindVisitor = "SELECT id, name, created FROM visitors WHERE id = ?1";
+constexpr const char* kRenameVisitor = "UPDATE visitors SET name = ?2 WHERE id = ?1";
+constexpr const char* kInsertConv =
+    "INSERT INTO conversations(id, visitor_id, created, updated) "
+    "SELECT ?1, id, ?3, ?3 FROM visitors WHERE id = ?2";
+constexpr const char* kFindConv =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE c.id = ?1";
+constexpr const char* kConvOfVisitor =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.visitor_id = ?1 AND c.status = 'open' ORDER BY c.created DESC, c.rowid DESC LIMIT 1";
+constexpr const char* kOpenConvs =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.status = 'open' ORDER BY c.updated DESC, c.rowid DESC LIMIT ?1";
+constexpr const char* kBegin = "BEGIN IMMEDIATE";
+constexpr const char* kCommit = "COMMIT";
+constexpr const char* kRollback = "ROLLBACK";
+constexpr const char* kFindBySenderCid =
+    "SELECT seq, ts FROM messages WHERE conv = ?1 AND from_id = ?2 AND cid = ?3";
+constexpr const char* kLastSeq = "SELECT last_seq FROM conversations WHERE id = ?1";
+constexpr const char* kInsertMessage =
+    "INSERT INTO messages(conv, seq, cid, ts, from_role, from_id, from_name, text) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr const char* kBumpConv =
+    "UPDATE conversations SET last_seq = ?2, last_text = ?3, updated = ?4 WHERE id = ?1";
+constexpr const char* kMessagesAfter =
+    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text FROM messages "
+    "WHERE conv = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+constexpr const char* kMessagesBefore =
+    "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text FROM messages "
+    "WHERE conv = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq";
+constexpr const char* kConvExists = "SELECT 1 FROM conversations WHERE id = ?1";
+constexpr const char* kMarkRead =
+    "INSERT INTO read_marks(conv, reader_id, seq) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(conv, reader_id) DO UPDATE SET seq = max(seq, excluded.seq)";
+constexpr const char* kReadMark = "SELECT seq FROM read_marks WHERE conv = ?1 AND reader_id = ?2";
+constexpr const char* kInsertAgent =
+    "INSERT INTO agents(id, email, name, password_hash, created) VALUES(?1, ?2, ?3, ?4, ?5)";
+constexpr const char* kAgentByEmail =
+    "SELECT id, email, name, password_hash, created FROM agents WHERE email = ?1";
+constexpr const char* kAgentById =
+    "SELECT id, email, name, password_hash, created FROM agents WHERE id = ?1";
+constexpr const char* kInsertSession =
+    "INSERT INTO agent_sessions(token_hash, agent_id, expires) VALUES(?1, ?2, ?3)";
+constexpr const char* kFindSession =
+    "SELECT token_hash, agent_id, expires FROM agent_sessions WHERE token_hash = ?1";
+constexpr const char* kGetSetting = "SELECT value FROM settings WHERE key = ?1";
+constexpr const char* kPutSetting =
+    "INSERT INTO settings(key, value) VALUES(?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+std::string column_text(sqlite3_stmt* s, int i) {
+    const unsigned char* p = sqlite3_column_text(s, i);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(s, i)))
+             : std::string();
+}
+
+ConvSummary read_summary(sqlite3_stmt* s) {
+    ConvSummary c;
+    c.conv = column_text(s, 0);
+    c.visitor = Party{"visitor", column_text(s, 1), column_text(s, 2)};
+    c.last_seq = sqlite3_column_int64(s, 3);
+    c.last_text = column_text(s, 4);
+    c.updated = sqlite3_column_int64(s, 5);
+    c.status = column_text(s, 6);
+    return c;
+}
+
+Message read_message(sqlite3_stmt* s) {
+    Message m;
+    m.conv = column_text(s, 0);
+    m.seq = sqlite3_column_int64(s, 1);
+    m.cid = column_text(s, 2);
+    m.ts = sqlite3_column_int64(s, 3);
+    m.from = Party{column_text(s, 4), column_text(s, 5), column_text(s, 6)};
+    m.text = column_text(s, 7);
+    return m;
+}
+
+Agent read_agent(sqlite3_stmt* s) {
+    Agent a;
+    a.id = column_text(s, 0);
+    a.email = column_text(s, 1);
+    a.name = column_text(s, 2);
+    a.password_hash = column_text(s, 3);
+    a.created = sqlite3_column_int64(s, 4);
+    return a;
+}
+
+}  // namespace
+
+// A cached statement borrowed for one use: binds, steps, and resets itself when it goes
+// out of scope so the next user starts clean (and read transactions end promptly).
+class SqliteStore::Stmt {
+public:
+    explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+    ~Stmt() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+
+    Stmt& bind(int i, const std::string& v) {
+        if (rc_ == SQLITE_OK)
+            rc_ = sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& bind(int i, std::int64_t v) {
+        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(s_, i, v);
+        return *this;
+    }
+    // SQLITE_ROW, SQLITE_DONE, or an error code (a failed bind included).
+    int step() { return rc_ == SQLITE_OK ? sqlite3_step(s_) : rc_; }
+    sqlite3_stmt* get() const { return s_; }
+
+private:
+    sqlite3_stmt* s_;
+    int rc_ = SQLITE_OK;
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+        std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        return storage_error("cannot open " + path + ": " + msg);
+    }
+    std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+    sqlite3_busy_timeout(db, 5000);  // another process (a backup, the CLI) may hold a lock
+    // WAL: readers do not block the writer; FULL: every COMMIT is synced to disk, which
+    // is what "ack only after durable" needs (NORMAL could lose the last commits).
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                               "PRAGMA foreign_keys=ON"}) {
+        Status s = store->exec(pragma);
+        if (!s) return storage_error("cannot open " + path + ": " + s.error().detail);
+    }
+    Status migrated = store->migrate();
+    if (!migrated) return migrated.error();
+    return store;
+}
+
+SqliteStore::~SqliteStore() {
+    for (auto& entry : statements_) sqlite3_finalize(entry.second);
+    sqlite3_close(db_);
+}
+
+Error SqliteStore::fail(const char* what) const {
+    return storage_error(std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+Status SqliteStore::exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errmsg(db_);
+        sqlite3_free(err);
+        return storage_error(msg);
+    }
+    return Ok{};
+}
+
+Result<sqlite3_stmt*> SqliteStore::prepare(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+        return fail("prepare");
+    statements_.emplace(sql, s);
+    return s;
+}
+
+Status SqliteStore::migrate() {
+    auto version = prepare("PRAGMA user_version");
+    if (!version) return version.error();
+    std::int64_t current = 0;
+    {
+        Stmt s(version.value());
+        if (s.step() != SQLITE_ROW) return fail("read schema version");
+        current = sqlite3_column_int64(s.get(), 0);
+    }
+    if (current == kSchemaVersion) return Ok{};
+    if (current > kSchemaVersion)
+        return storage_error("database schema version " + std::to_string(current) +
+                             " is newer than this relay understands (" +
+                             std::to_string(kSchemaVersion) + ")");
+    // current == 0: a new file. Create the schema and stamp it in one transaction.
+    if (Status s = exec("BEGIN IMMEDIATE"); !s) return s;
+    Status created = exec(kSchemaV1);
+    if (created) created = exec("PRAGMA user_version = 1");
+    if (created) created = exec("COMMIT");
+    if (!created) {
+        exec("ROLLBACK");
+        return storage_error("create schema: " + created.error().detail);
+    }
+    return Ok{};
+}
+
+// ---- visitors -------------------------------------------------------------------
+
+Status SqliteStore::create_visitor(const Visitor& visitor) {
+    auto p = prepare(kInsertVisitor);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, visitor.id).bind(2, visitor.name).bind(3, visitor.created).step() != SQLITE_DONE)
+        return fail("create visitor");
+    return Ok{};
+}
+
+Result<std::optional<Visitor>> SqliteStore::find_visitor(const std::string& id) {
+    auto p = prepare(kFindVisitor);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, id).step();
+    if (rc == SQLITE_DONE) return std::optional<Visitor>{};
+    if (rc != SQLITE_ROW) return fail("find visitor");
+    return std::optional<Visitor>{
+        Visitor{column_text(s.get(), 0), column_text(s.get(), 1), sqlite3_column_int64(s.get(), 2)}};
+}
+
+Status SqliteStore::rename_visitor(const std::string& id, const std::string& name) {
+    auto p = prepare(kRenameVisitor);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, id).bind(2, name).step() != SQLITE_DONE) return fail("rename visitor");
+    if (sqlite3_changes(db_) != 1) return storage_error("no such visitor: " + id);
+    return Ok{};
+}
+
+// ---- conversations --------------------------------------------------------------
+
+Status SqliteStore::create_conversation(const std::string& conv, const std::string& visitor_id,
+                                        std::int64_t now) {
+    auto p = prepare(kInsertConv);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, conv).bind(2, visitor_id).bind(3, now).step() != SQLITE_DONE)
+        return fail("create conversation");
+    if (sqlite3_changes(db_) != 1) return storage_error("no such visitor: " + visitor_id);
+    return Ok{};
+}
+
+Result<std::optional<ConvSummary>> SqliteStore::one_summary(const char* sql,
+                                                            const std::string& key) {
+    auto p = prepare(sql);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, key).step();
+    if (rc == SQLITE_DONE) return std::optional<ConvSummary>{};
+    if (rc != SQLITE_ROW) return fail("find conversation");
+    return std::optional<ConvSummary>{read_summary(s.get())};
+}
+
+Result<std::optional<ConvSummary>> SqliteStore::find_conversation(const std::string& conv) {
+    return one_summary(kFindConv, conv);
+}
+
+Result<std::optional<ConvSummary>> SqliteStore::conversation_of_visitor(
+    const std::string& visitor_id) {
+    return one_summary(kConvOfVisitor, visitor_id);
+}
+
+Result<std::vector<ConvSummary>> SqliteStore::open_conversations(int limit) {
+    auto p = prepare(kOpenConvs);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, std::int64_t{limit});
+    std::vector<ConvSummary> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_summary(s.get()));
+    if (rc != SQLITE_DONE) return fail("list conversations");
+    return out;
+}
+
+// ---- messages -------------------------------------------------------------------
+
+Result<Appended> SqliteStore::append_message(const NewMessage& m) {
+    // One IMMEDIATE transaction: the write lock is taken before the idempotence lookup,
+    // so no other writer can slip a message in between the lookup, the seq read and
+    // the insert.
+    auto begin = prepare(kBegin);
+    if (!begin) return begin.error();
+    if (Stmt(begin.value()).step() != SQLITE_DONE) return fail("begin");
+
+    auto attempt = [&]() -> Result<Appended> {
+        auto find = prepare(kFindBySenderCid);
+        if (!find) return find.error();
+        {
+            Stmt s(find.value());
+            const int rc = s.bind(1, m.conv).bind(2, m.from.id).bind(3, m.cid).step();
+            if (rc == SQLITE_ROW)
+                return Appended{sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1),
+                                false};
+            if (rc != SQLITE_DONE) return fail("find message");
+        }
+        std::int64_t seq = 0;
+        {
+            auto last = prepare(kLastSeq);
+            if (!last) return last.error();
+            Stmt s(last.value());
+            const int rc = s.bind(1, m.conv).step();
+            if (rc == SQLITE_DONE) return storage_error("no such conversation: " + m.conv);
+            if (rc != SQLITE_ROW) return fail("read last seq");
+            seq = sqlite3_column_int64(s.get(), 0) + 1;
+        }
+        {
+            auto ins = prepare(kInsertMessage);
+            if (!ins) return ins.error();
+            Stmt s(ins.value());
+            s.bind(1, m.conv).bind(2, seq).bind(3, m.cid).bind(4, m.ts);
+            s.bind(5, m.from.role).bind(6, m.from.id).bind(7, m.from.name).bind(8, m.text);
+            if (s.step() != SQLITE_DONE) return fail("insert message");
+        }
+        {
+            auto bump = prepare(kBumpConv);
+            if (!bump) return bump.error();
+            Stmt s(bump.value());
+            if (s.bind(1, m.conv).bind(2, seq).bind(3, m.text).bind(4, m.ts).step() != SQLITE_DONE)
+                return fail("update conversation");
+        }
+        return Appended{seq, m.ts, true};
+    };
+
+    Result<Appended> result = attempt();
+    if (result) {
+        auto commit = prepare(kCommit);
+        if (commit && Stmt(commit.value()).step() == SQLITE_DONE) return result;
+        result = commit ? fail("commit") : commit.error();
+    }
+    // Roll back whatever part was done. If even that fails SQLite has already rolled
+    // back (the only way ROLLBACK fails is with no transaction open).
+    if (sqlite3_get_autocommit(db_) == 0) exec(kRollback);
+    return result;
+}
+
+Result<std::vector<Message>> SqliteStore::messages_after(const std::string& conv,
+                                                         std::int64_t after, int limit) {
+    auto p = prepare(kMessagesAfter);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, conv).bind(2, after).bind(3, std::int64_t{limit});
+    std::vector<Message> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_message(s.get()));
+    if (rc != SQLITE_DONE) return fail("read messages");
+    return out;
+}
+
+Result<std::vector<Message>> SqliteStore::messages_before(const std::string& conv,
+                                                          std::int64_t before, int limit) {
+    auto p = prepare(kMessagesBefore);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, conv).bind(2, before).bind(3, std::int64_t{limit});
+    std::vector<Message> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_message(s.get()));
+    if (rc != SQLITE_DONE) return fail("read messages");
+    return out;
+}
+
+// ---- read marks -----------------------------------------------------------------
+
+Result<std::int64_t> SqliteStore::mark_read(const std::string& conv, const std::string& reader_id,
+                                            std::int64_t seq) {
+    {
+        auto p = prepare(kConvExists);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        const int rc = s.bind(1, conv).step();
+        if (rc == SQLITE_DONE) return storage_error("no such conversation: " + conv);
+        if (rc != SQLITE_ROW) return fail("find conversation");
+    }
+    {
+        // One statement, so atomic on its own: the upsert keeps the maximum.
+        auto p = prepare(kMarkRead);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        if (s.bind(1, conv).bind(2, reader_id).bind(3, seq).step() != SQLITE_DONE)
+            return fail("mark read");
+    }
+    return read_mark(conv, reader_id);
+}
+
+Result<std::int64_t> SqliteStore::read_mark(const std::string& conv,
+                                            const std::string& reader_id) {
+    auto p = prepare(kReadMark);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, conv).bind(2, reader_id).step();
+    if (rc == SQLITE_DONE) return std::int64_t{0};
+    if (rc != SQLITE_ROW) return fail("read mark");
+    return std::int64_t{sqlite3_column_int64(s.get(), 0)};
+}
+
+// ---- agents and sessions --------------------------------------------------------
+
+Status SqliteStore::create_agent(const Agent& agent) {
+    auto p = prepare(kInsertAgent);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, agent.id).bind(2, agent.email).bind(3, agent.name).bind(4, agent.password_hash);
+    if (s.bind(5, agent.created).step() != SQLITE_DONE) return fail("create agent");
+    return Ok{};
+}
+
+Result<std::optional<Agent>> SqliteStore::find_agent_by_email(const std::string& email) {
+    auto p = prepare(kAgentByEmail);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, email).step();
+    if (rc == SQLITE_DONE) return std::optional<Agent>{};
+    if (rc != SQLITE_ROW) return fail("find agent");
+    return std::optional<Agent>{read_agent(s.get())};
+}
+
+Result<std::optional<Agent>> SqliteStore::find_agent(const std::string& id) {
+    auto p = prepare(kAgentById);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, id).step();
+    if (rc == SQLITE_DONE) return std::optional<Agent>{};
+    if (rc != SQLITE_ROW) return fail("find agent");
+    return std::optional<Agent>{read_agent(s.get())};
+}
+
+Status SqliteStore::create_session(const AgentSession& session) {
+    auto p = prepare(kInsertSession);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, session.token_hash).bind(2, session.agent_id).bind(3, session.expires).step() !=
+        SQLITE_DONE)
+        return fail("create session");
+    return Ok{};
+}
+
+Result<std::optional<AgentSession>> SqliteStore::find_session(const std::string& token_hash) {
+    auto p = prepare(kFindSession);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, token_hash).step();
+    if (rc == SQLITE_DONE) return std::optional<AgentSession>{};
+    if (rc != SQLITE_ROW) return fail("find session");
+    return std::optional<AgentSession>{AgentSession{column_text(s.get(), 0), column_text(s.get(), 1),
+                                                    sqlite3_column_int64(s.get(), 2)}};
+}
+
+// ---- settings -------------------------------------------------------------------
+
+Result<std::optional<std::string>> SqliteStore::get_setting(const std::string& key) {
+    auto p = prepare(kGetSetting);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, key).step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>{};
+    if (rc != SQLITE_ROW) return fail("read setting");
+    return std::optional<std::string>{column_text(s.get(), 0)};
+}
+
+Status SqliteStore::put_setting(const std::string& key, const std::string& value) {
+    auto p = prepare(kPutSetting);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, key).bind(2, value).step() != SQLITE_DONE) return fail("write setting");
+    return Ok{};
+}
+
+}  // namespace parley::relay

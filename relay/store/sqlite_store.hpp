@@ -1,0 +1,82 @@
+// SqliteStore: the Store on one SQLite file (WAL journal, synchronous=FULL), so a
+// committed write survives a crash of the relay or the machine ("durable before ack").
+//
+// Every write is one transaction; append_message runs BEGIN IMMEDIATE … COMMIT so the
+// idempotence lookup, the seq assignment and the insert cannot interleave with another
+// writer. Statements are prepared once and reused. The schema version lives in
+// PRAGMA user_version: 0 = empty file (the schema is created), 1 = this schema, higher
+// = written by a newer relay (open fails rather than guess).
+//
+// Errors (I/O, a corrupt file, a full disk, a constraint) come back as
+// storage_failed values carrying SQLite's message; nothing throws.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "store/store.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace parley::relay {
+
+class SqliteStore : public Store {
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    // Opens (creating if needed) the database file at `path`. Fails with
+    // storage_failed when the file cannot be opened, is not a database, or holds a
+    // newer schema.
+    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    Status create_visitor(const Visitor& visitor) override;
+    Result<std::optional<Visitor>> find_visitor(const std::string& id) override;
+    Status rename_visitor(const std::string& id, const std::string& name) override;
+
+    Status create_conversation(const std::string& conv, const std::string& visitor_id,
+                               std::int64_t now) override;
+    Result<std::optional<ConvSummary>> find_conversation(const std::string& conv) override;
+    Result<std::optional<ConvSummary>> conversation_of_visitor(
+        const std::string& visitor_id) override;
+    Result<std::vector<ConvSummary>> open_conversations(int limit) override;
+
+    Result<Appended> append_message(const NewMessage& message) override;
+    Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
+                                                int limit) override;
+    Result<std::vector<Message>> messages_before(const std::string& conv, std::int64_t before,
+                                                 int limit) override;
+
+    Result<std::int64_t> mark_read(const std::string& conv, const std::string& reader_id,
+                                   std::int64_t seq) override;
+    Result<std::int64_t> read_mark(const std::string& conv, const std::string& reader_id) override;
+
+    Status create_agent(const Agent& agent) override;
+    Result<std::optional<Agent>> find_agent_by_email(const std::string& email) override;
+    Result<std::optional<Agent>> find_agent(const std::string& id) override;
+    Status create_session(const AgentSession& session) override;
+    Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override;
+
+    Result<std::optional<std::string>> get_setting(const std::string& key) override;
+    Status put_setting(const std::string& key, const std::string& value) override;
+
+private:
+    class Stmt;  // a borrowed, reset-on-scope-exit prepared statement
+
+    explicit SqliteStore(sqlite3* db) : db_(db) {}
+    Status migrate();
+    Status exec(const char* sql);
+    Result<sqlite3_stmt*> prepare(const char* sql);
+    Error fail(const char* what) const;
+    Result<std::optional<ConvSummary>> one_summary(const char* sql, const std::string& key);
+
+    sqlite3* db_ = nullptr;
+    std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by SQL literal
+};
+
+}  // namespace parley::relay

@@ -1,0 +1,135 @@
+// Store: the relay's narrow persistence interface. Everything the relay remembers
+// goes through it: visitors, conversations, messages, read marks, agents, agent
+// sessions and settings. Two backends implement it (MemoryStore, SqliteStore) and one
+// conformance suite (tests/relay/store/) runs against both.
+//
+// Guarantees every backend gives:
+// - Errors are values. A failure returns Error{storage_failed, detail}; nothing throws.
+//   A failed write changes nothing (each write is one transaction).
+// - append_message is idempotent on (conv, sender id, cid): the first call assigns
+//   seq = last_seq + 1 (1, 2, 3, … with no gaps) and stores the message; a later call
+//   with the same key returns the originally assigned seq and ts, stores nothing and
+//   reports inserted = false. Assigning the seq and inserting happen in one transaction.
+// - Durable before return: when a write returns success it has been committed (for
+//   SqliteStore: written and synced to disk), so the caller may acknowledge it.
+// - Read marks only grow: mark_read keeps the maximum of the stored and given value.
+// - Not thread-safe: the relay calls it from its one event-loop thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/core/result.hpp"
+#include "parley/protocol/frames.hpp"
+
+namespace parley::relay {
+
+using protocol::ConvSummary;
+using protocol::Message;
+using protocol::Party;
+
+// The empty success value of a write.
+struct Ok {};
+using Status = Result<Ok>;
+
+struct Visitor {
+    std::string id;  // "v_" + 16 hex
+    std::string name;
+    std::int64_t created = 0;
+};
+
+struct Agent {
+    std::string id;  // "a_" + 16 hex
+    std::string email;
+    std::string name;
+    std::string password_hash;  // crypto_pwhash_str output, never the password
+    std::int64_t created = 0;
+};
+
+struct AgentSession {
+    std::string token_hash;  // hex SHA-256 of the token; the token itself is never stored
+    std::string agent_id;
+    std::int64_t expires = 0;  // ms since the epoch
+};
+
+// A message to store; seq is assigned by the store.
+struct NewMessage {
+    std::string conv;
+    std::string cid;
+    Party from;
+    std::string text;
+    std::int64_t ts = 0;
+};
+
+struct Appended {
+    std::int64_t seq = 0;
+    std::int64_t ts = 0;      // of the stored message (the original one for a resend)
+    bool inserted = false;    // false: (conv, sender, cid) was already stored
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // ---- visitors ---------------------------------------------------------------
+    // Fails when the id exists.
+    virtual Status create_visitor(const Visitor& visitor) = 0;
+    virtual Result<std::optional<Visitor>> find_visitor(const std::string& id) = 0;
+    // Also updates the visitor party shown in summaries of their conversations.
+    virtual Status rename_visitor(const std::string& id, const std::string& name) = 0;
+
+    // ---- conversations ----------------------------------------------------------
+    // Creates an open, empty conversation of an existing visitor (last_seq 0,
+    // updated = now). Fails when the id exists or the visitor does not.
+    virtual Status create_conversation(const std::string& conv, const std::string& visitor_id,
+                                       std::int64_t now) = 0;
+    // nullopt when there is no such conversation.
+    virtual Result<std::optional<ConvSummary>> find_conversation(const std::string& conv) = 0;
+    // The visitor's most recently created open conversation, if any.
+    virtual Result<std::optional<ConvSummary>> conversation_of_visitor(
+        const std::string& visitor_id) = 0;
+    // Open conversations, most recently updated first, at most `limit`.
+    virtual Result<std::vector<ConvSummary>> open_conversations(int limit) = 0;
+
+    // ---- messages ---------------------------------------------------------------
+    // See the idempotence and durability guarantees above. Fails when the
+    // conversation does not exist. Updates the conversation's last_seq, last_text and
+    // updated (= message ts) in the same transaction.
+    virtual Result<Appended> append_message(const NewMessage& message) = 0;
+    // Messages with seq > after, increasing seq, at most `limit`.
+    virtual Result<std::vector<Message>> messages_after(const std::string& conv,
+                                                        std::int64_t after, int limit) = 0;
+    // The `limit` messages just below `before` (seq < before), in increasing seq.
+    virtual Result<std::vector<Message>> messages_before(const std::string& conv,
+                                                         std::int64_t before, int limit) = 0;
+
+    // ---- read marks -------------------------------------------------------------
+    // Stores max(current, seq) and returns the mark now stored.
+    virtual Result<std::int64_t> mark_read(const std::string& conv, const std::string& reader_id,
+                                           std::int64_t seq) = 0;
+    // 0 when the reader never marked anything.
+    virtual Result<std::int64_t> read_mark(const std::string& conv,
+                                           const std::string& reader_id) = 0;
+
+    // ---- agents and their sessions -----------------------------------------------
+    // Fails when the id or the e-mail (compared case-insensitively, ASCII) exists.
+    virtual Status create_agent(const Agent& agent) = 0;
+    virtual Result<std::optional<Agent>> find_agent_by_email(const std::string& email) = 0;
+    virtual Result<std::optional<Agent>> find_agent(const std::string& id) = 0;
+    virtual Status create_session(const AgentSession& session) = 0;
+    // Returns the session whatever its expiry; the caller compares with its clock.
+    virtual Result<std::optional<AgentSession>> find_session(const std::string& token_hash) = 0;
+
+    // ---- settings ---------------------------------------------------------------
+    virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
+    virtual Status put_setting(const std::string& key, const std::string& value) = 0;
+};
+
+// The error every backend returns for a failed operation.
+inline Error storage_error(std::string detail) {
+    return Error{protocol::ErrorCode::storage_failed, std::move(detail), {}};
+}
+
+}  // namespace parley::relay

@@ -1,0 +1,70 @@
+// What only SqliteStore promises: data survives closing and reopening the file, and a
+// file it cannot use is an error value.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <sqlite3.h>
+
+#include "support/store_backends.hpp"
+
+using namespace parley::relay;
+using namespace parley::relay::test;
+
+TEST_CASE("a reopened SQLite store still holds everything", "[store][sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    {
+        auto s = SqliteBackend::open(path);
+        REQUIRE(s->create_visitor(Visitor{"v_1", "Ada", 1}).ok());
+        REQUIRE(s->create_conversation("c_1", "v_1", 1).ok());
+        REQUIRE(s->append_message(NewMessage{"c_1", "k1", Party{"visitor", "v_1", "Ada"}, "one", 2}).ok());
+        REQUIRE(s->append_message(NewMessage{"c_1", "k2", Party{"visitor", "v_1", "Ada"}, "two", 3}).ok());
+        REQUIRE(s->mark_read("c_1", "a_1", 2).ok());
+        REQUIRE(s->create_agent(Agent{"a_1", "sam@example.com", "Sam", "h", 1}).ok());
+        REQUIRE(s->create_session(AgentSession{"th", "a_1", 99}).ok());
+        REQUIRE(s->put_setting("secret", "xyz").ok());
+    }
+    auto s = SqliteBackend::open(path);
+    CHECK(s->find_visitor("v_1").value()->name == "Ada");
+    CHECK(s->find_conversation("c_1").value()->last_seq == 2);
+    auto msgs = s->messages_after("c_1", 0, 10).value();
+    REQUIRE(msgs.size() == 2);
+    CHECK(msgs[1].text == "two");
+    CHECK(s->read_mark("c_1", "a_1").value() == 2);
+    CHECK(s->find_agent_by_email("sam@example.com").value()->id == "a_1");
+    CHECK(s->find_session("th").value()->expires == 99);
+    CHECK(s->get_setting("secret").value() == std::optional<std::string>("xyz"));
+    // Idempotence holds across restarts too, and the next seq follows on.
+    auto again = s->append_message(NewMessage{"c_1", "k1", Party{"visitor", "v_1", "Ada"}, "one", 7});
+    CHECK(again.value().seq == 1);
+    CHECK_FALSE(again.value().inserted);
+    CHECK(s->append_message(NewMessage{"c_1", "k3", Party{"visitor", "v_1", "Ada"}, "3", 8}).value().seq == 3);
+}
+
+TEST_CASE("a file that is not a database is an error, not a crash", "[store][sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    std::ofstream(path) << std::string(8192, 'x');
+    auto s = SqliteStore::open(path);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().code == parley::protocol::ErrorCode::storage_failed);
+}
+
+TEST_CASE("a database from a newer relay is refused", "[store][sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    { SqliteBackend::open(path); }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto s = SqliteStore::open(path);
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(s.error().detail, Catch::Contains("newer"));
+}
+
+TEST_CASE("a directory that does not exist is an error", "[store][sqlite]") {
+    auto s = SqliteStore::open("/nonexistent-parley-dir/x/parley.db");
+    CHECK_FALSE(s.ok());
+}

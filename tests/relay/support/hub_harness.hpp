@@ -1,0 +1,123 @@
+// HubHarness: a Hub on a FailingStore (a MemoryStore unless told to fail), a counting
+// RandomSource and a fake clock, with helpers that speak frames instead of text. What
+// the Hub sends is decoded with the SDK's own decode_relay, so every output is also
+// checked against the protocol.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "auth/password.hpp"
+#include "auth/session_token.hpp"
+#include "core/hub.hpp"
+#include "parley/protocol/codec.hpp"
+#include "support/deterministic_random.hpp"
+#include "support/failing_store.hpp"
+
+namespace parley::relay::test {
+
+namespace p = parley::protocol;
+
+constexpr std::int64_t kT0 = 1'700'000'000'000;
+
+// One Argon2id hash for every test (hashing costs tens of milliseconds).
+inline const std::string& agent_password_hash() {
+    static const std::string hash = *hash_password("agent-password");
+    return hash;
+}
+
+struct HubHarness {
+    FailingStore store;
+    DeterministicRandom random;
+    std::int64_t now = kT0;
+    Hub hub{store, random, config()};
+    ConnId next_conn = 1;
+    std::map<ConnId, std::deque<p::RelayFrame>> received;
+    std::map<ConnId, int> closed;  // close requests: conn → code
+
+    static HubConfig config() {
+        HubConfig c;
+        c.visitor_secret = std::string(32, 's');
+        return c;
+    }
+
+    ConnId open() {
+        const ConnId id = next_conn++;
+        hub.on_open(id, now);
+        pump();
+        return id;
+    }
+    void close(ConnId id) {
+        hub.on_close(id, now);
+        received.erase(id);
+        pump();
+    }
+    void text(ConnId id, std::string_view frame_text) {
+        hub.on_text(id, frame_text, now);
+        pump();
+    }
+    void send(ConnId id, const p::ClientFrame& frame) { text(id, p::encode(frame)); }
+
+    void pump() {
+        for (Output& out : hub.take_outputs()) {
+            if (out.kind == Output::Kind::close) {
+                closed[out.conn] = out.code;
+                continue;
+            }
+            auto decoded = p::decode_relay(out.text);
+            INFO("relay sent: " << out.text);
+            REQUIRE(decoded.ok());
+            received[out.conn].push_back(std::move(decoded).value());
+        }
+    }
+
+    // The next frame for `id`, which must be a T.
+    template <class T>
+    T next(ConnId id) {
+        auto& q = received[id];
+        INFO("expected a " << typeid(T).name() << " for connection " << id);
+        REQUIRE_FALSE(q.empty());
+        p::RelayFrame f = std::move(q.front());
+        q.pop_front();
+        INFO("got a " << p::frame_type(f));
+        REQUIRE(std::holds_alternative<T>(f));
+        return std::get<T>(std::move(f));
+    }
+    p::ErrorFrame error(ConnId id) { return next<p::ErrorFrame>(id); }
+    bool idle(ConnId id) { return received[id].empty(); }
+    void drain(ConnId id) { received[id].clear(); }
+
+    // A ready visitor connection (presence frames about agents drained).
+    ConnId visitor(p::Welcome* welcome = nullptr, std::optional<std::string> token = {},
+                   std::optional<std::string> name = std::string("Ada")) {
+        const ConnId id = open();
+        send(id, p::Hello{"visitor", token, name});
+        p::Welcome w = next<p::Welcome>(id);
+        if (welcome) *welcome = w;
+        drain(id);
+        return id;
+    }
+
+    // An agent account with a session token valid for an hour; returns the token.
+    std::string make_agent(const std::string& id, const std::string& email, const std::string& name) {
+        REQUIRE(store.create_agent(Agent{id, email, name, agent_password_hash(), now}).ok());
+        const std::string token = "token-of-" + id;
+        REQUIRE(store.create_session(AgentSession{session_token_hash(token), id, now + 3600'000}).ok());
+        return token;
+    }
+
+    // A ready agent connection (inbox and presence drained).
+    ConnId agent(const std::string& token) {
+        const ConnId id = open();
+        send(id, p::Hello{"agent", token, std::nullopt});
+        next<p::Welcome>(id);
+        next<p::Inbox>(id);
+        drain(id);
+        return id;
+    }
+};
+
+}  // namespace parley::relay::test
