@@ -1,0 +1,177 @@
+// A conversation in a real browser: the demo site's widget (visitor) and the agent
+// console (agent) in two separate Chromium contexts, against the real relay binary
+// serving the built web root, with a fresh data dir.
+//
+//   PARLEY_RELAY_BIN=build/relay/parley-relay PARLEY_WEB_ROOT=build/web \
+//     node --test tests/browser/
+//
+// Screenshots of both pages land in tests/browser/artifacts/ (also on failure) and
+// their paths are printed. Every wait is bounded; the whole file stays under 120 s.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, "artifacts");
+const DEMO_EMAIL = "demo@parley.local";
+const DEMO_PASSWORD = "browser-demo-password";
+const WAIT = 15_000; // ms per step: generous for a loaded CI machine, still bounded
+
+// ---- the relay as a child process ----------------------------------------------------
+
+/** Starts parley-relay on a free port; resolves once it prints its listening line. */
+function startRelay({ bin, webRoot, dataDir }) {
+  const args = ["--port", "0", "--data-dir", dataDir, "--web-root", webRoot,
+                "--demo-agent", "--demo-password", DEMO_PASSWORD];
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`relay did not listen within 10 s; output:\n${output}`));
+    }, 10_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /parley-relay listening on (http:\/\/\S+?):(\d+)\s*$/m.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
+      }
+    };
+    // Keep draining both pipes for the relay's whole life, so it never blocks on them.
+    child.stdout.setEncoding("utf8").on("data", onData);
+    child.stderr.setEncoding("utf8").on("data", (chunk) => { output += chunk; });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited early (${code ?? signal}); output:\n${output}`));
+    });
+  });
+}
+
+async function stopRelay(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---- fixture -----------------------------------------------------------------------------
+
+let relay, dataDir, browser, visitorPage, agentPage;
+const pageErrors = [];
+
+before(async () => {
+  const bin = process.env.PARLEY_RELAY_BIN;
+  const webRoot = process.env.PARLEY_WEB_ROOT;
+  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
+  assert.ok(webRoot && existsSync(join(webRoot, "index.html")),
+            `PARLEY_WEB_ROOT must name the built web root with index.html (got ${webRoot})`);
+  mkdirSync(artifacts, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "parley-browser-"));
+  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data") });
+
+  browser = await chromium.launch({
+    executablePath: process.env.PARLEY_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--no-first-run"],
+    timeout: 30_000,
+  });
+  // Two contexts: two unrelated people, no shared storage or cookies.
+  const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  visitorPage = await visitorContext.newPage();
+  agentPage = await agentContext.newPage();
+  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
+    page.setDefaultTimeout(WAIT);
+    page.on("pageerror", (err) => pageErrors.push(`${who}: ${err.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error") pageErrors.push(`${who} console: ${msg.text()}`);
+    });
+  }
+});
+
+after(async () => {
+  // Screenshots first, so a failed run still leaves a picture of where it stopped.
+  for (const [name, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
+    if (!page) continue;
+    const path = join(artifacts, `${name}.png`);
+    try {
+      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
+      console.log(`screenshot: ${path}`);
+    } catch (err) {
+      console.log(`screenshot of ${name} failed: ${err.message}`);
+    }
+  }
+  if (pageErrors.length) console.log("page errors:\n  " + pageErrors.join("\n  "));
+  await browser?.close();
+  if (relay) await stopRelay(relay.child);
+  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
+});
+
+// ---- the conversation -------------------------------------------------------------------
+
+test("a visitor and an agent talk through the widget and the console", { timeout: 100_000 }, async (t) => {
+  const widget = () => visitorPage.frameLocator("[data-testid=parley-frame]");
+  const firstText = "Hello from the browser widget";
+  const replyText = "Hi! An agent here, how can I help?";
+
+  await t.test("the visitor opens the widget and sends a message", async () => {
+    await visitorPage.goto(relay.url + "/");
+    // The launcher lives in an open shadow root; Playwright's CSS engine pierces it.
+    await visitorPage.locator("[data-testid=parley-launcher]").click();
+    const composer = widget().locator("[data-testid=composer]");
+    await composer.waitFor({ state: "visible" });
+    await composer.fill(firstText);
+    await widget().locator("[data-testid=send]").click();
+    await widget().locator("[data-testid=message]", { hasText: firstText }).waitFor({ state: "visible" });
+    // Nobody has read it yet: the receipt checked at the end must not be there already.
+    assert.equal(await widget().locator("[data-testid=read-receipt]").isVisible(), false,
+                 "read receipt shown before any agent read the message");
+  });
+
+  await t.test("the agent logs in and finds the conversation in the inbox", async () => {
+    await agentPage.goto(relay.url + "/console/");
+    await agentPage.locator("[data-testid=login-email]").fill(DEMO_EMAIL);
+    await agentPage.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
+    await agentPage.locator("[data-testid=login-submit]").click();
+    const item = agentPage.locator("[data-testid=inbox-item]").first();
+    await item.waitFor({ state: "visible" });
+    assert.equal(await agentPage.locator("[data-testid=inbox-item]").count(), 1,
+                 "a fresh relay has exactly the one visitor's conversation");
+    await item.click();
+    await agentPage.locator("[data-testid=message]", { hasText: firstText }).waitFor({ state: "visible" });
+  });
+
+  await t.test("the visitor typing shows a typing indicator in the console", async () => {
+    assert.equal(await agentPage.locator("[data-testid=typing]").isVisible(), false,
+                 "typing indicator shown before the visitor typed");
+    const composer = widget().locator("[data-testid=composer]");
+    await composer.click();
+    await composer.pressSequentially("Also, one more thing", { delay: 30 });
+    await agentPage.locator("[data-testid=typing]").waitFor({ state: "visible" });
+  });
+
+  await t.test("the agent replies and the visitor sees the reply", async () => {
+    const composer = agentPage.locator("[data-testid=composer]");
+    await composer.fill(replyText);
+    await agentPage.locator("[data-testid=send]").click();
+    await agentPage.locator("[data-testid=message]", { hasText: replyText }).waitFor({ state: "visible" });
+    await widget().locator("[data-testid=message]", { hasText: replyText }).waitFor({ state: "visible" });
+  });
+
+  await t.test("the widget shows that the agent has read the visitor's message", async () => {
+    await widget().locator("[data-testid=read-receipt]").waitFor({ state: "visible" });
+  });
+
+  await t.test("the pages ran without script errors", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

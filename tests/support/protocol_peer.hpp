@@ -1,0 +1,60 @@
+// A WebSocket client that speaks Parley frames as plain JSON, with no client core in
+// between: for tests that must send exactly a given frame (an agent frame before
+// login, a visitor naming someone else's conversation) and look at exactly what the
+// relay answers. Tests of client behaviour (resume, outbox) use NativeClient instead.
+//
+// Received frames queue up in an inbox; wait_for() takes the first one that matches,
+// leaving the others for later checks, and seen() keeps all of them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ws_client.hpp"
+
+namespace parley::test {
+
+using json = nlohmann::json;
+
+class ProtocolPeer {
+public:
+    WsStatus connect(const std::string& host, int port, const std::string& origin = {});
+
+    // Sends `frame` as one text message. Adds "v":1 when absent.
+    WsStatus send(json frame);
+
+    // The first inbox frame (already received, or arriving within timeout_ms) for which
+    // `match` holds; it leaves the inbox. nullopt on timeout or close.
+    std::optional<json> wait_for(const std::function<bool(const json&)>& match, int timeout_ms = 3000);
+
+    // Shorthand: the first frame of `type`.
+    std::optional<json> wait_type(const std::string& type, int timeout_ms = 3000);
+
+    // Everything that arrives in the next `ms` milliseconds (plus the inbox), emptying
+    // the inbox. Used to check that something did NOT arrive.
+    std::vector<json> drain(int ms);
+
+    // Every frame received since connect, in order, consumed or not.
+    const std::vector<json>& seen() const { return seen_; }
+
+    bool closed() const { return closed_; }
+    int close_code() const { return close_code_; }
+    void close(int code = 1000) { ws_.close(code); }
+    void drop() { ws_.drop(); }
+    WsClient& transport() { return ws_; }
+
+private:
+    void pump(int timeout_ms);
+
+    WsClient ws_;
+    std::vector<json> inbox_;
+    std::vector<json> seen_;
+    bool closed_ = false;
+    int close_code_ = 0;
+};
+
+}  // namespace parley::test
