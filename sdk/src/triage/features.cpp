@@ -1,0 +1,145 @@
+// Feature extraction: hash every word n-gram and character n-gram, then weight.
+// Keys are collected in small vectors and sorted to count repeats: messages are
+// short (tens of tokens), so sorting ~200 keys beats any hash map here.
+#include "parley/triage/features.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "detmath.hpp"
+#include "parley/triage/normalize.hpp"
+
+namespace parley::triage {
+namespace {
+
+constexpr uint32_t kFnvOffset = 2166136261u;
+constexpr uint32_t kFnvPrime = 16777619u;
+constexpr uint32_t kKindWord = 1;      // word n-grams use kind = n
+constexpr uint32_t kKindChar = 16;     // char n-grams use kind = 16 + n
+
+struct Hasher {
+    uint32_t h;
+    Hasher(uint32_t seed, uint32_t kind) : h(kFnvOffset ^ seed) { byte(kind & 0xFF); }
+    void byte(uint32_t b) { h = (h ^ b) * kFnvPrime; }
+    void bytes(std::string_view s) {
+        for (char c : s) byte(static_cast<unsigned char>(c));
+    }
+    uint32_t finish() const {  // murmur3 fmix32: spreads FNV's weak low bits
+        uint32_t x = h;
+        x ^= x >> 16; x *= 0x85ebca6bu;
+        x ^= x >> 13; x *= 0xc2b2ae35u;
+        x ^= x >> 16;
+        return x;
+    }
+};
+
+uint32_t mask_for(uint8_t bits) {
+    return bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1u);
+}
+
+// Sorts `keys`, turns repeats into 1 + ln(count), L2-normalises, scales, appends.
+void weigh(std::vector<uint32_t>& keys, float scale, std::vector<Feature>& out) {
+    if (keys.empty() || scale <= 0.f) return;
+    std::sort(keys.begin(), keys.end());
+    const size_t first = out.size();
+    float sum_sq = 0;
+    for (size_t i = 0; i < keys.size();) {
+        size_t j = i + 1;
+        while (j < keys.size() && keys[j] == keys[i]) ++j;
+        const size_t count = j - i;
+        const float v = count == 1 ? 1.0f : static_cast<float>(1.0 + detail::det_log(static_cast<double>(count)));
+        out.push_back({keys[i], v});
+        sum_sq += v * v;
+        i = j;
+    }
+    if (!(sum_sq > 0)) return;
+    const float k = scale / std::sqrt(sum_sq);
+    for (size_t i = first; i < out.size(); ++i) out[i].value *= k;
+}
+
+}  // namespace
+
+uint32_t feature_hash(std::string_view bytes, uint32_t seed, uint32_t kind) {
+    Hasher h(seed, kind);
+    h.bytes(bytes);
+    return h.finish();
+}
+
+void extract_features_normalized(std::string_view norm, const FeatureConfig& cfg,
+                                 std::vector<Feature>& out) {
+    out.clear();
+    const uint32_t mask = mask_for(cfg.hash_bits);
+    const std::vector<std::string_view> toks = tokens(norm);
+    std::vector<uint32_t> word_keys;
+    std::vector<uint32_t> char_keys;
+    word_keys.reserve(toks.size() * cfg.word_ngrams);
+
+    // Word n-grams: tokens joined by a 0x01 byte, which normalised text never holds.
+    for (size_t i = 0; i < toks.size(); ++i) {
+        for (size_t n = 1; n <= cfg.word_ngrams && i + n <= toks.size(); ++n) {
+            Hasher h(cfg.seed, kKindWord + static_cast<uint32_t>(n) - 1);
+            for (size_t k = 0; k < n; ++k) {
+                if (k) h.byte(0x01);
+                h.bytes(toks[i + k]);
+            }
+            word_keys.push_back(h.finish() & mask);
+        }
+    }
+
+    // Character n-grams of "<token>", counted in code points.
+    if (cfg.char_min > 0 && cfg.char_max >= cfg.char_min) {
+        std::vector<size_t> cut;  // byte offset of each code point in "<tok>", plus end
+        std::string wrapped;
+        // Per token, or the whole text as one piece whose spaces are part of the n-grams.
+        const std::vector<std::string_view> pieces =
+            cfg.char_across_words ? std::vector<std::string_view>{norm} : toks;
+        for (std::string_view tok : pieces) {
+            if (tok.empty()) continue;
+            wrapped.assign(1, '<');
+            wrapped.append(tok.data(), tok.size());
+            wrapped.push_back('>');
+            cut.clear();
+            for (size_t i = 0; i < wrapped.size();) {
+                cut.push_back(i);
+                decode_utf8(wrapped, i);
+            }
+            cut.push_back(wrapped.size());
+            const size_t cps = cut.size() - 1;
+            for (size_t n = cfg.char_min; n <= cfg.char_max && n <= cps; ++n) {
+                // A whole token shorter than char_max yields its "<tok>" once, via n = cps.
+                for (size_t s = 0; s + n <= cps; ++s) {
+                    Hasher h(cfg.seed, kKindChar + static_cast<uint32_t>(n));
+                    h.bytes(std::string_view(wrapped).substr(cut[s], cut[s + n] - cut[s]));
+                    char_keys.push_back(h.finish() & mask);
+                }
+            }
+        }
+    }
+
+    std::vector<Feature> words, chars;
+    weigh(word_keys, 1.0f, words);
+    weigh(char_keys, cfg.char_weight, chars);
+
+    // Merge the two sorted parts; keys of different kinds may collide, and add up.
+    out.reserve(words.size() + chars.size());
+    size_t a = 0, b = 0;
+    while (a < words.size() || b < chars.size()) {
+        const Feature& next = (b >= chars.size() || (a < words.size() && words[a].key <= chars[b].key))
+                                  ? words[a++] : chars[b++];
+        if (!out.empty() && out.back().key == next.key) out.back().value += next.value;
+        else out.push_back(next);
+    }
+    float sum_sq = 0;
+    for (const Feature& f : out) sum_sq += f.value * f.value;
+    if (sum_sq > 0) {
+        const float k = 1.0f / std::sqrt(sum_sq);
+        for (Feature& f : out) f.value *= k;
+    }
+}
+
+void extract_features(std::string_view text, const FeatureConfig& config,
+                      std::vector<Feature>& out) {
+    extract_features_normalized(normalize(text), config, out);
+}
+
+}  // namespace parley::triage

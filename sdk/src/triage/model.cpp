@@ -1,0 +1,323 @@
+// Model: scoring, decisions and the model file (format version 1, docs/triage.md).
+#include "parley/triage/model.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "detmath.hpp"
+
+namespace parley::triage {
+namespace {
+
+constexpr char kMagic[4] = {'P', 'T', 'R', 'M'};
+
+constexpr std::array<uint32_t, 256> make_crc_table() {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        t[i] = c;
+    }
+    return t;
+}
+constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
+
+uint32_t crc32(const uint8_t* p, size_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; ++i) c = kCrcTable[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+// Little-endian writer.
+struct Writer {
+    std::vector<uint8_t>& out;
+    void u8(uint8_t v) { out.push_back(v); }
+    void u16(uint16_t v) { u8(v & 0xFF); u8(v >> 8); }
+    void u32(uint32_t v) { for (int k = 0; k < 4; ++k) u8((v >> (8 * k)) & 0xFF); }
+    void f32(float f) { uint32_t v; std::memcpy(&v, &f, 4); u32(v); }
+    void varint(uint32_t v) {
+        while (v >= 0x80) { u8(static_cast<uint8_t>(v | 0x80)); v >>= 7; }
+        u8(static_cast<uint8_t>(v));
+    }
+};
+
+// Bounds-checked little-endian reader: any read past the end sets `bad`.
+struct Reader {
+    const uint8_t* p;
+    size_t n;
+    size_t i = 0;
+    bool bad = false;
+    uint8_t u8() {
+        if (i >= n) { bad = true; return 0; }
+        return p[i++];
+    }
+    uint16_t u16() { uint16_t a = u8(); return static_cast<uint16_t>(a | (u8() << 8)); }
+    uint32_t u32() {
+        uint32_t v = 0;
+        for (int k = 0; k < 4; ++k) v |= static_cast<uint32_t>(u8()) << (8 * k);
+        return v;
+    }
+    float f32() { uint32_t v = u32(); float f; std::memcpy(&f, &v, 4); return f; }
+    uint32_t varint() {
+        uint32_t v = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            const uint8_t b = u8();
+            v |= static_cast<uint32_t>(b & 0x7F) << shift;
+            if (!(b & 0x80)) return v;
+        }
+        bad = true;
+        return 0;
+    }
+};
+
+TriageError bad(std::string detail) { return {TriageErrc::bad_model, std::move(detail)}; }
+
+// Checks the invariants scoring relies on; shared by from_parts and load.
+const char* check_parts(const ModelParts& m) {
+    const size_t c = m.labels.size();
+    if (c == 0 || c > kMaxClasses) return "class count out of range";
+    if (m.bias.size() != c || m.scale.size() != c) return "bias/scale size mismatch";
+    if (m.row_start.size() != m.keys.size() + 1 || m.row_start.front() != 0 ||
+        m.row_start.back() != m.entries.size())
+        return "row offsets inconsistent";
+    if (m.features.hash_bits == 0 || m.features.hash_bits > 32) return "hash_bits out of range";
+    if (m.features.word_ngrams == 0 || m.features.word_ngrams > 4) return "word_ngrams out of range";
+    if (m.features.char_min > m.features.char_max || m.features.char_max > 8) return "char n-gram range";
+    if (m.oos_class != kNoClass && m.oos_class >= c) return "oos class out of range";
+    if (!(m.temperature > 0.0f)) return "temperature must be positive";
+    const uint64_t limit = m.features.hash_bits >= 32 ? (1ull << 32) : (1ull << m.features.hash_bits);
+    for (size_t r = 0; r < m.keys.size(); ++r) {
+        if (r > 0 && m.keys[r] <= m.keys[r - 1]) return "keys not strictly increasing";
+        if (m.keys[r] >= limit) return "key outside hash space";
+        if (m.row_start[r + 1] <= m.row_start[r]) return "empty row or offsets decrease";
+        for (uint32_t e = m.row_start[r]; e < m.row_start[r + 1]; ++e) {
+            if (m.entries[e].cls >= c) return "entry class out of range";
+            if (e > m.row_start[r] && m.entries[e].cls <= m.entries[e - 1].cls)
+                return "entry classes not increasing";
+        }
+    }
+    for (const std::string& l : m.labels)
+        if (l.empty() || l.size() > 255) return "label length out of range";
+    return nullptr;
+}
+
+}  // namespace
+
+const char* errc_name(TriageErrc code) {
+    switch (code) {
+        case TriageErrc::invalid_argument: return "invalid_argument";
+        case TriageErrc::empty_data: return "empty_data";
+        case TriageErrc::too_many_classes: return "too_many_classes";
+        case TriageErrc::bad_model: return "bad_model";
+        case TriageErrc::unsupported_version: return "unsupported_version";
+    }
+    return "unknown";
+}
+
+TriageResult<Model> Model::from_parts(ModelParts parts) {
+    if (const char* why = check_parts(parts)) return TriageError{TriageErrc::invalid_argument, why};
+    Model m;
+    m.parts_ = std::move(parts);
+    m.build_index();
+    return m;
+}
+
+void Model::build_index() {
+    size_t cap = 16;
+    while (cap < parts_.keys.size() * 2) cap <<= 1;
+    slots_.assign(cap, Slot{0, 0, 0});
+    slot_mask_ = static_cast<uint32_t>(cap - 1);
+    for (size_t r = 0; r < parts_.keys.size(); ++r) {
+        uint32_t s = parts_.keys[r] & slot_mask_;  // keys are already well-mixed hashes
+        while (slots_[s].end != 0) s = (s + 1) & slot_mask_;
+        slots_[s] = Slot{parts_.keys[r], parts_.row_start[r], parts_.row_start[r + 1]};
+    }
+}
+
+const Model::Slot* Model::find_row(uint32_t key) const {
+    uint32_t s = key & slot_mask_;
+    while (true) {
+        const Slot& slot = slots_[s];
+        if (slot.end == 0) return nullptr;  // rows are never empty, so end == 0 is free
+        if (slot.key == key) return &slot;
+        s = (s + 1) & slot_mask_;
+    }
+}
+
+int Model::label_index(std::string_view label) const {
+    for (size_t i = 0; i < parts_.labels.size(); ++i)
+        if (parts_.labels[i] == label) return static_cast<int>(i);
+    return -1;
+}
+
+// Scoring is memory-bound: each feature costs a slot lookup and a jump into the
+// entries, both likely cache misses on a 1 MB model. Three passes (prefetch slots,
+// resolve rows and prefetch their entries, accumulate) let those misses overlap
+// instead of queueing one after another; the sums are the same, in the same order.
+void Model::scores(std::string_view text, std::vector<float>& out) const {
+    const size_t c = parts_.labels.size();
+    std::vector<Feature> feats;
+    extract_features(text, parts_.features, feats);
+#if defined(__GNUC__) || defined(__clang__)
+    for (const Feature& f : feats) __builtin_prefetch(&slots_[f.key & slot_mask_]);
+#endif
+    struct Hit {
+        uint32_t start, end;
+        float value;
+    };
+    std::vector<Hit> hits;
+    hits.reserve(feats.size());
+    for (const Feature& f : feats) {
+        const Slot* row = find_row(f.key);
+        if (!row) continue;
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(parts_.entries.data() + row->start);
+#endif
+        hits.push_back({row->start, row->end, f.value});
+    }
+    std::vector<float> acc(c, 0.0f);
+    const Entry* entries = parts_.entries.data();
+    for (const Hit& h : hits)
+        for (const Entry* e = entries + h.start, *end = entries + h.end; e != end; ++e)
+            acc[e->cls] += h.value * static_cast<float>(e->q);
+    out.resize(c);
+    for (size_t k = 0; k < c; ++k) out[k] = parts_.bias[k] + parts_.scale[k] * acc[k];
+}
+
+Prediction Model::decide(const std::vector<float>& s, size_t top_k) const {
+    const size_t c = s.size();
+    Prediction p{};
+    if (c == 0) { p.label = -1; return p; }
+    // Softmax of s / T in double with our deterministic exp (identical in Wasm).
+    const double inv_t = 1.0 / static_cast<double>(parts_.temperature);
+    double mx = s[0];
+    for (float v : s) mx = std::max(mx, static_cast<double>(v));
+    std::vector<double> e(c);
+    double sum = 0;
+    for (size_t k = 0; k < c; ++k) sum += e[k] = detail::det_exp((s[k] - mx) * inv_t);
+    std::vector<int> order(c);
+    for (size_t k = 0; k < c; ++k) order[k] = static_cast<int>(k);
+    const size_t k_top = std::min(std::max<size_t>(top_k, 1), c);
+    std::partial_sort(order.begin(), order.begin() + k_top, order.end(), [&](int a, int b) {
+        return e[a] != e[b] ? e[a] > e[b] : a < b;
+    });
+    for (size_t k = 0; k < k_top; ++k)
+        p.top.push_back({order[k], static_cast<float>(e[order[k]] / sum)});
+    p.label = p.top[0].index;
+    p.confidence = p.top[0].confidence;
+    p.rejected = false;
+    if (has_oos() && p.label != parts_.oos_class && p.confidence < parts_.threshold) {
+        p.rejected = true;
+        p.label = parts_.oos_class;
+    }
+    return p;
+}
+
+Prediction Model::predict(std::string_view text, size_t top_k) const {
+    std::vector<float> s;
+    scores(text, s);
+    return decide(s, top_k);
+}
+
+std::vector<uint8_t> Model::save() const {
+    std::vector<uint8_t> out;
+    Writer w{out};
+    for (char ch : kMagic) w.u8(static_cast<uint8_t>(ch));
+    w.u16(kModelFormatVersion);
+    w.u16(parts_.features.char_across_words ? 1 : 0);  // flags: bit 0 = char n-grams span words
+    const FeatureConfig& f = parts_.features;
+    w.u8(f.hash_bits); w.u8(f.word_ngrams); w.u8(f.char_min); w.u8(f.char_max);
+    w.u32(f.seed);
+    w.f32(f.char_weight);
+    w.f32(parts_.temperature);
+    w.f32(parts_.threshold);
+    w.u16(static_cast<uint16_t>(parts_.labels.size()));
+    w.u16(parts_.oos_class);
+    for (const std::string& l : parts_.labels) {
+        w.u8(static_cast<uint8_t>(l.size()));
+        for (char ch : l) w.u8(static_cast<uint8_t>(ch));
+    }
+    for (float b : parts_.bias) w.f32(b);
+    for (float s : parts_.scale) w.f32(s);
+    w.u32(static_cast<uint32_t>(parts_.keys.size()));
+    w.u32(static_cast<uint32_t>(parts_.entries.size()));
+    uint32_t prev = 0;
+    for (uint32_t k : parts_.keys) { w.varint(k - prev); prev = k; }
+    for (size_t r = 0; r < parts_.keys.size(); ++r)
+        w.varint(parts_.row_start[r + 1] - parts_.row_start[r]);
+    for (const Entry& e : parts_.entries) { w.u8(e.cls); w.u8(static_cast<uint8_t>(e.q)); }
+    w.u32(crc32(out.data(), out.size()));
+    return out;
+}
+
+TriageResult<Model> Model::load(const uint8_t* data, size_t size) {
+    if (size < 12 || std::memcmp(data, kMagic, 4) != 0) return bad("not a Parley triage model (magic)");
+    Reader r{data, size};
+    r.i = 4;
+    const uint16_t version = r.u16();
+    if (version > kModelFormatVersion)
+        return TriageError{TriageErrc::unsupported_version,
+                           "model format " + std::to_string(version) + ", this build reads up to " +
+                               std::to_string(kModelFormatVersion)};
+    if (version == 0) return bad("model format version 0");
+    if (size < 4 || crc32(data, size - 4) != Reader{data + size - 4, 4}.u32())
+        return bad("checksum mismatch (truncated or corrupt file)");
+    r.n = size - 4;  // the checksum is not part of the payload
+    const uint16_t flags = r.u16();
+    if (flags & ~1u) return bad("unknown flags");
+    ModelParts m;
+    m.features.char_across_words = (flags & 1) != 0;
+    m.features.hash_bits = r.u8();
+    m.features.word_ngrams = r.u8();
+    m.features.char_min = r.u8();
+    m.features.char_max = r.u8();
+    m.features.seed = r.u32();
+    m.features.char_weight = r.f32();
+    m.temperature = r.f32();
+    m.threshold = r.f32();
+    const uint16_t classes = r.u16();
+    m.oos_class = r.u16();
+    if (r.bad || classes == 0 || classes > kMaxClasses) return bad("header");
+    for (uint16_t k = 0; k < classes; ++k) {
+        const uint8_t len = r.u8();
+        if (r.bad || r.i + len > r.n) return bad("labels");
+        m.labels.emplace_back(reinterpret_cast<const char*>(data + r.i), len);
+        r.i += len;
+    }
+    for (uint16_t k = 0; k < classes; ++k) m.bias.push_back(r.f32());
+    for (uint16_t k = 0; k < classes; ++k) m.scale.push_back(r.f32());
+    const uint32_t features = r.u32();
+    const uint32_t entries = r.u32();
+    // Each feature needs at least 2 bytes and each entry 2: reject absurd counts early.
+    if (r.bad || features > r.n || entries > r.n || r.i + 2ull * features + 2ull * entries > r.n)
+        return bad("counts");
+    m.keys.resize(features);
+    uint64_t key = 0;
+    for (uint32_t k = 0; k < features; ++k) {
+        key += r.varint();
+        if (key > 0xFFFFFFFFull) return bad("key overflow");
+        m.keys[k] = static_cast<uint32_t>(key);
+    }
+    m.row_start.resize(features + 1);
+    m.row_start[0] = 0;
+    uint64_t total = 0;
+    for (uint32_t k = 0; k < features; ++k) {
+        total += r.varint();
+        if (total > entries) return bad("row sizes exceed entry count");
+        m.row_start[k + 1] = static_cast<uint32_t>(total);
+    }
+    if (r.bad || total != entries || r.i + 2ull * entries != r.n) return bad("entries");
+    m.entries.resize(entries);
+    for (uint32_t k = 0; k < entries; ++k) {
+        m.entries[k].cls = data[r.i++];
+        m.entries[k].q = static_cast<int8_t>(data[r.i++]);
+    }
+    if (const char* why = check_parts(m)) return bad(why);
+    Model model;
+    model.parts_ = std::move(m);
+    model.build_index();
+    return model;
+}
+
+}  // namespace parley::triage

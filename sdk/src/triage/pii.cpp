@@ -1,0 +1,260 @@
+// Personal data detection. Three scanners (IBAN, e-mail, number runs for cards and
+// phones) propose spans; higher-precedence kinds claim their bytes first. Scanners
+// work on bytes: every structure we look for is ASCII, and UTF-8 continuation bytes
+// are never ASCII, so multi-byte text around a match cannot be cut in half.
+#include "parley/triage/pii.hpp"
+
+#include <algorithm>
+
+namespace parley::triage {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
+char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+bool is_local_char(char c) {
+    return is_alnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
+}
+bool is_domain_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
+
+// Precedence: lower value wins an overlap.
+int rank(PiiKind k) {
+    switch (k) {
+        case PiiKind::iban: return 0;
+        case PiiKind::card: return 1;
+        case PiiKind::email: return 2;
+        case PiiKind::phone: return 3;
+    }
+    return 4;
+}
+
+// E-mail: local@domain.tld, also with "%40" for '@' as in URL-encoded query strings.
+void scan_emails(std::string_view s, std::vector<PiiSpan>& out) {
+    for (size_t at = 0; at < s.size(); ++at) {
+        size_t at_len = 0;
+        if (s[at] == '@') at_len = 1;
+        else if (s.compare(at, 3, "%40") == 0) at_len = 3;
+        else continue;
+        size_t b = at;
+        while (b > 0 && is_local_char(s[b - 1])) --b;
+        while (b < at && s[b] == '.') ++b;  // a local part does not start with a dot
+        if (b == at) continue;              // "@handle": no local part
+        size_t e = at + at_len;
+        while (e < s.size() && is_domain_char(s[e])) ++e;
+        while (e > at + at_len && (s[e - 1] == '.' || s[e - 1] == '-')) --e;  // sentence end
+        const std::string_view domain = s.substr(at + at_len, e - at - at_len);
+        const size_t dot = domain.rfind('.');
+        if (domain.empty() || dot == std::string_view::npos || dot == 0) continue;
+        if (domain.find("..") != std::string_view::npos || domain.front() == '-') continue;
+        const std::string_view tld = domain.substr(dot + 1);
+        if (tld.size() < 2 || !std::all_of(tld.begin(), tld.end(), is_alpha)) continue;
+        out.push_back({PiiKind::email, b, e});
+        at = e - 1;
+    }
+}
+
+// IBAN: two letters, two check digits, then 11–30 letters/digits, optionally in
+// space-separated groups; valid only if mod-97 holds. The longest run is tried first,
+// then shorter ones by whole groups, so trailing words do not spoil a match.
+void scan_ibans(std::string_view s, std::vector<PiiSpan>& out) {
+    for (size_t i = 0; i + 15 <= s.size(); ++i) {
+        if ((i > 0 && is_alnum(s[i - 1])) || !is_alpha(s[i]) || !is_alpha(s[i + 1]) ||
+            !is_digit(s[i + 2]) || !is_digit(s[i + 3]))
+            continue;
+        std::vector<size_t> ends;  // candidate end offsets at group boundaries
+        size_t j = i, chars = 0;
+        while (j < s.size()) {
+            if (is_alnum(s[j])) { ++j; ++chars; continue; }
+            if (s[j] == ' ' && j + 1 < s.size() && is_alnum(s[j + 1])) { ends.push_back(j); ++j; continue; }
+            break;
+        }
+        ends.push_back(j);
+        for (size_t k = ends.size(); k-- > 0;) {
+            const size_t e = ends[k];
+            if (e < s.size() && is_alnum(s[e])) continue;
+            if (iban_valid(s.substr(i, e - i))) {
+                out.push_back({PiiKind::iban, i, e});
+                i = e;
+                break;
+            }
+        }
+        (void)chars;
+    }
+}
+
+bool is_currency_before(std::string_view s, size_t b) {
+    size_t p = b;
+    if (p > 0 && s[p - 1] == ' ') --p;
+    if (p == 0) return false;
+    if (s[p - 1] == '$') return true;
+    if (p >= 3 && s.compare(p - 3, 3, "\xE2\x82\xAC") == 0) return true;  // €
+    if (p >= 2 && s.compare(p - 2, 2, "\xC2\xA3") == 0) return true;      // £
+    return false;
+}
+
+// A run of digits with phone/card punctuation, and what it looks like.
+struct NumberRun {
+    size_t begin, end;
+    std::string digits;
+    std::vector<size_t> groups;  // digit count of each group
+    std::string seps;            // separator characters seen (one per boundary)
+    bool plus = false, paren = false;
+};
+
+bool looks_like_date_or_amount(const NumberRun& r) {
+    const auto& g = r.groups;
+    const bool date_seps = !r.seps.empty() && r.seps.find_first_not_of("-/.") == std::string::npos;
+    if (g.size() == 3 && date_seps &&
+        ((g[0] == 4 && g[1] <= 2 && g[2] <= 2) || (g[0] <= 2 && g[1] <= 2 && (g[2] == 4 || g[2] == 2))))
+        return true;
+    if (!r.seps.empty() && r.seps.find_first_not_of('.') == std::string::npos && g.size() < 3)
+        return true;  // a decimal number
+    // Thousands grouping "1 250 000", "1.250.000": 1–3 digits then groups of three.
+    if (g.size() >= 2 && g[0] <= 3 && r.seps.find_first_not_of(" .") == std::string::npos &&
+        std::all_of(g.begin() + 1, g.end(), [](size_t n) { return n == 3; }))
+        return true;
+    return false;
+}
+
+void scan_numbers(std::string_view s, std::vector<PiiSpan>& out) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const bool starts = is_digit(s[i]) ||
+                            ((s[i] == '+' || s[i] == '(') && i + 1 < s.size() && is_digit(s[i + 1]));
+        const bool boundary = i == 0 || !(is_alnum(s[i - 1]) || s[i - 1] == '.' || s[i - 1] == ',' ||
+                                          s[i - 1] == '_' || s[i - 1] == '/' || s[i - 1] == ':' ||
+                                          s[i - 1] == '#' || s[i - 1] == '-');
+        if (!starts || !boundary) { ++i; continue; }
+        NumberRun r{i, i, {}, {}, {}, s[i] == '+', s[i] == '('};
+        size_t j = i + ((r.plus || r.paren) ? 1 : 0);
+        size_t group = 0;
+        size_t last_digit_end = j;
+        while (j < s.size()) {
+            const char c = s[j];
+            if (is_digit(c)) { r.digits.push_back(c); ++group; ++j; last_digit_end = j; continue; }
+            // One separator (or ") " / " (" pair) between digit groups.
+            size_t k = j;
+            std::string sep;
+            while (k < s.size() && k - j < 2 &&
+                   (s[k] == ' ' || s[k] == '-' || s[k] == '.' || s[k] == '/' || s[k] == '(' || s[k] == ')'))
+                sep.push_back(s[k++]);
+            if (sep.empty() || k >= s.size() || !is_digit(s[k])) break;
+            if (sep.size() == 2 && sep != ") " && sep != " (" && sep != ")-" && sep != "-(") break;
+            r.groups.push_back(group);
+            group = 0;
+            r.seps.push_back(sep[0] == ')' || sep[0] == '(' ? (sep.size() > 1 ? sep[1] : ' ') : sep[0]);
+            j = k;
+        }
+        r.groups.push_back(group);
+        r.end = last_digit_end;
+        if (r.end < s.size() && (is_alpha(s[r.end]) || s[r.end] == '_' || s[r.end] == '@')) {
+            i = r.end + 1;  // glued to a word ("12345678abc", an e-mail's local part)
+            continue;
+        }
+        const size_t n = r.digits.size();
+        const bool card_seps = r.seps.find_first_not_of(" -") == std::string::npos;
+        if (n >= 13 && n <= 19 && card_seps && !r.plus && !r.paren && luhn_valid(r.digits)) {
+            out.push_back({PiiKind::card, r.begin, r.end});
+        } else if (n >= 7 && n <= 15) {
+            const bool prefixed = r.plus || r.paren || r.digits.compare(0, 2, "00") == 0;
+            const bool separated = !r.seps.empty();
+            const bool plausible = prefixed || (separated ? n >= 7 : n >= 9);
+            if (plausible && (prefixed || (!looks_like_date_or_amount(r) && !is_currency_before(s, r.begin))))
+                out.push_back({PiiKind::phone, r.begin, r.end});
+        }
+        i = std::max(r.end, i + 1);
+    }
+}
+
+}  // namespace
+
+const char* pii_name(PiiKind kind) {
+    switch (kind) {
+        case PiiKind::email: return "email";
+        case PiiKind::phone: return "phone";
+        case PiiKind::card: return "card";
+        case PiiKind::iban: return "iban";
+    }
+    return "unknown";
+}
+
+bool luhn_valid(std::string_view digits) {
+    if (digits.size() < 2) return false;
+    int sum = 0;
+    bool dbl = false;
+    for (size_t k = digits.size(); k-- > 0;) {
+        if (!is_digit(digits[k])) return false;
+        int d = digits[k] - '0';
+        if (dbl) { d *= 2; if (d > 9) d -= 9; }
+        sum += d;
+        dbl = !dbl;
+    }
+    return sum % 10 == 0;
+}
+
+bool iban_valid(std::string_view iban) {
+    std::string c;
+    for (char ch : iban) {
+        if (ch == ' ') continue;
+        if (!is_alnum(ch)) return false;
+        c.push_back(upper(ch));
+    }
+    if (c.size() < 15 || c.size() > 34 || !is_alpha(c[0]) || !is_alpha(c[1]) || !is_digit(c[2]) ||
+        !is_digit(c[3]))
+        return false;
+    // Move the first four characters to the end, letters become 10..35, mod 97 == 1.
+    const std::string r = c.substr(4) + c.substr(0, 4);
+    unsigned rem = 0;
+    for (char ch : r) {
+        const unsigned v = is_digit(ch) ? static_cast<unsigned>(ch - '0') : static_cast<unsigned>(ch - 'A' + 10);
+        rem = (v >= 10) ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+    }
+    return rem == 1;
+}
+
+std::vector<PiiSpan> find_pii(std::string_view text) {
+    std::vector<PiiSpan> cands;
+    scan_ibans(text, cands);
+    scan_emails(text, cands);
+    scan_numbers(text, cands);
+    std::stable_sort(cands.begin(), cands.end(), [](const PiiSpan& a, const PiiSpan& b) {
+        return rank(a.kind) != rank(b.kind) ? rank(a.kind) < rank(b.kind) : a.begin < b.begin;
+    });
+    std::vector<PiiSpan> out;
+    for (const PiiSpan& c : cands) {
+        const bool overlaps = std::any_of(out.begin(), out.end(), [&](const PiiSpan& o) {
+            return c.begin < o.end && o.begin < c.end;
+        });
+        if (!overlaps) out.push_back(c);
+    }
+    std::sort(out.begin(), out.end(), [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
+    return out;
+}
+
+std::string mask_pii(std::string_view text, const MaskOptions& o) {
+    std::string out;
+    out.reserve(text.size());
+    size_t at = 0;
+    for (const PiiSpan& sp : find_pii(text)) {
+        const bool on = (sp.kind == PiiKind::email && o.email) || (sp.kind == PiiKind::phone && o.phone) ||
+                        (sp.kind == PiiKind::card && o.card) || (sp.kind == PiiKind::iban && o.iban);
+        if (!on) continue;
+        out.append(text.substr(at, sp.begin - at));
+        if (sp.kind == PiiKind::card && o.keep_card_last4) {
+            std::string last4;
+            for (size_t k = sp.end; k-- > sp.begin && last4.size() < 4;)
+                if (is_digit(text[k])) last4.insert(last4.begin(), text[k]);
+            out += "[card \xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2" + last4 + "]";
+        } else {
+            out += "[";
+            out += pii_name(sp.kind);
+            out += "]";
+        }
+        at = sp.end;
+    }
+    out.append(text.substr(at));
+    return out;
+}
+
+}  // namespace parley::triage

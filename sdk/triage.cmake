@@ -1,0 +1,22 @@
+# The triage core (P5): text normalisation, hashed features, the quantised linear
+# model and its trainer, signals and personal-data masking. Sans-I/O and built without
+# exceptions, so the very same code links into the Wasm module, the relay, the tests
+# and tools/parley-triage. Included from sdk/CMakeLists.txt.
+set(PARLEY_TRIAGE_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+add_library(parley_triage STATIC
+  ${PARLEY_TRIAGE_DIR}/src/triage/normalize.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/features.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/model.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/trainer.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/metrics.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/dataset.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/signals.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/pii.cpp)
+target_include_directories(parley_triage PUBLIC ${PARLEY_TRIAGE_DIR}/include)
+target_compile_features(parley_triage PUBLIC cxx_std_17)
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  # -fno-exceptions natively too, so a throwing call cannot sneak in unnoticed.
+  # No -ffast-math: identical predictions natively and in Wasm need strict IEEE math.
+  target_compile_options(parley_triage PRIVATE -fno-exceptions -Wall -Wextra)
+endif()
