@@ -132,7 +132,6 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     // 2. Their conversation, created on first hello.
     auto existing = store_.conversation_of_visitor(visitor->id);
     if (!existing) return send_error(id, existing.error());
-    bool created = false;
     if (!existing.value()) {
         const std::string conv = random_id(random_, "c_");
         if (Status s = store_.create_conversation(conv, visitor->id, now); !s)
@@ -140,7 +139,6 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
         existing = store_.find_conversation(conv);
         if (!existing || !existing.value())
             return send_error(id, existing ? storage_error("conversation vanished") : existing.error());
-        created = true;
     }
     const p::ConvSummary summary = *existing.value();
 
@@ -164,7 +162,6 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     for (const auto& entry : presence_)
         if (entry.second.party.role == "agent") send(id, p::PresenceNotice{entry.second.party, entry.second.status});
     party_joined(id, c.party, "online");
-    if (created) to_agents(summary);
 }
 
 void Hub::hello_agent(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {

@@ -84,7 +84,7 @@ Result<std::optional<ConvSummary>> MemoryStore::conversation_of_visitor(
 Result<std::vector<ConvSummary>> MemoryStore::open_conversations(int limit) {
     std::vector<const std::pair<const std::string, Conversation>*> open;
     for (const auto& entry : convs_)
-        if (entry.second.status == "open") open.push_back(&entry);
+        if (entry.second.status == "open" && !entry.second.messages.empty()) open.push_back(&entry);
     // Most recently updated first; among equals the newer conversation first.
     std::sort(open.begin(), open.end(), [](auto* a, auto* b) {
         if (a->second.updated != b->second.updated) return a->second.updated > b->second.updated;

@@ -74,7 +74,7 @@ constexpr const char* kConvOfVisitor =
 constexpr const char* kOpenConvs =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
-    "WHERE c.status = 'open' ORDER BY c.updated DESC, c.rowid DESC LIMIT ?1";
+    "WHERE c.status = 'open' AND c.last_seq > 0 ORDER BY c.updated DESC, c.rowid DESC LIMIT ?1";
 constexpr const char* kBegin = "BEGIN IMMEDIATE";
 constexpr const char* kCommit = "COMMIT";
 constexpr const char* kRollback = "ROLLBACK";

@@ -90,7 +90,8 @@ public:
     // The visitor's most recently created open conversation, if any.
     virtual Result<std::optional<ConvSummary>> conversation_of_visitor(
         const std::string& visitor_id) = 0;
-    // Open conversations, most recently updated first, at most `limit`.
+    // Open conversations that have at least one message (a visitor who only opened the
+    // widget is nobody's work yet), most recently updated first, at most `limit`.
     virtual Result<std::vector<ConvSummary>> open_conversations(int limit) = 0;
 
     // ---- messages ---------------------------------------------------------------

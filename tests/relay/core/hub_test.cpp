@@ -389,16 +389,20 @@ TEST_CASE("history pages backwards with a more flag", "[hub][history]") {
 
 // ---- agents' view -------------------------------------------------------------------
 
-TEST_CASE("an agent's welcome is followed by the inbox; new and changed conversations follow as conv",
+TEST_CASE("an agent's welcome is followed by the inbox of started conversations; changes follow as conv",
           "[hub][inbox]") {
     HubHarness h;
     const std::string token = h.make_agent("a_1", "sam@example.com", "Sam");
     p::Welcome ada, bo;
     const ConnId a = h.visitor(&ada);
     h.now += 10;
-    h.visitor(&bo);
+    const ConnId b = h.visitor(&bo);
     h.now += 10;
     h.send(a, p::Send{*ada.conv, "k1", "Need help"});
+    h.now += 10;
+    h.send(b, p::Send{*bo.conv, "k1", "Hi"});
+    h.now += 10;
+    h.send(a, p::Send{*ada.conv, "k2", "Need help"});
 
     const ConnId agent = h.open();
     h.send(agent, p::Hello{"agent", token, std::nullopt});
@@ -407,19 +411,22 @@ TEST_CASE("an agent's welcome is followed by the inbox; new and changed conversa
     REQUIRE(inbox.convs.size() == 2);
     CHECK(inbox.convs[0].conv == *ada.conv);  // most recently updated first
     CHECK(inbox.convs[0].last_text == "Need help");
-    CHECK(inbox.convs[0].last_seq == 1);
+    CHECK(inbox.convs[0].last_seq == 2);
     CHECK(inbox.convs[0].visitor == ada.me);
     CHECK(inbox.convs[1].conv == *bo.conv);
     CHECK(inbox.convs[1].status == "open");
     h.drain(agent);
 
     p::Welcome cy;
-    h.visitor(&cy, std::nullopt, std::string("Cy"));
+    const ConnId c = h.visitor(&cy, std::nullopt, std::string("Cy"));
     CHECK(h.next<p::PresenceNotice>(agent).who == cy.me);
-    auto created = h.next<p::ConvUpdate>(agent);
-    CHECK(created.summary.conv == *cy.conv);
-    CHECK(created.summary.last_seq == 0);
-    CHECK(created.summary.visitor.name == "Cy");
+    CHECK(h.received[agent].empty());  // opening the widget alone is nobody's work yet
+    h.send(c, p::Send{*cy.conv, "k1", "Hello?"});
+    CHECK(h.next<p::Msg>(agent).message.text == "Hello?");
+    auto started = h.next<p::ConvUpdate>(agent);
+    CHECK(started.summary.conv == *cy.conv);
+    CHECK(started.summary.last_seq == 1);
+    CHECK(started.summary.visitor.name == "Cy");
 }
 
 // ---- presence -----------------------------------------------------------------------

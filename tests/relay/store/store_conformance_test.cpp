@@ -170,7 +170,7 @@ TEMPLATE_TEST_CASE("read marks only grow", "[store]", MemoryBackend, SqliteBacke
     CHECK_FALSE(s.mark_read("c_9", "a_1", 1).ok());
 }
 
-TEMPLATE_TEST_CASE("open conversations are listed most recently updated first", "[store]",
+TEMPLATE_TEST_CASE("open conversations with messages are listed most recently updated first", "[store]",
                    MemoryBackend, SqliteBackend) {
     TestType b;
     Store& s = *b.store;
@@ -179,6 +179,10 @@ TEMPLATE_TEST_CASE("open conversations are listed most recently updated first", 
     REQUIRE(s.create_conversation("c_2", "v_2", T0 + 10).ok());
     REQUIRE(s.create_visitor(Visitor{"v_3", "Cy", T0}).ok());
     REQUIRE(s.create_conversation("c_3", "v_3", T0 + 20).ok());
+    REQUIRE(s.create_visitor(Visitor{"v_4", "Di", T0}).ok());
+    REQUIRE(s.create_conversation("c_4", "v_4", T0 + 25).ok());  // no message yet: not listed
+    REQUIRE(s.append_message(NewMessage{"c_2", "m2", Party{"visitor", "v_2", "Bo"}, "hi", T0 + 11}).ok());
+    REQUIRE(s.append_message(NewMessage{"c_3", "m3", Party{"visitor", "v_3", "Cy"}, "hi", T0 + 21}).ok());
     REQUIRE(s.append_message(message("x", "latest", T0 + 30)).ok());  // c_1 moves to the top
 
     auto list = s.open_conversations(10).value();
