@@ -57,6 +57,17 @@ CREATE TABLE settings(
   value TEXT NOT NULL);
 )sql";
 
+// Schema migrations, applied in order, each in its own transaction; the database's
+// user_version counts the steps applied. To change the schema, append a step: never
+// edit one that has shipped, because databases out there already ran it.
+constexpr const char* kMigrations[] = {
+    kSchemaV1,
+    // 2: triage metadata of each message (intent, confidence, signals) as a JSON object.
+    "ALTER TABLE messages ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
+              "kSchemaVersion counts the migration steps");
+
 // Statements. Each is a distinct literal: its address keys the prepared-statement cache.
 constexpr const char* kInsertVisitor = "INSERT INTO visitors(id, name, created) VALUES(?1, ?2, ?3)";
 constexpr const char* kFindVisitor = "SELECT id, name, created FROM visitors WHERE id = ?1";
@@ -248,14 +259,17 @@ Status SqliteStore::migrate() {
         return storage_error("database schema version " + std::to_string(current) +
                              " is newer than this relay understands (" +
                              std::to_string(kSchemaVersion) + ")");
-    // current == 0: a new file. Create the schema and stamp it in one transaction.
-    if (Status s = exec("BEGIN IMMEDIATE"); !s) return s;
-    Status created = exec(kSchemaV1);
-    if (created) created = exec("PRAGMA user_version = 1");
-    if (created) created = exec("COMMIT");
-    if (!created) {
-        exec("ROLLBACK");
-        return storage_error("create schema: " + created.error().detail);
+    // Apply the missing steps; each step and its stamp commit together, so a crash
+    // leaves the file at a whole version.
+    for (std::int64_t step = current; step < kSchemaVersion; ++step) {
+        if (Status s = exec("BEGIN IMMEDIATE"); !s) return s;
+        Status applied = exec(kMigrations[step]);
+        if (applied) applied = exec(("PRAGMA user_version = " + std::to_string(step + 1)).c_str());
+        if (applied) applied = exec("COMMIT");
+        if (!applied) {
+            exec("ROLLBACK");
+            return storage_error("schema step " + std::to_string(step + 1) + ": " + applied.error().detail);
+        }
     }
     return Ok{};
 }

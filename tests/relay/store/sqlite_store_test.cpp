@@ -64,6 +64,38 @@ TEST_CASE("a database from a newer relay is refused", "[store][sqlite]") {
     CHECK_THAT(s.error().detail, Catch::Contains("newer"));
 }
 
+TEST_CASE("a database of schema version 1 is migrated in place and keeps its messages",
+          "[store][sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    {
+        auto s = SqliteBackend::open(path);
+        REQUIRE(s->create_visitor(Visitor{"v_1", "Ada", 1}).ok());
+        REQUIRE(s->create_conversation("c_1", "v_1", 1).ok());
+        REQUIRE(s->append_message(NewMessage{"c_1", "k1", Party{"visitor", "v_1", "Ada"}, "kept", 2}).ok());
+    }
+    // Turn the file back into what a version-1 relay wrote.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "ALTER TABLE messages DROP COLUMN meta; PRAGMA user_version = 1", nullptr,
+                         nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    auto s = SqliteBackend::open(path);
+    auto msgs = s->messages_after("c_1", 0, 10).value();
+    REQUIRE(msgs.size() == 1);
+    CHECK(msgs[0].text == "kept");
+    CHECK(s->append_message(NewMessage{"c_1", "k2", Party{"visitor", "v_1", "Ada"}, "new", 3}).value().seq == 2);
+
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(st, 0) == SqliteStore::kSchemaVersion);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 TEST_CASE("a directory that does not exist is an error", "[store][sqlite]") {
     auto s = SqliteStore::open("/nonexistent-parley-dir/x/parley.db");
     CHECK_FALSE(s.ok());
