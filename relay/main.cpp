@@ -2,6 +2,8 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,9 +13,11 @@
 #include "auth/sodium_random.hpp"
 #include "auth/visitor_token.hpp"
 #include "core/hub.hpp"
+#include "core/route_config.hpp"
 #include "net/server.hpp"
 #include "options.hpp"
 #include "store/sqlite_store.hpp"
+#include "triage_setup.hpp"
 
 namespace {
 
@@ -44,7 +48,13 @@ int add_agent_from_stdin(Store& store, RandomSource& random, const Options& o) {
     std::string password;
     if (!std::getline(std::cin, password)) return fail("--add-agent reads the password from stdin; got nothing");
     if (!password.empty() && password.back() == '\r') password.pop_back();
-    auto agent = add_agent(store, random, o.agent_email, o.agent_name, password, wall_clock_ms());
+    Agent routing;  // P4: teams, skills, concurrency, supervisor
+    if (!o.agent_teams.empty()) routing.teams = o.agent_teams;
+    routing.skills = o.agent_skills;
+    routing.preferred = o.agent_preferred;
+    routing.max_load = o.agent_max;
+    routing.supervisor = o.agent_supervisor;
+    auto agent = add_agent(store, random, o.agent_email, o.agent_name, password, wall_clock_ms(), routing);
     if (!agent) return fail("cannot add agent: " + agent.error().detail);
     std::cout << "agent " << agent.value().email << " created (" << agent.value().id << ")\n";
     return 0;
@@ -60,6 +70,16 @@ bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
     }
     if (existing.value()) {
         std::cout << "demo agent " << email << " exists (password unchanged)" << std::endl;
+        // A data dir from before routing (P4) lacks the second demo agent; with a known
+        // password it is added now.
+        auto billing = store.find_agent_by_email("billing@parley.local");
+        if (o.demo_password && billing && !billing.value()) {
+            Agent spec;
+            spec.teams = {"billing"};
+            if (add_agent(store, random, "billing@parley.local", "Billie (Billing)", *o.demo_password,
+                          wall_clock_ms(), spec))
+                std::cout << "demo agent created: billing@parley.local (the demo password)" << std::endl;
+        }
         return true;
     }
     std::string password;
@@ -70,12 +90,23 @@ bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
         random.fill(bytes, sizeof bytes);
         password = base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
     }
-    auto agent = add_agent(store, random, email, "Demo Agent", password, wall_clock_ms());
+    // P4: the demo agent is a supervisor of team general; a second demo agent works in
+    // team billing, so the console shows routing and transfers between teams.
+    Agent general;
+    general.teams = {"general"};
+    general.supervisor = true;
+    auto agent = add_agent(store, random, email, "Demo Agent", password, wall_clock_ms(), general);
     if (!agent) {
         fail("cannot create the demo agent: " + agent.error().detail);
         return false;
     }
     std::cout << "demo agent created: " << email << " password: " << password << std::endl;
+    Agent billing;
+    billing.teams = {"billing"};
+    auto second = add_agent(store, random, "billing@parley.local", "Billie (Billing)", password,
+                            wall_clock_ms(), billing);
+    if (second)
+        std::cout << "demo agent created: billing@parley.local password: " << password << std::endl;
     return true;
 }
 
@@ -110,8 +141,45 @@ int main(int argc, char** argv) {
     auto secret = load_or_create_visitor_secret(*store.value(), random);
     if (!secret) return fail("cannot load the visitor token secret: " + secret.error().detail);
 
+    // Triage (P5, P7): the model the relay reads visitor messages with, and the masking
+    // policy. Without a model the relay starts only when told to (--no-triage).
+    std::optional<parley::triage::Model> model;
+    if (!o.no_triage) {
+        std::string error;
+        const std::vector<std::string> paths =
+            o.triage_model.empty() ? default_model_paths(argv[0]) : std::vector<std::string>{o.triage_model};
+        for (const std::string& path : paths) {
+            if (!o.triage_model.empty() || std::filesystem::exists(path)) model = load_model_file(path, error);
+            if (model) {
+                std::cerr << "parley-relay: triage model " << path << "\n";
+                break;
+            }
+        }
+        if (!model)
+            return fail("no triage model (" + (error.empty() ? "default.ptm not found" : error) +
+                        "); give --triage-model PATH, or --no-triage to run without");
+    } else {
+        std::cerr << "parley-relay: triage is OFF (--no-triage): messages carry no intent\n";
+    }
+    const MessageTriage triage(model ? &*model : nullptr, mask_policy_from(o));
+
     HubConfig config;
     config.visitor_secret = secret.value();
+    config.triage = &triage;
+    // Routing (P4): defaults, then the file, then the command line's timeouts.
+    config.routing = default_route_config();
+    if (!o.route_config.empty()) {
+        std::ifstream in(o.route_config);
+        if (!in) return fail("cannot read --route-config " + o.route_config);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto parsed_cfg = parse_route_config(text.str(), config.routing);
+        if (!parsed_cfg) return fail(o.route_config + ": " + parsed_cfg.error().detail);
+        config.routing = parsed_cfg.value();
+    }
+    if (o.inactive_after_ms) config.routing.inactive_after_ms = *o.inactive_after_ms;
+    if (o.away_grace_ms) config.routing.away_grace_ms = *o.away_grace_ms;
+    if (o.offline_grace_ms) config.routing.offline_grace_ms = *o.offline_grace_ms;
     Hub hub(*store.value(), random, config);
 
     ServerOptions so;
@@ -119,6 +187,13 @@ int main(int argc, char** argv) {
     so.port = o.port;
     so.web_root = o.web_root;
     so.allow_origins = o.allow_origins;
+    so.limits.conn_rate = o.conn_rate;
+    so.limits.conn_burst = o.conn_burst;
+    so.limits.ip_rate = o.ip_rate;
+    so.limits.ip_burst = o.ip_burst;
+    so.limits.max_conns_per_ip = o.max_conns_per_ip;
+    so.heartbeat_secs = o.heartbeat_secs;
+    so.dead_peer_secs = o.dead_peer_secs;
     Server server(hub, so);
 
     install_signal_handlers();

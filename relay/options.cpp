@@ -1,6 +1,9 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <charconv>
+
+#include "parley/triage/analysis.hpp"
 
 namespace parley::relay {
 
@@ -16,6 +19,33 @@ const char* usage() {
            "  --demo-agent           create demo@parley.local on first start\n"
            "  --demo-password PW     the demo agent's password (default: random, printed)\n"
            "  --add-agent EMAIL NAME create an agent, password read from stdin, then exit\n"
+           "  --triage-model PATH    intent model file (default: the installed default.ptm)\n"
+           "  --no-triage            run without intent triage (masking still applies)\n"
+           "  --mask-before-storage KINDS  personal data masked before a message is stored\n"
+           "                         (comma list of email,phone,card,iban; all; none;\n"
+           "                         default card,iban)\n"
+           "  --mask-outbound KINDS  masked before webhooks and bots (default all)\n"
+           "  --mask-in-browser KINDS  masked by the widget before sending (default card,iban)\n"
+           "  --team NAME            with --add-agent: a team of the agent (repeatable;\n"
+           "                         default general)\n"
+           "  --skill NAME           with --add-agent: a skill (repeatable)\n"
+           "  --preferred N          with --add-agent: preferred concurrency (default 3)\n"
+           "  --max-load N           with --add-agent: maximum load (default 5)\n"
+           "  --supervisor           with --add-agent: sees every conversation and queue\n"
+           "  --route-config FILE    routing configuration, JSON (docs/routing.md §7)\n"
+           "  --inactive-after-ms N  silence that makes a conversation inactive (300000)\n"
+           "  --away-grace-ms N      before an away agent's conversations move (120000)\n"
+           "  --offline-grace-ms N   before an offline agent's conversations move (60000)\n"
+           "  --conn-rate N          frames per second per connection (default 20;\n"
+           "                         over it: error 4029 with retry_after_ms)\n"
+           "  --conn-burst N         frames a connection may send at once (default 60)\n"
+           "  --ip-rate N            frames per second per client address (default 400)\n"
+           "  --ip-burst N           (default 800)\n"
+           "  --max-conns-per-ip N   open connections per address (default 256; over it:\n"
+           "                         close 4002)\n"
+           "  --heartbeat-secs N     ping a connection silent for N s (default 20)\n"
+           "  --dead-peer-secs N     hang up one silent for N s (default 45; must exceed\n"
+           "                         --heartbeat-secs)\n"
            "  --help                 this text\n";
 }
 
@@ -63,10 +93,59 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (!value(o.agent_email) || !value(o.agent_name))
                 return fail("--add-agent needs an e-mail and a name");
             o.add_agent = true;
+        } else if (a == "--triage-model") {
+            if (!value(o.triage_model) || o.triage_model.empty()) return fail("--triage-model needs a file");
+        } else if (a == "--team" || a == "--skill") {
+            if (!value(v) || v.empty() || v.find(',') != std::string::npos)
+                return fail(a + " needs a name without commas");
+            (a == "--team" ? o.agent_teams : o.agent_skills).push_back(v);
+        } else if (a == "--preferred" || a == "--max-load" || a == "--inactive-after-ms" ||
+                   a == "--away-grace-ms" || a == "--offline-grace-ms") {
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 1000000000000LL)
+                return fail(a + " needs a non-negative number, not '" + v + "'");
+            if (a == "--preferred") o.agent_preferred = static_cast<int>(std::min(n, 1000LL));
+            else if (a == "--max-load") o.agent_max = static_cast<int>(std::min(n, 1000LL));
+            else if (a == "--inactive-after-ms") o.inactive_after_ms = n;
+            else if (a == "--away-grace-ms") o.away_grace_ms = n;
+            else o.offline_grace_ms = n;
+        } else if (a == "--supervisor") {
+            o.agent_supervisor = true;
+        } else if (a == "--route-config") {
+            if (!value(o.route_config) || o.route_config.empty()) return fail("--route-config needs a file");
+        } else if (a == "--no-triage") {
+            o.no_triage = true;
+        } else if (a == "--mask-before-storage" || a == "--mask-outbound" || a == "--mask-in-browser") {
+            triage::MaskOptions check;
+            if (!value(v) || !triage::parse_mask_kinds(v, check))
+                return fail(a + " needs a list of kinds: email,phone,card,iban, all or none");
+            (a == "--mask-before-storage" ? o.mask_before_storage
+             : a == "--mask-outbound"     ? o.mask_outbound
+                                          : o.mask_in_browser) = v;
+        } else if (a == "--conn-rate" || a == "--conn-burst" || a == "--ip-rate" || a == "--ip-burst" ||
+                   a == "--max-conns-per-ip" || a == "--heartbeat-secs" || a == "--dead-peer-secs") {
+            // Limits and heartbeats (docs/operations.md, "Limits"); 0 switches one off.
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 1000000)
+                return fail(a + " needs a number from 0 to 1000000, not '" + v + "'");
+            if (a == "--conn-rate") o.conn_rate = int(n);
+            else if (a == "--conn-burst") o.conn_burst = int(n);
+            else if (a == "--ip-rate") o.ip_rate = int(n);
+            else if (a == "--ip-burst") o.ip_burst = int(n);
+            else if (a == "--max-conns-per-ip") o.max_conns_per_ip = int(n);
+            else if (a == "--heartbeat-secs") o.heartbeat_secs = int(std::min(n, 65535LL));
+            else o.dead_peer_secs = int(std::min(n, 65535LL));
         } else {
             return fail("unknown option: " + a);
         }
     }
+    if (o.agent_max < o.agent_preferred) return fail("--max-load must not be below --preferred");
+    if (o.dead_peer_secs && o.heartbeat_secs && o.dead_peer_secs <= o.heartbeat_secs)
+        return fail("--dead-peer-secs must exceed --heartbeat-secs (the peer needs time to answer)");
     return out;
 }
 

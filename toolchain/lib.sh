@@ -5,6 +5,7 @@ PARLEY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export NODE_PATH=/usr/share/nodejs
 BUILD_DIR=${PARLEY_BUILD_DIR:-$PARLEY_ROOT/build}
 WASM_BUILD_DIR=${PARLEY_WASM_BUILD_DIR:-$PARLEY_ROOT/build-wasm}
+FUZZ_BUILD_DIR=${PARLEY_FUZZ_BUILD_DIR:-$PARLEY_ROOT/build-fuzz}
 JOBS=${PARLEY_JOBS:-$(nproc)}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

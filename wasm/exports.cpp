@@ -5,6 +5,7 @@
 // The JS side is hand-written (wasm/src/core.ts) instead of embind: smaller, and no
 // generated code that needs eval, so the widget runs under a strict CSP.
 #include "parley/c_api.h"
+#include "parley/triage_c_api.h"
 
 namespace {
 
@@ -21,6 +22,12 @@ __attribute__((used)) const AnyFn keep_c_api[] = {
     reinterpret_cast<AnyFn>(&parley_client_take_outgoing),
     reinterpret_cast<AnyFn>(&parley_client_take_events),
     reinterpret_cast<AnyFn>(&parley_client_next_deadline),
+    // Triage (P5): the widget reads each message before it leaves the browser.
+    reinterpret_cast<AnyFn>(&parley_triage_load),
+    reinterpret_cast<AnyFn>(&parley_triage_load_error),
+    reinterpret_cast<AnyFn>(&parley_triage_free),
+    reinterpret_cast<AnyFn>(&parley_triage_analyze),
+    reinterpret_cast<AnyFn>(&parley_triage_mask),
 };
 
 }  // namespace

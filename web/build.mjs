@@ -7,6 +7,9 @@
 //   --wasm  folder holding parley_core.js and parley_core.wasm from the Emscripten
 //           build (the wasm/ folder of the build tree); without it the pages build
 //           but cannot start the chat core.
+//   --model the triage model file (build/triage/default.ptm of the native build),
+//           served at /triage/default.ptm for the widget; without it the widget
+//           sends messages without reading them first (the relay still does).
 //
 // Output:
 //   index.html demo.css demo.js          the "Acme" demo site embedding the widget
@@ -14,6 +17,7 @@
 //   widget/frame.html app.js app.css     the chat app inside the iframe
 //   console/index.html console.js console.css
 //   parley_core.js parley_core.wasm      the client core
+//   triage/default.ptm                   the intent model (with --model)
 
 import { build } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -34,6 +38,7 @@ function option(name, fallback) {
 
 const out = option("--out", join(repo, "build", "web"));
 const wasm = option("--wasm", null);
+const model = option("--model", null);
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -91,8 +96,17 @@ if (wasm) {
   console.warn("build.mjs: no --wasm DIR given; parley_core.js/.wasm are not copied");
 }
 
+if (model) {
+  if (!existsSync(model)) throw new Error(`missing ${model}: build the parley_triage_model target first`);
+  mkdirSync(join(out, "triage"), { recursive: true });
+  copyFileSync(model, join(out, "triage/default.ptm"));
+} else {
+  console.warn("build.mjs: no --model FILE given; the widget will not triage in the browser");
+}
+
 // Sizes, as a visitor's browser downloads them.
-const report = ["loader.js", "widget/app.js", "widget/app.css", "console/console.js", "parley_core.js", "parley_core.wasm"];
+const report = ["loader.js", "widget/app.js", "widget/app.css", "console/console.js", "parley_core.js", "parley_core.wasm",
+  "triage/default.ptm"];
 for (const file of report) {
   const path = join(out, file);
   if (!existsSync(path)) continue;

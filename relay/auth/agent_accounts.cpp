@@ -18,7 +18,8 @@ std::string random_id(RandomSource& random, const char* prefix) {
 }
 
 Result<Agent> add_agent(Store& store, RandomSource& random, const std::string& email,
-                        const std::string& name, const std::string& password, std::int64_t now) {
+                        const std::string& name, const std::string& password, std::int64_t now,
+                        const Agent& routing) {
     using protocol::ErrorCode;
     if (email.find('@') == std::string::npos || email.size() > 254)
         return Error{ErrorCode::bad_field, "not an e-mail address: " + email, {}};
@@ -31,7 +32,14 @@ Result<Agent> add_agent(Store& store, RandomSource& random, const std::string& e
     if (existing.value()) return storage_error("an agent with e-mail " + email + " exists");
     auto hash = hash_password(password);
     if (!hash) return storage_error("cannot hash the password (out of memory?)");
-    Agent agent{random_id(random, "a_"), email, name, *hash, now};
+    Agent agent = routing;
+    agent.id = random_id(random, "a_");
+    agent.email = email;
+    agent.name = name;
+    agent.password_hash = *hash;
+    agent.created = now;
+    if (agent.preferred < 0 || agent.max_load < agent.preferred)
+        return Error{ErrorCode::bad_field, "the maximum load must not be below the preferred concurrency", {}};
     if (Status s = store.create_agent(agent); !s) return s.error();
     return agent;
 }

@@ -14,8 +14,11 @@ constexpr std::size_t kMinPasswordBytes = 8;
 // Errors: bad_field when the e-mail has no '@', the name is empty or longer than 80
 // bytes, or the password is shorter than kMinPasswordBytes; storage_failed when the
 // e-mail exists already or the store fails.
+// `routing` supplies the teams, skills, concurrency and supervisor flag (P4); its
+// id, e-mail, name, hash and creation time are ignored.
 Result<Agent> add_agent(Store& store, RandomSource& random, const std::string& email,
-                        const std::string& name, const std::string& password, std::int64_t now);
+                        const std::string& name, const std::string& password, std::int64_t now,
+                        const Agent& routing = Agent{});
 
 // "<prefix>" + 16 lower-case hex digits from 8 random bytes: visitor, agent and
 // conversation ids ("v_", "a_", "c_").

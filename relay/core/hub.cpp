@@ -1,5 +1,6 @@
 #include "core/hub.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "auth/agent_accounts.hpp"
@@ -33,7 +34,9 @@ bool valid_status(const std::string& role, const std::string& status) {
 }  // namespace
 
 Hub::Hub(Store& store, RandomSource& random, HubConfig config)
-    : store_(store), random_(random), config_(std::move(config)) {}
+    : store_(store), random_(random), config_(std::move(config)) {
+    router_.reconfigure(config_.routing);
+}
 
 std::vector<Output> Hub::take_outputs() { return std::exchange(outputs_, {}); }
 
@@ -45,6 +48,7 @@ void Hub::on_text(ConnId conn, std::string_view text, std::int64_t now) {
     auto it = conns_.find(conn);
     if (it == conns_.end() || stopping_) return;  // closed, or closing: nothing to answer
     Conn& c = it->second;
+    now_ = std::max(now_, now);
 
     auto decoded = p::decode_client(text);
     if (!decoded) return send_error(conn, decoded.error());
@@ -69,12 +73,24 @@ void Hub::on_binary(ConnId conn, std::int64_t) {
         send_error(conn, ErrorCode::binary_frame, "binary messages are not accepted");
 }
 
+void Hub::on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry_after_ms, std::int64_t) {
+    if (!conns_.count(conn) || stopping_) return;
+    // The cid (when the frame has one) lets the client resend exactly that frame.
+    std::string ref;
+    if (auto decoded = p::decode_client(text)) {
+        if (const auto* s = std::get_if<p::Send>(&decoded.value())) ref = s->cid;
+        if (const auto* n = std::get_if<p::Note>(&decoded.value())) ref = n->cid;
+    }
+    send(conn, p::ErrorFrame{ErrorCode::rate_limited, "too many frames; retry later", std::move(ref), retry_after_ms});
+}
+
 void Hub::on_too_large(ConnId conn, std::int64_t) {
     if (conns_.count(conn))
         send_error(conn, ErrorCode::too_large, "the frame exceeds 65536 bytes");
 }
 
-void Hub::on_close(ConnId conn, std::int64_t) {
+void Hub::on_close(ConnId conn, std::int64_t now) {
+    now_ = std::max(now_, now);
     auto it = conns_.find(conn);
     if (it == conns_.end()) return;
     const Conn c = std::move(it->second);
@@ -156,6 +172,7 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     w.me = c.party;
     w.conv = summary.conv;
     w.last_seq = summary.last_seq;
+    if (config_.triage) w.mask_client = config_.triage->browser_kinds();  // P7
     send(id, w);
 
     // 4. Presence: the visitor learns which agents are around; agents learn of the visitor.
@@ -198,6 +215,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Login& f, std::int64_t now) {
 void Hub::welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::string& token) {
     auto convs = store_.open_conversations(config_.inbox_limit);
     if (!convs) return send_error(id, convs.error());
+    route_agent_joined(agent, now_);  // P4: the router learns the agent's spec
 
     c.ready = true;
     c.party = p::Party{"agent", agent.id, agent.name};
@@ -208,11 +226,12 @@ void Hub::welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::strin
     w.token = token;
     w.me = c.party;
     send(id, w);
-    send(id, p::Inbox{std::move(convs).value()});
+    send(id, p::Inbox{route_inbox(agent.id, std::move(convs).value())});  // P4: only theirs
     // Agents see everyone's presence: first the current picture, then changes.
     for (const auto& entry : presence_)
         if (entry.first != agent.id) send(id, p::PresenceNotice{entry.second.party, entry.second.status});
     party_joined(id, c.party, "available");
+    publish_board();  // P4: this connection's first board (others only if it changed)
 }
 
 // ---- conversation frames ----------------------------------------------------------
@@ -238,22 +257,36 @@ Result<p::ConvSummary> Hub::accessible(const Conn& c, const std::string& conv,
 void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     auto conv = accessible(c, f.conv, f.cid);
     if (!conv) return send_error(id, conv.error());
-    if (conv.value().status != "open")
+    // A visitor may write to their closed conversation: routing reopens it (P4).
+    if (conv.value().status != "open" && c.party.role != "visitor")
         return send_error(id, ErrorCode::unknown_conversation, "the conversation is closed", f.cid);
 
+    // Triage (P5, P7): the relay masks per the storage policy and computes the meta of a
+    // visitor's message itself; a `meta` the client sent is never read.
+    TriagedMessage t{f.text, std::nullopt};
+    if (config_.triage) t = config_.triage->read(f.text, c.party.role == "visitor");
+
     // Durable first: the ack goes out only once the store has committed.
-    auto stored = store_.append_message(NewMessage{f.conv, f.cid, c.party, f.text, now});
+    NewMessage message{f.conv, f.cid, c.party, t.text, now};
+    message.meta = t.meta;
+    auto stored = store_.append_message(message);
     if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the message; resend later", f.cid);
     const Appended& a = stored.value();
     send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});
     if (!a.inserted) return;  // a resend: acknowledged again, never broadcast again
 
-    send_all(conversation_audience(f.conv), p::Msg{p::Message{f.conv, a.seq, f.cid, a.ts, c.party, f.text}});
+    p::Message out{f.conv, a.seq, f.cid, a.ts, c.party, t.text};
+    out.meta = t.meta;
+    // Routing first (P4): the owner it decides is among the audience of this message.
+    const route::Outcome routed = route_message(c, f.conv, f.text, t.meta ? t.meta->intent : "", now);
+    send_all(conversation_audience(f.conv), p::Msg{out});
     p::ConvSummary summary = conv.value();
     summary.last_seq = a.seq;
-    summary.last_text = f.text;
+    summary.last_text = t.text;
     summary.updated = a.ts;
+    if (t.meta) summary.intent = t.meta->intent;
     to_agents(summary);
+    route_apply(routed, now);
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Typing& f, std::int64_t) {
@@ -289,6 +322,9 @@ void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
     if (f.after > last) return send_error(id, ErrorCode::seq_out_of_range, "after is beyond the last message");
     // Read in chunks up to the `last` seen above; every msg goes out once, in order.
     std::int64_t after = f.after;
+    // P4: a visitor never receives an internal message; `prev` bridges the seqs skipped.
+    const bool visitor = c.party.role == "visitor";
+    std::int64_t prev = f.after;
     while (after < last) {
         auto chunk = store_.messages_after(f.conv, after, kSyncChunk);
         if (!chunk) return send_error(id, chunk.error());
@@ -296,6 +332,9 @@ void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
         for (auto& m : chunk.value()) {
             if (m.seq > last) break;
             after = m.seq;
+            if (visitor && m.internal) continue;
+            if (visitor && m.seq != prev + 1) m.prev = prev;
+            prev = m.seq;
             send(id, p::Msg{std::move(m)});
         }
         if (after == before_chunk) break;  // no progress: the store has nothing more
@@ -315,6 +354,10 @@ void Hub::handle(ConnId id, Conn& c, const p::History& f, std::int64_t) {
     page.conv = f.conv;
     page.msgs = std::move(msgs).value();
     page.more = !page.msgs.empty() && page.msgs.front().seq > 1;  // seqs start at 1, no gaps
+    if (c.party.role == "visitor")  // P4: internal notes never reach a visitor
+        page.msgs.erase(std::remove_if(page.msgs.begin(), page.msgs.end(),
+                                       [](const p::Message& m) { return m.internal; }),
+                        page.msgs.end());
     send(id, page);
 }
 
@@ -342,6 +385,7 @@ void Hub::set_presence(ConnId origin, const std::string& party_id, const std::st
     std::set<ConnId> audience = presence_audience(it->second.party);
     audience.erase(origin);
     send_all(audience, p::PresenceNotice{it->second.party, status});
+    if (it->second.party.role == "agent") route_presence(party_id, status);  // P4
 }
 
 std::set<ConnId> Hub::presence_audience(const p::Party& party) const {
@@ -351,7 +395,7 @@ std::set<ConnId> Hub::presence_audience(const p::Party& party) const {
 }
 
 std::set<ConnId> Hub::conversation_audience(const std::string& conv) const {
-    std::set<ConnId> out = agent_conns_;
+    std::set<ConnId> out = agents_seeing(conv);  // P4: owner, supervisors, team while queued
     if (auto it = conv_visitors_.find(conv); it != conv_visitors_.end())
         out.insert(it->second.begin(), it->second.end());
     return out;
@@ -380,6 +424,6 @@ void Hub::send_error(ConnId id, const Error& e) {
     send_error(id, e.code, e.detail, e.ref);
 }
 
-void Hub::to_agents(const p::ConvSummary& summary) { send_all(agent_conns_, p::ConvUpdate{summary}); }
+void Hub::to_agents(const p::ConvSummary& summary) { publish_summary(summary); }  // P4: who sees it
 
 }  // namespace parley::relay

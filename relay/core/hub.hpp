@@ -10,6 +10,7 @@
 //   on_text(conn, text, now)      one complete text message arrived
 //   on_binary(conn, now)          one binary message arrived           → error 1010
 //   on_too_large(conn, now)       a message exceeded 65 536 bytes      → error 1006
+//   on_rate_limited(conn, …)      a frame over the rate limit          → error 4029
 //   on_close(conn, now)           the connection is gone (no output goes to it again)
 //   shutdown(now)                 the relay stops                      → close 1001 to all
 //
@@ -41,8 +42,9 @@
 //   ready           history              page of seq < before
 //   ready           presence             status per role; relayed when it changed
 //
-// Who sees a conversation: its visitor's connections and every agent connection
-// (today every agent sees every open conversation; routing will narrow that).
+// Who sees a conversation: its visitor's connections and the agents routing gives it
+// to (its owner, supervisors, its team while queued; see hub_routing.cpp). Internal
+// notes never go to a visitor connection.
 // Permission: a visitor may only name their own conversation, else 2004 (also for ids
 // that do not exist, so visitors cannot probe); an agent may name any existing
 // conversation, else 3001.
@@ -61,8 +63,10 @@
 
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
+#include "core/message_triage.hpp"
 #include "core/random_source.hpp"
 #include "parley/protocol/frames.hpp"
+#include "route/router.hpp"
 #include "store/store.hpp"
 
 namespace parley::relay {
@@ -82,6 +86,10 @@ struct HubConfig {
     std::int64_t visitor_token_ttl_ms = kVisitorTokenTtlMs;  // 30 days
     std::int64_t session_ttl_ms = kSessionTtlMs;             // 12 hours
     int inbox_limit = 200;                       // conversations in an agent's inbox
+    route::RouterConfig routing;                 // P4: timeouts, weights, words, teams
+    // Triage and masking (P5, P7) applied to every posted message; null: texts are
+    // stored as sent and carry no meta. Must outlive the Hub.
+    const MessageTriage* triage = nullptr;
 };
 
 class Hub {
@@ -93,6 +101,9 @@ public:
     void on_text(ConnId conn, std::string_view text, std::int64_t now);
     void on_binary(ConnId conn, std::int64_t now);
     void on_too_large(ConnId conn, std::int64_t now);
+    // The adapter's rate limit (core/rate_limits.hpp) refused this frame: it is not
+    // processed; the client gets 4029 rate_limited with retry_after_ms (ref = its cid).
+    void on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry_after_ms, std::int64_t now);
     void on_close(ConnId conn, std::int64_t now);
     // Asks to close every connection with 1001 (going away); frames arriving after it
     // are ignored. The adapter still calls on_close for each connection as it goes.
@@ -102,6 +113,11 @@ public:
     std::vector<Output> take_outputs();
 
     std::size_t connection_count() const { return conns_.size(); }
+
+    // Routing timers (P4, hub_routing.cpp): the adapter calls tick() at or after
+    // next_deadline() (inactivity, agents' grace periods). May be early, never late.
+    void tick(std::int64_t now);
+    std::optional<std::int64_t> next_deadline() const;
 
 private:
     struct Conn {
@@ -125,6 +141,38 @@ private:
     void handle(ConnId id, Conn& c, const protocol::History& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::SetPresence& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::Ping& f, std::int64_t now);
+    // Routing frames and the bridge to route::Router (hub_routing.cpp).
+    void handle(ConnId id, Conn& c, const protocol::Note& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::Transfer& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::CloseConv& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::Reopen& f, std::int64_t now);
+    struct RouteAgent {
+        protocol::Party party;
+        bool supervisor = false;
+        std::vector<std::string> teams;
+    };
+    void route_load(std::int64_t now);
+    void route_agent_spec(const Agent& agent, std::int64_t now);
+    void route_agent_joined(const Agent& agent, std::int64_t now);
+    void route_presence(const std::string& party_id, const std::string& status);
+    // `intent`: triage's tag of the message ("" when none) — team rules use it (P5 → P4).
+    route::Outcome route_message(const Conn& c, const std::string& conv, const std::string& text,
+                                 const std::string& intent, std::int64_t now);
+    void route_apply(const route::Outcome& o, std::int64_t now);
+    void route_error(ConnId id, const route::Outcome& o, const std::string& ref);
+    Result<Appended> post_system(const std::string& conv, const std::string& text, bool internal,
+                                 std::int64_t now);
+    std::string agent_name(const std::string& id) const;
+    std::set<ConnId> conns_of_agents(const std::set<std::string>& ids) const;
+    std::set<std::string> agents_seeing_ids(const std::string& conv) const;
+    std::set<ConnId> agents_seeing(const std::string& conv) const;
+    void route_summary(protocol::ConvSummary& s) const;
+    std::vector<protocol::ConvSummary> route_inbox(const std::string& agent_id,
+                                                   std::vector<protocol::ConvSummary> all);
+    void publish_summary(protocol::ConvSummary summary);
+    void publish_conv(const std::string& conv);
+    void publish_agent(const std::string& agent_id);
+    void publish_board();
 
     void hello_visitor(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
     void hello_agent(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
@@ -156,6 +204,16 @@ private:
     bool stopping_ = false;
     std::string dummy_hash_;  // verified against for unknown e-mails (equal timing)
     std::vector<Output> outputs_;
+    // Routing (P4).
+    route::Router router_;
+    std::map<std::string, RouteAgent> route_agents_;            // agent id → name, flags
+    std::map<std::string, std::set<std::string>> conv_seen_by_;  // conv → agents told last
+    std::string transfer_by_;  // the agent whose transfer is being applied
+    std::set<std::string> told_queued_;
+    std::map<std::string, std::string> last_summary_;  // conv → last conv frame sent
+    std::map<ConnId, std::string> last_board_;          // agent conn → last board sent  // visitors told a queue place, not yet assigned
+    bool route_loaded_ = false;
+    std::int64_t now_ = 0;     // the latest `now` of any entry point
 };
 
 }  // namespace parley::relay

@@ -1,5 +1,7 @@
 #include "net/server.hpp"
 
+#include <algorithm>
+
 #include <libwebsockets.h>
 
 #include <chrono>
@@ -46,6 +48,16 @@ void on_tick(lws_sorted_usec_list_t* sul) {
     lws_sul_schedule(tick->context, 0, &tick->sul, on_tick, 500 * LWS_US_PER_MS);
 }
 
+// Routing timers (P4): one lws timer armed at the Hub's next deadline (inactivity,
+// agents' grace periods); when it fires the Hub ticks and the outputs go out.
+struct RouteTimer {
+    lws_sorted_usec_list_t sul;
+    Server* server;
+};
+void on_route_timer(lws_sorted_usec_list_t* sul) {
+    lws_container_of(sul, RouteTimer, sul)->server->route_tick();
+}
+
 // Answers a refused upgrade with HTTP 403 (protocol.md §1) before lws drops the
 // connection, so a browser's console says "forbidden" rather than "connection reset".
 int refuse(lws* wsi) {
@@ -57,12 +69,15 @@ int refuse(lws* wsi) {
 
 struct Server::LwsTables {
     lws_protocols protocols[3];
-    lws_protocol_vhost_options mimes[5];
+    lws_protocol_vhost_options mimes[6];
     lws_http_mount mount;
     Tick tick;
+    RouteTimer route{};
+    lws_retry_bo_t retry;  // heartbeat policy (ping when idle, hang up when silent)
 };
 
-Server::Server(Hub& hub, ServerOptions options) : hub_(hub), options_(std::move(options)) {}
+Server::Server(Hub& hub, ServerOptions options)
+    : hub_(hub), options_(std::move(options)), limits_(options_.limits) {}
 
 Server::~Server() {
     if (context_) lws_context_destroy(context_);
@@ -86,9 +101,12 @@ Result<int> Server::start() {
                                     {".mjs", "text/javascript"},
                                     {".js", "text/javascript"},
                                     {".json", "application/json"},
-                                    {".map", "application/json"}};
-    for (std::size_t i = 0; i < 5; ++i)
-        t.mimes[i] = {i + 1 < 5 ? &t.mimes[i + 1] : nullptr, nullptr, types[i][0], types[i][1]};
+                                    {".map", "application/json"},
+                                    {".ptm", "application/octet-stream"}};  // triage model (P5)
+    constexpr std::size_t kMimes = sizeof types / sizeof types[0];
+    static_assert(kMimes == sizeof(LwsTables::mimes) / sizeof(LwsTables::mimes[0]), "one slot per type");
+    for (std::size_t i = 0; i < kMimes; ++i)
+        t.mimes[i] = {i + 1 < kMimes ? &t.mimes[i + 1] : nullptr, nullptr, types[i][0], types[i][1]};
 
     t.mount.mountpoint = "/";
     t.mount.mountpoint_len = 1;
@@ -111,6 +129,10 @@ Result<int> Server::start() {
     // would defeat the byte limits above and cost CPU per connection.
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
     info.user = this;
+    // Dead-peer detection: lws's validity timers (ping when idle, hang up when silent).
+    t.retry.secs_since_valid_ping = static_cast<uint16_t>(options_.heartbeat_secs);
+    t.retry.secs_since_valid_hangup = static_cast<uint16_t>(options_.dead_peer_secs);
+    if (options_.heartbeat_secs || options_.dead_peer_secs) info.retry_and_idle_policy = &t.retry;
 
     context_ = lws_create_context(&info);
     if (!context_)
@@ -132,6 +154,7 @@ void Server::run(const volatile std::sig_atomic_t& stop) {
 
     // Shutdown: every client gets 1001 after what is already queued for it. The loop
     // polls without blocking so the 2 s bound holds even if a peer never answers.
+    draining_ = true;
     hub_.shutdown(wall_clock_ms());
     dispatch();
     const std::int64_t deadline = wall_clock_ms() + 2000;
@@ -168,7 +191,20 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
     }
     case LWS_CALLBACK_ESTABLISHED: {
         session->id = next_id_++;
-        peers_[session->id].wsi = wsi;
+        Peer& peer = peers_[session->id];
+        peer.wsi = wsi;
+        char address[64] = "";
+        lws_get_peer_simple(wsi, address, sizeof address);
+        // Closed at once, after the handshake so that the client reads a close code:
+        // 1001 while draining, 4002 over the address's connection limit.
+        if (draining_ || !limits_.admit(session->id, address)) {
+            peer.close_code = draining_ ? protocol::close_code::going_away
+                                        : protocol::close_code::too_many_connections;
+            peer.close_reason = draining_ ? "relay going away" : "too many connections";
+            if (!draining_) lwsl_warn("refusing a connection from %s: too many connections\n", address);
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
         hub_.on_open(session->id, wall_clock_ms());
         dispatch();
         return 0;
@@ -188,6 +224,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
         return it == peers_.end() ? -1 : write_one(it->second);
     }
     case LWS_CALLBACK_CLOSED: {
+        limits_.release(session->id);
         if (peers_.erase(session->id)) {
             hub_.on_close(session->id, wall_clock_ms());
             dispatch();
@@ -215,7 +252,12 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
     if (!final) return;
 
     const std::int64_t now = wall_clock_ms();
-    if (peer.rx_too_large)
+    const std::int64_t wait = peer.close_code ? -1 : limits_.charge(id, now);
+    if (wait < 0) {
+        // Refused at its handshake, or closing: what it sends is not read any more.
+    } else if (wait > 0)
+        hub_.on_rate_limited(id, peer.rx, wait, now);
+    else if (peer.rx_too_large)
         hub_.on_too_large(id, now);
     else if (peer.rx_binary)
         hub_.on_binary(id, now);
@@ -254,6 +296,25 @@ void Server::dispatch() {
         }
         lws_callback_on_writable(peer.wsi);
     }
+    arm_route_timer();
+}
+
+void Server::route_tick() {
+    hub_.tick(wall_clock_ms());
+    dispatch();  // re-arms for the next deadline
+}
+
+void Server::arm_route_timer() {
+    if (!context_ || !tables_) return;
+    RouteTimer& t = tables_->route;
+    t.server = this;
+    const auto at = hub_.next_deadline();
+    if (!at) {
+        lws_sul_cancel(&t.sul);
+        return;
+    }
+    const std::int64_t in_ms = std::max<std::int64_t>(0, *at - wall_clock_ms());
+    lws_sul_schedule(context_, 0, &t.sul, on_route_timer, static_cast<lws_usec_t>(in_ms + 1) * LWS_US_PER_MS);
 }
 
 int Server::write_one(Peer& peer) {

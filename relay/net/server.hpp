@@ -18,6 +18,16 @@
 //   does not read): the queue is dropped and the connection closed with 4001 (too slow;
 //   the client reconnects and syncs).
 // - Origin not in the allow-list: the upgrade is refused before it completes.
+// - Rate limits (core/rate_limits.hpp): a connection beyond max_conns_per_ip is closed
+//   with 4002 right after its handshake; a frame over the per-connection or per-address
+//   budget is not processed and gets error 4029 with retry_after_ms.
+// - Heartbeat: lws sends a WebSocket ping to a connection silent for heartbeat_secs and
+//   hangs up one silent for dead_peer_secs (a pong or any frame counts), so a dead peer
+//   frees its slot and its presence within dead_peer_secs.
+// - SIGTERM (run's `stop`): the drain. New connections are closed with 1001 at once;
+//   every frame already read has been handled (the Hub commits before it answers), the
+//   queued frames are written, then each connection is closed with 1001 so clients
+//   reconnect (to the restarted relay) with backoff.
 #pragma once
 
 #include <csignal>
@@ -29,6 +39,7 @@
 #include <vector>
 
 #include "core/hub.hpp"
+#include "core/rate_limits.hpp"
 #include "net/origin_policy.hpp"
 
 struct lws;
@@ -43,6 +54,9 @@ struct ServerOptions {
     std::string web_root;                  // empty: no static files
     std::vector<std::string> allow_origins;  // empty: OriginPolicy::defaults(host, port)
     std::size_t max_queue_bytes = 4u << 20;
+    RateLimitConfig limits;        // frames per second, connections per address
+    int heartbeat_secs = 20;       // lws pings a connection silent this long (0: never)
+    int dead_peer_secs = 45;       // and hangs up one silent this long (0: never)
 };
 
 class Server {
@@ -63,6 +77,8 @@ public:
     // Called by the lws callbacks (server.cpp); not for other use.
     int on_parley(lws* wsi, int reason, void* user, void* in, std::size_t len);
     int on_http(lws* wsi, int reason, void* user, void* in, std::size_t len);
+    // The routing timer fired (P4): tick the Hub and deliver what it says.
+    void route_tick();
 
 private:
     struct Peer {
@@ -77,6 +93,7 @@ private:
     };
 
     void dispatch();  // delivers the Hub's outputs to the peers' queues
+    void arm_route_timer();  // P4: the lws timer at the Hub's next deadline
     void receive(ConnId id, Peer& peer, const char* data, std::size_t len, bool final);
     int write_one(Peer& peer);
 
@@ -87,6 +104,8 @@ private:
     lws_vhost* vhost_ = nullptr;
     ConnId next_id_ = 1;
     std::unordered_map<ConnId, Peer> peers_;
+    RateLimits limits_;
+    bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001
 
     struct LwsTables;  // protocols, mount and mime types, which must outlive the context
     std::unique_ptr<LwsTables> tables_;

@@ -24,6 +24,12 @@ ConvSummary MemoryStore::summary(const std::string& id, const Conversation& c) c
     s.last_text = c.messages.empty() ? std::string() : c.messages.back().text;
     s.updated = c.updated;
     s.status = c.status;
+    // Triage (P5): the latest visitor message's intent.
+    for (auto m = c.messages.rbegin(); m != c.messages.rend(); ++m)
+        if (m->meta && m->from.role == "visitor") {
+            s.intent = m->meta->intent;
+            break;
+        }
     return s;
 }
 
@@ -116,6 +122,8 @@ Result<Appended> MemoryStore::append_message(const NewMessage& m) {
     stored.ts = m.ts;
     stored.from = m.from;
     stored.text = m.text;
+    stored.internal = m.internal;
+    stored.meta = m.meta;
     c.by_sender_cid.emplace(key, c.messages.size());
     c.messages.push_back(stored);
     c.updated = m.ts;
@@ -185,6 +193,19 @@ Result<std::optional<Agent>> MemoryStore::find_agent(const std::string& id) {
     auto it = agents_.find(id);
     if (it == agents_.end()) return std::optional<Agent>{};
     return std::optional<Agent>{it->second};
+}
+
+Result<std::vector<Agent>> MemoryStore::list_agents() {
+    std::vector<Agent> out;
+    for (const auto& entry : agent_email_) out.push_back(agents_.at(entry.second));  // by e-mail
+    return out;
+}
+
+Status MemoryStore::set_conversation_status(const std::string& conv, const std::string& status) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return storage_error("no such conversation: " + conv);
+    it->second.status = status;
+    return Ok{};
 }
 
 Status MemoryStore::create_session(const AgentSession& session) {

@@ -23,6 +23,7 @@ public:
     Result<std::optional<ConvSummary>> conversation_of_visitor(
         const std::string& visitor_id) override;
     Result<std::vector<ConvSummary>> open_conversations(int limit) override;
+    Status set_conversation_status(const std::string& conv, const std::string& status) override;
 
     Result<Appended> append_message(const NewMessage& message) override;
     Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
@@ -37,6 +38,7 @@ public:
     Status create_agent(const Agent& agent) override;
     Result<std::optional<Agent>> find_agent_by_email(const std::string& email) override;
     Result<std::optional<Agent>> find_agent(const std::string& id) override;
+    Result<std::vector<Agent>> list_agents() override;
     Status create_session(const AgentSession& session) override;
     Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override;
 

@@ -1,5 +1,7 @@
 #include "store/sqlite_store.hpp"
 
+#include "store/meta_column.hpp"
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -64,6 +66,14 @@ constexpr const char* kMigrations[] = {
     kSchemaV1,
     // 2: triage metadata of each message (intent, confidence, signals) as a JSON object.
     "ALTER TABLE messages ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';",
+    // 3: routing (P4): agents' teams, skills (comma-separated), concurrency, supervisor
+    //    flag; messages that are internal (agents only).
+    "ALTER TABLE agents ADD COLUMN teams TEXT NOT NULL DEFAULT 'general';"
+    "ALTER TABLE agents ADD COLUMN skills TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE agents ADD COLUMN preferred INTEGER NOT NULL DEFAULT 3;"
+    "ALTER TABLE agents ADD COLUMN max_load INTEGER NOT NULL DEFAULT 5;"
+    "ALTER TABLE agents ADD COLUMN supervisor INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE messages ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -93,27 +103,39 @@ constexpr const char* kFindBySenderCid =
     "SELECT seq, ts FROM messages WHERE conv = ?1 AND from_id = ?2 AND cid = ?3";
 constexpr const char* kLastSeq = "SELECT last_seq FROM conversations WHERE id = ?1";
 constexpr const char* kInsertMessage =
-    "INSERT INTO messages(conv, seq, cid, ts, from_role, from_id, from_name, text) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO messages(conv, seq, cid, ts, from_role, from_id, from_name, text, meta) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 constexpr const char* kBumpConv =
     "UPDATE conversations SET last_seq = ?2, last_text = ?3, updated = ?4 WHERE id = ?1";
 constexpr const char* kMessagesAfter =
-    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text FROM messages "
+    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta FROM messages "
     "WHERE conv = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 constexpr const char* kMessagesBefore =
-    "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text FROM messages "
-    "WHERE conv = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq";
+    "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta "
+    "FROM messages WHERE conv = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq";
 constexpr const char* kConvExists = "SELECT 1 FROM conversations WHERE id = ?1";
+// Walks the primary key (conv, seq) backwards; stops at the first triaged visitor message.
+constexpr const char* kLatestMeta =
+    "SELECT meta FROM messages WHERE conv = ?1 AND from_role = 'visitor' AND meta <> '{}' "
+    "ORDER BY seq DESC LIMIT 1";
 constexpr const char* kMarkRead =
     "INSERT INTO read_marks(conv, reader_id, seq) VALUES(?1, ?2, ?3) "
     "ON CONFLICT(conv, reader_id) DO UPDATE SET seq = max(seq, excluded.seq)";
 constexpr const char* kReadMark = "SELECT seq FROM read_marks WHERE conv = ?1 AND reader_id = ?2";
 constexpr const char* kInsertAgent =
-    "INSERT INTO agents(id, email, name, password_hash, created) VALUES(?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO agents(id, email, name, password_hash, created, teams, skills, preferred, "
+    "max_load, supervisor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 constexpr const char* kAgentByEmail =
-    "SELECT id, email, name, password_hash, created FROM agents WHERE email = ?1";
+    "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
+    "supervisor FROM agents WHERE email = ?1";
 constexpr const char* kAgentById =
-    "SELECT id, email, name, password_hash, created FROM agents WHERE id = ?1";
+    "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
+    "supervisor FROM agents WHERE id = ?1";
+constexpr const char* kListAgents =
+    "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
+    "supervisor FROM agents ORDER BY email";
+constexpr const char* kSetConvStatus = "UPDATE conversations SET status = ?2 WHERE id = ?1";
+constexpr const char* kMarkInternal = "UPDATE messages SET internal = 1 WHERE conv = ?1 AND seq = ?2";
 constexpr const char* kInsertSession =
     "INSERT INTO agent_sessions(token_hash, agent_id, expires) VALUES(?1, ?2, ?3)";
 constexpr const char* kFindSession =
@@ -149,7 +171,34 @@ Message read_message(sqlite3_stmt* s) {
     m.ts = sqlite3_column_int64(s, 3);
     m.from = Party{column_text(s, 4), column_text(s, 5), column_text(s, 6)};
     m.text = column_text(s, 7);
+    // Routing's internal flag, found by name so other columns may be added around it.
+    for (int i = 8; i < sqlite3_column_count(s); ++i)
+        if (std::string_view(sqlite3_column_name(s, i)) == "internal")
+            m.internal = sqlite3_column_int(s, i) != 0;
+    // Triage's meta (schema step 2), found by name likewise.
+    for (int i = 8; i < sqlite3_column_count(s); ++i)
+        if (std::string_view(sqlite3_column_name(s, i)) == "meta")
+            m.meta = meta_from_column(column_text(s, i));
     return m;
+}
+
+// Teams and skills are stored comma-separated (names hold no commas: --add-agent checks).
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        const std::size_t comma = s.find(',', start);
+        const std::size_t end = comma == std::string::npos ? s.size() : comma;
+        if (end > start) out.push_back(s.substr(start, end - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+std::string join_list(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+    return out;
 }
 
 Agent read_agent(sqlite3_stmt* s) {
@@ -159,6 +208,11 @@ Agent read_agent(sqlite3_stmt* s) {
     a.name = column_text(s, 2);
     a.password_hash = column_text(s, 3);
     a.created = sqlite3_column_int64(s, 4);
+    a.teams = split_list(column_text(s, 5));
+    a.skills = split_list(column_text(s, 6));
+    a.preferred = sqlite3_column_int(s, 7);
+    a.max_load = sqlite3_column_int(s, 8);
+    a.supervisor = sqlite3_column_int(s, 9) != 0;
     return a;
 }
 
@@ -326,7 +380,22 @@ Result<std::optional<ConvSummary>> SqliteStore::one_summary(const char* sql,
     const int rc = s.bind(1, key).step();
     if (rc == SQLITE_DONE) return std::optional<ConvSummary>{};
     if (rc != SQLITE_ROW) return fail("find conversation");
-    return std::optional<ConvSummary>{read_summary(s.get())};
+    ConvSummary summary = read_summary(s.get());
+    if (Status st = fill_intent(summary); !st) return st.error();
+    return std::optional<ConvSummary>{std::move(summary)};
+}
+
+Status SqliteStore::fill_intent(ConvSummary& summary) {
+    auto p = prepare(kLatestMeta);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, summary.conv).step();
+    if (rc == SQLITE_ROW) {
+        if (auto meta = meta_from_column(column_text(s.get(), 0))) summary.intent = meta->intent;
+    } else if (rc != SQLITE_DONE) {
+        return fail("read latest intent");
+    }
+    return Ok{};
 }
 
 Result<std::optional<ConvSummary>> SqliteStore::find_conversation(const std::string& conv) {
@@ -347,6 +416,8 @@ Result<std::vector<ConvSummary>> SqliteStore::open_conversations(int limit) {
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_summary(s.get()));
     if (rc != SQLITE_DONE) return fail("list conversations");
+    for (ConvSummary& summary : out)
+        if (Status st = fill_intent(summary); !st) return st.error();
     return out;
 }
 
@@ -387,7 +458,14 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
             Stmt s(ins.value());
             s.bind(1, m.conv).bind(2, seq).bind(3, m.cid).bind(4, m.ts);
             s.bind(5, m.from.role).bind(6, m.from.id).bind(7, m.from.name).bind(8, m.text);
+            s.bind(9, meta_to_column(m.meta));
             if (s.step() != SQLITE_DONE) return fail("insert message");
+        }
+        if (m.internal) {  // routing (P4): same transaction as the insert
+            auto mark = prepare(kMarkInternal);
+            if (!mark) return mark.error();
+            Stmt s(mark.value());
+            if (s.bind(1, m.conv).bind(2, seq).step() != SQLITE_DONE) return fail("mark internal");
         }
         {
             auto bump = prepare(kBumpConv);
@@ -478,7 +556,30 @@ Status SqliteStore::create_agent(const Agent& agent) {
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, agent.id).bind(2, agent.email).bind(3, agent.name).bind(4, agent.password_hash);
-    if (s.bind(5, agent.created).step() != SQLITE_DONE) return fail("create agent");
+    s.bind(5, agent.created).bind(6, join_list(agent.teams)).bind(7, join_list(agent.skills));
+    s.bind(8, std::int64_t{agent.preferred}).bind(9, std::int64_t{agent.max_load});
+    if (s.bind(10, std::int64_t{agent.supervisor ? 1 : 0}).step() != SQLITE_DONE)
+        return fail("create agent");
+    return Ok{};
+}
+
+Result<std::vector<Agent>> SqliteStore::list_agents() {
+    auto p = prepare(kListAgents);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    std::vector<Agent> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_agent(s.get()));
+    if (rc != SQLITE_DONE) return fail("list agents");
+    return out;
+}
+
+Status SqliteStore::set_conversation_status(const std::string& conv, const std::string& status) {
+    auto p = prepare(kSetConvStatus);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, conv).bind(2, status).step() != SQLITE_DONE) return fail("set status");
+    if (sqlite3_changes(db_) == 0) return storage_error("no such conversation: " + conv);
     return Ok{};
 }
 

@@ -24,7 +24,7 @@ namespace parley::relay {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 2;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 3;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -45,6 +45,7 @@ public:
     Result<std::optional<ConvSummary>> conversation_of_visitor(
         const std::string& visitor_id) override;
     Result<std::vector<ConvSummary>> open_conversations(int limit) override;
+    Status set_conversation_status(const std::string& conv, const std::string& status) override;
 
     Result<Appended> append_message(const NewMessage& message) override;
     Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
@@ -59,6 +60,7 @@ public:
     Status create_agent(const Agent& agent) override;
     Result<std::optional<Agent>> find_agent_by_email(const std::string& email) override;
     Result<std::optional<Agent>> find_agent(const std::string& id) override;
+    Result<std::vector<Agent>> list_agents() override;
     Status create_session(const AgentSession& session) override;
     Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override;
 
@@ -74,6 +76,8 @@ private:
     Result<sqlite3_stmt*> prepare(const char* sql);
     Error fail(const char* what) const;
     Result<std::optional<ConvSummary>> one_summary(const char* sql, const std::string& key);
+    // Triage (P5): sets s.intent from the latest visitor message with meta.
+    Status fill_intent(ConvSummary& s);
 
     sqlite3* db_ = nullptr;
     std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by SQL literal

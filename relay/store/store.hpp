@@ -46,6 +46,13 @@ struct Agent {
     std::string name;
     std::string password_hash;  // crypto_pwhash_str output, never the password
     std::int64_t created = 0;
+    // Routing (P4): teams and skills, preferred concurrency, maximum load, and whether
+    // the agent sees every conversation and the supervisor board.
+    std::vector<std::string> teams;  // empty: the router's default team
+    std::vector<std::string> skills;
+    int preferred = 3;
+    int max_load = 5;
+    bool supervisor = false;
 };
 
 struct AgentSession {
@@ -61,6 +68,8 @@ struct NewMessage {
     Party from;
     std::string text;
     std::int64_t ts = 0;
+    bool internal = false;  // an agents-only note or routing event (P4)
+    std::optional<protocol::Meta> meta;  // triage (P5); returned as stored by messages_*
 };
 
 struct Appended {
@@ -93,6 +102,9 @@ public:
     // Open conversations that have at least one message (a visitor who only opened the
     // widget is nobody's work yet), most recently updated first, at most `limit`.
     virtual Result<std::vector<ConvSummary>> open_conversations(int limit) = 0;
+    // Sets status "open" or "closed" (routing closes and reopens). Fails when the
+    // conversation does not exist.
+    virtual Status set_conversation_status(const std::string& conv, const std::string& status) = 0;
 
     // ---- messages ---------------------------------------------------------------
     // See the idempotence and durability guarantees above. Fails when the
@@ -119,6 +131,8 @@ public:
     virtual Status create_agent(const Agent& agent) = 0;
     virtual Result<std::optional<Agent>> find_agent_by_email(const std::string& email) = 0;
     virtual Result<std::optional<Agent>> find_agent(const std::string& id) = 0;
+    // Every agent, ordered by e-mail (routing: the router knows all agents at start).
+    virtual Result<std::vector<Agent>> list_agents() = 0;
     virtual Status create_session(const AgentSession& session) = 0;
     // Returns the session whatever its expiry; the caller compares with its clock.
     virtual Result<std::optional<AgentSession>> find_session(const std::string& token_hash) = 0;

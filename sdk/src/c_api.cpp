@@ -115,6 +115,8 @@ bool read_config(const json& j, Config& c) {
         {"backoff_cap_ms", &c.backoff_cap_ms},
         {"typing_throttle_ms", &c.typing_throttle_ms},
         {"typing_expiry_ms", &c.typing_expiry_ms},
+        {"heartbeat_interval_ms", &c.heartbeat_interval_ms},
+        {"heartbeat_timeout_ms", &c.heartbeat_timeout_ms},
     };
     for (const auto& [key, field] : durations) {
         std::optional<std::int64_t> v;
@@ -159,6 +161,21 @@ int act(Client& client, const json& a, std::int64_t now) {
         if (!status) return static_cast<int>(ErrorCode::missing_field);
         return code_of(client.presence(*status, now));
     }
+    // Routing actions (P4, agents): note {conv,text}, transfer {conv, to_agent|to_team,
+    // note}, close {conv}, reopen {conv}.
+    if (*what == "note") {
+        if (!text) return static_cast<int>(ErrorCode::missing_field);
+        return code_of(client.note(c, *text, now));
+    }
+    if (*what == "transfer") {
+        std::optional<std::string> to_agent, to_team, note;
+        if (!get_string(a, "to_agent", to_agent) || !get_string(a, "to_team", to_team) ||
+            !get_string(a, "note", note))
+            return kBadField;
+        return code_of(client.transfer(c, to_agent, to_team, note.value_or(""), now));
+    }
+    if (*what == "close" || *what == "reopen")
+        return code_of(client.close_conversation(c, *what == "reopen", now));
     if (*what == "connect") {
         client.connect(now);
         return kOk;

@@ -42,3 +42,51 @@ TEST_CASE("bad options are reported, not guessed", "[options]") {
     CAPTURE(args);
     CHECK_FALSE(parse_options(args).error.empty());
 }
+
+TEST_CASE("triage options: model, off switch and the three masking policies", "[options][triage]") {
+    auto d = parse_options({});
+    CHECK(d.options.triage_model.empty());
+    CHECK_FALSE(d.options.no_triage);
+    CHECK(d.options.mask_before_storage == "card,iban");
+    CHECK(d.options.mask_outbound == "all");
+    CHECK(d.options.mask_in_browser == "card,iban");
+
+    auto p = parse_options({"--triage-model", "/m.ptm", "--no-triage", "--mask-before-storage", "none",
+                            "--mask-outbound", "email,phone", "--mask-in-browser", "card,iban,email"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.triage_model == "/m.ptm");
+    CHECK(p.options.no_triage);
+    CHECK(p.options.mask_before_storage == "none");
+    CHECK(p.options.mask_outbound == "email,phone");
+    CHECK(p.options.mask_in_browser == "card,iban,email");
+
+    CHECK_FALSE(parse_options({"--mask-outbound", "cards"}).error.empty());
+    CHECK_FALSE(parse_options({"--mask-in-browser"}).error.empty());
+    CHECK_FALSE(parse_options({"--triage-model"}).error.empty());
+}
+
+TEST_CASE("limit and heartbeat options: defaults, values, 0 switches off, nonsense refused",
+          "[options][limits]") {
+    auto d = parse_options({});
+    REQUIRE(d.error.empty());
+    CHECK(d.options.conn_rate == 20);
+    CHECK(d.options.max_conns_per_ip == 256);
+    CHECK(d.options.heartbeat_secs == 20);
+    CHECK(d.options.dead_peer_secs == 45);
+
+    auto p = parse_options({"--conn-rate", "5", "--conn-burst", "7", "--ip-rate", "0", "--ip-burst", "9",
+                            "--max-conns-per-ip", "3", "--heartbeat-secs", "1", "--dead-peer-secs", "2"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.conn_rate == 5);
+    CHECK(p.options.conn_burst == 7);
+    CHECK(p.options.ip_rate == 0);
+    CHECK(p.options.ip_burst == 9);
+    CHECK(p.options.max_conns_per_ip == 3);
+    CHECK(p.options.heartbeat_secs == 1);
+    CHECK(p.options.dead_peer_secs == 2);
+
+    CHECK_FALSE(parse_options({"--conn-rate", "-1"}).error.empty());
+    CHECK_FALSE(parse_options({"--conn-rate", "fast"}).error.empty());
+    CHECK_FALSE(parse_options({"--max-conns-per-ip"}).error.empty());
+    CHECK_FALSE(parse_options({"--heartbeat-secs", "30", "--dead-peer-secs", "30"}).error.empty());
+}

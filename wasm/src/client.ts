@@ -152,6 +152,25 @@ export class ParleyClient {
     return this.act({ do: "presence", status });
   }
 
+  // ---- routing (agents, P4) -------------------------------------------------------
+  /** An internal note: stored for agents only, never sent to the visitor. */
+  note(conv: string, text: string): number {
+    return this.act({ do: "note", conv, text });
+  }
+  /** Hands the conversation to an agent (id) or a team, with a note for the new owner. */
+  transfer(conv: string, to: { agent?: string; team?: string }, note: string): number {
+    const action: Action = { do: "transfer", conv, note };
+    if (to.agent) action.to_agent = to.agent;
+    else if (to.team) action.to_team = to.team;
+    return this.act(action);
+  }
+  close(conv: string): number {
+    return this.act({ do: "close", conv });
+  }
+  reopen(conv: string): number {
+    return this.act({ do: "reopen", conv });
+  }
+
   /** Forgets the stored session token (e.g. on sign-out). */
   forgetToken(): void {
     this.unstore(this.storageKey);
@@ -236,8 +255,9 @@ export class ParleyClient {
         break;
       case "error":
         if (event.code === 2003) this.forgetToken(); // stored agent token expired or revoked
-        // The core gives up on a refused message (1xxx–3xxx) and retries 5xxx itself.
-        if (event.ref && event.code < 5000) this.dropFromOutbox(event.ref);
+        // The core gives up on a refused message (1xxx–3xxx) and retries 4xxx (rate
+        // limited, after retry_after_ms) and 5xxx itself.
+        if (event.ref && event.code < 4000) this.dropFromOutbox(event.ref);
         break;
     }
   }

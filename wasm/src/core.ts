@@ -9,6 +9,7 @@
 // This file knows nothing of sockets or timers (client.ts owns those), so it works the
 // same in a browser, a web view or Node.
 
+import { ParleyTriage, type TriageModule } from "./triage.js";
 import type { Action, CoreConfig, CoreEvent, CoreFactory, CoreLoadOptions } from "./types.js";
 
 /** The Emscripten module object, as far as we use it. */
@@ -56,6 +57,11 @@ export class ParleyCore {
     const ptr = this.withString(JSON.stringify(config), (s) => this.m._parley_client_new(s));
     if (!ptr) throw new Error("parley: the core refused the configuration");
     return new CoreHandle(this.m, ptr, this);
+  }
+
+  /** Triage (P5) over the same module: load a model, analyse and mask (triage.ts). */
+  triage(): ParleyTriage {
+    return new ParleyTriage(this.m as unknown as TriageModule);
   }
 
   /** Calls fn with a heap copy of text, freed afterwards. */

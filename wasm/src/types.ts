@@ -27,6 +27,18 @@ export interface Message {
   text: string;
   /** True when this client instance's own party sent it. */
   mine: boolean;
+  /** Triage (P5): the relay's reading of a visitor message, when it has a model. */
+  meta?: MessageMeta;
+  /** Routing (P4): an internal note or routing event, for agents only. */
+  internal?: boolean;
+}
+
+/** Intent, confidence and signals the relay computed for a visitor message. */
+export interface MessageMeta {
+  intent: string;
+  confidence: number;
+  /** "human" | "frustrated" | "urgent" | "closing" | "pii" */
+  signals: string[];
 }
 
 /** One conversation as the agent inbox lists it (protocol §5 `inbox`). */
@@ -37,6 +49,29 @@ export interface ConversationSummary {
   last_text: string;
   updated: number;
   status: string;
+  /** Triage (P5): intent of the latest triaged visitor message; "" when none. */
+  intent?: string;
+  /** Routing (P4): "queued" | "active" | "inactive" | "closed" ("" when not routed). */
+  state?: string;
+  /** Routing: the owner's agent id (also while inactive), team, previous owner. */
+  agent?: string;
+  team?: string;
+  previous_agent?: string;
+  /** Routing: place in the owner's priority order, 1 = answer first; 0 = none. */
+  rank?: number;
+  /** Routing: who should write next, "agent" | "customer". */
+  awaiting?: string;
+}
+
+/** Routing (P4): one agent's load on the supervisor board. */
+export interface AgentLoad {
+  agent: Party;
+  status: string;
+  teams: string[];
+  load: number;
+  inactive: number;
+  preferred: number;
+  max: number;
 }
 
 /** Events, keyed by their `event` name. */
@@ -46,7 +81,11 @@ export interface EventMap {
   /** The core wants the transport closed. Handled by ParleyClient. */
   disconnect: Record<string, never>;
   state: { state: ConnectionState };
-  welcome: { role: Role; token: string; me: Party; conv?: string; last_seq?: number };
+  welcome: {
+    role: Role; token: string; me: Party; conv?: string; last_seq?: number;
+    /** Visitors (P7): kinds of personal data to mask before a message is sent. */
+    mask?: { client: string[] };
+  };
   /** A message was accepted locally and waits for the relay's ack. */
   queued: { conv: string; cid: string; text: string };
   /** The relay stored a message of ours durably. */
@@ -60,7 +99,12 @@ export interface EventMap {
   inbox: { convs: ConversationSummary[] };
   conv: ConversationSummary;
   synced: { conv: string; last_seq: number };
-  error: { code: number; message: string; ref?: string };
+  error: { code: number; message: string; ref?: string; retry_after_ms?: number };
+  /** Routing (P4), visitors: place in the team's queue; 0 = an agent has it.
+   *  expected_wait_ms -1: nobody of the team is available. */
+  queue: { conv: string; team: string; position: number; expected_wait_ms: number };
+  /** Routing (P4), agents: loads and queues (supervisors: all; others: their teams). */
+  supervisor: { agents: AgentLoad[]; queues: { team: string; convs: string[] }[]; full: boolean };
 }
 
 export type EventName = keyof EventMap;
@@ -77,6 +121,10 @@ export type Action =
   | { do: "read"; conv: string; seq: number }
   | { do: "history"; conv: string; before?: number; limit?: number }
   | { do: "presence"; status: PresenceStatus }
+  | { do: "note"; conv: string; text: string }
+  | { do: "transfer"; conv: string; to_agent?: string; to_team?: string; note: string }
+  | { do: "close"; conv: string }
+  | { do: "reopen"; conv: string }
   | { do: "connect" }
   | { do: "disconnect" };
 

@@ -8,6 +8,11 @@
 import { ParleyClient } from "../../wasm/src/client";
 import type { ConnectionState, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
 import { Thread } from "../shared/thread";
+import { decorateMessage, renderInboxIntent } from "./tags";
+import {
+  attachRouting, compareSummaries, decorateRouting, initRoutingUi, renderRoutingHeader,
+  renderRoutingItem, sendNote, visibleToMe,
+} from "./routing";
 
 const MAX_TEXT_BYTES = 8000;
 const TOKEN_KEY = "parley.agent.token";
@@ -92,6 +97,9 @@ async function startSession(login?: { email: string; password: string }): Promis
     storageKey: TOKEN_KEY,
   });
   client = c;
+  // Routing (P4): priority order, queues, transfer/note/close, supervisor board.
+  attachRouting(c, () => new Map(Array.from(entries, ([k, v]) => [k, v.summary])), open);
+  c.on("supervisor", () => entries.forEach(renderItem)); // agent names arrive with the board
   c.on("state", (ev) => {
     ui.conn.textContent = stateText[ev.state];
     ui.conn.setAttribute("data-state", ev.state);
@@ -223,7 +231,8 @@ function upsert(s: ConversationSummary): void {
     };
     entries.set(s.conv, e);
   }
-  e.summary = { ...e.summary, ...s };
+  // A summary without an intent (an agent's message, an older relay) keeps the last one.
+  e.summary = { ...e.summary, ...s, intent: s.intent || e.summary.intent };
   renderItem(e);
   sortInbox();
   if (active === s.conv) renderHeader(e);
@@ -266,6 +275,9 @@ function renderItem(e: Entry): void {
   e.name.textContent = name;
   paintAvatar(e.item.firstChild as HTMLElement, s.visitor);
   e.last.textContent = s.last_text || "No messages yet";
+  renderInboxIntent(e.item, s.intent);
+  renderRoutingItem(e.item, s);
+  e.li.hidden = !visibleToMe(s);
   e.time.textContent = s.updated ? shortTime(s.updated) : "";
   const unread = active === s.conv && pageVisible() ? 0 : Math.max(0, s.last_seq - e.readUpTo);
   e.badge.textContent = unread > 99 ? "99+" : String(unread);
@@ -276,7 +288,7 @@ function renderItem(e: Entry): void {
 }
 
 function sortInbox(): void {
-  const sorted = Array.from(entries.values()).sort((a, b) => b.summary.updated - a.summary.updated);
+  const sorted = Array.from(entries.values()).sort((a, b) => compareSummaries(a.summary, b.summary));
   let cursor = ui.inbox.firstChild;
   for (const e of sorted) {
     if (cursor === e.li) cursor = cursor.nextSibling;
@@ -286,8 +298,9 @@ function sortInbox(): void {
 }
 
 function renderInboxMeta(): void {
-  ui.inboxCount.textContent = entries.size ? String(entries.size) : "";
-  ui.inboxEmpty.hidden = entries.size > 0;
+  const shown = Array.from(entries.values()).filter((e) => !e.li.hidden).length;
+  ui.inboxCount.textContent = shown ? String(shown) : "";
+  ui.inboxEmpty.hidden = shown > 0;
 }
 
 // ---- conversation -----------------------------------------------------------------
@@ -301,6 +314,10 @@ function ensureThread(e: Entry): Thread {
   scroller.tabIndex = 0;
   e.scroller = scroller;
   e.thread = new Thread(scroller, threadStrings);
+  e.thread.decorate = (el, m) => {
+    decorateMessage(el, m);
+    decorateRouting(el, m);
+  };
   return e.thread;
 }
 
@@ -318,6 +335,7 @@ function onMessage(m: Message): void {
   e.typing.delete(m.from.id);
   if (m.seq >= e.summary.last_seq) {
     e.summary = { ...e.summary, last_seq: m.seq, last_text: m.text, updated: m.ts };
+    if (m.meta) e.summary.intent = m.meta.intent;
   }
   if (m.mine) e.readUpTo = Math.max(e.readUpTo, m.seq);
   renderItem(e);
@@ -360,6 +378,7 @@ function renderHeader(e: Entry): void {
   ui.convTitle.textContent = name;
   paintAvatar(ui.convAvatar, e.summary.visitor);
   ui.convSub.textContent = `${e.summary.conv} · ${e.summary.status}`;
+  renderRoutingHeader(e.summary);
 }
 
 function renderTyping(): void {
@@ -391,6 +410,7 @@ function send(): void {
   if (new TextEncoder().encode(text).length > MAX_TEXT_BYTES) return;
   ui.composer.value = "";
   stopTyping(e);
+  if (sendNote(e.summary.conv, text)) return; // note mode: agents only (P4)
   client.send(e.summary.conv, text);
 }
 
@@ -442,6 +462,7 @@ ui.loginForm.addEventListener("submit", (ev) => {
   }
   startSession({ email, password }).catch(fail);
 });
+initRoutingUi();
 document.addEventListener("visibilitychange", markRead);
 window.addEventListener("focus", markRead);
 

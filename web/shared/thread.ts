@@ -104,6 +104,9 @@ export class Thread {
     this.paint(item);
   }
 
+  /** Called with each new stored message's element (the console adds triage tags). */
+  decorate: ((el: HTMLElement, m: Message) => void) | null = null;
+
   /** A stored message (live or from history). Returns true when it was new. */
   message(m: Message): boolean {
     if (this.bySeq.has(m.seq)) return false;
@@ -115,6 +118,7 @@ export class Thread {
       return false;
     }
     const item = this.make(m.cid, m.seq, m.ts, m.from, m.mine, m.text, "sent");
+    this.decorate?.(item.el, m);
     this.bySeq.set(m.seq, item);
     this.layout(true);
     return true;
@@ -127,7 +131,9 @@ export class Thread {
     let added = false;
     for (const m of msgs) {
       if (this.bySeq.has(m.seq) || (m.mine && m.cid && this.byCid.has(m.cid))) continue;
-      this.bySeq.set(m.seq, this.make(m.cid, m.seq, m.ts, m.from, m.mine, m.text, "sent"));
+      const item = this.make(m.cid, m.seq, m.ts, m.from, m.mine, m.text, "sent");
+      this.decorate?.(item.el, m);
+      this.bySeq.set(m.seq, item);
       added = true;
     }
     if (!added) return;

@@ -7,10 +7,12 @@
 // accepting messages from that origin and from its parent window.
 
 import { ParleyClient } from "../../wasm/src/client";
+import { ParleyCore } from "../../wasm/src/core";
 import type { ConnectionState, EventMap, Party } from "../../wasm/src/types";
 import { strings, type Strings } from "../shared/i18n";
 import type { FrameMessage, HostMessage, WidgetSettings } from "../shared/messages";
 import { Thread } from "../shared/thread";
+import { WidgetTriage } from "./triage";
 
 const MAX_TEXT_BYTES = 8000; // protocol §1
 
@@ -53,6 +55,7 @@ let S: Strings = strings(undefined);
 let settings: WidgetSettings = {};
 let isOpen = !embedded; // opened directly (a link, a web view): always open
 let client: ParleyClient | null = null;
+let triage: WidgetTriage | null = null; // masking + local intent (P5, P7)
 let conv: string | null = null;
 let me: Party | null = null;
 let state: ConnectionState = "connecting";
@@ -115,12 +118,14 @@ function markRead(): void {
 async function start(): Promise<void> {
   if (client) return;
   try {
+    const core = await ParleyCore.load({});
+    triage = new WidgetTriage(core, new URL("../triage/default.ptm", location.href).href);
     client = await ParleyClient.create({
       url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
       role: "visitor",
       name: settings.name,
       storageKey: "parley.visitor.token",
-    });
+    }, core);
   } catch (err) {
     state = "stopped";
     renderState();
@@ -167,6 +172,7 @@ async function start(): Promise<void> {
 
 function onWelcome(ev: EventMap["welcome"]): void {
   me = ev.me;
+  triage?.setPolicy(ev.mask?.client);
   if (ev.conv && ev.conv !== conv) {
     if (conv) {
       // A new identity (the stored token expired): start a fresh thread.
@@ -211,9 +217,13 @@ function send(): void {
   ui.composer.value = "";
   resize();
   stopTyping();
+  // Personal data is masked here, before the text reaches the outbox (the visitor sees
+  // their message masked too); the local reading lets the page react at once.
+  const prepared = triage ? triage.prepare(text) : { text, reading: null };
+  if (prepared.reading) ui.form.setAttribute("data-last-intent", prepared.reading.intent);
   // Before the first welcome the conversation is not known yet: the core keeps the
   // message (conv "") in its outbox and sends it once the relay names it.
-  client.send(conv || "", text);
+  client.send(conv || "", prepared.text);
   ui.composer.focus();
 }
 

@@ -161,6 +161,16 @@ public:
         read(inner);
         if (inner.failed()) error_ = std::move(inner.error());
     }
+    // An array of strings (routing: teams, queued conversations).
+    void strings(const char* key, std::vector<std::string>& out) {
+        const json* v = find(key, true);
+        if (!v) return;
+        if (!v->is_array()) return fail(ErrorCode::bad_field, key);
+        for (const auto& e : *v) {
+            if (!e.is_string()) return fail(ErrorCode::bad_field, key);
+            out.push_back(e.get<std::string>());
+        }
+    }
     // An array of objects, each read by `read(Fields&, index)`.
     template <class F>
     void array(const char* key, F&& read) {
@@ -195,6 +205,44 @@ void read_party(Fields& f, Party& p) {
     p.name = name.value_or("");
 }
 
+// Triage metadata (P5): optional, but well-formed when present.
+void read_meta(Fields& f, std::optional<Meta>& out) {
+    const json* v = f.find("meta", false);
+    if (!v) return;
+    f.nested("meta", *v, [&](Fields& g) {
+        Meta m;
+        g.string("intent", m.intent);
+        if (const json* c = g.find("confidence", true)) {
+            if (!c->is_number() || c->get<double>() < 0 || c->get<double>() > 1)
+                return g.fail(ErrorCode::bad_field, "confidence");
+            m.confidence = c->get<double>();
+        }
+        if (const json* sig = g.find("signals", false)) {
+            if (!sig->is_array() || sig->size() > kMaxMetaSignals) return g.fail(ErrorCode::bad_field, "signals");
+            for (const json& e : *sig) {
+                if (!e.is_string()) return g.fail(ErrorCode::bad_field, "signals");
+                m.signals.push_back(e.get<std::string>());
+            }
+        }
+        if (!g.failed()) out = std::move(m);
+    });
+}
+
+// The welcome's masking policy (P7): {"client":["card",…]}, optional.
+void read_mask(Fields& f, std::vector<std::string>& out) {
+    const json* v = f.find("mask", false);
+    if (!v) return;
+    f.nested("mask", *v, [&](Fields& g) {
+        const json* kinds = g.find("client", false);
+        if (!kinds) return;
+        if (!kinds->is_array()) return g.fail(ErrorCode::bad_field, "client");
+        for (const json& e : *kinds) {
+            if (!e.is_string()) return g.fail(ErrorCode::bad_field, "client");
+            out.push_back(e.get<std::string>());
+        }
+    });
+}
+
 void read_message(Fields& f, Message& m) {
     f.conv("conv", m.conv);
     f.integer("seq", m.seq, 1);
@@ -202,6 +250,25 @@ void read_message(Fields& f, Message& m) {
     f.integer("ts", m.ts);
     f.object("from", [&](Fields& g) { read_party(g, m.from); });
     f.text("text", m.text);
+    f.boolean("internal", m.internal, /*required=*/false);
+    f.opt_integer("prev", m.prev);
+    read_meta(f, m.meta);
+}
+
+// Routing fields of a summary (P4): all optional.
+void read_routing(Fields& f, ConvSummary& s) {
+    std::optional<std::string> v;
+    auto opt = [&](const char* key, std::string& out) {
+        v.reset();
+        f.opt_string(key, v);
+        if (v) out = *v;
+    };
+    opt("state", s.state);
+    opt("agent", s.agent);
+    opt("team", s.team);
+    opt("previous_agent", s.previous_agent);
+    f.integer("rank", s.rank, 0, std::numeric_limits<std::int64_t>::max(), /*required=*/false);
+    opt("awaiting", s.awaiting);
 }
 
 void read_summary(Fields& f, ConvSummary& s) {
@@ -211,6 +278,10 @@ void read_summary(Fields& f, ConvSummary& s) {
     f.string("last_text", s.last_text);
     f.integer("updated", s.updated);
     f.string("status", s.status);  // "open" | "closed" today; later states pass through
+    read_routing(f, s);
+    std::optional<std::string> intent;  // triage (P5), optional
+    f.opt_string("intent", intent);
+    s.intent = intent.value_or("");
 }
 
 // ---- per-type decoders ----------------------------------------------------------
@@ -277,6 +348,40 @@ ClientFrame read_ping(Fields& f) {
     return p;
 }
 
+ClientFrame read_note(Fields& f) {
+    Note n;
+    f.conv("conv", n.conv);
+    f.cid("cid", n.cid);
+    f.text("text", n.text);
+    return n;
+}
+ClientFrame read_transfer(Fields& f) {
+    Transfer t;
+    f.conv("conv", t.conv);
+    f.opt_string("to_agent", t.to_agent);
+    f.opt_string("to_team", t.to_team);
+    std::optional<std::string> note;
+    f.opt_string("note", note);
+    if (!f.failed() && note) {
+        if (note->size() > kMaxTextBytes) f.fail(ErrorCode::text_too_long, "note");
+        t.note = *note;
+    }
+    // Exactly one target.
+    if (!f.failed() && !t.to_agent && !t.to_team) f.fail(ErrorCode::missing_field, "to_agent");
+    if (!f.failed() && t.to_agent && t.to_team) f.fail(ErrorCode::bad_field, "to_team");
+    return t;
+}
+ClientFrame read_close(Fields& f) {
+    CloseConv c;
+    f.conv("conv", c.conv);
+    return c;
+}
+ClientFrame read_reopen(Fields& f) {
+    Reopen r;
+    f.conv("conv", r.conv);
+    return r;
+}
+
 RelayFrame read_welcome(Fields& f) {
     Welcome w;
     f.one_of("role", w.role, is_client_role);
@@ -284,6 +389,7 @@ RelayFrame read_welcome(Fields& f) {
     f.object("me", [&](Fields& g) { read_party(g, w.me); });
     f.opt_conv("conv", w.conv);
     f.integer("last_seq", w.last_seq, 0, std::numeric_limits<std::int64_t>::max(), false);
+    read_mask(f, w.mask_client);
     return w;
 }
 RelayFrame read_ack(Fields& f) {
@@ -354,6 +460,35 @@ RelayFrame read_pong(Fields& f) {
               std::numeric_limits<std::int64_t>::max(), /*required=*/false);
     return p;
 }
+RelayFrame read_queue(Fields& f) {
+    QueueNotice q;
+    f.conv("conv", q.conv);
+    f.string("team", q.team);
+    f.integer("position", q.position);
+    f.integer("expected_wait_ms", q.expected_wait_ms, -1);
+    return q;
+}
+RelayFrame read_supervisor(Fields& f) {
+    SupervisorBoard b;
+    f.array("agents", [&](Fields& g, std::size_t) {
+        b.agents.emplace_back();
+        AgentLoad& a = b.agents.back();
+        g.object("agent", [&](Fields& h) { read_party(h, a.agent); });
+        g.one_of("status", a.status, is_presence_status);
+        g.strings("teams", a.teams);
+        g.integer("load", a.load);
+        g.integer("inactive", a.inactive);
+        g.integer("preferred", a.preferred);
+        g.integer("max", a.max_load);
+    });
+    f.array("queues", [&](Fields& g, std::size_t) {
+        b.queues.emplace_back();
+        g.string("team", b.queues.back().team);
+        g.strings("convs", b.queues.back().convs);
+    });
+    f.boolean("full", b.full, /*required=*/false);
+    return b;
+}
 RelayFrame read_error(Fields& f) {
     ErrorFrame e{};
     std::int64_t code = 0;
@@ -364,6 +499,7 @@ RelayFrame read_error(Fields& f) {
     std::optional<std::string> ref;
     f.opt_string("ref", ref);
     e.ref = ref.value_or("");
+    f.opt_integer("retry_after_ms", e.retry_after_ms, 0);
     return e;
 }
 
@@ -377,6 +513,8 @@ const TypeEntry<ClientFrame> kClientTypes[] = {
     {"hello", read_hello},       {"login", read_login}, {"send", read_send},
     {"typing", read_typing},     {"read", read_read},   {"sync", read_sync},
     {"history", read_history},   {"presence", read_presence}, {"ping", read_ping},
+    {"note", read_note},         {"transfer", read_transfer}, {"close", read_close},
+    {"reopen", read_reopen},
 };
 
 const TypeEntry<RelayFrame> kRelayTypes[] = {
@@ -384,6 +522,7 @@ const TypeEntry<RelayFrame> kRelayTypes[] = {
     {"typing", read_typing_notice}, {"read", read_read_notice}, {"synced", read_synced},
     {"page", read_page},         {"presence", read_presence_notice}, {"inbox", read_inbox},
     {"conv", read_conv},         {"pong", read_pong},         {"error", read_error},
+    {"queue", read_queue},       {"supervisor", read_supervisor},
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -445,6 +584,14 @@ ojson party_json(const Party& p) {
     return j;
 }
 
+ojson meta_json(const Meta& m) {
+    ojson j = ojson::object();
+    j["intent"] = m.intent;
+    j["confidence"] = m.confidence;
+    j["signals"] = m.signals;
+    return j;
+}
+
 void put_message(ojson& j, const Message& m) {
     j["conv"] = m.conv;
     j["seq"] = m.seq;
@@ -452,6 +599,9 @@ void put_message(ojson& j, const Message& m) {
     j["ts"] = m.ts;
     j["from"] = party_json(m.from);
     j["text"] = m.text;
+    if (m.internal) j["internal"] = true;
+    if (m.prev) j["prev"] = *m.prev;
+    if (m.meta) j["meta"] = meta_json(*m.meta);
 }
 
 void put_summary(ojson& j, const ConvSummary& s) {
@@ -461,6 +611,13 @@ void put_summary(ojson& j, const ConvSummary& s) {
     j["last_text"] = s.last_text;
     j["updated"] = s.updated;
     j["status"] = s.status;
+    if (!s.state.empty()) j["state"] = s.state;
+    if (!s.agent.empty()) j["agent"] = s.agent;
+    if (!s.team.empty()) j["team"] = s.team;
+    if (!s.previous_agent.empty()) j["previous_agent"] = s.previous_agent;
+    if (s.rank > 0) j["rank"] = s.rank;
+    if (!s.awaiting.empty()) j["awaiting"] = s.awaiting;
+    if (!s.intent.empty()) j["intent"] = s.intent;
 }
 
 // Invalid UTF-8 in a string is replaced (U+FFFD) rather than thrown on: encode never
@@ -488,6 +645,7 @@ struct ClientEncoder {
         j["conv"] = f.conv;
         j["cid"] = f.cid;
         j["text"] = f.text;
+        if (f.meta) j["meta"] = meta_json(*f.meta);
         return j;
     }
     ojson operator()(const Typing& f) const {
@@ -525,6 +683,31 @@ struct ClientEncoder {
         j["n"] = f.n;
         return j;
     }
+    ojson operator()(const Note& f) const {
+        ojson j = envelope("note");
+        j["conv"] = f.conv;
+        j["cid"] = f.cid;
+        j["text"] = f.text;
+        return j;
+    }
+    ojson operator()(const Transfer& f) const {
+        ojson j = envelope("transfer");
+        j["conv"] = f.conv;
+        if (f.to_agent) j["to_agent"] = *f.to_agent;
+        if (f.to_team) j["to_team"] = *f.to_team;
+        j["note"] = f.note;
+        return j;
+    }
+    ojson operator()(const CloseConv& f) const {
+        ojson j = envelope("close");
+        j["conv"] = f.conv;
+        return j;
+    }
+    ojson operator()(const Reopen& f) const {
+        ojson j = envelope("reopen");
+        j["conv"] = f.conv;
+        return j;
+    }
 };
 
 struct RelayEncoder {
@@ -536,6 +719,11 @@ struct RelayEncoder {
         if (f.conv) {
             j["conv"] = *f.conv;
             j["last_seq"] = f.last_seq;
+        }
+        if (!f.mask_client.empty()) {
+            ojson mask = ojson::object();
+            mask["client"] = f.mask_client;
+            j["mask"] = std::move(mask);
         }
         return j;
     }
@@ -612,11 +800,41 @@ struct RelayEncoder {
         j["n"] = f.n;
         return j;
     }
+    ojson operator()(const QueueNotice& f) const {
+        ojson j = envelope("queue");
+        j["conv"] = f.conv;
+        j["team"] = f.team;
+        j["position"] = f.position;
+        j["expected_wait_ms"] = f.expected_wait_ms;
+        return j;
+    }
+    ojson operator()(const SupervisorBoard& f) const {
+        ojson j = envelope("supervisor");
+        ojson agents = ojson::array();
+        for (const auto& a : f.agents) {
+            ojson o = ojson::object();
+            o["agent"] = party_json(a.agent);
+            o["status"] = a.status;
+            o["teams"] = a.teams;
+            o["load"] = a.load;
+            o["inactive"] = a.inactive;
+            o["preferred"] = a.preferred;
+            o["max"] = a.max_load;
+            agents.push_back(std::move(o));
+        }
+        j["agents"] = std::move(agents);
+        ojson queues = ojson::array();
+        for (const auto& q : f.queues) queues.push_back(ojson{{"team", q.team}, {"convs", q.convs}});
+        j["queues"] = std::move(queues);
+        j["full"] = f.full;
+        return j;
+    }
     ojson operator()(const ErrorFrame& f) const {
         ojson j = envelope("error");
         j["code"] = static_cast<int>(f.code);
         j["message"] = f.message;
         if (!f.ref.empty()) j["ref"] = f.ref;
+        if (f.retry_after_ms) j["retry_after_ms"] = *f.retry_after_ms;
         return j;
     }
 };

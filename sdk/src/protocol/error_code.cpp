@@ -20,6 +20,10 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::already_authenticated: return "already_authenticated";
         case ErrorCode::unknown_conversation: return "unknown_conversation";
         case ErrorCode::seq_out_of_range: return "seq_out_of_range";
+        case ErrorCode::unknown_agent: return "unknown_agent";
+        case ErrorCode::agent_unavailable: return "agent_unavailable";
+        case ErrorCode::not_allowed: return "not_allowed";
+        case ErrorCode::rate_limited: return "rate_limited";
         case ErrorCode::storage_failed: return "storage_failed";
     }
     // A relay newer than this SDK may send codes we do not know; the range still

@@ -31,7 +31,9 @@
 // whole after each welcome with the same cids, which the relay deduplicates.
 //
 // Timers are deadlines compared against the caller's `now`: the reconnect, the resend
-// after a storage failure, and each peer's typing expiry. next_deadline() is their
+// after a storage failure (or a 4029 rate_limited, after its retry_after_ms), each
+// peer's typing expiry, and the heartbeat (ping after silence, drop after a longer one;
+// heartbeat.hpp). next_deadline() is their
 // minimum. Randomness (backoff jitter only) comes from splitmix64 seeded by the config,
 // so a test with the same seed sees the same delays.
 #include "parley/session/client.hpp"
@@ -114,6 +116,7 @@ void Client::set_phase(Phase phase) {
 // answered on no other connection, the relay forgets our typing, and peers' typing
 // indicators can no longer be refreshed or cleared.
 void Client::lose_transport() {
+    heartbeat_.stop();
     syncing_.clear();
     typing_out_.clear();
     retry_at_.reset();
@@ -123,9 +126,10 @@ void Client::lose_transport() {
 
 // ---- transport inputs ---------------------------------------------------------------
 
-void Client::opened(std::int64_t) {
+void Client::opened(std::int64_t now) {
     switch (phase_) {
         case Phase::opening:
+            heartbeat_.alive(now);
             set_phase(Phase::handshaking);
             send_handshake();
             return;
@@ -170,6 +174,8 @@ std::int64_t Client::jitter(int attempt) {
 }
 
 Status Client::receive(std::string_view text, std::int64_t now) {
+    // Any frame, even a bad one, shows the transport is alive.
+    if (phase_ == Phase::handshaking || phase_ == Phase::ready) heartbeat_.alive(now);
     auto decoded = decode_relay(text);
     if (!decoded) {
         const Error& e = decoded.error();
@@ -192,6 +198,19 @@ void Client::tick(std::int64_t now) {
         retry_cids_.clear();
     }
     expire_typing(now, /*all=*/false);
+    switch (heartbeat_.due(now)) {
+        case Heartbeat::Due::ping:
+            send_frame(Ping{next_ping_++});
+            break;
+        case Heartbeat::Due::dead:
+            // Silent past the timeout: treat it as a drop (the host closes the socket).
+            lose_transport();
+            events_.push_back(DisconnectRequest{});
+            schedule_reconnect(now);
+            break;
+        case Heartbeat::Due::nothing:
+            break;
+    }
 }
 
 std::optional<std::int64_t> Client::next_deadline() const {
@@ -200,6 +219,7 @@ std::optional<std::int64_t> Client::next_deadline() const {
     if (phase_ == Phase::backoff) consider(reconnect_at_);
     if (ready() && retry_at_) consider(*retry_at_);
     for (const auto& [key, t] : typing_in_) consider(t.expires_at);
+    if (auto hb = heartbeat_.deadline()) consider(*hb);
     return at;
 }
 
@@ -224,6 +244,10 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(const ReadNotice& r) { c.events_.push_back(r); }
         void operator()(const Synced& s) {
             c.syncing_.erase(s.conv);
+            // Everything up to last_seq that this party may see has arrived; seqs the
+            // relay withheld (internal notes, for a visitor) are not missing.
+            auto k = c.known_.find(s.conv);
+            if (k != c.known_.end() && k->second < s.last_seq) k->second = s.last_seq;
             c.events_.push_back(s);
         }
         void operator()(const Page& p) {
@@ -243,6 +267,8 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(const ConvUpdate& u) { c.events_.push_back(u); }
         void operator()(const Pong&) {}
         void operator()(const ErrorFrame& e) { c.on_error(e, now); }
+        void operator()(const QueueNotice& q) { c.events_.push_back(q); }
+        void operator()(const SupervisorBoard& b) { c.events_.push_back(b); }
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -280,7 +306,8 @@ void Client::on_msg(const Message& m, std::int64_t) {
     auto it = known_.find(m.conv);
     if (it != known_.end()) {
         if (m.seq <= it->second) return;  // duplicate across the resume seam
-        if (m.seq > it->second + 1) {
+        // `prev` (when present) names the previous message this party may see.
+        if (m.prev.value_or(m.seq - 1) > it->second) {
             request_sync(m.conv);  // gap: this one comes again, in order
             return;
         }
@@ -329,9 +356,11 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
                            [&](const OutboxEntry& x) { return x.cid == e.ref; });
     if (it == outbox_.end()) return;
     if (is_retryable(e.code)) {
-        // 5xxx: the relay failed; resend later with the same cid.
+        // 4xxx: too fast, resend after the relay's retry_after_ms; 5xxx: the relay
+        // failed, resend after a backoff. Either way with the same cid.
         retry_cids_.insert(it->cid);
-        if (!retry_at_) retry_at_ = now + jitter(storage_failures_);
+        const std::int64_t wait = e.retry_after_ms ? *e.retry_after_ms : jitter(storage_failures_);
+        if (!retry_at_ || *retry_at_ < now + wait) retry_at_ = now + wait;
         if (storage_failures_ < 62) ++storage_failures_;
     } else {
         outbox_.erase(it);  // 1xxx–3xxx: resending as is cannot succeed
@@ -447,6 +476,39 @@ Status Client::presence(const std::string& status, std::int64_t) {
     if (!ok) return bad(ErrorCode::bad_field, "status not allowed for this role: " + status);
     presence_ = status;
     if (ready()) send_frame(SetPresence{status});
+    return Unit{};
+}
+
+// ---- routing actions (agents; P4) -----------------------------------------------------
+// Sent at once when connected, refused otherwise: they are decisions taken while
+// looking at the conversation, not messages to deliver later.
+
+Status Client::note(const std::string& conv, const std::string& text, std::int64_t now) {
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (auto problem = text_problem(text)) return bad(*problem, "bad note text");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    // The cid is unique per sender across restarts of this client: time plus a counter.
+    send_frame(Note{conv, "n." + std::to_string(now) + "." + std::to_string(++note_counter_), text});
+    return Unit{};
+}
+
+Status Client::transfer(const std::string& conv, std::optional<std::string> to_agent,
+                        std::optional<std::string> to_team, const std::string& note,
+                        std::int64_t) {
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (to_agent.has_value() == to_team.has_value())
+        return bad(ErrorCode::bad_field, "name exactly one of to_agent and to_team");
+    if (note.size() > kMaxTextBytes) return bad(ErrorCode::text_too_long, "note too long");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(Transfer{conv, std::move(to_agent), std::move(to_team), note});
+    return Unit{};
+}
+
+Status Client::close_conversation(const std::string& conv, bool reopen, std::int64_t) {
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    if (reopen) send_frame(Reopen{conv});
+    else send_frame(CloseConv{conv});
     return Unit{};
 }
 

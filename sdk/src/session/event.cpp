@@ -16,8 +16,14 @@ ojson party(const protocol::Party& p) {
 
 ojson message(const Delivered& d) {
     const protocol::Message& m = d.message;
-    return ojson{{"conv", m.conv}, {"seq", m.seq},         {"cid", m.cid},   {"ts", m.ts},
-                 {"from", party(m.from)}, {"text", m.text}, {"mine", d.mine}};
+    ojson j{{"conv", m.conv}, {"seq", m.seq},         {"cid", m.cid},   {"ts", m.ts},
+            {"from", party(m.from)}, {"text", m.text}, {"mine", d.mine}};
+    if (m.internal) j["internal"] = true;  // routing (P4): an agents-only note
+    // Triage (P5): the relay's reading of a visitor message, when it sent one.
+    if (m.meta)
+        j["meta"] = ojson{{"intent", m.meta->intent}, {"confidence", m.meta->confidence},
+                          {"signals", m.meta->signals}};
+    return j;
 }
 
 void put_summary(ojson& j, const protocol::ConvSummary& s) {
@@ -27,6 +33,15 @@ void put_summary(ojson& j, const protocol::ConvSummary& s) {
     j["last_text"] = s.last_text;
     j["updated"] = s.updated;
     j["status"] = s.status;
+    // Routing (P4): only when the relay routes.
+    if (s.state.empty()) return;
+    j["state"] = s.state;
+    j["agent"] = s.agent;
+    j["team"] = s.team;
+    j["previous_agent"] = s.previous_agent;
+    j["rank"] = s.rank;
+    j["awaiting"] = s.awaiting;
+    j["intent"] = s.intent;  // triage (P5): "" when none
 }
 
 // Fills the fields after "event" for each kind.
@@ -42,6 +57,7 @@ struct Fields {
         if (e.conv) {
             j["conv"] = *e.conv;
             j["last_seq"] = e.last_seq;
+            j["mask"] = ojson{{"client", e.mask_client}};  // P7: kinds to mask before sending
         }
     }
     void operator()(const Queued& e) const {
@@ -94,17 +110,37 @@ struct Fields {
         j["conv"] = e.conv;
         j["last_seq"] = e.last_seq;
     }
+    void operator()(const protocol::QueueNotice& e) const {
+        j["conv"] = e.conv;
+        j["team"] = e.team;
+        j["position"] = e.position;
+        j["expected_wait_ms"] = e.expected_wait_ms;
+    }
+    void operator()(const protocol::SupervisorBoard& e) const {
+        ojson agents = ojson::array();
+        for (const auto& a : e.agents)
+            agents.push_back(ojson{{"agent", party(a.agent)}, {"status", a.status}, {"teams", a.teams},
+                                   {"load", a.load}, {"inactive", a.inactive},
+                                   {"preferred", a.preferred}, {"max", a.max_load}});
+        j["agents"] = std::move(agents);
+        ojson queues = ojson::array();
+        for (const auto& q : e.queues) queues.push_back(ojson{{"team", q.team}, {"convs", q.convs}});
+        j["queues"] = std::move(queues);
+        j["full"] = e.full;
+    }
     void operator()(const protocol::ErrorFrame& e) const {
         j["code"] = static_cast<int>(e.code);
         j["message"] = e.message;
         j["ref"] = e.ref;
+        if (e.retry_after_ms) j["retry_after_ms"] = *e.retry_after_ms;
     }
 };
 
 // In variant order.
 const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "queued",
                               "ack",     "message",    "typing",  "read",    "presence",
-                              "history", "inbox",      "conv",    "synced",  "error"};
+                              "history", "inbox",      "conv",    "synced",  "error",
+                              "queue",   "supervisor"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

@@ -77,8 +77,12 @@ TEST_CASE("a database of schema version 1 is migrated in place and keeps its mes
     // Turn the file back into what a version-1 relay wrote.
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "ALTER TABLE messages DROP COLUMN meta; PRAGMA user_version = 1", nullptr,
-                         nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "ALTER TABLE messages DROP COLUMN meta; ALTER TABLE messages DROP COLUMN internal;"
+                         "ALTER TABLE agents DROP COLUMN teams; ALTER TABLE agents DROP COLUMN skills;"
+                         "ALTER TABLE agents DROP COLUMN preferred; ALTER TABLE agents DROP COLUMN max_load;"
+                         "ALTER TABLE agents DROP COLUMN supervisor; PRAGMA user_version = 1",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
 
     auto s = SqliteBackend::open(path);

@@ -157,6 +157,46 @@ TEMPLATE_TEST_CASE("messages are read forwards after a seq and backwards before 
     CHECK(m.ts == T0 + 1);
 }
 
+TEMPLATE_TEST_CASE("a message's triage meta is stored and read back as given", "[store][triage]",
+                   MemoryBackend, SqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    NewMessage with = message("k1", "I want a refund");
+    with.meta = parley::protocol::Meta{"refund", 0.9123, {"frustrated", "pii"}};
+    REQUIRE(s.append_message(with).ok());
+    REQUIRE(s.append_message(message("k2", "no meta")).ok());  // e.g. an agent's message
+
+    for (const auto& got : {s.messages_after("c_1", 0, 10).value(), s.messages_before("c_1", 3, 10).value()}) {
+        REQUIRE(got.size() == 2);
+        REQUIRE(got[0].meta);
+        CHECK(got[0].meta->intent == "refund");
+        CHECK(got[0].meta->confidence == 0.9123);
+        CHECK(got[0].meta->signals == std::vector<std::string>{"frustrated", "pii"});
+        CHECK_FALSE(got[1].meta);
+    }
+    SECTION("summaries carry the latest visitor intent") {
+        CHECK(s.find_conversation("c_1").value()->intent == "refund");
+        CHECK(s.open_conversations(10).value().at(0).intent == "refund");
+        NewMessage later = message("k3", "how much is pro?", T0 + 5);
+        later.meta = parley::protocol::Meta{"pricing", 0.8, {}};
+        REQUIRE(s.append_message(later).ok());
+        CHECK(s.find_conversation("c_1").value()->intent == "pricing");
+        CHECK(s.conversation_of_visitor("v_1").value()->intent == "pricing");
+    }
+    SECTION("a conversation without triaged messages has no intent") {
+        REQUIRE(s.create_visitor(Visitor{"v_2", "Bo", T0}).ok());
+        REQUIRE(s.create_conversation("c_2", "v_2", T0).ok());
+        CHECK(s.find_conversation("c_2").value()->intent.empty());
+    }
+    SECTION("a resend keeps the first meta") {
+        NewMessage again = message("k1", "I want a refund");
+        again.meta = parley::protocol::Meta{"pricing", 0.5, {}};
+        CHECK_FALSE(s.append_message(again).value().inserted);
+        CHECK(s.messages_after("c_1", 0, 1).value()[0].meta->intent == "refund");
+    }
+}
+
 TEMPLATE_TEST_CASE("read marks only grow", "[store]", MemoryBackend, SqliteBackend) {
     TestType b;
     Store& s = *b.store;
@@ -233,4 +273,68 @@ TEMPLATE_TEST_CASE("settings are stored and overwritten", "[store]", MemoryBacke
     REQUIRE(s.put_setting("k", "one").ok());
     REQUIRE(s.put_setting("k", "two").ok());
     CHECK(s.get_setting("k").value() == std::optional<std::string>("two"));
+}
+
+// ---- routing (P4) ------------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("an agent's routing settings are stored and all agents are listed", "[store][routing]",
+                   MemoryBackend, SqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    Agent ann{"a_1", "ann@example.com", "Ann", "h", T0};
+    ann.teams = {"billing", "general"};
+    ann.skills = {"refunds"};
+    ann.preferred = 2;
+    ann.max_load = 4;
+    ann.supervisor = true;
+    REQUIRE(s.create_agent(ann).ok());
+    REQUIRE(s.create_agent(Agent{"a_2", "bob@example.com", "Bob", "h", T0}).ok());
+    auto found = s.find_agent("a_1");
+    REQUIRE(found.value());
+    CHECK(found.value()->teams == std::vector<std::string>{"billing", "general"});
+    CHECK(found.value()->skills == std::vector<std::string>{"refunds"});
+    CHECK(found.value()->preferred == 2);
+    CHECK(found.value()->max_load == 4);
+    CHECK(found.value()->supervisor);
+    auto bob = s.find_agent_by_email("bob@example.com");
+    REQUIRE(bob.value());
+    CHECK(bob.value()->teams.empty());  // the router's default team
+    CHECK(bob.value()->preferred == 3);
+    CHECK(bob.value()->max_load == 5);
+    CHECK_FALSE(bob.value()->supervisor);
+    auto all = s.list_agents();
+    REQUIRE(all.ok());
+    REQUIRE(all.value().size() == 2);
+    CHECK(all.value()[0].email == "ann@example.com");
+    CHECK(all.value()[1].email == "bob@example.com");
+}
+
+TEMPLATE_TEST_CASE("a message is stored as internal and read back as internal", "[store][routing]",
+                   MemoryBackend, SqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.append_message(message("m1")).ok());
+    NewMessage note = message("n1", "agents only", T0 + 2, Party{"agent", "a_1", "Ann"});
+    note.internal = true;
+    REQUIRE(s.append_message(note).value().seq == 2);
+    auto after = s.messages_after("c_1", 0, 10).value();
+    REQUIRE(after.size() == 2);
+    CHECK_FALSE(after[0].internal);
+    CHECK(after[1].internal);
+    auto before = s.messages_before("c_1", 3, 10).value();
+    REQUIRE(before.size() == 2);
+    CHECK(before[1].internal);
+}
+
+TEMPLATE_TEST_CASE("a conversation is closed and reopened", "[store][routing]", MemoryBackend, SqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.set_conversation_status("c_1", "closed").ok());
+    CHECK(s.find_conversation("c_1").value()->status == "closed");
+    CHECK_FALSE(s.conversation_of_visitor("v_1").value());
+    REQUIRE(s.set_conversation_status("c_1", "open").ok());
+    CHECK(s.find_conversation("c_1").value()->status == "open");
+    CHECK_FALSE(s.set_conversation_status("c_9", "closed").ok());
 }

@@ -38,6 +38,10 @@ struct HubHarness {
     std::map<ConnId, std::deque<p::RelayFrame>> received;
     std::map<ConnId, int> closed;  // close requests: conn → code
 
+    HubHarness() = default;
+    // With another configuration (e.g. triage); store and random as above.
+    explicit HubHarness(const HubConfig& c) : hub{store, random, c} {}
+
     static HubConfig config() {
         HubConfig c;
         c.visitor_secret = std::string(32, 's');

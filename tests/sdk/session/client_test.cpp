@@ -369,7 +369,9 @@ TEST_CASE("outgoing typing is throttled and stopped once", "[client]") {
 }
 
 TEST_CASE("a peer's typing indicator expires 6 s after its last refresh", "[client]") {
-    Harness h;
+    Config c = visitor_config();
+    c.heartbeat_interval_ms = c.heartbeat_timeout_ms = 0;  // only typing sets deadlines here
+    Harness h(c);
     h.connect();
     h.events();
     const auto sam = h.relay.agent;
@@ -662,4 +664,92 @@ TEST_CASE("configs are validated before use", "[client]") {
     SECTION("bad known conversation") { c.known["nope"] = 1; }
     SECTION("name too long") { c.name = std::string(81, 'n'); }
     CHECK(validate(c));
+}
+
+// ---- heartbeat and rate limits (issue 3) -------------------------------------------
+
+TEST_CASE("a silent relay is pinged after the heartbeat interval and given up after the timeout",
+          "[client][heartbeat]") {
+    Config c = visitor_config();
+    c.heartbeat_interval_ms = 20000;
+    c.heartbeat_timeout_ms = 40000;
+    Harness h(c);
+    h.connect();
+    h.written();
+    h.events();
+    const std::int64_t t0 = h.now;
+    h.up = false;  // the link is dead but nobody said so: no close, no frames
+    CHECK(h.client.next_deadline() == t0 + 20000);
+
+    h.client.tick(t0 + 19999);
+    CHECK(h.written().empty());
+    h.client.tick(t0 + 20000);
+    auto pings = only<protocol::Ping>(h.written());
+    REQUIRE(pings.size() == 1);
+    CHECK(h.client.next_deadline() == t0 + 40000);
+    h.client.tick(t0 + 30000);
+    CHECK(h.written().empty());  // one ping per silence, not one per tick
+
+    h.client.tick(t0 + 40000);
+    auto ev = h.events();
+    CHECK(only<DisconnectRequest>(ev).size() == 1);
+    CHECK(h.client.state() == State::reconnecting);
+    // The next deadline is the backoff's, within the first window (base 500 ms).
+    REQUIRE(h.client.next_deadline());
+    CHECK(*h.client.next_deadline() < t0 + 40000 + 500);
+}
+
+TEST_CASE("any frame from the relay counts as a heartbeat", "[client][heartbeat]") {
+    Config c = visitor_config();
+    c.heartbeat_interval_ms = 20000;
+    c.heartbeat_timeout_ms = 40000;
+    Harness h(c);
+    h.connect();
+    h.written();
+    const std::int64_t t0 = h.now;
+    h.now = t0 + 15000;
+    h.deliver(protocol::Pong{99});
+    h.client.tick(t0 + 20000);
+    CHECK(h.written().empty());
+    h.client.tick(t0 + 35000);
+    CHECK(only<protocol::Ping>(h.written()).size() == 1);
+    SECTION("the pong answering our ping keeps the connection") {
+        h.now = t0 + 35001;
+        h.deliver(protocol::Pong{1});
+        h.client.tick(t0 + 54999);
+        CHECK(h.client.state() == State::connected);
+    }
+}
+
+TEST_CASE("a zero heartbeat interval and timeout switch the heartbeat off", "[client][heartbeat]") {
+    Config c = visitor_config();
+    c.heartbeat_interval_ms = c.heartbeat_timeout_ms = 0;
+    Harness h(c);
+    h.connect();
+    h.written();
+    CHECK_FALSE(h.client.next_deadline());
+    h.client.tick(h.now + 3'600'000);
+    CHECK(h.written().empty());
+    CHECK(h.client.state() == State::connected);
+}
+
+TEST_CASE("a send refused with 4029 rate_limited is resent with the same cid after retry_after_ms",
+          "[client][rate_limit]") {
+    Harness h;
+    h.connect();
+    h.written();
+    h.up = false;  // the relay does not answer this send; the test does
+    auto cid = h.client.send("", "hello", h.now);
+    REQUIRE(cid);
+    CHECK(only<protocol::Send>(h.written()).size() == 1);
+    h.up = true;
+    h.deliver(protocol::ErrorFrame{protocol::ErrorCode::rate_limited, "slow down", cid.value(), 1500});
+    CHECK(h.client.outbox().size() == 1);  // kept: 4xxx is "resend later"
+    h.client.tick(h.now + 1499);
+    CHECK(h.written().empty());
+    h.client.tick(h.now + 1500);
+    auto resent = only<protocol::Send>(h.written());
+    REQUIRE(resent.size() == 1);
+    CHECK(resent[0].cid == cid.value());
+    CHECK(h.client.outbox().empty());  // the FakeRelay acknowledged the resend
 }

@@ -24,14 +24,19 @@ enum class ErrorCode : int {
     already_authenticated = 2005,
     unknown_conversation = 3001,
     seq_out_of_range = 3003,
+    unknown_agent = 3004,       // routing: no such agent or team to transfer to
+    agent_unavailable = 3005,   // routing: the agent is away/offline or at maximum load
+    not_allowed = 3006,         // routing: the conversation's state forbids it
+    rate_limited = 4029,        // over a rate limit: resend after retry_after_ms
     storage_failed = 5001,
 };
 
 // Stable snake_case name of a code, as in the protocol table ("bad_json").
 const char* error_name(ErrorCode code);
 
-// True for 5xxx: the same frame (same cid) may be resent later.
-constexpr bool is_retryable(ErrorCode code) { return static_cast<int>(code) >= 5000; }
+// True for 4xxx (too fast: wait retry_after_ms) and 5xxx (the relay failed): the same
+// frame (same cid) may be resent later.
+constexpr bool is_retryable(ErrorCode code) { return static_cast<int>(code) >= 4000; }
 
 // WebSocket close codes (§7).
 namespace close_code {
@@ -41,6 +46,7 @@ constexpr int invalid_utf8 = 1007;
 constexpr int too_big = 1009;
 constexpr int restarting = 4000;
 constexpr int too_slow = 4001;
+constexpr int too_many_connections = 4002;  // from one address; reconnect with backoff
 constexpr int auth_refused = 4100;
 constexpr int policy_violation = 4101;
 }  // namespace close_code

@@ -27,6 +27,18 @@ struct Party {
     bool operator==(const Party& o) const { return role == o.role && id == o.id && name == o.name; }
 };
 
+// Triage metadata of a visitor message (docs/protocol.md §5 `msg`, docs/triage.md):
+// computed by the relay with its own model; a client's own reading never replaces it.
+struct Meta {
+    std::string intent;                // a model label, "oos" when out of scope
+    double confidence = 0;             // [0, 1], 4 decimals
+    std::vector<std::string> signals;  // "human", "frustrated", "urgent", "closing", "pii"
+    bool operator==(const Meta& o) const {
+        return intent == o.intent && confidence == o.confidence && signals == o.signals;
+    }
+};
+constexpr std::size_t kMaxMetaSignals = 16;
+
 // A stored message as it travels in `msg` and `page`.
 struct Message {
     std::string conv;
@@ -35,6 +47,15 @@ struct Message {
     std::int64_t ts = 0;
     Party from;
     std::string text;
+    // Routing (P4): an internal note, for agents only; the relay never sends it on a
+    // visitor's connection. Encoded only when true.
+    bool internal = false;
+    // Routing (P4): the seq of the previous message this recipient can see, when it is
+    // not seq - 1 (internal notes in between are not the visitor's). Gap detection uses
+    // it instead of seq - 1. Encoded only when set.
+    std::optional<std::int64_t> prev;
+    // Triage (P5): the relay's reading of a visitor message. Encoded only when set.
+    std::optional<Meta> meta;
 };
 
 // What an agent's inbox shows of a conversation (`inbox` entries and `conv` frames).
@@ -45,6 +66,18 @@ struct ConvSummary {
     std::string last_text;
     std::int64_t updated = 0;
     std::string status;  // "open" | "closed"
+    // Routing (P4), present when the relay routes: "bot" | "queued" | "active" |
+    // "inactive" | "closed"; the owner (also while inactive), team, previous owner,
+    // place in the owner's priority order (1 = answer first, 0 = none) and who should
+    // write next ("agent" | "customer"). Empty/0 values are not encoded.
+    std::string state;
+    std::string agent;
+    std::string team;
+    std::string previous_agent;
+    std::int64_t rank = 0;
+    std::string awaiting;
+    // Triage (P5): the intent of the latest triaged visitor message; "" when none.
+    std::string intent;
 };
 
 // ---- client → relay -------------------------------------------------------------
@@ -61,6 +94,7 @@ struct Send {
     std::string conv;
     std::string cid;
     std::string text;
+    std::optional<Meta> meta;  // the sender's own reading; encoded only, the relay ignores it
 };
 struct Typing {
     std::string conv;
@@ -85,8 +119,27 @@ struct SetPresence {
 struct Ping {
     std::int64_t n = 0;
 };
+// Routing (P4), agents only: an internal note, a transfer, closing and reopening.
+struct Note {
+    std::string conv;
+    std::string cid;
+    std::string text;
+};
+struct Transfer {
+    std::string conv;
+    std::optional<std::string> to_agent;  // exactly one of to_agent / to_team
+    std::optional<std::string> to_team;
+    std::string note;  // may be empty
+};
+struct CloseConv {
+    std::string conv;
+};
+struct Reopen {
+    std::string conv;
+};
 
-using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping>;
+using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
+                                 Note, Transfer, CloseConv, Reopen>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -95,6 +148,7 @@ struct Welcome {
     Party me;
     std::optional<std::string> conv;  // visitors only
     std::int64_t last_seq = 0;        // visitors only
+    std::vector<std::string> mask_client;  // visitors: kinds the client masks before sending
 };
 struct Ack {
     std::string conv;
@@ -141,9 +195,36 @@ struct ErrorFrame {
     ErrorCode code;
     std::string message;
     std::string ref;  // empty when the frame in error had no cid
+    std::optional<std::int64_t> retry_after_ms = {};  // rate_limited: wait this long
+};
+
+// Routing (P4): a visitor's place in their team's queue. position 0 means an agent
+// has the conversation; expected_wait_ms -1 means nobody of the team is available.
+struct QueueNotice {
+    std::string conv;
+    std::string team;
+    std::int64_t position = 0;
+    std::int64_t expected_wait_ms = -1;
+};
+// Routing (P4), supervisors only: every agent's load and every queue.
+struct AgentLoad {
+    Party agent;
+    std::string status;  // "available" | "away" | "offline"
+    std::vector<std::string> teams;
+    std::int64_t load = 0, inactive = 0, preferred = 0, max_load = 0;
+};
+struct TeamQueue {
+    std::string team;
+    std::vector<std::string> convs;  // in queue order
+};
+struct SupervisorBoard {
+    std::vector<AgentLoad> agents;
+    std::vector<TeamQueue> queues;
+    bool full = false;  // true for supervisors: every queue; else the agent's teams only
 };
 
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
-                                PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame>;
+                                PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
+                                QueueNotice, SupervisorBoard>;
 
 }  // namespace parley::protocol

@@ -23,6 +23,7 @@
 #include "parley/core/result.hpp"
 #include "parley/protocol/frames.hpp"
 #include "parley/session/event.hpp"
+#include "parley/session/heartbeat.hpp"
 
 namespace parley::session {
 
@@ -49,6 +50,11 @@ struct Config {
     std::int64_t backoff_cap_ms = 30000;
     std::int64_t typing_throttle_ms = 2000;  // on:true at most this often
     std::int64_t typing_expiry_ms = 6000;    // a peer's on:true lapses after this
+    // Heartbeat (heartbeat.hpp): ping after this much silence from the relay, and give
+    // the transport up (disconnect, then reconnect with backoff) after that much.
+    // 0 switches either off. The relay hangs up on silent peers too (45 s by default).
+    std::int64_t heartbeat_interval_ms = 20000;
+    std::int64_t heartbeat_timeout_ms = 40000;
 };
 
 // The first problem with a config, if any (bad_field / missing_field / text_too_long):
@@ -101,6 +107,18 @@ public:
     // Own presence: visitors online|away, agents available|away|offline. Kept and
     // re-sent after every welcome. Errors: bad_field.
     Status presence(const std::string& status, std::int64_t now_ms);
+
+    // ---- routing (agents, P4) -------------------------------------------------------
+    // Sent at once when connected; not queued (errors: not_authenticated when not
+    // connected, bad_field / text_too_long for bad arguments). The relay answers a note
+    // with an ack and a `msg` with internal:true, a transfer/close/reopen with `conv`
+    // updates and system messages, or an `error` (3001, 3004–3006, 2004).
+    Status note(const std::string& conv, const std::string& text, std::int64_t now_ms);
+    Status transfer(const std::string& conv, std::optional<std::string> to_agent,
+                    std::optional<std::string> to_team, const std::string& note,
+                    std::int64_t now_ms);
+    // reopen = false: `close`; true: `reopen`.
+    Status close_conversation(const std::string& conv, bool reopen, std::int64_t now_ms);
 
     // ---- outputs -----------------------------------------------------------------
     std::vector<std::string> take_outgoing();
@@ -160,6 +178,7 @@ private:
 
     std::optional<std::string> token_;
     std::string my_id_;
+    std::int64_t note_counter_ = 0;  // routing notes: cid = "n.<now>.<counter>"
     std::string my_conv_;
     std::uint64_t next_cid_ = 1;
 
@@ -175,6 +194,8 @@ private:
 
     std::vector<std::string> outgoing_;
     std::vector<Event> events_;
+    Heartbeat heartbeat_{config_.heartbeat_interval_ms, config_.heartbeat_timeout_ms};
+    std::int64_t next_ping_ = 1;
 };
 
 }  // namespace parley::session

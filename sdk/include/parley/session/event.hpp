@@ -51,7 +51,8 @@ using Event = std::variant<ConnectRequest, DisconnectRequest, StateChanged, prot
                            Queued, protocol::Ack, Delivered, protocol::TypingNotice,
                            protocol::ReadNotice, protocol::PresenceNotice, HistoryPage,
                            protocol::Inbox, protocol::ConvUpdate, protocol::Synced,
-                           protocol::ErrorFrame>;
+                           protocol::ErrorFrame, protocol::QueueNotice,
+                           protocol::SupervisorBoard>;
 
 // The event's name: "connect", "disconnect", "state", "welcome", "queued", "ack",
 // "message", "typing", "read", "presence", "history", "inbox", "conv", "synced",

@@ -1,0 +1,421 @@
+// The Hub's routing half (PRODUCT.md P4): the bridge between protocol frames and the
+// pure routing engine (route/router.hpp).
+//
+// Theory of operation
+// -------------------
+// The Hub owns one route::Router. It feeds it what happens, always with `now`:
+//
+//   visitor send          → open() on the conversation's first message, then
+//                           customer_message()
+//   agent send            → agent_message() (a queued conversation is claimed first)
+//   agent presence        → set_status(); an agent's welcome upserts its spec first
+//   note / transfer / close / reopen frames → the matching router call
+//   tick(now)             → tick(); the adapter calls it at next_deadline()
+//
+// and applies each Outcome in order (route_apply): transcript events become messages
+// from the party {"system","system","Parley"} stored with a seq like any other, so
+// their order is kept; Closed/Reopened set the stored status; Queued/Assigned tell the
+// visitor their place (`queue`); InternalNote is stored with internal = true and only
+// ever sent to agent connections. Afterwards the affected conversations' summaries
+// (with state, owner, team, rank, awaiting) go to the agents who see them now and to
+// those who saw them before (so a transferred conversation leaves the old owner's
+// list), and the supervisor board is refreshed.
+//
+// Who sees a conversation (agents_seeing): its owner (active or inactive), every
+// supervisor, and, while it is queued, the agents of its team. A visitor never
+// receives an internal message: live fan-out, sync and history all skip them.
+//
+// The router's state lives in memory; at the first event after start the Hub loads
+// every agent (offline) and every started open conversation from the store, which
+// queues them until their agents log in again.
+#include <algorithm>
+
+#include "auth/agent_accounts.hpp"
+#include "core/hub.hpp"
+#include "parley/protocol/codec.hpp"
+
+namespace parley::relay {
+
+namespace p = protocol;
+using protocol::ErrorCode;
+
+namespace {
+
+const p::Party kSystem{"system", "system", "Parley"};
+
+const char* state_name(route::ConvState s) {
+    switch (s) {
+        case route::ConvState::Bot: return "bot";
+        case route::ConvState::Queued: return "queued";
+        case route::ConvState::Assigned: return "active";
+        case route::ConvState::Inactive: return "inactive";
+        case route::ConvState::Closed: return "closed";
+    }
+    return "";
+}
+
+ErrorCode protocol_code(route::ErrorCode e) {
+    switch (e) {
+        case route::ErrorCode::UnknownConversation: return ErrorCode::unknown_conversation;
+        case route::ErrorCode::UnknownAgent:
+        case route::ErrorCode::UnknownTeam: return ErrorCode::unknown_agent;
+        case route::ErrorCode::AgentUnavailable:
+        case route::ErrorCode::AgentAtMaxLoad: return ErrorCode::agent_unavailable;
+        default: return ErrorCode::not_allowed;
+    }
+}
+
+route::AgentStatus route_status(const std::string& s) {
+    if (s == "available") return route::AgentStatus::Available;
+    if (s == "away") return route::AgentStatus::Away;
+    return route::AgentStatus::Offline;
+}
+
+const char* status_name(route::AgentStatus s) {
+    switch (s) {
+        case route::AgentStatus::Available: return "available";
+        case route::AgentStatus::Away: return "away";
+        case route::AgentStatus::Offline: return "offline";
+    }
+    return "offline";
+}
+
+}  // namespace
+
+// ---- loading and agents ----------------------------------------------------------------
+
+void Hub::route_load(std::int64_t now) {
+    if (route_loaded_) return;
+    route_loaded_ = true;
+    if (auto agents = store_.list_agents())
+        for (const Agent& a : agents.value()) route_agent_spec(a, now);
+    if (auto convs = store_.open_conversations(100000))
+        for (const auto& s : convs.value()) route_apply(router_.open({s.conv, {}, {}, {}, {}, false}, now), now);
+}
+
+void Hub::route_agent_spec(const Agent& a, std::int64_t now) {
+    const std::vector<std::string> teams =
+        a.teams.empty() ? std::vector<std::string>{config_.routing.default_team} : a.teams;
+    route_agents_[a.id] = RouteAgent{p::Party{"agent", a.id, a.name}, a.supervisor, teams};
+    route::AgentSpec spec{a.id, teams, a.skills, a.preferred, a.max_load};
+    route_apply(router_.upsert_agent(spec, now), now);
+}
+
+void Hub::route_agent_joined(const Agent& a, std::int64_t now) {
+    route_load(now);
+    route_agent_spec(a, now);  // the stored spec may have changed since the start
+}
+
+void Hub::route_presence(const std::string& party_id, const std::string& status) {
+    if (!route_agents_.count(party_id)) return;
+    route_apply(router_.set_status(party_id, route_status(status), now_), now_);
+    publish_agent(party_id);
+    publish_board();
+}
+
+// ---- time ---------------------------------------------------------------------------------
+
+void Hub::tick(std::int64_t now) {
+    now_ = std::max(now_, now);
+    if (stopping_) return;
+    route_apply(router_.tick(now), now);
+}
+
+std::optional<std::int64_t> Hub::next_deadline() const { return router_.next_deadline(); }
+
+// ---- messages -----------------------------------------------------------------------------
+
+route::Outcome Hub::route_message(const Conn& c, const std::string& conv, const std::string& text,
+                                  const std::string& intent, std::int64_t now) {
+    route_load(now);
+    if (c.party.role == "visitor") {
+        route::Outcome opened;
+        if (!router_.conversation(conv)) opened = router_.open({conv, intent, {}, {}, {}, false}, now);
+        route::Outcome said = router_.customer_message(conv, text, now);
+        opened.decisions.insert(opened.decisions.end(), said.decisions.begin(), said.decisions.end());
+        return opened;
+    }
+    if (c.party.role != "agent" || !router_.conversation(conv)) return {};
+    route::Outcome said = router_.agent_message(conv, c.party.id, text, now);
+    if (said.error && said.error->code == route::ErrorCode::NotAllowed) {
+        // A queued conversation answered from the queue view: the agent claims it.
+        route::Outcome claimed = router_.transfer_to_agent(conv, c.party.id, "", now);
+        if (!claimed.ok()) return {};
+        // Answering is not a transfer: no transcript line for it, only the assignment.
+        auto& d = claimed.decisions;
+        d.erase(std::remove_if(d.begin(), d.end(),
+                               [](const route::Decision& x) {
+                                   return std::holds_alternative<route::Transferred>(x) ||
+                                          std::holds_alternative<route::InternalNote>(x);
+                               }),
+                d.end());
+        route::Outcome again = router_.agent_message(conv, c.party.id, text, now);
+        claimed.decisions.insert(claimed.decisions.end(), again.decisions.begin(), again.decisions.end());
+        return claimed;
+    }
+    return said;
+}
+
+Result<Appended> Hub::post_system(const std::string& conv, const std::string& text, bool internal,
+                                  std::int64_t now) {
+    NewMessage m{conv, random_id(random_, "s_"), kSystem, text, now};
+    m.internal = internal;
+    auto stored = store_.append_message(m);
+    if (!stored) return stored;
+    p::Message msg{conv, stored.value().seq, m.cid, stored.value().ts, kSystem, text};
+    msg.internal = internal;
+    send_all(internal ? agents_seeing(conv) : conversation_audience(conv), p::Msg{msg});
+    return stored;
+}
+
+// The agent's name for transcript lines ("Sam"), or the id when unknown.
+std::string Hub::agent_name(const std::string& id) const {
+    auto it = route_agents_.find(id);
+    return it == route_agents_.end() || it->second.party.name.empty() ? id : it->second.party.name;
+}
+
+void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
+    if (o.decisions.empty()) return;
+    std::set<std::string> convs;
+    auto tell_visitor = [&](const std::string& conv, const p::QueueNotice& q) {
+        auto v = conv_visitors_.find(conv);
+        if (v != conv_visitors_.end()) send_all(v->second, q);
+    };
+    for (const route::Decision& d : o.decisions) {
+        std::visit(
+            [&](const auto& x) {
+                using T = std::decay_t<decltype(x)>;
+                convs.insert(x.conv);
+                if constexpr (std::is_same_v<T, route::Assigned>) {
+                    // Only a visitor who was told to wait hears that the wait is over.
+                    if (told_queued_.erase(x.conv)) tell_visitor(x.conv, p::QueueNotice{x.conv, x.team, 0, 0});
+                } else if constexpr (std::is_same_v<T, route::Queued>) {
+                    told_queued_.insert(x.conv);
+                    tell_visitor(x.conv, p::QueueNotice{x.conv, x.team, x.position, x.expected_wait_ms});
+                } else if constexpr (std::is_same_v<T, route::Closed>) {
+                    store_.set_conversation_status(x.conv, "closed");
+                    post_system(x.conv, "Conversation closed", false, now);
+                } else if constexpr (std::is_same_v<T, route::Reopened>) {
+                    store_.set_conversation_status(x.conv, "open");
+                    post_system(x.conv, "Conversation reopened", false, now);
+                } else if constexpr (std::is_same_v<T, route::Transferred>) {
+                    // The visitor sees where it went; the note travels as an InternalNote.
+                    std::string text = "Transferred to " +
+                                       (x.to_agent.empty() ? x.to_team : agent_name(x.to_agent));
+                    if (!transfer_by_.empty()) text += " by " + agent_name(transfer_by_);
+                    post_system(x.conv, text, false, now);
+                } else if constexpr (std::is_same_v<T, route::InternalNote>) {
+                    std::string text = x.text;  // the router names agents by id
+                    for (const auto& [id, a] : route_agents_)
+                        for (std::size_t at; (at = text.find(id)) != std::string::npos;)
+                            text.replace(at, id.size(), agent_name(id));
+                    post_system(x.conv, text, true, now);
+                }
+            },
+            d);
+    }
+    for (const auto& conv : convs) publish_conv(conv);
+    std::set<std::string> owners;
+    for (const auto& conv : convs)
+        if (auto v = router_.conversation(conv); v && !v->agent.empty()) owners.insert(v->agent);
+    for (const auto& a : owners) publish_agent(a);
+    publish_board();
+}
+
+// ---- routing frames ------------------------------------------------------------------------
+
+void Hub::route_error(ConnId id, const route::Outcome& o, const std::string& ref) {
+    send_error(id, protocol_code(o.error->code), o.error->detail, ref);
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Note& f, std::int64_t now) {
+    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "notes are for agents", f.cid);
+    auto conv = accessible(c, f.conv, f.cid);
+    if (!conv) return send_error(id, conv.error());
+    NewMessage m{f.conv, f.cid, c.party, f.text, now};
+    m.internal = true;
+    auto stored = store_.append_message(m);
+    if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the note; resend later", f.cid);
+    const Appended& a = stored.value();
+    send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});
+    if (!a.inserted) return;
+    p::Message msg{f.conv, a.seq, f.cid, a.ts, c.party, f.text};
+    msg.internal = true;
+    std::set<ConnId> audience = agents_seeing(f.conv);
+    audience.insert(id);
+    send_all(audience, p::Msg{msg});  // agents only: never a visitor connection
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Transfer& f, std::int64_t now) {
+    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "transfer is for agents");
+    auto conv = accessible(c, f.conv, {});
+    if (!conv) return send_error(id, conv.error());
+    route_load(now);
+    if (!router_.conversation(f.conv))
+        return send_error(id, ErrorCode::not_allowed, "the conversation has not started");
+    route::Outcome o = f.to_agent ? router_.transfer_to_agent(f.conv, *f.to_agent, f.note, now)
+                                  : router_.transfer_to_team(f.conv, *f.to_team, f.note, now);
+    if (!o.ok()) return route_error(id, o, {});
+    transfer_by_ = c.party.id;
+    route_apply(o, now);
+    transfer_by_.clear();
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::CloseConv& f, std::int64_t now) {
+    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "close is for agents");
+    auto conv = accessible(c, f.conv, {});
+    if (!conv) return send_error(id, conv.error());
+    route_load(now);
+    if (!router_.conversation(f.conv)) {  // never started: nothing to route, just close
+        store_.set_conversation_status(f.conv, "closed");
+        return publish_conv(f.conv);
+    }
+    route::Outcome o = router_.close(f.conv, route::CloseReason::Agent, now);
+    if (!o.ok()) return route_error(id, o, {});
+    route_apply(o, now);
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::Reopen& f, std::int64_t now) {
+    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "reopen is for agents");
+    auto conv = accessible(c, f.conv, {});
+    if (!conv) return send_error(id, conv.error());
+    route_load(now);
+    if (!router_.conversation(f.conv)) return send_error(id, ErrorCode::not_allowed, "not closed");
+    route::Outcome o = router_.reopen(f.conv, now);
+    if (!o.ok()) return route_error(id, o, {});
+    route_apply(o, now);
+}
+
+// ---- who sees what --------------------------------------------------------------------------
+
+std::set<ConnId> Hub::conns_of_agents(const std::set<std::string>& ids) const {
+    std::set<ConnId> out;
+    for (ConnId cid : agent_conns_)
+        if (ids.count(conns_.at(cid).party.id)) out.insert(cid);
+    return out;
+}
+
+std::set<std::string> Hub::agents_seeing_ids(const std::string& conv) const {
+    std::set<std::string> ids;
+    for (const auto& [id, a] : route_agents_)
+        if (a.supervisor) ids.insert(id);
+    auto v = router_.conversation(conv);
+    if (!v) {
+        // Not started (no message yet): nobody's work, but as before routing every agent
+        // may watch it (typing before the first message).
+        for (const auto& entry : route_agents_) ids.insert(entry.first);
+        return ids;
+    }
+    if (!v->agent.empty()) ids.insert(v->agent);
+    if (v->state == route::ConvState::Queued)
+        for (const auto& [id, a] : route_agents_)
+            if (std::find(a.teams.begin(), a.teams.end(), v->team) != a.teams.end()) ids.insert(id);
+    return ids;
+}
+
+std::set<ConnId> Hub::agents_seeing(const std::string& conv) const {
+    // An agent unknown to routing (an account created after start that has not logged
+    // in) has no connection either, so this is complete.
+    return conns_of_agents(agents_seeing_ids(conv));
+}
+
+void Hub::route_summary(p::ConvSummary& s) const {
+    auto v = router_.conversation(s.conv);
+    if (!v) return;
+    s.state = state_name(v->state);
+    s.status = v->state == route::ConvState::Closed ? "closed" : "open";  // the router is ahead of a stale copy
+    s.agent = v->agent;
+    s.team = v->team;
+    s.previous_agent = v->previous_agent;
+    s.awaiting = v->turn == route::Turn::Agent ? "agent" : "customer";
+    s.rank = 0;
+    if (!v->agent.empty()) {
+        const auto inbox = router_.inbox(v->agent, now_);
+        for (std::size_t i = 0; i < inbox.size(); ++i)
+            if (inbox[i].conv == s.conv) s.rank = static_cast<std::int64_t>(i) + 1;
+    }
+}
+
+std::vector<p::ConvSummary> Hub::route_inbox(const std::string& agent_id, std::vector<p::ConvSummary> all) {
+    std::vector<p::ConvSummary> out;
+    for (auto& s : all) {
+        if (!agents_seeing_ids(s.conv).count(agent_id)) continue;
+        route_summary(s);
+        conv_seen_by_[s.conv].insert(agent_id);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void Hub::publish_summary(p::ConvSummary summary) {
+    route_summary(summary);
+    std::set<std::string> ids = agents_seeing_ids(summary.conv);
+    std::set<std::string>& seen = conv_seen_by_[summary.conv];
+    // Nothing new for the same people (a re-rank that did not move it): stay quiet.
+    std::string text = p::encode(p::ConvUpdate{summary});
+    std::string& last = last_summary_[summary.conv];
+    if (text == last && seen == ids) return;
+    last = std::move(text);
+    std::set<std::string> all = ids;
+    all.insert(seen.begin(), seen.end());
+    seen = ids;
+    send_all(conns_of_agents(all), p::ConvUpdate{summary});
+}
+
+void Hub::publish_conv(const std::string& conv) {
+    auto found = store_.find_conversation(conv);
+    if (found && found.value()) publish_summary(*found.value());
+}
+
+void Hub::publish_agent(const std::string& agent_id) {
+    // Ranks move together: re-send every conversation of the agent's inbox.
+    for (const auto& e : router_.inbox(agent_id, now_)) publish_conv(e.conv);
+}
+
+void Hub::publish_board() {
+    p::SupervisorBoard full;
+    full.full = true;
+    std::set<std::string> teams;
+    for (const auto& [id, a] : route_agents_) {
+        auto v = router_.agent(id);
+        if (!v) continue;
+        full.agents.push_back(p::AgentLoad{a.party, status_name(v->status), a.teams, v->load,
+                                           v->inactive, v->preferred, v->max_load});
+        teams.insert(a.teams.begin(), a.teams.end());
+    }
+    teams.insert(config_.routing.default_team);
+    // Queue contents in order: the router answers place per conversation.
+    std::map<std::string, std::vector<std::pair<int, std::string>>> queued;
+    for (const auto& entry : conv_seen_by_)
+        if (auto place = router_.queue_place(entry.first, now_)) queued[place->team].push_back({place->position, entry.first});
+    for (const auto& t : teams) {
+        auto& q = queued[t];
+        std::sort(q.begin(), q.end());
+        p::TeamQueue tq{t, {}};
+        for (const auto& [pos, conv] : q) tq.convs.push_back(conv);
+        full.queues.push_back(std::move(tq));
+    }
+    // Supervisors get everything; other agents the roster and their own teams' queues.
+    // Each connection hears only a board that differs from the last one it got.
+    for (auto it = last_board_.begin(); it != last_board_.end();)
+        it = agent_conns_.count(it->first) ? std::next(it) : last_board_.erase(it);
+    const std::string full_text = p::encode(full);
+    for (ConnId cid : agent_conns_) {
+        const auto it = route_agents_.find(conns_.at(cid).party.id);
+        if (it == route_agents_.end()) continue;
+        std::string text = full_text;
+        if (!it->second.supervisor) {
+            p::SupervisorBoard mine{full.agents, {}, false};
+            for (const auto& q : full.queues)
+                if (std::find(it->second.teams.begin(), it->second.teams.end(), q.team) != it->second.teams.end())
+                    mine.queues.push_back(q);
+            text = p::encode(mine);
+        }
+        std::string& last = last_board_[cid];
+        if (text == last) continue;
+        last = text;
+        outputs_.push_back(Output{Output::Kind::frame, cid, std::move(text), 0});
+    }
+}
+
+}  // namespace parley::relay

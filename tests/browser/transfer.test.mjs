@@ -1,0 +1,214 @@
+// Routing in a real browser (P4): two agents in two browser contexts and a visitor in
+// a third. The visitor's conversation lands on the demo agent (team general); the demo
+// agent transfers it to the billing agent with an internal note; the billing agent
+// sees the conversation and the note; the visitor sees the transfer line and never the
+// note text — neither on the page nor after a reload (sync and history skip notes).
+//
+//   PARLEY_RELAY_BIN=build/relay/parley-relay PARLEY_WEB_ROOT=build/web \
+//     node --test tests/browser/transfer.test.mjs
+//
+// Screenshots of the three pages land in tests/browser/artifacts/transfer-*.png.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, "artifacts");
+const DEMO_EMAIL = "demo@parley.local";
+const BILLING_EMAIL = "billing@parley.local";
+const DEMO_PASSWORD = "browser-demo-password";
+const WAIT = 15_000;
+const NOTE = "SECRET-NOTE-4821: refund approved by finance, do not mention the amount";
+
+// ---- the relay as a child process ----------------------------------------------------
+
+/** Starts parley-relay on a free port; resolves once it prints its listening line. */
+function startRelay({ bin, webRoot, dataDir, extra = [] }) {
+  const args = ["--port", "0", "--data-dir", dataDir, "--web-root", webRoot,
+                "--demo-agent", "--demo-password", DEMO_PASSWORD, ...extra];
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`relay did not listen within 10 s; output:\n${output}`));
+    }, 10_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /parley-relay listening on (http:\/\/\S+?):(\d+)\s*$/m.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
+      }
+    };
+    // Keep draining both pipes for the relay's whole life, so it never blocks on them.
+    child.stdout.setEncoding("utf8").on("data", onData);
+    child.stderr.setEncoding("utf8").on("data", (chunk) => { output += chunk; });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited early (${code ?? signal}); output:\n${output}`));
+    });
+  });
+}
+
+async function stopRelay(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---- fixture -----------------------------------------------------------------------------
+
+let relay, dataDir, browser;
+const pages = {};
+const pageErrors = [];
+
+before(async () => {
+  const bin = process.env.PARLEY_RELAY_BIN;
+  const webRoot = process.env.PARLEY_WEB_ROOT;
+  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
+  assert.ok(webRoot && existsSync(join(webRoot, "index.html")),
+            `PARLEY_WEB_ROOT must name the built web root with index.html (got ${webRoot})`);
+  mkdirSync(artifacts, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "parley-transfer-"));
+  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data"), extra: ["--no-triage"] });
+  browser = await chromium.launch({
+    executablePath: process.env.PARLEY_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--no-first-run"],
+    timeout: 30_000,
+  });
+  for (const who of ["visitor", "sam", "billie"]) {
+    const context = await browser.newContext({ viewport: { width: who === "visitor" ? 1100 : 1280, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    page.on("pageerror", (err) => pageErrors.push(`${who}: ${err.message}`));
+    page.on("console", (msg) => {
+      // Static assets (the triage model) are browser_triage's subject, not this test's.
+      if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource"))
+        pageErrors.push(`${who} console: ${msg.text()}`);
+    });
+    pages[who] = page;
+  }
+});
+
+after(async () => {
+  for (const [name, page] of Object.entries(pages)) {
+    const path = join(artifacts, `transfer-${name}.png`);
+    try {
+      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
+      console.log(`screenshot: ${path}`);
+    } catch (err) {
+      console.log(`screenshot of ${name} failed: ${err.message}`);
+    }
+  }
+  if (pageErrors.length) console.log("page errors:\n  " + pageErrors.join("\n  "));
+  await browser?.close();
+  if (relay) await stopRelay(relay.child);
+  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function login(page, email) {
+  await page.goto(relay.url + "/console/");
+  await page.locator("[data-testid=login-email]").fill(email);
+  await page.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
+  await page.locator("[data-testid=login-submit]").click();
+  await page.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "visible" });
+}
+
+// ---- the transfer ----------------------------------------------------------------------
+
+test("an agent transfers a conversation to another agent with a note the visitor never sees", { timeout: 110_000 }, async (t) => {
+  const { visitor, sam, billie } = pages;
+  const widget = () => visitor.frameLocator("[data-testid=parley-frame]");
+  const question = "Hello, I was charged twice this month";
+
+  await t.test("both agents sign in, in their own browser contexts", async () => {
+    await login(sam, DEMO_EMAIL);
+    await login(billie, BILLING_EMAIL);
+  });
+
+  await t.test("the visitor writes and the conversation is routed to the general agent", async () => {
+    await visitor.goto(relay.url + "/");
+    await visitor.locator("[data-testid=parley-launcher]").click();
+    const composer = widget().locator("[data-testid=composer]");
+    await composer.waitFor({ state: "visible" });
+    await composer.fill(question);
+    await widget().locator("[data-testid=send]").click();
+    const item = sam.locator("[data-testid=inbox-item]").first();
+    await item.waitFor({ state: "visible" });
+    await sam.locator("[data-testid=inbox-item] [data-testid=state-badge]", { hasText: "Your turn" }).waitFor();
+    await item.click();
+    await sam.locator("[data-testid=message]", { hasText: question }).waitFor({ state: "visible" });
+    assert.equal(await billie.locator("[data-testid=inbox-item]:visible").count(), 0,
+                 "the billing agent must not see a general conversation before the transfer");
+  });
+
+  await t.test("the general agent transfers it to the billing agent with a note", async () => {
+    await sam.locator("[data-testid=transfer-open]").click();
+    const dialog = sam.locator("[data-testid=transfer-dialog]");
+    await dialog.waitFor({ state: "visible" });
+    const option = sam.locator("[data-testid=transfer-target] option", { hasText: "Billie" });
+    await sam.locator("[data-testid=transfer-target]").selectOption(await option.getAttribute("value"));
+    await sam.locator("[data-testid=transfer-note]").fill(NOTE);
+    await sam.screenshot({ path: join(artifacts, "transfer-dialog.png") });
+    await sam.locator("[data-testid=transfer-submit]").click();
+    await sam.locator("[data-testid=conv-route]", { hasText: "Billie" }).waitFor({ state: "visible" });
+  });
+
+  await t.test("the billing agent gets the conversation with its history and the note", async () => {
+    const item = billie.locator("[data-testid=inbox-item]").first();
+    await item.waitFor({ state: "visible" });
+    await item.click();
+    await billie.locator("[data-testid=message]", { hasText: question }).waitFor({ state: "visible" });
+    await billie.locator("[data-testid=internal-note]", { hasText: "SECRET-NOTE-4821" }).first().waitFor({ state: "visible" });
+    await billie.locator("[data-testid=message]", { hasText: "Transferred to" }).waitFor({ state: "visible" });
+    // And adds a note of her own from the composer.
+    await billie.locator("[data-testid=mode-note]").click();
+    await billie.locator("[data-testid=composer]").fill("Checked the ledger: PRIVATE-CHECK-77");
+    await billie.locator("[data-testid=send]").click();
+    await billie.locator("[data-testid=internal-note]", { hasText: "PRIVATE-CHECK-77" }).waitFor({ state: "visible" });
+    await billie.locator("[data-testid=composer]").fill("I can see the double charge and have refunded it.");
+    await billie.locator("[data-testid=send]").click();
+  });
+
+  await t.test("the visitor sees the transfer and the reply, never the notes", async () => {
+    await widget().locator("[data-testid=message]", { hasText: "Transferred to" }).waitFor({ state: "visible" });
+    await widget().locator("[data-testid=message]", { hasText: "refunded" }).waitFor({ state: "visible" });
+    const text = await widget().locator("body").innerText();
+    assert.ok(!text.includes("SECRET-NOTE"), "the transfer note reached the visitor's page");
+    assert.ok(!text.includes("PRIVATE-CHECK"), "an internal note reached the visitor's page");
+    // After a reload the widget resumes through sync/history: still no note.
+    await visitor.reload();
+    await visitor.locator("[data-testid=parley-launcher]").click();
+    await widget().locator("[data-testid=message]", { hasText: "refunded" }).waitFor({ state: "visible" });
+    const again = await widget().locator("body").innerText();
+    assert.ok(!again.includes("SECRET-NOTE") && !again.includes("PRIVATE-CHECK"), "a note came back after reload");
+  });
+
+  await t.test("the supervisor board shows every agent's load", async () => {
+    assert.equal(await billie.locator("[data-testid=tab-board]").isVisible(), false,
+                 "an agent without the supervisor flag has no supervisor view");
+    await sam.locator("[data-testid=tab-board]").waitFor({ state: "visible" });
+    await sam.goto(relay.url + "/console/#supervisor");
+    await sam.locator("[data-testid=board-agent]", { hasText: "Billie" }).waitFor({ state: "visible" });
+    const row = await sam.locator("[data-testid=board-agent]", { hasText: "Billie" }).innerText();
+    assert.match(row, /1 \/ 3 \/ 5/);
+    await sam.screenshot({ path: join(artifacts, "transfer-supervisor.png") });
+    await sam.locator("#tab-inbox").click();
+    await sam.locator("[data-testid=inbox-item]").first().waitFor({ state: "visible" });
+  });
+
+  await t.test("the pages ran without script errors", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,201 @@
+// Triage and masking in a real browser (P5, P7): a visitor types a payment card number
+// in the widget; the widget masks it before the message leaves the browser, the agent
+// console shows the masked text with the relay's intent tag, and the relay's database
+// never holds the number. The relay runs with storage masking OFF, so only the
+// widget's masking can keep the number out of the database, and with a per-site policy
+// that also masks e-mail addresses in the browser.
+//
+//   PARLEY_RELAY_BIN=build/relay/parley-relay PARLEY_WEB_ROOT=build/web \
+//     node --test tests/browser/triage.test.mjs
+//
+// Screenshots: tests/browser/artifacts/triage-visitor.png and triage-agent.png.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, "artifacts");
+const DEMO_EMAIL = "demo@parley.local";
+const DEMO_PASSWORD = "browser-demo-password";
+const WAIT = 15_000;
+
+const CARD_TEXT = "my card is 4111 1111 1111 1111 and I want a refund";
+const CARD_MASKED = "my card is [card] and I want a refund";
+const EMAIL_TEXT = "you can also mail me at ada.lovelace@example.com";
+const EMAIL_MASKED = "you can also mail me at [email]";
+const SECRETS = ["4111 1111 1111 1111", "4111111111111111", "ada.lovelace@example.com"];
+
+function startRelay({ bin, webRoot, dataDir }) {
+  const args = ["--port", "0", "--data-dir", dataDir, "--web-root", webRoot,
+                "--demo-agent", "--demo-password", DEMO_PASSWORD,
+                // Per-site policy under test: the browser masks cards, IBANs and e-mails;
+                // the relay stores what it receives (so the widget alone must mask).
+                "--mask-in-browser", "card,iban,email", "--mask-before-storage", "none"];
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`relay did not listen within 10 s; output:\n${output}`));
+    }, 10_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /parley-relay listening on (http:\/\/\S+?):(\d+)\s*$/m.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
+      }
+    };
+    child.stdout.setEncoding("utf8").on("data", onData);
+    child.stderr.setEncoding("utf8").on("data", (chunk) => { output += chunk; });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited early (${code ?? signal}); output:\n${output}`));
+    });
+  });
+}
+
+async function stopRelay(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+let relay, dataDir, browser, visitorPage, agentPage;
+const pageErrors = [];
+const framesSent = []; // every WebSocket frame the visitor's browser sent
+
+before(async () => {
+  const bin = process.env.PARLEY_RELAY_BIN;
+  const webRoot = process.env.PARLEY_WEB_ROOT;
+  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
+  assert.ok(webRoot && existsSync(join(webRoot, "triage/default.ptm")),
+            `PARLEY_WEB_ROOT must name the web root built with --model (got ${webRoot})`);
+  mkdirSync(artifacts, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "parley-triage-browser-"));
+  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data") });
+
+  browser = await chromium.launch({
+    executablePath: process.env.PARLEY_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--no-first-run"],
+    timeout: 30_000,
+  });
+  const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  visitorPage = await visitorContext.newPage();
+  agentPage = await agentContext.newPage();
+  visitorPage.on("websocket", (ws) => ws.on("framesent", (f) => framesSent.push(String(f.payload))));
+  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
+    page.setDefaultTimeout(WAIT);
+    page.on("pageerror", (err) => pageErrors.push(`${who}: ${err.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error") pageErrors.push(`${who} console: ${msg.text()}`);
+    });
+  }
+});
+
+after(async () => {
+  for (const [name, page] of [["triage-visitor", visitorPage], ["triage-agent", agentPage]]) {
+    if (!page) continue;
+    const path = join(artifacts, `${name}.png`);
+    try {
+      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
+      console.log(`screenshot: ${path}`);
+    } catch (err) {
+      console.log(`screenshot of ${name} failed: ${err.message}`);
+    }
+  }
+  if (pageErrors.length) console.log("page errors:\n  " + pageErrors.join("\n  "));
+  await browser?.close();
+  if (relay) await stopRelay(relay.child);
+  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("a card number is masked in the browser and the agent sees the intent", { timeout: 100_000 }, async (t) => {
+  const widget = () => visitorPage.frameLocator("[data-testid=parley-frame]");
+
+  await t.test("the visitor sends a card number; the widget shows it masked", async () => {
+    await visitorPage.goto(relay.url + "/");
+    await visitorPage.locator("[data-testid=parley-launcher]").click();
+    const composer = widget().locator("[data-testid=composer]");
+    await composer.waitFor({ state: "visible" });
+    // Wait for the welcome, so the site's policy (with e-mails) is known.
+    await widget().locator("[data-testid=conn-state][data-state=connected]").waitFor();
+    await composer.fill(CARD_TEXT);
+    await widget().locator("[data-testid=send]").click();
+    const sent = widget().locator("[data-testid=message][data-mine=true]", { hasText: CARD_MASKED });
+    await sent.waitFor({ state: "visible" });
+    await widget().locator("[data-testid=message][data-mine=true][data-status=sent]").first().waitFor();
+    assert.equal(await widget().locator("[data-testid=message]", { hasText: "4111" }).count(), 0);
+
+    await composer.fill(EMAIL_TEXT);
+    await widget().locator("[data-testid=send]").click();
+    await widget().locator("[data-testid=message][data-mine=true]", { hasText: EMAIL_MASKED }).waitFor({ state: "visible" });
+  });
+
+  await t.test("no frame the browser sent holds the card number or the e-mail", () => {
+    const sends = framesSent.filter((f) => f.includes('"type":"send"'));
+    assert.equal(sends.length, 2, "two send frames:\n" + framesSent.join("\n"));
+    for (const f of framesSent) for (const s of SECRETS) assert.ok(!f.includes(s), `sent frame holds ${s}: ${f}`);
+  });
+
+  await t.test("the agent sees the masked text with the intent tag and the PII chip", async () => {
+    await agentPage.goto(relay.url + "/console/");
+    await agentPage.locator("[data-testid=login-email]").fill(DEMO_EMAIL);
+    await agentPage.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
+    await agentPage.locator("[data-testid=login-submit]").click();
+    const item = agentPage.locator("[data-testid=inbox-item]").first();
+    await item.waitFor({ state: "visible" });
+    await item.click();
+    const msg = agentPage.locator("[data-testid=message]", { hasText: CARD_MASKED });
+    await msg.waitFor({ state: "visible" });
+    const tag = msg.locator("[data-testid=intent-tag]");
+    await tag.waitFor({ state: "visible" });
+    assert.equal(await tag.getAttribute("data-intent"), "refund");
+    assert.match(await tag.textContent(), /^refund · \d+%$/);
+    await msg.locator("[data-testid=signal-chip][data-signal=pii]").waitFor({ state: "visible" });
+    // The inbox item shows the latest intent once the conversation's messages are in.
+    await item.locator("[data-testid=inbox-intent]").waitFor({ state: "visible" });
+    assert.equal(await agentPage.locator("[data-testid=message]", { hasText: "4111" }).count(), 0);
+  });
+
+  await t.test("a new visitor message reaches the console live with its tag", async () => {
+    await widget().locator("[data-testid=composer]").fill("this is urgent, I need to talk to a human");
+    await widget().locator("[data-testid=send]").click();
+    const live = agentPage.locator("[data-testid=message]", { hasText: "talk to a human" });
+    await live.locator("[data-testid=intent-tag]").waitFor({ state: "visible" });
+    await live.locator("[data-testid=signal-chip][data-signal=human]").waitFor({ state: "visible" });
+    await live.locator("[data-testid=signal-chip][data-signal=urgent]").waitFor({ state: "visible" });
+  });
+
+  await t.test("the relay's database never holds the card number nor the e-mail", () => {
+    const dir = join(dataDir, "data");
+    // Every byte on disk (database, WAL, shared memory), whatever SQLite has checkpointed.
+    for (const file of readdirSync(dir)) {
+      const bytes = readFileSync(join(dir, file));
+      for (const s of SECRETS) assert.equal(bytes.indexOf(Buffer.from(s)), -1, `${file} holds ${s}`);
+    }
+    // And what SQL sees: the masked texts, with the relay's meta.
+    const rows = execFileSync("sqlite3", ["-readonly", join(dir, "parley.db"),
+      "SELECT text || '|' || meta FROM messages ORDER BY seq"]).toString().trim().split("\n");
+    assert.equal(rows.length, 3, rows.join("\n"));
+    assert.ok(rows[0].startsWith(CARD_MASKED + "|"), rows[0]);
+    assert.equal(JSON.parse(rows[0].slice(CARD_MASKED.length + 1)).intent, "refund");
+    assert.ok(rows[1].startsWith(EMAIL_MASKED + "|"), rows[1]);
+    for (const r of rows) for (const s of SECRETS) assert.ok(!r.includes(s), r);
+  });
+
+  await t.test("the pages ran without script errors", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

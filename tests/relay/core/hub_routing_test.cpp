@@ -1,0 +1,202 @@
+// The Hub's routing half (hub_routing.cpp) with a fake clock: who gets a new
+// conversation, who hears its messages, and the rule that an internal note never
+// reaches a visitor connection — live, through sync, or through history.
+#include <catch2/catch.hpp>
+
+#include "support/hub_harness.hpp"
+
+using namespace parley::relay;
+using namespace parley::relay::test;
+
+namespace {
+
+HubConfig routing_config() {
+    HubConfig c = HubHarness::config();
+    c.routing.inactive_after_ms = 60'000;
+    return c;
+}
+
+// Every frame received by `id` so far, encoded, for substring checks.
+std::string all_text(HubHarness& h, ConnId id) {
+    std::string out;
+    for (const auto& f : h.received[id]) out += p::encode(f) + "\n";
+    return out;
+}
+
+template <class T>
+std::vector<T> frames(HubHarness& h, ConnId id) {
+    std::vector<T> out;
+    for (const auto& f : h.received[id])
+        if (auto* x = std::get_if<T>(&f)) out.push_back(*x);
+    return out;
+}
+
+struct Routed {
+    HubHarness h{routing_config()};
+    ConnId ann = 0, bob = 0, visitor = 0;
+    std::string conv;
+
+    Routed() {
+        const std::string ta = h.make_agent("a_ann", "ann@example.com", "Ann");
+        const std::string tb = h.make_agent("a_bob", "bob@example.com", "Bob");
+        ann = h.agent(ta);
+        bob = h.agent(tb);
+        p::Welcome w;
+        visitor = h.visitor(&w);
+        conv = *w.conv;
+        h.send(visitor, p::Send{conv, "v.1", "hello"});
+    }
+    // The agent that owns the conversation after the first message.
+    ConnId owner() {
+        for (ConnId a : {ann, bob})
+            for (const auto& c : frames<p::ConvUpdate>(h, a))
+                if (c.summary.conv == conv && !c.summary.agent.empty())
+                    return c.summary.agent == "a_ann" ? ann : bob;
+        return 0;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a new conversation is assigned to one agent and only that agent hears it", "[hub][routing]") {
+    Routed r;
+    const ConnId owner = r.owner();
+    REQUIRE(owner != 0);
+    const ConnId other = owner == r.ann ? r.bob : r.ann;
+    CHECK_FALSE(frames<p::Msg>(r.h, owner).empty());
+    CHECK(frames<p::Msg>(r.h, other).empty());
+    CHECK(frames<p::QueueNotice>(r.h, r.visitor).empty());  // no wait, nothing to tell
+}
+
+TEST_CASE("a visitor who must wait is told their place, then that the wait is over", "[hub][routing]") {
+    HubHarness h{routing_config()};
+    p::Welcome w;
+    const ConnId visitor = h.visitor(&w);
+    h.send(visitor, p::Send{*w.conv, "v.1", "hello"});
+    auto q = frames<p::QueueNotice>(h, visitor);
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].position == 1);
+    CHECK(q[0].team == "general");
+    CHECK(q[0].expected_wait_ms == -1);  // nobody available: no made-up number
+    h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+    q = frames<p::QueueNotice>(h, visitor);
+    REQUIRE(q.size() == 2);
+    CHECK(q[1].position == 0);
+}
+
+TEST_CASE("a note never reaches a visitor connection", "[hub][routing]") {
+    Routed r;
+    const ConnId owner = r.owner();
+    r.h.drain(r.visitor);
+    r.h.send(owner, p::Note{r.conv, "n.1", "TOP-SECRET note"});
+    auto acks = frames<p::Ack>(r.h, owner);
+    REQUIRE_FALSE(acks.empty());
+    bool agent_saw = false;
+    for (const auto& m : frames<p::Msg>(r.h, owner)) agent_saw |= m.message.internal && m.message.text == "TOP-SECRET note";
+    CHECK(agent_saw);
+    CHECK(all_text(r.h, r.visitor).find("TOP-SECRET") == std::string::npos);
+
+    SECTION("nor through sync, where prev bridges the hidden seq") {
+        r.h.send(owner, p::Send{r.conv, "a.1", "visible reply"});
+        r.h.drain(r.visitor);
+        r.h.send(r.visitor, p::Sync{r.conv, 1});
+        const std::string text = all_text(r.h, r.visitor);
+        CHECK(text.find("TOP-SECRET") == std::string::npos);
+        auto msgs = frames<p::Msg>(r.h, r.visitor);
+        REQUIRE(msgs.size() == 1);
+        CHECK(msgs[0].message.text == "visible reply");
+        CHECK(msgs[0].message.prev == std::optional<std::int64_t>(1));
+    }
+    SECTION("nor through history") {
+        r.h.drain(r.visitor);
+        r.h.send(r.visitor, p::History{r.conv, std::nullopt, 50});
+        auto pages = frames<p::Page>(r.h, r.visitor);
+        REQUIRE(pages.size() == 1);
+        for (const auto& m : pages[0].msgs) CHECK_FALSE(m.internal);
+        CHECK(all_text(r.h, r.visitor).find("TOP-SECRET") == std::string::npos);
+    }
+    SECTION("a visitor may not write a note") {
+        r.h.drain(r.visitor);
+        r.h.send(r.visitor, p::Note{r.conv, "v.n", "sneaky"});
+        CHECK(r.h.error(r.visitor).code == p::ErrorCode::forbidden);
+    }
+}
+
+TEST_CASE("a transfer moves the conversation, tells the visitor, and keeps the note internal", "[hub][routing]") {
+    Routed r;
+    const ConnId owner = r.owner();
+    const ConnId other = owner == r.ann ? r.bob : r.ann;
+    const std::string other_id = owner == r.ann ? "a_bob" : "a_ann";
+    r.h.drain(r.visitor);
+    r.h.drain(other);
+    r.h.send(owner, p::Transfer{r.conv, other_id, std::nullopt, "VIP, be nice"});
+    bool moved = false;
+    for (const auto& c : frames<p::ConvUpdate>(r.h, other)) moved |= c.summary.agent == other_id && c.summary.state == "active";
+    CHECK(moved);
+    bool note_seen = false;
+    for (const auto& m : frames<p::Msg>(r.h, other)) note_seen |= m.message.internal && m.message.text.find("VIP, be nice") != std::string::npos;
+    CHECK(note_seen);
+    const std::string seen = all_text(r.h, r.visitor);
+    CHECK(seen.find("Transferred to") != std::string::npos);
+    CHECK(seen.find("VIP") == std::string::npos);
+
+    SECTION("to an unknown agent is error 3004") {
+        r.h.drain(other);
+        r.h.send(other, p::Transfer{r.conv, std::string("a_nobody"), std::nullopt, ""});
+        CHECK(r.h.error(other).code == p::ErrorCode::unknown_agent);
+    }
+}
+
+TEST_CASE("the customer's silence makes the conversation inactive at the router's deadline", "[hub][routing]") {
+    Routed r;
+    const ConnId owner = r.owner();
+    r.h.send(owner, p::Send{r.conv, "a.1", "How can I help?"});
+    REQUIRE(r.h.hub.next_deadline().has_value());
+    r.h.drain(owner);
+    r.h.now += 61'000;
+    r.h.hub.tick(r.h.now);
+    r.h.pump();
+    bool inactive = false;
+    for (const auto& c : frames<p::ConvUpdate>(r.h, owner)) inactive |= c.summary.state == "inactive";
+    CHECK(inactive);
+}
+
+TEST_CASE("closing and a customer's no to anything else are transcript events", "[hub][routing]") {
+    Routed r;
+    const ConnId owner = r.owner();
+    r.h.send(owner, p::Send{r.conv, "a.1", "Done. Anything else?"});
+    r.h.drain(r.visitor);
+    r.h.send(r.visitor, p::Send{r.conv, "v.2", "no"});
+    CHECK(all_text(r.h, r.visitor).find("Conversation closed") != std::string::npos);
+    r.h.drain(owner);
+    r.h.send(owner, p::Reopen{r.conv});
+    CHECK(all_text(r.h, owner).find("Conversation reopened") != std::string::npos);
+    r.h.send(owner, p::CloseConv{r.conv});
+    bool closed = false;
+    for (const auto& c : frames<p::ConvUpdate>(r.h, owner)) closed |= c.summary.status == "closed";
+    CHECK(closed);
+}
+
+TEST_CASE("an agent whose last connection closes has their conversations re-routed after the grace period",
+          "[hub][routing]") {
+    HubConfig c = routing_config();
+    c.routing.offline_grace_ms = 30'000;
+    HubHarness h{c};
+    const ConnId ann = h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+    p::Welcome w;
+    const ConnId visitor = h.visitor(&w);
+    h.send(visitor, p::Send{*w.conv, "v.1", "hello"});  // Ann is the only one: hers
+    const ConnId bob = h.agent(h.make_agent("a_bob", "bob@example.com", "Bob"));
+    h.close(ann);
+    h.now += 10'000;
+    h.hub.tick(h.now);
+    h.pump();
+    for (const auto& u : frames<p::ConvUpdate>(h, bob)) CHECK(u.summary.agent != "a_bob");  // not yet
+    h.now += 21'000;
+    REQUIRE(h.hub.next_deadline());
+    h.hub.tick(h.now);
+    h.pump();
+    bool moved = false;
+    for (const auto& u : frames<p::ConvUpdate>(h, bob)) moved |= u.summary.agent == "a_bob" && u.summary.state == "active";
+    CHECK(moved);
+}

@@ -1,0 +1,68 @@
+// RateLimits (relay/core/rate_limits.hpp) on a fake clock.
+#include <catch2/catch.hpp>
+
+#include "core/rate_limits.hpp"
+
+using namespace parley::relay;
+
+TEST_CASE("a token bucket allows its burst at once, then its rate", "[rate_limit]") {
+    TokenBucket b;
+    for (int i = 0; i < 5; ++i) CHECK(b.take(1000, 10, 5) == 0);
+    const auto wait = b.take(1000, 10, 5);
+    CHECK(wait == 100);  // one token per 100 ms at 10/s
+    CHECK(b.take(1099, 10, 5) > 0);
+    CHECK(b.take(1100, 10, 5) == 0);
+    SECTION("it refills to the burst, not beyond") {
+        for (int i = 0; i < 5; ++i) CHECK(b.take(100000, 10, 5) == 0);
+        CHECK(b.take(100000, 10, 5) > 0);
+    }
+    SECTION("a rate of 0 means no limit") {
+        TokenBucket free;
+        for (int i = 0; i < 1000; ++i) CHECK(free.take(0, 0, 0) == 0);
+    }
+}
+
+TEST_CASE("connections per address are limited and released", "[rate_limit]") {
+    RateLimitConfig c;
+    c.max_conns_per_ip = 2;
+    RateLimits l(c);
+    CHECK(l.admit(1, "10.0.0.1"));
+    CHECK(l.admit(2, "10.0.0.1"));
+    CHECK_FALSE(l.admit(3, "10.0.0.1"));
+    CHECK(l.admit(4, "10.0.0.2"));  // another address has its own count
+    l.release(3);                   // a refused connection releases nothing
+    CHECK(l.connections_of("10.0.0.1") == 2);
+    l.release(1);
+    CHECK(l.admit(5, "10.0.0.1"));
+}
+
+TEST_CASE("frames are charged per connection and per address; one offender slows no one else",
+          "[rate_limit]") {
+    RateLimitConfig c;
+    c.conn_rate = 10;
+    c.conn_burst = 3;
+    c.ip_rate = 100;
+    c.ip_burst = 5;
+    RateLimits l(c);
+    l.admit(1, "a");
+    l.admit(2, "a");
+    l.admit(3, "b");
+    for (int i = 0; i < 3; ++i) CHECK(l.charge(1, 0) == 0);
+    CHECK(l.charge(1, 0) == 100);  // connection 1 is over its own budget
+    CHECK(l.charge(2, 0) == 0);    // its neighbour is not
+    CHECK(l.charge(2, 0) == 0);    // address a: 5 of 5 used
+    CHECK(l.charge(2, 0) > 0);     // now the address is over its budget
+    CHECK(l.charge(3, 0) == 0);    // another address is untouched
+    SECTION("a frame refused by the address budget costs the connection nothing") {
+        CHECK(l.charge(2, 0) > 0);
+        CHECK(l.charge(2, 0) > 0);
+        // 10 ms later the address has a token again, and connection 2 its own last one
+        CHECK(l.charge(2, 10) == 0);
+    }
+    SECTION("closing and reopening does not refill the address budget") {
+        l.release(1);
+        l.release(2);
+        l.admit(4, "a");
+        CHECK(l.charge(4, 0) > 0);
+    }
+}

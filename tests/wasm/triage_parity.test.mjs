@@ -1,0 +1,124 @@
+// Native and Wasm triage give identical answers on the same inputs (P5): the default
+// model's held-out texts (data/triage/holdout.csv) plus messages with personal data
+// are read by `parley-triage predict` / `signals` (native) and by the triage C API of
+// parley_core.wasm (the very module the widget loads). Labels, top-3 confidences (4
+// decimals), signals and masked texts must match line for line.
+//
+// Env: PARLEY_TRIAGE_BIN (parley-triage), PARLEY_TRIAGE_MODEL (default.ptm),
+//      PARLEY_WASM_DIR (folder with parley_core.js + parley_core.wasm).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = process.env.PARLEY_TRIAGE_BIN;
+const modelPath = process.env.PARLEY_TRIAGE_MODEL;
+const wasmDir = process.env.PARLEY_WASM_DIR;
+
+// RFC 4180 CSV (quoted fields may hold commas, "" and newlines) → rows of fields.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; ++i) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; ++i; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") ++i;
+      row.push(field); rows.push(row); row = []; field = "";
+    } else field += c;
+  }
+  if (field !== "" || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+function texts() {
+  const rows = parseCsv(readFileSync(join(repo, "data/triage/holdout.csv"), "utf8"));
+  const col = rows[0].indexOf("text");
+  const out = rows.slice(1).map((r) => r[col]).filter((t) => t && !t.includes("\n"));
+  // Personal data and signals, so masking and signals are compared too.
+  out.push(
+    "my card is 4111 1111 1111 1111 and I want a refund",
+    "IBAN DE89 3704 0044 0532 0130 00, mail ada@example.com, call +44 20 7946 0958",
+    "I want to talk to a HUMAN right now, this is ridiculous!!",
+    "production is down, urgent",
+    "no thanks, that's all",
+    "Ça ne marche pas, je veux un remboursement 😡",
+  );
+  return out;
+}
+
+async function loadWasm() {
+  // parley_core.js is a classic script / CommonJS module; the repository's package.json
+  // says "type":"module", so require a .cjs copy.
+  const dir = mkdtempSync(join(tmpdir(), "parley-parity-"));
+  copyFileSync(join(wasmDir, "parley_core.js"), join(dir, "parley_core.cjs"));
+  const factory = createRequire(import.meta.url)(join(dir, "parley_core.cjs"));
+  rmSync(dir, { recursive: true, force: true });
+  return factory({ wasmBinary: readFileSync(join(wasmDir, "parley_core.wasm")) });
+}
+
+function cString(M, text) {
+  const size = M.lengthBytesUTF8(text) + 1;
+  const ptr = M._malloc(size);
+  M.stringToUTF8(text, ptr, size);
+  return ptr;
+}
+
+test("native and Wasm triage give identical predictions, signals and masks", { skip: !bin || !modelPath || !wasmDir }, async () => {
+  const inputs = texts();
+  assert.ok(inputs.length > 150, "held-out texts read");
+  const stdin = inputs.join("\n") + "\n";
+
+  // Native.
+  const predicted = execFileSync(bin, ["predict", "--model", modelPath, "--top", "3", "--digits", "4"], { input: stdin })
+    .toString().trimEnd().split("\n").map((l) => l.split("\t"));
+  const signals = execFileSync(bin, ["signals"], { input: stdin })
+    .toString().trimEnd().split("\n").map((l) => JSON.parse(l));
+  assert.equal(predicted.length, inputs.length);
+
+  // Wasm.
+  const M = await loadWasm();
+  const bytes = readFileSync(modelPath);
+  const mp = M._malloc(bytes.length);
+  M.HEAPU8.set(bytes, mp);
+  const handle = M._parley_triage_load(mp, bytes.length);
+  M._free(mp);
+  assert.notEqual(handle, 0, "model loads in Wasm: " + M.UTF8ToString(M._parley_triage_load_error()));
+  const all = cString(M, "all");
+
+  let same = 0;
+  inputs.forEach((text, i) => {
+    const tp = cString(M, text);
+    const a = JSON.parse(M.UTF8ToString(M._parley_triage_analyze(handle, tp, 3)));
+    const masked = M.UTF8ToString(M._parley_triage_mask(tp, all));
+    M._free(tp);
+    const native = predicted[i];
+    const ctx = `line ${i + 1}: ${text}`;
+    assert.equal(a.intent, native[0], ctx);
+    assert.equal(a.confidence.toFixed(4), native[1], ctx);
+    // --top 3 appends the next classes as label/confidence pairs.
+    const nativeTop = [];
+    for (let k = 2; k + 1 < native.length; k += 2) nativeTop.push([native[k], native[k + 1]]);
+    assert.deepEqual(a.top.slice(1).map((t) => [t.label, t.confidence.toFixed(4)]), nativeTop, ctx);
+    const s = signals[i];
+    assert.equal(a.signals.includes("human"), s.human, ctx);
+    assert.equal(a.signals.includes("frustrated"), s.negative, ctx);
+    assert.equal(a.signals.includes("urgent"), s.urgent, ctx);
+    assert.equal(a.signals.includes("closing"), s.reply === "closing", ctx);
+    assert.equal(masked, s.masked, ctx);
+    ++same;
+  });
+  M._free(all);
+  M._parley_triage_free(handle);
+  console.log(`identical on ${same} texts`);
+});
