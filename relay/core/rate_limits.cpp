@@ -43,12 +43,17 @@ void RateLimits::release(std::uint64_t conn) {
 std::int64_t RateLimits::charge(std::uint64_t conn, std::int64_t now_ms) {
     auto it = conns_.find(conn);
     if (it == conns_.end()) return 0;  // not admitted through us: nothing to charge
+    Conn& c = it->second;
+    if (now_ms < c.refused_until) return c.refused_until - now_ms;
     sweep(now_ms);
-    if (std::int64_t wait = it->second.bucket.take(now_ms, config_.conn_rate, config_.conn_burst)) return wait;
-    auto a = addresses_.find(it->second.address);
-    if (a == addresses_.end()) return 0;
-    const std::int64_t wait = a->second.bucket.take(now_ms, config_.ip_rate, config_.ip_burst);
-    if (wait) it->second.bucket.refund();  // a refused frame costs nothing
+    std::int64_t wait = c.bucket.take(now_ms, config_.conn_rate, config_.conn_burst);
+    if (!wait) {
+        auto a = addresses_.find(c.address);
+        if (a == addresses_.end()) return 0;
+        wait = a->second.bucket.take(now_ms, config_.ip_rate, config_.ip_burst);
+        if (wait) c.bucket.refund();  // a refused frame costs nothing
+    }
+    if (wait) c.refused_until = now_ms + wait;
     return wait;
 }
 

@@ -7,6 +7,10 @@
 //   frames per address        ... and one from its address's bucket (all its
 //                             connections together); either empty → error 4029
 //                             rate_limited with retry_after_ms, the frame is dropped
+//   after a refusal           every frame of that connection is refused until the wait
+//                             is over, so nothing sent behind a refused frame can be
+//                             processed before the refused frame's resend: one
+//                             sender's messages keep their order under rate limiting
 //
 // Token buckets: a bucket holds up to `burst` tokens and refills at `rate` per second,
 // so a client may send `burst` frames at once and `rate` per second for ever. A refused
@@ -71,6 +75,7 @@ private:
     struct Conn {
         std::string address;
         TokenBucket bucket;
+        std::int64_t refused_until = 0;  // ms; frames before it are refused unseen
     };
     void sweep(std::int64_t now_ms);  // forgets idle addresses whose bucket is full
 

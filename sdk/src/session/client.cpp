@@ -419,7 +419,13 @@ Result<std::string> Client::send(const std::string& conv, const std::string& tex
     }
     outbox_.push_back(entry);
     events_.push_back(Queued{entry.conv, entry.cid, entry.text});
-    if (ready()) send_outbox_entry(outbox_.back());
+    if (ready() && retry_at_) {
+        // A refused message waits for its resend: this one goes out behind it, never
+        // before it, so the relay stores our messages in the order they were written.
+        retry_cids_.insert(entry.cid);
+    } else if (ready()) {
+        send_outbox_entry(outbox_.back());
+    }
     return entry.cid;
 }
 
@@ -534,7 +540,7 @@ void Client::send_frame(const ClientFrame& frame) { outgoing_.push_back(encode(f
 void Client::send_outbox_entry(OutboxEntry& entry) {
     if (entry.conv.empty()) entry.conv = my_conv_;
     if (entry.conv.empty()) return;  // a visitor whose welcome named no conversation
-    send_frame(Send{entry.conv, entry.cid, entry.text});
+    send_frame(Send{entry.conv, entry.cid, entry.text, std::nullopt});
 }
 
 void Client::request_sync(const std::string& conv) {

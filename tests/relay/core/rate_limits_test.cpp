@@ -66,3 +66,19 @@ TEST_CASE("frames are charged per connection and per address; one offender slows
         CHECK(l.charge(4, 0) > 0);
     }
 }
+
+TEST_CASE("after a refusal every frame of that connection is refused until the wait is over",
+          "[rate_limit]") {
+    RateLimitConfig c;
+    c.conn_rate = 10;  // one token every 100 ms
+    c.conn_burst = 1;
+    RateLimits l(c);
+    l.admit(1, "a");
+    CHECK(l.charge(1, 0) == 0);
+    CHECK(l.charge(1, 0) == 100);  // refused: its resend comes at 100 ms at the earliest
+    // At 50 ms the bucket has half a token; even with a whole one, a frame sent behind
+    // the refused one must not overtake it, so it is refused with the remaining wait.
+    CHECK(l.charge(1, 50) == 50);
+    CHECK(l.charge(1, 99) == 1);
+    CHECK(l.charge(1, 100) == 0);  // the resend is served
+}

@@ -733,6 +733,27 @@ TEST_CASE("a zero heartbeat interval and timeout switch the heartbeat off", "[cl
     CHECK(h.client.state() == State::connected);
 }
 
+TEST_CASE("a message written while a refused one waits for its resend goes out behind it",
+          "[client][rate_limit]") {
+    Harness h;
+    h.connect();
+    h.written();
+    h.up = false;  // the relay does not answer these sends; the test does
+    auto first = h.client.send("", "first", h.now);
+    REQUIRE(first);
+    h.written();
+    h.up = true;
+    h.deliver(protocol::ErrorFrame{protocol::ErrorCode::rate_limited, "slow down", first.value(), 1000});
+    auto second = h.client.send("", "second", h.now + 10);
+    REQUIRE(second);
+    CHECK(only<protocol::Send>(h.written()).empty());  // held back behind "first"
+    h.client.tick(h.now + 1000);
+    auto resent = only<protocol::Send>(h.written());
+    REQUIRE(resent.size() == 2);
+    CHECK(resent[0].cid == first.value());
+    CHECK(resent[1].cid == second.value());
+}
+
 TEST_CASE("a send refused with 4029 rate_limited is resent with the same cid after retry_after_ms",
           "[client][rate_limit]") {
     Harness h;
