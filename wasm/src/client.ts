@@ -39,6 +39,8 @@ export class ParleyClient {
   private readonly storageKey: string;
   private readonly outboxKey: string | null;
   private outbox: OutboxEntry[];
+  private readonly knownKey: string | null;
+  private readonly known: Record<string, number>;
   private readonly clock: () => number;
   private readonly handlers = new Map<string, Set<AnyHandler>>();
   private readonly queue: CoreEvent[] = [];
@@ -65,6 +67,10 @@ export class ParleyClient {
 
     this.outboxKey = options.persistOutbox === false ? null : this.storageKey + ".outbox";
     this.outbox = this.readOutbox();
+    // The last sequence seen per conversation survives a reload beside the outbox, so
+    // the core resumes with `sync` from where this browser really was.
+    this.knownKey = options.persistOutbox === false ? null : this.storageKey + ".known";
+    this.known = { ...this.readKnown(), ...(options.known ?? {}) };
 
     const config = {
       role: options.role,
@@ -74,7 +80,7 @@ export class ParleyClient {
       password: options.password,
       instance: randomId(),
       seed: Math.floor(Math.random() * 0x7fffffff),
-      known: options.known,
+      known: this.known,
       outbox: this.outbox,
     };
     let handle: CoreHandle;
@@ -253,6 +259,9 @@ export class ParleyClient {
       case "ack":
         this.dropFromOutbox(event.cid);
         break;
+      case "message":
+        this.remember(event.conv, event.seq);
+        break;
       case "error":
         if (event.code === 2003) this.forgetToken(); // stored agent token expired or revoked
         // The core gives up on a refused message (1xxx–3xxx) and retries 4xxx (rate
@@ -345,6 +354,26 @@ export class ParleyClient {
     const before = this.outbox.length;
     this.outbox = this.outbox.filter((e) => e.cid !== cid);
     if (this.outbox.length !== before) this.saveOutbox();
+  }
+
+  private remember(conv: string, seq: number): void {
+    if (!this.knownKey || seq <= (this.known[conv] ?? 0)) return;
+    this.known[conv] = seq;
+    this.store(this.knownKey, JSON.stringify(this.known));
+  }
+
+  private readKnown(): Record<string, number> {
+    if (!this.knownKey) return {};
+    try {
+      const value: unknown = JSON.parse(this.load(this.knownKey) || "{}");
+      const known: Record<string, number> = {};
+      if (value && typeof value === "object" && !Array.isArray(value))
+        for (const [conv, seq] of Object.entries(value as Record<string, unknown>))
+          if (typeof seq === "number" && Number.isSafeInteger(seq) && seq >= 0) known[conv] = seq;
+      return known;
+    } catch {
+      return {};
+    }
   }
 
   private readOutbox(): OutboxEntry[] {
