@@ -10,60 +10,16 @@
 // Screenshots of the three pages land in tests/browser/artifacts/transfer-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { DEMO_EMAIL, DEMO_PASSWORD, WAIT, artifacts, launchChromium, startRelay, stopRelay } from "./support.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, "artifacts");
-const DEMO_EMAIL = "demo@parley.local";
 const BILLING_EMAIL = "billing@parley.local";
-const DEMO_PASSWORD = "browser-demo-password";
-const WAIT = 15_000;
 const NOTE = "SECRET-NOTE-4821: refund approved by finance, do not mention the amount";
 
 // ---- the relay as a child process ----------------------------------------------------
 
-/** Starts parley-relay on a free port; resolves once it prints its listening line. */
-function startRelay({ bin, webRoot, dataDir, extra = [] }) {
-  const args = ["--port", "0", "--data-dir", dataDir, "--web-root", webRoot,
-                "--demo-agent", "--demo-password", DEMO_PASSWORD, ...extra];
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`relay did not listen within 10 s; output:\n${output}`));
-    }, 10_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const m = /parley-relay listening on (http:\/\/\S+?):(\d+)\s*$/m.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
-      }
-    };
-    // Keep draining both pipes for the relay's whole life, so it never blocks on them.
-    child.stdout.setEncoding("utf8").on("data", onData);
-    child.stderr.setEncoding("utf8").on("data", (chunk) => { output += chunk; });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited early (${code ?? signal}); output:\n${output}`));
-    });
-  });
-}
-
-async function stopRelay(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---- fixture -----------------------------------------------------------------------------
 
@@ -80,13 +36,7 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), "parley-transfer-"));
   relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data"), extra: ["--no-triage"] });
-  browser = await chromium.launch({
-    executablePath: process.env.PARLEY_CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--no-first-run"],
-    timeout: 30_000,
-  });
+  browser = await launchChromium();
   for (const who of ["visitor", "sam", "billie"]) {
     const context = await browser.newContext({ viewport: { width: who === "visitor" ? 1100 : 1280, height: 800 } });
     const page = await context.newPage();

@@ -11,18 +11,12 @@
 // Screenshots: tests/browser/artifacts/triage-visitor.png and triage-agent.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { DEMO_EMAIL, DEMO_PASSWORD, WAIT, artifacts, launchChromium, startRelay, stopRelay } from "./support.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, "artifacts");
-const DEMO_EMAIL = "demo@parley.local";
-const DEMO_PASSWORD = "browser-demo-password";
-const WAIT = 15_000;
 
 const CARD_TEXT = "my card is 4111 1111 1111 1111 and I want a refund";
 const CARD_MASKED = "my card is [card] and I want a refund";
@@ -30,44 +24,6 @@ const EMAIL_TEXT = "you can also mail me at ada.lovelace@example.com";
 const EMAIL_MASKED = "you can also mail me at [email]";
 const SECRETS = ["4111 1111 1111 1111", "4111111111111111", "ada.lovelace@example.com"];
 
-function startRelay({ bin, webRoot, dataDir }) {
-  const args = ["--port", "0", "--data-dir", dataDir, "--web-root", webRoot,
-                "--demo-agent", "--demo-password", DEMO_PASSWORD,
-                // Per-site policy under test: the browser masks cards, IBANs and e-mails;
-                // the relay stores what it receives (so the widget alone must mask).
-                "--mask-in-browser", "card,iban,email", "--mask-before-storage", "none"];
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`relay did not listen within 10 s; output:\n${output}`));
-    }, 10_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const m = /parley-relay listening on (http:\/\/\S+?):(\d+)\s*$/m.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
-      }
-    };
-    child.stdout.setEncoding("utf8").on("data", onData);
-    child.stderr.setEncoding("utf8").on("data", (chunk) => { output += chunk; });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited early (${code ?? signal}); output:\n${output}`));
-    });
-  });
-}
-
-async function stopRelay(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 let relay, dataDir, browser, visitorPage, agentPage;
 const pageErrors = [];
@@ -81,15 +37,12 @@ before(async () => {
             `PARLEY_WEB_ROOT must name the web root built with --model (got ${webRoot})`);
   mkdirSync(artifacts, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), "parley-triage-browser-"));
-  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data") });
+  // Per-site policy under test: the browser masks cards, IBANs and e-mails; the relay
+  // stores what it receives (so the widget alone must mask).
+  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data"),
+                             extra: ["--mask-in-browser", "card,iban,email", "--mask-before-storage", "none"] });
 
-  browser = await chromium.launch({
-    executablePath: process.env.PARLEY_CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--no-first-run"],
-    timeout: 30_000,
-  });
+  browser = await launchChromium();
   const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   visitorPage = await visitorContext.newPage();

@@ -1,0 +1,62 @@
+// What every browser test shares: the relay binary as a child process on a free port
+// with a fresh data dir, headless Debian Chromium, and the demo agent's credentials.
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const artifacts = join(dirname(fileURLToPath(import.meta.url)), "artifacts");
+export const DEMO_EMAIL = "demo@parley.local";
+export const DEMO_PASSWORD = "browser-demo-password";
+export const WAIT = 15_000; // ms per step: generous for a loaded CI machine, still bounded
+
+/** Starts parley-relay on a free port with the demo agents and any `extra` options;
+ *  resolves once it prints its listening line (10 s at most). */
+export function startRelay({ bin, webRoot, dataDir, extra = [] }) {
+  const args = ["--port", "0", "--data-dir", dataDir, "--web-root", webRoot,
+                "--demo-agent", "--demo-password", DEMO_PASSWORD, ...extra];
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`relay did not listen within 10 s; output:\n${output}`));
+    }, 10_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /parley-relay listening on (http:\/\/\S+?):(\d+)\s*$/m.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
+      }
+    };
+    // Keep draining both pipes for the relay's whole life, so it never blocks on them.
+    child.stdout.setEncoding("utf8").on("data", onData);
+    child.stderr.setEncoding("utf8").on("data", (chunk) => { output += chunk; });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited early (${code ?? signal}); output:\n${output}`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves when the relay has exited. */
+export async function stopRelay(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Debian's Chromium, headless, with no traffic of its own (the machine has no network). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.PARLEY_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--no-first-run"],
+    timeout: 30_000,
+  });
+}
