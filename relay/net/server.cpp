@@ -84,9 +84,10 @@ Server::~Server() {
 }
 
 Result<int> Server::start() {
+    // make_unique value-initialises, and LwsTables has no user-provided constructor, so
+    // every lws struct in it starts zeroed, as lws requires.
     tables_ = std::make_unique<LwsTables>();
     LwsTables& t = *tables_;
-    std::memset(&t, 0, sizeof t);
 
     // "http" first: it is the vhost's default protocol, which is where an upgrade
     // without a subprotocol lands (and is refused in on_http).
