@@ -9,11 +9,9 @@
 // their paths are printed. Every wait is bounded; the whole file stays under 120 s.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEMO_EMAIL, DEMO_PASSWORD, WAIT, artifacts, launchChromium, startRelay, stopRelay } from "./support.mjs";
+import { DEMO_EMAIL, DEMO_PASSWORD, artifacts, launchChromium, relayFromEnv, tearDown, watchPage } from "./support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,14 +24,7 @@ let relay, dataDir, browser, visitorPage, agentPage;
 const pageErrors = [];
 
 before(async () => {
-  const bin = process.env.PARLEY_RELAY_BIN;
-  const webRoot = process.env.PARLEY_WEB_ROOT;
-  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
-  assert.ok(webRoot && existsSync(join(webRoot, "index.html")),
-            `PARLEY_WEB_ROOT must name the built web root with index.html (got ${webRoot})`);
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "parley-browser-"));
-  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data") });
+  ({ relay, dataDir } = await relayFromEnv({ name: "browser" }));
 
   browser = await launchChromium();
   // Two contexts: two unrelated people, no shared storage or cookies.
@@ -41,32 +32,10 @@ before(async () => {
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   visitorPage = await visitorContext.newPage();
   agentPage = await agentContext.newPage();
-  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
-    page.setDefaultTimeout(WAIT);
-    page.on("pageerror", (err) => pageErrors.push(`${who}: ${err.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() === "error") pageErrors.push(`${who} console: ${msg.text()}`);
-    });
-  }
+  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) watchPage(who, page, pageErrors);
 });
 
-after(async () => {
-  // Screenshots first, so a failed run still leaves a picture of where it stopped.
-  for (const [name, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
-    if (!page) continue;
-    const path = join(artifacts, `${name}.png`);
-    try {
-      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
-      console.log(`screenshot: ${path}`);
-    } catch (err) {
-      console.log(`screenshot of ${name} failed: ${err.message}`);
-    }
-  }
-  if (pageErrors.length) console.log("page errors:\n  " + pageErrors.join("\n  "));
-  await browser?.close();
-  if (relay) await stopRelay(relay.child);
-  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => tearDown({ pages: { visitor: visitorPage, agent: agentPage }, errors: pageErrors, browser, relay, dataDir }));
 
 // ---- the conversation -------------------------------------------------------------------
 

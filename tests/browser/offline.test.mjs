@@ -10,10 +10,8 @@
 // Screenshots land in tests/browser/artifacts/offline-*.png. Every wait is bounded.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_EMAIL, DEMO_PASSWORD, WAIT, artifacts, launchChromium, startRelay, stopRelay } from "./support.mjs";
+import { DEMO_EMAIL, DEMO_PASSWORD, artifacts, launchChromium, relayFromEnv, tearDown, watchPage } from "./support.mjs";
 
 
 // ---- the relay as a child process ----------------------------------------------------
@@ -27,14 +25,7 @@ let online = true;
 const routes = new Set(); // live [pageSide, serverSide] pairs of the visitor's WebSockets
 
 before(async () => {
-  const bin = process.env.PARLEY_RELAY_BIN;
-  const webRoot = process.env.PARLEY_WEB_ROOT;
-  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
-  assert.ok(webRoot && existsSync(join(webRoot, "index.html")),
-            `PARLEY_WEB_ROOT must name the built web root with index.html (got ${webRoot})`);
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "parley-browser-"));
-  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data") });
+  ({ relay, dataDir } = await relayFromEnv({ name: "browser" }));
 
   browser = await launchChromium();
   // Two contexts: two unrelated people, no shared storage or cookies.
@@ -55,32 +46,10 @@ before(async () => {
   });
   visitorPage = await visitorContext.newPage();
   agentPage = await agentContext.newPage();
-  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
-    page.setDefaultTimeout(WAIT);
-    page.on("pageerror", (err) => pageErrors.push(`${who}: ${err.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() === "error") pageErrors.push(`${who} console: ${msg.text()}`);
-    });
-  }
+  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) watchPage(who, page, pageErrors);
 });
 
-after(async () => {
-  // Screenshots first, so a failed run still leaves a picture of where it stopped.
-  for (const [name, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
-    if (!page) continue;
-    const path = join(artifacts, `offline-${name}.png`);
-    try {
-      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
-      console.log(`screenshot: ${path}`);
-    } catch (err) {
-      console.log(`screenshot of ${name} failed: ${err.message}`);
-    }
-  }
-  if (pageErrors.length) console.log("page errors:\n  " + pageErrors.join("\n  "));
-  await browser?.close();
-  if (relay) await stopRelay(relay.child);
-  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => tearDown({ pages: { "offline-visitor": visitorPage, "offline-agent": agentPage }, errors: pageErrors, browser, relay, dataDir }));
 
 // ---- offline, reload, online -------------------------------------------------------------
 

@@ -1,6 +1,9 @@
 // What every browser test shares: the relay binary as a child process on a free port
 // with a fresh data dir, headless Debian Chromium, and the demo agent's credentials.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -59,4 +62,47 @@ export function launchChromium() {
            "--disable-component-update", "--no-first-run"],
     timeout: 30_000,
   });
+}
+
+/** The relay under test from PARLEY_RELAY_BIN and PARLEY_WEB_ROOT (which must hold
+ *  `webFile`), on a fresh temp dir named after `name`, with any `extra` options. */
+export async function relayFromEnv({ name, extra = [], webFile = "index.html" }) {
+  const bin = process.env.PARLEY_RELAY_BIN;
+  const webRoot = process.env.PARLEY_WEB_ROOT;
+  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
+  assert.ok(webRoot && existsSync(join(webRoot, webFile)),
+            `PARLEY_WEB_ROOT must name the built web root with ${webFile} (got ${webRoot})`);
+  mkdirSync(artifacts, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), `parley-${name}-`));
+  const relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data"), extra });
+  return { relay, dataDir };
+}
+
+/** Bounded waits on `page`, and every script error or console error it logs collected
+ *  into `errors`, labelled with `who`. */
+export function watchPage(who, page, errors) {
+  page.setDefaultTimeout(WAIT);
+  page.on("pageerror", (err) => errors.push(`${who}: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(`${who} console: ${msg.text()}`);
+  });
+}
+
+/** Screenshots of `pages` ({name: page}) into artifacts/ first, so a failed run still
+ *  shows where it stopped; then the collected errors, the browser, relay and temp dir. */
+export async function tearDown({ pages, errors, browser, relay, dataDir }) {
+  for (const [name, page] of Object.entries(pages)) {
+    if (!page) continue;
+    const path = join(artifacts, `${name}.png`);
+    try {
+      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
+      console.log(`screenshot: ${path}`);
+    } catch (err) {
+      console.log(`screenshot of ${name} failed: ${err.message}`);
+    }
+  }
+  if (errors.length) console.log("page errors:\n  " + errors.join("\n  "));
+  await browser?.close();
+  if (relay) await stopRelay(relay.child);
+  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -10,10 +10,8 @@
 // Screenshots of the three pages land in tests/browser/artifacts/transfer-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_EMAIL, DEMO_PASSWORD, WAIT, artifacts, launchChromium, startRelay, stopRelay } from "./support.mjs";
+import { DEMO_EMAIL, DEMO_PASSWORD, WAIT, artifacts, launchChromium, relayFromEnv, tearDown } from "./support.mjs";
 
 const BILLING_EMAIL = "billing@parley.local";
 const NOTE = "SECRET-NOTE-4821: refund approved by finance, do not mention the amount";
@@ -28,14 +26,7 @@ const pages = {};
 const pageErrors = [];
 
 before(async () => {
-  const bin = process.env.PARLEY_RELAY_BIN;
-  const webRoot = process.env.PARLEY_WEB_ROOT;
-  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
-  assert.ok(webRoot && existsSync(join(webRoot, "index.html")),
-            `PARLEY_WEB_ROOT must name the built web root with index.html (got ${webRoot})`);
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "parley-transfer-"));
-  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data"), extra: ["--no-triage"] });
+  ({ relay, dataDir } = await relayFromEnv({ name: "transfer", extra: ["--no-triage"] }));
   browser = await launchChromium();
   for (const who of ["visitor", "sam", "billie"]) {
     const context = await browser.newContext({ viewport: { width: who === "visitor" ? 1100 : 1280, height: 800 } });
@@ -51,21 +42,7 @@ before(async () => {
   }
 });
 
-after(async () => {
-  for (const [name, page] of Object.entries(pages)) {
-    const path = join(artifacts, `transfer-${name}.png`);
-    try {
-      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
-      console.log(`screenshot: ${path}`);
-    } catch (err) {
-      console.log(`screenshot of ${name} failed: ${err.message}`);
-    }
-  }
-  if (pageErrors.length) console.log("page errors:\n  " + pageErrors.join("\n  "));
-  await browser?.close();
-  if (relay) await stopRelay(relay.child);
-  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => tearDown({ pages: Object.fromEntries(Object.entries(pages).map(([who, page]) => [`transfer-${who}`, page])), errors: pageErrors, browser, relay, dataDir }));
 
 async function login(page, email) {
   await page.goto(relay.url + "/console/");

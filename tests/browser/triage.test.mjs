@@ -12,10 +12,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO_EMAIL, DEMO_PASSWORD, WAIT, artifacts, launchChromium, startRelay, stopRelay } from "./support.mjs";
+import { DEMO_EMAIL, DEMO_PASSWORD, artifacts, launchChromium, relayFromEnv, tearDown, watchPage } from "./support.mjs";
 
 
 const CARD_TEXT = "my card is 4111 1111 1111 1111 and I want a refund";
@@ -30,17 +29,9 @@ const pageErrors = [];
 const framesSent = []; // every WebSocket frame the visitor's browser sent
 
 before(async () => {
-  const bin = process.env.PARLEY_RELAY_BIN;
-  const webRoot = process.env.PARLEY_WEB_ROOT;
-  assert.ok(bin && existsSync(bin), `PARLEY_RELAY_BIN must name the relay binary (got ${bin})`);
-  assert.ok(webRoot && existsSync(join(webRoot, "triage/default.ptm")),
-            `PARLEY_WEB_ROOT must name the web root built with --model (got ${webRoot})`);
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "parley-triage-browser-"));
   // Per-site policy under test: the browser masks cards, IBANs and e-mails; the relay
   // stores what it receives (so the widget alone must mask).
-  relay = await startRelay({ bin, webRoot, dataDir: join(dataDir, "data"),
-                             extra: ["--mask-in-browser", "card,iban,email", "--mask-before-storage", "none"] });
+  ({ relay, dataDir } = await relayFromEnv({ name: "triage-browser", extra: ["--mask-in-browser", "card,iban,email", "--mask-before-storage", "none"], webFile: "triage/default.ptm" }));
 
   browser = await launchChromium();
   const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -48,31 +39,10 @@ before(async () => {
   visitorPage = await visitorContext.newPage();
   agentPage = await agentContext.newPage();
   visitorPage.on("websocket", (ws) => ws.on("framesent", (f) => framesSent.push(String(f.payload))));
-  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) {
-    page.setDefaultTimeout(WAIT);
-    page.on("pageerror", (err) => pageErrors.push(`${who}: ${err.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() === "error") pageErrors.push(`${who} console: ${msg.text()}`);
-    });
-  }
+  for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) watchPage(who, page, pageErrors);
 });
 
-after(async () => {
-  for (const [name, page] of [["triage-visitor", visitorPage], ["triage-agent", agentPage]]) {
-    if (!page) continue;
-    const path = join(artifacts, `${name}.png`);
-    try {
-      await page.screenshot({ path, fullPage: false, timeout: 10_000 });
-      console.log(`screenshot: ${path}`);
-    } catch (err) {
-      console.log(`screenshot of ${name} failed: ${err.message}`);
-    }
-  }
-  if (pageErrors.length) console.log("page errors:\n  " + pageErrors.join("\n  "));
-  await browser?.close();
-  if (relay) await stopRelay(relay.child);
-  if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => tearDown({ pages: { "triage-visitor": visitorPage, "triage-agent": agentPage }, errors: pageErrors, browser, relay, dataDir }));
 
 test("a card number is masked in the browser and the agent sees the intent", { timeout: 100_000 }, async (t) => {
   const widget = () => visitorPage.frameLocator("[data-testid=parley-frame]");
