@@ -42,7 +42,12 @@ std::vector<Output> Hub::take_outputs() { return std::exchange(outputs_, {}); }
 
 // ---- connection events ---------------------------------------------------------------
 
-void Hub::on_open(ConnId conn, std::int64_t) { conns_[conn] = Conn{}; }
+void Hub::on_open(ConnId conn, std::int64_t now) {
+    conns_[conn] = Conn{};
+    // The router's state comes back from the store before anyone can act on it: a first
+    // message after a restart must find its conversation where it was.
+    route_load(now);
+}
 
 void Hub::on_text(ConnId conn, std::string_view text, std::int64_t now) {
     auto it = conns_.find(conn);
@@ -162,6 +167,9 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     c.ready = true;
     c.party = p::Party{"visitor", visitor->id, visitor->name};
     c.conv = summary.conv;
+    // Only origin + path may reach the rules (and the store): a query or fragment can
+    // hold a visitor's tokens, whatever the widget was meant to send.
+    if (f.page) c.page = f.page->substr(0, f.page->find_first_of("?#"));
     visitor_conns_.insert(id);
     conv_visitors_[c.conv].insert(id);
 

@@ -124,6 +124,7 @@ private:
         bool ready = false;  // welcome sent
         protocol::Party party;
         std::string conv;  // visitors: their conversation
+        std::string page;  // visitors: origin + path from hello (team rules match it)
     };
     struct Presence {
         protocol::Party party;
@@ -152,6 +153,8 @@ private:
         std::vector<std::string> teams;
     };
     void route_load(std::int64_t now);
+    route::Outcome route_restore(const std::string& conv, std::int64_t now);
+    void route_save(const std::string& conv);
     void route_agent_spec(const Agent& agent, std::int64_t now);
     void route_agent_joined(const Agent& agent, std::int64_t now);
     void route_presence(const std::string& party_id, const std::string& status);

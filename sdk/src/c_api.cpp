@@ -89,6 +89,7 @@ bool read_config(const json& j, Config& c) {
     c.role = *role;
     c.instance = *instance;
     if (!get_string(j, "token", c.token) || !get_string(j, "name", c.name) ||
+        !get_string(j, "page", c.page) ||
         !get_string(j, "email", c.email) || !get_string(j, "password", c.password))
         return false;
     if (auto it = j.find("seed"); it != j.end()) c.seed = seed_of(*it);

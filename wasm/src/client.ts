@@ -76,6 +76,7 @@ export class ParleyClient {
       role: options.role,
       token: options.token ?? this.load(this.storageKey) ?? undefined,
       name: options.name,
+      page: options.page,
       email: options.email,
       password: options.password,
       instance: randomId(),

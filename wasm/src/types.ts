@@ -194,6 +194,9 @@ export interface ClientOptions extends CoreLoadOptions {
   token?: string;
   /** Visitor display name sent with hello. */
   name?: string;
+  /** Visitor only: the page the widget is on, origin + path (no query or fragment,
+   *  ≤ 512 bytes); the relay's team rules may route by it. */
+  page?: string;
   /** Agent password login (when no valid token is held). */
   email?: string;
   password?: string;

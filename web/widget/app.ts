@@ -45,6 +45,20 @@ const hostOrigin = (() => {
   }
 })();
 const embedded = window.parent !== window && !!hostOrigin && hostOrigin !== "null";
+// The host page the loader named: kept only when it belongs to the host origin, and cut
+// to origin + path (≤ 512 bytes, the protocol's limit), so nothing else reaches the relay.
+const hostPage = (() => {
+  try {
+    const raw = new URLSearchParams(location.search).get("page");
+    if (!raw || !hostOrigin) return undefined;
+    const url = new URL(raw);
+    if (url.origin !== hostOrigin) return undefined;
+    const page = url.origin + url.pathname;
+    return new TextEncoder().encode(page).length <= 512 ? page : url.origin;
+  } catch {
+    return undefined;
+  }
+})();
 
 function toHost(msg: FrameMessage): void {
   if (embedded && hostOrigin) window.parent.postMessage(msg, hostOrigin);
@@ -124,6 +138,7 @@ async function start(): Promise<void> {
       url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
       role: "visitor",
       name: settings.name,
+      page: hostPage,
       storageKey: "parley.visitor.token",
     }, core);
   } catch (err) {

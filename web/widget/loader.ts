@@ -113,7 +113,11 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     frame.setAttribute("data-testid", "parley-frame");
     frame.title = settings.title || "Chat";
     frame.setAttribute("allow", "clipboard-write");
-    frame.src = new URL("widget/frame.html?host=" + encodeURIComponent(location.origin), base).href;
+    // The page (origin + path, never the query or fragment, which may hold tokens) lets
+    // the relay's team rules route by where the visitor is (docs/routing.md §7).
+    const page = location.origin + location.pathname;
+    frame.src = new URL("widget/frame.html?host=" + encodeURIComponent(location.origin) +
+      "&page=" + encodeURIComponent(page), base).href;
     wrap.appendChild(frame);
     return frame;
   }

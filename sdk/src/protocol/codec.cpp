@@ -293,6 +293,9 @@ ClientFrame read_hello(Fields& f) {
     f.one_of("role", h.role, is_client_role);
     f.opt_string("token", h.token);
     f.name("name", h.name);
+    f.opt_string("page", h.page);
+    if (!f.failed() && h.page && (h.role != "visitor" || h.page->size() > kMaxPageBytes))
+        f.fail(ErrorCode::bad_field, "page");
     if (!f.failed() && h.role == "agent" && !h.token) f.fail(ErrorCode::missing_field, "token");
     return h;
 }
@@ -632,6 +635,7 @@ struct ClientEncoder {
         j["role"] = f.role;
         if (f.token) j["token"] = *f.token;
         if (f.name) j["name"] = *f.name;
+        if (f.page) j["page"] = *f.page;
         return j;
     }
     ojson operator()(const Login& f) const {

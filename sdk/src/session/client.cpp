@@ -70,6 +70,8 @@ std::optional<Error> validate(const Config& c) {
         return bad(ErrorCode::bad_field, "instance must be 1-40 of [A-Za-z0-9_.:-]");
     if (c.name)
         if (auto p = name_problem(*c.name)) return bad(*p, "name longer than 80 bytes");
+    if (c.page && (c.role != "visitor" || c.page->size() > kMaxPageBytes))
+        return bad(ErrorCode::bad_field, "page is for visitors, at most 512 bytes");
     if (c.role == "agent" && !c.token && !(c.email && c.password))
         return bad(ErrorCode::missing_field, "an agent needs a token or email and password");
     for (const auto& [conv, seq] : c.known)
@@ -530,8 +532,11 @@ void Client::send_handshake() {
         send_frame(Login{*config_.email, *config_.password});
         return;
     }
-    Hello hello{config_.role, token_, std::nullopt};
-    if (config_.role == "visitor") hello.name = config_.name;
+    Hello hello{config_.role, token_, std::nullopt, std::nullopt};
+    if (config_.role == "visitor") {
+        hello.name = config_.name;
+        hello.page = config_.page;
+    }
     send_frame(hello);
 }
 

@@ -84,6 +84,27 @@ TEST_CASE("a visitor who must wait is told their place, then that the wait is ov
     CHECK(q[1].position == 0);
 }
 
+TEST_CASE("the page the visitor is on chooses the team by the page rules", "[hub][routing]") {
+    HubConfig config = routing_config();
+    config.routing.rules = {parley::route::TeamRule{"", "/billing", "billing", {}},
+                            parley::route::TeamRule{"", "token=", "secrets", {}}};
+    HubHarness h{config};
+    auto first_queue_team = [&](std::optional<std::string> page) {
+        const ConnId v = h.open();
+        h.send(v, p::Hello{"visitor", std::nullopt, std::string("Ada"), page});
+        const p::Welcome w = h.next<p::Welcome>(v);
+        h.drain(v);
+        h.send(v, p::Send{*w.conv, "v.1", "hello there"});
+        auto q = frames<p::QueueNotice>(h, v);
+        return q.empty() ? std::string("(not queued)") : q[0].team;
+    };
+    CHECK(first_queue_team(std::string("https://shop.example/billing/invoices")) == "billing");
+    CHECK(first_queue_team(std::string("https://shop.example/pricing")) == "general");
+    CHECK(first_queue_team(std::nullopt) == "general");
+    // The query and fragment never reach the rules, whatever a client sends.
+    CHECK(first_queue_team(std::string("https://shop.example/x?token=abc#token=def")) == "general");
+}
+
 TEST_CASE("a note never reaches a visitor connection", "[hub][routing]") {
     Routed r;
     const ConnId owner = r.owner();

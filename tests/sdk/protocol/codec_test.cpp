@@ -19,6 +19,7 @@ TEST_CASE("every client frame survives encode then decode unchanged", "[codec]")
         Hello{"visitor", std::nullopt, std::nullopt},
         Hello{"visitor", std::string("tok"), std::string("Ada")},
         Hello{"agent", std::string("tok"), std::nullopt},
+        Hello{"visitor", std::nullopt, std::nullopt, std::string("https://shop.example/billing")},
         Login{"agent@example.com", "pw"},
         Send{C, "k3.17", "Hello"},
         Typing{C, true},
@@ -130,6 +131,9 @@ TEST_CASE("the decoder returns the documented error for each malformed client fr
         {R"({"v":1,"type":"hello","role":"admin"})", ErrorCode::bad_field},
         {R"({"v":1,"type":"hello","role":"system"})", ErrorCode::bad_field},
         {R"({"v":1,"type":"hello","role":"visitor","token":5})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"hello","role":"visitor","page":7})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"hello","role":"agent","token":"t","page":"https://a.example/"})", ErrorCode::bad_field},
+        {R"({"v":1,"type":"hello","role":"visitor","page":")" + std::string(513, 'p') + R"("})", ErrorCode::bad_field},
         {R"({"v":1,"type":"login","email":"a@b","password":["pw"]})", ErrorCode::bad_field},
         {S + R"("text":42})", ErrorCode::bad_field},
         {S + R"("text":"")", ErrorCode::bad_json},  // truncated
@@ -187,6 +191,11 @@ TEST_CASE("limits are inclusive: the largest allowed values decode", "[codec]") 
     }
     SECTION("an 80-byte name") {
         CHECK(decode_client(R"({"v":1,"type":"hello","role":"visitor","name":")" + std::string(80, 'n') +
+                            R"("})")
+                  .ok());
+    }
+    SECTION("a 512-byte page") {
+        CHECK(decode_client(R"({"v":1,"type":"hello","role":"visitor","page":")" + std::string(512, 'p') +
                             R"("})")
                   .ok());
     }

@@ -17,6 +17,7 @@ constexpr std::size_t kMaxFrameBytes = 65536;
 constexpr int kMaxDepth = 16;
 constexpr std::size_t kMaxTextBytes = 8000;
 constexpr std::size_t kMaxNameBytes = 80;
+constexpr std::size_t kMaxPageBytes = 512;  // hello.page: origin + path of the visitor's page
 constexpr int kMaxHistoryLimit = 200;
 constexpr int kDefaultHistoryLimit = 50;
 
@@ -85,6 +86,9 @@ struct Hello {
     std::string role;  // "visitor" | "agent"
     std::optional<std::string> token;
     std::optional<std::string> name;
+    // Visitor only: the page the widget is on, origin + path ("https://shop.example/billing"),
+    // no query or fragment; team rules may match it (P4). The relay strips ?… and #… anyway.
+    std::optional<std::string> page;
 };
 struct Login {
     std::string email;

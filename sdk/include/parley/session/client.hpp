@@ -40,6 +40,7 @@ struct Config {
     std::string role = "visitor";          // "visitor" | "agent"
     std::optional<std::string> token;      // from an earlier welcome
     std::optional<std::string> name;       // visitor display name (≤ 80 bytes)
+    std::optional<std::string> page;       // visitor: origin + path of the page (≤ 512 bytes)
     std::optional<std::string> email;      // agent password login, used when no token
     std::optional<std::string> password;   //   or when the relay refuses the token
     std::string instance;                  // unique per client instance; cid prefix
