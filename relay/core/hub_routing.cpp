@@ -25,13 +25,18 @@
 // supervisor, and, while it is queued, the agents of its team. A visitor never
 // receives an internal message: live fan-out, sync and history all skip them.
 //
-// The router's state lives in memory; at the first event after start the Hub loads
-// every agent (offline) and every started open conversation from the store, which
-// queues them until their agents log in again.
+// The router's state lives in memory, and every routing decision also stores the
+// conversation's snapshot (route_record.hpp). At the first connection after a start the
+// Hub loads every agent (offline) and restores every started open conversation from its
+// record: back to its agent (whose offline grace period then runs, so an agent who
+// does not come back has their conversations re-routed), into its queue in the old
+// order, or closed with its window. Conversations without a record are routed afresh.
 #include <algorithm>
+#include <tuple>
 
 #include "auth/agent_accounts.hpp"
 #include "core/hub.hpp"
+#include "core/route_record.hpp"
 #include "parley/protocol/codec.hpp"
 
 namespace parley::relay {
@@ -89,8 +94,47 @@ void Hub::route_load(std::int64_t now) {
     route_loaded_ = true;
     if (auto agents = store_.list_agents())
         for (const Agent& a : agents.value()) route_agent_spec(a, now);
-    if (auto convs = store_.open_conversations(100000))
-        for (const auto& s : convs.value()) route_apply(router_.open({s.conv, {}, {}, {}, {}, false}, now), now);
+    auto convs = store_.open_conversations(100000);
+    if (!convs) return;
+    // Oldest state first, so queues come back in their order.
+    std::vector<std::pair<route::ConvSnapshot, std::string>> restored;
+    for (const auto& s : convs.value()) {
+        auto record = store_.route_of(s.conv);
+        auto snapshot = record && record.value() ? decode_route_record(*record.value()) : std::nullopt;
+        if (snapshot) restored.emplace_back(*snapshot, s.conv);
+        else route_apply(router_.open({s.conv, {}, {}, {}, {}, false}, now), now);  // no record: afresh
+    }
+    std::stable_sort(restored.begin(), restored.end(),
+                     [](const auto& a, const auto& b) {
+                         return std::tie(a.first.since, a.first.order) < std::tie(b.first.since, b.first.order);
+                     });
+    for (const auto& r : restored) route_apply(route_restore(r.second, now), now);
+}
+
+// Puts a conversation back from its stored record. Who wrote last is read from the
+// transcript rather than the record, which is only rewritten on routing decisions.
+route::Outcome Hub::route_restore(const std::string& conv, std::int64_t now) {
+    auto record = store_.route_of(conv);
+    if (!record || !record.value()) return {};
+    auto snapshot = decode_route_record(*record.value());
+    if (!snapshot) return {};
+    if (auto conv_summary = store_.find_conversation(conv); conv_summary && conv_summary.value()) {
+        auto recent = store_.messages_before(conv, conv_summary.value()->last_seq + 1, 50);
+        if (recent) {
+            for (const auto& m : recent.value()) {
+                if (m.internal) continue;
+                if (m.from.role == "visitor") snapshot->last_customer = m.ts;
+                if (m.from.role == "agent") snapshot->last_staff = m.ts;
+            }
+            snapshot->turn = snapshot->last_customer >= snapshot->last_staff ? route::Turn::Agent
+                                                                             : route::Turn::Customer;
+        }
+    }
+    return router_.restore(conv, *snapshot, now);
+}
+
+void Hub::route_save(const std::string& conv) {
+    if (auto s = router_.snapshot(conv)) store_.set_route(conv, encode_route_record(*s));
 }
 
 void Hub::route_agent_spec(const Agent& a, std::int64_t now) {
@@ -130,7 +174,10 @@ route::Outcome Hub::route_message(const Conn& c, const std::string& conv, const 
     route_load(now);
     if (c.party.role == "visitor") {
         route::Outcome opened;
-        if (!router_.conversation(conv)) opened = router_.open({conv, intent, {}, {}, {}, false}, now);
+        // Unknown to the router: a closed conversation from before a restart (its record
+        // keeps the "thanks" window and the previous agent), or a new one.
+        if (!router_.conversation(conv)) opened = route_restore(conv, now);
+        if (!router_.conversation(conv)) opened = router_.open({conv, intent, c.page, {}, {}, false}, now);
         route::Outcome said = router_.customer_message(conv, text, now);
         opened.decisions.insert(opened.decisions.end(), said.decisions.begin(), said.decisions.end());
         return opened;
@@ -214,6 +261,7 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
             },
             d);
     }
+    for (const auto& conv : convs) route_save(conv);
     for (const auto& conv : convs) publish_conv(conv);
     std::set<std::string> owners;
     for (const auto& conv : convs)

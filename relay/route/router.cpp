@@ -602,6 +602,35 @@ struct Router::Impl {
         return std::nullopt;
     }
 
+    // A fresh conversation slot for `id` (reusing a forgotten one).
+    int new_conv(const std::string& id) {
+        int c;
+        if (!free_convs.empty()) {
+            c = free_convs.back();
+            free_convs.pop_back();
+        } else {
+            convs.emplace_back();
+            c = static_cast<int>(convs.size()) - 1;
+        }
+        Conv& cv = convs[c];
+        const std::uint64_t gen = cv.gen;  // keep counting so stale timers stay stale
+        cv = Conv{};
+        cv.gen = gen + 1;
+        cv.id = id;
+        cv.in_use = true;
+        conv_ix[id] = c;
+        return c;
+    }
+
+    // Starts the grace period of an agent who holds seats but is not available (after a
+    // restart every agent is offline until they connect again).
+    void arm_grace(int a, Millis now) {
+        Agent& ag = agents[a];
+        ++ag.gen;
+        timers.push({now + (ag.status == AgentStatus::Away ? cfg.away_grace_ms : cfg.offline_grace_ms),
+                     TimerKind::Grace, a, ag.gen});
+    }
+
     // Runs due timers, resolves the conversation, dispatches one input.
     Outcome conv_input(std::string_view id, Input in, Millis now, const Ctx& ctx) {
         Outcome o;
@@ -727,21 +756,8 @@ Outcome Router::open(const ConvSpec& spec, Millis now) {
         o.error = err(ErrorCode::DuplicateConversation, spec.id);
         return o;
     }
-    int c;
-    if (!m.free_convs.empty()) {
-        c = m.free_convs.back();
-        m.free_convs.pop_back();
-    } else {
-        m.convs.emplace_back();
-        c = static_cast<int>(m.convs.size()) - 1;
-    }
+    const int c = m.new_conv(spec.id);
     Impl::Conv& cv = m.convs[c];
-    const std::uint64_t gen = cv.gen;  // keep counting so stale timers stay stale
-    cv = Impl::Conv{};
-    cv.gen = gen + 1;
-    cv.id = spec.id;
-    cv.in_use = true;
-    m.conv_ix[spec.id] = c;
     TeamChoice tc = choose_team(m.cfg.rules, m.cfg.default_team, spec.team, spec.intent, spec.page);
     cv.team = m.team_of(tc.team);
     cv.skills = std::move(tc.skills);
@@ -896,6 +912,93 @@ std::optional<QueuePlace> Router::queue_place(std::string_view conv, Millis now)
         if (e.conv == c) break;
     }
     return QueuePlace{t.id, pos, m.expected_wait(m.convs[c].team, pos)};
+}
+
+std::optional<ConvSnapshot> Router::snapshot(std::string_view conv) const {
+    const Impl& m = *impl_;
+    const int c = Impl::find(m.conv_ix, conv);
+    if (c == kNone) return std::nullopt;
+    const Impl::Conv& cv = m.convs[c];
+    ConvSnapshot s;
+    s.state = cv.state;
+    s.turn = cv.turn;
+    s.team = m.teams[cv.team].id;
+    s.agent = m.agent_id(cv.agent);
+    s.previous_agent = m.agent_id(cv.prev_agent);
+    s.skills = cv.skills;
+    switch (cv.state) {
+        case ConvState::Bot: s.since = cv.awaiting_since; break;
+        case ConvState::Queued: s.since = cv.queued_at; break;
+        case ConvState::Assigned: s.since = cv.seat_since; break;
+        case ConvState::Inactive: s.since = cv.inactive_since; break;
+        case ConvState::Closed: s.since = cv.closed_at; break;
+    }
+    s.last_customer = cv.last_customer;
+    s.last_staff = cv.last_staff;
+    s.order = cv.ticket;
+    return s;
+}
+
+Outcome Router::restore(std::string_view conv, const ConvSnapshot& s, Millis now) {
+    Impl& m = *impl_;
+    Outcome o;
+    now = m.clamp(now);
+    if (conv.empty()) {
+        o.error = err(ErrorCode::BadArgument, "conversation needs an id");
+        return o;
+    }
+    if (Impl::find(m.conv_ix, conv) != kNone) {
+        o.error = err(ErrorCode::DuplicateConversation, std::string(conv));
+        return o;
+    }
+    const int c = m.new_conv(std::string(conv));
+    Impl::Conv& cv = m.convs[c];
+    cv.team = m.team_of(s.team.empty() ? m.cfg.default_team : s.team);
+    cv.skills = s.skills;
+    cv.turn = s.turn;
+    cv.last_customer = s.last_customer;
+    cv.last_staff = s.last_staff;
+    cv.awaiting_since = s.turn == Turn::Agent ? s.last_customer : s.last_staff;
+    cv.gap_open = s.turn == Turn::Customer;
+    const int a = Impl::find(m.agent_ix, s.agent);
+    const bool owner_known = a != kNone && !m.agents[a].removed;
+    const int prev = Impl::find(m.agent_ix, s.previous_agent);
+    cv.prev_agent = prev;
+    switch (s.state) {
+        case ConvState::Bot:
+            cv.state = ConvState::Bot;
+            break;
+        case ConvState::Closed:
+            cv.state = ConvState::Closed;
+            cv.closed_at = s.since;
+            if (owner_known) cv.prev_agent = a;
+            break;
+        case ConvState::Inactive:
+            cv.state = ConvState::Inactive;
+            cv.inactive_since = s.since;
+            if (owner_known) m.own(c, a);  // otherwise waking routes it afresh
+            break;
+        case ConvState::Assigned:
+            if (owner_known) {
+                Impl::Agent& ag = m.agents[a];
+                m.own(c, a);
+                cv.state = ConvState::Assigned;
+                cv.seat_since = s.since;
+                ++ag.load;
+                ag.last_assigned = ++m.assign_counter;
+                if (cv.turn == Turn::Customer) m.arm_silence(c, std::max(cv.last_staff, cv.last_customer));
+                if (ag.status != AgentStatus::Available && ag.load == 1) m.arm_grace(a, now);
+                break;
+            }
+            cv.state = ConvState::Queued;  // its agent is gone: to the front of the queue
+            m.route(c, true, kNone, AssignReason::Reroute, now, o.decisions);
+            break;
+        case ConvState::Queued:
+            m.route(c, false, kNone, AssignReason::FromQueue, now, o.decisions);
+            if (cv.state == ConvState::Queued) cv.queued_at = s.since;
+            break;
+    }
+    return o;
 }
 
 std::optional<ConvView> Router::conversation(std::string_view conv) const {

@@ -82,6 +82,19 @@ struct QueuePlace {
     Millis expected_wait_ms;
 };
 
+// A conversation's routing state as the relay persists it, so a restarted relay puts
+// every open conversation back where it was (Router::snapshot, Router::restore). Times
+// are on the router's clock; `since` is when the conversation entered its state.
+struct ConvSnapshot {
+    ConvState state = ConvState::Queued;
+    Turn turn = Turn::Agent;
+    std::string team, agent, previous_agent;
+    std::vector<std::string> skills;
+    Millis since = 0;
+    Millis last_customer = 0, last_staff = 0;
+    std::uint64_t order = 0;  // queued: place in line among equal `since` (restore by since, order)
+};
+
 class Router {
 public:
     explicit Router(RouterConfig cfg = {});
@@ -131,6 +144,13 @@ public:
                               std::string_view note, Millis now);
     Outcome transfer_to_team(std::string_view conv, std::string_view team,
                              std::string_view note, Millis now);
+    // Puts back a conversation from a snapshot taken before a restart: Assigned and
+    // Inactive ones return to their agent (who starts offline, so the grace period runs
+    // unless they reconnect), Queued ones re-enter their team's queue (restore them by
+    // (since, order) to keep the line), Closed ones keep their window for "thanks".
+    // Assigned to an agent who no longer exists: routed again, front of the queue.
+    // Decisions only for what had to be routed. Errors: DuplicateConversation, BadArgument.
+    Outcome restore(std::string_view conv, const ConvSnapshot& snapshot, Millis now);
     // Drops a closed conversation's state (after the reopen window, the relay's choice).
     void forget(std::string_view conv);
 
@@ -144,6 +164,7 @@ public:
     std::vector<InboxEntry> inbox(std::string_view agent, Millis now) const;
     std::optional<QueuePlace> queue_place(std::string_view conv, Millis now) const;
     std::optional<ConvView> conversation(std::string_view conv) const;
+    std::optional<ConvSnapshot> snapshot(std::string_view conv) const;
     std::optional<AgentView> agent(std::string_view agent) const;
     int queue_length(std::string_view team) const;
 

@@ -208,6 +208,19 @@ Status MemoryStore::set_conversation_status(const std::string& conv, const std::
     return Ok{};
 }
 
+Status MemoryStore::set_route(const std::string& conv, const std::string& record) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return storage_error("no such conversation: " + conv);
+    it->second.route = record;
+    return Ok{};
+}
+
+Result<std::optional<std::string>> MemoryStore::route_of(const std::string& conv) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return std::optional<std::string>{};
+    return it->second.route;
+}
+
 Status MemoryStore::create_session(const AgentSession& session) {
     if (!agents_.count(session.agent_id)) return storage_error("no such agent: " + session.agent_id);
     if (!sessions_.emplace(session.token_hash, session).second)

@@ -24,6 +24,8 @@ public:
         const std::string& visitor_id) override;
     Result<std::vector<ConvSummary>> open_conversations(int limit) override;
     Status set_conversation_status(const std::string& conv, const std::string& status) override;
+    Status set_route(const std::string& conv, const std::string& record) override;
+    Result<std::optional<std::string>> route_of(const std::string& conv) override;
 
     Result<Appended> append_message(const NewMessage& message) override;
     Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
@@ -49,6 +51,7 @@ private:
     struct Conversation {
         std::string visitor_id;
         std::string status = "open";
+        std::optional<std::string> route;  // set_route's record
         std::int64_t created = 0;
         std::int64_t updated = 0;
         std::int64_t order = 0;  // creation order, ties of `created` broken by it

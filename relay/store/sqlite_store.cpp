@@ -74,6 +74,8 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE agents ADD COLUMN max_load INTEGER NOT NULL DEFAULT 5;"
     "ALTER TABLE agents ADD COLUMN supervisor INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE messages ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;",
+    // 4: the router's record of each conversation (team, owner, state), for restarts.
+    "ALTER TABLE conversations ADD COLUMN route TEXT;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -135,6 +137,8 @@ constexpr const char* kListAgents =
     "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
     "supervisor FROM agents ORDER BY email";
 constexpr const char* kSetConvStatus = "UPDATE conversations SET status = ?2 WHERE id = ?1";
+constexpr const char* kSetRoute = "UPDATE conversations SET route = ?2 WHERE id = ?1";
+constexpr const char* kRouteOf = "SELECT route FROM conversations WHERE id = ?1";
 constexpr const char* kMarkInternal = "UPDATE messages SET internal = 1 WHERE conv = ?1 AND seq = ?2";
 constexpr const char* kInsertSession =
     "INSERT INTO agent_sessions(token_hash, agent_id, expires) VALUES(?1, ?2, ?3)";
@@ -581,6 +585,26 @@ Status SqliteStore::set_conversation_status(const std::string& conv, const std::
     if (s.bind(1, conv).bind(2, status).step() != SQLITE_DONE) return fail("set status");
     if (sqlite3_changes(db_) == 0) return storage_error("no such conversation: " + conv);
     return Ok{};
+}
+
+Status SqliteStore::set_route(const std::string& conv, const std::string& record) {
+    auto p = prepare(kSetRoute);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, conv).bind(2, record).step() != SQLITE_DONE) return fail("set route");
+    if (sqlite3_changes(db_) == 0) return storage_error("no such conversation: " + conv);
+    return Ok{};
+}
+
+Result<std::optional<std::string>> SqliteStore::route_of(const std::string& conv) {
+    auto p = prepare(kRouteOf);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, conv).step();
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_type(s.get(), 0) == SQLITE_NULL))
+        return std::optional<std::string>{};
+    if (rc != SQLITE_ROW) return fail("read route");
+    return std::optional<std::string>{column_text(s.get(), 0)};
 }
 
 Result<std::optional<Agent>> SqliteStore::find_agent_by_email(const std::string& email) {

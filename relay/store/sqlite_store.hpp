@@ -24,7 +24,7 @@ namespace parley::relay {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 3;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 4;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -46,6 +46,8 @@ public:
         const std::string& visitor_id) override;
     Result<std::vector<ConvSummary>> open_conversations(int limit) override;
     Status set_conversation_status(const std::string& conv, const std::string& status) override;
+    Status set_route(const std::string& conv, const std::string& record) override;
+    Result<std::optional<std::string>> route_of(const std::string& conv) override;
 
     Result<Appended> append_message(const NewMessage& message) override;
     Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,

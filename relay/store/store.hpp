@@ -105,6 +105,12 @@ public:
     // Sets status "open" or "closed" (routing closes and reopens). Fails when the
     // conversation does not exist.
     virtual Status set_conversation_status(const std::string& conv, const std::string& status) = 0;
+    // The router's record of the conversation (P4: team, owner, state; an opaque text the
+    // relay writes, core/route_record.hpp), kept so a restarted relay routes as before.
+    // Fails when the conversation does not exist.
+    virtual Status set_route(const std::string& conv, const std::string& record) = 0;
+    // The last record set; nullopt when none was (or no such conversation).
+    virtual Result<std::optional<std::string>> route_of(const std::string& conv) = 0;
 
     // ---- messages ---------------------------------------------------------------
     // See the idempotence and durability guarantees above. Fails when the

@@ -183,3 +183,86 @@ SCENARIO("The relay routes, parks, returns, transfers and closes conversations",
     pump_for(all, 300);
     CHECK(view(*a2, c1).state == "closed");
 }
+
+namespace {
+
+// The last full inbox the agent received (sent with each welcome), as conv → summary.
+std::map<std::string, protocol::ConvSummary> last_inbox(const NativeClient& agent) {
+    std::map<std::string, protocol::ConvSummary> out;
+    for (const auto& e : agent.events())
+        if (auto* in = std::get_if<protocol::Inbox>(&e)) {
+            out.clear();
+            for (const auto& c : in->convs) out[c.conv] = c;
+        }
+    return out;
+}
+
+}  // namespace
+
+SCENARIO("A restarted relay puts conversations back with their agents and queues in order",
+         "[integration][routing][restart]") {
+    RelayOptions o;
+    o.extra_args = {"--no-triage"};
+    RelayProcess relay(o);
+    add_agent(relay, "ann@example.com", "Ann", "--team general --preferred 1 --max-load 2");
+    add_agent(relay, "bob@example.com", "Bob", "--team general --preferred 1 --max-load 2");
+    auto st = relay.start();
+    INFO(st.detail);
+    REQUIRE(st.ok);
+
+    auto ann = client(relay, "ann", agent_config("ann@example.com"));
+    auto bob = client(relay, "bob", agent_config("bob@example.com"));
+    auto v1 = client(relay, "v1", visitor_config("r1"));
+    auto v2 = client(relay, "v2", visitor_config("r2"));
+    auto v3 = client(relay, "v3", visitor_config("r3"));
+    auto v4 = client(relay, "v4", visitor_config("r4"));
+    std::vector<NativeClient*> all{ann.get(), bob.get(), v1.get(), v2.get(), v3.get(), v4.get()};
+    REQUIRE(pump_until(all, [&] {
+        for (auto* c : all) if (!c->ready()) return false;
+        return true;
+    }, kWait));
+    const std::string ann_id = ann->welcome()->me.id;
+
+    // Two conversations go to the two agents; two more wait, c3 first.
+    auto owner = [&](const std::string& conv) {
+        return view(*ann, conv).agent.empty() ? view(*bob, conv).agent : view(*ann, conv).agent;
+    };
+    REQUIRE(v1->send("", "first").ok());
+    REQUIRE(pump_until(all, [&] { return !owner(v1->conv()).empty(); }, kWait));
+    REQUIRE(v2->send("", "second").ok());
+    REQUIRE(pump_until(all, [&] { return !owner(v2->conv()).empty(); }, kWait));
+    REQUIRE(v3->send("", "third").ok());
+    REQUIRE(pump_until(all, [&] { return last_queue(*v3) && last_queue(*v3)->position == 1; }, kWait));
+    REQUIRE(v4->send("", "fourth").ok());
+    REQUIRE(pump_until(all, [&] { return last_queue(*v4) && last_queue(*v4)->position == 2; }, kWait));
+    const std::string c1 = v1->conv(), c2 = v2->conv(), c3 = v3->conv(), c4 = v4->conv();
+    const std::string owner1 = owner(c1), owner2 = owner(c2);
+    REQUIRE(owner1 != owner2);
+
+    // The restart: every client reconnects by itself and the agents' new inboxes show
+    // the conversations where they were, not re-queued.
+    const int ann_welcomes = ann->welcomes(), bob_welcomes = bob->welcomes();
+    REQUIRE(relay.restart().ok);
+    REQUIRE(pump_until(all, [&] {
+        return ann->welcomes() > ann_welcomes && bob->welcomes() > bob_welcomes && v3->ready() && v4->ready();
+    }, 15000));
+    NativeClient* a1 = owner1 == ann_id ? ann.get() : bob.get();
+    NativeClient* a2 = owner1 == ann_id ? bob.get() : ann.get();
+    const auto inbox1 = last_inbox(*a1), inbox2 = last_inbox(*a2);
+    INFO(transcript(*a1) << transcript(*a2));
+    REQUIRE(inbox1.count(c1));
+    REQUIRE(inbox2.count(c2));
+    CHECK(inbox1.at(c1).agent == owner1);
+    CHECK(inbox1.at(c1).state == "active");
+    CHECK(inbox2.at(c2).agent == owner2);
+    CHECK_FALSE(inbox1.count(c2));  // still the other agent's alone
+    REQUIRE(inbox1.count(c3));
+    CHECK(inbox1.at(c3).state == "queued");
+    CHECK(inbox1.at(c4).state == "queued");
+
+    // The queue kept its order: when c1's agent closes it, their seat takes c3, not c4.
+    REQUIRE(a1->core().close_conversation(c1, false, now_ms()).ok());
+    REQUIRE(pump_until(all, [&] { return view(*a1, c3).agent == owner1; }, kWait));
+    CHECK(view(*a1, c3).state == "active");
+    CHECK(view(*a1, c4).state == "queued");
+}

@@ -1,6 +1,7 @@
 // The routing engine as a specification: every rule of PRODUCT.md P4 on a virtual clock.
 #include <catch2/catch.hpp>
 
+#include <tuple>
 #include <vector>
 
 #include "route_fixture.hpp"
@@ -600,4 +601,97 @@ TEST_CASE("A forgotten closed conversation frees its id", "[route][forget]") {
     CHECK_FALSE(f.router.conversation("c1"));
     CHECK(f.open("c1").ok());
     CHECK_FALSE(has<Inactive>(f.advance(10 * kMin)));  // the old silence timer is dead
+}
+
+// ---- restart: snapshot and restore ------------------------------------------------------
+
+SCENARIO("A restarted router puts every conversation back where it was", "[route][restore]") {
+    GIVEN("a router with an active, an inactive, two queued and a closed conversation") {
+        Fixture before(config());
+        before.agent("ann", {"general"}, 1, 2);
+        before.open("c1");                        // ann's, active
+        before.reply("c1", "ann");
+        before.open("c2");                        // queued first
+        before.advance(kSec);
+        before.open("c3");                        // queued second
+        before.open("c4", "billing");             // billing: nobody there, queued
+        before.advance(5 * kMin);                 // c1's customer went quiet: inactive, ann pulls c2
+        REQUIRE(before.state("c1") == ConvState::Inactive);
+        REQUIRE(before.owner("c2") == "ann");
+        before.router.close("c2", CloseReason::Agent, before.t);  // ann's seat pulls c3
+        REQUIRE(before.owner("c3") == "ann");
+        before.open("c5");
+        before.open("c6");
+        REQUIRE(before.state("c5") == ConvState::Queued);
+
+        WHEN("a new router (all agents offline) restores their snapshots, oldest state first") {
+            Fixture after(config());
+            after.t = before.t + 10 * kSec;
+            after.router.upsert_agent({"ann", {"general"}, {}, 1, 2}, after.t);  // offline
+            std::vector<std::pair<std::string, ConvSnapshot>> saved;
+            for (auto c : {"c6", "c5", "c4", "c3", "c2", "c1"}) saved.emplace_back(c, *before.router.snapshot(c));
+            std::stable_sort(saved.begin(), saved.end(),
+                             [](const auto& a, const auto& b) {
+                                 return std::tie(a.second.since, a.second.order) < std::tie(b.second.since, b.second.order);
+                             });
+            for (const auto& [id, snap] : saved) REQUIRE(after.router.restore(id, snap, after.t).ok());
+
+            THEN("each is in its state, with its owner and team") {
+                CHECK(after.state("c1") == ConvState::Inactive);
+                CHECK(after.owner("c1") == "ann");
+                CHECK(after.state("c2") == ConvState::Closed);
+                CHECK(after.router.conversation("c2")->previous_agent == "ann");
+                CHECK(after.state("c3") == ConvState::Assigned);
+                CHECK(after.owner("c3") == "ann");
+                CHECK(after.load("ann") == 1);
+                CHECK(after.router.conversation("c4")->team == "billing");
+                CHECK(after.router.queue_place("c5", after.t)->position == 1);
+                CHECK(after.router.queue_place("c6", after.t)->position == 2);
+                CHECK(after.router.queue_place("c4", after.t)->position == 1);
+            }
+            THEN("restoring the same conversation twice is refused") {
+                CHECK(after.router.restore("c1", *before.router.snapshot("c1"), after.t).error->code ==
+                      ErrorCode::DuplicateConversation);
+            }
+            AND_WHEN("ann comes back within the grace period and closes c3") {
+                after.router.set_status("ann", AgentStatus::Available, after.t + 10 * kSec);
+                auto closed = after.router.close("c3", CloseReason::Agent, after.t + 20 * kSec);
+                THEN("she keeps her conversations and her free seat takes the oldest queued one") {
+                    CHECK(after.owner("c1") == "ann");
+                    CHECK(first<Assigned>(closed).conv == "c5");
+                }
+            }
+            AND_WHEN("ann does not come back before her offline grace period ends") {
+                auto o = after.advance(1 * kMin + kSec);
+                THEN("her active conversation is re-routed (to the front of the queue)") {
+                    CHECK(has<Rerouted>(o));
+                    CHECK(after.state("c3") == ConvState::Queued);
+                    CHECK(after.router.queue_place("c3", after.t)->position == 1);
+                }
+            }
+            AND_WHEN("the customer of the closed conversation says a lone thanks") {
+                auto o = after.customer("c2", "thanks");
+                THEN("it stays closed: the window survived the restart") {
+                    CHECK(after.state("c2") == ConvState::Closed);
+                    CHECK_FALSE(has<Reopened>(o));
+                }
+            }
+        }
+    }
+    GIVEN("a snapshot whose agent no longer exists") {
+        Fixture f(config());
+        f.agent("bob");
+        ConvSnapshot s;
+        s.state = ConvState::Assigned;
+        s.team = "general";
+        s.agent = "gone";
+        s.since = f.t;
+        WHEN("it is restored") {
+            auto o = f.router.restore("c1", s, f.t);
+            THEN("it is routed again, here to the available agent") {
+                CHECK(first<Assigned>(o).agent == "bob");
+                CHECK(first<Assigned>(o).reason == AssignReason::Reroute);
+            }
+        }
+    }
 }

@@ -81,7 +81,8 @@ TEST_CASE("a database of schema version 1 is migrated in place and keeps its mes
                          "ALTER TABLE messages DROP COLUMN meta; ALTER TABLE messages DROP COLUMN internal;"
                          "ALTER TABLE agents DROP COLUMN teams; ALTER TABLE agents DROP COLUMN skills;"
                          "ALTER TABLE agents DROP COLUMN preferred; ALTER TABLE agents DROP COLUMN max_load;"
-                         "ALTER TABLE agents DROP COLUMN supervisor; PRAGMA user_version = 1",
+                         "ALTER TABLE agents DROP COLUMN supervisor; ALTER TABLE conversations DROP COLUMN route;"
+                         "PRAGMA user_version = 1",
                          nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
 

@@ -338,3 +338,15 @@ TEMPLATE_TEST_CASE("a conversation is closed and reopened", "[store][routing]", 
     CHECK(s.find_conversation("c_1").value()->status == "open");
     CHECK_FALSE(s.set_conversation_status("c_9", "closed").ok());
 }
+
+TEMPLATE_TEST_CASE("a conversation keeps the router's last record", "[store][routing]", MemoryBackend, SqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    CHECK_FALSE(s.route_of("c_1").value());  // none yet
+    REQUIRE(s.set_route("c_1", R"({"state":"queued"})").ok());
+    REQUIRE(s.set_route("c_1", R"({"state":"assigned","agent":"a_1"})").ok());
+    CHECK(s.route_of("c_1").value() == std::optional<std::string>(R"({"state":"assigned","agent":"a_1"})"));
+    CHECK_FALSE(s.set_route("c_9", "{}").ok());
+    CHECK_FALSE(s.route_of("c_9").value());
+}

@@ -1,0 +1,83 @@
+#include "core/route_record.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace parley::relay {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr struct {
+    route::ConvState state;
+    const char* name;
+} kStates[] = {
+    {route::ConvState::Bot, "bot"},           {route::ConvState::Queued, "queued"},
+    {route::ConvState::Assigned, "assigned"}, {route::ConvState::Inactive, "inactive"},
+    {route::ConvState::Closed, "closed"},
+};
+
+const char* state_name(route::ConvState s) {
+    for (const auto& e : kStates)
+        if (e.state == s) return e.name;
+    return "queued";
+}
+
+// Reads `key` into `out` when present with the right type; false when present and wrong.
+template <class T>
+bool read(const json& j, const char* key, T& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return true;
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (!it->is_string()) return false;
+        out = it->get<std::string>();
+    } else {
+        if (!it->is_number_integer()) return false;
+        out = it->get<T>();
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string encode_route_record(const route::ConvSnapshot& s) {
+    json j;
+    j["state"] = state_name(s.state);
+    j["turn"] = s.turn == route::Turn::Agent ? "agent" : "customer";
+    j["team"] = s.team;
+    j["agent"] = s.agent;
+    j["prev"] = s.previous_agent;
+    j["skills"] = s.skills;
+    j["since"] = s.since;
+    j["cust"] = s.last_customer;
+    j["staff"] = s.last_staff;
+    j["order"] = s.order;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<route::ConvSnapshot> decode_route_record(std::string_view text) {
+    const json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return std::nullopt;
+    route::ConvSnapshot s;
+    std::string state, turn = "agent";
+    if (!read(j, "state", state) || !read(j, "turn", turn) || !read(j, "team", s.team) ||
+        !read(j, "agent", s.agent) || !read(j, "prev", s.previous_agent) ||
+        !read(j, "since", s.since) || !read(j, "cust", s.last_customer) ||
+        !read(j, "staff", s.last_staff) || !read(j, "order", s.order))
+        return std::nullopt;
+    bool known = false;
+    for (const auto& e : kStates)
+        if (state == e.name) s.state = e.state, known = true;
+    if (!known || (turn != "agent" && turn != "customer")) return std::nullopt;
+    s.turn = turn == "agent" ? route::Turn::Agent : route::Turn::Customer;
+    if (auto it = j.find("skills"); it != j.end()) {
+        if (!it->is_array()) return std::nullopt;
+        for (const auto& k : *it) {
+            if (!k.is_string()) return std::nullopt;
+            s.skills.push_back(k.get<std::string>());
+        }
+    }
+    return s;
+}
+
+}  // namespace parley::relay
