@@ -178,6 +178,7 @@ int main(int argc, char** argv) {
         config.routing = parsed_cfg.value();
     }
     if (o.inactive_after_ms) config.routing.inactive_after_ms = *o.inactive_after_ms;
+    if (o.rerank_every_ms) config.rerank_every_ms = *o.rerank_every_ms;
     if (o.away_grace_ms) config.routing.away_grace_ms = *o.away_grace_ms;
     if (o.offline_grace_ms) config.routing.offline_grace_ms = *o.offline_grace_ms;
     Hub hub(*store.value(), random, config);

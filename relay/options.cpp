@@ -36,6 +36,8 @@ const char* usage() {
            "  --inactive-after-ms N  silence that makes a conversation inactive (300000)\n"
            "  --away-grace-ms N      before an away agent's conversations move (120000)\n"
            "  --offline-grace-ms N   before an offline agent's conversations move (60000)\n"
+           "  --rerank-every-ms N    re-rank connected agents' inboxes as waits grow (15000;\n"
+           "                         0: only when something happens)\n"
            "  --conn-rate N          frames per second per connection (default 20;\n"
            "                         over it: error 4029 with retry_after_ms)\n"
            "  --conn-burst N         frames a connection may send at once (default 60)\n"
@@ -100,7 +102,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
                 return fail(a + " needs a name without commas");
             (a == "--team" ? o.agent_teams : o.agent_skills).push_back(v);
         } else if (a == "--preferred" || a == "--max-load" || a == "--inactive-after-ms" ||
-                   a == "--away-grace-ms" || a == "--offline-grace-ms") {
+                   a == "--away-grace-ms" || a == "--offline-grace-ms" || a == "--rerank-every-ms") {
             long long n = -1;
             if (!value(v)) return fail(a + " needs a number");
             auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -110,6 +112,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             else if (a == "--max-load") o.agent_max = static_cast<int>(std::min(n, 1000LL));
             else if (a == "--inactive-after-ms") o.inactive_after_ms = n;
             else if (a == "--away-grace-ms") o.away_grace_ms = n;
+            else if (a == "--rerank-every-ms") o.rerank_every_ms = n;
             else o.offline_grace_ms = n;
         } else if (a == "--supervisor") {
             o.agent_supervisor = true;

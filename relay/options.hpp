@@ -27,7 +27,7 @@ struct Options {
     int agent_max = 5;                      // --max-load
     bool agent_supervisor = false;          // --supervisor
     std::string route_config;               // --route-config FILE (JSON, docs/routing.md §7)
-    std::optional<long long> inactive_after_ms, away_grace_ms, offline_grace_ms;
+    std::optional<long long> inactive_after_ms, away_grace_ms, offline_grace_ms, rerank_every_ms;
     // Triage and masking (P5, P7; docs/operations.md "Triage and personal data").
     std::string triage_model;       // --triage-model PATH; empty: the default model
     bool no_triage = false;         // --no-triage: run without a model (logged)

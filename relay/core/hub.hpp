@@ -87,6 +87,10 @@ struct HubConfig {
     std::int64_t session_ttl_ms = kSessionTtlMs;             // 12 hours
     int inbox_limit = 200;                       // conversations in an agent's inbox
     route::RouterConfig routing;                 // P4: timeouts, weights, words, teams
+    // Ranks of conversations awaiting an agent move with waiting time alone (an engaged
+    // customer overtakes a slow one who waited longer), so connected agents' inboxes are
+    // re-ranked this often; only summaries whose rank changed are sent. 0: on events only.
+    std::int64_t rerank_every_ms = 15'000;
     // Triage and masking (P5, P7) applied to every posted message; null: texts are
     // stored as sent and carry no meta. Must outlive the Hub.
     const MessageTriage* triage = nullptr;
@@ -115,7 +119,8 @@ public:
     std::size_t connection_count() const { return conns_.size(); }
 
     // Routing timers (P4, hub_routing.cpp): the adapter calls tick() at or after
-    // next_deadline() (inactivity, agents' grace periods). May be early, never late.
+    // next_deadline() (inactivity, agents' grace periods, the periodic re-rank). May be
+    // early, never late.
     void tick(std::int64_t now);
     std::optional<std::int64_t> next_deadline() const;
 
@@ -216,6 +221,7 @@ private:
     std::map<std::string, std::string> last_summary_;  // conv → last conv frame sent
     std::map<ConnId, std::string> last_board_;          // agent conn → last board sent  // visitors told a queue place, not yet assigned
     bool route_loaded_ = false;
+    std::int64_t next_rerank_ = 0;  // when tick() re-ranks connected agents' inboxes
     std::int64_t now_ = 0;     // the latest `now` of any entry point
 };
 

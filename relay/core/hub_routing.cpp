@@ -163,9 +163,20 @@ void Hub::tick(std::int64_t now) {
     now_ = std::max(now_, now);
     if (stopping_) return;
     route_apply(router_.tick(now), now);
+    if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
+        next_rerank_ = now + config_.rerank_every_ms;
+        std::set<std::string> online;
+        for (ConnId cid : agent_conns_) online.insert(conns_.at(cid).party.id);
+        for (const auto& id : online) publish_agent(id);  // publish_summary drops unchanged ones
+    }
 }
 
-std::optional<std::int64_t> Hub::next_deadline() const { return router_.next_deadline(); }
+std::optional<std::int64_t> Hub::next_deadline() const {
+    std::optional<std::int64_t> at = router_.next_deadline();
+    if (config_.rerank_every_ms > 0 && !agent_conns_.empty())
+        at = at ? std::min(*at, next_rerank_) : next_rerank_;
+    return at;
+}
 
 // ---- messages -----------------------------------------------------------------------------
 

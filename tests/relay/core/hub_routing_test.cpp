@@ -221,3 +221,51 @@ TEST_CASE("an agent whose last connection closes has their conversations re-rout
     for (const auto& u : frames<p::ConvUpdate>(h, bob)) moved |= u.summary.agent == "a_bob" && u.summary.state == "active";
     CHECK(moved);
 }
+
+TEST_CASE("an engaged customer overtakes a slow one in the agent's order as time passes, with no event",
+          "[hub][routing][rank]") {
+    HubConfig config = routing_config();
+    config.rerank_every_ms = 5'000;
+    HubHarness h{config};
+    const ConnId ann = h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+    p::Welcome wa, wb;
+    const ConnId slow = h.visitor(&wa), engaged = h.visitor(&wb);
+    const std::string a = *wa.conv, b = *wb.conv;
+    auto at = [&](std::int64_t s) {
+        h.now = kT0 + s * 1000;
+        h.hub.tick(h.now);
+        h.pump();
+    };
+    // The slow customer answers after 50 s each time, the engaged one after 2 s.
+    at(0);   h.send(slow, p::Send{a, "s.1", "hi"});
+    at(1);   h.send(ann, p::Send{a, "a.1", "Hello, how can I help?"});
+    at(51);  h.send(slow, p::Send{a, "s.2", "my invoice"});
+    at(52);  h.send(ann, p::Send{a, "a.2", "Which one?"});
+    at(60);  h.send(engaged, p::Send{b, "e.1", "hi"});
+    at(61);  h.send(ann, p::Send{b, "a.3", "Hello!"});
+    at(63);  h.send(engaged, p::Send{b, "e.2", "quick question"});
+    at(64);  h.send(ann, p::Send{b, "a.4", "Sure?"});
+    at(102); h.send(slow, p::Send{a, "s.3", "the March one"});
+    at(110); h.send(engaged, p::Send{b, "e.3", "about plans"});
+    auto rank_of = [&](const std::string& conv) {
+        std::int64_t rank = 0;
+        for (const auto& c : frames<p::ConvUpdate>(h, ann))
+            if (c.summary.conv == conv) rank = c.summary.rank;
+        return rank;
+    };
+    // Both await Ann. Just now the slow customer, waiting longer, comes first.
+    CHECK(rank_of(a) == 1);
+    CHECK(rank_of(b) == 2);
+    h.drain(ann);
+    // Twenty seconds later, with nothing said, the engaged customer's wait weighs more
+    // (docs/routing.md §3): the periodic re-rank tells Ann.
+    REQUIRE(h.hub.next_deadline().has_value());
+    CHECK(*h.hub.next_deadline() <= h.now + 5'000);
+    at(130);
+    CHECK(rank_of(b) == 1);
+    CHECK(rank_of(a) == 2);
+    // And when nothing moves, nothing is re-sent.
+    h.drain(ann);
+    at(136);
+    CHECK(frames<p::ConvUpdate>(h, ann).empty());
+}
