@@ -443,17 +443,9 @@ void Hub::publish_board() {
         teams.insert(a.teams.begin(), a.teams.end());
     }
     teams.insert(config_.routing.default_team);
-    // Queue contents in order: the router answers place per conversation.
-    std::map<std::string, std::vector<std::pair<int, std::string>>> queued;
-    for (const auto& entry : conv_seen_by_)
-        if (auto place = router_.queue_place(entry.first, now_)) queued[place->team].push_back({place->position, entry.first});
-    for (const auto& t : teams) {
-        auto& q = queued[t];
-        std::sort(q.begin(), q.end());
-        p::TeamQueue tq{t, {}};
-        for (const auto& [pos, conv] : q) tq.convs.push_back(conv);
-        full.queues.push_back(std::move(tq));
-    }
+    // Queue contents in order, one pass over each queue (not a place query per
+    // conversation, which made every routing decision quadratic in the queue length).
+    for (const auto& t : teams) full.queues.push_back(p::TeamQueue{t, router_.queued(t)});
     // Supervisors get everything; other agents the roster and their own teams' queues.
     // Each connection hears only a board that differs from the last one it got.
     for (auto it = last_board_.begin(); it != last_board_.end();)

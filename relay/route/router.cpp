@@ -914,6 +914,16 @@ std::optional<QueuePlace> Router::queue_place(std::string_view conv, Millis now)
     return QueuePlace{t.id, pos, m.expected_wait(m.convs[c].team, pos)};
 }
 
+std::vector<std::string> Router::queued(std::string_view team) const {
+    const Impl& m = *impl_;
+    std::vector<std::string> out;
+    const int t = Impl::find(m.team_ix, team);
+    if (t == kNone) return out;
+    for (const auto& e : m.teams[t].queue)
+        if (m.entry_live(e)) out.push_back(m.convs[e.conv].id);
+    return out;
+}
+
 std::optional<ConvSnapshot> Router::snapshot(std::string_view conv) const {
     const Impl& m = *impl_;
     const int c = Impl::find(m.conv_ix, conv);

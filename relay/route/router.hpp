@@ -167,6 +167,8 @@ public:
     std::optional<ConvSnapshot> snapshot(std::string_view conv) const;
     std::optional<AgentView> agent(std::string_view agent) const;
     int queue_length(std::string_view team) const;
+    // The team's queued conversations in order (first = next to be assigned). O(queue).
+    std::vector<std::string> queued(std::string_view team) const;
 
 private:
     struct Impl;

@@ -648,6 +648,9 @@ SCENARIO("A restarted router puts every conversation back where it was", "[route
                 CHECK(after.router.queue_place("c5", after.t)->position == 1);
                 CHECK(after.router.queue_place("c6", after.t)->position == 2);
                 CHECK(after.router.queue_place("c4", after.t)->position == 1);
+                CHECK(after.router.queued("general") == std::vector<std::string>{"c5", "c6"});
+                CHECK(after.router.queued("billing") == std::vector<std::string>{"c4"});
+                CHECK(after.router.queued("nobody").empty());
             }
             THEN("restoring the same conversation twice is refused") {
                 CHECK(after.router.restore("c1", *before.router.snapshot("c1"), after.t).error->code ==
