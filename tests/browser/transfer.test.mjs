@@ -135,6 +135,33 @@ test("an agent transfers a conversation to another agent with a note the visitor
     await sam.locator("[data-testid=inbox-item]").first().waitFor({ state: "visible" });
   });
 
+  await t.test("a visitor on a billing page is routed to the billing team by the page rule", async () => {
+    // The relay's default rules send pages whose path contains /billing to team billing.
+    // The host page is served here (same origin as the relay, which the relay allows);
+    // the loader passes origin + path, never the query, to the widget's hello.
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const host = await context.newPage();
+    host.setDefaultTimeout(WAIT);
+    host.on("pageerror", (err) => pageErrors.push(`billing host: ${err.message}`));
+    await host.route(relay.url + "/billing/plans?ref=newsletter", (route) => route.fulfill({
+      contentType: "text/html",
+      body: '<!doctype html><title>Acme billing</title><h1>Plans and invoices</h1><script async src="/loader.js"></script>',
+    }));
+    await host.goto(relay.url + "/billing/plans?ref=newsletter");
+    await host.locator("[data-testid=parley-launcher]").click();
+    const frame = host.frameLocator("[data-testid=parley-frame]");
+    const src = await host.locator("[data-testid=parley-frame]").getAttribute("src");
+    assert.ok(src.includes("page=" + encodeURIComponent(relay.url + "/billing/plans")), "no page in " + src);
+    assert.ok(!src.includes("newsletter"), "the page's query reached the widget: " + src);
+    const composer = frame.locator("[data-testid=composer]");
+    await composer.waitFor({ state: "visible" });
+    await composer.fill("Where can I download my invoice PAGE-RULE-5150?");
+    await frame.locator("[data-testid=send]").click();
+    await billie.locator("[data-testid=inbox-item]", { hasText: "PAGE-RULE-5150" }).waitFor({ state: "visible" });
+    await billie.screenshot({ path: join(artifacts, "transfer-page-rule.png") });
+    await context.close();
+  });
+
   await t.test("the pages ran without script errors", () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -482,9 +482,13 @@ function paintAvatar(el: HTMLElement, p: Party | undefined): void {
   el.style.color = `hsl(${h}, 45%, 32%)`;
 }
 
+/** "Billie (Billing)" → "BB", "Ada Lovelace" → "AL": the first letter or digit of the
+ *  first and last words, skipping punctuation; "?" when there is none. */
 function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] || "?") + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+  const words = name.match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}'’-]*/gu) ?? [];
+  const first = words[0]?.[0] ?? "?";
+  const last = words.length > 1 ? words[words.length - 1][0] : "";
+  return (first + last).toUpperCase();
 }
 
 function shortTime(ts: number): string {
