@@ -166,6 +166,7 @@ int main(int argc, char** argv) {
     HubConfig config;
     config.visitor_secret = secret.value();
     config.triage = &triage;
+    config.group_commit = !o.commit_each;
     // Routing (P4): defaults, then the file, then the command line's timeouts.
     config.routing = default_route_config();
     if (!o.route_config.empty()) {

@@ -21,6 +21,9 @@ const char* usage() {
            "  --add-agent EMAIL NAME create an agent, password read from stdin, then exit\n"
            "  --triage-model PATH    intent model file (default: the installed default.ptm)\n"
            "  --no-triage            run without intent triage (masking still applies)\n"
+           "  --commit-each          sync each message to disk on its own (default: group\n"
+           "                         commit, one sync per event-loop pass; both ack only\n"
+           "                         after the sync)\n"
            "  --mask-before-storage KINDS  personal data masked before a message is stored\n"
            "                         (comma list of email,phone,card,iban; all; none;\n"
            "                         default card,iban)\n"
@@ -118,6 +121,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             o.agent_supervisor = true;
         } else if (a == "--route-config") {
             if (!value(o.route_config) || o.route_config.empty()) return fail("--route-config needs a file");
+        } else if (a == "--commit-each") {
+            o.commit_each = true;
         } else if (a == "--no-triage") {
             o.no_triage = true;
         } else if (a == "--mask-before-storage" || a == "--mask-outbound" || a == "--mask-in-browser") {

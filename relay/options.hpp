@@ -31,6 +31,7 @@ struct Options {
     // Triage and masking (P5, P7; docs/operations.md "Triage and personal data").
     std::string triage_model;       // --triage-model PATH; empty: the default model
     bool no_triage = false;         // --no-triage: run without a model (logged)
+    bool commit_each = false;       // --commit-each: one sync per write, no group commit
     std::string mask_before_storage = "card,iban";  // kinds, parley::triage::parse_mask_kinds
     std::string mask_outbound = "all";
     std::string mask_in_browser = "card,iban";

@@ -38,11 +38,35 @@ Hub::Hub(Store& store, RandomSource& random, HubConfig config)
     router_.reconfigure(config_.routing);
 }
 
-std::vector<Output> Hub::take_outputs() { return std::exchange(outputs_, {}); }
+void Hub::batch_begin(ConnId conn) {
+    if (!config_.group_commit) return;
+    if (conn) batch_conns_.insert(conn);
+    if (batch_open_) return;
+    // A batch that cannot begin leaves each write to commit alone: slower, still safe.
+    batch_open_ = static_cast<bool>(store_.begin_batch());
+}
+
+std::vector<Output> Hub::take_outputs() {
+    if (batch_open_) {
+        batch_open_ = false;
+        if (Status s = store_.commit_batch(); !s) {
+            // Nothing of the batch is stored: no ack or message may go out. Their
+            // senders reconnect and resend (same cid); everyone else never saw it.
+            outputs_.clear();
+            for (ConnId id : batch_conns_)
+                if (conns_.count(id))
+                    outputs_.push_back(Output{Output::Kind::close, id, "storage failed, resend",
+                                              p::close_code::internal_error});
+        }
+    }
+    batch_conns_.clear();
+    return std::exchange(outputs_, {});
+}
 
 // ---- connection events ---------------------------------------------------------------
 
 void Hub::on_open(ConnId conn, std::int64_t now) {
+    batch_begin(0);
     conns_[conn] = Conn{};
     // The router's state comes back from the store before anyone can act on it: a first
     // message after a restart must find its conversation where it was.
@@ -54,6 +78,7 @@ void Hub::on_text(ConnId conn, std::string_view text, std::int64_t now) {
     if (it == conns_.end() || stopping_) return;  // closed, or closing: nothing to answer
     Conn& c = it->second;
     now_ = std::max(now_, now);
+    batch_begin(conn);
 
     auto decoded = p::decode_client(text);
     if (!decoded) return send_error(conn, decoded.error());
@@ -98,6 +123,7 @@ void Hub::on_close(ConnId conn, std::int64_t now) {
     now_ = std::max(now_, now);
     auto it = conns_.find(conn);
     if (it == conns_.end()) return;
+    batch_begin(0);
     const Conn c = std::move(it->second);
     conns_.erase(it);
     if (!c.ready) return;

@@ -15,7 +15,10 @@
 //   shutdown(now)                 the relay stops                      → close 1001 to all
 //
 // Each call appends Outputs (a frame for a connection, or a request to close one) that
-// the adapter drains with take_outputs() and delivers in order. Per connection the Hub
+// the adapter drains with take_outputs() and delivers in order. With group commit on
+// (HubConfig::group_commit), take_outputs() first commits the store's batch; if that
+// fails, none of the batch's outputs go out and every connection whose frames were in
+// the batch is closed with 1011, so its client resends its unacknowledged messages. Per connection the Hub
 // keeps: authenticated or not, the party (role, id, name) and, for a visitor, their one
 // conversation. Per party it keeps a presence status and a connection count.
 //
@@ -94,6 +97,11 @@ struct HubConfig {
     // Triage and masking (P5, P7) applied to every posted message; null: texts are
     // stored as sent and carry no meta. Must outlive the Hub.
     const MessageTriage* triage = nullptr;
+    // Group commit: the writes of everything handled between two take_outputs() calls
+    // share one store transaction, committed by take_outputs() before it returns any
+    // output, so no ack (and no message fan-out) leaves before its commit. The adapter
+    // calls take_outputs() once per event-loop pass. Off: each write commits alone.
+    bool group_commit = false;
 };
 
 class Hub {
@@ -212,6 +220,10 @@ private:
     bool stopping_ = false;
     std::string dummy_hash_;  // verified against for unknown e-mails (equal timing)
     std::vector<Output> outputs_;
+    // Group commit: a store batch is open, and the connections whose frames it holds.
+    bool batch_open_ = false;
+    std::set<ConnId> batch_conns_;
+    void batch_begin(ConnId conn);
     // Routing (P4).
     route::Router router_;
     std::map<std::string, RouteAgent> route_agents_;            // agent id → name, flags

@@ -162,6 +162,7 @@ void Hub::route_presence(const std::string& party_id, const std::string& status)
 void Hub::tick(std::int64_t now) {
     now_ = std::max(now_, now);
     if (stopping_) return;
+    batch_begin(0);
     route_apply(router_.tick(now), now);
     if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
         next_rerank_ = now + config_.rerank_every_ms;

@@ -58,6 +58,21 @@ void on_route_timer(lws_sorted_usec_list_t* sul) {
     lws_container_of(sul, RouteTimer, sul)->server->route_tick();
 }
 
+// Group commit: events of one loop pass only queue work in the Hub; this timer, due at
+// once, runs at the start of the next pass, where take_outputs() commits the store batch
+// once for all of them and the outputs go out. So frames that arrive together share a
+// sync to disk, and nothing is acknowledged before it is committed.
+struct FlushTimer {
+    lws_sorted_usec_list_t sul;
+    Server* server;
+    bool armed = false;
+};
+void on_flush_timer(lws_sorted_usec_list_t* sul) {
+    FlushTimer* t = lws_container_of(sul, FlushTimer, sul);
+    t->armed = false;
+    t->server->flush();
+}
+
 // Answers a refused upgrade with HTTP 403 (protocol.md §1) before lws drops the
 // connection, so a browser's console says "forbidden" rather than "connection reset".
 int refuse(lws* wsi) {
@@ -73,6 +88,7 @@ struct Server::LwsTables {
     lws_http_mount mount;
     Tick tick;
     RouteTimer route{};
+    FlushTimer flush{};
     lws_retry_bo_t retry;  // heartbeat policy (ping when idle, hang up when silent)
 };
 
@@ -207,7 +223,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
             return 0;
         }
         hub_.on_open(session->id, wall_clock_ms());
-        dispatch();
+        schedule_flush();
         return 0;
     }
     case LWS_CALLBACK_RECEIVE: {
@@ -217,7 +233,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
             it->second.rx_binary = lws_frame_is_binary(wsi);
         const bool final = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
         receive(session->id, it->second, static_cast<const char*>(in), len, final);
-        dispatch();
+        schedule_flush();
         return 0;
     }
     case LWS_CALLBACK_SERVER_WRITEABLE: {
@@ -228,7 +244,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
         limits_.release(session->id);
         if (peers_.erase(session->id)) {
             hub_.on_close(session->id, wall_clock_ms());
-            dispatch();
+            schedule_flush();
         }
         return 0;
     }
@@ -303,6 +319,17 @@ void Server::dispatch() {
 void Server::route_tick() {
     hub_.tick(wall_clock_ms());
     dispatch();  // re-arms for the next deadline
+}
+
+void Server::flush() { dispatch(); }
+
+void Server::schedule_flush() {
+    if (!context_ || !tables_) return dispatch();
+    FlushTimer& t = tables_->flush;
+    if (t.armed) return;
+    t.server = this;
+    t.armed = true;
+    lws_sul_schedule(context_, 0, &t.sul, on_flush_timer, 1);
 }
 
 void Server::arm_route_timer() {

@@ -79,6 +79,7 @@ public:
     int on_http(lws* wsi, int reason, void* user, void* in, std::size_t len);
     // The routing timer fired (P4): tick the Hub and deliver what it says.
     void route_tick();
+    void flush();  // group commit: commit what this loop pass did, then deliver
 
 private:
     struct Peer {
@@ -93,6 +94,7 @@ private:
     };
 
     void dispatch();  // delivers the Hub's outputs to the peers' queues
+    void schedule_flush();  // dispatch at the start of the next loop pass (FlushTimer)
     void arm_route_timer();  // P4: the lws timer at the Hub's next deadline
     void receive(ConnId id, Peer& peer, const char* data, std::size_t len, bool final);
     int write_one(Peer& peer);

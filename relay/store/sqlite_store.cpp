@@ -101,6 +101,10 @@ constexpr const char* kOpenConvs =
 constexpr const char* kBegin = "BEGIN IMMEDIATE";
 constexpr const char* kCommit = "COMMIT";
 constexpr const char* kRollback = "ROLLBACK";
+// Inside a batch an append is a savepoint: atomic on its own, durable with the batch.
+constexpr const char* kSavepoint = "SAVEPOINT append";
+constexpr const char* kRelease = "RELEASE append";
+constexpr const char* kRollbackTo = "ROLLBACK TO append";
 constexpr const char* kFindBySenderCid =
     "SELECT seq, ts FROM messages WHERE conv = ?1 AND from_id = ?2 AND cid = ?3";
 constexpr const char* kLastSeq = "SELECT last_seq FROM conversations WHERE id = ?1";
@@ -430,8 +434,10 @@ Result<std::vector<ConvSummary>> SqliteStore::open_conversations(int limit) {
 Result<Appended> SqliteStore::append_message(const NewMessage& m) {
     // One IMMEDIATE transaction: the write lock is taken before the idempotence lookup,
     // so no other writer can slip a message in between the lookup, the seq read and
-    // the insert.
-    auto begin = prepare(kBegin);
+    // the insert. Inside a batch the batch holds the lock and a savepoint keeps the
+    // append atomic.
+    const bool in_batch = batch_open_ && sqlite3_get_autocommit(db_) == 0;
+    auto begin = prepare(in_batch ? kSavepoint : kBegin);
     if (!begin) return begin.error();
     if (Stmt(begin.value()).step() != SQLITE_DONE) return fail("begin");
 
@@ -482,6 +488,11 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
     };
 
     Result<Appended> result = attempt();
+    if (in_batch) {
+        if (!result) exec(kRollbackTo);  // undo this append only; the batch goes on
+        exec(kRelease);
+        return result;
+    }
     if (result) {
         auto commit = prepare(kCommit);
         if (commit && Stmt(commit.value()).step() == SQLITE_DONE) return result;
@@ -585,6 +596,24 @@ Status SqliteStore::set_conversation_status(const std::string& conv, const std::
     if (s.bind(1, conv).bind(2, status).step() != SQLITE_DONE) return fail("set status");
     if (sqlite3_changes(db_) == 0) return storage_error("no such conversation: " + conv);
     return Ok{};
+}
+
+Status SqliteStore::begin_batch() {
+    if (batch_open_) return Ok{};
+    if (Status s = exec(kBegin); !s) return s;
+    batch_open_ = true;
+    return Ok{};
+}
+
+Status SqliteStore::commit_batch() {
+    if (!batch_open_) return Ok{};
+    batch_open_ = false;
+    // SQLite may already have rolled the transaction back (I/O error, disk full):
+    // then there is nothing to commit and the batch is lost, which is a failure.
+    if (sqlite3_get_autocommit(db_) != 0) return storage_error("the batch was rolled back");
+    Status s = exec(kCommit);
+    if (!s && sqlite3_get_autocommit(db_) == 0) exec(kRollback);
+    return s;
 }
 
 Status SqliteStore::set_route(const std::string& conv, const std::string& record) {

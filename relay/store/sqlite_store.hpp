@@ -47,6 +47,8 @@ public:
     Result<std::vector<ConvSummary>> open_conversations(int limit) override;
     Status set_conversation_status(const std::string& conv, const std::string& status) override;
     Status set_route(const std::string& conv, const std::string& record) override;
+    Status begin_batch() override;
+    Status commit_batch() override;
     Result<std::optional<std::string>> route_of(const std::string& conv) override;
 
     Result<Appended> append_message(const NewMessage& message) override;
@@ -75,6 +77,7 @@ private:
     explicit SqliteStore(sqlite3* db) : db_(db) {}
     Status migrate();
     Status exec(const char* sql);
+    bool batch_open_ = false;  // begin_batch() .. commit_batch()
     Result<sqlite3_stmt*> prepare(const char* sql);
     Error fail(const char* what) const;
     Result<std::optional<ConvSummary>> one_summary(const char* sql, const std::string& key);

@@ -11,7 +11,9 @@
 //   with the same key returns the originally assigned seq and ts, stores nothing and
 //   reports inserted = false. Assigning the seq and inserting happen in one transaction.
 // - Durable before return: when a write returns success it has been committed (for
-//   SqliteStore: written and synced to disk), so the caller may acknowledge it.
+//   SqliteStore: written and synced to disk), so the caller may acknowledge it —
+//   except inside a batch (group commit, below): then nothing is durable, and nothing
+//   may be acknowledged, before commit_batch() returns success.
 // - Read marks only grow: mark_read keeps the maximum of the stored and given value.
 // - Not thread-safe: the relay calls it from its one event-loop thread.
 #pragma once
@@ -111,6 +113,14 @@ public:
     virtual Status set_route(const std::string& conv, const std::string& record) = 0;
     // The last record set; nullopt when none was (or no such conversation).
     virtual Result<std::optional<std::string>> route_of(const std::string& conv) = 0;
+
+    // ---- group commit ------------------------------------------------------------
+    // Between begin_batch() and commit_batch() every write joins one transaction, so
+    // many messages share one sync to disk. Each write stays atomic on its own (a failed
+    // append changes nothing), reads see the batch's writes, and a failed commit_batch()
+    // leaves none of the batch stored. begin_batch() with a batch open does nothing.
+    virtual Status begin_batch() { return Ok{}; }
+    virtual Status commit_batch() { return Ok{}; }
 
     // ---- messages ---------------------------------------------------------------
     // See the idempotence and durability guarantees above. Fails when the

@@ -551,3 +551,38 @@ TEST_CASE("frames for connections that closed are dropped", "[hub]") {
     CHECK(h.idle(v));
     CHECK(h.hub.connection_count() == 0);
 }
+
+TEST_CASE("with group commit, frames handled together share one commit and nothing leaves before it",
+          "[hub][batch]") {
+    HubConfig config = HubHarness::config();
+    config.group_commit = true;
+    HubHarness h{config};
+    p::Welcome w;
+    const ConnId v = h.visitor(&w);
+    const int begun = h.store.batches_begun, committed = h.store.batches_committed;
+    // Two frames arrive in one event-loop pass: the adapter drains outputs once.
+    h.hub.on_text(v, p::encode(p::Send{*w.conv, "v.1", "one"}), h.now);
+    h.hub.on_text(v, p::encode(p::Send{*w.conv, "v.2", "two"}), h.now);
+    CHECK(h.store.batches_begun == begun + 1);
+    CHECK(h.store.batches_committed == committed);  // not yet: no output has gone out
+    h.pump();                                        // take_outputs(): commit, then deliver
+    CHECK(h.store.batches_committed == committed + 1);
+    CHECK(h.next<p::Ack>(v).seq == 1);
+    CHECK(h.next<p::Msg>(v).message.text == "one");
+}
+
+TEST_CASE("with group commit, a failed commit sends no ack and no message, and closes the senders with 1011",
+          "[hub][batch]") {
+    HubConfig config = HubHarness::config();
+    config.group_commit = true;
+    HubHarness h{config};
+    p::Welcome w;
+    const ConnId v = h.visitor(&w);
+    const ConnId other = h.visitor();  // another visitor: hears nothing of the lost batch
+    h.store.fail_commits = true;
+    h.send(v, p::Send{*w.conv, "v.1", "lost with the batch"});
+    CHECK(h.idle(v));
+    CHECK(h.closed.at(v) == p::close_code::internal_error);
+    CHECK_FALSE(h.closed.count(other));
+    CHECK(h.idle(other));
+}

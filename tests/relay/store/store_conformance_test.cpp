@@ -350,3 +350,44 @@ TEMPLATE_TEST_CASE("a conversation keeps the router's last record", "[store][rou
     CHECK_FALSE(s.set_route("c_9", "{}").ok());
     CHECK_FALSE(s.route_of("c_9").value());
 }
+
+TEMPLATE_TEST_CASE("a batch stores its writes together, and a failed append in it changes nothing else",
+                   "[store][batch]", MemoryBackend, SqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.begin_batch().ok());
+    REQUIRE(s.begin_batch().ok());  // already open: nothing changes
+    CHECK(s.append_message(message("k1", "one")).value().seq == 1);
+    NewMessage stray = message("k2", "nowhere");
+    stray.conv = "c_9";
+    CHECK_FALSE(s.append_message(stray).ok());  // no such conversation: only this fails
+    CHECK(s.append_message(message("k3", "two")).value().seq == 2);
+    CHECK(s.append_message(message("k1", "one")).value().inserted == false);  // still idempotent
+    CHECK(s.messages_after("c_1", 0, 10).value().size() == 2);  // the batch reads its writes
+    REQUIRE(s.commit_batch().ok());
+    REQUIRE(s.commit_batch().ok());  // none open: nothing to do
+    const auto msgs = s.messages_after("c_1", 0, 10).value();
+    REQUIRE(msgs.size() == 2);
+    CHECK(msgs[1].text == "two");
+    CHECK(s.find_conversation("c_1").value()->last_seq == 2);
+}
+
+TEST_CASE("a SQLite batch is invisible to other connections until committed, then durable", "[store][batch][sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    auto s = SqliteBackend::open(path);
+    seed(*s);
+    REQUIRE(s->begin_batch().ok());
+    REQUIRE(s->append_message(message("k1", "held")).ok());
+    {
+        auto other = SqliteBackend::open(path);  // another connection (a crash would see this)
+        CHECK(other->messages_after("c_1", 0, 10).value().empty());
+    }
+    REQUIRE(s->commit_batch().ok());
+    s.reset();
+    auto reopened = SqliteBackend::open(path);
+    const auto msgs = reopened->messages_after("c_1", 0, 10).value();
+    REQUIRE(msgs.size() == 1);
+    CHECK(msgs[0].text == "held");
+}

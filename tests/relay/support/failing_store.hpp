@@ -10,6 +10,18 @@ class FailingStore : public MemoryStore {
 public:
     bool fail_appends = false;
     bool fail_reads = false;
+    bool fail_commits = false;  // commit_batch() fails (the batch is lost, as SQLite would)
+    int batches_begun = 0, batches_committed = 0;
+
+    Status begin_batch() override {
+        ++batches_begun;
+        return Ok{};
+    }
+    Status commit_batch() override {
+        if (fail_commits) return storage_error("I/O error at commit (test double)");
+        ++batches_committed;
+        return Ok{};
+    }
 
     Result<Appended> append_message(const NewMessage& m) override {
         if (fail_appends) return storage_error("disk full (test double)");

@@ -44,6 +44,7 @@ constexpr int normal = 1000;
 constexpr int going_away = 1001;
 constexpr int invalid_utf8 = 1007;
 constexpr int too_big = 1009;
+constexpr int internal_error = 1011;  // e.g. the relay could not store; reconnect, resend
 constexpr int restarting = 4000;
 constexpr int too_slow = 4001;
 constexpr int too_many_connections = 4002;  // from one address; reconnect with backoff
