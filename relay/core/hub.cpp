@@ -55,8 +55,7 @@ std::vector<Output> Hub::take_outputs() {
             outputs_.clear();
             for (ConnId id : batch_conns_)
                 if (conns_.count(id))
-                    outputs_.push_back(Output{Output::Kind::close, id, "storage failed, resend",
-                                              p::close_code::internal_error});
+                    outputs_.push_back(Output::close(id, "storage failed, resend", p::close_code::internal_error));
         }
     }
     batch_conns_.clear();
@@ -145,8 +144,7 @@ void Hub::on_close(ConnId conn, std::int64_t now) {
 void Hub::shutdown(std::int64_t) {
     stopping_ = true;
     for (const auto& entry : conns_)
-        outputs_.push_back(Output{Output::Kind::close, entry.first, "relay shutting down",
-                                  p::close_code::going_away});
+        outputs_.push_back(Output::close(entry.first, "relay shutting down", p::close_code::going_away));
 }
 
 // ---- handshake --------------------------------------------------------------------
@@ -438,13 +436,13 @@ std::set<ConnId> Hub::conversation_audience(const std::string& conv) const {
 // ---- output -----------------------------------------------------------------------
 
 void Hub::send(ConnId id, const p::RelayFrame& frame) {
-    outputs_.push_back(Output{Output::Kind::frame, id, p::encode(frame), 0});
+    outputs_.push_back(Output::frame(id, std::make_shared<const std::string>(p::encode(frame))));
 }
 
 void Hub::send_all(const std::set<ConnId>& ids, const p::RelayFrame& frame) {
     if (ids.empty()) return;
-    const std::string text = p::encode(frame);  // encode once, share the text
-    for (ConnId id : ids) outputs_.push_back(Output{Output::Kind::frame, id, text, 0});
+    auto text = std::make_shared<const std::string>(p::encode(frame));  // encoded once, shared
+    for (ConnId id : ids) outputs_.push_back(Output::frame(id, text));
 }
 
 void Hub::send_error(ConnId id, ErrorCode code, std::string message, std::string ref) {

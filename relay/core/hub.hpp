@@ -59,6 +59,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -80,8 +81,21 @@ struct Output {
     enum class Kind { frame, close };
     Kind kind = Kind::frame;
     ConnId conn = 0;
-    std::string text;  // frame: one JSON text message; close: the close reason
+    // frame: one JSON text message; close: the close reason. Shared: a frame that goes
+    // to many connections is encoded once and its bytes are never copied per listener.
+    std::shared_ptr<const std::string> body;
     int code = 0;      // close: the WebSocket close code (§7)
+
+    static Output frame(ConnId conn, std::shared_ptr<const std::string> text) {
+        return Output{Kind::frame, conn, std::move(text), 0};
+    }
+    static Output close(ConnId conn, std::string reason, int code) {
+        return Output{Kind::close, conn, std::make_shared<const std::string>(std::move(reason)), code};
+    }
+    const std::string& text() const {
+        static const std::string none;
+        return body ? *body : none;
+    }
 };
 
 struct HubConfig {

@@ -466,7 +466,7 @@ void Hub::publish_board() {
         std::string& last = last_board_[cid];
         if (text == last) continue;
         last = text;
-        outputs_.push_back(Output{Output::Kind::frame, cid, std::move(text), 0});
+        outputs_.push_back(Output::frame(cid, std::make_shared<const std::string>(text)));
     }
 }
 

@@ -32,7 +32,7 @@
 
 #include <csignal>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -84,7 +84,9 @@ public:
 private:
     struct Peer {
         lws* wsi = nullptr;
-        std::deque<std::string> queue;  // each entry has LWS_PRE bytes of headroom
+        // Frames waiting for SERVER_WRITEABLE, shared with every other listener of the
+        // same message (a list: an idle connection's empty queue allocates nothing).
+        std::list<std::shared_ptr<const std::string>> queue;
         std::size_t queued_bytes = 0;
         int close_code = 0;             // non-zero: close once the queue has drained
         std::string close_reason;
@@ -105,6 +107,7 @@ private:
     lws_context* context_ = nullptr;
     lws_vhost* vhost_ = nullptr;
     ConnId next_id_ = 1;
+    std::vector<unsigned char> write_buf_;  // LWS_PRE headroom + the frame being written
     std::unordered_map<ConnId, Peer> peers_;
     RateLimits limits_;
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001

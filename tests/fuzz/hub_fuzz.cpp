@@ -75,15 +75,15 @@ struct Run {
 
     void check_outputs() {
         for (const Output& out : hub.take_outputs()) {
-            if (trace) std::fprintf(stderr, "[%llu] %s\n", static_cast<unsigned long long>(out.conn), out.text.c_str());
-            if (!open.count(out.conn)) fail("output to a closed connection", out.text);
+            if (trace) std::fprintf(stderr, "[%llu] %s\n", static_cast<unsigned long long>(out.conn), out.text().c_str());
+            if (!open.count(out.conn)) fail("output to a closed connection", out.text());
             if (out.kind == Output::Kind::close) continue;
-            auto frame = protocol::decode_relay(out.text);
-            if (!frame) fail("undecodable output", out.text + " (" + frame.error().detail + ")");
+            auto frame = protocol::decode_relay(out.text());
+            if (!frame) fail("undecodable output", out.text() + " (" + frame.error().detail + ")");
             if (const auto* m = std::get_if<protocol::Msg>(&frame.value()))
-                if (m->message.seq <= 0) fail("msg with seq <= 0", out.text);
+                if (m->message.seq <= 0) fail("msg with seq <= 0", out.text());
             if (const auto* a = std::get_if<protocol::Ack>(&frame.value()))
-                if (a->seq <= 0) fail("ack with seq <= 0", out.text);
+                if (a->seq <= 0) fail("ack with seq <= 0", out.text());
         }
     }
 

@@ -71,8 +71,8 @@ struct HubHarness {
                 closed[out.conn] = out.code;
                 continue;
             }
-            auto decoded = p::decode_relay(out.text);
-            INFO("relay sent: " << out.text);
+            auto decoded = p::decode_relay(out.text());
+            INFO("relay sent: " << out.text());
             REQUIRE(decoded.ok());
             received[out.conn].push_back(std::move(decoded).value());
         }
