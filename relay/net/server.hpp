@@ -46,6 +46,8 @@ struct lws;
 struct lws_context;
 struct lws_vhost;
 
+struct ev_loop;  // libev's loop (ev.h stays out of this header)
+
 namespace parley::relay {
 
 struct ServerOptions {
@@ -107,10 +109,13 @@ private:
     lws_context* context_ = nullptr;
     lws_vhost* vhost_ = nullptr;
     ConnId next_id_ = 1;
-    std::vector<unsigned char> write_buf_;  // LWS_PRE headroom + the frame being written
+    std::vector<unsigned char> write_buf_;
+    std::vector<ConnId> writable_soon_;  // refused at ESTABLISHED: ask for WRITEABLE next pass  // LWS_PRE headroom + the frame being written
     std::unordered_map<ConnId, Peer> peers_;
     RateLimits limits_;
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001
+    struct ev_loop* loop_ = nullptr;  // our libev loop, which lws joins; null: lws's poll loop
+    bool turn();                 // one turn of the loop (run()'s drain)
 
     struct LwsTables;  // protocols, mount and mime types, which must outlive the context
     std::unique_ptr<LwsTables> tables_;
