@@ -9,7 +9,8 @@
 #   half fits temperature and out-of-scope threshold (--valid; "balanced" objective, as
 #   CLINC150 results are usually reported; a second row re-picks it for accuracy), the
 #   other half is held out.
-# Default model: data/triage/train.csv, evaluated on data/triage/holdout.csv.
+# Default model: data/triage/train.csv, evaluated on data/triage/holdout.csv (linear
+#   only, as the build trains it: --hidden-dim 0).
 # fastText (Debian package `fasttext`, if installed): supervised, default settings plus
 #   -wordNgrams 2 (and -thread 1, to compare on one core), on the same splits; a second
 #   row with -epoch 25 -lr 1.0 shows what light tuning does.
@@ -151,7 +152,7 @@ with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="
     for r in csv.DictReader(f):
         o.write(json.dumps({"text": r["text"], "label": r["label"]}, ensure_ascii=False) + "\n")
 PY
-train_opts=(--seed 1)  # the options tools/parley-triage/CMakeLists.txt builds the default model with
+train_opts=(--hidden-dim 0 --seed 1)  # the options tools/parley-triage/CMakeLists.txt builds the default model with
 run_parley default "$root/data/triage/train.csv" "$d/held.jsonl"
 
 echo

@@ -9,6 +9,7 @@ add_library(parley_triage STATIC
   ${PARLEY_TRIAGE_DIR}/src/triage/features.cpp
   ${PARLEY_TRIAGE_DIR}/src/triage/model.cpp
   ${PARLEY_TRIAGE_DIR}/src/triage/trainer.cpp
+  ${PARLEY_TRIAGE_DIR}/src/triage/hidden_trainer.cpp
   ${PARLEY_TRIAGE_DIR}/src/triage/metrics.cpp
   ${PARLEY_TRIAGE_DIR}/src/triage/dataset.cpp
   ${PARLEY_TRIAGE_DIR}/src/triage/signals.cpp
@@ -20,6 +21,10 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   # -fno-exceptions natively too, so a throwing call cannot sneak in unnoticed.
   # No -ffast-math: identical predictions natively and in Wasm need strict IEEE math.
   target_compile_options(parley_triage PRIVATE -fno-exceptions -Wall -Wextra)
+  # The trainers' AdaGrad loops take a square root per weight; without errno handling
+  # the compiler can vectorise them. sqrt is exact in IEEE either way: same bytes.
+  set_source_files_properties(${PARLEY_TRIAGE_DIR}/src/triage/trainer.cpp
+    ${PARLEY_TRIAGE_DIR}/src/triage/hidden_trainer.cpp PROPERTIES COMPILE_OPTIONS -fno-math-errno)
 endif()
 
 # The triage C API (parley/triage_c_api.h): JSON out, handles in; what the Wasm module

@@ -50,6 +50,8 @@ void usage() {
         "        [--word-ngrams N] [--char-min N] [--char-max N] [--char-weight X] [--char-across-words]\n"
         "        [--average N] [--dropout X] [--valid-fraction X]\n"
         "        [--no-refit] [--max-bytes N] [--oos-label L] [--threshold-objective accuracy|balanced]\n"
+        "        [--hidden-dim N] [--hidden-share X] [--hidden-epochs N] [--hidden-lr X]\n"
+        "        [--hidden-dropout X] [--hidden-min-count N]\n"
         "  parley-triage predict --model MODEL [--top K] [--digits N]  < texts (one per line)\n"
         "  parley-triage eval --model MODEL --data FILE [--valid FILE [--threshold-objective O]]\n"
         "        [--confusions N]\n"
@@ -165,6 +167,12 @@ int cmd_train(const Args& a) {
     o.refit = !a.flag("--no-refit");
     o.max_model_bytes = static_cast<size_t>(a.num("--max-bytes", static_cast<double>(o.max_model_bytes)));
     o.oos_label = a.get("--oos-label", o.oos_label);
+    o.hidden_dim = static_cast<uint16_t>(a.num("--hidden-dim", o.hidden_dim));
+    o.hidden_share = static_cast<float>(a.num("--hidden-share", o.hidden_share));
+    o.hidden_epochs = static_cast<int>(a.num("--hidden-epochs", o.hidden_epochs));
+    o.hidden_lr = static_cast<float>(a.num("--hidden-lr", o.hidden_lr));
+    o.hidden_dropout = static_cast<float>(a.num("--hidden-dropout", o.hidden_dropout));
+    o.hidden_min_count = static_cast<uint32_t>(a.num("--hidden-min-count", o.hidden_min_count));
     const std::string objective = a.get("--threshold-objective", "accuracy");
     if (objective == "balanced") o.threshold_objective = tri::ThresholdObjective::balanced;
     else if (objective != "accuracy") die("--threshold-objective must be accuracy or balanced");
@@ -188,10 +196,12 @@ int cmd_train(const Args& a) {
     if (!out) die("cannot write " + out_path);
     const tri::TrainReport& r = trained.value().report;
     std::fprintf(stderr,
-                 "trained: examples=%zu classes=%zu features=%zu kept_features=%zu kept_weights=%zu\n"
+                 "trained: examples=%zu classes=%zu features=%zu kept_features=%zu kept_weights=%zu "
+                 "hidden_rows=%zu\n"
                  "model_bytes: %zu\ntemperature: %.4f\nthreshold: %.4f\n"
                  "calibration_examples: %zu\ncalibration_accuracy: %.4f\ntrain_seconds: %.3f\n",
-                 r.examples, r.classes, r.distinct_features, r.kept_features, r.kept_weights, bytes.size(),
+                 r.examples, r.classes, r.distinct_features, r.kept_features, r.kept_weights, r.hidden_rows,
+                 bytes.size(),
                  r.temperature, r.threshold, r.valid_examples, r.valid_accuracy, secs);
     return 0;
 }

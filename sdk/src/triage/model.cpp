@@ -1,4 +1,4 @@
-// Model: scoring, decisions and the model file (format version 1, docs/triage.md).
+// Model: scoring, decisions and the model file (format version 2, docs/triage.md).
 #include "parley/triage/model.hpp"
 
 #include <algorithm>
@@ -99,6 +99,55 @@ const char* check_parts(const ModelParts& m) {
     }
     for (const std::string& l : m.labels)
         if (l.empty() || l.size() > 255) return "label length out of range";
+    const HiddenPart& h = m.hidden;
+    if (h.dim == 0) {
+        if (!h.keys.empty() || !h.embed.empty() || !h.out.empty()) return "hidden part without dim";
+        return nullptr;
+    }
+    if (h.dim > kMaxHiddenDim) return "hidden dim out of range";
+    if (h.embed.size() != h.keys.size() * h.dim || h.embed_scale.size() != h.dim ||
+        h.bias.size() != h.dim || h.out.size() != static_cast<size_t>(h.dim) * c || h.out_bias.size() != c)
+        return "hidden part sizes inconsistent";
+    for (size_t r = 0; r < h.keys.size(); ++r) {
+        if (r > 0 && h.keys[r] <= h.keys[r - 1]) return "hidden keys not strictly increasing";
+        if (h.keys[r] >= limit) return "hidden key outside hash space";
+    }
+    return nullptr;
+}
+
+// Header flag bits; a reader rejects any bit its version does not define.
+constexpr uint16_t kFlagCharAcrossWords = 1;
+constexpr uint16_t kFlagHidden = 2;
+
+// The hidden part (format 2, flags bit 1): dim, rows, keys, scales, biases, dense
+// layer, then the int8 embedding rows. Counts are checked against what is left.
+const char* load_hidden(Reader& r, size_t classes, HiddenPart& h) {
+    h.dim = r.u16();
+    const uint32_t rows = r.u32();
+    if (r.bad || h.dim == 0 || h.dim > kMaxHiddenDim) return "hidden header";
+    const uint64_t floats = 2ull * h.dim + static_cast<uint64_t>(h.dim) * classes + classes;
+    if (rows > r.n || r.i + rows + 4 * floats + static_cast<uint64_t>(rows) * h.dim > r.n)
+        return "hidden counts";
+    h.keys.resize(rows);
+    uint64_t key = 0;
+    for (uint32_t k = 0; k < rows; ++k) {
+        key += r.varint();
+        if (key > 0xFFFFFFFFull) return "hidden key overflow";
+        h.keys[k] = static_cast<uint32_t>(key);
+    }
+    auto floats_into = [&](std::vector<float>& v, size_t n) {
+        v.resize(n);
+        for (float& f : v) f = r.f32();
+    };
+    floats_into(h.embed_scale, h.dim);
+    floats_into(h.bias, h.dim);
+    floats_into(h.out, static_cast<size_t>(h.dim) * classes);
+    floats_into(h.out_bias, classes);
+    const uint64_t bytes = static_cast<uint64_t>(rows) * h.dim;
+    if (r.bad || r.i + bytes > r.n) return "hidden embeddings";
+    h.embed.resize(bytes);
+    if (bytes) std::memcpy(h.embed.data(), r.p + r.i, bytes);
+    r.i += bytes;
     return nullptr;
 }
 
@@ -123,23 +172,33 @@ TriageResult<Model> Model::from_parts(ModelParts parts) {
     return m;
 }
 
+// Keys of both parts, merged: a key may have linear entries, an embedding row, or both.
 void Model::build_index() {
+    const std::vector<uint32_t>& lk = parts_.keys;
+    const std::vector<uint32_t>& hk = parts_.hidden.keys;
     size_t cap = 16;
-    while (cap < parts_.keys.size() * 2) cap <<= 1;
-    slots_.assign(cap, Slot{0, 0, 0});
+    while (cap < (lk.size() + hk.size()) * 2) cap <<= 1;
+    slots_.assign(cap, Slot{0, 0, 0, kFreeSlot});
     slot_mask_ = static_cast<uint32_t>(cap - 1);
-    for (size_t r = 0; r < parts_.keys.size(); ++r) {
-        uint32_t s = parts_.keys[r] & slot_mask_;  // keys are already well-mixed hashes
-        while (slots_[s].end != 0) s = (s + 1) & slot_mask_;
-        slots_[s] = Slot{parts_.keys[r], parts_.row_start[r], parts_.row_start[r + 1]};
+    auto insert = [&](uint32_t key) -> Slot& {
+        uint32_t s = key & slot_mask_;  // keys are already well-mixed hashes
+        while (slots_[s].hidden != kFreeSlot && slots_[s].key != key) s = (s + 1) & slot_mask_;
+        if (slots_[s].hidden == kFreeSlot) slots_[s] = Slot{key, 0, 0, kNoRow};
+        return slots_[s];
+    };
+    for (size_t r = 0; r < lk.size(); ++r) {
+        Slot& slot = insert(lk[r]);
+        slot.start = parts_.row_start[r];
+        slot.end = parts_.row_start[r + 1];
     }
+    for (size_t r = 0; r < hk.size(); ++r) insert(hk[r]).hidden = static_cast<uint32_t>(r);
 }
 
-const Model::Slot* Model::find_row(uint32_t key) const {
+const Model::Slot* Model::find(uint32_t key) const {
     uint32_t s = key & slot_mask_;
     while (true) {
         const Slot& slot = slots_[s];
-        if (slot.end == 0) return nullptr;  // rows are never empty, so end == 0 is free
+        if (slot.hidden == kFreeSlot) return nullptr;
         if (slot.key == key) return &slot;
         s = (s + 1) & slot_mask_;
     }
@@ -151,10 +210,10 @@ int Model::label_index(std::string_view label) const {
     return -1;
 }
 
-// Scoring is memory-bound: each feature costs a slot lookup and a jump into the
-// entries, both likely cache misses on a 1 MB model. Three passes (prefetch slots,
-// resolve rows and prefetch their entries, accumulate) let those misses overlap
-// instead of queueing one after another; the sums are the same, in the same order.
+// Scoring is memory-bound: each feature costs a slot lookup and jumps into the linear
+// entries and the embedding rows, all likely cache misses on a 1 MB model. Passes
+// (prefetch slots, resolve rows and prefetch their data, accumulate) let those misses
+// overlap instead of queueing one after another; the sums are the same, in the same order.
 void Model::scores(std::string_view text, std::vector<float>& out) const {
     const size_t c = parts_.labels.size();
     std::vector<Feature> feats;
@@ -162,19 +221,21 @@ void Model::scores(std::string_view text, std::vector<float>& out) const {
 #if defined(__GNUC__) || defined(__clang__)
     for (const Feature& f : feats) __builtin_prefetch(&slots_[f.key & slot_mask_]);
 #endif
-    struct Hit {
-        uint32_t start, end;
-        float value;
-    };
     std::vector<Hit> hits;
     hits.reserve(feats.size());
+    const size_t d = parts_.hidden.dim;
     for (const Feature& f : feats) {
-        const Slot* row = find_row(f.key);
+        const Slot* row = find(f.key);
         if (!row) continue;
 #if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(parts_.entries.data() + row->start);
+        if (row->start != row->end) __builtin_prefetch(parts_.entries.data() + row->start);
+        if (row->hidden != kNoRow) {
+            const int8_t* e = parts_.hidden.embed.data() + static_cast<size_t>(row->hidden) * d;
+            __builtin_prefetch(e);
+            __builtin_prefetch(e + d - 1);
+        }
 #endif
-        hits.push_back({row->start, row->end, f.value});
+        hits.push_back({row->start, row->end, row->hidden, f.value});
     }
     std::vector<float> acc(c, 0.0f);
     const Entry* entries = parts_.entries.data();
@@ -183,6 +244,30 @@ void Model::scores(std::string_view text, std::vector<float>& out) const {
             acc[e->cls] += h.value * static_cast<float>(e->q);
     out.resize(c);
     for (size_t k = 0; k < c; ++k) out[k] = parts_.bias[k] + parts_.scale[k] * acc[k];
+    if (d) add_hidden_scores(hits, out);
+}
+
+// h = relu(b1 + scale ⊙ Σ_f x_f q_f), then out_c += b2_c + Σ_j h_j W2_{j,c}. Every sum
+// runs in a fixed order (features by key, dimensions ascending); the inner loops run
+// over independent outputs, so a compiler may vectorise them without reordering sums.
+void Model::add_hidden_scores(const std::vector<Hit>& hits, std::vector<float>& out) const {
+    const HiddenPart& hp = parts_.hidden;
+    const size_t d = hp.dim, c = out.size();
+    std::vector<float> h(d, 0.0f);
+    for (const Hit& hit : hits) {
+        if (hit.hidden == kNoRow) continue;
+        const int8_t* q = hp.embed.data() + static_cast<size_t>(hit.hidden) * d;
+        const float v = hit.value;
+        for (size_t j = 0; j < d; ++j) h[j] += v * static_cast<float>(q[j]);
+    }
+    std::vector<float> o(hp.out_bias);
+    for (size_t j = 0; j < d; ++j) {
+        const float a = hp.bias[j] + hp.embed_scale[j] * h[j];
+        if (!(a > 0.0f)) continue;  // ReLU: an inactive unit adds nothing
+        const float* w = hp.out.data() + j * c;
+        for (size_t k = 0; k < c; ++k) o[k] += a * w[k];
+    }
+    for (size_t k = 0; k < c; ++k) out[k] += o[k];
 }
 
 Prediction Model::decide(const std::vector<float>& s, size_t top_k) const {
@@ -225,7 +310,9 @@ std::vector<uint8_t> Model::save() const {
     Writer w{out};
     for (char ch : kMagic) w.u8(static_cast<uint8_t>(ch));
     w.u16(kModelFormatVersion);
-    w.u16(parts_.features.char_across_words ? 1 : 0);  // flags: bit 0 = char n-grams span words
+    const HiddenPart& hp = parts_.hidden;
+    w.u16(static_cast<uint16_t>((parts_.features.char_across_words ? kFlagCharAcrossWords : 0) |
+                                (hp.dim ? kFlagHidden : 0)));
     const FeatureConfig& f = parts_.features;
     w.u8(f.hash_bits); w.u8(f.word_ngrams); w.u8(f.char_min); w.u8(f.char_max);
     w.u32(f.seed);
@@ -247,6 +334,17 @@ std::vector<uint8_t> Model::save() const {
     for (size_t r = 0; r < parts_.keys.size(); ++r)
         w.varint(parts_.row_start[r + 1] - parts_.row_start[r]);
     for (const Entry& e : parts_.entries) { w.u8(e.cls); w.u8(static_cast<uint8_t>(e.q)); }
+    if (hp.dim) {
+        w.u16(hp.dim);
+        w.u32(static_cast<uint32_t>(hp.keys.size()));
+        prev = 0;
+        for (uint32_t k : hp.keys) { w.varint(k - prev); prev = k; }
+        for (float v : hp.embed_scale) w.f32(v);
+        for (float v : hp.bias) w.f32(v);
+        for (float v : hp.out) w.f32(v);
+        for (float v : hp.out_bias) w.f32(v);
+        for (int8_t q : hp.embed) w.u8(static_cast<uint8_t>(q));
+    }
     w.u32(crc32(out.data(), out.size()));
     return out;
 }
@@ -265,9 +363,10 @@ TriageResult<Model> Model::load(const uint8_t* data, size_t size) {
         return bad("checksum mismatch (truncated or corrupt file)");
     r.n = size - 4;  // the checksum is not part of the payload
     const uint16_t flags = r.u16();
-    if (flags & ~1u) return bad("unknown flags");
+    const uint16_t known = version >= 2 ? (kFlagCharAcrossWords | kFlagHidden) : kFlagCharAcrossWords;
+    if (flags & ~known) return bad("unknown flags");
     ModelParts m;
-    m.features.char_across_words = (flags & 1) != 0;
+    m.features.char_across_words = (flags & kFlagCharAcrossWords) != 0;
     m.features.hash_bits = r.u8();
     m.features.word_ngrams = r.u8();
     m.features.char_min = r.u8();
@@ -307,12 +406,16 @@ TriageResult<Model> Model::load(const uint8_t* data, size_t size) {
         if (total > entries) return bad("row sizes exceed entry count");
         m.row_start[k + 1] = static_cast<uint32_t>(total);
     }
-    if (r.bad || total != entries || r.i + 2ull * entries != r.n) return bad("entries");
+    if (r.bad || total != entries || r.i + 2ull * entries > r.n) return bad("entries");
     m.entries.resize(entries);
     for (uint32_t k = 0; k < entries; ++k) {
         m.entries[k].cls = data[r.i++];
         m.entries[k].q = static_cast<int8_t>(data[r.i++]);
     }
+    if (flags & kFlagHidden) {
+        if (const char* why = load_hidden(r, classes, m.hidden)) return bad(why);
+    }
+    if (r.i != r.n) return bad("trailing bytes");
     if (const char* why = check_parts(m)) return bad(why);
     Model model;
     model.parts_ = std::move(m);

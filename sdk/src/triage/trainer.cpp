@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "detmath.hpp"
+#include "hidden_trainer.hpp"
+#include "rng.hpp"
 
 namespace parley::triage {
 namespace {
@@ -15,30 +17,9 @@ namespace {
 using detail::det_exp;
 using detail::det_log;
 
-struct SplitMix64 {
-    uint64_t s;
-    uint64_t next() {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-};
-
-template <class T>
-void shuffle(std::vector<T>& v, SplitMix64& rng) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
-}
-
-// Training examples as a CSR matrix over dense feature ids.
-struct Matrix {
-    std::vector<uint32_t> start{0};
-    std::vector<uint32_t> id;
-    std::vector<float> val;
-    std::vector<int> y;
-    std::vector<uint32_t> keys;  // dense id → hashed key
-};
+using detail::Matrix;
+using detail::shuffle;
+using detail::SplitMix64;
 
 Matrix featurise(const std::vector<Example>& ex, const std::map<std::string, int>& label_ids,
                  const FeatureConfig& cfg) {
@@ -253,10 +234,11 @@ size_t estimate_bytes(const FloatModel& fm, const Matrix& m, const std::vector<f
 
 // Builds the smallest-cutoff model that fits in max_bytes.
 Model to_model(const FloatModel& fm, const Matrix& m, const std::vector<std::string>& labels,
-               const TrainOptions& o, int oos) {
+               const TrainOptions& o, int oos, const HiddenPart& hidden) {
     float cutoff = 0.5f;
     ModelParts parts = quantise(fm, m, labels, o.features, cutoff);
     parts.oos_class = oos < 0 ? kNoClass : static_cast<uint16_t>(oos);
+    parts.hidden = hidden;
     Model model = Model::from_parts(parts).value();
     size_t bytes = model.save().size();
     if (bytes > o.max_model_bytes) {
@@ -275,6 +257,7 @@ Model to_model(const FloatModel& fm, const Matrix& m, const std::vector<std::str
         for (;;) {
             parts = quantise(fm, m, labels, o.features, cutoff);
             parts.oos_class = oos < 0 ? kNoClass : static_cast<uint16_t>(oos);
+            parts.hidden = hidden;
             model = Model::from_parts(parts).value();
             if (model.save().size() <= o.max_model_bytes || cutoff > 127.0f) break;
             cutoff *= 1.02f;
@@ -303,8 +286,9 @@ Fitted fit_model(const std::vector<Example>& ex, const std::vector<std::string>&
     const Matrix m = featurise(ex, ids, o.features);
     FloatModel fm = fit(m, labels.size(), o);
     centre_rows(fm);
+    const HiddenPart hidden = detail::fit_hidden(m, labels.size(), o);
     auto it = ids.find(o.oos_label);
-    return {to_model(fm, m, labels, o, it == ids.end() ? -1 : it->second), m.keys.size()};
+    return {to_model(fm, m, labels, o, it == ids.end() ? -1 : it->second, hidden), m.keys.size()};
 }
 
 // Fits temperature and threshold of `model` on `valid`; returns validation accuracy.
@@ -418,7 +402,10 @@ TriageResult<Trained> train(const std::vector<Example>& examples, const std::vec
     if (o.epochs < 1 || !(o.learning_rate > 0) || o.l2 < 0 || o.features.hash_bits == 0 ||
         o.features.hash_bits > 32 || o.features.word_ngrams == 0 || o.features.word_ngrams > 4 ||
         o.features.char_max > 8 || o.features.char_min > o.features.char_max ||
-        !(o.valid_fraction >= 0 && o.valid_fraction < 1))
+        !(o.valid_fraction >= 0 && o.valid_fraction < 1) || o.hidden_dim > kMaxHiddenDim ||
+        (o.hidden_dim > 0 && (o.hidden_epochs < 1 || !(o.hidden_lr > 0) ||
+                              !(o.hidden_dropout >= 0 && o.hidden_dropout < 1) ||
+                              !(o.hidden_share >= 0 && o.hidden_share < 1))))
         return TriageError{TriageErrc::invalid_argument, "training options out of range"};
     for (const Example& e : examples)
         if (e.label.empty() || e.label.size() > 255)
@@ -459,6 +446,7 @@ TriageResult<Trained> train(const std::vector<Example>& examples, const std::vec
     }
     out.report.kept_features = out.model.num_features();
     out.report.kept_weights = out.model.num_weights();
+    out.report.hidden_rows = out.model.num_hidden_rows();
     out.report.temperature = out.model.parts().temperature;
     out.report.threshold = out.model.parts().threshold;
     return out;

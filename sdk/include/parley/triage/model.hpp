@@ -1,17 +1,22 @@
-// The triage model: a quantised linear softmax classifier over hashed features,
-// loaded from the bytes of a model file (format: docs/triage.md, "Model file").
+// The triage model: a quantised linear softmax classifier over hashed features plus an
+// optional small neural part, loaded from the bytes of a model file (format:
+// docs/triage.md, "Model file").
 //
 // Theory of operation. A message becomes a sparse feature vector x (features.hpp).
-// Class c scores s_c = b_c + scale_c * Σ_f x_f q_{f,c}, where q is an int8 weight kept
-// only for the (feature, class) pairs that matter; confidences are
-// softmax(s / temperature), the temperature fitted on held-out data so that a
-// confidence of 0.8 is right about 80 % of the time. If the model has an out-of-scope
+// The linear part scores class c as b_c + scale_c * Σ_f x_f q_{f,c}, where q is an int8
+// weight kept only for the (feature, class) pairs that matter. The hidden part (if
+// present) embeds the same features: h = relu(b1 + Σ_f x_f E_f) with int8 rows E_f of
+// `dim` numbers for the most frequent training features, then adds b2_c + Σ_j h_j W2_{j,c}.
+// The two parts are trained separately and their scores summed, an ensemble of two
+// model families (the hidden one sees feature interactions a linear model cannot).
+// Confidences are softmax(s / temperature), the temperature fitted on held-out data so
+// that a confidence of 0.8 is right about 80 % of the time. If the model has an out-of-scope
 // class, a message whose best in-scope confidence is below `threshold` (or whose best
 // class is out-of-scope) is reported as out-of-scope.
 //
 // The same bytes give the same predictions natively and in Wasm: the file stores
 // integers and IEEE floats in little-endian order, and scoring is plain float math
-// in a fixed order.
+// in a fixed order (per output, sums run over inputs in ascending order).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +30,9 @@
 
 namespace parley::triage {
 
-constexpr uint16_t kModelFormatVersion = 1;
+// 2 adds the hidden part (flags bit 1); version 1 files still load.
+constexpr uint16_t kModelFormatVersion = 2;
+constexpr size_t kMaxHiddenDim = 1024;
 constexpr size_t kMaxClasses = 255;
 constexpr uint16_t kNoClass = 0xFFFF;
 
@@ -47,6 +54,17 @@ struct Entry {
     int8_t q;
 };
 
+// The optional non-linear part: embedding bag → ReLU → dense layer. dim == 0: none.
+struct HiddenPart {
+    uint16_t dim = 0;
+    std::vector<uint32_t> keys;     // sorted, unique: features that have an embedding row
+    std::vector<int8_t> embed;      // keys.size() × dim, row-major
+    std::vector<float> embed_scale; // per dimension: embedding value = q * embed_scale[j]
+    std::vector<float> bias;        // dim
+    std::vector<float> out;         // dim × classes, dimension-major: out[j * classes + c]
+    std::vector<float> out_bias;    // classes
+};
+
 // What the trainer hands over to become a model (and what load() rebuilds).
 struct ModelParts {
     FeatureConfig features;
@@ -59,6 +77,7 @@ struct ModelParts {
     float temperature = 1.0f;
     float threshold = 0.0f;         // applies only when oos_class != kNoClass
     uint16_t oos_class = kNoClass;
+    HiddenPart hidden;
 };
 
 class Model {
@@ -85,21 +104,31 @@ public:
     size_t num_classes() const { return parts_.labels.size(); }
     size_t num_features() const { return parts_.keys.size(); }
     size_t num_weights() const { return parts_.entries.size(); }
+    size_t num_hidden_rows() const { return parts_.hidden.keys.size(); }
     bool has_oos() const { return parts_.oos_class != kNoClass; }
 
     void set_temperature(float t) { parts_.temperature = t; }
     void set_threshold(float t) { parts_.threshold = t; }
 
 private:
-    // Open addressing, linear probing; one slot holds all a lookup needs, so a
-    // feature costs one cache miss for the slot and one for its entries.
+    // Open addressing, linear probing, one table for both parts; one slot holds all a
+    // lookup needs, so a feature costs one cache miss for the slot, then one for its
+    // linear entries and one for its embedding row, which can overlap (prefetch).
+    static constexpr uint32_t kFreeSlot = 0xFFFFFFFFu;
+    static constexpr uint32_t kNoRow = 0xFFFFFFFEu;
     struct Slot {
         uint32_t key;
-        uint32_t start;  // entries [start, end); end == 0 marks a free slot
+        uint32_t start;   // linear entries [start, end); start == end: none
         uint32_t end;
+        uint32_t hidden;  // embedding row, kNoRow if none, kFreeSlot marks a free slot
+    };
+    struct Hit {
+        uint32_t start, end, hidden;
+        float value;
     };
     void build_index();
-    const Slot* find_row(uint32_t key) const;
+    const Slot* find(uint32_t key) const;
+    void add_hidden_scores(const std::vector<Hit>& hits, std::vector<float>& out) const;
 
     ModelParts parts_;
     std::vector<Slot> slots_;

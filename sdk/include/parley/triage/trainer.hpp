@@ -4,10 +4,12 @@
 // Steps: hash features; train a float softmax regression with per-example AdaGrad
 // (or plain SGD), shuffling with a seeded SplitMix64 and averaging the last epochs;
 // shift each feature row by its median (softmax cannot tell) so most weights become
-// zero; quantise to int8 with one scale per class, dropping weights that round to zero
-// and, if the file would exceed `max_model_bytes`, the smallest remaining ones; fit the
-// softmax temperature (and the out-of-scope threshold) on a validation set; optionally
-// retrain on everything.
+// zero; train the hidden part (embedding bag → ReLU → dense, model.hpp) on its own
+// loss within its share of the budget; quantise the linear part to int8 with one scale per
+// class, dropping weights that round to zero and, if the file would exceed
+// `max_model_bytes`, the smallest remaining ones; fit the softmax temperature (and the
+// out-of-scope threshold) of the summed scores on a validation set; optionally retrain
+// on everything.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +53,15 @@ struct TrainOptions {
     // temperature and threshold carry over). Ignored with explicit validation data.
     bool refit = true;
     size_t max_model_bytes = 1000000;
+    // The hidden part (hidden_dim 0 = a linear model only). It gets at most
+    // `hidden_share` of max_model_bytes (rows for the most frequent features, seen in at
+    // least `hidden_min_count` training examples each); the linear part gets the rest.
+    uint16_t hidden_dim = 64;
+    float hidden_share = 0.6f;
+    int hidden_epochs = 12;
+    float hidden_lr = 0.03f;
+    float hidden_dropout = 0.3f;      // chance to silence each hidden unit per step
+    uint32_t hidden_min_count = 2;
     std::string oos_label = "oos";    // label treated as out-of-scope, if present
     ThresholdObjective threshold_objective = ThresholdObjective::accuracy;
 };
@@ -61,6 +72,7 @@ struct TrainReport {
     size_t distinct_features = 0; // before pruning
     size_t kept_features = 0;
     size_t kept_weights = 0;
+    size_t hidden_rows = 0;       // embedding rows of the hidden part
     float temperature = 1.0f;
     float threshold = 0.0f;
     float valid_accuracy = 0.0f;  // of the calibration model on its validation part
