@@ -1,0 +1,86 @@
+// The other scenarios: chat (ack and delivery latency of visitor↔agent pairs), idle
+// (relay memory per idle connection) and storm (reconnect and resume after a relay
+// restart). Each is bounded in time and count, prints a table, and returns its
+// figures as a JSON object; `complete()` is what --smoke asserts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "fanout.hpp"
+#include "report.hpp"
+
+namespace parley::load {
+
+// ---- chat ----------------------------------------------------------------------------
+struct ChatConfig {
+    int pairs = 100;          // visitors, each with one conversation
+    int agents = 10;          // agents sharing them (pairs / agents conversations each)
+    double human_s = 10;      // the human-paced phase
+    double think_s = 1.0;     // typing before each message, and a pause after a reply
+    double rate = 200;        // the fixed-rate phase: messages/s in total (0: skip)
+    double rate_s = 5;
+    int bytes = 200;
+};
+struct ChatResult {
+    bool ok = false;
+    std::string error;
+    // Human phase.
+    std::uint64_t human_msgs = 0, human_acked = 0, human_delivered = 0, typing_seen = 0;
+    double human_ack_p50 = 0, human_ack_p99 = 0, human_deliv_p50 = 0, human_deliv_p99 = 0;
+    // Fixed-rate phase.
+    double rate = 0, rate_acked_per_s = 0, rate_acked_pct = 0;
+    std::uint64_t rate_sent = 0, rate_unsent = 0, rate_acked = 0, rate_delivered = 0;
+    double rate_ack_p50 = 0, rate_ack_p99 = 0, rate_deliv_p50 = 0, rate_deliv_p99 = 0;
+    double rate_cpu_pct = 0, rate_server_us_per_msg = 0;
+    std::uint64_t errors = 0, unexpected_closes = 0;
+    bool complete() const;
+    JsonObject json() const;
+};
+ChatResult run_chat(const Paths& paths, const ChatConfig& cfg);
+
+// ---- idle ----------------------------------------------------------------------------
+struct IdleConfig {
+    int conns = 10000;
+    int sources = 4;          // 127.0.0.1 … 127.0.0.K as source addresses
+    int in_flight = 256;      // handshakes at once while connecting
+    double hold_s = 5;        // idle time measured for CPU
+    // Where the relay's data dir goes: tmpfs by default. RSS does not depend on the
+    // disk, but creating 10 000 visitors (two synced commits each) takes minutes on a
+    // busy disk. "" = $TMPDIR or /tmp.
+    std::string data_root = "/dev/shm";
+};
+struct IdleResult {
+    bool ok = false;
+    std::string error;
+    int conns = 0, ready = 0;
+    double connect_s = 0, rss_before_mib = 0, rss_after_mib = 0, rss_bytes_per_conn = 0, rss_marginal_bytes_per_conn = 0;
+    double idle_cpu_pct = 0, gen_rss_mib = 0;
+    long fd_limit = 0;
+    bool complete() const { return ok && ready == conns; }
+    JsonObject json() const;
+};
+IdleResult run_idle(const Paths& paths, const IdleConfig& cfg);
+
+// ---- storm ---------------------------------------------------------------------------
+struct StormConfig {
+    int clients = 1000;
+    int sources = 4;
+    double timeout_s = 60;  // the whole scenario
+};
+struct StormResult {
+    bool ok = false;
+    std::string error;
+    int clients = 0, connected = 0, resumed = 0, sync_msgs = 0;
+    double connect_s = 0;     // all connected at once, fresh relay: until every welcome
+    double stop_s = 0;        // SIGTERM until the relay exited
+    double restart_s = 0;     // start again until it listens
+    double storm_s = 0;       // from listening again until every client resumed (synced)
+    double total_s = 0;       // from SIGTERM until every client resumed
+    int closes_1001 = 0;
+    bool complete() const { return ok && resumed == clients && connected == clients; }
+    JsonObject json() const;
+};
+StormResult run_storm(const Paths& paths, const StormConfig& cfg);
+
+}  // namespace parley::load
