@@ -8,11 +8,11 @@
 #include <limits>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "parley/json/parse.hpp"
+#include "parley/json/value.hpp"
 #include "parley/session/client.hpp"
 
-using nlohmann::json;
+using json = parley::json::Value;
 using parley::Error;
 using parley::Status;
 using parley::protocol::ErrorCode;
@@ -41,39 +41,42 @@ std::int64_t to_ms(double ms) {
     return static_cast<std::int64_t>(ms);
 }
 
+// The document, or null when there is none or it is not JSON (every caller then wants
+// an object, so a null answers "invalid" as well).
 json parse(const char* text) {
-    if (!text) return json(json::value_t::discarded);
-    return json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!text) return json();
+    std::optional<json> doc = parley::json::parse(text);
+    return doc ? std::move(*doc) : json();
 }
 
 // Typed lookups that never throw: false when present with the wrong type.
+// A repeated key counts once, with its last value (json::Value::find).
 bool get_string(const json& o, const char* key, std::optional<std::string>& out) {
-    auto it = o.find(key);
-    if (it == o.end() || it->is_null()) return true;
-    if (!it->is_string()) return false;
-    out = it->get<std::string>();
+    const json* v = o.find(key);
+    if (!v || v->is_null()) return true;
+    if (!v->is_string()) return false;
+    out = v->as_string();
     return true;
 }
 bool get_int(const json& o, const char* key, std::optional<std::int64_t>& out) {
-    auto it = o.find(key);
-    if (it == o.end() || it->is_null()) return true;
-    if (it->is_number_unsigned()) {
-        const auto u = it->get<std::uint64_t>();
+    const json* v = o.find(key);
+    if (!v || v->is_null()) return true;
+    if (v->is_unsigned()) {
+        const auto u = v->as_unsigned();
         if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
         out = static_cast<std::int64_t>(u);
         return true;
     }
-    if (!it->is_number_integer()) return false;
-    out = it->get<std::int64_t>();
+    if (!v->is_integer()) return false;
+    out = v->as_int();
     return true;
 }
 
 // Any JSON number is a usable seed: integers as themselves, floats by their bits.
 std::uint64_t seed_of(const json& v) {
-    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-    if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
-    if (v.is_number_float()) {
-        const double d = v.get<double>();
+    if (v.is_integer()) return v.as_unsigned();  // negative ones wrap
+    if (v.is_float()) {
+        const double d = v.as_double();
         std::uint64_t bits = 0;
         std::memcpy(&bits, &d, sizeof bits);
         return bits;
@@ -92,17 +95,18 @@ bool read_config(const json& j, Config& c) {
         !get_string(j, "page", c.page) ||
         !get_string(j, "email", c.email) || !get_string(j, "password", c.password))
         return false;
-    if (auto it = j.find("seed"); it != j.end()) c.seed = seed_of(*it);
-    if (auto it = j.find("known"); it != j.end() && !it->is_null()) {
-        if (!it->is_object()) return false;
-        for (const auto& [conv, seq] : it->items()) {
-            if (!seq.is_number_integer()) return false;
-            c.known[conv] = seq.get<std::int64_t>();
+    if (const json* seed = j.find("seed")) c.seed = seed_of(*seed);
+    if (const json* known = j.find("known"); known && !known->is_null()) {
+        if (!known->is_object()) return false;
+        for (const auto& [conv, seq] : known->members()) {
+            if (known->find(conv) != &seq) continue;  // repeated: the last one counts
+            if (!seq.is_integer()) return false;
+            c.known[conv] = seq.as_int();
         }
     }
-    if (auto it = j.find("outbox"); it != j.end() && !it->is_null()) {
-        if (!it->is_array()) return false;
-        for (const auto& e : *it) {
+    if (const json* outbox = j.find("outbox"); outbox && !outbox->is_null()) {
+        if (!outbox->is_array()) return false;
+        for (const auto& e : outbox->elements()) {
             if (!e.is_object()) return false;
             std::optional<std::string> conv, cid, text;
             if (!get_string(e, "conv", conv) || !get_string(e, "cid", cid) ||
@@ -145,9 +149,9 @@ int act(Client& client, const json& a, std::int64_t now) {
         return r ? kOk : static_cast<int>(r.error().code);
     }
     if (*what == "typing") {
-        auto on = a.find("on");
-        if (on == a.end() || !on->is_boolean()) return kBadField;
-        return code_of(client.typing(c, on->get<bool>(), now));
+        const json* on = a.find("on");
+        if (!on || !on->is_bool()) return kBadField;
+        return code_of(client.typing(c, on->as_bool(), now));
     }
     if (*what == "read") {
         if (!seq) return static_cast<int>(ErrorCode::missing_field);
@@ -230,9 +234,13 @@ int parley_client_act(parley_client* client, const char* action_json, double now
 
 const char* parley_client_take_outgoing(parley_client* client) {
     if (!client) return "[]";
-    json frames = json::array();
-    for (auto& f : client->client.take_outgoing()) frames.push_back(std::move(f));
-    client->outgoing = frames.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out = "[";
+    for (const auto& f : client->client.take_outgoing()) {
+        if (out.size() > 1) out += ',';
+        parley::json::write_string(out, f);  // invalid UTF-8 → U+FFFD
+    }
+    out += ']';
+    client->outgoing = std::move(out);
     return client->outgoing.c_str();
 }
 

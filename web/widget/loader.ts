@@ -18,7 +18,18 @@ import type { HostMessage, FrameMessage, WidgetSettings } from "../shared/messag
 type Command = [string, ...unknown[]];
 type Listener = (detail?: unknown) => void;
 
+// Load-time marks for bench/size.sh: "parley:loader-start" when this script starts and
+// "parley:launcher-visible" in the first frame after the launcher is in the page.
+const mark = (name: string): void => {
+  try {
+    performance.mark("parley:" + name);
+  } catch {
+    // no User Timing: nothing to measure
+  }
+};
+
 (() => {
+  mark("loader-start");
   const w = window as unknown as { Parley?: unknown };
   const existing = w.Parley as { loaded?: boolean } | Command[] | undefined;
   if (existing && !Array.isArray(existing) && existing.loaded) return; // snippet pasted twice
@@ -201,6 +212,7 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
   w.Parley = api;
   const mount = () => {
     document.body.appendChild(host);
+    if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => mark("launcher-visible"));
     label();
     for (const cmd of Array.isArray(existing) ? existing : []) run(cmd);
   };

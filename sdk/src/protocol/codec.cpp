@@ -2,9 +2,8 @@
 //
 // Decoding runs the rules of docs/protocol.md in a fixed order and reports the first
 // one broken: size, nesting depth, JSON syntax, object-ness, `v`, `type`, then the
-// fields of that type in the order the spec lists them. Nothing here throws: the Wasm
-// build compiles nlohmann/json with JSON_NOEXCEPTION, where a throw is an abort, so
-// every value's JSON type is checked before it is read.
+// fields of that type in the order the spec lists them. Nothing here throws, and every
+// value's JSON type is checked before it is read (parley/json/value.hpp).
 #include "parley/protocol/codec.hpp"
 
 #include <cstdint>
@@ -12,22 +11,23 @@
 #include <limits>
 #include <utility>
 
-#include <nlohmann/json.hpp>
 
+#include "parley/json/parse.hpp"
+#include "parley/json/value.hpp"
 #include "parley/protocol/rules.hpp"
 
 namespace parley::protocol {
 
 namespace {
 
-using json = nlohmann::json;
-// Encoding uses insertion order so every frame starts with "v" and "type": easier to
-// read in logs and golden transcripts.
-using ojson = nlohmann::ordered_json;
+// Objects keep insertion order, so every encoded frame starts with "v" and "type":
+// easier to read in logs and golden transcripts.
+using json = parley::json::Value;
+using ojson = parley::json::Value;
 
 // ---- depth ----------------------------------------------------------------------
-// nlohmann's parser, dump and destructor are not all iterative, so a frame of 64 KiB
-// of '[' must be refused before it is parsed. A linear scan that skips string
+// The parser, dump and destructor recurse, so a frame of 64 KiB of '[' must be refused
+// before it is parsed (the protocol's own limit is 16). A linear scan that skips string
 // contents (and their escapes) counts brackets; malformed input is left to the parser.
 bool deeper_than(std::string_view text, int limit) {
     int depth = 0;
@@ -70,12 +70,12 @@ public:
     // The value at `key`, or null when absent (recording missing_field if required).
     const json* find(const char* key, bool required) {
         if (failed()) return nullptr;
-        auto it = obj_.find(key);
-        if (it == obj_.end() || it->is_null()) {
+        const json* v = obj_.find(key);
+        if (!v || v->is_null()) {
             if (required) fail(ErrorCode::missing_field, key);
             return nullptr;
         }
-        return &*it;
+        return v;
     }
 
     void string(const char* key, std::string& out) {
@@ -116,24 +116,24 @@ public:
     void boolean(const char* key, bool& out, bool required = true) {
         const json* v = find(key, required);
         if (!v) return;
-        if (!v->is_boolean()) return fail(ErrorCode::bad_field, key);
-        out = v->get<bool>();
+        if (!v->is_bool()) return fail(ErrorCode::bad_field, key);
+        out = v->as_bool();
     }
     // An integer in [min, max]. Floats (even 1.0), and numbers beyond int64, are
-    // refused: nlohmann reads those as number_float or number_unsigned.
+    // refused: the parser reads those as a double or an unsigned beyond int64.
     void integer(const char* key, std::int64_t& out, std::int64_t min = 0,
                  std::int64_t max = std::numeric_limits<std::int64_t>::max(),
                  bool required = true) {
         const json* v = find(key, required);
         if (!v) return;
         std::int64_t n = 0;
-        if (v->is_number_unsigned()) {
-            const auto u = v->get<std::uint64_t>();
+        if (v->is_unsigned()) {
+            const auto u = v->as_unsigned();
             if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
                 return fail(ErrorCode::bad_field, key);
             n = static_cast<std::int64_t>(u);
-        } else if (v->is_number_integer()) {
-            n = v->get<std::int64_t>();
+        } else if (v->is_integer()) {
+            n = v->as_int();
         } else {
             return fail(ErrorCode::bad_field, key);
         }
@@ -166,9 +166,9 @@ public:
         const json* v = find(key, true);
         if (!v) return;
         if (!v->is_array()) return fail(ErrorCode::bad_field, key);
-        for (const auto& e : *v) {
+        for (const auto& e : v->elements()) {
             if (!e.is_string()) return fail(ErrorCode::bad_field, key);
-            out.push_back(e.get<std::string>());
+            out.push_back(e.as_string());
         }
     }
     // An array of objects, each read by `read(Fields&, index)`.
@@ -178,7 +178,7 @@ public:
         if (!v) return;
         if (!v->is_array()) return fail(ErrorCode::bad_field, key);
         for (std::size_t i = 0; i < v->size() && !failed(); ++i)
-            nested(std::string(key) + "[" + std::to_string(i) + "]", (*v)[i],
+            nested(std::string(key) + "[" + std::to_string(i) + "]", v->elements()[i],
                    [&](Fields& f) { read(f, i); });
     }
 
@@ -188,7 +188,7 @@ private:
             fail(ErrorCode::bad_field, key);
             return false;
         }
-        out = v.get_ref<const std::string&>();
+        out = v.as_string();
         return true;
     }
 
@@ -213,15 +213,15 @@ void read_meta(Fields& f, std::optional<Meta>& out) {
         Meta m;
         g.string("intent", m.intent);
         if (const json* c = g.find("confidence", true)) {
-            if (!c->is_number() || c->get<double>() < 0 || c->get<double>() > 1)
+            if (!c->is_number() || c->as_double() < 0 || c->as_double() > 1)
                 return g.fail(ErrorCode::bad_field, "confidence");
-            m.confidence = c->get<double>();
+            m.confidence = c->as_double();
         }
         if (const json* sig = g.find("signals", false)) {
             if (!sig->is_array() || sig->size() > kMaxMetaSignals) return g.fail(ErrorCode::bad_field, "signals");
-            for (const json& e : *sig) {
+            for (const json& e : sig->elements()) {
                 if (!e.is_string()) return g.fail(ErrorCode::bad_field, "signals");
-                m.signals.push_back(e.get<std::string>());
+                m.signals.push_back(e.as_string());
             }
         }
         if (!g.failed()) out = std::move(m);
@@ -236,9 +236,9 @@ void read_mask(Fields& f, std::vector<std::string>& out) {
         const json* kinds = g.find("client", false);
         if (!kinds) return;
         if (!kinds->is_array()) return g.fail(ErrorCode::bad_field, "client");
-        for (const json& e : *kinds) {
+        for (const json& e : kinds->elements()) {
             if (!e.is_string()) return g.fail(ErrorCode::bad_field, "client");
-            out.push_back(e.get<std::string>());
+            out.push_back(e.as_string());
         }
     });
 }
@@ -536,26 +536,25 @@ Result<Frame> decode(std::string_view text, const TypeEntry<Frame> (&types)[N]) 
     if (deeper_than(text, kMaxDepth))
         return Error{ErrorCode::too_deep, "JSON nested deeper than 16 levels", {}};
 
-    const json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return Error{ErrorCode::bad_json, "not valid JSON", {}};
+    const std::optional<json> parsed = parley::json::parse(text);
+    if (!parsed) return Error{ErrorCode::bad_json, "not valid JSON", {}};
+    const json& doc = *parsed;
     if (!doc.is_object()) return Error{ErrorCode::bad_json, "not a JSON object", {}};
 
     // The ref travels with every later error so the sender can match it to its frame.
     std::string ref;
-    if (auto it = doc.find("cid"); it != doc.end() && it->is_string())
-        ref = it->get_ref<const std::string&>();
+    if (const json* cid = doc.find("cid"); cid && cid->is_string()) ref = cid->as_string();
     auto fail = [&](ErrorCode code, std::string detail) {
         return Error{code, std::move(detail), ref};
     };
 
-    auto v = doc.find("v");
-    if (v == doc.end() || !v->is_number_integer() || v->get<std::int64_t>() != kVersion)
+    const json* v = doc.find("v");
+    if (!v || !v->is_integer() || v->as_int() != kVersion)
         return fail(ErrorCode::bad_version, "unsupported version, expected v:1");
 
-    auto type = doc.find("type");
-    if (type == doc.end() || !type->is_string())
-        return fail(ErrorCode::unknown_type, "missing frame type");
-    const std::string& name = type->get_ref<const std::string&>();
+    const json* type = doc.find("type");
+    if (!type || !type->is_string()) return fail(ErrorCode::unknown_type, "missing frame type");
+    const std::string& name = type->as_string();
     for (const auto& entry : types) {
         if (name != entry.type) continue;
         Fields fields(doc);
@@ -623,11 +622,9 @@ void put_summary(ojson& j, const ConvSummary& s) {
     if (!s.intent.empty()) j["intent"] = s.intent;
 }
 
-// Invalid UTF-8 in a string is replaced (U+FFFD) rather than thrown on: encode never
-// fails, and the relay would close the connection on invalid UTF-8 anyway.
-std::string dump(const ojson& j) {
-    return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
-}
+// Invalid UTF-8 in a string is replaced (U+FFFD): encode never fails, and the relay
+// would close the connection on invalid UTF-8 anyway.
+std::string dump(const ojson& j) { return j.dump(); }
 
 struct ClientEncoder {
     ojson operator()(const Hello& f) const {
@@ -828,7 +825,12 @@ struct RelayEncoder {
         }
         j["agents"] = std::move(agents);
         ojson queues = ojson::array();
-        for (const auto& q : f.queues) queues.push_back(ojson{{"team", q.team}, {"convs", q.convs}});
+        for (const auto& q : f.queues) {
+            ojson o = ojson::object();
+            o["team"] = q.team;
+            o["convs"] = q.convs;
+            queues.push_back(std::move(o));
+        }
         j["queues"] = std::move(queues);
         j["full"] = f.full;
         return j;

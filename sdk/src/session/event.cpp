@@ -2,27 +2,41 @@
 
 #include <iterator>
 
-#include <nlohmann/json.hpp>
+#include "parley/json/value.hpp"
 
 namespace parley::session {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
+using ojson = parley::json::Value;  // objects keep insertion order: "event" first
 
 ojson party(const protocol::Party& p) {
-    return ojson{{"role", p.role}, {"id", p.id}, {"name", p.name}};
+    ojson j = ojson::object();
+    j["role"] = p.role;
+    j["id"] = p.id;
+    j["name"] = p.name;
+    return j;
 }
 
 ojson message(const Delivered& d) {
     const protocol::Message& m = d.message;
-    ojson j{{"conv", m.conv}, {"seq", m.seq},         {"cid", m.cid},   {"ts", m.ts},
-            {"from", party(m.from)}, {"text", m.text}, {"mine", d.mine}};
+    ojson j = ojson::object();
+    j["conv"] = m.conv;
+    j["seq"] = m.seq;
+    j["cid"] = m.cid;
+    j["ts"] = m.ts;
+    j["from"] = party(m.from);
+    j["text"] = m.text;
+    j["mine"] = d.mine;
     if (m.internal) j["internal"] = true;  // routing (P4): an agents-only note
     // Triage (P5): the relay's reading of a visitor message, when it sent one.
-    if (m.meta)
-        j["meta"] = ojson{{"intent", m.meta->intent}, {"confidence", m.meta->confidence},
-                          {"signals", m.meta->signals}};
+    if (m.meta) {
+        ojson meta = ojson::object();
+        meta["intent"] = m.meta->intent;
+        meta["confidence"] = m.meta->confidence;
+        meta["signals"] = m.meta->signals;
+        j["meta"] = std::move(meta);
+    }
     return j;
 }
 
@@ -57,7 +71,9 @@ struct Fields {
         if (e.conv) {
             j["conv"] = *e.conv;
             j["last_seq"] = e.last_seq;
-            j["mask"] = ojson{{"client", e.mask_client}};  // P7: kinds to mask before sending
+            ojson mask = ojson::object();  // P7: kinds to mask before sending
+            mask["client"] = e.mask_client;
+            j["mask"] = std::move(mask);
         }
     }
     void operator()(const Queued& e) const {
@@ -72,8 +88,8 @@ struct Fields {
         j["ts"] = e.ts;
     }
     void operator()(const Delivered& e) const {
-        ojson m = message(e);
-        for (auto& [k, v] : m.items()) j[k] = std::move(v);
+        const ojson m = message(e);
+        for (const auto& [k, v] : m.members()) j[k] = v;
     }
     void operator()(const protocol::TypingNotice& e) const {
         j["conv"] = e.conv;
@@ -118,13 +134,25 @@ struct Fields {
     }
     void operator()(const protocol::SupervisorBoard& e) const {
         ojson agents = ojson::array();
-        for (const auto& a : e.agents)
-            agents.push_back(ojson{{"agent", party(a.agent)}, {"status", a.status}, {"teams", a.teams},
-                                   {"load", a.load}, {"inactive", a.inactive},
-                                   {"preferred", a.preferred}, {"max", a.max_load}});
+        for (const auto& a : e.agents) {
+            ojson o = ojson::object();
+            o["agent"] = party(a.agent);
+            o["status"] = a.status;
+            o["teams"] = a.teams;
+            o["load"] = a.load;
+            o["inactive"] = a.inactive;
+            o["preferred"] = a.preferred;
+            o["max"] = a.max_load;
+            agents.push_back(std::move(o));
+        }
         j["agents"] = std::move(agents);
         ojson queues = ojson::array();
-        for (const auto& q : e.queues) queues.push_back(ojson{{"team", q.team}, {"convs", q.convs}});
+        for (const auto& q : e.queues) {
+            ojson o = ojson::object();
+            o["team"] = q.team;
+            o["convs"] = q.convs;
+            queues.push_back(std::move(o));
+        }
         j["queues"] = std::move(queues);
         j["full"] = e.full;
     }
@@ -166,7 +194,7 @@ static ojson event_object(const Event& event) {
 }
 
 std::string event_json(const Event& event) {
-    return event_object(event).dump(-1, ' ', false, ojson::error_handler_t::replace);
+    return event_object(event).dump();  // invalid UTF-8 → U+FFFD
 }
 
 }  // namespace parley::session

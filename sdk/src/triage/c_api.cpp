@@ -1,18 +1,17 @@
 // The triage C API (parley/triage_c_api.h) over parley::triage. Output JSON is built
-// with nlohmann/json, which the Wasm build compiles with JSON_NOEXCEPTION; dump uses
-// the replace handler, so invalid UTF-8 in a text cannot abort.
+// with parley::json::Value, whose dump replaces invalid UTF-8 in a text (U+FFFD) and
+// never fails.
 #include "parley/triage_c_api.h"
 
 #include <cmath>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "parley/json/value.hpp"
 #include "parley/triage/analysis.hpp"
 #include "parley/triage/model.hpp"
 
 namespace tri = parley::triage;
-using ojson = nlohmann::ordered_json;
+using ojson = parley::json::Value;
 
 struct parley_triage {
     tri::Model model;
@@ -27,7 +26,7 @@ std::string g_mask_out;
 // Four decimals, so the JSON reads "0.9123", not a float's 17-digit double image.
 double rounded(float x) { return std::round(static_cast<double>(x) * 10000.0) / 10000.0; }
 
-std::string dump(const ojson& j) { return j.dump(-1, ' ', false, ojson::error_handler_t::replace); }
+std::string dump(const ojson& j) { return j.dump(); }
 
 }  // namespace
 

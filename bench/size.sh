@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The widget's weight and load time, as the demo page loads it (issue 6).
+#
+#   bench/size.sh [--runs N] [--smoke]
+#
+# Starts the real relay (--port 0, a temp data dir, the built web root), opens the demo
+# page in headless Chromium, opens the widget (so the iframe, the Wasm core and the
+# triage model load), records every response and classifies it: loader, chat app JS,
+# CSS, core JS glue, core Wasm, triage model. Bytes are the response bodies as served;
+# gzip is computed from them with zlib level 9 (what web/build.mjs reports: the relay
+# serves files uncompressed, a CDN or proxy in front would gzip or brotli them).
+#
+# Times, median of N runs (default 5), each in a fresh browser context (empty cache):
+#   launcher_visible_ms  performance marks in the loader: "parley:loader-start" (first
+#                        statement of loader.js) → "parley:launcher-visible" (the frame
+#                        after the launcher is in the page);
+#   first_sendable_ms    the launcher click → the frame's conn-state is "connected" and
+#                        its composer is enabled (a MutationObserver in the frame).
+#
+# Prints a table, then ONE JSON object on the last line. --smoke runs once and only
+# checks that it completed and found every kind of file (never a size or a time).
+#
+# Inputs (environment, else the first that exists):
+#   PARLEY_RELAY_BIN  build-hC/relay/parley-relay, build/relay/parley-relay
+#   PARLEY_WEB_ROOT   a built web root holding loader.js, parley_core.wasm and
+#                     triage/default.ptm; else one is built into a temp dir from
+#   PARLEY_WASM_DIR   build-hC-wasm/wasm, build-wasm/wasm   (parley_core.js/.wasm)
+#   PARLEY_MODEL      build-hC/triage/default.ptm, build/triage/default.ptm
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+runs=5
+smoke=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --smoke) smoke=1; runs=1; shift ;;
+    *) echo "usage: bench/size.sh [--runs N] [--smoke]" >&2; exit 2 ;;
+  esac
+done
+
+first() { for f in "$@"; do [ -e "$f" ] && { echo "$f"; return; }; done; echo ""; }
+
+relay=${PARLEY_RELAY_BIN:-$(first build-hC/relay/parley-relay build/relay/parley-relay)}
+if [ -z "$relay" ] || [ ! -x "$relay" ]; then
+  echo "size.sh: no relay binary; build it: ./toolchain/build (or set PARLEY_RELAY_BIN)" >&2
+  exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/parley-size.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+web=${PARLEY_WEB_ROOT:-}
+if [ -z "$web" ]; then
+  wasm=${PARLEY_WASM_DIR:-$(first build-hC-wasm/wasm build-wasm/wasm)}
+  model=${PARLEY_MODEL:-$(first build-hC/triage/default.ptm build/triage/default.ptm)}
+  if [ -z "$wasm" ] || [ ! -e "$wasm/parley_core.wasm" ] || [ -z "$model" ]; then
+    echo "size.sh: no Wasm core or triage model; build them: ./toolchain/build" >&2
+    echo "         (or set PARLEY_WEB_ROOT, or PARLEY_WASM_DIR and PARLEY_MODEL)" >&2
+    exit 2
+  fi
+  web="$tmp/web"
+  node web/build.mjs --wasm "$wasm" --model "$model" --out "$web" >/dev/null
+fi
+for f in loader.js widget/app.js parley_core.wasm triage/default.ptm; do
+  [ -e "$web/$f" ] || { echo "size.sh: $web has no $f (build with --wasm and --model)" >&2; exit 2; }
+done
+
+PARLEY_RELAY_BIN=$relay PARLEY_WEB_ROOT=$web SIZE_RUNS=$runs SIZE_SMOKE=$smoke SIZE_TMP=$tmp \
+  node --input-type=module - <<'EOF'
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { startRelay, stopRelay, launchChromium } from "./tests/browser/support.mjs";
+
+const runs = Number(process.env.SIZE_RUNS);
+const smoke = process.env.SIZE_SMOKE === "1";
+const WAIT = 20_000;
+
+// What each served path is. Anything else is the host page's own (demo) files.
+const KINDS = [
+  ["loader", /\/loader\.js$/],
+  ["app_js", /\/widget\/app\.js$/],
+  ["app_css", /\/widget\/app\.css$/],
+  ["frame_html", /\/widget\/frame\.html$/],
+  ["core_js", /\/parley_core\.js$/],
+  ["wasm", /\/parley_core\.wasm$/],
+  ["model", /\/triage\/default\.ptm$/],
+];
+const kindOf = (url) => (KINDS.find(([, re]) => re.test(new URL(url).pathname)) || ["host_page"])[0];
+
+// In the frame only: the moment it can send (connected, composer enabled).
+const frameProbe = () => {
+  if (!location.pathname.endsWith("/widget/frame.html")) return;
+  const check = () => {
+    const state = document.querySelector("[data-testid=conn-state]");
+    const composer = document.querySelector("[data-testid=composer]");
+    if (window.__parleySendableAt || !state || !composer) return;
+    if (state.getAttribute("data-state") === "connected" && !composer.disabled) {
+      window.__parleySendableAt = performance.timeOrigin + performance.now();
+      try { performance.mark("parley:first-sendable"); } catch {}
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+};
+
+async function once(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  await context.addInitScript(frameProbe);
+  const responses = [];
+  context.on("response", async (res) => {
+    const entry = { url: res.url(), status: res.status(), kind: kindOf(res.url()) };
+    responses.push(entry);
+    try { entry.body = await res.body(); } catch { entry.body = Buffer.alloc(0); }
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  await page.goto(url + "/");
+  const launcher = page.locator("[data-testid=parley-launcher]");
+  await launcher.waitFor({ state: "visible" });
+  await page.waitForFunction(() => performance.getEntriesByName("parley:launcher-visible").length > 0);
+  const marks = await page.evaluate(() => {
+    const at = (n) => performance.getEntriesByName(n)[0].startTime;
+    return { start: at("parley:loader-start"), visible: at("parley:launcher-visible") };
+  });
+  // The open: timestamp the click inside the page, then wait for the frame's probe.
+  await page.evaluate(() => {
+    const b = document.querySelector("#parley-widget").shadowRoot.querySelector("[data-testid=parley-launcher]");
+    b.addEventListener("click", () => { window.__parleyOpenAt = performance.timeOrigin + performance.now(); },
+                       { capture: true, once: true });
+  });
+  await launcher.click();
+  const frame = page.frameLocator("[data-testid=parley-frame]");
+  await frame.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "attached" });
+  const frameHandle = page.frames().find((f) => f.url().includes("/widget/frame.html"));
+  const sendableAt = await frameHandle.waitForFunction(() => window.__parleySendableAt).then((h) => h.jsonValue());
+  const openAt = await page.evaluate(() => window.__parleyOpenAt);
+  // The model is fetched once the core is up; wait until it has arrived too.
+  const deadline = Date.now() + WAIT;
+  while (!responses.some((r) => r.kind === "model" && r.body) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));  // let the last bodies land
+  await context.close();
+  return { responses, launcherVisible: marks.visible - marks.start, loaderStart: marks.start,
+           firstSendable: sendableAt - openAt };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
+
+const { child, url } = await startRelay({ bin: process.env.PARLEY_RELAY_BIN, webRoot: process.env.PARLEY_WEB_ROOT,
+                                          dataDir: join(process.env.SIZE_TMP, "data") });
+const browser = await launchChromium();
+let results = [];
+try {
+  for (let i = 0; i < runs; i++) results.push(await once(browser, url));
+} finally {
+  await browser.close();
+  await stopRelay(child);
+}
+
+// Sizes from the first run (the files do not change between runs).
+const files = new Map();
+for (const r of results[0].responses) {
+  if (r.status !== 200 || !r.body) continue;
+  const path = new URL(r.url).pathname;
+  if (files.has(path)) continue;
+  files.set(path, { kind: r.kind, raw: r.body.length, gzip: gzipSync(r.body, { level: 9 }).length });
+}
+const byKind = {};
+for (const f of files.values()) {
+  const k = (byKind[f.kind] ||= { raw: 0, gzip: 0 });
+  k.raw += f.raw; k.gzip += f.gzip;
+}
+const zero = { raw: 0, gzip: 0 };
+const get = (k) => byKind[k] || zero;
+const app = ["app_js", "app_css", "frame_html", "core_js", "wasm"].reduce(
+  (s, k) => ({ raw: s.raw + get(k).raw, gzip: s.gzip + get(k).gzip }), { raw: 0, gzip: 0 });
+
+console.log("file                         kind         raw          gzip -9");
+for (const [path, f] of [...files].sort((a, b) => a[1].kind.localeCompare(b[1].kind)))
+  console.log(`${path.padEnd(28)} ${f.kind.padEnd(10)} ${kb(f.raw)}  ${kb(f.gzip)}`);
+console.log(`${"chat app (JS+Wasm+CSS+HTML)".padEnd(39)} ${kb(app.raw)}  ${kb(app.gzip)}   budget 60 KB gzip`);
+console.log(`${"loader".padEnd(39)} ${kb(get("loader").raw)}  ${kb(get("loader").gzip)}   budget 5 KB gzip`);
+const lv = results.map((r) => r.launcherVisible), fs = results.map((r) => r.firstSendable);
+console.log(`launcher visible  median ${median(lv).toFixed(1)} ms  (runs: ${lv.map((x) => x.toFixed(1)).join(", ")})`);
+console.log(`first sendable    median ${median(fs).toFixed(1)} ms  (runs: ${fs.map((x) => x.toFixed(1)).join(", ")})`);
+
+const missing = ["loader", "app_js", "app_css", "frame_html", "core_js", "wasm", "model"].filter((k) => !byKind[k]);
+const summary = {
+  loader_gzip_bytes: get("loader").gzip, loader_raw_bytes: get("loader").raw,
+  app_gzip_bytes: app.gzip, app_raw_bytes: app.raw,
+  app_js_gzip_bytes: get("app_js").gzip, app_js_raw_bytes: get("app_js").raw,
+  css_gzip_bytes: get("app_css").gzip, css_raw_bytes: get("app_css").raw,
+  frame_html_gzip_bytes: get("frame_html").gzip, frame_html_raw_bytes: get("frame_html").raw,
+  core_js_gzip_bytes: get("core_js").gzip, core_js_raw_bytes: get("core_js").raw,
+  wasm_gzip_bytes: get("wasm").gzip, wasm_raw_bytes: get("wasm").raw,
+  model_gzip_bytes: get("model").gzip, model_raw_bytes: get("model").raw,
+  launcher_visible_ms: Number(median(lv).toFixed(1)), first_sendable_ms: Number(median(fs).toFixed(1)),
+  runs, gzip_level: 9, missing,
+};
+console.log(JSON.stringify(summary));
+if (smoke && missing.length) {
+  console.error(`size.sh --smoke: the demo page never loaded: ${missing.join(", ")}`);
+  process.exit(1);
+}
+EOF
