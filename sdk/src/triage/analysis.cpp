@@ -17,14 +17,22 @@ bool has_mask_placeholder(std::string_view text) {
 
 }  // namespace
 
-std::vector<std::string> signal_names(std::string_view text) {
+namespace {
+
+std::vector<std::string> signal_names_given(std::string_view text, bool has_pii) {
     std::vector<std::string> out;
     if (asks_for_human(text)) out.emplace_back("human");
     if (sentiment(text).negative) out.emplace_back("frustrated");
     if (urgency(text) == Urgency::high) out.emplace_back("urgent");
     if (reply_kind(text) == Reply::closing) out.emplace_back("closing");
-    if (!find_pii(text).empty() || has_mask_placeholder(text)) out.emplace_back("pii");
+    if (has_pii || has_mask_placeholder(text)) out.emplace_back("pii");
     return out;
+}
+
+}  // namespace
+
+std::vector<std::string> signal_names(std::string_view text) {
+    return signal_names_given(text, !find_pii(text).empty());
 }
 
 Analysis analyze(const Model& model, std::string_view text, size_t top_k) {
@@ -35,8 +43,9 @@ Analysis analyze(const Model& model, std::string_view text, size_t top_k) {
         a.confidence = p.confidence;
         a.top = p.top;
     }
-    a.signals = signal_names(text);
-    for (const PiiSpan& s : find_pii(text))
+    const std::vector<PiiSpan> pii = find_pii(text);  // once: signals and kinds share it
+    a.signals = signal_names_given(text, !pii.empty());
+    for (const PiiSpan& s : pii)
         if (std::find(a.pii.begin(), a.pii.end(), s.kind) == a.pii.end()) a.pii.push_back(s.kind);
     return a;
 }
