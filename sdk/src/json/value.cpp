@@ -96,15 +96,6 @@ void write_unsigned(std::string& out, std::uint64_t n) {
     while (len > 0) out += buf[--len];
 }
 
-void write_integer(std::string& out, std::int64_t n) {
-    if (n < 0) {
-        out += '-';
-        // Negate in unsigned arithmetic so INT64_MIN does not overflow.
-        write_unsigned(out, 0 - static_cast<std::uint64_t>(n));
-    } else {
-        write_unsigned(out, static_cast<std::uint64_t>(n));
-    }
-}
 
 // One accepted code point (ASCII or the last byte of a multi-byte sequence) as
 // nlohmann writes it with ensure_ascii=false.
@@ -132,6 +123,16 @@ void write_ascii(std::string& out, unsigned char c) {
 constexpr const char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 
 }  // namespace
+
+void write_integer(std::string& out, std::int64_t n) {
+    if (n < 0) {
+        out += '-';
+        // Negate in unsigned arithmetic so INT64_MIN does not overflow.
+        write_unsigned(out, 0 - static_cast<std::uint64_t>(n));
+    } else {
+        write_unsigned(out, static_cast<std::uint64_t>(n));
+    }
+}
 
 // Well-formed UTF-8 (Unicode table 3-7) is copied; each maximal ill-formed part
 // becomes one U+FFFD. A byte that cannot continue the sequence in progress ends it

@@ -1,6 +1,7 @@
-// The triage C API (parley/triage_c_api.h) over parley::triage. Output JSON is built
-// with parley::json::Value, whose dump replaces invalid UTF-8 in a text (U+FFFD) and
-// never fails.
+// The triage C API (parley/triage_c_api.h) over parley::triage. Output JSON is written
+// straight into the answer string with parley::json's writers (write_string replaces
+// invalid UTF-8 with U+FFFD and never fails), byte for byte what building a
+// json::Value and dumping it gives, without the DOM's code in the widget (issue 6).
 #include "parley/triage_c_api.h"
 
 #include <cmath>
@@ -11,7 +12,7 @@
 #include "parley/triage/model.hpp"
 
 namespace tri = parley::triage;
-using ojson = parley::json::Value;
+namespace json = parley::json;
 
 struct parley_triage {
     tri::Model model;
@@ -26,7 +27,24 @@ std::string g_mask_out;
 // Four decimals, so the JSON reads "0.9123", not a float's 17-digit double image.
 double rounded(float x) { return std::round(static_cast<double>(x) * 10000.0) / 10000.0; }
 
-std::string dump(const ojson& j) { return j.dump(); }
+// `"key":` after a comma unless it opens the object.
+void key(std::string& out, const char* k) {
+    if (out.back() != '{') out += ',';
+    out += '"';
+    out += k;  // our own ASCII names: nothing to escape
+    out += "\":";
+}
+
+// `[` texts `]` with a comma between them.
+template <class List, class Text>
+void string_array(std::string& out, const List& list, Text text) {
+    out += '[';
+    for (const auto& item : list) {
+        if (out.back() != '[') out += ',';
+        json::write_string(out, text(item));
+    }
+    out += ']';
+}
 
 }  // namespace
 
@@ -56,22 +74,30 @@ const char* parley_triage_analyze(parley_triage* triage, const char* text, int t
     static const char* const kNoHandle = "{\"error\":\"no triage handle or text\"}";
     if (!triage || !text) return kNoHandle;
     const tri::Analysis a = tri::analyze(triage->model, text, top_k < 1 ? 1 : static_cast<size_t>(top_k));
-    ojson j = ojson::object();
-    j["intent"] = a.intent;
-    j["confidence"] = rounded(a.confidence);
-    ojson top = ojson::array();
+    const std::vector<std::string>& labels = triage->model.labels();
+    std::string& out = triage->out;
+    out.assign(1, '{');
+    key(out, "intent");
+    json::write_string(out, a.intent);
+    key(out, "confidence");
+    json::write_double(out, rounded(a.confidence));
+    key(out, "top");
+    out += '[';
     for (const tri::Scored& s : a.top) {
-        ojson o = ojson::object();
-        o["label"] = triage->model.labels()[static_cast<size_t>(s.index)];
-        o["confidence"] = rounded(s.confidence);
-        top.push_back(std::move(o));
+        if (out.back() != '[') out += ',';
+        out += '{';
+        key(out, "label");
+        json::write_string(out, labels[static_cast<size_t>(s.index)]);
+        key(out, "confidence");
+        json::write_double(out, rounded(s.confidence));
+        out += '}';
     }
-    j["top"] = std::move(top);
-    j["signals"] = a.signals;
-    ojson pii = ojson::array();
-    for (tri::PiiKind k : a.pii) pii.push_back(tri::pii_name(k));
-    j["pii"] = std::move(pii);
-    triage->out = dump(j);
+    out += ']';
+    key(out, "signals");
+    string_array(out, a.signals, [](const std::string& s) -> std::string_view { return s; });
+    key(out, "pii");
+    string_array(out, a.pii, [](tri::PiiKind k) -> std::string_view { return tri::pii_name(k); });
+    out += '}';
     return triage->out.c_str();
 }
 

@@ -40,7 +40,10 @@ uint32_t mask_for(uint8_t bits) {
 // Sorts `keys`, turns repeats into 1 + ln(count), L2-normalises, scales, appends.
 void weigh(std::vector<uint32_t>& keys, float scale, std::vector<Feature>& out) {
     if (keys.empty() || scale <= 0.f) return;
-    std::sort(keys.begin(), keys.end());
+    // A heap sort: any order-equal result is the same here, and its code is a fraction
+    // of std::sort's introsort in the widget's Wasm (issue 6), with no quadratic case.
+    std::make_heap(keys.begin(), keys.end());
+    std::sort_heap(keys.begin(), keys.end());
     const size_t first = out.size();
     float sum_sq = 0;
     for (size_t i = 0; i < keys.size();) {
@@ -91,9 +94,11 @@ void extract_features_normalized(std::string_view norm, const FeatureConfig& cfg
         std::vector<size_t> cut;  // byte offset of each code point in "<tok>", plus end
         std::string wrapped;
         // Per token, or the whole text as one piece whose spaces are part of the n-grams.
-        const std::vector<std::string_view> pieces =
-            cfg.char_across_words ? std::vector<std::string_view>{norm} : toks;
-        for (std::string_view tok : pieces) {
+        // (A range over `toks` or over `norm` alone, rather than a copied vector.)
+        const std::string_view* first = cfg.char_across_words ? &norm : toks.data();
+        const std::string_view* const last = cfg.char_across_words ? &norm + 1 : toks.data() + toks.size();
+        for (; first != last; ++first) {
+            const std::string_view tok = *first;
             if (tok.empty()) continue;
             wrapped.assign(1, '<');
             wrapped.append(tok.data(), tok.size());

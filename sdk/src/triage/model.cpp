@@ -12,20 +12,18 @@ namespace {
 
 constexpr char kMagic[4] = {'P', 'T', 'R', 'M'};
 
-constexpr std::array<uint32_t, 256> make_crc_table() {
-    std::array<uint32_t, 256> t{};
+// CRC-32 (IEEE). The table is built per call, on the stack: 2 K steps against the
+// model's hundreds of kilobytes, and the widget's Wasm does not carry 1 KB of
+// incompressible constants (issue 6).
+uint32_t crc32(const uint8_t* p, size_t n) {
+    uint32_t table[256];
     for (uint32_t i = 0; i < 256; ++i) {
         uint32_t c = i;
         for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        t[i] = c;
+        table[i] = c;
     }
-    return t;
-}
-constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
-
-uint32_t crc32(const uint8_t* p, size_t n) {
     uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; ++i) c = kCrcTable[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+    for (size_t i = 0; i < n; ++i) c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
 }
 

@@ -93,28 +93,44 @@ bool is_currency_before(std::string_view s, size_t b) {
     return false;
 }
 
-// A run of digits with phone/card punctuation, and what it looks like.
+// A run of digits with phone/card punctuation, and what it looks like. Fixed-size
+// fields rather than strings and vectors: the scanner runs on every message, and the
+// containers' code was a good part of find_pii in the widget's Wasm (issue 6).
+enum Sep : unsigned { kSpace = 1, kDash = 2, kDot = 4, kSlash = 8 };
+
 struct NumberRun {
     size_t begin, end;
-    std::string digits;
-    std::vector<size_t> groups;  // digit count of each group
-    std::string seps;            // separator characters seen (one per boundary)
+    size_t n = 0;           // digits in the run
+    char digits[19];        // the first 19 of them: a card has at most 19
+    size_t groups = 0;      // groups of digits
+    size_t g[3] = {};       // digit count of the first three groups
+    bool rest_three = true; // every group after the first has three digits
+    unsigned seps = 0;      // Sep bits of the separators seen between groups
     bool plus = false, paren = false;
+
+    void end_group(size_t count) {
+        if (groups < 3) g[groups] = count;
+        if (groups > 0 && count != 3) rest_three = false;
+        ++groups;
+    }
+    // True when every separator seen is among `allowed` (also when there was none).
+    bool seps_only(unsigned allowed) const { return (seps & ~allowed) == 0; }
 };
 
 bool looks_like_date_or_amount(const NumberRun& r) {
-    const auto& g = r.groups;
-    const bool date_seps = !r.seps.empty() && r.seps.find_first_not_of("-/.") == std::string::npos;
-    if (g.size() == 3 && date_seps &&
-        ((g[0] == 4 && g[1] <= 2 && g[2] <= 2) || (g[0] <= 2 && g[1] <= 2 && (g[2] == 4 || g[2] == 2))))
+    const bool date_seps = r.seps != 0 && r.seps_only(kDash | kSlash | kDot);
+    if (r.groups == 3 && date_seps &&
+        ((r.g[0] == 4 && r.g[1] <= 2 && r.g[2] <= 2) ||
+         (r.g[0] <= 2 && r.g[1] <= 2 && (r.g[2] == 4 || r.g[2] == 2))))
         return true;
-    if (!r.seps.empty() && r.seps.find_first_not_of('.') == std::string::npos && g.size() < 3)
-        return true;  // a decimal number
+    if (r.seps != 0 && r.seps_only(kDot) && r.groups < 3) return true;  // a decimal number
     // Thousands grouping "1 250 000", "1.250.000": 1–3 digits then groups of three.
-    if (g.size() >= 2 && g[0] <= 3 && r.seps.find_first_not_of(" .") == std::string::npos &&
-        std::all_of(g.begin() + 1, g.end(), [](size_t n) { return n == 3; }))
-        return true;
+    if (r.groups >= 2 && r.g[0] <= 3 && r.seps_only(kSpace | kDot) && r.rest_three) return true;
     return false;
+}
+
+unsigned sep_bit(char c) {
+    return c == ' ' ? kSpace : c == '-' ? kDash : c == '.' ? kDot : kSlash;
 }
 
 void scan_numbers(std::string_view s, std::vector<PiiSpan>& out) {
@@ -126,39 +142,48 @@ void scan_numbers(std::string_view s, std::vector<PiiSpan>& out) {
                                           s[i - 1] == '_' || s[i - 1] == '/' || s[i - 1] == ':' ||
                                           s[i - 1] == '#' || s[i - 1] == '-');
         if (!starts || !boundary) { ++i; continue; }
-        NumberRun r{i, i, {}, {}, {}, s[i] == '+', s[i] == '('};
+        NumberRun r;
+        r.begin = r.end = i;
+        r.plus = s[i] == '+';
+        r.paren = s[i] == '(';
         size_t j = i + ((r.plus || r.paren) ? 1 : 0);
         size_t group = 0;
         size_t last_digit_end = j;
         while (j < s.size()) {
             const char c = s[j];
-            if (is_digit(c)) { r.digits.push_back(c); ++group; ++j; last_digit_end = j; continue; }
+            if (is_digit(c)) {
+                if (r.n < sizeof r.digits) r.digits[r.n] = c;
+                ++r.n; ++group; ++j; last_digit_end = j;
+                continue;
+            }
             // One separator (or ") " / " (" pair) between digit groups.
             size_t k = j;
-            std::string sep;
             while (k < s.size() && k - j < 2 &&
                    (s[k] == ' ' || s[k] == '-' || s[k] == '.' || s[k] == '/' || s[k] == '(' || s[k] == ')'))
-                sep.push_back(s[k++]);
+                ++k;
+            const std::string_view sep = s.substr(j, k - j);
             if (sep.empty() || k >= s.size() || !is_digit(s[k])) break;
             if (sep.size() == 2 && sep != ") " && sep != " (" && sep != ")-" && sep != "-(") break;
-            r.groups.push_back(group);
+            r.end_group(group);
             group = 0;
-            r.seps.push_back(sep[0] == ')' || sep[0] == '(' ? (sep.size() > 1 ? sep[1] : ' ') : sep[0]);
+            // A parenthesis counts as the character beside it, or as a space alone.
+            r.seps |= sep_bit(sep[0] == ')' || sep[0] == '(' ? (sep.size() > 1 ? sep[1] : ' ') : sep[0]);
             j = k;
         }
-        r.groups.push_back(group);
+        r.end_group(group);
         r.end = last_digit_end;
         if (r.end < s.size() && (is_alpha(s[r.end]) || s[r.end] == '_' || s[r.end] == '@')) {
             i = r.end + 1;  // glued to a word ("12345678abc", an e-mail's local part)
             continue;
         }
-        const size_t n = r.digits.size();
-        const bool card_seps = r.seps.find_first_not_of(" -") == std::string::npos;
-        if (n >= 13 && n <= 19 && card_seps && !r.plus && !r.paren && luhn_valid(r.digits)) {
+        const size_t n = r.n;
+        const bool card_seps = r.seps_only(kSpace | kDash);
+        if (n >= 13 && n <= 19 && card_seps && !r.plus && !r.paren &&
+            luhn_valid(std::string_view(r.digits, n))) {
             out.push_back({PiiKind::card, r.begin, r.end});
         } else if (n >= 7 && n <= 15) {
-            const bool prefixed = r.plus || r.paren || r.digits.compare(0, 2, "00") == 0;
-            const bool separated = !r.seps.empty();
+            const bool prefixed = r.plus || r.paren || (r.digits[0] == '0' && r.digits[1] == '0');
+            const bool separated = r.seps != 0;
             const bool plausible = prefixed || (separated ? n >= 7 : n >= 9);
             if (plausible && (prefixed || (!looks_like_date_or_amount(r) && !is_currency_before(s, r.begin))))
                 out.push_back({PiiKind::phone, r.begin, r.end});
@@ -204,31 +229,50 @@ bool iban_valid(std::string_view iban) {
         !is_digit(c[3]))
         return false;
     // Move the first four characters to the end, letters become 10..35, mod 97 == 1.
-    const std::string r = c.substr(4) + c.substr(0, 4);
     unsigned rem = 0;
-    for (char ch : r) {
+    for (size_t k = 0; k < c.size(); ++k) {
+        const char ch = c[(k + 4) % c.size()];
         const unsigned v = is_digit(ch) ? static_cast<unsigned>(ch - '0') : static_cast<unsigned>(ch - 'A' + 10);
         rem = (v >= 10) ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
     }
     return rem == 1;
 }
 
+namespace {
+
+// Stable insertion sort: a message yields a handful of candidates, each scanner's
+// already in text order, and std::stable_sort with its merge buffers and std::sort
+// were ~5 KB of the widget's Wasm (issue 6). Worst case quadratic, like the overlap
+// check below.
+template <class Less>
+void sort_spans(std::vector<PiiSpan>& v, Less less) {
+    for (size_t i = 1; i < v.size(); ++i) {
+        const PiiSpan x = v[i];
+        size_t j = i;
+        for (; j > 0 && less(x, v[j - 1]); --j) v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+}  // namespace
+
 std::vector<PiiSpan> find_pii(std::string_view text) {
     std::vector<PiiSpan> cands;
     scan_ibans(text, cands);
     scan_emails(text, cands);
     scan_numbers(text, cands);
-    std::stable_sort(cands.begin(), cands.end(), [](const PiiSpan& a, const PiiSpan& b) {
+    // Higher-precedence kinds first, each in text order; then each claims its bytes.
+    sort_spans(cands, [](const PiiSpan& a, const PiiSpan& b) {
         return rank(a.kind) != rank(b.kind) ? rank(a.kind) < rank(b.kind) : a.begin < b.begin;
     });
     std::vector<PiiSpan> out;
     for (const PiiSpan& c : cands) {
-        const bool overlaps = std::any_of(out.begin(), out.end(), [&](const PiiSpan& o) {
-            return c.begin < o.end && o.begin < c.end;
-        });
+        bool overlaps = false;
+        for (const PiiSpan& o : out) overlaps |= c.begin < o.end && o.begin < c.end;
         if (!overlaps) out.push_back(c);
     }
-    std::sort(out.begin(), out.end(), [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
+    // Kept spans do not overlap, so their begins differ and the order is total.
+    sort_spans(out, [](const PiiSpan& a, const PiiSpan& b) { return a.begin < b.begin; });
     return out;
 }
 
@@ -242,10 +286,13 @@ std::string mask_pii(std::string_view text, const MaskOptions& o) {
         if (!on) continue;
         out.append(text.substr(at, sp.begin - at));
         if (sp.kind == PiiKind::card && o.keep_card_last4) {
-            std::string last4;
-            for (size_t k = sp.end; k-- > sp.begin && last4.size() < 4;)
-                if (is_digit(text[k])) last4.insert(last4.begin(), text[k]);
-            out += "[card \xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2" + last4 + "]";
+            char last4[4];  // filled from the back: the span's last (up to) four digits
+            size_t n = 0;
+            for (size_t k = sp.end; k-- > sp.begin && n < 4;)
+                if (is_digit(text[k])) last4[3 - n++] = text[k];
+            out += "[card \xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2";
+            out.append(last4 + 4 - n, n);
+            out += ']';
         } else {
             out += "[";
             out += pii_name(sp.kind);

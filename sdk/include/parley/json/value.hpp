@@ -123,4 +123,7 @@ void write_string(std::string& out, std::string_view s);
 // Appends a double as dump() does: shortest round-trip digits, null if not finite.
 void write_double(std::string& out, double d);
 
+// Appends a signed integer as dump() does.
+void write_integer(std::string& out, std::int64_t n);
+
 }  // namespace parley::json
