@@ -108,6 +108,8 @@ struct HubConfig {
     // customer overtakes a slow one who waited longer), so connected agents' inboxes are
     // re-ranked this often; only summaries whose rank changed are sent. 0: on events only.
     std::int64_t rerank_every_ms = 15'000;
+    // Conversations a board lists per queue (the rest are only counted in `length`).
+    std::size_t board_queue_convs = protocol::kMaxBoardQueueConvs;
     // Triage and masking (P5, P7) applied to every posted message; null: texts are
     // stored as sent and carry no meta. Must outlive the Hub.
     const MessageTriage* triage = nullptr;

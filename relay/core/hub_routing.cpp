@@ -446,7 +446,12 @@ void Hub::publish_board() {
     teams.insert(config_.routing.default_team);
     // Queue contents in order, one pass over each queue (not a place query per
     // conversation, which made every routing decision quadratic in the queue length).
-    for (const auto& t : teams) full.queues.push_back(p::TeamQueue{t, router_.queued(t)});
+    for (const auto& t : teams) {
+        std::vector<std::string> convs = router_.queued(t);
+        const auto length = static_cast<std::int64_t>(convs.size());
+        if (convs.size() > config_.board_queue_convs) convs.resize(config_.board_queue_convs);
+        full.queues.push_back(p::TeamQueue{t, std::move(convs), length});
+    }
     // Supervisors get everything; other agents the roster and their own teams' queues.
     // Each connection hears only a board that differs from the last one it got.
     for (auto it = last_board_.begin(); it != last_board_.end();)

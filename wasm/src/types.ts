@@ -104,7 +104,8 @@ export interface EventMap {
    *  expected_wait_ms -1: nobody of the team is available. */
   queue: { conv: string; team: string; position: number; expected_wait_ms: number };
   /** Routing (P4), agents: loads and queues (supervisors: all; others: their teams). */
-  supervisor: { agents: AgentLoad[]; queues: { team: string; convs: string[] }[]; full: boolean };
+  /** `convs` lists the first conversations of a queue (at most 100); `length` counts all. */
+  supervisor: { agents: AgentLoad[]; queues: { team: string; convs: string[]; length: number }[]; full: boolean };
 }
 
 export type EventName = keyof EventMap;

@@ -155,7 +155,7 @@ function renderQueues(): void {
   host.textContent = "";
   let total = 0;
   for (const q of board.queues) {
-    total += q.convs.length;
+    total += q.length;
     const block = document.createElement("div");
     block.className = "queue";
     block.setAttribute("data-testid", "queue");
@@ -166,7 +166,7 @@ function renderQueues(): void {
     name.textContent = q.team;
     const count = document.createElement("span");
     count.className = "count";
-    count.textContent = String(q.convs.length);
+    count.textContent = String(q.length);
     title.append(name, count);
     block.appendChild(title);
     for (const conv of q.convs) {
@@ -177,6 +177,12 @@ function renderQueues(): void {
       row.textContent = (s?.visitor.name || "Visitor") + " — " + (s?.last_text || conv);
       row.addEventListener("click", () => openConv(conv));
       block.appendChild(row);
+    }
+    if (q.length > q.convs.length) {
+      const more = document.createElement("div");
+      more.className = "queue-more";
+      more.textContent = `and ${q.length - q.convs.length} more`;
+      block.appendChild(more);
     }
     host.appendChild(block);
   }
@@ -191,7 +197,7 @@ function renderBoard(): void {
   queues.textContent = "";
   for (const q of board.queues) {
     const li = document.createElement("li");
-    li.textContent = `${q.team}: ${q.convs.length} waiting`;
+    li.textContent = `${q.team}: ${q.length} waiting`;
     queues.appendChild(li);
   }
   $("tab-board").hidden = !isSupervisor();

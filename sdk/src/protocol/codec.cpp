@@ -486,8 +486,13 @@ RelayFrame read_supervisor(Fields& f) {
     });
     f.array("queues", [&](Fields& g, std::size_t) {
         b.queues.emplace_back();
-        g.string("team", b.queues.back().team);
-        g.strings("convs", b.queues.back().convs);
+        TeamQueue& q = b.queues.back();
+        g.string("team", q.team);
+        g.strings("convs", q.convs);
+        q.length = -1;
+        g.integer("length", q.length, 0, std::numeric_limits<std::int64_t>::max(), /*required=*/false);
+        if (q.length == -1) q.length = static_cast<std::int64_t>(q.convs.size());  // absent: the list is whole
+        else if (q.length < static_cast<std::int64_t>(q.convs.size())) g.fail(ErrorCode::bad_field, "length");
     });
     f.boolean("full", b.full, /*required=*/false);
     return b;
@@ -829,6 +834,8 @@ struct RelayEncoder {
             ojson o = ojson::object();
             o["team"] = q.team;
             o["convs"] = q.convs;
+            // Never fewer than listed: a queue built without a length is its list.
+            o["length"] = std::max<std::int64_t>(q.length, static_cast<std::int64_t>(q.convs.size()));
             queues.push_back(std::move(o));
         }
         j["queues"] = std::move(queues);

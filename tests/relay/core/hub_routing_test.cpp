@@ -269,3 +269,33 @@ TEST_CASE("an engaged customer overtakes a slow one in the agent's order as time
     at(136);
     CHECK(frames<p::ConvUpdate>(h, ann).empty());
 }
+
+TEST_CASE("a long queue is listed in part on the board, and counted whole", "[hub][routing][board]") {
+    HubConfig config = routing_config();
+    config.board_queue_convs = 3;  // the relay lists protocol::kMaxBoardQueueConvs (100)
+    HubHarness h{config};
+    // A supervisor of another team: sees every queue, takes nothing from general's.
+    Agent sup{"a_sup", "sup@example.com", "Sue", agent_password_hash(), h.now};
+    sup.teams = {"support"};
+    sup.supervisor = true;
+    REQUIRE(h.store.create_agent(sup).ok());
+    REQUIRE(h.store.create_session(AgentSession{session_token_hash("token-of-sup"), "a_sup", h.now + 3600'000}).ok());
+    const ConnId board_reader = h.agent("token-of-sup");
+    const std::size_t waiting = 5;
+    for (std::size_t i = 0; i < waiting; ++i) {
+        p::Welcome w;
+        const ConnId v = h.visitor(&w);
+        h.send(v, p::Send{*w.conv, "v.1", "hello"});
+    }
+    auto boards = frames<p::SupervisorBoard>(h, board_reader);
+    REQUIRE_FALSE(boards.empty());
+    const p::SupervisorBoard& last = boards.back();
+    bool seen = false;
+    for (const auto& q : last.queues)
+        if (q.team == "general") {
+            seen = true;
+            CHECK(q.length == static_cast<std::int64_t>(waiting));
+            CHECK(q.convs.size() == 3);
+        }
+    CHECK(seen);
+}

@@ -60,6 +60,8 @@ TEST_CASE("every relay frame survives encode then decode unchanged", "[codec]") 
         Pong{7},
         ErrorFrame{ErrorCode::missing_field, "missing field: text", "k3.17"},
         ErrorFrame{ErrorCode::storage_failed, "disk full", ""},
+        SupervisorBoard{{AgentLoad{sam, "available", {"general", "billing"}, 2, 1, 3, 5}},
+                        {TeamQueue{"general", {C}, 140}, TeamQueue{"billing", {}, 0}}, true},
     }));
     const std::string text = encode(frame);
     CAPTURE(text);
@@ -67,6 +69,25 @@ TEST_CASE("every relay frame survives encode then decode unchanged", "[codec]") 
     REQUIRE(decoded.ok());
     CHECK(decoded.value().index() == frame.index());
     CHECK(encode(decoded.value()) == text);
+}
+
+TEST_CASE("a board's queue says how many wait, beyond the conversations it lists", "[codec][routing]") {
+    const std::string head = R"({"v":1,"type":"supervisor","agents":[],"queues":[{"team":"general","convs":["c_0123456789abcdef"])";
+    SECTION("length counts every queued conversation") {
+        auto b = decode_relay(head + R"(,"length":250}],"full":true})");
+        REQUIRE(b.ok());
+        CHECK(std::get<SupervisorBoard>(b.value()).queues[0].length == 250);
+    }
+    SECTION("without length the list is the whole queue (an older relay)") {
+        auto b = decode_relay(head + R"(}],"full":true})");
+        REQUIRE(b.ok());
+        CHECK(std::get<SupervisorBoard>(b.value()).queues[0].length == 1);
+    }
+    SECTION("a length below the listed conversations, or negative, is refused") {
+        CHECK(decode_relay(head + R"(,"length":0}],"full":true})").error().code == ErrorCode::bad_field);
+        CHECK(decode_relay(head + R"(,"length":-3}],"full":true})").error().code == ErrorCode::bad_field);
+        CHECK(decode_relay(head + R"(,"length":"many"}],"full":true})").error().code == ErrorCode::bad_field);
+    }
 }
 
 TEST_CASE("encoding is compact JSON with v and type first", "[codec]") {

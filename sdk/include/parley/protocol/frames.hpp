@@ -217,9 +217,13 @@ struct AgentLoad {
     std::vector<std::string> teams;
     std::int64_t load = 0, inactive = 0, preferred = 0, max_load = 0;
 };
+// A board lists at most this many conversations of a queue (the frame stays far below
+// kMaxFrameBytes however long the queue grows); `length` still counts them all.
+constexpr std::size_t kMaxBoardQueueConvs = 100;
 struct TeamQueue {
     std::string team;
-    std::vector<std::string> convs;  // in queue order
+    std::vector<std::string> convs;  // in queue order: the first kMaxBoardQueueConvs
+    std::int64_t length = 0;         // conversations queued in all (>= convs.size())
 };
 struct SupervisorBoard {
     std::vector<AgentLoad> agents;
