@@ -21,11 +21,11 @@
 # checks that it completed and found every kind of file (never a size or a time).
 #
 # Inputs (environment, else the first that exists):
-#   PARLEY_RELAY_BIN  build-hC/relay/parley-relay, build/relay/parley-relay
+#   PARLEY_RELAY_BIN  build/relay/parley-relay
 #   PARLEY_WEB_ROOT   a built web root holding loader.js, parley_core.wasm and
 #                     triage/default.ptm; else one is built into a temp dir from
-#   PARLEY_WASM_DIR   build-hC-wasm/wasm, build-wasm/wasm   (parley_core.js/.wasm)
-#   PARLEY_MODEL      build-hC/triage/default.ptm, build/triage/default.ptm
+#   PARLEY_WASM_DIR   build-wasm/wasm   (parley_core.js/.wasm)
+#   PARLEY_MODEL      build/triage/default.ptm
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -42,7 +42,7 @@ done
 
 first() { for f in "$@"; do [ -e "$f" ] && { echo "$f"; return; }; done; echo ""; }
 
-relay=${PARLEY_RELAY_BIN:-$(first build-hC/relay/parley-relay build/relay/parley-relay)}
+relay=${PARLEY_RELAY_BIN:-$(first build/relay/parley-relay)}
 if [ -z "$relay" ] || [ ! -x "$relay" ]; then
   echo "size.sh: no relay binary; build it: ./toolchain/build (or set PARLEY_RELAY_BIN)" >&2
   exit 2
@@ -53,8 +53,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 web=${PARLEY_WEB_ROOT:-}
 if [ -z "$web" ]; then
-  wasm=${PARLEY_WASM_DIR:-$(first build-hC-wasm/wasm build-wasm/wasm)}
-  model=${PARLEY_MODEL:-$(first build-hC/triage/default.ptm build/triage/default.ptm)}
+  wasm=${PARLEY_WASM_DIR:-$(first build-wasm/wasm)}
+  model=${PARLEY_MODEL:-$(first build/triage/default.ptm)}
   if [ -z "$wasm" ] || [ ! -e "$wasm/parley_core.wasm" ] || [ -z "$model" ]; then
     echo "size.sh: no Wasm core or triage model; build them: ./toolchain/build" >&2
     echo "         (or set PARLEY_WEB_ROOT, or PARLEY_WASM_DIR and PARLEY_MODEL)" >&2
