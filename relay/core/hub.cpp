@@ -310,7 +310,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     p::Message out{f.conv, a.seq, f.cid, a.ts, c.party, t.text};
     out.meta = t.meta;
     // Routing first (P4): the owner it decides is among the audience of this message.
-    const route::Outcome routed = route_message(c, f.conv, f.text, t.meta ? t.meta->intent : "", now);
+    const route::Outcome routed = route_message(c, conv.value(), f.text, t.meta ? t.meta->intent : "", now);
     send_all(conversation_audience(f.conv), p::Msg{out});
     p::ConvSummary summary = conv.value();
     summary.last_seq = a.seq;

@@ -182,13 +182,16 @@ private:
         std::vector<std::string> teams;
     };
     void route_load(std::int64_t now);
-    route::Outcome route_restore(const std::string& conv, std::int64_t now);
+    std::optional<route::ConvSnapshot> stored_route(const std::string& conv);
+    route::Outcome route_restore(const std::string& conv, route::ConvSnapshot snapshot,
+                                 std::int64_t last_seq, std::int64_t now);
     void route_save(const std::string& conv);
     void route_agent_spec(const Agent& agent, std::int64_t now);
     void route_agent_joined(const Agent& agent, std::int64_t now);
     void route_presence(const std::string& party_id, const std::string& status);
     // `intent`: triage's tag of the message ("" when none) — team rules use it (P5 → P4).
-    route::Outcome route_message(const Conn& c, const std::string& conv, const std::string& text,
+    // `before`: the conversation as stored before this message.
+    route::Outcome route_message(const Conn& c, const protocol::ConvSummary& before, const std::string& text,
                                  const std::string& intent, std::int64_t now);
     void route_apply(const route::Outcome& o, std::int64_t now);
     void route_error(ConnId id, const route::Outcome& o, const std::string& ref);
@@ -247,6 +250,7 @@ private:
     std::string transfer_by_;  // the agent whose transfer is being applied
     std::set<std::string> told_queued_;
     std::map<std::string, std::string> last_summary_;  // conv → last conv frame sent
+    std::map<std::string, std::int64_t> published_rank_;  // conv → rank in that frame
     std::map<ConnId, std::string> last_board_;          // agent conn → last board sent  // visitors told a queue place, not yet assigned
     bool route_loaded_ = false;
     std::int64_t next_rerank_ = 0;  // when tick() re-ranks connected agents' inboxes

@@ -97,40 +97,41 @@ void Hub::route_load(std::int64_t now) {
     auto convs = store_.open_conversations(100000);
     if (!convs) return;
     // Oldest state first, so queues come back in their order.
-    std::vector<std::pair<route::ConvSnapshot, std::string>> restored;
+    struct Restored {
+        route::ConvSnapshot snapshot;
+        std::string conv;
+        std::int64_t last_seq;
+    };
+    std::vector<Restored> restored;
     for (const auto& s : convs.value()) {
-        auto record = store_.route_of(s.conv);
-        auto snapshot = record && record.value() ? decode_route_record(*record.value()) : std::nullopt;
-        if (snapshot) restored.emplace_back(*snapshot, s.conv);
+        if (auto snapshot = stored_route(s.conv)) restored.push_back({*snapshot, s.conv, s.last_seq});
         else route_apply(router_.open({s.conv, {}, {}, {}, {}, false}, now), now);  // no record: afresh
     }
-    std::stable_sort(restored.begin(), restored.end(),
-                     [](const auto& a, const auto& b) {
-                         return std::tie(a.first.since, a.first.order) < std::tie(b.first.since, b.first.order);
-                     });
-    for (const auto& r : restored) route_apply(route_restore(r.second, now), now);
+    std::stable_sort(restored.begin(), restored.end(), [](const Restored& a, const Restored& b) {
+        return std::tie(a.snapshot.since, a.snapshot.order) < std::tie(b.snapshot.since, b.snapshot.order);
+    });
+    for (Restored& r : restored) route_apply(route_restore(r.conv, r.snapshot, r.last_seq, now), now);
 }
 
-// Puts a conversation back from its stored record. Who wrote last is read from the
-// transcript rather than the record, which is only rewritten on routing decisions.
-route::Outcome Hub::route_restore(const std::string& conv, std::int64_t now) {
+std::optional<route::ConvSnapshot> Hub::stored_route(const std::string& conv) {
     auto record = store_.route_of(conv);
-    if (!record || !record.value()) return {};
-    auto snapshot = decode_route_record(*record.value());
-    if (!snapshot) return {};
-    if (auto conv_summary = store_.find_conversation(conv); conv_summary && conv_summary.value()) {
-        auto recent = store_.messages_before(conv, conv_summary.value()->last_seq + 1, 50);
-        if (recent) {
-            for (const auto& m : recent.value()) {
-                if (m.internal) continue;
-                if (m.from.role == "visitor") snapshot->last_customer = m.ts;
-                if (m.from.role == "agent") snapshot->last_staff = m.ts;
-            }
-            snapshot->turn = snapshot->last_customer >= snapshot->last_staff ? route::Turn::Agent
-                                                                             : route::Turn::Customer;
+    return record && record.value() ? decode_route_record(*record.value()) : std::nullopt;
+}
+
+// Puts a conversation back from its stored snapshot. Who wrote last (up to seq
+// `last_seq`) is read from the transcript rather than the snapshot, which is only
+// rewritten on routing decisions.
+route::Outcome Hub::route_restore(const std::string& conv, route::ConvSnapshot snapshot,
+                                  std::int64_t last_seq, std::int64_t now) {
+    if (auto recent = store_.messages_before(conv, last_seq + 1, 50)) {
+        for (const auto& m : recent.value()) {
+            if (m.internal) continue;
+            if (m.from.role == "visitor") snapshot.last_customer = m.ts;
+            if (m.from.role == "agent") snapshot.last_staff = m.ts;
         }
+        snapshot.turn = snapshot.last_customer >= snapshot.last_staff ? route::Turn::Agent : route::Turn::Customer;
     }
-    return router_.restore(conv, *snapshot, now);
+    return router_.restore(conv, snapshot, now);
 }
 
 void Hub::route_save(const std::string& conv) {
@@ -168,7 +169,15 @@ void Hub::tick(std::int64_t now) {
         next_rerank_ = now + config_.rerank_every_ms;
         std::set<std::string> online;
         for (ConnId cid : agent_conns_) online.insert(conns_.at(cid).party.id);
-        for (const auto& id : online) publish_agent(id);  // publish_summary drops unchanged ones
+        // Only conversations whose place moved are read from the store and re-sent.
+        for (const auto& id : online) {
+            const auto inbox = router_.inbox(id, now_);
+            for (std::size_t i = 0; i < inbox.size(); ++i) {
+                auto it = published_rank_.find(inbox[i].conv);
+                if (it == published_rank_.end() || it->second != static_cast<std::int64_t>(i) + 1)
+                    publish_conv(inbox[i].conv);
+            }
+        }
     }
 }
 
@@ -181,14 +190,17 @@ std::optional<std::int64_t> Hub::next_deadline() const {
 
 // ---- messages -----------------------------------------------------------------------------
 
-route::Outcome Hub::route_message(const Conn& c, const std::string& conv, const std::string& text,
+route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, const std::string& text,
                                   const std::string& intent, std::int64_t now) {
     route_load(now);
+    const std::string& conv = before.conv;
     if (c.party.role == "visitor") {
         route::Outcome opened;
-        // Unknown to the router: a closed conversation from before a restart (its record
-        // keeps the "thanks" window and the previous agent), or a new one.
-        if (!router_.conversation(conv)) opened = route_restore(conv, now);
+        // Unknown to the router (route_load restored every open one): a closed
+        // conversation from before a restart, whose snapshot keeps the "thanks" window
+        // and the previous agent, or a new one.
+        if (!router_.conversation(conv) && before.status == "closed")
+            if (auto snapshot = stored_route(conv)) opened = route_restore(conv, *snapshot, before.last_seq, now);
         if (!router_.conversation(conv)) opened = router_.open({conv, intent, c.page, {}, {}, false}, now);
         route::Outcome said = router_.customer_message(conv, text, now);
         opened.decisions.insert(opened.decisions.end(), said.decisions.begin(), said.decisions.end());
@@ -416,6 +428,7 @@ void Hub::publish_summary(p::ConvSummary summary) {
     std::string& last = last_summary_[summary.conv];
     if (text == last && seen == ids) return;
     last = std::move(text);
+    published_rank_[summary.conv] = summary.rank;
     std::set<std::string> all = ids;
     all.insert(seen.begin(), seen.end());
     seen = ids;
