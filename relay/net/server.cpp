@@ -262,10 +262,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
                                         : protocol::close_code::too_many_connections;
             peer.close_reason = draining_ ? "relay going away" : "too many connections";
             if (!draining_) lwsl_warn("refusing a connection from %s: too many connections\n", address);
-            // Asked for on the next pass, outside lws's upgrade handling (with libuv a
-            // request made inside ESTABLISHED was lost; it costs nothing to be safe).
-            writable_soon_.push_back(session->id);
-            schedule_flush();
+            lws_callback_on_writable(wsi);
             return 0;
         }
         hub_.on_open(session->id, wall_clock_ms());
@@ -337,8 +334,6 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
 }
 
 void Server::dispatch() {
-    for (ConnId id : std::exchange(writable_soon_, {}))
-        if (auto it = peers_.find(id); it != peers_.end()) lws_callback_on_writable(it->second.wsi);
     for (Output& out : hub_.take_outputs()) {
         auto it = peers_.find(out.conn);
         if (it == peers_.end()) continue;  // closed meanwhile

@@ -109,8 +109,7 @@ private:
     lws_context* context_ = nullptr;
     lws_vhost* vhost_ = nullptr;
     ConnId next_id_ = 1;
-    std::vector<unsigned char> write_buf_;
-    std::vector<ConnId> writable_soon_;  // refused at ESTABLISHED: ask for WRITEABLE next pass  // LWS_PRE headroom + the frame being written
+    std::vector<unsigned char> write_buf_;  // LWS_PRE headroom + the frame being written
     std::unordered_map<ConnId, Peer> peers_;
     RateLimits limits_;
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001
