@@ -17,6 +17,7 @@
 #include "net/server.hpp"
 #include "options.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/summary_cache.hpp"
 #include "triage_setup.hpp"
 
 namespace {
@@ -182,7 +183,9 @@ int main(int argc, char** argv) {
     if (o.rerank_every_ms) config.rerank_every_ms = *o.rerank_every_ms;
     if (o.away_grace_ms) config.routing.away_grace_ms = *o.away_grace_ms;
     if (o.offline_grace_ms) config.routing.offline_grace_ms = *o.offline_grace_ms;
-    Hub hub(*store.value(), random, config);
+    // Conversation summaries are read on every frame: kept in memory, written through.
+    SummaryCache summaries(*store.value());
+    Hub hub(summaries, random, config);
 
     ServerOptions so;
     so.host = o.host;

@@ -11,6 +11,7 @@
 
 #include "store/memory_store.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/summary_cache.hpp"
 
 namespace parley::relay::test {
 
@@ -48,6 +49,14 @@ struct SqliteBackend {
         REQUIRE(s.ok());
         return std::move(s).value();
     }
+};
+
+// SQLite behind the relay's summary cache (store/summary_cache.hpp): the cache must keep
+// every guarantee of the store it fronts.
+struct CachedSqliteBackend {
+    static constexpr const char* name = "sqlite+cache";
+    SqliteBackend sqlite;
+    std::unique_ptr<Store> store = std::make_unique<SummaryCache>(*sqlite.store);
 };
 
 }  // namespace parley::relay::test

@@ -1,0 +1,101 @@
+// SummaryCache: a Store that keeps recent conversation summaries in memory in front of
+// another Store (issue 6). Every message, typing notice and read mark asks for its
+// conversation's summary (is it there, is it the sender's, is it open); with SQLite that
+// was two queries per frame (the row, then the latest intent), a tenth of the relay's
+// CPU under load.
+//
+// It is write-through and caches reads only: every write goes to the inner store first
+// and, when it succeeded, the cached summary is changed the way the store changed it
+// (append: last_seq, last_text, updated, and the intent of a visitor's triaged message;
+// status; the visitor's name). Nothing is acknowledged from the cache, so it can lose
+// nothing. A failed commit_batch() undoes writes the cache has already applied, so it
+// forgets everything then. At most `capacity` summaries are kept; past that an
+// arbitrary one is dropped and read again when next needed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+
+#include "store/store.hpp"
+
+namespace parley::relay {
+
+class SummaryCache final : public Store {
+public:
+    explicit SummaryCache(Store& inner, std::size_t capacity = 8192)
+        : inner_(inner), capacity_(capacity == 0 ? 1 : capacity) {}
+
+    std::size_t cached() const { return summaries_.size(); }
+
+    Status create_visitor(const Visitor& visitor) override { return inner_.create_visitor(visitor); }
+    Result<std::optional<Visitor>> find_visitor(const std::string& id) override {
+        return inner_.find_visitor(id);
+    }
+    Status rename_visitor(const std::string& id, const std::string& name) override;
+
+    Status create_conversation(const std::string& conv, const std::string& visitor_id,
+                               std::int64_t now) override {
+        return inner_.create_conversation(conv, visitor_id, now);
+    }
+    Result<std::optional<ConvSummary>> find_conversation(const std::string& conv) override;
+    Result<std::optional<ConvSummary>> conversation_of_visitor(const std::string& visitor_id) override {
+        return inner_.conversation_of_visitor(visitor_id);
+    }
+    Result<std::vector<ConvSummary>> open_conversations(int limit) override {
+        return inner_.open_conversations(limit);
+    }
+    Status set_conversation_status(const std::string& conv, const std::string& status) override;
+    Status set_route(const std::string& conv, const std::string& record) override {
+        return inner_.set_route(conv, record);
+    }
+    Result<std::optional<std::string>> route_of(const std::string& conv) override {
+        return inner_.route_of(conv);
+    }
+
+    Status begin_batch() override { return inner_.begin_batch(); }
+    Status commit_batch() override;
+
+    Result<Appended> append_message(const NewMessage& message) override;
+    Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
+                                                int limit) override {
+        return inner_.messages_after(conv, after, limit);
+    }
+    Result<std::vector<Message>> messages_before(const std::string& conv, std::int64_t before,
+                                                 int limit) override {
+        return inner_.messages_before(conv, before, limit);
+    }
+
+    Result<std::int64_t> mark_read(const std::string& conv, const std::string& reader_id,
+                                   std::int64_t seq) override {
+        return inner_.mark_read(conv, reader_id, seq);
+    }
+    Result<std::int64_t> read_mark(const std::string& conv, const std::string& reader_id) override {
+        return inner_.read_mark(conv, reader_id);
+    }
+
+    Status create_agent(const Agent& agent) override { return inner_.create_agent(agent); }
+    Result<std::optional<Agent>> find_agent_by_email(const std::string& email) override {
+        return inner_.find_agent_by_email(email);
+    }
+    Result<std::optional<Agent>> find_agent(const std::string& id) override { return inner_.find_agent(id); }
+    Result<std::vector<Agent>> list_agents() override { return inner_.list_agents(); }
+    Status create_session(const AgentSession& session) override { return inner_.create_session(session); }
+    Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override {
+        return inner_.find_session(token_hash);
+    }
+
+    Result<std::optional<std::string>> get_setting(const std::string& key) override {
+        return inner_.get_setting(key);
+    }
+    Status put_setting(const std::string& key, const std::string& value) override {
+        return inner_.put_setting(key, value);
+    }
+
+private:
+    Store& inner_;
+    std::size_t capacity_;
+    std::unordered_map<std::string, ConvSummary> summaries_;  // by conversation id
+};
+
+}  // namespace parley::relay
