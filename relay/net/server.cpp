@@ -118,8 +118,11 @@ Result<int> Server::start() {
     // first message and keeps it. 1 KB holds a typical frame whole; longer ones arrive
     // in pieces that receive() reassembles (up to kMaxFrameBytes). With 64 KB an idle
     // connection cost about 25 KB of RSS; with 1 KB about 3.6 KB.
+    // tx_packet_size: lws sends at most this much per send() (0 would mean the 1 KB
+    // receive size, splitting every larger write and buffering the rest on the heap);
+    // write_queued() sends up to kMaxWriteBytes at once.
     t.protocols[1] = {"parley.v1", parley_callback, sizeof(PerSession), 1024,
-                      0, nullptr, 0};
+                      0, nullptr, kMaxWriteBytes};
 
     // lws knows .html, .css, .png and friends; these it lacks or names differently.
     // Browsers insist on application/wasm for streaming compilation and on a
@@ -357,8 +360,29 @@ void Server::dispatch() {
             peer.queued_bytes += out.text().size();
             peer.queue.push_back(std::move(out.body));
         }
-        lws_callback_on_writable(peer.wsi);
+        if (!peer.touched) {
+            peer.touched = true;
+            touched_.push_back(out.conn);
+        }
     }
+    // Every frame this pass made for a connection leaves in one send(), written now when
+    // lws holds nothing unsent for it: waiting for WRITEABLE would cost two epoll_ctl
+    // calls and a loop pass per connection, and the socket almost always has room.
+    // What does not fit is buffered by lws, which then asks for WRITEABLE itself.
+    for (ConnId id : touched_) {
+        auto it = peers_.find(id);
+        if (it == peers_.end()) continue;
+        Peer& peer = it->second;
+        peer.touched = false;
+        if (peer.close_code || lws_partial_buffered(peer.wsi)) {
+            lws_callback_on_writable(peer.wsi);
+        } else if (!write_queued(peer)) {
+            // Not inside an lws callback, so it cannot be closed by returning -1: lws
+            // closes it on its next pass.
+            lws_set_timeout(peer.wsi, PENDING_TIMEOUT_KILLED_BY_PARENT, LWS_TO_KILL_ASYNC);
+        }
+    }
+    touched_.clear();
     arm_route_timer();
 }
 
@@ -391,20 +415,48 @@ void Server::arm_route_timer() {
     lws_sul_schedule(context_, 0, &t.sul, on_route_timer, static_cast<lws_usec_t>(in_ms + 1) * LWS_US_PER_MS);
 }
 
-int Server::write_one(Peer& peer) {
-    if (!peer.queue.empty()) {
-        // lws needs LWS_PRE writable bytes before the payload; the shared frame has
-        // none, so it is copied once into one reusable buffer (no allocation per write).
-        const std::string& frame = *peer.queue.front();
-        const std::size_t n = frame.size();
-        if (write_buf_.size() < LWS_PRE + n) write_buf_.resize(LWS_PRE + n);
-        std::memcpy(write_buf_.data() + LWS_PRE, frame.data(), n);
-        if (lws_write(peer.wsi, write_buf_.data() + LWS_PRE, n, LWS_WRITE_TEXT) < static_cast<int>(n)) return -1;
-        peer.queued_bytes -= n;
-        peer.queue.pop_front();
-        if (!peer.queue.empty() || peer.close_code) lws_callback_on_writable(peer.wsi);
-        return 0;
+bool Server::write_queued(Peer& peer) {
+    // Whole WebSocket frames, header included, side by side in one buffer and one raw
+    // write: a server's frames are unmasked, so the header is two bytes for a typical
+    // message. The shared frames are copied once into a buffer that keeps its capacity.
+    std::size_t used = LWS_PRE;
+    std::size_t frames = 0;
+    for (const auto& frame : peer.queue) {
+        const std::size_t n = frame->size();
+        const std::size_t header = n < 126 ? 2 : n < 65536 ? 4 : 10;
+        if (frames > 0 && used - LWS_PRE + header + n > kMaxWriteBytes) break;
+        if (write_buf_.size() < used + header + n) write_buf_.resize(used + header + n);
+        unsigned char* h = write_buf_.data() + used;
+        h[0] = 0x81;  // FIN, text
+        if (header == 2) {
+            h[1] = static_cast<unsigned char>(n);
+        } else if (header == 4) {
+            h[1] = 126;
+            h[2] = static_cast<unsigned char>(n >> 8);
+            h[3] = static_cast<unsigned char>(n);
+        } else {
+            h[1] = 127;
+            for (int b = 0; b < 8; ++b) h[2 + b] = static_cast<unsigned char>(static_cast<std::uint64_t>(n) >> (56 - 8 * b));
+        }
+        std::memcpy(h + header, frame->data(), n);
+        used += header + n;
+        ++frames;
     }
+    if (frames == 0) return true;
+    const std::size_t len = used - LWS_PRE;
+    // LWS_WRITE_RAW: the bytes go out as they are (lws frames nothing; no extension is
+    // registered that could). A partial send is kept by lws and finished first.
+    if (lws_write(peer.wsi, write_buf_.data() + LWS_PRE, len, LWS_WRITE_RAW) < static_cast<int>(len)) return false;
+    for (std::size_t k = 0; k < frames; ++k) {
+        peer.queued_bytes -= peer.queue.front()->size();
+        peer.queue.pop_front();
+    }
+    if (!peer.queue.empty() || peer.close_code) lws_callback_on_writable(peer.wsi);
+    return true;
+}
+
+int Server::write_one(Peer& peer) {
+    if (!peer.queue.empty()) return write_queued(peer) ? 0 : -1;
     if (peer.close_code) {
         lws_close_reason(peer.wsi, static_cast<lws_close_status>(peer.close_code),
                          reinterpret_cast<unsigned char*>(peer.close_reason.data()),

@@ -95,13 +95,17 @@ private:
         std::string rx;                 // the message being reassembled
         bool rx_binary = false;
         bool rx_too_large = false;
+        bool touched = false;  // in touched_: has new frames from this dispatch
     };
 
     void dispatch();  // delivers the Hub's outputs to the peers' queues
     void schedule_flush();  // dispatch at the start of the next loop pass (FlushTimer)
     void arm_route_timer();  // P4: the lws timer at the Hub's next deadline
     void receive(ConnId id, Peer& peer, const char* data, std::size_t len, bool final);
-    int write_one(Peer& peer);
+    int write_one(Peer& peer);      // SERVER_WRITEABLE: the next frames, or the close
+    bool write_queued(Peer& peer);  // queued frames, up to kMaxWriteBytes, in one write
+    // One send() carries at most this much; it is also lws's tx_packet_size.
+    static constexpr std::size_t kMaxWriteBytes = 64 * 1024;
 
     Hub& hub_;
     ServerOptions options_;
@@ -109,8 +113,9 @@ private:
     lws_context* context_ = nullptr;
     lws_vhost* vhost_ = nullptr;
     ConnId next_id_ = 1;
-    std::vector<unsigned char> write_buf_;  // LWS_PRE headroom + the frame being written
+    std::vector<unsigned char> write_buf_;  // LWS_PRE headroom + the frames being written
     std::unordered_map<ConnId, Peer> peers_;
+    std::vector<ConnId> touched_;  // peers given frames by the dispatch under way
     RateLimits limits_;
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001
     struct ev_loop* loop_ = nullptr;  // our libev loop, which lws joins; null: lws's poll loop
