@@ -268,8 +268,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     sqlite3_busy_timeout(db, 5000);  // another process (a backup, the CLI) may hold a lock
     // WAL: readers do not block the writer; FULL: every COMMIT is synced to disk, which
     // is what "ack only after durable" needs (NORMAL could lose the last commits).
+    // cache_size: 16 MB (the default is 2 MB). Under load every commit touches a leaf
+    // page per busy conversation in each of the messages' b-trees; with the default
+    // those pages were evicted between commits and read back (thousands of pread()s a
+    // second at 5 000 messages/s).
+    // wal_autocheckpoint: 8 192 pages (32 MB; the default is 1 000). A checkpoint
+    // copies each page once however often the WAL holds it, so rarer checkpoints copy
+    // the hot pages far fewer times.
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON"}) {
+                               "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-16384",
+                               "PRAGMA wal_autocheckpoint=8192"}) {
         Status s = store->exec(pragma);
         if (!s) return storage_error("cannot open " + path + ": " + s.error().detail);
     }
