@@ -198,6 +198,7 @@ int main(int argc, char** argv) {
     so.limits.ip_burst = o.ip_burst;
     so.limits.max_conns_per_ip = o.max_conns_per_ip;
     so.heartbeat_secs = o.heartbeat_secs;
+    so.commit_window_us = o.commit_window_us;
     so.dead_peer_secs = o.dead_peer_secs;
     Server server(hub, so);
 

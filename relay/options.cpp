@@ -24,6 +24,9 @@ const char* usage() {
            "  --commit-each          sync each message to disk on its own (default: group\n"
            "                         commit, one sync per event-loop pass; both ack only\n"
            "                         after the sync)\n"
+           "  --commit-window-us N   group commit: wait up to N microseconds after a batch's\n"
+           "                         first frame for more before the sync (default 1000;\n"
+           "                         0: sync at the next loop pass)\n"
            "  --mask-before-storage KINDS  personal data masked before a message is stored\n"
            "                         (comma list of email,phone,card,iban; all; none;\n"
            "                         default card,iban)\n"
@@ -121,6 +124,13 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             o.agent_supervisor = true;
         } else if (a == "--route-config") {
             if (!value(o.route_config) || o.route_config.empty()) return fail("--route-config needs a file");
+        } else if (a == "--commit-window-us") {
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 1000000)
+                return fail(a + " needs a number of microseconds from 0 to 1000000, not '" + v + "'");
+            o.commit_window_us = static_cast<int>(n);
         } else if (a == "--commit-each") {
             o.commit_each = true;
         } else if (a == "--no-triage") {

@@ -32,6 +32,7 @@ struct Options {
     std::string triage_model;       // --triage-model PATH; empty: the default model
     bool no_triage = false;         // --no-triage: run without a model (logged)
     bool commit_each = false;       // --commit-each: one sync per write, no group commit
+    int commit_window_us = 1000;    // --commit-window-us: how long a batch gathers frames
     std::string mask_before_storage = "card,iban";  // kinds, parley::triage::parse_mask_kinds
     std::string mask_outbound = "all";
     std::string mask_in_browser = "card,iban";

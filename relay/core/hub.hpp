@@ -139,6 +139,8 @@ public:
 
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
+    // A store batch is open: its frames wait for take_outputs() to commit it.
+    bool batch_open() const { return batch_open_; }
 
     std::size_t connection_count() const { return conns_.size(); }
 

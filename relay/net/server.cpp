@@ -399,7 +399,8 @@ void Server::schedule_flush() {
     if (t.armed) return;
     t.server = this;
     t.armed = true;
-    lws_sul_schedule(context_, 0, &t.sul, on_flush_timer, 1);
+    const lws_usec_t delay = hub_.batch_open() ? std::max(1, options_.commit_window_us) : 1;
+    lws_sul_schedule(context_, 0, &t.sul, on_flush_timer, delay);
 }
 
 void Server::arm_route_timer() {

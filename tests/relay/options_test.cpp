@@ -90,3 +90,15 @@ TEST_CASE("limit and heartbeat options: defaults, values, 0 switches off, nonsen
     CHECK_FALSE(parse_options({"--max-conns-per-ip"}).error.empty());
     CHECK_FALSE(parse_options({"--heartbeat-secs", "30", "--dead-peer-secs", "30"}).error.empty());
 }
+
+TEST_CASE("the group commit window: 1 ms by default, 0 to sync at the next pass, nonsense refused",
+          "[options]") {
+    CHECK(parse_options({}).options.commit_window_us == 1000);
+    CHECK(parse_options({"--commit-window-us", "0"}).options.commit_window_us == 0);
+    CHECK(parse_options({"--commit-window-us", "2500"}).options.commit_window_us == 2500);
+    for (const char* bad : {"-1", "1ms", "", "2000000"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_options({"--commit-window-us", bad}).error.empty());
+    }
+    CHECK_FALSE(parse_options({"--commit-window-us"}).error.empty());
+}
