@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <iostream>
 #include <utility>
 
 namespace parley::relay {
@@ -272,21 +273,36 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     // page per busy conversation in each of the messages' b-trees; with the default
     // those pages were evicted between commits and read back (thousands of pread()s a
     // second at 5 000 messages/s).
-    // wal_autocheckpoint: 8 192 pages (32 MB; the default is 1 000). A checkpoint
-    // copies each page once however often the WAL holds it, so rarer checkpoints copy
-    // the hot pages far fewer times.
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-16384",
-                               "PRAGMA wal_autocheckpoint=8192"}) {
+                               "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-16384"}) {
         Status s = store->exec(pragma);
         if (!s) return storage_error("cannot open " + path + ": " + s.error().detail);
     }
     Status migrated = store->migrate();
     if (!migrated) return migrated.error();
+    // Checkpoints off the event loop (store/wal_checkpointer.hpp). The hook replaces
+    // SQLite's automatic checkpoint; without a checkpointer that one stays.
+    auto checkpointer = WalCheckpointer::start(path);
+    if (checkpointer) {
+        store->checkpointer_ = std::move(checkpointer).value();
+        sqlite3_wal_hook(db, &SqliteStore::on_wal_commit, store.get());
+    } else {
+        std::cerr << "parley-relay: " << checkpointer.error().detail << "; checkpoints stay inline\n";
+    }
     return store;
 }
 
+int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char*, int log_pages) {
+    if (log_pages >= kCheckpointPages) static_cast<SqliteStore*>(self)->checkpointer_->request();
+    // Never let the log grow without bound (a checkpointer that keeps failing): past
+    // this, checkpoint inline as SQLite would have.
+    if (log_pages >= kInlineCheckpointPages)
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+}
+
 SqliteStore::~SqliteStore() {
+    checkpointer_.reset();  // its thread stops before the writer's connection closes
     for (auto& entry : statements_) sqlite3_finalize(entry.second);
     sqlite3_close(db_);
 }

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "store/store.hpp"
+#include "store/wal_checkpointer.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -71,10 +72,20 @@ public:
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;
 
+    // The background checkpointer; null when it could not start (checkpoints inline).
+    const WalCheckpointer* checkpointer() const { return checkpointer_.get(); }
+
 private:
     class Stmt;  // a borrowed, reset-on-scope-exit prepared statement
 
     explicit SqliteStore(sqlite3* db) : db_(db) {}
+    // After each commit (sqlite3_wal_hook): asks for a checkpoint once the log holds
+    // kCheckpointPages (16 MB; a checkpoint copies each page once however often the log
+    // holds it, so the hot pages of busy conversations are copied rarely).
+    static int on_wal_commit(void* self, sqlite3* db, const char* name, int log_pages);
+    static constexpr int kCheckpointPages = 4096;
+    static constexpr int kInlineCheckpointPages = 65536;
+    std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();
     Status exec(const char* sql);
     bool batch_open_ = false;  // begin_batch() .. commit_batch()

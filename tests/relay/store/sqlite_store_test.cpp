@@ -2,7 +2,9 @@
 // file it cannot use is an error value.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -104,4 +106,36 @@ TEST_CASE("a database of schema version 1 is migrated in place and keeps its mes
 TEST_CASE("a directory that does not exist is an error", "[store][sqlite]") {
     auto s = SqliteStore::open("/nonexistent-parley-dir/x/parley.db");
     CHECK_FALSE(s.ok());
+}
+
+TEST_CASE("the write-ahead log is checkpointed beside the writer, which goes on writing",
+          "[store][sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    auto opened = SqliteStore::open(path);
+    REQUIRE(opened.ok());
+    SqliteStore& s = *opened.value();
+    REQUIRE(s.checkpointer() != nullptr);
+    REQUIRE(s.create_visitor(Visitor{"v_1", "Ada", 1}).ok());
+    REQUIRE(s.create_conversation("c_1", "v_1", 1).ok());
+
+    // One batch of ~6 000 pages (1.5 KB texts) crosses the 4 096-page threshold once.
+    const std::string text(1500, 'x');
+    const int n = 12000;
+    REQUIRE(s.begin_batch().ok());
+    for (int i = 1; i <= n; ++i)
+        REQUIRE(s.append_message(NewMessage{"c_1", "k" + std::to_string(i), Party{"visitor", "v_1", "Ada"},
+                                            text, i}).ok());
+    REQUIRE(s.commit_batch().ok());
+
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (s.checkpointer()->checkpoints() == 0 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(s.checkpointer()->checkpoints() >= 1);
+    CHECK(s.checkpointer()->failures() == 0);
+
+    // The writer was never blocked and lost nothing.
+    REQUIRE(s.append_message(NewMessage{"c_1", "last", Party{"visitor", "v_1", "Ada"}, "end", n + 1}).ok());
+    CHECK(s.find_conversation("c_1").value()->last_seq == n + 1);
+    CHECK(s.messages_after("c_1", n - 1, 10).value().size() == 2);
 }
