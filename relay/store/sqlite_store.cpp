@@ -331,6 +331,15 @@ Result<sqlite3_stmt*> SqliteStore::prepare(const char* sql) {
     return s;
 }
 
+void SqliteStore::step_prepared(const char* sql) {
+    auto p = prepare(sql);
+    if (!p) {
+        exec(sql);  // cannot prepare: let SQLite parse it
+        return;
+    }
+    Stmt(p.value()).step();
+}
+
 Status SqliteStore::migrate() {
     auto version = prepare("PRAGMA user_version");
     if (!version) return version.error();
@@ -513,8 +522,9 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
 
     Result<Appended> result = attempt();
     if (in_batch) {
-        if (!result) exec(kRollbackTo);  // undo this append only; the batch goes on
-        exec(kRelease);
+        // Prepared, not exec(): these run for every message of a batch.
+        if (!result) step_prepared(kRollbackTo);  // undo this append only; the batch goes on
+        step_prepared(kRelease);
         return result;
     }
     if (result) {

@@ -88,6 +88,7 @@ private:
     std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();
     Status exec(const char* sql);
+    void step_prepared(const char* sql);  // a statement whose result is not needed
     bool batch_open_ = false;  // begin_batch() .. commit_batch()
     Result<sqlite3_stmt*> prepare(const char* sql);
     Error fail(const char* what) const;
