@@ -6,9 +6,10 @@ Result<std::optional<ConvSummary>> SummaryCache::find_conversation(const std::st
     if (auto hit = summaries_.find(conv); hit != summaries_.end())
         return std::optional<ConvSummary>{hit->second};
     auto found = inner_.find_conversation(conv);
-    // Only what exists is kept: a miss is not cached, so a conversation created later
-    // is found.
-    if (found && found.value()) {
+    // Only conversations in use are kept: a miss is not cached (a conversation created
+    // later is found), nor is an empty one: every widget that opens makes one, most
+    // never get a message, and 10 000 idle visitors would fill the cache with them.
+    if (found && found.value() && found.value()->last_seq > 0) {
         if (summaries_.size() >= capacity_) summaries_.erase(summaries_.begin());
         summaries_.emplace(conv, *found.value());
     }

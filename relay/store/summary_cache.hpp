@@ -9,8 +9,8 @@
 // (append: last_seq, last_text, updated, and the intent of a visitor's triaged message;
 // status; the visitor's name). Nothing is acknowledged from the cache, so it can lose
 // nothing. A failed commit_batch() undoes writes the cache has already applied, so it
-// forgets everything then. At most `capacity` summaries are kept; past that an
-// arbitrary one is dropped and read again when next needed.
+// forgets everything then. Only conversations with messages are kept, at most
+// `capacity`; past that an arbitrary one is dropped and read again when next needed.
 #pragma once
 
 #include <cstddef>
