@@ -21,10 +21,11 @@ namespace {
 
 std::vector<std::string> signal_names_given(std::string_view text, bool has_pii) {
     std::vector<std::string> out;
-    if (asks_for_human(text)) out.emplace_back("human");
-    if (sentiment(text).negative) out.emplace_back("frustrated");
-    if (urgency(text) == Urgency::high) out.emplace_back("urgent");
-    if (reply_kind(text) == Reply::closing) out.emplace_back("closing");
+    const Signals s = read_signals(text);
+    if (s.asks_for_human) out.emplace_back("human");
+    if (s.sentiment.negative) out.emplace_back("frustrated");
+    if (s.urgency == Urgency::high) out.emplace_back("urgent");
+    if (s.reply == Reply::closing) out.emplace_back("closing");
     if (has_pii || has_mask_placeholder(text)) out.emplace_back("pii");
     return out;
 }

@@ -39,8 +39,12 @@ struct Padded {
     explicit Padded(std::string_view raw) : text(" " + normalize(raw) + " ") {
         for (std::string_view w : tokens(std::string_view(text).substr(1, text.size() - 2)))
             words.push_back(hash(w));
-        std::make_heap(words.begin(), words.end());
+#if defined(__EMSCRIPTEN__)
+        std::make_heap(words.begin(), words.end());  // small code in the widget's Wasm
         std::sort_heap(words.begin(), words.end());
+#else
+        std::sort(words.begin(), words.end());  // ~3x faster than the heap sort natively
+#endif
     }
     bool has(std::string_view phrase) const {
         if (!std::binary_search(words.begin(), words.end(), hash(phrase.substr(0, phrase.find(' ')))))
@@ -200,10 +204,9 @@ void caps_ratio(std::string_view raw, size_t& letters, size_t& upper) {
     }
 }
 
-}  // namespace
-
-bool asks_for_human(std::string_view text) {
-    const Padded p(text);
+// Each reading on an already padded text; the public functions and read_signals share
+// them.
+bool asks_for_human_in(const Padded& p) {
     if (p.any(kHuman)) return true;
     const std::vector<std::string_view> toks = tokens(std::string_view(p.text).substr(1, p.text.size() - 2));
     if (toks.empty() || toks.size() > 4) return false;
@@ -213,8 +216,7 @@ bool asks_for_human(std::string_view text) {
     return false;
 }
 
-Sentiment sentiment(std::string_view text) {
-    const Padded p(text);
+Sentiment sentiment_in(const Padded& p, std::string_view text) {
     float score = 0;
     size_t k = 0;
     for (const char* phrase = kNegative; *phrase; phrase = next(phrase), ++k)
@@ -234,8 +236,7 @@ Sentiment sentiment(std::string_view text) {
     return s;
 }
 
-Reply reply_kind(std::string_view text) {
-    const Padded p(text);
+Reply reply_kind_in(const Padded& p) {
     const std::vector<std::string_view> toks = tokens(std::string_view(p.text).substr(1, p.text.size() - 2));
     if (toks.empty() || toks.size() > 8) return Reply::none;
     // Everything in the message must be closing, "no" or acknowledgement material,
@@ -264,9 +265,23 @@ Reply reply_kind(std::string_view text) {
     return ack ? Reply::acknowledgement : Reply::none;
 }
 
-Urgency urgency(std::string_view text) {
+Urgency urgency_in(const Padded& p) { return p.any(kUrgent) ? Urgency::high : Urgency::normal; }
+
+}  // namespace
+
+bool asks_for_human(std::string_view text) { return asks_for_human_in(Padded(text)); }
+Sentiment sentiment(std::string_view text) { return sentiment_in(Padded(text), text); }
+Reply reply_kind(std::string_view text) { return reply_kind_in(Padded(text)); }
+Urgency urgency(std::string_view text) { return urgency_in(Padded(text)); }
+
+Signals read_signals(std::string_view text) {
     const Padded p(text);
-    return p.any(kUrgent) ? Urgency::high : Urgency::normal;
+    Signals s;
+    s.asks_for_human = asks_for_human_in(p);
+    s.sentiment = sentiment_in(p, text);
+    s.reply = reply_kind_in(p);
+    s.urgency = urgency_in(p);
+    return s;
 }
 
 }  // namespace parley::triage

@@ -84,3 +84,31 @@ TEST_CASE("urgency picks up priority keywords", "[triage][signals]") {
     CHECK(urgency("How much is the pro plan?") == Urgency::normal);
     CHECK(urgency("thanks!") == Urgency::normal);
 }
+
+TEST_CASE("read_signals gives every reading of the single functions from one normalisation",
+          "[triage][signals]") {
+    const char* texts[] = {"",
+                           "Can I talk to a human please?",
+                           "agent",
+                           "This is RIDICULOUS, still broken!!! 😡",
+                           "thanks, that's all",
+                           "no",
+                           "No, it still fails",
+                           "ok 👍",
+                           "Production is down, urgent!",
+                           "Je veux parler à un conseiller, c'est inacceptable",
+                           "Das war alles, danke",
+                           "how much is the pro plan?"};
+    for (const char* text : texts) {
+        CAPTURE(text);
+        const Signals s = read_signals(text);
+        CHECK(s.asks_for_human == asks_for_human(text));
+        CHECK(s.sentiment.frustration == sentiment(text).frustration);
+        CHECK(s.sentiment.negative == sentiment(text).negative);
+        CHECK(s.reply == reply_kind(text));
+        CHECK(s.urgency == urgency(text));
+    }
+    CHECK(read_signals("Can I talk to a human please?").asks_for_human);
+    CHECK(read_signals("thanks, that's all").reply == Reply::closing);
+    CHECK(read_signals("Production is down, urgent!").urgency == Urgency::high);
+}

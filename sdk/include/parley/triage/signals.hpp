@@ -33,4 +33,14 @@ enum class Urgency { normal, high };
 // Priority keywords: "urgent", "asap", "right now", "production is down", "outage", …
 Urgency urgency(std::string_view text);
 
+// All four readings above from one normalisation of the text (the relay reads every
+// visitor message; each function alone normalises and tokenises it again).
+struct Signals {
+    bool asks_for_human = false;
+    Sentiment sentiment;
+    Reply reply = Reply::none;
+    Urgency urgency = Urgency::normal;
+};
+Signals read_signals(std::string_view text);
+
 }  // namespace parley::triage
