@@ -297,10 +297,7 @@ ChatResult run_chat(const Paths& paths, const ChatConfig& cfg) {
     }
     {
         Loop loop;
-        WsTarget target;
-        target.port = relay.port;
-        target.subprotocol = "parley.v1";
-        target.origin = "http://127.0.0.1:" + std::to_string(relay.port);
+        const WsTarget target = loopback_target(relay.port);
         Chat chat(loop, target, cfg);
         chat.start();
         const std::int64_t t0 = now_ns();

@@ -67,6 +67,21 @@ protected:
     void note(const std::string& e) {
         if (first_error.empty()) first_error = e;
     }
+    // A listener's connection ended: a failure to connect, or a close the run did not
+    // ask for (`who` closed it). Either way it is no longer subscribed.
+    template <class Peer>
+    void lost(Peer& peer, std::size_t& ready, int code, bool opened, const Loop& loop, const char* who) {
+        peer.c = nullptr;
+        if (!opened) {
+            ++conn_failures;
+            note("connection failed: " + loop.last_error());
+        } else {
+            ++unexpected_closes;
+            note(std::string(who) + " closed a connection with " + std::to_string(code));
+        }
+        if (peer.ready) --ready;
+        peer.ready = false;
+    }
 };
 
 // ---- Parley ------------------------------------------------------------------------
@@ -145,17 +160,7 @@ public:
     }
 
     void on_closed(WsConn& c, int code, bool opened) override {
-        Peer& peer = peers_[c.user];
-        peer.c = nullptr;
-        if (!opened) {
-            ++conn_failures;
-            note("connection failed: " + loop_.last_error());
-        } else {
-            ++unexpected_closes;
-            note("the relay closed a connection with " + std::to_string(code));
-        }
-        if (peer.ready) --ready_;
-        peer.ready = false;
+        lost(peers_[c.user], ready_, code, opened, loop_, "the relay");
     }
 
 private:
@@ -277,17 +282,7 @@ public:
     }
 
     void on_closed(WsConn& c, int code, bool opened) override {
-        Peer& peer = peers_[c.user];
-        peer.c = nullptr;
-        if (!opened) {
-            ++conn_failures;
-            note("connection failed: " + loop_.last_error());
-        } else {
-            ++unexpected_closes;
-            note("the broker closed a connection with " + std::to_string(code));
-        }
-        if (peer.ready) --ready_;
-        peer.ready = false;
+        lost(peers_[c.user], ready_, code, opened, loop_, "the broker");
     }
 
 private:
@@ -480,14 +475,6 @@ FanoutResult drive(FanoutResult r, Loop& loop, FanoutClient& client, pid_t serve
     return r;
 }
 
-WsTarget target_for(int port, const std::string& subprotocol) {
-    WsTarget t;
-    t.port = port;
-    t.subprotocol = subprotocol;
-    t.origin = "http://127.0.0.1:" + std::to_string(port);  // the relay's default allow-list
-    return t;
-}
-
 }  // namespace
 
 bool FanoutResult::complete() const {
@@ -538,7 +525,7 @@ FanoutResult run_fanout_parley(const Paths& paths, const FanoutConfig& cfg, cons
     {
         Loop loop;
         loop.max_out = 4u << 20;
-        const WsTarget target = target_for(relay.port, "parley.v1");
+        const WsTarget target = loopback_target(relay.port, "parley.v1");
         ParleyFanout client(loop, target, cfg);
         r = drive(std::move(r), loop, client, relay.pid, cfg);
     }
@@ -565,7 +552,7 @@ FanoutResult run_fanout_mosquitto(const Paths& paths, const FanoutConfig& cfg) {
     {
         Loop loop;
         loop.max_out = 4u << 20;
-        const WsTarget target = target_for(broker.port, "mqtt");
+        const WsTarget target = loopback_target(broker.port, "mqtt");
         MqttFanout client(loop, target, cfg);
         r = drive(std::move(r), loop, client, broker.pid, cfg);
     }

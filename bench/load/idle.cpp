@@ -113,10 +113,7 @@ IdleResult run_idle(const Paths& paths, const IdleConfig& cfg) {
     }
     {
         Loop loop;
-        WsTarget target;
-        target.port = relay.port;
-        target.subprotocol = "parley.v1";
-        target.origin = "http://127.0.0.1:" + std::to_string(relay.port);
+        const WsTarget target = loopback_target(relay.port);
         Idle idle(loop, target, cfg.sources);
         const std::int64_t before = settled_rss(relay.pid, loop);
         r.rss_before_mib = double(before) / 1048576.0;

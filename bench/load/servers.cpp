@@ -212,6 +212,14 @@ std::string find_executable(const std::string& name) {
     return {};
 }
 
+WsTarget loopback_target(int port, const std::string& subprotocol) {
+    WsTarget t;
+    t.port = port;
+    t.subprotocol = subprotocol;
+    t.origin = "http://127.0.0.1:" + std::to_string(port);  // the relay's default allow-list
+    return t;
+}
+
 std::string make_temp_dir(const std::string& prefix, const std::string& root) {
     const char* t = std::getenv("TMPDIR");
     std::string templ = (root.empty() ? std::string(t && *t ? t : "/tmp") : root) + "/" + prefix + ".XXXXXX";

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ws_client.hpp"
+
 namespace parley::load {
 
 struct ServerProcess {
@@ -31,6 +33,10 @@ long raise_fd_limit();
 // 256 connections per address) would measure the limiter, not the relay. Only for the
 // benchmark; the relay's defaults are unchanged.
 std::vector<std::string> unlimited_flags();
+
+// Where the generator connects: 127.0.0.1:`port`, path /ws, with `subprotocol`
+// ("parley.v1" or "mqtt") and the Origin the relay allows by default.
+WsTarget loopback_target(int port, const std::string& subprotocol = "parley.v1");
 
 // Starts the relay on 127.0.0.1 (`port` 0: any free port) and waits (≤ 20 s) for its
 // "listening on" line. On failure returns pid -1 and sets `error` (with its stderr).

@@ -151,13 +151,6 @@ private:
     int sources_;
 };
 
-WsTarget target_on(int port) {
-    WsTarget t;
-    t.port = port;
-    t.subprotocol = "parley.v1";
-    t.origin = "http://127.0.0.1:" + std::to_string(port);
-    return t;
-}
 
 }  // namespace
 
@@ -185,7 +178,7 @@ StormResult run_storm(const Paths& paths, const StormConfig& cfg) {
     const int port = relay.port;
     {
         Loop loop;
-        const WsTarget target = target_on(port);
+        const WsTarget target = loopback_target(port);
         Storm storm(loop, cfg.clients, cfg.sources);
         const std::int64_t deadline = now_ns() + std::int64_t(cfg.timeout_s * 1e9);
 
