@@ -420,8 +420,13 @@ std::vector<p::ConvSummary> Hub::route_inbox(const std::string& agent_id, std::v
 }
 
 void Hub::publish_summary(p::ConvSummary summary) {
-    route_summary(summary);
     std::set<std::string> ids = agents_seeing_ids(summary.conv);
+    // Nobody sees it and nobody was told of it (no agent is known): nothing to build.
+    if (ids.empty()) {
+        auto told = conv_seen_by_.find(summary.conv);
+        if (told == conv_seen_by_.end() || told->second.empty()) return;
+    }
+    route_summary(summary);
     std::set<std::string>& seen = conv_seen_by_[summary.conv];
     // Nothing new for the same people (a re-rank that did not move it): stay quiet.
     std::string text = p::encode(p::ConvUpdate{summary});
