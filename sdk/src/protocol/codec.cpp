@@ -6,24 +6,24 @@
 // value's JSON type is checked before it is read (parley/json/value.hpp).
 #include "parley/protocol/codec.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <type_traits>
 #include <utility>
-
+#include <variant>
 
 #include "parley/json/parse.hpp"
 #include "parley/json/value.hpp"
+#include "parley/protocol/json_writer.hpp"
 #include "parley/protocol/rules.hpp"
 
 namespace parley::protocol {
 
 namespace {
 
-// Objects keep insertion order, so every encoded frame starts with "v" and "type":
-// easier to read in logs and golden transcripts.
 using json = parley::json::Value;
-using ojson = parley::json::Value;
 
 // ---- depth ----------------------------------------------------------------------
 // The parser, dump and destructor recurse, so a frame of 64 KiB of '[' must be refused
@@ -146,21 +146,37 @@ public:
         integer(key, n, min);
         if (!failed()) out = n;
     }
-    // A nested object, read by `read(Fields&)` with a dotted prefix for messages.
+    // Nested objects are read by `read(Fields&)` with a dotted prefix for messages.
+    // The reader crosses as a plain function and its context, so the nesting code below
+    // exists once rather than once per lambda (issue 6: the widget's Wasm).
+    using Read = void (*)(Fields&, void* context);
+    template <class F>
+    static void call(Fields& f, void* read) {
+        (*static_cast<F*>(read))(f);
+    }
+
     template <class F>
     void object(const char* key, F&& read, bool required = true) {
+        read_object(key, call<std::remove_reference_t<F>>, &read, required);
+    }
+    void read_object(const char* key, Read read, void* context, bool required = true) {
         const json* v = find(key, required);
         if (!v) return;
-        nested(key, *v, std::forward<F>(read));
+        read_nested(key, *v, read, context);
     }
     template <class F>
     void nested(const std::string& key, const json& v, F&& read) {
+        read_nested(key, v, call<std::remove_reference_t<F>>, &read);
+    }
+    void read_nested(const std::string& key, const json& v, Read read, void* context) {
         if (failed()) return;
         if (!v.is_object()) return fail(ErrorCode::bad_field, key.c_str());
         Fields inner(v, prefix_ + key + ".");
-        read(inner);
+        read(inner, context);
         if (inner.failed()) error_ = std::move(inner.error());
     }
+    // A party object (`from`, `me`, `who`, …).
+    void party(const char* key, Party& p);
     // An array of strings (routing: teams, queued conversations).
     void strings(const char* key, std::vector<std::string>& out) {
         const json* v = find(key, true);
@@ -171,15 +187,17 @@ public:
             out.push_back(e.as_string());
         }
     }
-    // An array of objects, each read by `read(Fields&, index)`.
+    // An array of objects, each read by `read(Fields&)` in order.
     template <class F>
     void array(const char* key, F&& read) {
+        read_array(key, call<std::remove_reference_t<F>>, &read);
+    }
+    void read_array(const char* key, Read read, void* context) {
         const json* v = find(key, true);
         if (!v) return;
         if (!v->is_array()) return fail(ErrorCode::bad_field, key);
         for (std::size_t i = 0; i < v->size() && !failed(); ++i)
-            nested(std::string(key) + "[" + std::to_string(i) + "]", v->elements()[i],
-                   [&](Fields& f) { read(f, i); });
+            read_nested(std::string(key) + "[" + std::to_string(i) + "]", v->elements()[i], read, context);
     }
 
 private:
@@ -203,6 +221,10 @@ void read_party(Fields& f, Party& p) {
     std::optional<std::string> name;
     f.name("name", name);
     p.name = name.value_or("");
+}
+
+void Fields::party(const char* key, Party& p) {
+    read_object(key, [](Fields& g, void* party) { read_party(g, *static_cast<Party*>(party)); }, &p);
 }
 
 // Triage metadata (P5): optional, but well-formed when present.
@@ -248,7 +270,7 @@ void read_message(Fields& f, Message& m) {
     f.integer("seq", m.seq, 1);
     f.cid("cid", m.cid);
     f.integer("ts", m.ts);
-    f.object("from", [&](Fields& g) { read_party(g, m.from); });
+    f.party("from", m.from);
     f.text("text", m.text);
     f.boolean("internal", m.internal, /*required=*/false);
     f.opt_integer("prev", m.prev);
@@ -273,7 +295,7 @@ void read_routing(Fields& f, ConvSummary& s) {
 
 void read_summary(Fields& f, ConvSummary& s) {
     f.conv("conv", s.conv);
-    f.object("visitor", [&](Fields& g) { read_party(g, s.visitor); });
+    f.party("visitor", s.visitor);
     f.integer("last_seq", s.last_seq);
     f.string("last_text", s.last_text);
     f.integer("updated", s.updated);
@@ -389,7 +411,7 @@ RelayFrame read_welcome(Fields& f) {
     Welcome w;
     f.one_of("role", w.role, is_client_role);
     f.string("token", w.token);
-    f.object("me", [&](Fields& g) { read_party(g, w.me); });
+    f.party("me", w.me);
     f.opt_conv("conv", w.conv);
     f.integer("last_seq", w.last_seq, 0, std::numeric_limits<std::int64_t>::max(), false);
     read_mask(f, w.mask_client);
@@ -411,14 +433,14 @@ RelayFrame read_msg(Fields& f) {
 RelayFrame read_typing_notice(Fields& f) {
     TypingNotice t;
     f.conv("conv", t.conv);
-    f.object("from", [&](Fields& g) { read_party(g, t.from); });
+    f.party("from", t.from);
     f.boolean("on", t.on);
     return t;
 }
 RelayFrame read_read_notice(Fields& f) {
     ReadNotice r;
     f.conv("conv", r.conv);
-    f.object("from", [&](Fields& g) { read_party(g, r.from); });
+    f.party("from", r.from);
     f.integer("seq", r.seq);
     return r;
 }
@@ -431,7 +453,7 @@ RelayFrame read_synced(Fields& f) {
 RelayFrame read_page(Fields& f) {
     Page p;
     f.conv("conv", p.conv);
-    f.array("msgs", [&](Fields& g, std::size_t) {
+    f.array("msgs", [&](Fields& g) {
         p.msgs.emplace_back();
         read_message(g, p.msgs.back());
     });
@@ -440,13 +462,13 @@ RelayFrame read_page(Fields& f) {
 }
 RelayFrame read_presence_notice(Fields& f) {
     PresenceNotice p;
-    f.object("who", [&](Fields& g) { read_party(g, p.who); });
+    f.party("who", p.who);
     f.one_of("status", p.status, is_presence_status);
     return p;
 }
 RelayFrame read_inbox(Fields& f) {
     Inbox in;
-    f.array("convs", [&](Fields& g, std::size_t) {
+    f.array("convs", [&](Fields& g) {
         in.convs.emplace_back();
         read_summary(g, in.convs.back());
     });
@@ -473,10 +495,10 @@ RelayFrame read_queue(Fields& f) {
 }
 RelayFrame read_supervisor(Fields& f) {
     SupervisorBoard b;
-    f.array("agents", [&](Fields& g, std::size_t) {
+    f.array("agents", [&](Fields& g) {
         b.agents.emplace_back();
         AgentLoad& a = b.agents.back();
-        g.object("agent", [&](Fields& h) { read_party(h, a.agent); });
+        g.party("agent", a.agent);
         g.one_of("status", a.status, is_presence_status);
         g.strings("teams", a.teams);
         g.integer("load", a.load);
@@ -484,7 +506,7 @@ RelayFrame read_supervisor(Fields& f) {
         g.integer("preferred", a.preferred);
         g.integer("max", a.max_load);
     });
-    f.array("queues", [&](Fields& g, std::size_t) {
+    f.array("queues", [&](Fields& g) {
         b.queues.emplace_back();
         TeamQueue& q = b.queues.back();
         g.string("team", q.team);
@@ -511,31 +533,34 @@ RelayFrame read_error(Fields& f) {
     return e;
 }
 
+// The type names, in variant order. frame_type() reads these alone, so encoding does
+// not pull the readers below into a program that never decodes that direction (the
+// widget's Wasm encodes client frames and decodes relay frames only).
+const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read",
+                                    "sync",  "history",  "presence", "ping", "note",
+                                    "transfer", "close", "reopen"};
+const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
+                                   "synced",  "page",  "presence", "inbox", "conv",
+                                   "pong",    "error", "queue", "supervisor"};
+
+// The reader of each type, in the same order.
 template <class Frame>
-struct TypeEntry {
-    const char* type;
-    Frame (*read)(Fields&);
-};
+using Reader = Frame (*)(Fields&);
 
-const TypeEntry<ClientFrame> kClientTypes[] = {
-    {"hello", read_hello},       {"login", read_login}, {"send", read_send},
-    {"typing", read_typing},     {"read", read_read},   {"sync", read_sync},
-    {"history", read_history},   {"presence", read_presence}, {"ping", read_ping},
-    {"note", read_note},         {"transfer", read_transfer}, {"close", read_close},
-    {"reopen", read_reopen},
+const Reader<ClientFrame> kClientReaders[] = {
+    read_hello, read_login,   read_send,     read_typing, read_read,  read_sync,  read_history,
+    read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
 };
-
-const TypeEntry<RelayFrame> kRelayTypes[] = {
-    {"welcome", read_welcome},   {"ack", read_ack},           {"msg", read_msg},
-    {"typing", read_typing_notice}, {"read", read_read_notice}, {"synced", read_synced},
-    {"page", read_page},         {"presence", read_presence_notice}, {"inbox", read_inbox},
-    {"conv", read_conv},         {"pong", read_pong},         {"error", read_error},
-    {"queue", read_queue},       {"supervisor", read_supervisor},
+const Reader<RelayFrame> kRelayReaders[] = {
+    read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
+    read_page, read_presence_notice, read_inbox, read_conv, read_pong, read_error,
+    read_queue, read_supervisor,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
 template <class Frame, std::size_t N>
-Result<Frame> decode(std::string_view text, const TypeEntry<Frame> (&types)[N]) {
+Result<Frame> decode(std::string_view text, const char* const (&types)[N],
+                     const Reader<Frame> (&readers)[N]) {
     if (text.size() > kMaxFrameBytes)
         return Error{ErrorCode::too_large, "frame exceeds 65536 bytes", {}};
     if (deeper_than(text, kMaxDepth))
@@ -560,10 +585,10 @@ Result<Frame> decode(std::string_view text, const TypeEntry<Frame> (&types)[N]) 
     const json* type = doc.find("type");
     if (!type || !type->is_string()) return fail(ErrorCode::unknown_type, "missing frame type");
     const std::string& name = type->as_string();
-    for (const auto& entry : types) {
-        if (name != entry.type) continue;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (name != types[i]) continue;
         Fields fields(doc);
-        Frame frame = entry.read(fields);
+        Frame frame = readers[i](fields);
         if (fields.failed()) {
             Error e = std::move(*fields.error());
             e.ref = ref;
@@ -575,297 +600,255 @@ Result<Frame> decode(std::string_view text, const TypeEntry<Frame> (&types)[N]) 
 }
 
 // ---- encoding ---------------------------------------------------------------------
+// Written member by member (json_writer.hpp), in the order below, with "v" and "type"
+// first: easier to read in logs and golden transcripts. The bytes are what dumping a
+// json::Value of the same members gives (invalid UTF-8 in a string becomes U+FFFD), so
+// encode never fails.
 
-ojson envelope(const char* type) {
-    ojson j = ojson::object();
-    j["v"] = kVersion;
-    j["type"] = type;
-    return j;
+void write_meta(JsonWriter& j, const Meta& m) {
+    j.open("meta");
+    j.str("intent", m.intent);
+    j.real("confidence", m.confidence);
+    j.strs("signals", m.signals);
+    j.end();
 }
 
-ojson party_json(const Party& p) {
-    ojson j = ojson::object();
-    j["role"] = p.role;
-    j["id"] = p.id;
-    j["name"] = p.name;
-    return j;
+void write_members(JsonWriter& j, const Hello& f) {
+    j.str("role", f.role);
+    if (f.token) j.str("token", *f.token);
+    if (f.name) j.str("name", *f.name);
+    if (f.page) j.str("page", *f.page);
 }
-
-ojson meta_json(const Meta& m) {
-    ojson j = ojson::object();
-    j["intent"] = m.intent;
-    j["confidence"] = m.confidence;
-    j["signals"] = m.signals;
-    return j;
+void write_members(JsonWriter& j, const Login& f) {
+    j.str("email", f.email);
+    j.str("password", f.password);
 }
-
-void put_message(ojson& j, const Message& m) {
-    j["conv"] = m.conv;
-    j["seq"] = m.seq;
-    j["cid"] = m.cid;
-    j["ts"] = m.ts;
-    j["from"] = party_json(m.from);
-    j["text"] = m.text;
-    if (m.internal) j["internal"] = true;
-    if (m.prev) j["prev"] = *m.prev;
-    if (m.meta) j["meta"] = meta_json(*m.meta);
+void write_members(JsonWriter& j, const Send& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    j.str("text", f.text);
+    if (f.meta) write_meta(j, *f.meta);
 }
-
-void put_summary(ojson& j, const ConvSummary& s) {
-    j["conv"] = s.conv;
-    j["visitor"] = party_json(s.visitor);
-    j["last_seq"] = s.last_seq;
-    j["last_text"] = s.last_text;
-    j["updated"] = s.updated;
-    j["status"] = s.status;
-    if (!s.state.empty()) j["state"] = s.state;
-    if (!s.agent.empty()) j["agent"] = s.agent;
-    if (!s.team.empty()) j["team"] = s.team;
-    if (!s.previous_agent.empty()) j["previous_agent"] = s.previous_agent;
-    if (s.rank > 0) j["rank"] = s.rank;
-    if (!s.awaiting.empty()) j["awaiting"] = s.awaiting;
-    if (!s.intent.empty()) j["intent"] = s.intent;
+void write_members(JsonWriter& j, const Typing& f) {
+    j.str("conv", f.conv);
+    j.flag("on", f.on);
 }
+void write_members(JsonWriter& j, const Read& f) {
+    j.str("conv", f.conv);
+    j.num("seq", f.seq);
+}
+void write_members(JsonWriter& j, const Sync& f) {
+    j.str("conv", f.conv);
+    j.num("after", f.after);
+}
+void write_members(JsonWriter& j, const History& f) {
+    j.str("conv", f.conv);
+    if (f.before) j.num("before", *f.before);
+    j.num("limit", f.limit);
+}
+void write_members(JsonWriter& j, const SetPresence& f) { j.str("status", f.status); }
+void write_members(JsonWriter& j, const Ping& f) { j.num("n", f.n); }
+void write_members(JsonWriter& j, const Note& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    j.str("text", f.text);
+}
+void write_members(JsonWriter& j, const Transfer& f) {
+    j.str("conv", f.conv);
+    if (f.to_agent) j.str("to_agent", *f.to_agent);
+    if (f.to_team) j.str("to_team", *f.to_team);
+    j.str("note", f.note);
+}
+void write_members(JsonWriter& j, const CloseConv& f) { j.str("conv", f.conv); }
+void write_members(JsonWriter& j, const Reopen& f) { j.str("conv", f.conv); }
 
-// Invalid UTF-8 in a string is replaced (U+FFFD): encode never fails, and the relay
-// would close the connection on invalid UTF-8 anyway.
-std::string dump(const ojson& j) { return j.dump(); }
+// The relay frames whose members only the wire has (events carry these differently).
+void write_members(JsonWriter& j, const Msg& f) { write_message(j, f.message, Shape::wire); }
+void write_members(JsonWriter& j, const Page& f) {
+    j.str("conv", f.conv);
+    j.open_array("msgs");
+    for (const Message& m : f.msgs) {
+        j.item();
+        write_message(j, m, Shape::wire);
+        j.end();
+    }
+    j.end_array();
+    j.flag("more", f.more);
+}
+void write_members(JsonWriter& j, const Pong& f) { j.num("n", f.n); }
 
-struct ClientEncoder {
-    ojson operator()(const Hello& f) const {
-        ojson j = envelope("hello");
-        j["role"] = f.role;
-        if (f.token) j["token"] = *f.token;
-        if (f.name) j["name"] = *f.name;
-        if (f.page) j["page"] = *f.page;
-        return j;
-    }
-    ojson operator()(const Login& f) const {
-        ojson j = envelope("login");
-        j["email"] = f.email;
-        j["password"] = f.password;
-        return j;
-    }
-    ojson operator()(const Send& f) const {
-        ojson j = envelope("send");
-        j["conv"] = f.conv;
-        j["cid"] = f.cid;
-        j["text"] = f.text;
-        if (f.meta) j["meta"] = meta_json(*f.meta);
-        return j;
-    }
-    ojson operator()(const Typing& f) const {
-        ojson j = envelope("typing");
-        j["conv"] = f.conv;
-        j["on"] = f.on;
-        return j;
-    }
-    ojson operator()(const Read& f) const {
-        ojson j = envelope("read");
-        j["conv"] = f.conv;
-        j["seq"] = f.seq;
-        return j;
-    }
-    ojson operator()(const Sync& f) const {
-        ojson j = envelope("sync");
-        j["conv"] = f.conv;
-        j["after"] = f.after;
-        return j;
-    }
-    ojson operator()(const History& f) const {
-        ojson j = envelope("history");
-        j["conv"] = f.conv;
-        if (f.before) j["before"] = *f.before;
-        j["limit"] = f.limit;
-        return j;
-    }
-    ojson operator()(const SetPresence& f) const {
-        ojson j = envelope("presence");
-        j["status"] = f.status;
-        return j;
-    }
-    ojson operator()(const Ping& f) const {
-        ojson j = envelope("ping");
-        j["n"] = f.n;
-        return j;
-    }
-    ojson operator()(const Note& f) const {
-        ojson j = envelope("note");
-        j["conv"] = f.conv;
-        j["cid"] = f.cid;
-        j["text"] = f.text;
-        return j;
-    }
-    ojson operator()(const Transfer& f) const {
-        ojson j = envelope("transfer");
-        j["conv"] = f.conv;
-        if (f.to_agent) j["to_agent"] = *f.to_agent;
-        if (f.to_team) j["to_team"] = *f.to_team;
-        j["note"] = f.note;
-        return j;
-    }
-    ojson operator()(const CloseConv& f) const {
-        ojson j = envelope("close");
-        j["conv"] = f.conv;
-        return j;
-    }
-    ojson operator()(const Reopen& f) const {
-        ojson j = envelope("reopen");
-        j["conv"] = f.conv;
-        return j;
-    }
-};
-
-struct RelayEncoder {
-    ojson operator()(const Welcome& f) const {
-        ojson j = envelope("welcome");
-        j["role"] = f.role;
-        j["token"] = f.token;
-        j["me"] = party_json(f.me);
-        if (f.conv) {
-            j["conv"] = *f.conv;
-            j["last_seq"] = f.last_seq;
-        }
-        if (!f.mask_client.empty()) {
-            ojson mask = ojson::object();
-            mask["client"] = f.mask_client;
-            j["mask"] = std::move(mask);
-        }
-        return j;
-    }
-    ojson operator()(const Ack& f) const {
-        ojson j = envelope("ack");
-        j["conv"] = f.conv;
-        j["cid"] = f.cid;
-        j["seq"] = f.seq;
-        j["ts"] = f.ts;
-        return j;
-    }
-    ojson operator()(const Msg& f) const {
-        ojson j = envelope("msg");
-        put_message(j, f.message);
-        return j;
-    }
-    ojson operator()(const TypingNotice& f) const {
-        ojson j = envelope("typing");
-        j["conv"] = f.conv;
-        j["from"] = party_json(f.from);
-        j["on"] = f.on;
-        return j;
-    }
-    ojson operator()(const ReadNotice& f) const {
-        ojson j = envelope("read");
-        j["conv"] = f.conv;
-        j["from"] = party_json(f.from);
-        j["seq"] = f.seq;
-        return j;
-    }
-    ojson operator()(const Synced& f) const {
-        ojson j = envelope("synced");
-        j["conv"] = f.conv;
-        j["last_seq"] = f.last_seq;
-        return j;
-    }
-    ojson operator()(const Page& f) const {
-        ojson j = envelope("page");
-        j["conv"] = f.conv;
-        ojson msgs = ojson::array();
-        for (const auto& m : f.msgs) {
-            ojson o = ojson::object();
-            put_message(o, m);
-            msgs.push_back(std::move(o));
-        }
-        j["msgs"] = std::move(msgs);
-        j["more"] = f.more;
-        return j;
-    }
-    ojson operator()(const PresenceNotice& f) const {
-        ojson j = envelope("presence");
-        j["who"] = party_json(f.who);
-        j["status"] = f.status;
-        return j;
-    }
-    ojson operator()(const Inbox& f) const {
-        ojson j = envelope("inbox");
-        ojson convs = ojson::array();
-        for (const auto& s : f.convs) {
-            ojson o = ojson::object();
-            put_summary(o, s);
-            convs.push_back(std::move(o));
-        }
-        j["convs"] = std::move(convs);
-        return j;
-    }
-    ojson operator()(const ConvUpdate& f) const {
-        ojson j = envelope("conv");
-        put_summary(j, f.summary);
-        return j;
-    }
-    ojson operator()(const Pong& f) const {
-        ojson j = envelope("pong");
-        j["n"] = f.n;
-        return j;
-    }
-    ojson operator()(const QueueNotice& f) const {
-        ojson j = envelope("queue");
-        j["conv"] = f.conv;
-        j["team"] = f.team;
-        j["position"] = f.position;
-        j["expected_wait_ms"] = f.expected_wait_ms;
-        return j;
-    }
-    ojson operator()(const SupervisorBoard& f) const {
-        ojson j = envelope("supervisor");
-        ojson agents = ojson::array();
-        for (const auto& a : f.agents) {
-            ojson o = ojson::object();
-            o["agent"] = party_json(a.agent);
-            o["status"] = a.status;
-            o["teams"] = a.teams;
-            o["load"] = a.load;
-            o["inactive"] = a.inactive;
-            o["preferred"] = a.preferred;
-            o["max"] = a.max_load;
-            agents.push_back(std::move(o));
-        }
-        j["agents"] = std::move(agents);
-        ojson queues = ojson::array();
-        for (const auto& q : f.queues) {
-            ojson o = ojson::object();
-            o["team"] = q.team;
-            o["convs"] = q.convs;
-            // Never fewer than listed: a queue built without a length is its list.
-            o["length"] = std::max<std::int64_t>(q.length, static_cast<std::int64_t>(q.convs.size()));
-            queues.push_back(std::move(o));
-        }
-        j["queues"] = std::move(queues);
-        j["full"] = f.full;
-        return j;
-    }
-    ojson operator()(const ErrorFrame& f) const {
-        ojson j = envelope("error");
-        j["code"] = static_cast<int>(f.code);
-        j["message"] = f.message;
-        if (!f.ref.empty()) j["ref"] = f.ref;
-        if (f.retry_after_ms) j["retry_after_ms"] = *f.retry_after_ms;
-        return j;
-    }
-};
+// `{"v":1,"type":…,` then the frame's members, `}`.
+template <class Frame>
+std::string encode_frame(const Frame& frame) {
+    std::string out = "{";
+    out.reserve(128);
+    JsonWriter j(out);
+    j.num("v", kVersion);
+    j.str("type", frame_type(frame));
+    std::visit([&j](const auto& f) { write_members(j, f); }, frame);
+    j.end();
+    return out;
+}
 
 static_assert(std::size(kClientTypes) == std::variant_size_v<ClientFrame>);
 static_assert(std::size(kRelayTypes) == std::variant_size_v<RelayFrame>);
+static_assert(std::size(kClientReaders) == std::size(kClientTypes));
+static_assert(std::size(kRelayReaders) == std::size(kRelayTypes));
 
 }  // namespace
 
-Result<ClientFrame> decode_client(std::string_view text) { return decode(text, kClientTypes); }
-Result<RelayFrame> decode_relay(std::string_view text) { return decode(text, kRelayTypes); }
+Result<ClientFrame> decode_client(std::string_view text) {
+    return decode(text, kClientTypes, kClientReaders);
+}
+Result<RelayFrame> decode_relay(std::string_view text) { return decode(text, kRelayTypes, kRelayReaders); }
 
-std::string encode(const ClientFrame& frame) { return dump(std::visit(ClientEncoder{}, frame)); }
-std::string encode(const RelayFrame& frame) { return dump(std::visit(RelayEncoder{}, frame)); }
+std::string encode(const ClientFrame& frame) { return encode_frame(frame); }
+std::string encode(const RelayFrame& frame) { return encode_frame(frame); }
+
+// ---- the members of relay frames, shared with the session's events ---------------------
+
+void write_party(JsonWriter& j, const char* key, const Party& p) {
+    j.open(key);
+    j.str("role", p.role);
+    j.str("id", p.id);
+    j.str("name", p.name);
+    j.end();
+}
+
+void write_message(JsonWriter& j, const Message& m, Shape shape, bool mine) {
+    j.str("conv", m.conv);
+    j.num("seq", m.seq);
+    j.str("cid", m.cid);
+    j.num("ts", m.ts);
+    write_party(j, "from", m.from);
+    j.str("text", m.text);
+    if (shape == Shape::event) j.flag("mine", mine);
+    if (m.internal) j.flag("internal", true);
+    if (m.prev && shape == Shape::wire) j.num("prev", *m.prev);
+    if (m.meta) write_meta(j, *m.meta);
+}
+
+void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
+    j.str("conv", s.conv);
+    write_party(j, "visitor", s.visitor);
+    j.num("last_seq", s.last_seq);
+    j.str("last_text", s.last_text);
+    j.num("updated", s.updated);
+    j.str("status", s.status);
+    if (shape == Shape::event) {
+        // Events: the routing fields all or none (only when the relay routes).
+        if (s.state.empty()) return;
+        j.str("state", s.state);
+        j.str("agent", s.agent);
+        j.str("team", s.team);
+        j.str("previous_agent", s.previous_agent);
+        j.num("rank", s.rank);
+        j.str("awaiting", s.awaiting);
+        j.str("intent", s.intent);
+        return;
+    }
+    // The wire: each one only when set.
+    if (!s.state.empty()) j.str("state", s.state);
+    if (!s.agent.empty()) j.str("agent", s.agent);
+    if (!s.team.empty()) j.str("team", s.team);
+    if (!s.previous_agent.empty()) j.str("previous_agent", s.previous_agent);
+    if (s.rank > 0) j.num("rank", s.rank);
+    if (!s.awaiting.empty()) j.str("awaiting", s.awaiting);
+    if (!s.intent.empty()) j.str("intent", s.intent);
+}
+
+void write_members(JsonWriter& j, const Welcome& f, Shape shape) {
+    j.str("role", f.role);
+    j.str("token", f.token);
+    write_party(j, "me", f.me);
+    if (!f.conv) return;
+    j.str("conv", *f.conv);
+    j.num("last_seq", f.last_seq);
+    // The masking policy (P7): on the wire only when there is one; events always
+    // carry it with the conversation.
+    if (shape == Shape::wire && f.mask_client.empty()) return;
+    j.open("mask");
+    j.strs("client", f.mask_client);
+    j.end();
+}
+void write_members(JsonWriter& j, const Ack& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    j.num("seq", f.seq);
+    j.num("ts", f.ts);
+}
+void write_members(JsonWriter& j, const TypingNotice& f) {
+    j.str("conv", f.conv);
+    write_party(j, "from", f.from);
+    j.flag("on", f.on);
+}
+void write_members(JsonWriter& j, const ReadNotice& f) {
+    j.str("conv", f.conv);
+    write_party(j, "from", f.from);
+    j.num("seq", f.seq);
+}
+void write_members(JsonWriter& j, const Synced& f) {
+    j.str("conv", f.conv);
+    j.num("last_seq", f.last_seq);
+}
+void write_members(JsonWriter& j, const PresenceNotice& f) {
+    write_party(j, "who", f.who);
+    j.str("status", f.status);
+}
+void write_members(JsonWriter& j, const Inbox& f, Shape shape) {
+    j.open_array("convs");
+    for (const ConvSummary& s : f.convs) {
+        j.item();
+        write_summary(j, s, shape);
+        j.end();
+    }
+    j.end_array();
+}
+void write_members(JsonWriter& j, const ConvUpdate& f, Shape shape) {
+    write_summary(j, f.summary, shape);
+}
+void write_members(JsonWriter& j, const QueueNotice& f) {
+    j.str("conv", f.conv);
+    j.str("team", f.team);
+    j.num("position", f.position);
+    j.num("expected_wait_ms", f.expected_wait_ms);
+}
+void write_members(JsonWriter& j, const SupervisorBoard& f) {
+    j.open_array("agents");
+    for (const AgentLoad& a : f.agents) {
+        j.item();
+        write_party(j, "agent", a.agent);
+        j.str("status", a.status);
+        j.strs("teams", a.teams);
+        j.num("load", a.load);
+        j.num("inactive", a.inactive);
+        j.num("preferred", a.preferred);
+        j.num("max", a.max_load);
+        j.end();
+    }
+    j.end_array();
+    j.open_array("queues");
+    for (const TeamQueue& q : f.queues) {
+        j.item();
+        j.str("team", q.team);
+        j.strs("convs", q.convs);
+        // Never fewer than listed: a queue built without a length is its list.
+        j.num("length", std::max<std::int64_t>(q.length, static_cast<std::int64_t>(q.convs.size())));
+        j.end();
+    }
+    j.end_array();
+    j.flag("full", f.full);
+}
+void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape) {
+    j.num("code", static_cast<int>(f.code));
+    j.str("message", f.message);
+    if (shape == Shape::event || !f.ref.empty()) j.str("ref", f.ref);  // events: always
+    if (f.retry_after_ms) j.num("retry_after_ms", *f.retry_after_ms);
+}
 
 const char* frame_type(const ClientFrame& frame) {
-    return kClientTypes[frame.index()].type;  // the table is in variant order
+    return kClientTypes[frame.index()];  // the table is in variant order
 }
-const char* frame_type(const RelayFrame& frame) { return kRelayTypes[frame.index()].type; }
+const char* frame_type(const RelayFrame& frame) { return kRelayTypes[frame.index()]; }
 
 }  // namespace parley::protocol

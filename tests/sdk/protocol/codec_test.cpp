@@ -347,3 +347,133 @@ TEST_CASE("error codes have their protocol names and retry policy", "[codec]") {
     CHECK_FALSE(close_is_final(4099));
     CHECK_FALSE(close_is_final(1000));
 }
+
+// The wire, byte for byte: these are the bytes the encoder wrote when it built a
+// json::Value per frame and dumped it (the relay and every client depend on them; the
+// direct writer that replaced it must not move a byte). Every frame type, with and
+// without its optional parts, escapes and invalid UTF-8 included.
+namespace {
+namespace pinned {
+const std::string kConv = "c_0123456789abcdef";
+const Party kAda{"visitor", "v_1", "Ada \"A\" \xc3\xa9"};
+const Party kSam{"agent", "a_1", "Sam"};
+const Message kPlain{kConv, 13, "k3.17", 1732200000000, kAda, "Hello\n\x01 \xff"};
+const Message kFull{kConv, 14, "k3.18", 1732200000001, kAda, "Card 4111", true, 11, Meta{"refund", 0.8731, {"human", "pii"}}};
+const Meta kMeta0{"oos", 0, {}};
+const Meta kMeta1{"billing", 1, {"urgent"}};
+const ConvSummary kBare{kConv, kAda, 4, "Hello", 1732200000000, "open"};
+const ConvSummary kRouted{kConv, kAda, 5, "Hi", 1732200000002, "open", "active", "a_1", "general", "", 2, "agent", "refund"};
+const ConvSummary kPartial{kConv, kAda, 6, "Hi", 1732200000003, "closed", "closed", "", "", "a_2", 0, "", ""};
+}  // namespace pinned
+}  // namespace
+
+TEST_CASE("every frame encodes to the bytes pinned for the wire", "[codec]") {
+    using namespace pinned;
+    const std::vector<ClientFrame> client_frames = {
+        Hello{"visitor", std::nullopt, std::nullopt},
+        Hello{"visitor", std::string("tok"), std::string("Ada"), std::string("https://shop.example/billing")},
+        Hello{"agent", std::string("tok"), std::nullopt},
+        Login{"agent@example.com", "p\"w\\"},
+        Send{kConv, "k3.17", "Hello"},
+        Send{kConv, "k3.17", "Hello", kMeta1},
+        Send{kConv, "k3.17", "Hello", Meta{"refund", 0.1 + 0.2, {}}},
+        Typing{kConv, true},
+        Typing{kConv, false},
+        Read{kConv, 42},
+        Sync{kConv, 17},
+        History{kConv, std::nullopt, 50},
+        History{kConv, 120, 200},
+        SetPresence{"away"},
+        Ping{-7},
+        Note{kConv, "n.1.1", "internal"},
+        Transfer{kConv, std::string("a_2"), std::nullopt, ""},
+        Transfer{kConv, std::nullopt, std::string("billing"), "VIP"},
+        CloseConv{kConv},
+        Reopen{kConv},
+    };
+    const std::vector<std::string> client_bytes = {
+        R"x({"v":1,"type":"hello","role":"visitor"})x",
+        R"x({"v":1,"type":"hello","role":"visitor","token":"tok","name":"Ada","page":"https://shop.example/billing"})x",
+        R"x({"v":1,"type":"hello","role":"agent","token":"tok"})x",
+        R"x({"v":1,"type":"login","email":"agent@example.com","password":"p\"w\\"})x",
+        R"x({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k3.17","text":"Hello"})x",
+        R"x({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k3.17","text":"Hello","meta":{"intent":"billing","confidence":1.0,"signals":["urgent"]}})x",
+        R"x({"v":1,"type":"send","conv":"c_0123456789abcdef","cid":"k3.17","text":"Hello","meta":{"intent":"refund","confidence":0.30000000000000004,"signals":[]}})x",
+        R"x({"v":1,"type":"typing","conv":"c_0123456789abcdef","on":true})x",
+        R"x({"v":1,"type":"typing","conv":"c_0123456789abcdef","on":false})x",
+        R"x({"v":1,"type":"read","conv":"c_0123456789abcdef","seq":42})x",
+        R"x({"v":1,"type":"sync","conv":"c_0123456789abcdef","after":17})x",
+        R"x({"v":1,"type":"history","conv":"c_0123456789abcdef","limit":50})x",
+        R"x({"v":1,"type":"history","conv":"c_0123456789abcdef","before":120,"limit":200})x",
+        R"x({"v":1,"type":"presence","status":"away"})x",
+        R"x({"v":1,"type":"ping","n":-7})x",
+        R"x({"v":1,"type":"note","conv":"c_0123456789abcdef","cid":"n.1.1","text":"internal"})x",
+        R"x({"v":1,"type":"transfer","conv":"c_0123456789abcdef","to_agent":"a_2","note":""})x",
+        R"x({"v":1,"type":"transfer","conv":"c_0123456789abcdef","to_team":"billing","note":"VIP"})x",
+        R"x({"v":1,"type":"close","conv":"c_0123456789abcdef"})x",
+        R"x({"v":1,"type":"reopen","conv":"c_0123456789abcdef"})x",
+    };
+    const std::vector<RelayFrame> relay_frames = {
+        Welcome{"visitor", "tok", kAda, kConv, 12},
+        Welcome{"visitor", "tok", kAda, kConv, 12, {"card", "iban"}},
+        Welcome{"agent", "tok", kSam, std::nullopt, 0},
+        Ack{kConv, "k3.17", 13, 1732200000000},
+        Msg{kPlain},
+        Msg{kFull},
+        Msg{Message{kConv, 15, "k3.19", 1, kAda, "x", false, std::nullopt, kMeta0}},
+        TypingNotice{kConv, kSam, true},
+        ReadNotice{kConv, kSam, 13},
+        Synced{kConv, 20},
+        Page{kConv, {kPlain, kFull}, true},
+        Page{kConv, {}, false},
+        PresenceNotice{kSam, "available"},
+        Inbox{{kBare, kRouted, kPartial}},
+        Inbox{{}},
+        ConvUpdate{kRouted},
+        ConvUpdate{kPartial},
+        Pong{7},
+        ErrorFrame{ErrorCode::missing_field, "missing field: text", "k3.17"},
+        ErrorFrame{ErrorCode::storage_failed, "disk full", ""},
+        ErrorFrame{ErrorCode::rate_limited, "slow down", "k3.20", 1500},
+        QueueNotice{kConv, "general", 3, -1},
+        SupervisorBoard{{AgentLoad{kSam, "available", {"general", "billing"}, 2, 1, 3, 5}, AgentLoad{kAda, "away", {}, 0, 0, 0, 0}},
+                    {TeamQueue{"general", {kConv, kConv}, 140}, TeamQueue{"billing", {kConv}, 0}}, true},
+        SupervisorBoard{{}, {}, false},
+    };
+    const std::vector<std::string> relay_bytes = {
+        R"x({"v":1,"type":"welcome","role":"visitor","token":"tok","me":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"conv":"c_0123456789abcdef","last_seq":12})x",
+        R"x({"v":1,"type":"welcome","role":"visitor","token":"tok","me":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"conv":"c_0123456789abcdef","last_seq":12,"mask":{"client":["card","iban"]}})x",
+        R"x({"v":1,"type":"welcome","role":"agent","token":"tok","me":{"role":"agent","id":"a_1","name":"Sam"}})x",
+        R"x({"v":1,"type":"ack","conv":"c_0123456789abcdef","cid":"k3.17","seq":13,"ts":1732200000000})x",
+        R"x({"v":1,"type":"msg","conv":"c_0123456789abcdef","seq":13,"cid":"k3.17","ts":1732200000000,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Hello\n\u0001 �"})x",
+        R"x({"v":1,"type":"msg","conv":"c_0123456789abcdef","seq":14,"cid":"k3.18","ts":1732200000001,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Card 4111","internal":true,"prev":11,"meta":{"intent":"refund","confidence":0.8731,"signals":["human","pii"]}})x",
+        R"x({"v":1,"type":"msg","conv":"c_0123456789abcdef","seq":15,"cid":"k3.19","ts":1,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"x","meta":{"intent":"oos","confidence":0.0,"signals":[]}})x",
+        R"x({"v":1,"type":"typing","conv":"c_0123456789abcdef","from":{"role":"agent","id":"a_1","name":"Sam"},"on":true})x",
+        R"x({"v":1,"type":"read","conv":"c_0123456789abcdef","from":{"role":"agent","id":"a_1","name":"Sam"},"seq":13})x",
+        R"x({"v":1,"type":"synced","conv":"c_0123456789abcdef","last_seq":20})x",
+        R"x({"v":1,"type":"page","conv":"c_0123456789abcdef","msgs":[{"conv":"c_0123456789abcdef","seq":13,"cid":"k3.17","ts":1732200000000,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Hello\n\u0001 �"},{"conv":"c_0123456789abcdef","seq":14,"cid":"k3.18","ts":1732200000001,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Card 4111","internal":true,"prev":11,"meta":{"intent":"refund","confidence":0.8731,"signals":["human","pii"]}}],"more":true})x",
+        R"x({"v":1,"type":"page","conv":"c_0123456789abcdef","msgs":[],"more":false})x",
+        R"x({"v":1,"type":"presence","who":{"role":"agent","id":"a_1","name":"Sam"},"status":"available"})x",
+        R"x({"v":1,"type":"inbox","convs":[{"conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":4,"last_text":"Hello","updated":1732200000000,"status":"open"},{"conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":5,"last_text":"Hi","updated":1732200000002,"status":"open","state":"active","agent":"a_1","team":"general","rank":2,"awaiting":"agent","intent":"refund"},{"conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":6,"last_text":"Hi","updated":1732200000003,"status":"closed","state":"closed","previous_agent":"a_2"}]})x",
+        R"x({"v":1,"type":"inbox","convs":[]})x",
+        R"x({"v":1,"type":"conv","conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":5,"last_text":"Hi","updated":1732200000002,"status":"open","state":"active","agent":"a_1","team":"general","rank":2,"awaiting":"agent","intent":"refund"})x",
+        R"x({"v":1,"type":"conv","conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":6,"last_text":"Hi","updated":1732200000003,"status":"closed","state":"closed","previous_agent":"a_2"})x",
+        R"x({"v":1,"type":"pong","n":7})x",
+        R"x({"v":1,"type":"error","code":1004,"message":"missing field: text","ref":"k3.17"})x",
+        R"x({"v":1,"type":"error","code":5001,"message":"disk full"})x",
+        R"x({"v":1,"type":"error","code":4029,"message":"slow down","ref":"k3.20","retry_after_ms":1500})x",
+        R"x({"v":1,"type":"queue","conv":"c_0123456789abcdef","team":"general","position":3,"expected_wait_ms":-1})x",
+        R"x({"v":1,"type":"supervisor","agents":[{"agent":{"role":"agent","id":"a_1","name":"Sam"},"status":"available","teams":["general","billing"],"load":2,"inactive":1,"preferred":3,"max":5},{"agent":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"status":"away","teams":[],"load":0,"inactive":0,"preferred":0,"max":0}],"queues":[{"team":"general","convs":["c_0123456789abcdef","c_0123456789abcdef"],"length":140},{"team":"billing","convs":["c_0123456789abcdef"],"length":1}],"full":true})x",
+        R"x({"v":1,"type":"supervisor","agents":[],"queues":[],"full":false})x",
+    };
+    REQUIRE(client_frames.size() == client_bytes.size());
+    for (std::size_t i = 0; i < client_frames.size(); ++i) {
+        CAPTURE(i);
+        CHECK(encode(client_frames[i]) == client_bytes[i]);
+    }
+    REQUIRE(relay_frames.size() == relay_bytes.size());
+    for (std::size_t i = 0; i < relay_frames.size(); ++i) {
+        CAPTURE(i);
+        CHECK(encode(relay_frames[i]) == relay_bytes[i]);
+    }
+}

@@ -27,4 +27,28 @@ std::string encode(const RelayFrame& frame);
 const char* frame_type(const ClientFrame& frame);
 const char* frame_type(const RelayFrame& frame);
 
+// ---- the members of relay frames, as encode() writes them --------------------------
+// After "v" and "type", into an open object. The session's events (session/event.hpp)
+// carry most relay frames as they are, so they are written by the same functions;
+// `Shape::event` selects the few places where an event's documented shape (docs/sdk.md)
+// differs from the frame's: a message gains `mine` and loses `prev`, a summary has
+// all routing fields or none, a welcome with a conversation always has `mask`, an error
+// always has `ref`.
+class JsonWriter;
+enum class Shape { wire, event };
+void write_party(JsonWriter& j, const char* key, const Party& p);
+void write_message(JsonWriter& j, const Message& m, Shape shape, bool mine = false);
+void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape);
+void write_members(JsonWriter& j, const Welcome& f, Shape shape = Shape::wire);
+void write_members(JsonWriter& j, const Ack& f);
+void write_members(JsonWriter& j, const TypingNotice& f);
+void write_members(JsonWriter& j, const ReadNotice& f);
+void write_members(JsonWriter& j, const Synced& f);
+void write_members(JsonWriter& j, const PresenceNotice& f);
+void write_members(JsonWriter& j, const Inbox& f, Shape shape = Shape::wire);
+void write_members(JsonWriter& j, const ConvUpdate& f, Shape shape = Shape::wire);
+void write_members(JsonWriter& j, const QueueNotice& f);
+void write_members(JsonWriter& j, const SupervisorBoard& f);
+void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape = Shape::wire);
+
 }  // namespace parley::protocol
