@@ -62,6 +62,15 @@ Error bad(ErrorCode code, std::string detail) { return Error{code, std::move(det
 
 bool is_instance(std::string_view s) { return !s.empty() && s.size() <= 40 && is_cid(s); }
 
+// The small string sets of the session (conversations, cids), as vectors.
+bool contains(const std::vector<std::string>& set, const std::string& s) {
+    return std::find(set.begin(), set.end(), s) != set.end();
+}
+void remove(std::vector<std::string>& set, const std::string& s) {
+    auto it = std::find(set.begin(), set.end(), s);  // each is there at most once
+    if (it != set.end()) set.erase(it);
+}
+
 }  // namespace
 
 std::optional<Error> validate(const Config& c) {
@@ -91,8 +100,8 @@ Client::Client(Config config)
     : config_(std::move(config)),
       rng_(config_.seed),
       token_(config_.token),
-      known_(config_.known),
-      outbox_(config_.outbox) {}
+      known_(std::move(config_.known)),  // the live copies are the only ones read
+      outbox_(std::move(config_.outbox)) {}
 
 // ---- phase and visible state ----------------------------------------------------------
 
@@ -196,7 +205,7 @@ void Client::tick(std::int64_t now) {
     if (ready() && retry_at_ && now >= *retry_at_) {
         retry_at_.reset();
         for (auto& entry : outbox_)
-            if (retry_cids_.count(entry.cid)) send_outbox_entry(entry);
+            if (contains(retry_cids_, entry.cid)) send_outbox_entry(entry);
         retry_cids_.clear();
     }
     expire_typing(now, /*all=*/false);
@@ -220,7 +229,7 @@ std::optional<std::int64_t> Client::next_deadline() const {
     auto consider = [&](std::int64_t t) { at = at ? std::min(*at, t) : t; };
     if (phase_ == Phase::backoff) consider(reconnect_at_);
     if (ready() && retry_at_) consider(*retry_at_);
-    for (const auto& [key, t] : typing_in_) consider(t.expires_at);
+    for (const TypingIn& t : typing_in_) consider(t.expires_at);
     if (auto hb = heartbeat_.deadline()) consider(*hb);
     return at;
 }
@@ -239,43 +248,46 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
     struct Visitor {
         Client& c;
         std::int64_t now;
-        void operator()(const Welcome&) {}  // already welcomed; relay answers 2005 to us
-        void operator()(const Ack& a) { c.on_ack(a); }
-        void operator()(const Msg& m) { c.on_msg(m.message, now); }
-        void operator()(const TypingNotice& t) { c.on_typing(t, now); }
-        void operator()(const ReadNotice& r) { c.events_.push_back(r); }
-        void operator()(const Synced& s) {
-            c.syncing_.erase(s.conv);
+        void operator()(Welcome&) {}  // already welcomed; relay answers 2005 to us
+        void operator()(Ack& a) { c.on_ack(a); }
+        void operator()(Msg& m) { c.on_msg(m.message, now); }
+        void operator()(TypingNotice& t) { c.on_typing(t, now); }
+        void operator()(ReadNotice& r) { c.events_.push_back(std::move(r)); }
+        void operator()(Synced& s) {
+            remove(c.syncing_, s.conv);
             // Everything up to last_seq that this party may see has arrived; seqs the
             // relay withheld (internal notes, for a visitor) are not missing.
             auto k = c.known_.find(s.conv);
             if (k != c.known_.end() && k->second < s.last_seq) k->second = s.last_seq;
-            c.events_.push_back(s);
+            c.events_.push_back(std::move(s));
         }
-        void operator()(const Page& p) {
-            HistoryPage page{p.conv, {}, p.more};
-            for (const auto& m : p.msgs) page.msgs.push_back(Delivered{m, c.mine(m.from)});
+        void operator()(Page& p) {
+            HistoryPage page{std::move(p.conv), {}, p.more};
+            for (auto& m : p.msgs) {
+                const bool mine = c.mine(m.from);
+                page.msgs.push_back(Delivered{std::move(m), mine});
+            }
             c.events_.push_back(std::move(page));
         }
-        void operator()(const PresenceNotice& p) { c.events_.push_back(p); }
-        void operator()(const Inbox& in) {
+        void operator()(PresenceNotice& p) { c.events_.push_back(std::move(p)); }
+        void operator()(Inbox& in) {
             // The inbox is the agent's starting point: later msgs continue from each
             // conversation's last_seq; older ones are fetched with history().
             for (const auto& s : in.convs) c.known_.emplace(s.conv, s.last_seq);
-            c.events_.push_back(in);
+            c.events_.push_back(std::move(in));
         }
         // A conv update may precede the msg it announces, so it must not move
         // known_ forward (that msg would be dropped as a duplicate).
-        void operator()(const ConvUpdate& u) { c.events_.push_back(u); }
-        void operator()(const Pong&) {}
-        void operator()(const ErrorFrame& e) { c.on_error(e, now); }
-        void operator()(const QueueNotice& q) { c.events_.push_back(q); }
-        void operator()(const SupervisorBoard& b) { c.events_.push_back(b); }
+        void operator()(ConvUpdate& u) { c.events_.push_back(std::move(u)); }
+        void operator()(Pong&) {}
+        void operator()(ErrorFrame& e) { c.on_error(e, now); }
+        void operator()(QueueNotice& q) { c.events_.push_back(std::move(q)); }
+        void operator()(SupervisorBoard& b) { c.events_.push_back(std::move(b)); }
     };
     std::visit(Visitor{*this, now}, frame);
 }
 
-void Client::on_welcome(const Welcome& w, std::int64_t) {
+void Client::on_welcome(Welcome& w, std::int64_t) {
     token_ = w.token;
     my_id_ = w.me.id;
     if (w.conv) {
@@ -289,7 +301,7 @@ void Client::on_welcome(const Welcome& w, std::int64_t) {
     attempt_ = 0;
     dropped_ = false;
     set_phase(Phase::ready);
-    events_.push_back(w);
+    events_.push_back(std::move(w));  // not read below
 
     // §3.2: sync every known conversation, then the outbox in order, then the rest.
     // The visitor's conversation, when new to us, is included at its welcome last_seq:
@@ -304,7 +316,7 @@ void Client::on_welcome(const Welcome& w, std::int64_t) {
     if (presence_) send_frame(SetPresence{*presence_});
 }
 
-void Client::on_msg(const Message& m, std::int64_t) {
+void Client::on_msg(Message& m, std::int64_t) {
     auto it = known_.find(m.conv);
     if (it != known_.end()) {
         if (m.seq <= it->second) return;  // duplicate across the resume seam
@@ -318,22 +330,23 @@ void Client::on_msg(const Message& m, std::int64_t) {
         known_.emplace(m.conv, m.seq);  // first sight of this conversation
     }
     // A message ends its author's typing indicator.
-    auto typing = typing_in_.find({m.conv, m.from.id});
-    if (typing != typing_in_.end()) {
-        events_.push_back(TypingNotice{m.conv, typing->second.from, false});
+    auto typing = typing_in_at(m.conv, m.from.id);
+    if (typing != typing_in_.end() && typing->conv == m.conv && typing->from.id == m.from.id) {
+        events_.push_back(TypingNotice{m.conv, typing->from, false});
         typing_in_.erase(typing);
     }
-    events_.push_back(Delivered{m, mine(m.from)});
+    const bool own = mine(m.from);
+    events_.push_back(Delivered{std::move(m), own});
 }
 
-void Client::on_ack(const Ack& a) {
+void Client::on_ack(Ack& a) {
     auto it = std::find_if(outbox_.begin(), outbox_.end(),
                            [&](const OutboxEntry& e) { return e.cid == a.cid; });
     if (it == outbox_.end()) return;  // a repeated ack for a resend we already saw
     outbox_.erase(it);
-    retry_cids_.erase(a.cid);
+    remove(retry_cids_, a.cid);
     storage_failures_ = 0;
-    events_.push_back(a);
+    events_.push_back(std::move(a));
 }
 
 void Client::on_error(const ErrorFrame& e, std::int64_t now) {
@@ -360,7 +373,7 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
     if (is_retryable(e.code)) {
         // 4xxx: too fast, resend after the relay's retry_after_ms; 5xxx: the relay
         // failed, resend after a backoff. Either way with the same cid.
-        retry_cids_.insert(it->cid);
+        if (!contains(retry_cids_, it->cid)) retry_cids_.push_back(it->cid);
         const std::int64_t wait = e.retry_after_ms ? *e.retry_after_ms : jitter(storage_failures_);
         if (!retry_at_ || *retry_at_ < now + wait) retry_at_ = now + wait;
         if (storage_failures_ < 62) ++storage_failures_;
@@ -369,18 +382,38 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
     }
 }
 
-void Client::on_typing(const TypingNotice& t, std::int64_t now) {
+void Client::on_typing(TypingNotice& t, std::int64_t now) {
     if (mine(t.from)) return;  // our own indicator echoed from another tab
-    const auto key = std::make_pair(t.conv, t.from.id);
-    if (t.on) typing_in_[key] = TypingIn{t.from, now + config_.typing_expiry_ms};
-    else typing_in_.erase(key);
-    events_.push_back(t);
+    auto it = typing_in_at(t.conv, t.from.id);
+    const bool found = it != typing_in_.end() && it->conv == t.conv && it->from.id == t.from.id;
+    if (t.on) {
+        TypingIn in{t.conv, t.from, now + config_.typing_expiry_ms};
+        if (found) {
+            *it = std::move(in);
+        } else {
+            // Appended, then moved down to its place (smaller code than insert()).
+            const std::size_t at = static_cast<std::size_t>(it - typing_in_.begin());
+            typing_in_.push_back(std::move(in));
+            for (std::size_t i = typing_in_.size() - 1; i > at; --i) std::swap(typing_in_[i], typing_in_[i - 1]);
+        }
+    } else if (found) {
+        typing_in_.erase(it);
+    }
+    events_.push_back(std::move(t));
+}
+
+// The first entry not ordered before (conv, id): where it is, or where it goes.
+std::vector<Client::TypingIn>::iterator Client::typing_in_at(const std::string& conv,
+                                                              const std::string& id) {
+    auto it = typing_in_.begin();
+    while (it != typing_in_.end() && (it->conv < conv || (it->conv == conv && it->from.id < id))) ++it;
+    return it;
 }
 
 void Client::expire_typing(std::int64_t now, bool all) {
     for (auto it = typing_in_.begin(); it != typing_in_.end();) {
-        if (all || it->second.expires_at <= now) {
-            events_.push_back(TypingNotice{it->first.first, it->second.from, false});
+        if (all || it->expires_at <= now) {
+            events_.push_back(TypingNotice{it->conv, it->from, false});
             it = typing_in_.erase(it);
         } else {
             ++it;
@@ -414,17 +447,15 @@ Result<std::string> Client::send(const std::string& conv, const std::string& tex
         return bad(*p, *p == ErrorCode::text_too_long ? "text longer than 8000 bytes"
                                                       : "text is empty");
     OutboxEntry entry{resolve(conv), config_.instance + "." + std::to_string(next_cid_++), text};
-    if (ready() && !entry.conv.empty()) {
-        // Sending a message ends our typing indicator (§4 typing).
-        auto t = typing_out_.find(entry.conv);
-        if (t != typing_out_.end() && t->second.on) typing(entry.conv, false, now);
-    }
+    // Sending a message ends our typing indicator (§4 typing): typing() sends on:false
+    // only after an on:true, and only when connected.
+    if (ready() && !entry.conv.empty()) typing(entry.conv, false, now);
     outbox_.push_back(entry);
     events_.push_back(Queued{entry.conv, entry.cid, entry.text});
     if (ready() && retry_at_) {
         // A refused message waits for its resend: this one goes out behind it, never
         // before it, so the relay stores our messages in the order they were written.
-        retry_cids_.insert(entry.cid);
+        retry_cids_.push_back(entry.cid);  // a new cid: not there yet
     } else if (ready()) {
         send_outbox_entry(outbox_.back());
     }
@@ -438,15 +469,21 @@ Status Client::typing(const std::string& conv_in, bool on, std::int64_t now) {
         return bad(ErrorCode::bad_field, "bad conversation id");
     }
     if (!ready()) return Unit{};
-    TypingOut& t = typing_out_[conv];
+    auto it = std::find_if(typing_out_.begin(), typing_out_.end(),
+                           [&](const TypingOut& x) { return x.conv == conv; });
+    if (it == typing_out_.end()) {
+        typing_out_.push_back(TypingOut{conv});
+        it = typing_out_.end() - 1;
+    }
+    TypingOut& t = *it;
     if (on) {
         if (t.on && now - t.sent_at < config_.typing_throttle_ms) return Unit{};
-        t = TypingOut{true, now};
-        send_frame(Typing{conv, true});
-    } else if (t.on) {
-        t.on = false;
-        send_frame(Typing{conv, false});
+        t.sent_at = now;
+    } else if (!t.on) {
+        return Unit{};
     }
+    t.on = on;
+    send_frame(Typing{conv, on});
     return Unit{};
 }
 
@@ -549,7 +586,8 @@ void Client::send_outbox_entry(OutboxEntry& entry) {
 }
 
 void Client::request_sync(const std::string& conv) {
-    if (!syncing_.insert(conv).second) return;  // one sync in flight per conversation
+    if (contains(syncing_, conv)) return;  // one sync in flight per conversation
+    syncing_.push_back(conv);
     send_frame(Sync{conv, known_[conv]});
 }
 

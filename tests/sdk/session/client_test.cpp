@@ -414,6 +414,54 @@ TEST_CASE("a peer's typing indicator expires 6 s after its last refresh", "[clie
     }
 }
 
+TEST_CASE("several typists are tracked apart and end in (conversation, id) order", "[client]") {
+    Config c = visitor_config();
+    c.heartbeat_interval_ms = c.heartbeat_timeout_ms = 0;
+    Harness h(c);
+    h.connect();
+    h.events();
+    const std::int64_t t0 = h.now;
+    const protocol::Party zoe{"agent", "a_9", "Zoe"}, bob{"agent", "a_2", "Bob"}, amy{"agent", "a_5", "Amy"};
+    const std::string D = "c_00000000000000bb";
+
+    // Arrive out of order, in two conversations; Bob's refresh keeps one entry.
+    h.deliver(protocol::TypingNotice{D, amy, true});
+    h.deliver(protocol::TypingNotice{C, zoe, true});
+    h.now = t0 + 1000;
+    h.deliver(protocol::TypingNotice{C, bob, true});
+    h.deliver(protocol::TypingNotice{C, bob, true});
+    h.events();
+    CHECK(h.client.next_deadline() == t0 + 6000);
+
+    SECTION("expiry ends the ones due, in order") {
+        h.client.tick(t0 + 6000);
+        auto off = only<protocol::TypingNotice>(h.events());
+        REQUIRE(off.size() == 2);
+        CHECK((off[0].conv == C && off[0].from == zoe));
+        CHECK((off[1].conv == D && off[1].from == amy));
+        CHECK(h.client.next_deadline() == t0 + 7000);
+    }
+    SECTION("a message ends only its author's indicator") {
+        h.deliver(protocol::Msg{msg(1, zoe)});
+        auto off = only<protocol::TypingNotice>(h.events());
+        REQUIRE(off.size() == 1);
+        CHECK(off[0].from == zoe);
+        h.drop();
+        off = only<protocol::TypingNotice>(h.events());
+        REQUIRE(off.size() == 2);
+        CHECK(off[0].from == bob);
+        CHECK(off[1].from == amy);
+    }
+    SECTION("a dropped connection ends them all, in order") {
+        h.drop();
+        auto off = only<protocol::TypingNotice>(h.events());
+        REQUIRE(off.size() == 3);
+        CHECK(off[0].from == bob);
+        CHECK(off[1].from == zoe);
+        CHECK(off[2].from == amy);
+    }
+}
+
 TEST_CASE("reconnect delays are full jitter within the exponential bound", "[client]") {
     auto delays = [](std::uint64_t seed) {
         Config c = visitor_config();
@@ -773,4 +821,85 @@ TEST_CASE("a send refused with 4029 rate_limited is resent with the same cid aft
     REQUIRE(resent.size() == 1);
     CHECK(resent[0].cid == cid.value());
     CHECK(h.client.outbox().empty());  // the FakeRelay acknowledged the resend
+}
+
+// ---- event JSON (session/event.cpp) ------------------------------------------------------
+// What the C API hands the UI, byte for byte, for every event kind. Events carrying a
+// frame are written by the codec's writers in their event shape (protocol/codec.hpp,
+// Shape::event): `mine` and no `prev` in messages, every routing field of a routed
+// summary, `mask` with a welcome's conversation, `ref` always in errors.
+namespace {
+namespace pinned_events {
+using namespace parley::protocol;
+const std::string kConv = "c_0123456789abcdef";
+const Party kAda{"visitor", "v_1", "Ada \"A\" \xc3\xa9"};
+const Party kSam{"agent", "a_1", "Sam"};
+const Message kPlain{kConv, 13, "k3.17", 1732200000000, kAda, "Hello\n\x01 \xff"};
+const Message kFull{kConv, 14, "k3.18", 1732200000001, kAda, "Card 4111", true, 11, Meta{"refund", 0.8731, {"human", "pii"}}};
+const Meta kMeta0{"oos", 0, {}};
+const Meta kMeta1{"billing", 1, {"urgent"}};
+const ConvSummary kBare{kConv, kAda, 4, "Hello", 1732200000000, "open"};
+const ConvSummary kRouted{kConv, kAda, 5, "Hi", 1732200000002, "open", "active", "a_1", "general", "", 2, "agent", "refund"};
+const ConvSummary kPartial{kConv, kAda, 6, "Hi", 1732200000003, "closed", "closed", "", "", "a_2", 0, "", ""};
+}  // namespace pinned_events
+}  // namespace
+
+TEST_CASE("every event is written as its documented JSON, event first", "[client][event]") {
+    using namespace parley::protocol;
+    using namespace pinned_events;
+    const std::vector<parley::session::Event> events = {
+        parley::session::ConnectRequest{},
+        parley::session::DisconnectRequest{},
+        parley::session::StateChanged{parley::session::State::reconnecting},
+        Welcome{"visitor", "tok", kAda, kConv, 12},
+        Welcome{"visitor", "tok", kAda, kConv, 12, {"card"}},
+        Welcome{"agent", "tok", kSam, std::nullopt, 0},
+        parley::session::Queued{"", "w1.1", "Hi"},
+        Ack{kConv, "k3.17", 13, 1732200000000},
+        parley::session::Delivered{kPlain, true},
+        parley::session::Delivered{kFull, false},
+        TypingNotice{kConv, kSam, false},
+        ReadNotice{kConv, kSam, 13},
+        PresenceNotice{kSam, "away"},
+        parley::session::HistoryPage{kConv, {parley::session::Delivered{kPlain, false}, parley::session::Delivered{kFull, true}}, true},
+        parley::session::HistoryPage{kConv, {}, false},
+        Inbox{{kBare, kRouted, kPartial}},
+        ConvUpdate{kBare},
+        ConvUpdate{kPartial},
+        Synced{kConv, 20},
+        ErrorFrame{ErrorCode::missing_field, "missing field: text", ""},
+        ErrorFrame{ErrorCode::rate_limited, "slow down", "k3.20", 1500},
+        QueueNotice{kConv, "general", 0, 120000},
+        SupervisorBoard{{AgentLoad{kSam, "available", {"general"}, 2, 1, 3, 5}}, {TeamQueue{"general", {kConv}, 1}}, false},
+    };
+    const std::vector<std::string> expected = {
+        R"x({"event":"connect"})x",
+        R"x({"event":"disconnect"})x",
+        R"x({"event":"state","state":"reconnecting"})x",
+        R"x({"event":"welcome","role":"visitor","token":"tok","me":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"conv":"c_0123456789abcdef","last_seq":12,"mask":{"client":[]}})x",
+        R"x({"event":"welcome","role":"visitor","token":"tok","me":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"conv":"c_0123456789abcdef","last_seq":12,"mask":{"client":["card"]}})x",
+        R"x({"event":"welcome","role":"agent","token":"tok","me":{"role":"agent","id":"a_1","name":"Sam"}})x",
+        R"x({"event":"queued","conv":"","cid":"w1.1","text":"Hi"})x",
+        R"x({"event":"ack","conv":"c_0123456789abcdef","cid":"k3.17","seq":13,"ts":1732200000000})x",
+        R"x({"event":"message","conv":"c_0123456789abcdef","seq":13,"cid":"k3.17","ts":1732200000000,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Hello\n\u0001 �","mine":true})x",
+        R"x({"event":"message","conv":"c_0123456789abcdef","seq":14,"cid":"k3.18","ts":1732200000001,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Card 4111","mine":false,"internal":true,"meta":{"intent":"refund","confidence":0.8731,"signals":["human","pii"]}})x",
+        R"x({"event":"typing","conv":"c_0123456789abcdef","from":{"role":"agent","id":"a_1","name":"Sam"},"on":false})x",
+        R"x({"event":"read","conv":"c_0123456789abcdef","from":{"role":"agent","id":"a_1","name":"Sam"},"seq":13})x",
+        R"x({"event":"presence","who":{"role":"agent","id":"a_1","name":"Sam"},"status":"away"})x",
+        R"x({"event":"history","conv":"c_0123456789abcdef","msgs":[{"conv":"c_0123456789abcdef","seq":13,"cid":"k3.17","ts":1732200000000,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Hello\n\u0001 �","mine":false},{"conv":"c_0123456789abcdef","seq":14,"cid":"k3.18","ts":1732200000001,"from":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"text":"Card 4111","mine":true,"internal":true,"meta":{"intent":"refund","confidence":0.8731,"signals":["human","pii"]}}],"more":true})x",
+        R"x({"event":"history","conv":"c_0123456789abcdef","msgs":[],"more":false})x",
+        R"x({"event":"inbox","convs":[{"conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":4,"last_text":"Hello","updated":1732200000000,"status":"open"},{"conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":5,"last_text":"Hi","updated":1732200000002,"status":"open","state":"active","agent":"a_1","team":"general","previous_agent":"","rank":2,"awaiting":"agent","intent":"refund"},{"conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":6,"last_text":"Hi","updated":1732200000003,"status":"closed","state":"closed","agent":"","team":"","previous_agent":"a_2","rank":0,"awaiting":"","intent":""}]})x",
+        R"x({"event":"conv","conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":4,"last_text":"Hello","updated":1732200000000,"status":"open"})x",
+        R"x({"event":"conv","conv":"c_0123456789abcdef","visitor":{"role":"visitor","id":"v_1","name":"Ada \"A\" é"},"last_seq":6,"last_text":"Hi","updated":1732200000003,"status":"closed","state":"closed","agent":"","team":"","previous_agent":"a_2","rank":0,"awaiting":"","intent":""})x",
+        R"x({"event":"synced","conv":"c_0123456789abcdef","last_seq":20})x",
+        R"x({"event":"error","code":1004,"message":"missing field: text","ref":""})x",
+        R"x({"event":"error","code":4029,"message":"slow down","ref":"k3.20","retry_after_ms":1500})x",
+        R"x({"event":"queue","conv":"c_0123456789abcdef","team":"general","position":0,"expected_wait_ms":120000})x",
+        R"x({"event":"supervisor","agents":[{"agent":{"role":"agent","id":"a_1","name":"Sam"},"status":"available","teams":["general"],"load":2,"inactive":1,"preferred":3,"max":5}],"queues":[{"team":"general","convs":["c_0123456789abcdef"],"length":1}],"full":false})x",
+    };
+    REQUIRE(events.size() == expected.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        CAPTURE(i);
+        CHECK(parley::session::event_json(events[i]) == expected[i]);
+    }
 }

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -139,21 +138,29 @@ private:
     // See client.cpp, "Theory of operation".
     enum class Phase { idle, opening, handshaking, ready, backoff, stopped };
 
+    // Most per-conversation state below lives in small vectors searched linearly: a
+    // visitor has one conversation, an agent a few dozen, and the red-black tree code of
+    // std::set and of two more std::map types (with erase) was ~1 KB of the widget's
+    // Wasm (issue 6). The string → seq maps stay std::map: `known` is part of the API,
+    // and the others share its code.
     struct TypingOut {
+        std::string conv;
         bool on = false;
         std::int64_t sent_at = 0;
     };
     struct TypingIn {
-        protocol::Party from;
+        std::string conv;
+        protocol::Party from;  // keyed by (conv, from.id), kept in that order
         std::int64_t expires_at = 0;
     };
 
+    // The received frame is ours: its parts are moved into the events.
     void on_frame(protocol::RelayFrame frame, std::int64_t now);
-    void on_welcome(const protocol::Welcome& w, std::int64_t now);
-    void on_msg(const protocol::Message& m, std::int64_t now);
-    void on_ack(const protocol::Ack& a);
+    void on_welcome(protocol::Welcome& w, std::int64_t now);
+    void on_msg(protocol::Message& m, std::int64_t now);
+    void on_ack(protocol::Ack& a);
     void on_error(const protocol::ErrorFrame& e, std::int64_t now);
-    void on_typing(const protocol::TypingNotice& t, std::int64_t now);
+    void on_typing(protocol::TypingNotice& t, std::int64_t now);
 
     void set_phase(Phase phase);
     void lose_transport();
@@ -163,6 +170,7 @@ private:
     void send_outbox_entry(OutboxEntry& entry);
     void request_sync(const std::string& conv);
     void expire_typing(std::int64_t now, bool all);
+    std::vector<TypingIn>::iterator typing_in_at(const std::string& conv, const std::string& id);
     std::int64_t jitter(int attempt);
     std::string resolve(const std::string& conv) const;
     bool ready() const { return phase_ == Phase::ready; }
@@ -184,14 +192,14 @@ private:
     std::uint64_t next_cid_ = 1;
 
     std::map<std::string, std::int64_t> known_;
-    std::set<std::string> syncing_;
+    std::vector<std::string> syncing_;  // conversations with a sync in flight
     std::vector<OutboxEntry> outbox_;
-    std::set<std::string> retry_cids_;
+    std::vector<std::string> retry_cids_;  // outbox entries waiting for retry_at_
     std::map<std::string, std::int64_t> read_wanted_;
     std::map<std::string, std::int64_t> read_sent_;
     std::optional<std::string> presence_;
-    std::map<std::string, TypingOut> typing_out_;
-    std::map<std::pair<std::string, std::string>, TypingIn> typing_in_;  // (conv, id)
+    std::vector<TypingOut> typing_out_;
+    std::vector<TypingIn> typing_in_;  // sorted by (conv, from.id)
 
     std::vector<std::string> outgoing_;
     std::vector<Event> events_;
