@@ -80,10 +80,10 @@ private:
 
     explicit SqliteStore(sqlite3* db) : db_(db) {}
     // After each commit (sqlite3_wal_hook): asks for a checkpoint once the log holds
-    // kCheckpointPages (16 MB; a checkpoint copies each page once however often the log
-    // holds it, so the hot pages of busy conversations are copied rarely).
+    // kCheckpointPages (4 MB, SQLite's own default). Kept small because closing the
+    // database checkpoints what is left, on the way out of a SIGTERM.
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int log_pages);
-    static constexpr int kCheckpointPages = 4096;
+    static constexpr int kCheckpointPages = 1000;
     static constexpr int kInlineCheckpointPages = 65536;
     std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();

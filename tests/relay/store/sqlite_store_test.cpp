@@ -119,9 +119,9 @@ TEST_CASE("the write-ahead log is checkpointed beside the writer, which goes on 
     REQUIRE(s.create_visitor(Visitor{"v_1", "Ada", 1}).ok());
     REQUIRE(s.create_conversation("c_1", "v_1", 1).ok());
 
-    // One batch of ~6 000 pages (1.5 KB texts) crosses the 4 096-page threshold once.
+    // One batch of ~1 500 pages (1.5 KB texts) crosses the 1 000-page threshold.
     const std::string text(1500, 'x');
-    const int n = 12000;
+    const int n = 3000;
     REQUIRE(s.begin_batch().ok());
     for (int i = 1; i <= n; ++i)
         REQUIRE(s.append_message(NewMessage{"c_1", "k" + std::to_string(i), Party{"visitor", "v_1", "Ada"},
