@@ -67,13 +67,22 @@ void on_route_timer(lws_sorted_usec_list_t* sul) {
 // once, runs at the start of the next pass, where take_outputs() commits the store batch
 // once for all of them and the outputs go out. So frames that arrive together share a
 // sync to disk, and nothing is acknowledged before it is committed.
+// The commit window (ServerOptions::commit_window_us) is a libev timer when the loop is
+// libev's: an lws timer a millisecond out fired late by ~20 ms there (lws re-arms its
+// own libev timer only as it services), which showed as 20 ms of ack latency.
 struct FlushTimer {
     lws_sorted_usec_list_t sul;
+    ev_timer window;  // libev loop only
     Server* server;
     bool armed = false;
 };
 void on_flush_timer(lws_sorted_usec_list_t* sul) {
     FlushTimer* t = lws_container_of(sul, FlushTimer, sul);
+    t->armed = false;
+    t->server->flush();
+}
+void on_flush_window(struct ev_loop*, ev_timer* w, int) {
+    FlushTimer* t = static_cast<FlushTimer*>(w->data);
     t->armed = false;
     t->server->flush();
 }
@@ -101,6 +110,7 @@ Server::Server(Hub& hub, ServerOptions options)
     : hub_(hub), options_(std::move(options)), limits_(options_.limits) {}
 
 Server::~Server() {
+    if (loop_ && tables_) ev_timer_stop(loop_, &tables_->flush.window);
     if (context_) lws_context_destroy(context_);
     if (loop_) ev_loop_destroy(loop_);
 }
@@ -399,8 +409,14 @@ void Server::schedule_flush() {
     if (t.armed) return;
     t.server = this;
     t.armed = true;
-    const lws_usec_t delay = hub_.batch_open() ? std::max(1, options_.commit_window_us) : 1;
-    lws_sul_schedule(context_, 0, &t.sul, on_flush_timer, delay);
+    const bool window = hub_.batch_open() && options_.commit_window_us > 0;
+    if (window && loop_) {
+        ev_timer_init(&t.window, on_flush_window, options_.commit_window_us / 1e6, 0.);
+        t.window.data = &t;
+        ev_timer_start(loop_, &t.window);
+        return;
+    }
+    lws_sul_schedule(context_, 0, &t.sul, on_flush_timer, window ? options_.commit_window_us : 1);
 }
 
 void Server::arm_route_timer() {
