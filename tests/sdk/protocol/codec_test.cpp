@@ -3,6 +3,7 @@
 #include <string>
 
 #include "parley/protocol/codec.hpp"
+#include "pinned_frames.hpp"
 
 using namespace parley::protocol;
 
@@ -352,23 +353,9 @@ TEST_CASE("error codes have their protocol names and retry policy", "[codec]") {
 // json::Value per frame and dumped it (the relay and every client depend on them; the
 // direct writer that replaced it must not move a byte). Every frame type, with and
 // without its optional parts, escapes and invalid UTF-8 included.
-namespace {
-namespace pinned {
-const std::string kConv = "c_0123456789abcdef";
-const Party kAda{"visitor", "v_1", "Ada \"A\" \xc3\xa9"};
-const Party kSam{"agent", "a_1", "Sam"};
-const Message kPlain{kConv, 13, "k3.17", 1732200000000, kAda, "Hello\n\x01 \xff"};
-const Message kFull{kConv, 14, "k3.18", 1732200000001, kAda, "Card 4111", true, 11, Meta{"refund", 0.8731, {"human", "pii"}}};
-const Meta kMeta0{"oos", 0, {}};
-const Meta kMeta1{"billing", 1, {"urgent"}};
-const ConvSummary kBare{kConv, kAda, 4, "Hello", 1732200000000, "open"};
-const ConvSummary kRouted{kConv, kAda, 5, "Hi", 1732200000002, "open", "active", "a_1", "general", "", 2, "agent", "refund"};
-const ConvSummary kPartial{kConv, kAda, 6, "Hi", 1732200000003, "closed", "closed", "", "", "a_2", 0, "", ""};
-}  // namespace pinned
-}  // namespace
 
 TEST_CASE("every frame encodes to the bytes pinned for the wire", "[codec]") {
-    using namespace pinned;
+    using namespace parley::test::pinned;
     const std::vector<ClientFrame> client_frames = {
         Hello{"visitor", std::nullopt, std::nullopt},
         Hello{"visitor", std::string("tok"), std::string("Ada"), std::string("https://shop.example/billing")},

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "../protocol/pinned_frames.hpp"
 #include "fake_relay.hpp"
 #include "parley/session/client.hpp"
 
@@ -828,25 +829,10 @@ TEST_CASE("a send refused with 4029 rate_limited is resent with the same cid aft
 // frame are written by the codec's writers in their event shape (protocol/codec.hpp,
 // Shape::event): `mine` and no `prev` in messages, every routing field of a routed
 // summary, `mask` with a welcome's conversation, `ref` always in errors.
-namespace {
-namespace pinned_events {
-using namespace parley::protocol;
-const std::string kConv = "c_0123456789abcdef";
-const Party kAda{"visitor", "v_1", "Ada \"A\" \xc3\xa9"};
-const Party kSam{"agent", "a_1", "Sam"};
-const Message kPlain{kConv, 13, "k3.17", 1732200000000, kAda, "Hello\n\x01 \xff"};
-const Message kFull{kConv, 14, "k3.18", 1732200000001, kAda, "Card 4111", true, 11, Meta{"refund", 0.8731, {"human", "pii"}}};
-const Meta kMeta0{"oos", 0, {}};
-const Meta kMeta1{"billing", 1, {"urgent"}};
-const ConvSummary kBare{kConv, kAda, 4, "Hello", 1732200000000, "open"};
-const ConvSummary kRouted{kConv, kAda, 5, "Hi", 1732200000002, "open", "active", "a_1", "general", "", 2, "agent", "refund"};
-const ConvSummary kPartial{kConv, kAda, 6, "Hi", 1732200000003, "closed", "closed", "", "", "a_2", 0, "", ""};
-}  // namespace pinned_events
-}  // namespace
 
 TEST_CASE("every event is written as its documented JSON, event first", "[client][event]") {
     using namespace parley::protocol;
-    using namespace pinned_events;
+    using namespace parley::test::pinned;
     const std::vector<parley::session::Event> events = {
         parley::session::ConnectRequest{},
         parley::session::DisconnectRequest{},
