@@ -8,4 +8,5 @@ WASM_BUILD_DIR=${PARLEY_WASM_BUILD_DIR:-$PARLEY_ROOT/build-wasm}
 FUZZ_BUILD_DIR=${PARLEY_FUZZ_BUILD_DIR:-$PARLEY_ROOT/build-fuzz}
 JOBS=${PARLEY_JOBS:-$(nproc)}
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step with the seconds since the script started, so a slow phase shows in CI logs.
+say() { printf '\033[1m==> %s\033[0m (%ss)\n' "$*" "$SECONDS" >&2; }
