@@ -17,7 +17,12 @@ MessageTriage::MessageTriage(const triage::Model* model, MaskPolicy policy)
     : model_(model), policy_(policy) {}
 
 protocol::Meta compute_meta(const triage::Model& model, std::string_view text) {
-    const triage::Analysis a = triage::analyze(model, text, 1);
+    return compute_meta(model, text, triage::find_pii(text));
+}
+
+protocol::Meta compute_meta(const triage::Model& model, std::string_view text,
+                            const std::vector<triage::PiiSpan>& pii) {
+    const triage::Analysis a = triage::analyze(model, text, pii, 1);
     protocol::Meta m;
     m.intent = a.intent;
     // Four decimals: enough for a tag, and the same digits in JSON and SQLite.
@@ -28,10 +33,13 @@ protocol::Meta compute_meta(const triage::Model& model, std::string_view text) {
 
 TriagedMessage MessageTriage::read(std::string_view text, bool from_visitor) const {
     TriagedMessage out;
-    out.text = triage::masks_anything(policy_.before_storage)
-                   ? triage::mask_pii(text, policy_.before_storage)
-                   : std::string(text);
-    if (from_visitor && model_) out.meta = compute_meta(*model_, text);
+    const bool masks = triage::masks_anything(policy_.before_storage);
+    const bool triages = from_visitor && model_;
+    // One scan for personal data serves both the mask and the "pii" signal.
+    const std::vector<triage::PiiSpan> pii =
+        masks || triages ? triage::find_pii(text) : std::vector<triage::PiiSpan>{};
+    out.text = masks ? triage::mask_pii(text, pii, policy_.before_storage) : std::string(text);
+    if (triages) out.meta = compute_meta(*model_, text, pii);
     return out;
 }
 

@@ -67,5 +67,8 @@ private:
 
 // Meta of one text with `model` (confidence rounded to 4 decimals).
 protocol::Meta compute_meta(const triage::Model& model, std::string_view text);
+// The same with the spans triage::find_pii(text) returned.
+protocol::Meta compute_meta(const triage::Model& model, std::string_view text,
+                            const std::vector<triage::PiiSpan>& pii);
 
 }  // namespace parley::relay

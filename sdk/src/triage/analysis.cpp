@@ -37,6 +37,10 @@ std::vector<std::string> signal_names(std::string_view text) {
 }
 
 Analysis analyze(const Model& model, std::string_view text, size_t top_k) {
+    return analyze(model, text, find_pii(text), top_k);
+}
+
+Analysis analyze(const Model& model, std::string_view text, const std::vector<PiiSpan>& pii, size_t top_k) {
     Analysis a;
     if (model.num_classes() > 0) {
         const Prediction p = model.predict(text, std::max<size_t>(top_k, 1));
@@ -44,7 +48,6 @@ Analysis analyze(const Model& model, std::string_view text, size_t top_k) {
         a.confidence = p.confidence;
         a.top = p.top;
     }
-    const std::vector<PiiSpan> pii = find_pii(text);  // once: signals and kinds share it
     a.signals = signal_names_given(text, !pii.empty());
     for (const PiiSpan& s : pii)
         if (std::find(a.pii.begin(), a.pii.end(), s.kind) == a.pii.end()) a.pii.push_back(s.kind);

@@ -276,11 +276,13 @@ std::vector<PiiSpan> find_pii(std::string_view text) {
     return out;
 }
 
-std::string mask_pii(std::string_view text, const MaskOptions& o) {
+std::string mask_pii(std::string_view text, const MaskOptions& o) { return mask_pii(text, find_pii(text), o); }
+
+std::string mask_pii(std::string_view text, const std::vector<PiiSpan>& spans, const MaskOptions& o) {
     std::string out;
     out.reserve(text.size());
     size_t at = 0;
-    for (const PiiSpan& sp : find_pii(text)) {
+    for (const PiiSpan& sp : spans) {
         const bool on = (sp.kind == PiiKind::email && o.email) || (sp.kind == PiiKind::phone && o.phone) ||
                         (sp.kind == PiiKind::card && o.card) || (sp.kind == PiiKind::iban && o.iban);
         if (!on) continue;

@@ -91,3 +91,13 @@ TEST_CASE("mask options switch kinds off, and text around matches stays intact",
     CHECK(mask_pii("écrivez à zoe@example.com ✉") == "écrivez à [email] ✉");
     CHECK(mask_pii("") == "");
 }
+
+TEST_CASE("masking with spans found once equals masking from the text", "[triage][pii]") {
+    const std::string text = "card 4111 1111 1111 1111, mail ada@example.com, call +44 20 7946 0958";
+    MaskOptions only_card;
+    only_card.email = only_card.phone = only_card.iban = false;
+    for (const MaskOptions& o : {MaskOptions{}, only_card}) {
+        CHECK(mask_pii(text, find_pii(text), o) == mask_pii(text, o));
+    }
+    CHECK(mask_pii(text, {}, MaskOptions{}) == text);  // no spans: nothing masked
+}

@@ -28,6 +28,8 @@ struct Analysis {
 };
 
 Analysis analyze(const Model& model, std::string_view text, size_t top_k = 3);
+// The same with the spans find_pii(text) already returned (the relay masks with them).
+Analysis analyze(const Model& model, std::string_view text, const std::vector<PiiSpan>& pii, size_t top_k);
 
 // Signals only (no model); the same names as above.
 std::vector<std::string> signal_names(std::string_view text);

@@ -41,6 +41,9 @@ struct MaskOptions {
 
 // Text with every enabled span replaced by "[email]", "[phone]", "[card]" or "[iban]".
 std::string mask_pii(std::string_view text, const MaskOptions& options = {});
+// The same with the spans find_pii(text) already returned (a caller that also needs
+// them, like analyze, scans the text once).
+std::string mask_pii(std::string_view text, const std::vector<PiiSpan>& spans, const MaskOptions& options);
 
 // Checks exposed for tests and for callers validating form fields.
 bool luhn_valid(std::string_view digits);  // digits only, length >= 2
