@@ -87,6 +87,17 @@ void on_flush_window(struct ev_loop*, ev_timer* w, int) {
     t->server->flush();
 }
 
+// RFC 6455 §5.2, server to client (unmasked), one whole text frame of `n` bytes: the
+// header's size, and the header itself written at `h`.
+std::size_t ws_text_header_size(std::size_t n) { return n < 126 ? 2 : n < 65536 ? 4 : 10; }
+void put_ws_text_header(unsigned char* h, std::size_t n) {
+    const std::size_t size = ws_text_header_size(n);
+    h[0] = 0x81;  // FIN, text
+    h[1] = size == 2 ? static_cast<unsigned char>(n) : size == 4 ? 126 : 127;
+    for (std::size_t b = 2; b < size; ++b)  // the length, big-endian, in 2 or 8 bytes
+        h[b] = static_cast<unsigned char>(static_cast<std::uint64_t>(n) >> (8 * (size - 1 - b)));
+}
+
 // Answers a refused upgrade with HTTP 403 (protocol.md §1) before lws drops the
 // connection, so a browser's console says "forbidden" rather than "connection reset".
 int refuse(lws* wsi) {
@@ -440,22 +451,11 @@ bool Server::write_queued(Peer& peer) {
     std::size_t frames = 0;
     for (const auto& frame : peer.queue) {
         const std::size_t n = frame->size();
-        const std::size_t header = n < 126 ? 2 : n < 65536 ? 4 : 10;
+        const std::size_t header = ws_text_header_size(n);
         if (frames > 0 && used - LWS_PRE + header + n > kMaxWriteBytes) break;
         if (write_buf_.size() < used + header + n) write_buf_.resize(used + header + n);
-        unsigned char* h = write_buf_.data() + used;
-        h[0] = 0x81;  // FIN, text
-        if (header == 2) {
-            h[1] = static_cast<unsigned char>(n);
-        } else if (header == 4) {
-            h[1] = 126;
-            h[2] = static_cast<unsigned char>(n >> 8);
-            h[3] = static_cast<unsigned char>(n);
-        } else {
-            h[1] = 127;
-            for (int b = 0; b < 8; ++b) h[2 + b] = static_cast<unsigned char>(static_cast<std::uint64_t>(n) >> (56 - 8 * b));
-        }
-        std::memcpy(h + header, frame->data(), n);
+        put_ws_text_header(write_buf_.data() + used, n);
+        std::memcpy(write_buf_.data() + used + header, frame->data(), n);
         used += header + n;
         ++frames;
     }
