@@ -475,6 +475,28 @@ FanoutResult drive(FanoutResult r, Loop& loop, FanoutClient& client, pid_t serve
     return r;
 }
 
+// Runs the steps against a started server (its `start_error` if it did not start),
+// then stops it and removes its temp dir.
+template <class Client>
+FanoutResult drive_server(FanoutResult r, ServerProcess& server, const std::string& start_error,
+                          const std::string& dir, const char* subprotocol, const FanoutConfig& cfg) {
+    if (!server.running()) {
+        r.error = start_error;
+        remove_tree(dir);
+        return r;
+    }
+    {
+        Loop loop;
+        loop.max_out = 4u << 20;
+        const WsTarget target = loopback_target(server.port, subprotocol);
+        Client client(loop, target, cfg);
+        r = drive(std::move(r), loop, client, server.pid, cfg);
+    }
+    stop_process(server);
+    remove_tree(dir);
+    return r;
+}
+
 }  // namespace
 
 bool FanoutResult::complete() const {
@@ -517,21 +539,7 @@ FanoutResult run_fanout_parley(const Paths& paths, const FanoutConfig& cfg, cons
     RelaySetup setup{paths.relay, dir, dir + "/data", unlimited_flags()};
     std::string error;
     ServerProcess relay = start_relay(setup, 0, error);
-    if (!relay.running()) {
-        r.error = error;
-        remove_tree(dir);
-        return r;
-    }
-    {
-        Loop loop;
-        loop.max_out = 4u << 20;
-        const WsTarget target = loopback_target(relay.port, "parley.v1");
-        ParleyFanout client(loop, target, cfg);
-        r = drive(std::move(r), loop, client, relay.pid, cfg);
-    }
-    stop_process(relay);
-    remove_tree(dir);
-    return r;
+    return drive_server<ParleyFanout>(std::move(r), relay, error, dir, "parley.v1", cfg);
 }
 
 FanoutResult run_fanout_mosquitto(const Paths& paths, const FanoutConfig& cfg) {
@@ -544,21 +552,7 @@ FanoutResult run_fanout_mosquitto(const Paths& paths, const FanoutConfig& cfg) {
     const std::string dir = make_temp_dir("parley-load-mosquitto");
     std::string error;
     ServerProcess broker = start_mosquitto(paths.mosquitto, dir, error);
-    if (!broker.running()) {
-        r.error = error;
-        remove_tree(dir);
-        return r;
-    }
-    {
-        Loop loop;
-        loop.max_out = 4u << 20;
-        const WsTarget target = loopback_target(broker.port, "mqtt");
-        MqttFanout client(loop, target, cfg);
-        r = drive(std::move(r), loop, client, broker.pid, cfg);
-    }
-    stop_process(broker);
-    remove_tree(dir);
-    return r;
+    return drive_server<MqttFanout>(std::move(r), broker, error, dir, "mqtt", cfg);
 }
 
 }  // namespace parley::load
