@@ -75,16 +75,22 @@ public:
     // The background checkpointer; null when it could not start (checkpoints inline).
     const WalCheckpointer* checkpointer() const { return checkpointer_.get(); }
 
+    // The log is restarted (written again from its start) once it holds this many
+    // pages, 16 MB: see on_wal_commit. Under load the log file stays about this size.
+    static constexpr int kLogRestartPages = 4000;
+
 private:
     class Stmt;  // a borrowed, reset-on-scope-exit prepared statement
 
     explicit SqliteStore(sqlite3* db) : db_(db) {}
-    // After each commit (sqlite3_wal_hook): asks for a checkpoint once the log holds
-    // kCheckpointPages (4 MB, SQLite's own default). Kept small because closing the
-    // database checkpoints what is left, on the way out of a SIGTERM.
+    // After each commit (sqlite3_wal_hook): asks for a background checkpoint every
+    // kCheckpointPages new pages of log (4 MB, SQLite's own default; small because
+    // closing the database checkpoints what is left, on the way out of a SIGTERM), and
+    // past kLogRestartPages copies the last pages back itself so the log restarts.
     static int on_wal_commit(void* self, sqlite3* db, const char* name, int log_pages);
     static constexpr int kCheckpointPages = 1000;
     static constexpr int kInlineCheckpointPages = 65536;
+    int checkpoint_asked_at_ = 0;  // log pages when the checkpointer was last asked
     std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();
     Status exec(const char* sql);

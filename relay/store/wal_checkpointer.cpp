@@ -44,6 +44,7 @@ WalCheckpointer::~WalCheckpointer() {
 void WalCheckpointer::request() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        busy_ = true;
         if (wanted_) return;
         wanted_ = true;
     }
@@ -58,15 +59,20 @@ void WalCheckpointer::run() {
             if (stopping_) return;
             wanted_ = false;
         }
-        int log_pages = 0, copied = 0;
-        const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied);
-        if (rc == SQLITE_OK) {
+        for (int round = 0; round < kMaxRounds; ++round) {
+            int log_pages = 0, copied = 0;
+            const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied);
+            if (rc != SQLITE_OK) {
+                // Not fatal: the log keeps every commit and grows; the next request retries.
+                ++failed_;
+                std::cerr << "parley-relay: WAL checkpoint failed: " << sqlite3_errmsg(db_) << "\n";
+                break;
+            }
             ++done_;
-        } else {
-            // Not fatal: the log keeps every commit and grows; the next request retries.
-            ++failed_;
-            std::cerr << "parley-relay: WAL checkpoint failed: " << sqlite3_errmsg(db_) << "\n";
+            if (log_pages - copied <= kCaughtUpPages) break;
         }
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!wanted_) busy_ = false;
     }
 }
 

@@ -5,8 +5,10 @@
 // the relay's one event-loop thread: it reads the log, writes every page back and syncs
 // the database file, while no frame is read and no ack leaves (hundreds of ms of p99 at
 // load). A PASSIVE checkpoint from another connection takes no lock the writer needs, so
-// here it runs beside the loop; the writer restarts the log at its next transaction once
-// a checkpoint has caught up. Durability is unchanged: commits are still synced to the
+// here it runs beside the loop, once per 1 000 new pages of log, in rounds until it is
+// within a few hundred pages of the log's end. The writer then copies that rest itself
+// once the log is 16 MB, so its next transaction restarts the log (SqliteStore::
+// on_wal_commit). Durability is unchanged: commits are still synced to the
 // log before they return, and the checkpointer's connection is synchronous=FULL, so the
 // database file is synced before the log can be reused.
 #pragma once
@@ -37,6 +39,10 @@ public:
     // The log holds this many pages: checkpoint soon. Cheap; never blocks on the disk.
     void request();
 
+    // A checkpoint is asked for or under way. The writer copies the log's last pages
+    // itself only while this is false (SqliteStore::on_wal_commit).
+    bool busy() const { return busy_.load(); }
+
     std::uint64_t checkpoints() const { return done_.load(); }  // completed runs
     std::uint64_t failures() const { return failed_.load(); }   // runs SQLite refused
 
@@ -49,6 +55,11 @@ private:
     std::condition_variable wake_;
     bool wanted_ = false;
     bool stopping_ = false;
+    // Rounds of one run: each copies what the writer added during the one before, so
+    // a run ends within kCaughtUpPages of the log's end, or after kMaxRounds.
+    static constexpr int kCaughtUpPages = 256;
+    static constexpr int kMaxRounds = 8;
+    std::atomic<bool> busy_{false};
     std::atomic<std::uint64_t> done_{0};
     std::atomic<std::uint64_t> failed_{0};
     std::thread thread_;
