@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include <sqlite3.h>
@@ -108,14 +109,23 @@ TEST_CASE("a directory that does not exist is an error", "[store][sqlite]") {
     CHECK_FALSE(s.ok());
 }
 
+// A store on a fresh file whose background checkpointer is running.
+struct CheckpointedStore {
+    TempDir dir;
+    std::string path = dir.file("parley.db");
+    std::unique_ptr<SqliteStore> store;
+    CheckpointedStore() {
+        auto opened = SqliteStore::open(path);
+        REQUIRE(opened.ok());
+        store = std::move(opened).value();
+        REQUIRE(store->checkpointer() != nullptr);
+    }
+};
+
 TEST_CASE("the write-ahead log is checkpointed beside the writer, which goes on writing",
           "[store][sqlite]") {
-    TempDir dir;
-    const std::string path = dir.file("parley.db");
-    auto opened = SqliteStore::open(path);
-    REQUIRE(opened.ok());
-    SqliteStore& s = *opened.value();
-    REQUIRE(s.checkpointer() != nullptr);
+    CheckpointedStore db;
+    SqliteStore& s = *db.store;
     REQUIRE(s.create_visitor(Visitor{"v_1", "Ada", 1}).ok());
     REQUIRE(s.create_conversation("c_1", "v_1", 1).ok());
 
@@ -145,12 +155,8 @@ TEST_CASE("under a steady stream of commits the write-ahead log is reused, not g
     // A PASSIVE checkpoint beside a busy writer never quite catches up, and SQLite
     // restarts the log only at a transaction that finds it wholly copied back; without
     // help the log grew by every commit (200 MB in ten seconds at 5 000 messages/s).
-    TempDir dir;
-    const std::string path = dir.file("parley.db");
-    auto opened = SqliteStore::open(path);
-    REQUIRE(opened.ok());
-    SqliteStore& s = *opened.value();
-    REQUIRE(s.checkpointer() != nullptr);
+    CheckpointedStore db;
+    SqliteStore& s = *db.store;
     const int convs = 100;
     for (int c = 0; c < convs; ++c) {
         const std::string id = std::to_string(c);
@@ -170,7 +176,7 @@ TEST_CASE("under a steady stream of commits the write-ahead log is reused, not g
         }
         REQUIRE(s.commit_batch().ok());
     }
-    std::ifstream wal(path + "-wal", std::ios::binary | std::ios::ate);
+    std::ifstream wal(db.path + "-wal", std::ios::binary | std::ios::ate);
     REQUIRE(wal.good());
     const auto wal_bytes = static_cast<std::int64_t>(wal.tellg());
     INFO("log file: " << wal_bytes << " bytes");
