@@ -62,10 +62,9 @@ TEST_CASE("A connection over its frame rate gets 4029 with retry_after_ms; other
 
     SECTION("a limited send carries its cid, and the resend after retry_after_ms is served") {
         std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // refill
-        REQUIRE(fast.send({{"type", "hello"}, {"role", "visitor"}}));
-        auto w = fast.wait_type("welcome", kWait);
-        REQUIRE(w);
-        const std::string conv = w->value("conv", "");
+        auto welcome = fast.hello_new_visitor(kWait);
+        REQUIRE(welcome);
+        const std::string conv = welcome->conv;
         for (int i = 0; i < 10; ++i)
             REQUIRE(fast.send({{"type", "send"}, {"conv", conv}, {"cid", "r." + std::to_string(i)}, {"text", "hi"}}));
         auto err = fast.wait_for([](const json& j) { return has_type(j, "error"); }, kWait);
@@ -125,11 +124,10 @@ TEST_CASE("SIGTERM drains: what was acknowledged is stored, clients get 1001, th
     auto relay = start_relay({});
     ProtocolPeer visitor;
     REQUIRE(visitor.connect(relay->host(), relay->port()));
-    REQUIRE(visitor.send({{"type", "hello"}, {"role", "visitor"}}));
-    auto w = visitor.wait_type("welcome", kWait);
-    REQUIRE(w);
-    const std::string conv = w->value("conv", "");
-    const std::string token = w->value("token", "");
+    auto welcome = visitor.hello_new_visitor(kWait);
+    REQUIRE(welcome);
+    const std::string conv = welcome->conv;
+    const std::string token = welcome->token;
     for (int i = 0; i < 40; ++i)
         REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "d." + std::to_string(i)}, {"text", "m"}}));
     REQUIRE(visitor.wait_type("ack", kWait));  // the relay is busy with them

@@ -113,11 +113,10 @@ SCENARIO("An acknowledged message survives a crash of the relay", "[integration]
     auto relay = start_relay();
     ProtocolPeer visitor;
     REQUIRE(visitor.connect(relay->host(), relay->port()));
-    REQUIRE(visitor.send({{"type", "hello"}, {"role", "visitor"}}));
-    auto welcome = visitor.wait_type("welcome", kWait);
+    auto welcome = visitor.hello_new_visitor(kWait);
     REQUIRE(welcome);
-    const std::string conv = welcome->value("conv", "");
-    const std::string token = welcome->value("token", "");
+    const std::string conv = welcome->conv;
+    const std::string token = welcome->token;
 
     GIVEN("three messages the relay acknowledged") {
         for (int i = 1; i <= 3; ++i) {
@@ -185,11 +184,10 @@ SCENARIO("Many frames at once, and frames over 64 KB, reach a client whole and i
     auto relay = start_relay();
     ProtocolPeer visitor;
     REQUIRE(visitor.connect(relay->host(), relay->port()));
-    REQUIRE(visitor.send({{"type", "hello"}, {"role", "visitor"}}));
-    auto welcome = visitor.wait_type("welcome", kWait);
+    auto welcome = visitor.hello_new_visitor(kWait);
     REQUIRE(welcome);
-    const std::string conv = welcome->value("conv", "");
-    const std::string token = welcome->value("token", "");
+    const std::string conv = welcome->conv;
+    const std::string token = welcome->token;
 
     GIVEN("40 messages of 7 000 bytes each, sent back to back") {
         const int n = 40;

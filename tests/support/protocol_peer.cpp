@@ -30,6 +30,13 @@ WsStatus ProtocolPeer::send(json frame) {
     return ws_.send_text(frame.dump());
 }
 
+std::optional<ProtocolPeer::Welcome> ProtocolPeer::hello_new_visitor(int timeout_ms) {
+    if (!send({{"type", "hello"}, {"role", "visitor"}})) return std::nullopt;
+    auto welcome = wait_type("welcome", timeout_ms);
+    if (!welcome) return std::nullopt;
+    return Welcome{welcome->value("conv", ""), welcome->value("token", "")};
+}
+
 void ProtocolPeer::pump(int timeout_ms) {
     if (closed_ || !ws_.is_open()) return;
     auto r = ws_.poll(timeout_ms);

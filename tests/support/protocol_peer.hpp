@@ -38,6 +38,14 @@ public:
     // the inbox. Used to check that something did NOT arrive.
     std::vector<json> drain(int ms);
 
+    // Says hello as a new visitor and waits for the welcome: the conversation and the
+    // token that resumes it. nullopt if no welcome came within timeout_ms.
+    struct Welcome {
+        std::string conv;
+        std::string token;
+    };
+    std::optional<Welcome> hello_new_visitor(int timeout_ms = 3000);
+
     // Every frame received since connect, in order, consumed or not.
     const std::vector<json>& seen() const { return seen_; }
 
