@@ -40,12 +40,25 @@ NewMessage from_visitor(const std::string& cid, const std::string& text, const s
     return m;
 }
 
+// A cache over a CountingStore that holds conversation c_1.
+struct SeededCache {
+    CountingStore inner;
+    SummaryCache cache{inner};
+    SeededCache() { seed(cache); }
+    // c_1's first visitor message, which gives it a place in the cache.
+    void first_message() {
+        REQUIRE(cache.append_message(from_visitor("m1", "hello", "general")).ok());
+        REQUIRE(cache.find_conversation("c_1").value());
+        REQUIRE(cache.cached() == 1);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a conversation's summary is read from the store once, then kept up to date", "[store][cache]") {
-    CountingStore inner;
-    SummaryCache cache(inner);
-    seed(cache);
+    SeededCache seeded;
+    CountingStore& inner = seeded.inner;
+    SummaryCache& cache = seeded.cache;
 
     // An empty conversation is not kept (most widgets that open never write).
     REQUIRE(cache.find_conversation("c_1").value());
@@ -79,12 +92,9 @@ TEST_CASE("a conversation's summary is read from the store once, then kept up to
 }
 
 TEST_CASE("a resent message changes no cached summary", "[store][cache]") {
-    CountingStore inner;
-    SummaryCache cache(inner);
-    seed(cache);
-    REQUIRE(cache.append_message(from_visitor("m1", "hello", "general")).ok());
-    REQUIRE(cache.find_conversation("c_1").value());
-    REQUIRE(cache.cached() == 1);
+    SeededCache seeded;
+    seeded.first_message();
+    SummaryCache& cache = seeded.cache;
     auto again = cache.append_message(from_visitor("m1", "hello, edited", "billing"));
     REQUIRE(again.ok());
     CHECK_FALSE(again.value().inserted);
@@ -101,12 +111,10 @@ TEST_CASE("an unknown conversation is not remembered as missing", "[store][cache
 }
 
 TEST_CASE("a failed group commit empties the cache, so the store is read again", "[store][cache]") {
-    CountingStore inner;
-    SummaryCache cache(inner);
-    seed(cache);
-    REQUIRE(cache.append_message(from_visitor("m1", "hello", "general")).ok());
-    REQUIRE(cache.find_conversation("c_1").value());
-    CHECK(cache.cached() == 1);
+    SeededCache seeded;
+    seeded.first_message();
+    CountingStore& inner = seeded.inner;
+    SummaryCache& cache = seeded.cache;
     REQUIRE(cache.begin_batch().ok());
     REQUIRE(cache.append_message(from_visitor("m2", "again", "general")).ok());
     inner.fail_commit = true;
