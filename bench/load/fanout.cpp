@@ -304,8 +304,9 @@ private:
 
 // ---- the step driver -----------------------------------------------------------------
 
-void pump(Loop& loop, FanoutClient& client, int timeout_ms, std::int64_t& last_second) {
-    loop.run_once(timeout_ms);
+// One loop turn, waiting at most until `deadline_ns`.
+void pump(Loop& loop, FanoutClient& client, std::int64_t deadline_ns, std::int64_t& last_second) {
+    loop.run_until(deadline_ns);
     const std::int64_t now = now_ns();
     if (now - last_second >= 1'000'000'000) {
         last_second = now;
@@ -322,7 +323,7 @@ void quiesce(Loop& loop, FanoutClient& client, std::uint64_t owed, std::int64_t&
     client.sink.last_delivery = start;
     while (client.sink.seen_total < owed && now_ns() - client.sink.last_delivery < 1'000'000'000 &&
            now_ns() - start < 30'000'000'000)
-        pump(loop, client, 20, last_second);
+        pump(loop, client, now_ns() + 20'000'000, last_second);
 }
 
 StepResult run_step(Loop& loop, FanoutClient& client, pid_t server, double offered, const FanoutConfig& cfg,
@@ -351,18 +352,16 @@ StepResult run_step(Loop& loop, FanoutClient& client, pid_t server, double offer
             ++i;
         }
         if (i >= total) break;
-        const std::int64_t next = t0 + std::int64_t(double(i) * interval);
-        const int wait_ms = int(std::clamp<std::int64_t>((next - now_ns() + 999'999) / 1'000'000, 0, 50));
-        pump(loop, client, wait_ms, last_second);
+        pump(loop, client, t0 + std::int64_t(double(i) * interval), last_second);
     }
     loop.flush();
     const std::int64_t send_end = std::max(now_ns(), t0 + window);
-    while (now_ns() < t0 + window) pump(loop, client, 5, last_second);
+    while (now_ns() < t0 + window) pump(loop, client, now_ns() + 5'000'000, last_second);
     const ProcSample s1 = sample_process(server);
     // Drain: wait for the rest, up to drain_s after the window.
     r.expected = std::uint64_t(double(i) * fan);
     while (client.sink.delivered < r.expected && now_ns() < send_end + std::int64_t(cfg.drain_s * 1e9))
-        pump(loop, client, 5, last_second);
+        pump(loop, client, now_ns() + 5'000'000, last_second);
     const ProcSample s2 = sample_process(server), g2 = sample_self();
 
     owed += r.sent * client.deliveries_per_send();
@@ -398,7 +397,7 @@ FanoutResult drive(FanoutResult r, Loop& loop, FanoutClient& client, pid_t serve
     const std::int64_t t_setup = now_ns();
     client.start();
     while (!client.ready() && !client.failed() && now_ns() - t_setup < 60'000'000'000)
-        pump(loop, client, 10, last_second);
+        pump(loop, client, now_ns() + 10'000'000, last_second);
     r.setup_s = double(now_ns() - t_setup) / 1e9;
     if (!client.ready()) {
         r.error = "setup: " + std::to_string(loop.open_count()) + " of " +

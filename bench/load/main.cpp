@@ -40,6 +40,8 @@ const char* kUsage =
     "  --relay PATH        parley-relay binary (default $PARLEY_RELAY, else parley-relay in PATH)\n"
     "  --mosquitto PATH    mosquitto binary (default: from PATH or /usr/sbin; 'none' skips it)\n"
     "  --smoke             every scenario tiny; exit 1 unless everything was delivered/resumed\n"
+    "  --disk-s X (5; smoke 0.5)  the disk probe every scenario starts with: paced 4 KiB\n"
+    "                      appends + fdatasync, and the share of acks that must wait > 5 ms\n"
     "fanout, mosquitto, compare:\n"
     "  --convs R (100) --listeners S (10) --senders P (100) --bytes B (200)\n"
     "  --step-s X (3) --drain-s X (2) --start-rate D (250 deliveries/s) --max-rate D (320000)\n"
@@ -140,28 +142,6 @@ StormConfig storm_config(const Args& a) {
     return c;
 }
 
-// The disk under the relay's data dir sets its ceiling: every acknowledged message waits
-// for an fdatasync of SQLite's WAL (docs/operations.md). 30 appends + fdatasync in the
-// temp dir, p50 and p90 in ms, so a run on a busy or a slow disk says so.
-std::pair<double, double> probe_fdatasync() {
-    const std::string dir = make_temp_dir("parley-load-disk");
-    const std::string path = dir + "/probe";
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<double> ms;
-    char block[4096] = {};
-    for (int i = 0; i < 30 && fd >= 0; ++i) {
-        if (::write(fd, block, sizeof block) != ssize_t(sizeof block)) break;
-        const std::int64_t t = now_ns();
-        ::fdatasync(fd);
-        ms.push_back(double(now_ns() - t) / 1e6);
-    }
-    if (fd >= 0) ::close(fd);
-    remove_tree(dir);
-    if (ms.empty()) return {0, 0};
-    std::sort(ms.begin(), ms.end());
-    return {ms[ms.size() / 2], ms[ms.size() * 9 / 10]};
-}
-
 double ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
 // Server CPU per delivery of two systems at the same offered rate: the highest step
@@ -235,10 +215,14 @@ int main(int argc, char** argv) {
 
     JsonObject out;
     bool complete = true;
-    const auto [sync_p50, sync_p90] = probe_fdatasync();
-    std::printf("disk: fdatasync of a 4 KiB append p50 %.2f ms, p90 %.2f ms (the relay syncs every message)\n",
-                sync_p50, sync_p90);
-    out.num("disk_fdatasync_p50_ms", sync_p50, 3).num("disk_fdatasync_p90_ms", sync_p90, 3);
+    // First, what the disk under the data dir allows (bench/load/disk.cpp).
+    DiskConfig disk_cfg;
+    disk_cfg.seconds = args.num("disk-s", args.smoke ? 0.5 : disk_cfg.seconds);
+    const DiskResult disk = run_disk_probe(disk_cfg);
+    out.num("disk_fdatasync_p50_ms", disk.p50_ms, 3).num("disk_fdatasync_p90_ms", disk.p90_ms, 3);
+    out.num("disk_fdatasync_p99_ms", disk.p99_ms, 3).num("disk_fdatasync_max_ms", disk.max_ms, 1);
+    out.num("disk_slow_ack_floor_pct", disk.slow_ack_floor_pct, 2);
+    out.raw("disk", disk.json().text());
     auto run_fanouts = [&](bool parley, bool mosquitto) {
         const FanoutConfig cfg = fanout_config(args);
         FanoutResult pr, mr;

@@ -12,6 +12,22 @@
 
 namespace parley::load {
 
+// ---- disk (bench/load/disk.cpp) -------------------------------------------------------
+struct DiskConfig {
+    double seconds = 5;
+    double syncs_per_s = 500;  // about the relay's commits per second at 5 000 msgs/s
+    int bytes = 4096;          // one WAL page per commit
+    double slow_ms = 5;        // the chat target: ack p99 <= 5 ms
+};
+struct DiskResult {
+    bool ok = false;
+    std::uint64_t syncs = 0;
+    double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+    double slow_ack_floor_pct = 0;  // at least this share of acks waits > slow_ms here
+    JsonObject json() const;
+};
+DiskResult run_disk_probe(const DiskConfig& cfg);
+
 // ---- chat ----------------------------------------------------------------------------
 struct ChatConfig {
     int pairs = 100;          // visitors, each with one conversation
@@ -33,6 +49,7 @@ struct ChatResult {
     std::uint64_t rate_sent = 0, rate_unsent = 0, rate_acked = 0, rate_delivered = 0;
     double rate_ack_p50 = 0, rate_ack_p99 = 0, rate_deliv_p50 = 0, rate_deliv_p99 = 0;
     double rate_cpu_pct = 0, rate_server_us_per_msg = 0;
+    double rate_send_lag_p99 = 0;  // the generator's own lateness (in every latency above)
     std::uint64_t errors = 0, unexpected_closes = 0;
     bool complete() const;
     JsonObject json() const;

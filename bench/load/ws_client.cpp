@@ -1,5 +1,7 @@
 #include "ws_client.hpp"
 
+#include "clock.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
@@ -7,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
@@ -243,8 +246,22 @@ WsConn* Loop::connect(const WsTarget& target, WsHandler& handler, std::uint32_t 
 }
 
 void Loop::run_once(int timeout_ms) {
+    flush();  // what the caller queued goes out before the wait, not after it
     epoll_event events[256];
-    const int n = ::epoll_wait(epfd_, events, 256, timeout_ms);
+    dispatch(events, ::epoll_wait(epfd_, events, 256, timeout_ms));
+}
+
+void Loop::run_until(std::int64_t deadline_ns) {
+    flush();
+    const std::int64_t wait = std::clamp<std::int64_t>(deadline_ns - now_ns(), 0, 50'000'000);
+    const timespec timeout{time_t(wait / 1'000'000'000), long(wait % 1'000'000'000)};
+    epoll_event events[256];
+    int n = ::epoll_pwait2(epfd_, events, 256, &timeout, nullptr);
+    if (n < 0 && errno == ENOSYS) n = ::epoll_wait(epfd_, events, 256, int((wait + 999'999) / 1'000'000));
+    dispatch(events, n);
+}
+
+void Loop::dispatch(const epoll_event* events, int n) {
     for (int i = 0; i < n; ++i) {
         const std::uint32_t id = events[i].data.u32;
         if (id < conns_.size() && conns_[id] && conns_[id]->state_ != WsConn::State::closed)

@@ -32,6 +32,8 @@
 #include <string_view>
 #include <vector>
 
+struct epoll_event;
+
 namespace parley::load {
 
 namespace ws_op {
@@ -132,9 +134,13 @@ public:
     // reason is in last_error()).
     WsConn* connect(const WsTarget& target, WsHandler& handler, std::uint32_t source_ip = 0);
 
-    // Waits up to timeout_ms (0: poll) for socket events, runs the handlers, writes the
-    // out buffers, and frees the connections closed during the turn.
+    // Writes the out buffers, waits up to timeout_ms (0: poll) for socket events, runs
+    // the handlers, writes again, and frees the connections closed during the turn.
     void run_once(int timeout_ms);
+    // The same, waiting at most until `deadline_ns` (now_ns() clock) with the kernel's
+    // sub-millisecond timer: a generator that waits in whole milliseconds sends up to a
+    // millisecond late, which an open-loop latency then counts against the server.
+    void run_until(std::int64_t deadline_ns);
     // Writes every out buffer that has bytes (also called by run_once).
     void flush();
 
@@ -147,6 +153,7 @@ public:
 private:
     friend class WsConn;
     void on_event(WsConn& c, std::uint32_t events);
+    void dispatch(const ::epoll_event* events, int n);  // one turn's events, then flush
     void start_handshake(WsConn& c);
     void read_some(WsConn& c);
     void parse_handshake(WsConn& c);
