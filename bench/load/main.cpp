@@ -81,6 +81,18 @@ Args parse(int argc, char** argv, int from) {
         }
         a.kv[k.substr(2)] = argv[++i];
     }
+    // Every option but these takes a number: one that does not parse, or is negative,
+    // is refused rather than read as 0.
+    static const char* const kTextOptions[] = {"relay", "mosquitto", "tmpfs", "idle-data-root", "rates"};
+    for (const auto& [key, value] : a.kv) {
+        if (std::find(std::begin(kTextOptions), std::end(kTextOptions), key) != std::end(kTextOptions)) continue;
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
+            a.error = "bad number for --" + key + ": " + value;
+            return a;
+        }
+    }
     return a;
 }
 
