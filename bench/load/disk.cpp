@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <vector>
 
@@ -30,7 +32,10 @@ namespace parley::load {
 DiskResult run_disk_probe(const DiskConfig& cfg) {
     DiskResult r;
     const std::string dir = make_temp_dir("parley-load-disk");
-    if (dir.empty()) return r;
+    if (dir.empty()) {
+        std::printf("disk: no probe (cannot make a temp dir: %s)\n", std::strerror(errno));
+        return r;
+    }
     const std::string path = dir + "/probe";
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<char> block(std::size_t(std::max(1, cfg.bytes)), 'x');
@@ -54,7 +59,10 @@ DiskResult run_disk_probe(const DiskConfig& cfg) {
     if (fd >= 0) ::close(fd);
     remove_tree(dir);
     r.syncs = sync_ns.count();
-    if (r.syncs == 0) return r;
+    if (r.syncs == 0) {
+        std::printf("disk: no probe (%s could not be written and synced)\n", path.c_str());
+        return r;
+    }
     r.ok = true;
     r.p50_ms = sync_ns.percentile_ms(0.5);
     r.p90_ms = sync_ns.percentile_ms(0.9);

@@ -8,12 +8,9 @@
 // prints a human table, and ends with ONE JSON line holding every figure. `all --smoke`
 // runs everything tiny and exits 1 unless every message was delivered and every client
 // connected and resumed: it asserts completeness, never a speed.
-#include <fcntl.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <algorithm>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +20,6 @@
 #include <string>
 #include <vector>
 
-#include "clock.hpp"
 #include "fanout.hpp"
 #include "proc_stats.hpp"
 #include "scenarios.hpp"
@@ -81,14 +77,20 @@ Args parse(int argc, char** argv, int from) {
         }
         a.kv[k.substr(2)] = argv[++i];
     }
-    // Every option but these takes a number: one that does not parse, or is negative,
-    // is refused rather than read as 0.
-    static const char* const kTextOptions[] = {"relay", "mosquitto", "tmpfs", "idle-data-root", "rates"};
+    // Every option but these paths takes a number (--rates a comma-separated list of
+    // them): one that does not parse, or is negative, is refused rather than read as 0.
+    static const char* const kPathOptions[] = {"relay", "mosquitto", "tmpfs", "idle-data-root"};
     for (const auto& [key, value] : a.kv) {
-        if (std::find(std::begin(kTextOptions), std::end(kTextOptions), key) != std::end(kTextOptions)) continue;
-        char* end = nullptr;
-        const double v = std::strtod(value.c_str(), &end);
-        if (value.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
+        if (std::find(std::begin(kPathOptions), std::end(kPathOptions), key) != std::end(kPathOptions)) continue;
+        std::stringstream items(value);
+        std::string item;
+        bool good = !value.empty();
+        while (good && std::getline(items, item, key == "rates" ? ',' : '\0')) {
+            char* end = nullptr;
+            const double v = std::strtod(item.c_str(), &end);
+            good = !item.empty() && *end == '\0' && std::isfinite(v) && v >= 0;
+        }
+        if (!good) {
             a.error = "bad number for --" + key + ": " + value;
             return a;
         }
