@@ -1,6 +1,7 @@
 // Feature extraction: hash every word n-gram and character n-gram, then weight.
 // Keys are collected in small vectors and sorted to count repeats: messages are
-// short (tens of tokens), so sorting ~200 keys beats any hash map here.
+// short (tens of tokens), so sorting ~200 keys beats any hash map here. The vectors
+// are a per-thread scratch that outlives the call, so a warm extractor allocates nothing.
 #include "parley/triage/features.hpp"
 
 #include <algorithm>
@@ -33,6 +34,30 @@ struct Hasher {
     }
 };
 
+// Buffers reused by every call on a thread. The relay extracts features of each visitor
+// message on its loop thread, the widget of each message typed: growing a dozen small
+// vectors per message was nearly all of the work's allocations. Nothing in here carries
+// meaning from one call to the next; messages over kKeepBytes hand their memory back.
+struct Scratch {
+    std::string norm;
+    std::vector<std::string_view> toks;
+    std::vector<uint32_t> word_keys, char_keys, sort_buffer;
+    std::vector<size_t> cut;  // byte offset of each code point in "<tok>", plus end
+    std::string wrapped;
+    std::vector<Feature> words, chars;
+
+    // Every buffer grows with the text, so the text's size bounds what is kept.
+    static constexpr size_t kKeepBytes = 16 * 1024;
+    void trim_after(std::string_view text) {
+        if (text.size() > kKeepBytes) *this = Scratch{};
+    }
+};
+
+Scratch& scratch() {
+    thread_local Scratch s;
+    return s;
+}
+
 uint32_t mask_for(uint8_t bits) {
     return bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1u);
 }
@@ -43,7 +68,7 @@ uint32_t mask_for(uint8_t bits) {
 // keys of a long message it does no comparisons, so no mispredicted branches: std::sort
 // was 5 % of the relay's loop thread in the fan-out benchmark. Short lists keep
 // std::sort, which wins below a few dozen keys.
-void radix_sort(std::vector<uint32_t>& keys) {
+void radix_sort(std::vector<uint32_t>& keys, std::vector<uint32_t>& other) {
     const size_t n = keys.size();
     if (n < 64) {
         std::sort(keys.begin(), keys.end());
@@ -51,7 +76,7 @@ void radix_sort(std::vector<uint32_t>& keys) {
     }
     uint32_t all = 0;
     for (uint32_t k : keys) all |= k;
-    std::vector<uint32_t> other(n);
+    other.resize(n);
     uint32_t* from = keys.data();
     uint32_t* to = other.data();
     for (unsigned shift = 0; shift < 32 && (all >> shift) != 0; shift += 8) {
@@ -66,7 +91,8 @@ void radix_sort(std::vector<uint32_t>& keys) {
 #endif
 
 // Sorts `keys`, turns repeats into 1 + ln(count), L2-normalises, scales, appends.
-void weigh(std::vector<uint32_t>& keys, float scale, std::vector<Feature>& out) {
+void weigh(std::vector<uint32_t>& keys, float scale, std::vector<Feature>& out,
+           [[maybe_unused]] std::vector<uint32_t>& sort_buffer) {
     if (keys.empty() || scale <= 0.f) return;
     // Any sort gives the same result here (equal keys are equal). In the widget's Wasm
     // a heap sort, whose code is a fraction of std::sort's introsort (issue 6); natively
@@ -76,7 +102,7 @@ void weigh(std::vector<uint32_t>& keys, float scale, std::vector<Feature>& out) 
     std::make_heap(keys.begin(), keys.end());
     std::sort_heap(keys.begin(), keys.end());
 #else
-    radix_sort(keys);
+    radix_sort(keys, sort_buffer);
 #endif
     const size_t first = out.size();
     float sum_sq = 0;
@@ -104,12 +130,15 @@ uint32_t feature_hash(std::string_view bytes, uint32_t seed, uint32_t kind) {
 
 void extract_features_normalized(std::string_view norm, const FeatureConfig& cfg,
                                  std::vector<Feature>& out) {
+    Scratch& sc = scratch();
     out.clear();
     const uint32_t mask = mask_for(cfg.hash_bits);
-    const std::vector<std::string_view> toks = tokens(norm);
-    std::vector<uint32_t> word_keys;
-    std::vector<uint32_t> char_keys;
-    word_keys.reserve(toks.size() * cfg.word_ngrams);
+    std::vector<std::string_view>& toks = sc.toks;
+    tokens_into(norm, toks);
+    std::vector<uint32_t>& word_keys = sc.word_keys;
+    std::vector<uint32_t>& char_keys = sc.char_keys;
+    word_keys.clear();
+    char_keys.clear();
 
     // Word n-grams: tokens joined by a 0x01 byte, which normalised text never holds.
     for (size_t i = 0; i < toks.size(); ++i) {
@@ -125,8 +154,8 @@ void extract_features_normalized(std::string_view norm, const FeatureConfig& cfg
 
     // Character n-grams of "<token>", counted in code points.
     if (cfg.char_min > 0 && cfg.char_max >= cfg.char_min) {
-        std::vector<size_t> cut;  // byte offset of each code point in "<tok>", plus end
-        std::string wrapped;
+        std::vector<size_t>& cut = sc.cut;
+        std::string& wrapped = sc.wrapped;
         // Per token, or the whole text as one piece whose spaces are part of the n-grams.
         // (A range over `toks` or over `norm` alone, rather than a copied vector.)
         const std::string_view* first = cfg.char_across_words ? &norm : toks.data();
@@ -155,9 +184,12 @@ void extract_features_normalized(std::string_view norm, const FeatureConfig& cfg
         }
     }
 
-    std::vector<Feature> words, chars;
-    weigh(word_keys, 1.0f, words);
-    weigh(char_keys, cfg.char_weight, chars);
+    std::vector<Feature>& words = sc.words;
+    std::vector<Feature>& chars = sc.chars;
+    words.clear();
+    chars.clear();
+    weigh(word_keys, 1.0f, words, sc.sort_buffer);
+    weigh(char_keys, cfg.char_weight, chars, sc.sort_buffer);
 
     // Merge the two sorted parts; keys of different kinds may collide, and add up.
     out.reserve(words.size() + chars.size());
@@ -174,11 +206,16 @@ void extract_features_normalized(std::string_view norm, const FeatureConfig& cfg
         const float k = 1.0f / std::sqrt(sum_sq);
         for (Feature& f : out) f.value *= k;
     }
+    sc.trim_after(norm);  // last use of `norm`, which may be a view into the scratch
 }
 
 void extract_features(std::string_view text, const FeatureConfig& config,
                       std::vector<Feature>& out) {
-    extract_features_normalized(normalize(text), config, out);
+    // The scratch's own string holds the normalised text; extract_features_normalized
+    // reads it as a view and never writes `norm`, and trims only after its last read.
+    std::string& norm = scratch().norm;
+    normalize_into(text, norm);
+    extract_features_normalized(norm, config, out);
 }
 
 }  // namespace parley::triage

@@ -212,14 +212,19 @@ int Model::label_index(std::string_view label) const {
 // entries and the embedding rows, all likely cache misses on a 1 MB model. Passes
 // (prefetch slots, resolve rows and prefetch their data, accumulate) let those misses
 // overlap instead of queueing one after another; the sums are the same, in the same order.
+//
+// Scoring runs for every visitor message, so once warm it allocates nothing but the
+// caller's `out`: the features and hits live in per-thread vectors that are reused (like
+// feature extraction's), the per-class sums in arrays sized by kMaxClasses on the stack.
 void Model::scores(std::string_view text, std::vector<float>& out) const {
     const size_t c = parts_.labels.size();
-    std::vector<Feature> feats;
+    thread_local std::vector<Feature> feats;
+    thread_local std::vector<Hit> hits;
     extract_features(text, parts_.features, feats);
 #if defined(__GNUC__) || defined(__clang__)
     for (const Feature& f : feats) __builtin_prefetch(&slots_[f.key & slot_mask_]);
 #endif
-    std::vector<Hit> hits;
+    hits.clear();
     hits.reserve(feats.size());
     const size_t d = parts_.hidden.dim;
     for (const Feature& f : feats) {
@@ -235,7 +240,8 @@ void Model::scores(std::string_view text, std::vector<float>& out) const {
 #endif
         hits.push_back({row->start, row->end, row->hidden, f.value});
     }
-    std::vector<float> acc(c, 0.0f);
+    float acc[kMaxClasses];
+    std::fill_n(acc, c, 0.0f);
     const Entry* entries = parts_.entries.data();
     for (const Hit& h : hits)
         for (const Entry* e = entries + h.start, *end = entries + h.end; e != end; ++e)
@@ -243,6 +249,11 @@ void Model::scores(std::string_view text, std::vector<float>& out) const {
     out.resize(c);
     for (size_t k = 0; k < c; ++k) out[k] = parts_.bias[k] + parts_.scale[k] * acc[k];
     if (d) add_hidden_scores(hits, out);
+    // A very long message hands its feature memory back rather than keep it for good.
+    if (feats.capacity() > kKeepFeatures) {
+        feats = {};
+        hits = {};
+    }
 }
 
 // h = relu(b1 + scale ⊙ Σ_f x_f q_f), then out_c += b2_c + Σ_j h_j W2_{j,c}. Every sum
@@ -251,14 +262,15 @@ void Model::scores(std::string_view text, std::vector<float>& out) const {
 void Model::add_hidden_scores(const std::vector<Hit>& hits, std::vector<float>& out) const {
     const HiddenPart& hp = parts_.hidden;
     const size_t d = hp.dim, c = out.size();
-    std::vector<float> h(d, 0.0f);
+    float h[kMaxHiddenDim], o[kMaxClasses];
+    std::fill_n(h, d, 0.0f);
     for (const Hit& hit : hits) {
         if (hit.hidden == kNoRow) continue;
         const int8_t* q = hp.embed.data() + static_cast<size_t>(hit.hidden) * d;
         const float v = hit.value;
         for (size_t j = 0; j < d; ++j) h[j] += v * static_cast<float>(q[j]);
     }
-    std::vector<float> o(hp.out_bias);
+    std::copy_n(hp.out_bias.data(), c, o);
     for (size_t j = 0; j < d; ++j) {
         const float a = hp.bias[j] + hp.embed_scale[j] * h[j];
         if (!(a > 0.0f)) continue;  // ReLU: an inactive unit adds nothing
@@ -276,15 +288,16 @@ Prediction Model::decide(const std::vector<float>& s, size_t top_k) const {
     const double inv_t = 1.0 / static_cast<double>(parts_.temperature);
     double mx = s[0];
     for (float v : s) mx = std::max(mx, static_cast<double>(v));
-    std::vector<double> e(c);
+    double e[kMaxClasses];
+    int order[kMaxClasses];
     double sum = 0;
     for (size_t k = 0; k < c; ++k) sum += e[k] = detail::det_exp((s[k] - mx) * inv_t);
-    std::vector<int> order(c);
     for (size_t k = 0; k < c; ++k) order[k] = static_cast<int>(k);
     const size_t k_top = std::min(std::max<size_t>(top_k, 1), c);
-    std::partial_sort(order.begin(), order.begin() + k_top, order.end(), [&](int a, int b) {
+    std::partial_sort(order, order + k_top, order + c, [&](int a, int b) {
         return e[a] != e[b] ? e[a] > e[b] : a < b;
     });
+    p.top.reserve(k_top);
     for (size_t k = 0; k < k_top; ++k)
         p.top.push_back({order[k], static_cast<float>(e[order[k]] / sum)});
     p.label = p.top[0].index;
@@ -298,7 +311,7 @@ Prediction Model::decide(const std::vector<float>& s, size_t top_k) const {
 }
 
 Prediction Model::predict(std::string_view text, size_t top_k) const {
-    std::vector<float> s;
+    thread_local std::vector<float> s;
     scores(text, s);
     return decide(s, top_k);
 }

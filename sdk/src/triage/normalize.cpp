@@ -139,6 +139,12 @@ void append_utf8(std::string& out, char32_t cp) {
 
 std::string normalize(std::string_view s) {
     std::string out;
+    normalize_into(s, out);
+    return out;
+}
+
+void normalize_into(std::string_view s, std::string& out) {
+    out.clear();
     out.reserve(s.size() + 8);
     // `pending_space`: a separator was seen since the last emitted token character.
     bool pending_space = false;
@@ -181,11 +187,16 @@ std::string normalize(std::string_view s) {
                 break;
         }
     }
-    return out;
 }
 
 std::vector<std::string_view> tokens(std::string_view normalized) {
     std::vector<std::string_view> out;
+    tokens_into(normalized, out);
+    return out;
+}
+
+void tokens_into(std::string_view normalized, std::vector<std::string_view>& out) {
+    out.clear();
     size_t start = 0;
     while (start < normalized.size()) {
         size_t end = normalized.find(' ', start);
@@ -193,7 +204,6 @@ std::vector<std::string_view> tokens(std::string_view normalized) {
         if (end > start) out.push_back(normalized.substr(start, end - start));
         start = end + 1;
     }
-    return out;
 }
 
 }  // namespace parley::triage

@@ -126,6 +126,8 @@ private:
         uint32_t start, end, hidden;
         float value;
     };
+    // Features a message may have before scoring frees its per-thread buffers after it.
+    static constexpr size_t kKeepFeatures = 8192;
     void build_index();
     const Slot* find(uint32_t key) const;
     void add_hidden_scores(const std::vector<Hit>& hits, std::vector<float>& out) const;

@@ -13,6 +13,8 @@
 //  - fullwidth ASCII is mapped to ASCII; invalid UTF-8 bytes are dropped;
 //  - tokens are separated by exactly one space, with none leading or trailing.
 // Pure function, no allocation beyond the returned string; safe from any callback.
+// The `_into` forms write into a caller's buffer, so a hot path that keeps one
+// allocates nothing once the buffer has grown to its largest message.
 #pragma once
 
 #include <string>
@@ -22,9 +24,11 @@
 namespace parley::triage {
 
 std::string normalize(std::string_view utf8);
+void normalize_into(std::string_view utf8, std::string& out);  // `out` is replaced
 
 // Splits normalised text on single spaces (views into `normalized`).
 std::vector<std::string_view> tokens(std::string_view normalized);
+void tokens_into(std::string_view normalized, std::vector<std::string_view>& out);
 
 // Decodes one code point at `i` (advancing it); invalid sequences yield U+FFFD and
 // advance by one byte. Exposed for the signals and the tests.
