@@ -283,7 +283,7 @@ void Model::add_hidden_scores(const std::vector<Hit>& hits, std::vector<float>& 
 Prediction Model::decide(const std::vector<float>& s, size_t top_k) const {
     const size_t c = s.size();
     Prediction p{};
-    if (c == 0) { p.label = -1; return p; }
+    if (c == 0 || c > kMaxClasses) { p.label = -1; return p; }  // not scores of any model
     // Softmax of s / T in double with our deterministic exp (identical in Wasm).
     const double inv_t = 1.0 / static_cast<double>(parts_.temperature);
     double mx = s[0];

@@ -45,6 +45,16 @@ TEST_CASE("top_k is clamped to the number of classes", "[triage][model]") {
     CHECK(m.predict("hello", 1000).top.size() == m.num_classes());
 }
 
+TEST_CASE("decide refuses scores no model could give: none, or more than kMaxClasses", "[triage][model]") {
+    const Model& m = fixtures::small_model();
+    for (size_t n : {size_t{0}, kMaxClasses + 1, size_t{4096}}) {
+        CAPTURE(n);
+        const Prediction p = m.decide(std::vector<float>(n, 1.0f), 3);
+        CHECK(p.label == -1);
+        CHECK(p.top.empty());
+    }
+}
+
 TEST_CASE("load rejects damaged model files with a typed error", "[triage][model]") {
     const std::vector<uint8_t> good = fixtures::small_model().save();
     SECTION("wrong magic") {

@@ -96,6 +96,7 @@ public:
     // Raw (uncalibrated) class scores s_c for a message; `scores` is resized to classes.
     void scores(std::string_view text, std::vector<float>& scores) const;
     // Applies temperature and threshold to raw scores (used by predict and calibration).
+    // No scores, or more than kMaxClasses: label -1 and an empty top list.
     Prediction decide(const std::vector<float>& scores, size_t top_k) const;
 
     const std::vector<std::string>& labels() const { return parts_.labels; }
