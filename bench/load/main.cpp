@@ -233,9 +233,6 @@ int main(int argc, char** argv) {
     DiskConfig disk_cfg;
     disk_cfg.seconds = args.num("disk-s", args.smoke ? 0.5 : disk_cfg.seconds);
     const DiskResult disk = run_disk_probe(disk_cfg);
-    out.num("disk_fdatasync_p50_ms", disk.p50_ms, 3).num("disk_fdatasync_p90_ms", disk.p90_ms, 3);
-    out.num("disk_fdatasync_p99_ms", disk.p99_ms, 3).num("disk_fdatasync_max_ms", disk.max_ms, 1);
-    out.num("disk_slow_ack_floor_pct", disk.slow_ack_floor_pct, 2);
     out.raw("disk", disk.json().text());
     auto run_fanouts = [&](bool parley, bool mosquitto) {
         const FanoutConfig cfg = fanout_config(args);
