@@ -43,8 +43,8 @@ public:
     // itself only while this is false (SqliteStore::on_wal_commit).
     bool busy() const { return busy_.load(); }
 
-    std::uint64_t checkpoints() const { return done_.load(); }  // completed runs
-    std::uint64_t failures() const { return failed_.load(); }   // runs SQLite refused
+    std::uint64_t checkpoints() const { return done_.load(); }  // completed rounds (a run has 1..kMaxRounds)
+    std::uint64_t failures() const { return failed_.load(); }   // runs that SQLite refused (the run stops)
 
 private:
     explicit WalCheckpointer(sqlite3* db) : db_(db) {}
