@@ -1,10 +1,13 @@
 // parley-relay: options, store, hub, server, loop. See docs/operations.md.
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,8 @@
 #include "core/route_config.hpp"
 #include "net/server.hpp"
 #include "options.hpp"
+#include "privacy/visitor_export.hpp"
+#include "store/data_dir_lock.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
 #include "triage_setup.hpp"
@@ -58,6 +63,31 @@ int add_agent_from_stdin(Store& store, RandomSource& random, const Options& o) {
     auto agent = add_agent(store, random, o.agent_email, o.agent_name, password, wall_clock_ms(), routing);
     if (!agent) return fail("cannot add agent: " + agent.error().detail);
     std::cout << "agent " << agent.value().email << " created (" << agent.value().id << ")\n";
+    return 0;
+}
+
+// --export-visitor / --erase-visitor ID (P7): ID is the visitor's, or one of their
+// conversations' (what the console shows). The caller holds the data directory's lock.
+int privacy_command(Store& store, const Options& o) {
+    std::string visitor = o.export_visitor.empty() ? o.erase_visitor : o.export_visitor;
+    if (visitor.rfind("c_", 0) == 0) {
+        auto conv = store.find_conversation(visitor);
+        if (!conv) return fail(conv.error().detail);
+        if (!conv.value()) return fail("no conversation " + visitor);
+        visitor = conv.value()->visitor.id;
+    }
+    if (!o.export_visitor.empty()) {
+        auto record = store.visitor_record(visitor);
+        if (!record) return fail(record.error().detail);
+        if (!record.value()) return fail("no visitor " + visitor);
+        std::cout << visitor_export_json(*record.value(), wall_clock_ms());
+        return 0;
+    }
+    auto erased = store.erase_visitor(visitor);
+    if (!erased) return fail(erased.error().detail);
+    if (erased.value().visitors == 0) return fail("no visitor " + visitor);
+    std::cout << "erased visitor " << visitor << ": " << erased.value().conversations << " conversation(s), "
+              << erased.value().messages << " message(s)\n";
     return 0;
 }
 
@@ -111,6 +141,25 @@ bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
     return true;
 }
 
+// A data directory made by an older relay (or by hand) may be readable by others: make
+// it 0700 and its files 0600. Returns what it changed ("" when nothing), for the log.
+std::string restrict_data_dir(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::string changed;
+    auto restrict_one = [&](const fs::path& path, fs::perms wanted) {
+        std::error_code ec;
+        const fs::perms now = fs::status(path, ec).permissions();
+        if (ec || (now & ~wanted) == fs::perms::none) return;
+        fs::permissions(path, now & wanted, ec);
+        if (!ec) changed += (changed.empty() ? "" : ", ") + path.string();
+    };
+    restrict_one(dir, fs::perms::owner_all);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (entry.is_regular_file(ec)) restrict_one(entry.path(), fs::perms::owner_read | fs::perms::owner_write);
+    return changed.empty() ? "" : "made private to the relay's user (0700/0600): " + changed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,17 +175,32 @@ int main(int argc, char** argv) {
     }
     if (!sodium_ready()) return fail("libsodium cannot initialise (no random source?)");
 
+    // P7, data at rest: everything the relay creates is its user's alone (the database
+    // holds transcripts, password hashes and the token key), whatever umask it inherited.
+    ::umask(077);
     std::error_code ec;
     std::filesystem::create_directories(o.data_dir, ec);
     if (ec) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());
+    if (auto tightened = restrict_data_dir(o.data_dir); !tightened.empty())
+        std::cerr << "parley-relay: " << tightened << "\n";
     if (!o.web_root.empty() && !std::filesystem::is_directory(o.web_root))
         return fail("--web-root " + o.web_root + " is not a directory");
+
+    // One relay per data directory, and the privacy commands never beside one. Adding
+    // an agent is safe beside a running relay (it only inserts a row) and takes no lock.
+    std::optional<DataDirLock> lock;
+    if (!o.add_agent) {
+        auto taken = DataDirLock::acquire(o.data_dir);
+        if (!taken) return fail(taken.error().detail);
+        lock.emplace(std::move(taken).value());
+    }
 
     auto store = SqliteStore::open((std::filesystem::path(o.data_dir) / "parley.db").string());
     if (!store) return fail(store.error().detail);
     SodiumRandom random;
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
+    if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     if (o.demo_agent && !ensure_demo_agent(*store.value(), random, o)) return 1;
 
     auto secret = load_or_create_visitor_secret(*store.value(), random);

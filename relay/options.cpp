@@ -19,6 +19,10 @@ const char* usage() {
            "  --demo-agent           create demo@parley.local on first start\n"
            "  --demo-password PW     the demo agent's password (default: random, printed)\n"
            "  --add-agent EMAIL NAME create an agent, password read from stdin, then exit\n"
+           "  --export-visitor ID    print everything stored about one visitor as JSON\n"
+           "                         (ID: v_... or one of their conversations c_...), exit\n"
+           "  --erase-visitor ID     erase one visitor and their conversations for good,\n"
+           "                         then exit (both refuse while a relay runs on DIR)\n"
            "  --triage-model PATH    intent model file (default: the installed default.ptm)\n"
            "  --no-triage            run without intent triage (masking still applies)\n"
            "  --commit-each          sync each message to disk on its own (default: group\n"
@@ -101,6 +105,10 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (!value(o.agent_email) || !value(o.agent_name))
                 return fail("--add-agent needs an e-mail and a name");
             o.add_agent = true;
+        } else if (a == "--export-visitor" || a == "--erase-visitor") {
+            if (!value(v) || (v.rfind("v_", 0) != 0 && v.rfind("c_", 0) != 0))
+                return fail(a + " needs a visitor id (v_...) or a conversation id (c_...)");
+            (a == "--export-visitor" ? o.export_visitor : o.erase_visitor) = v;
         } else if (a == "--triage-model") {
             if (!value(o.triage_model) || o.triage_model.empty()) return fail("--triage-model needs a file");
         } else if (a == "--team" || a == "--skill") {
@@ -161,6 +169,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             return fail("unknown option: " + a);
         }
     }
+    if (!o.export_visitor.empty() && !o.erase_visitor.empty())
+        return fail("--export-visitor and --erase-visitor are separate runs (export first)");
     if (o.agent_max < o.agent_preferred) return fail("--max-load must not be below --preferred");
     if (o.dead_peer_secs && o.heartbeat_secs && o.dead_peer_secs <= o.heartbeat_secs)
         return fail("--dead-peer-secs must exceed --heartbeat-secs (the peer needs time to answer)");

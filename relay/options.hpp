@@ -20,6 +20,10 @@ struct Options {
     std::string agent_email;
     std::string agent_name;
     bool help = false;
+    // Privacy (P7): one visitor's data (id v_… or one of their conversations c_…),
+    // exported as JSON to stdout or erased; then exit. Refused while a relay runs.
+    std::string export_visitor;  // --export-visitor ID
+    std::string erase_visitor;   // --erase-visitor ID
     // Routing (P4): agents created by --add-agent, and the router's configuration.
     std::vector<std::string> agent_teams;   // --team (repeatable); default "general"
     std::vector<std::string> agent_skills;  // --skill (repeatable)

@@ -172,6 +172,42 @@ Result<std::int64_t> MemoryStore::read_mark(const std::string& conv,
     return it == read_marks_.end() ? std::int64_t{0} : it->second;
 }
 
+// ---- privacy ----------------------------------------------------------------------
+
+Result<std::optional<VisitorRecord>> MemoryStore::visitor_record(const std::string& visitor_id) {
+    auto v = visitors_.find(visitor_id);
+    if (v == visitors_.end()) return std::optional<VisitorRecord>{};
+    VisitorRecord record{v->second, {}, {}};
+    std::vector<std::pair<std::int64_t, std::string>> order;  // (creation order, id)
+    for (const auto& [id, c] : convs_)
+        if (c.visitor_id == visitor_id) order.emplace_back(c.order, id);
+    std::sort(order.begin(), order.end());
+    for (const auto& entry : order) {
+        const Conversation& c = convs_.at(entry.second);
+        record.conversations.push_back(summary(entry.second, c));
+        record.messages.insert(record.messages.end(), c.messages.begin(), c.messages.end());
+    }
+    return std::optional<VisitorRecord>{std::move(record)};
+}
+
+Result<Erased> MemoryStore::erase_visitor(const std::string& visitor_id) {
+    Erased erased;
+    if (!visitors_.erase(visitor_id)) return erased;
+    erased.visitors = 1;
+    for (auto it = convs_.begin(); it != convs_.end();) {
+        if (it->second.visitor_id != visitor_id) {
+            ++it;
+            continue;
+        }
+        ++erased.conversations;
+        erased.messages += static_cast<int>(it->second.messages.size());
+        for (auto m = read_marks_.begin(); m != read_marks_.end();)
+            m = std::get<0>(m->first) == it->first ? read_marks_.erase(m) : std::next(m);
+        it = convs_.erase(it);
+    }
+    return erased;
+}
+
 // ---- agents and sessions --------------------------------------------------------
 
 Status MemoryStore::create_agent(const Agent& agent) {

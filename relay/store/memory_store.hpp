@@ -44,6 +44,9 @@ public:
     Status create_session(const AgentSession& session) override;
     Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override;
 
+    Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
+    Result<Erased> erase_visitor(const std::string& visitor_id) override;
+
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;
 

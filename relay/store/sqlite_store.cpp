@@ -149,6 +149,17 @@ constexpr const char* kInsertSession =
     "INSERT INTO agent_sessions(token_hash, agent_id, expires) VALUES(?1, ?2, ?3)";
 constexpr const char* kFindSession =
     "SELECT token_hash, agent_id, expires FROM agent_sessions WHERE token_hash = ?1";
+// Privacy (P7): one visitor's conversations, oldest first, and their erasure.
+constexpr const char* kVisitorConvs =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.visitor_id = ?1 ORDER BY c.created, c.rowid";
+constexpr const char* kEraseReadMarks =
+    "DELETE FROM read_marks WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kEraseMessages =
+    "DELETE FROM messages WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kEraseConvs = "DELETE FROM conversations WHERE visitor_id = ?1";
+constexpr const char* kEraseVisitor = "DELETE FROM visitors WHERE id = ?1";
 constexpr const char* kGetSetting = "SELECT value FROM settings WHERE key = ?1";
 constexpr const char* kPutSetting =
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -274,7 +285,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     // those pages were evicted between commits and read back (thousands of pread()s a
     // second at 5 000 messages/s).
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-16384"}) {
+                               "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-16384",
+                               // P7: deleted content is overwritten with zeros, so an
+                               // erased visitor leaves no bytes in free pages.
+                               "PRAGMA secure_delete=ON"}) {
         Status s = store->exec(pragma);
         if (!s) return storage_error("cannot open " + path + ": " + s.error().detail);
     }
@@ -645,6 +659,68 @@ Status SqliteStore::set_conversation_status(const std::string& conv, const std::
     if (s.bind(1, conv).bind(2, status).step() != SQLITE_DONE) return fail("set status");
     if (sqlite3_changes(db_) == 0) return storage_error("no such conversation: " + conv);
     return Ok{};
+}
+
+// ---- privacy ----------------------------------------------------------------------
+
+Result<std::optional<VisitorRecord>> SqliteStore::visitor_record(const std::string& visitor_id) {
+    auto visitor = find_visitor(visitor_id);
+    if (!visitor) return visitor.error();
+    if (!visitor.value()) return std::optional<VisitorRecord>{};
+    VisitorRecord record{*visitor.value(), {}, {}};
+    {
+        auto p = prepare(kVisitorConvs);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        s.bind(1, visitor_id);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) record.conversations.push_back(read_summary(s.get()));
+        if (rc != SQLITE_DONE) return fail("list the visitor's conversations");
+    }
+    for (ConvSummary& c : record.conversations) {
+        if (Status st = fill_intent(c); !st) return st.error();
+        // In pages, so one long conversation is read in bounded steps.
+        for (std::int64_t after = 0;;) {
+            auto page = messages_after(c.conv, after, 1000);
+            if (!page) return page.error();
+            if (page.value().empty()) break;
+            after = page.value().back().seq;
+            for (Message& m : page.value()) record.messages.push_back(std::move(m));
+        }
+    }
+    return std::optional<VisitorRecord>{std::move(record)};
+}
+
+Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
+    // Its own transaction, then a checkpoint that empties the log: neither fits inside
+    // a group-commit batch, so the caller finishes the batch first.
+    if (batch_open_) return storage_error("erase_visitor inside a batch");
+    Erased erased;
+    if (Status s = exec(kBegin); !s) return s.error();
+    auto run = [&](const char* sql, int* count) {
+        auto p = prepare(sql);
+        if (!p) return false;
+        Stmt s(p.value());
+        if (s.bind(1, visitor_id).step() != SQLITE_DONE) return false;
+        if (count) *count = sqlite3_changes(db_);
+        return true;
+    };
+    const bool ok = run(kEraseReadMarks, nullptr) && run(kEraseMessages, &erased.messages) &&
+                    run(kEraseConvs, &erased.conversations) && run(kEraseVisitor, &erased.visitors);
+    if (!ok) {
+        Error e = fail("erase visitor");
+        exec(kRollback);
+        return e;
+    }
+    if (Status s = exec(kCommit); !s) {
+        exec(kRollback);
+        return s.error();
+    }
+    // The log still holds the pages as they were before the delete: copy everything
+    // back and truncate it to zero bytes (waiting for readers via the busy timeout).
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
+        return fail("erased, but the log could not be emptied (run the erasure again)");
+    return erased;
 }
 
 Status SqliteStore::begin_batch() {

@@ -7,6 +7,11 @@
 // PRAGMA user_version: 0 = empty file (the schema is created), 1 = this schema, higher
 // = written by a newer relay (open fails rather than guess).
 //
+// Privacy (P7): secure_delete is on, so SQLite overwrites deleted content with zeros in
+// the pages it writes; erase_visitor then checkpoints with TRUNCATE, so the log no longer
+// holds the pages as they were before. After it returns, the database file and its log
+// hold none of the erased bytes (tests/relay/store/erasure_test.cpp greps them).
+//
 // Errors (I/O, a corrupt file, a full disk, a constraint) come back as
 // storage_failed values carrying SQLite's message; nothing throws.
 #pragma once
@@ -68,6 +73,9 @@ public:
     Result<std::vector<Agent>> list_agents() override;
     Status create_session(const AgentSession& session) override;
     Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override;
+
+    Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
+    Result<Erased> erase_visitor(const std::string& visitor_id) override;
 
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;

@@ -80,6 +80,20 @@ struct Appended {
     bool inserted = false;    // false: (conv, sender, cid) was already stored
 };
 
+// What Store::visitor_record returns: the data-subject export's contents.
+struct VisitorRecord {
+    Visitor visitor;
+    std::vector<ConvSummary> conversations;
+    std::vector<Message> messages;
+};
+
+// What Store::erase_visitor deleted.
+struct Erased {
+    int visitors = 0;
+    int conversations = 0;
+    int messages = 0;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -152,6 +166,17 @@ public:
     virtual Status create_session(const AgentSession& session) = 0;
     // Returns the session whatever its expiry; the caller compares with its clock.
     virtual Result<std::optional<AgentSession>> find_session(const std::string& token_hash) = 0;
+
+    // ---- privacy (P7): one visitor's data, exported or erased -------------------
+    // Everything stored about the visitor: their record, every conversation (open or
+    // closed, oldest first) and every message of those, internal notes included, by
+    // conversation then seq. nullopt when there is no such visitor.
+    virtual Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) = 0;
+    // Deletes the visitor, their conversations with every message, read mark and
+    // routing record, in one transaction (a failure deletes nothing). Returns what was
+    // deleted; all zero when there is no such visitor. SqliteStore also leaves no copy
+    // of the deleted bytes in its file or its log (store/sqlite_store.hpp).
+    virtual Result<Erased> erase_visitor(const std::string& visitor_id) = 0;
 
     // ---- settings ---------------------------------------------------------------
     virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;

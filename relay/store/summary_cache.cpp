@@ -47,6 +47,14 @@ Result<Appended> SummaryCache::append_message(const NewMessage& message) {
     return appended;
 }
 
+Result<Erased> SummaryCache::erase_visitor(const std::string& visitor_id) {
+    Result<Erased> erased = inner_.erase_visitor(visitor_id);
+    if (erased)
+        for (auto it = summaries_.begin(); it != summaries_.end();)
+            it = it->second.visitor.id == visitor_id ? summaries_.erase(it) : std::next(it);
+    return erased;
+}
+
 Status SummaryCache::commit_batch() {
     Status s = inner_.commit_batch();
     if (!s) summaries_.clear();  // the batch's writes are gone; so must be what they changed here

@@ -85,6 +85,12 @@ public:
         return inner_.find_session(token_hash);
     }
 
+    Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override {
+        return inner_.visitor_record(visitor_id);
+    }
+    // Also forgets the erased conversations' summaries: nothing of them stays in memory.
+    Result<Erased> erase_visitor(const std::string& visitor_id) override;
+
     Result<std::optional<std::string>> get_setting(const std::string& key) override {
         return inner_.get_setting(key);
     }

@@ -391,3 +391,68 @@ TEST_CASE("a SQLite batch is invisible to other connections until committed, the
     REQUIRE(msgs.size() == 1);
     CHECK(msgs[0].text == "held");
 }
+
+TEMPLATE_TEST_CASE("a visitor's record holds every conversation and message of theirs, and no one else's",
+                   "[store][privacy]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.append_message(message("m1", "my order is late")).ok());
+    REQUIRE(s.append_message(message("m2", "we are on it", T0 + 2, Party{"agent", "a_1", "Sam"})).ok());
+    REQUIRE(s.set_conversation_status("c_1", "closed").ok());
+    REQUIRE(s.create_conversation("c_2", "v_1", T0 + 10).ok());
+    REQUIRE(s.append_message(NewMessage{"c_2", "m3", Party{"visitor", "v_1", "Ada"}, "again", T0 + 11}).ok());
+    REQUIRE(s.create_visitor(Visitor{"v_2", "Bob", T0}).ok());
+    REQUIRE(s.create_conversation("c_3", "v_2", T0).ok());
+    REQUIRE(s.append_message(NewMessage{"c_3", "m1", Party{"visitor", "v_2", "Bob"}, "not Ada's", T0 + 1}).ok());
+
+    auto record = s.visitor_record("v_1");
+    REQUIRE(record.ok());
+    REQUIRE(record.value());
+    CHECK(record.value()->visitor.name == "Ada");
+    REQUIRE(record.value()->conversations.size() == 2);
+    CHECK(record.value()->conversations[0].conv == "c_1");  // oldest first, closed included
+    CHECK(record.value()->conversations[0].status == "closed");
+    CHECK(record.value()->conversations[1].conv == "c_2");
+    REQUIRE(record.value()->messages.size() == 3);
+    CHECK(record.value()->messages[0].text == "my order is late");
+    CHECK(record.value()->messages[1].from.name == "Sam");
+    CHECK(record.value()->messages[2].conv == "c_2");
+
+    CHECK_FALSE(s.visitor_record("v_9").value());
+}
+
+TEMPLATE_TEST_CASE("erasing a visitor deletes them, their conversations, messages and read marks, and nothing else",
+                   "[store][privacy]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.append_message(message("m1", "my order is late")).ok());
+    REQUIRE(s.append_message(message("m2", "hello?")).ok());
+    REQUIRE(s.mark_read("c_1", "a_1", 2).ok());
+    REQUIRE(s.find_conversation("c_1").value());  // in the summary cache, if there is one
+    REQUIRE(s.create_visitor(Visitor{"v_2", "Bob", T0}).ok());
+    REQUIRE(s.create_conversation("c_3", "v_2", T0).ok());
+    REQUIRE(s.append_message(NewMessage{"c_3", "m1", Party{"visitor", "v_2", "Bob"}, "keep me", T0 + 1}).ok());
+
+    auto erased = s.erase_visitor("v_1");
+    REQUIRE(erased.ok());
+    CHECK(erased.value().visitors == 1);
+    CHECK(erased.value().conversations == 1);
+    CHECK(erased.value().messages == 2);
+
+    CHECK_FALSE(s.find_visitor("v_1").value());
+    CHECK_FALSE(s.find_conversation("c_1").value());
+    CHECK_FALSE(s.conversation_of_visitor("v_1").value());
+    CHECK(s.messages_after("c_1", 0, 10).value().empty());
+    CHECK(s.read_mark("c_1", "a_1").value() == 0);
+    CHECK(s.open_conversations(10).value().size() == 1);
+    CHECK(s.messages_after("c_3", 0, 10).value().at(0).text == "keep me");
+
+    SECTION("erasing again, or an unknown visitor, deletes nothing and is not an error") {
+        auto again = s.erase_visitor("v_1");
+        REQUIRE(again.ok());
+        CHECK(again.value().visitors == 0);
+        CHECK(again.value().messages == 0);
+    }
+}

@@ -1,0 +1,42 @@
+#include "privacy/visitor_export.hpp"
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+namespace parley::relay {
+
+std::string visitor_export_json(const VisitorRecord& record, std::int64_t exported_at) {
+    using nlohmann::json;
+    std::map<std::string, json> messages;  // conv → its messages, in seq order
+    for (const Message& m : record.messages) {
+        json out = {{"seq", m.seq},
+                    {"ts", m.ts},
+                    {"from", {{"role", m.from.role}, {"id", m.from.id}, {"name", m.from.name}}},
+                    {"text", m.text}};
+        if (m.internal) out["internal"] = true;
+        if (m.meta)
+            out["meta"] = {{"intent", m.meta->intent}, {"confidence", m.meta->confidence},
+                           {"signals", m.meta->signals}};
+        messages[m.conv].push_back(std::move(out));
+    }
+    json convs = json::array();
+    for (const ConvSummary& c : record.conversations) {
+        json& msgs = messages[c.conv];
+        convs.push_back({{"conv", c.conv},
+                         {"status", c.status},
+                         {"updated", c.updated},
+                         {"messages", msgs.is_null() ? json::array() : msgs}});
+    }
+    const json doc = {{"format", "parley.visitor-export.v1"},
+                      {"exported_at", exported_at},
+                      {"visitor", {{"id", record.visitor.id},
+                                   {"name", record.visitor.name},
+                                   {"created", record.visitor.created}}},
+                      {"conversations", std::move(convs)}};
+    // Invalid UTF-8 (never stored by the relay, but a file may be old) is replaced, not
+    // thrown: an export must not fail on one bad byte.
+    return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace parley::relay

@@ -1,0 +1,69 @@
+// Erasure on disk (P7, docs/security.md): after SqliteStore::erase_visitor, the bytes of
+// the visitor's messages, name and pages are in neither the database file nor its
+// write-ahead log. The raw files are read as bytes and searched, as an auditor would.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "support/store_backends.hpp"
+
+using namespace parley::relay;
+using namespace parley::relay::test;
+
+namespace {
+
+constexpr std::int64_t T0 = 1'700'000'000'000;
+
+// The raw bytes of the database and its log, as they are on disk now.
+std::string raw_files(const TempDir& dir) {
+    std::string bytes;
+    for (const char* name : {"parley.db", "parley.db-wal"}) {
+        std::ifstream in(dir.file(name), std::ios::binary);
+        bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return bytes;
+}
+
+// A visitor with a distinctive name and many distinctive messages (enough to need
+// overflow and several leaf pages), beside another visitor whose data must stay.
+void fill(Store& s, const std::string& visitor, const std::string& conv, const std::string& marker) {
+    REQUIRE(s.create_visitor(Visitor{visitor, marker + "-name", T0}).ok());
+    REQUIRE(s.create_conversation(conv, visitor, T0).ok());
+    for (int i = 0; i < 300; ++i) {
+        // Long enough that some messages spill onto overflow pages (> ~4 KB).
+        const std::string text = marker + "-text-" + std::to_string(i) + std::string(i % 7 == 0 ? 5000 : 40, 'x');
+        REQUIRE(s.append_message(NewMessage{conv, "m" + std::to_string(i), Party{"visitor", visitor, marker + "-name"},
+                                            text, T0 + i})
+                    .ok());
+    }
+}
+
+}  // namespace
+
+TEST_CASE("After erasure no byte of the visitor's text or name remains in the database file or its log",
+          "[store][privacy][sqlite]") {
+    TempDir dir;
+    {
+        auto opened = SqliteStore::open(dir.file("parley.db"));
+        REQUIRE(opened.ok());
+        Store& s = *opened.value();
+        fill(s, "v_gone", "c_gone", "ZQXERASEME");
+        fill(s, "v_kept", "c_kept", "KEEPMEPLEASE");
+        REQUIRE(raw_files(dir).find("ZQXERASEME-text-1") != std::string::npos);  // the test can see it
+
+        auto erased = s.erase_visitor("v_gone");
+        REQUIRE(erased.ok());
+        CHECK(erased.value().messages == 300);
+
+        const std::string bytes = raw_files(dir);  // while the store is open: the log as it stands
+        CHECK(bytes.find("ZQXERASEME") == std::string::npos);
+        CHECK(bytes.find("KEEPMEPLEASE-text-299") != std::string::npos);
+    }
+    // And after the store is closed (its final checkpoint) too.
+    const std::string bytes = raw_files(dir);
+    CHECK(bytes.find("ZQXERASEME") == std::string::npos);
+    CHECK(bytes.find("KEEPMEPLEASE-name") != std::string::npos);
+}
