@@ -855,6 +855,7 @@ TEST_CASE("every event is written as its documented JSON, event first", "[client
         Synced{kConv, 20},
         ErrorFrame{ErrorCode::missing_field, "missing field: text", ""},
         ErrorFrame{ErrorCode::rate_limited, "slow down", "k3.20", 1500},
+        ErrorFrame{ErrorCode::rate_limited, "slow down", "", 250, "sync", kConv},
         QueueNotice{kConv, "general", 0, 120000},
         SupervisorBoard{{AgentLoad{kSam, "available", {"general"}, 2, 1, 3, 5}}, {TeamQueue{"general", {kConv}, 1}}, false},
     };
@@ -880,6 +881,7 @@ TEST_CASE("every event is written as its documented JSON, event first", "[client
         R"x({"event":"synced","conv":"c_0123456789abcdef","last_seq":20})x",
         R"x({"event":"error","code":1004,"message":"missing field: text","ref":""})x",
         R"x({"event":"error","code":4029,"message":"slow down","ref":"k3.20","retry_after_ms":1500})x",
+        R"x({"event":"error","code":4029,"message":"slow down","ref":"","retry_after_ms":250,"frame":"sync","conv":"c_0123456789abcdef"})x",
         R"x({"event":"queue","conv":"c_0123456789abcdef","team":"general","position":0,"expected_wait_ms":120000})x",
         R"x({"event":"supervisor","agents":[{"agent":{"role":"agent","id":"a_1","name":"Sam"},"status":"available","teams":["general"],"load":2,"inactive":1,"preferred":3,"max":5}],"queues":[{"team":"general","convs":["c_0123456789abcdef"],"length":1}],"full":false})x",
     };
