@@ -824,6 +824,31 @@ TEST_CASE("a send refused with 4029 rate_limited is resent with the same cid aft
     CHECK(h.client.outbox().empty());  // the FakeRelay acknowledged the resend
 }
 
+TEST_CASE("a sync refused with 4029 is asked again after retry_after_ms, from the same seq",
+          "[client][rate_limit]") {
+    Config c = visitor_config();
+    c.known[C] = 5;
+    Harness h(c);
+    for (int i = 0; i < 5; ++i) h.relay.post(h.relay.agent, "old", 1);
+    h.connect();
+    h.written();
+    h.events();
+    h.up = false;  // the relay does not answer this sync; the test does
+    h.deliver(protocol::Msg{protocol::Message{C, 8, "x.8", 1, h.relay.agent, "gap"}});
+    REQUIRE(only<protocol::Sync>(h.written()).size() == 1);
+    protocol::ErrorFrame refused{protocol::ErrorCode::rate_limited, "slow down", "", 700};
+    refused.frame = "sync";
+    refused.conv = C;
+    h.deliver(refused);
+    h.client.tick(h.now + 699);
+    CHECK(h.written().empty());
+    h.client.tick(h.now + 700);
+    auto again = only<protocol::Sync>(h.written());
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].conv == C);
+    CHECK(again[0].after == 5);
+}
+
 // ---- event JSON (session/event.cpp) ------------------------------------------------------
 // What the C API hands the UI, byte for byte, for every event kind. Events carrying a
 // frame are written by the codec's writers in their event shape (protocol/codec.hpp,
