@@ -1,6 +1,7 @@
 #include "core/hub.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "auth/agent_accounts.hpp"
@@ -25,6 +26,12 @@ struct overloaded : F... {
 };
 template <class... F>
 overloaded(F...) -> overloaded<F...>;
+
+// Whether a client frame names a conversation (a `conv` member).
+template <class F, class = void>
+struct has_conv : std::false_type {};
+template <class F>
+struct has_conv<F, std::void_t<decltype(std::declval<const F&>().conv)>> : std::true_type {};
 
 bool valid_status(const std::string& role, const std::string& status) {
     if (role == "visitor") return status == "online" || status == "away";
@@ -104,13 +111,20 @@ void Hub::on_binary(ConnId conn, std::int64_t) {
 
 void Hub::on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry_after_ms, std::int64_t) {
     if (!conns_.count(conn) || stopping_) return;
-    // The cid (when the frame has one) lets the client resend exactly that frame.
-    std::string ref;
+    // Which frame was refused — its cid when it has one, its type and conversation
+    // always — lets the client resend exactly that frame (sync, read… have no cid).
+    p::ErrorFrame e{ErrorCode::rate_limited, "too many frames; retry later", {}, retry_after_ms};
     if (auto decoded = p::decode_client(text)) {
-        if (const auto* s = std::get_if<p::Send>(&decoded.value())) ref = s->cid;
-        if (const auto* n = std::get_if<p::Note>(&decoded.value())) ref = n->cid;
+        const p::ClientFrame& f = decoded.value();
+        e.frame = p::frame_type(f);
+        if (const auto* s = std::get_if<p::Send>(&f)) e.ref = s->cid;
+        if (const auto* n = std::get_if<p::Note>(&f)) e.ref = n->cid;
+        e.conv = std::visit([](const auto& x) -> std::string {
+            if constexpr (has_conv<std::decay_t<decltype(x)>>::value) return x.conv;
+            else return {};
+        }, f);
     }
-    send(conn, p::ErrorFrame{ErrorCode::rate_limited, "too many frames; retry later", std::move(ref), retry_after_ms});
+    send(conn, e);
 }
 
 void Hub::on_too_large(ConnId conn, std::int64_t) {
@@ -268,26 +282,37 @@ void Hub::welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::strin
 
 // ---- conversation frames ----------------------------------------------------------
 
-Result<p::ConvSummary> Hub::accessible(const Conn& c, const std::string& conv,
+Result<p::ConvSummary> Hub::accessible(const Conn& c, const std::string& conv, ConvAct act,
                                        const std::string& ref) {
-    if (c.party.role == "visitor" && conv != c.conv)
-        return Error{ErrorCode::forbidden, "not your conversation", ref};
     auto found = store_.find_conversation(conv);
     if (!found) {
         Error e = found.error();
         e.ref = ref;
         return e;
     }
-    if (!found.value()) {
-        if (c.party.role == "visitor")  // their own conversation vanished: still not theirs
-            return Error{ErrorCode::forbidden, "not your conversation", ref};
-        return Error{ErrorCode::unknown_conversation, "no such conversation", ref};
-    }
+    ConvFacts facts{conv, found.value().has_value(), std::nullopt};
+    if (facts.exists && c.party.role == "agent") facts.routing = route_view(conv);
+    if (auto refused = refusal(viewer_of(c), facts, act)) return Error{refused->code, refused->message, ref};
     return *found.value();
 }
 
+Viewer Hub::viewer_of(const Conn& c) const {
+    Viewer v;
+    if (c.party.role != "agent") {
+        v.role = Viewer::Role::visitor;
+        v.own_conv = c.conv;
+        return v;
+    }
+    v.id = c.party.id;
+    if (auto it = route_agents_.find(c.party.id); it != route_agents_.end()) {
+        v.role = it->second.supervisor ? Viewer::Role::supervisor : Viewer::Role::agent;
+        v.teams = &it->second.teams;
+    }
+    return v;
+}
+
 void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
-    auto conv = accessible(c, f.conv, f.cid);
+    auto conv = accessible(c, f.conv, ConvAct::send, f.cid);
     if (!conv) return send_error(id, conv.error());
     // A visitor may write to their closed conversation: routing reopens it (P4).
     if (conv.value().status != "open" && c.party.role != "visitor")
@@ -322,7 +347,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Typing& f, std::int64_t) {
-    auto conv = accessible(c, f.conv, {});
+    auto conv = accessible(c, f.conv, ConvAct::typing, {});
     if (!conv) return send_error(id, conv.error());
     // To the other parties only: a visitor's typing reaches agents, an agent's reaches
     // the visitor and the other agents. Never stored.
@@ -333,7 +358,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Typing& f, std::int64_t) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Read& f, std::int64_t) {
-    auto conv = accessible(c, f.conv, {});
+    auto conv = accessible(c, f.conv, ConvAct::read, {});
     if (!conv) return send_error(id, conv.error());
     if (f.seq > conv.value().last_seq)
         return send_error(id, ErrorCode::seq_out_of_range, "seq is beyond the last message");
@@ -348,7 +373,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Read& f, std::int64_t) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
-    auto conv = accessible(c, f.conv, {});
+    auto conv = accessible(c, f.conv, ConvAct::sync, {});
     if (!conv) return send_error(id, conv.error());
     const std::int64_t last = conv.value().last_seq;
     if (f.after > last) return send_error(id, ErrorCode::seq_out_of_range, "after is beyond the last message");
@@ -375,7 +400,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::History& f, std::int64_t) {
-    auto conv = accessible(c, f.conv, {});
+    auto conv = accessible(c, f.conv, ConvAct::history, {});
     if (!conv) return send_error(id, conv.error());
     const std::int64_t end = conv.value().last_seq + 1;  // "after the last message"
     const std::int64_t before = f.before.value_or(end);

@@ -45,12 +45,13 @@
 //   ready           history              page of seq < before
 //   ready           presence             status per role; relayed when it changed
 //
-// Who sees a conversation: its visitor's connections and the agents routing gives it
-// to (its owner, supervisors, its team while queued; see hub_routing.cpp). Internal
-// notes never go to a visitor connection.
-// Permission: a visitor may only name their own conversation, else 2004 (also for ids
-// that do not exist, so visitors cannot probe); an agent may name any existing
-// conversation, else 3001.
+// Who sees a conversation: its visitor's connections and the agents it is listed for
+// (its owner, supervisors, its team while queued; a conversation without a first
+// message: supervisors only). Internal notes never go to a visitor connection.
+// Permission: every frame that names a conversation passes the one visibility rule of
+// core/access_rule.hpp (visitors: their own; supervisors: all; agents: their own,
+// their teams' unclaimed ones, a teammate's read-only; else 2004, whether or not the id
+// exists, so ids cannot be probed).
 //
 // Every call is synchronous: a send returns only after the store committed it, so the
 // ack in the outputs is never ahead of the disk. None of the entry points may be called
@@ -67,6 +68,7 @@
 
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
+#include "core/access_rule.hpp"
 #include "core/message_triage.hpp"
 #include "core/random_source.hpp"
 #include "parley/protocol/frames.hpp"
@@ -214,9 +216,14 @@ private:
     void hello_visitor(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
     void hello_agent(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
     void welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::string& token);
-    // The conversation `conv` if this connection may use it, else the error to send.
-    Result<protocol::ConvSummary> accessible(const Conn& c, const std::string& conv,
+    // The conversation `conv` if this connection may do `act` with it (access_rule.hpp),
+    // else the error to send (ref = `ref`).
+    Result<protocol::ConvSummary> accessible(const Conn& c, const std::string& conv, ConvAct act,
                                              const std::string& ref);
+    Viewer viewer_of(const Conn& c) const;
+    // The conversation's routing view: the router's, else its stored snapshot (a closed
+    // conversation from before a restart); none when it was never routed.
+    std::optional<route::ConvView> route_view(const std::string& conv);
     // Marks one more connection of the party; announces it when it changes its status.
     void party_joined(ConnId id, const protocol::Party& party, const std::string& status);
     void set_presence(ConnId origin, const std::string& party_id, const std::string& status);

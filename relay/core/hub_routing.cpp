@@ -21,9 +21,11 @@
 // those who saw them before (so a transferred conversation leaves the old owner's
 // list), and the supervisor board is refreshed.
 //
-// Who sees a conversation (agents_seeing): its owner (active or inactive), every
-// supervisor, and, while it is queued, the agents of its team. A visitor never
-// receives an internal message: live fan-out, sync and history all skip them.
+// Who sees a conversation (agents_seeing, the `listed` rule of access_rule.hpp): its
+// owner (active or inactive), every supervisor, and, while it is queued, the agents of
+// its team; before its first message, supervisors only. Who may name it in a frame is
+// the same file's `refusal`. A visitor never receives an internal message: live
+// fan-out, sync and history all skip them.
 //
 // The router's state lives in memory, and every routing decision also stores the
 // conversation's snapshot (route_record.hpp). At the first connection after a start the
@@ -301,8 +303,7 @@ void Hub::route_error(ConnId id, const route::Outcome& o, const std::string& ref
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Note& f, std::int64_t now) {
-    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "notes are for agents", f.cid);
-    auto conv = accessible(c, f.conv, f.cid);
+    auto conv = accessible(c, f.conv, ConvAct::note, f.cid);
     if (!conv) return send_error(id, conv.error());
     NewMessage m{f.conv, f.cid, c.party, f.text, now};
     m.internal = true;
@@ -319,8 +320,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Note& f, std::int64_t now) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Transfer& f, std::int64_t now) {
-    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "transfer is for agents");
-    auto conv = accessible(c, f.conv, {});
+    auto conv = accessible(c, f.conv, ConvAct::transfer, {});
     if (!conv) return send_error(id, conv.error());
     route_load(now);
     if (!router_.conversation(f.conv))
@@ -334,8 +334,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Transfer& f, std::int64_t now) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::CloseConv& f, std::int64_t now) {
-    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "close is for agents");
-    auto conv = accessible(c, f.conv, {});
+    auto conv = accessible(c, f.conv, ConvAct::close, {});
     if (!conv) return send_error(id, conv.error());
     route_load(now);
     if (!router_.conversation(f.conv)) {  // never started: nothing to route, just close
@@ -348,8 +347,7 @@ void Hub::handle(ConnId id, Conn& c, const p::CloseConv& f, std::int64_t now) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Reopen& f, std::int64_t now) {
-    if (c.party.role != "agent") return send_error(id, ErrorCode::forbidden, "reopen is for agents");
-    auto conv = accessible(c, f.conv, {});
+    auto conv = accessible(c, f.conv, ConvAct::reopen, {});
     if (!conv) return send_error(id, conv.error());
     route_load(now);
     if (!router_.conversation(f.conv)) return send_error(id, ErrorCode::not_allowed, "not closed");
@@ -368,21 +366,21 @@ std::set<ConnId> Hub::conns_of_agents(const std::set<std::string>& ids) const {
 }
 
 std::set<std::string> Hub::agents_seeing_ids(const std::string& conv) const {
+    // The rule is access_rule.hpp's `listed`: supervisors, the owner, the team while
+    // queued; nobody else before the first message (typing then reaches no agent).
+    const auto routing = router_.conversation(conv);
     std::set<std::string> ids;
-    for (const auto& [id, a] : route_agents_)
-        if (a.supervisor) ids.insert(id);
-    auto v = router_.conversation(conv);
-    if (!v) {
-        // Not started (no message yet): nobody's work, but as before routing every agent
-        // may watch it (typing before the first message).
-        for (const auto& entry : route_agents_) ids.insert(entry.first);
-        return ids;
+    for (const auto& [id, a] : route_agents_) {
+        const Viewer v{a.supervisor ? Viewer::Role::supervisor : Viewer::Role::agent, id, {}, &a.teams};
+        if (listed(v, routing)) ids.insert(id);
     }
-    if (!v->agent.empty()) ids.insert(v->agent);
-    if (v->state == route::ConvState::Queued)
-        for (const auto& [id, a] : route_agents_)
-            if (std::find(a.teams.begin(), a.teams.end(), v->team) != a.teams.end()) ids.insert(id);
     return ids;
+}
+
+std::optional<route::ConvView> Hub::route_view(const std::string& conv) {
+    if (auto v = router_.conversation(conv)) return v;
+    if (auto s = stored_route(conv)) return route::ConvView{s->state, s->turn, s->team, s->agent, s->previous_agent};
+    return std::nullopt;
 }
 
 std::set<ConnId> Hub::agents_seeing(const std::string& conv) const {

@@ -99,7 +99,8 @@ export interface EventMap {
   inbox: { convs: ConversationSummary[] };
   conv: ConversationSummary;
   synced: { conv: string; last_seq: number };
-  error: { code: number; message: string; ref?: string; retry_after_ms?: number };
+  /** 4029: `frame` and `conv` name the refused frame (type, conversation) so it can be resent. */
+  error: { code: number; message: string; ref?: string; retry_after_ms?: number; frame?: string; conv?: string };
   /** Routing (P4), visitors: place in the team's queue; 0 = an agent has it.
    *  expected_wait_ms -1: nobody of the team is available. */
   queue: { conv: string; team: string; position: number; expected_wait_ms: number };

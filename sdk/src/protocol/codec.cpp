@@ -530,6 +530,11 @@ RelayFrame read_error(Fields& f) {
     f.opt_string("ref", ref);
     e.ref = ref.value_or("");
     f.opt_integer("retry_after_ms", e.retry_after_ms, 0);
+    std::optional<std::string> frame, conv;
+    f.opt_string("frame", frame);
+    f.opt_string("conv", conv);
+    e.frame = frame.value_or("");
+    e.conv = conv.value_or("");
     return e;
 }
 
@@ -844,6 +849,8 @@ void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape) {
     j.str("message", f.message);
     if (shape == Shape::event || !f.ref.empty()) j.str("ref", f.ref);  // events: always
     if (f.retry_after_ms) j.num("retry_after_ms", *f.retry_after_ms);
+    if (!f.frame.empty()) j.str("frame", f.frame);
+    if (!f.conv.empty()) j.str("conv", f.conv);
 }
 
 const char* frame_type(const ClientFrame& frame) {

@@ -31,7 +31,8 @@
 // whole after each welcome with the same cids, which the relay deduplicates.
 //
 // Timers are deadlines compared against the caller's `now`: the reconnect, the resend
-// after a storage failure (or a 4029 rate_limited, after its retry_after_ms), each
+// after a storage failure (or a 4029 rate_limited, after its retry_after_ms; a sync
+// refused with 4029, which names it by `frame` and `conv`, is asked again then), each
 // peer's typing expiry, and the heartbeat (ping after silence, drop after a longer one;
 // heartbeat.hpp). next_deadline() is their
 // minimum. Randomness (backoff jitter only) comes from splitmix64 seeded by the config,
@@ -40,6 +41,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "parley/protocol/codec.hpp"
 #include "parley/protocol/rules.hpp"
@@ -132,6 +134,7 @@ void Client::lose_transport() {
     typing_out_.clear();
     retry_at_.reset();
     retry_cids_.clear();
+    resync_.clear();
     expire_typing(0, /*all=*/true);
 }
 
@@ -204,6 +207,7 @@ void Client::tick(std::int64_t now) {
     }
     if (ready() && retry_at_ && now >= *retry_at_) {
         retry_at_.reset();
+        for (const auto& conv : std::exchange(resync_, {})) request_sync(conv);
         for (auto& entry : outbox_)
             if (contains(retry_cids_, entry.cid)) send_outbox_entry(entry);
         retry_cids_.clear();
@@ -366,6 +370,15 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
         return;
     }
     events_.push_back(e);
+    // A sync over the rate limit has no cid: the error names it (§6), and without a new
+    // one the conversation would wait for a `synced` that never comes.
+    if (e.code == ErrorCode::rate_limited && e.frame == "sync" && contains(syncing_, e.conv)) {
+        remove(syncing_, e.conv);
+        if (!contains(resync_, e.conv)) resync_.push_back(e.conv);
+        const std::int64_t wait = e.retry_after_ms.value_or(1000);
+        if (!retry_at_ || *retry_at_ < now + wait) retry_at_ = now + wait;
+        return;
+    }
     if (e.ref.empty()) return;
     auto it = std::find_if(outbox_.begin(), outbox_.end(),
                            [&](const OutboxEntry& x) { return x.cid == e.ref; });

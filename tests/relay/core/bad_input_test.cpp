@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <limits>
+#include <tuple>
 
 #include "support/hub_harness.hpp"
 
@@ -136,5 +137,42 @@ TEST_CASE("a frame over the rate limit gets 4029 with retry_after_ms and its cid
         auto e2 = h.error(v);
         CHECK(e2.code == ErrorCode::rate_limited);
         CHECK(e2.ref.empty());
+    }
+}
+
+TEST_CASE("a frame without a cid refused by the rate limit is named by its type and conversation",
+          "[hub][rate_limit][bad-input]") {
+    HubHarness h;
+    p::Welcome w;
+    const ConnId v = h.visitor(&w);
+    const std::string conv = *w.conv;
+    using Case = std::tuple<std::string, p::ClientFrame, std::string>;  // type, frame, conv echoed
+    const auto [type, frame, echoed] = GENERATE_COPY(table<std::string, p::ClientFrame, std::string>({
+        Case{"sync", p::Sync{conv, 0}, conv},
+        Case{"history", p::History{conv, std::nullopt, 50}, conv},
+        Case{"read", p::Read{conv, 0}, conv},
+        Case{"typing", p::Typing{conv, true}, conv},
+        Case{"ping", p::Ping{7}, ""},
+        Case{"send", p::Send{conv, "k8", "hi"}, conv},
+    }));
+    CAPTURE(type);
+    h.hub.on_rate_limited(v, p::encode(frame), 500, h.now);
+    h.pump();
+    const p::ErrorFrame e = h.error(v);
+    CHECK(e.code == ErrorCode::rate_limited);
+    CHECK(e.frame == type);
+    CHECK(e.conv == echoed);
+    CHECK(e.retry_after_ms == 500);
+    CHECK(h.idle(v));
+    SECTION("and the wire says so, with neither field when unknown") {
+        h.hub.on_rate_limited(v, p::encode(frame), 500, h.now);
+        auto out = h.hub.take_outputs();
+        REQUIRE(out.size() == 1);
+        CHECK(out[0].text().find("\"frame\":\"" + type + "\"") != std::string::npos);
+        h.hub.on_rate_limited(v, "garbage", 10, h.now);
+        out = h.hub.take_outputs();
+        REQUIRE(out.size() == 1);
+        CHECK(out[0].text().find("\"frame\"") == std::string::npos);
+        CHECK(out[0].text().find("\"conv\"") == std::string::npos);
     }
 }

@@ -229,9 +229,10 @@ TEST_CASE("a visitor naming another's conversation gets 2004 and nothing is stor
     CHECK(h.store.messages_after(*bo.conv, 0, 10).value().empty());
 }
 
-TEST_CASE("an agent naming a conversation that does not exist gets 3001", "[hub][send]") {
+TEST_CASE("a supervisor naming a conversation that does not exist gets 3001", "[hub][send]") {
+    // Other agents get 2004, as for another team's conversation (hub_access_test.cpp).
     HubHarness h;
-    const ConnId agent = h.agent(h.make_agent("a_1", "sam@example.com", "Sam"));
+    const ConnId agent = h.agent(h.make_agent("a_1", "sam@example.com", "Sam", {}, /*supervisor=*/true));
     h.send(agent, p::Send{"c_00000000deadbeef", "k1", "hi"});
     auto e = h.error(agent);
     CHECK(e.code == ErrorCode::unknown_conversation);
@@ -273,11 +274,13 @@ TEST_CASE("a storage failure gets 5001 and nothing is acknowledged or delivered"
 
 TEST_CASE("typing is relayed to the other parties and never stored", "[hub][typing]") {
     HubHarness h;
+    // Sam gets the conversation; Kim, a supervisor of another team, watches every one.
     const ConnId sam = h.agent(h.make_agent("a_1", "sam@example.com", "Sam"));
-    const ConnId kim = h.agent(h.make_agent("a_2", "kim@example.com", "Kim"));
+    const ConnId kim = h.agent(h.make_agent("a_2", "kim@example.com", "Kim", {"ops"}, /*supervisor=*/true));
     p::Welcome w;
     const ConnId tab1 = h.visitor(&w);
     const ConnId tab2 = h.visitor(nullptr, w.token);
+    h.send(tab1, p::Send{*w.conv, "k1", "Hello"});
     for (ConnId c : {sam, kim, tab1, tab2}) h.drain(c);
 
     h.send(tab1, p::Typing{*w.conv, true});
@@ -297,7 +300,7 @@ TEST_CASE("typing is relayed to the other parties and never stored", "[hub][typi
         CHECK_FALSE(t.on);
     }
     CHECK(h.idle(sam));
-    CHECK(h.store.find_conversation(*w.conv).value()->last_seq == 0);
+    CHECK(h.store.find_conversation(*w.conv).value()->last_seq == 1);
 }
 
 TEST_CASE("read receipts keep the highest seq and are relayed when it grows", "[hub][read]") {
@@ -389,6 +392,35 @@ TEST_CASE("history pages backwards with a more flag", "[hub][history]") {
     CHECK_FALSE(oldest.more);
 
     h.send(v, p::History{*w.conv, std::int64_t{9}, 3});
+    CHECK(h.error(v).code == ErrorCode::seq_out_of_range);
+}
+
+TEST_CASE("history accepts before up to last + 1 and sync after up to last; one more is 3003",
+          "[hub][history][sync]") {
+    HubHarness h;
+    p::Welcome w;
+    const ConnId v = h.visitor(&w);
+    for (int i = 1; i <= 3; ++i) h.send(v, p::Send{*w.conv, "k" + std::to_string(i), "m"});
+    h.drain(v);
+    // history: `before` = last + 1 ("after the last message", the default) is the end.
+    h.send(v, p::History{*w.conv, std::int64_t{4}, 50});
+    CHECK(h.next<p::Page>(v).msgs.size() == 3);
+    h.send(v, p::History{*w.conv, std::int64_t{5}, 50});
+    CHECK(h.error(v).code == ErrorCode::seq_out_of_range);
+    h.send(v, p::History{*w.conv, std::int64_t{0}, 50});  // before the first: an empty page
+    auto empty = h.next<p::Page>(v);
+    CHECK(empty.msgs.empty());
+    CHECK_FALSE(empty.more);
+    // sync: `after` = last asks for nothing and gets synced alone.
+    h.send(v, p::Sync{*w.conv, 3});
+    CHECK(h.next<p::Synced>(v).last_seq == 3);
+    CHECK(h.idle(v));
+    h.send(v, p::Sync{*w.conv, 4});
+    CHECK(h.error(v).code == ErrorCode::seq_out_of_range);
+    // read: `seq` up to last.
+    h.send(v, p::Read{*w.conv, 3});
+    CHECK(h.idle(v));
+    h.send(v, p::Read{*w.conv, 4});
     CHECK(h.error(v).code == ErrorCode::seq_out_of_range);
 }
 

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -106,8 +107,15 @@ struct HubHarness {
     }
 
     // An agent account with a session token valid for an hour; returns the token.
-    std::string make_agent(const std::string& id, const std::string& email, const std::string& name) {
-        REQUIRE(store.create_agent(Agent{id, email, name, agent_password_hash(), now}).ok());
+    // Teams (empty: the default team), the supervisor flag and preferred concurrency
+    // as --add-agent sets them.
+    std::string make_agent(const std::string& id, const std::string& email, const std::string& name,
+                           std::vector<std::string> teams = {}, bool supervisor = false, int preferred = 3) {
+        Agent a{id, email, name, agent_password_hash(), now};
+        a.teams = std::move(teams);
+        a.supervisor = supervisor;
+        a.preferred = preferred;
+        REQUIRE(store.create_agent(a).ok());
         const std::string token = "token-of-" + id;
         REQUIRE(store.create_session(AgentSession{session_token_hash(token), id, now + 3600'000}).ok());
         return token;

@@ -824,6 +824,31 @@ TEST_CASE("a send refused with 4029 rate_limited is resent with the same cid aft
     CHECK(h.client.outbox().empty());  // the FakeRelay acknowledged the resend
 }
 
+TEST_CASE("a sync refused with 4029 is asked again after retry_after_ms, from the same seq",
+          "[client][rate_limit]") {
+    Config c = visitor_config();
+    c.known[C] = 5;
+    Harness h(c);
+    for (int i = 0; i < 5; ++i) h.relay.post(h.relay.agent, "old", 1);
+    h.connect();
+    h.written();
+    h.events();
+    h.up = false;  // the relay does not answer this sync; the test does
+    h.deliver(protocol::Msg{protocol::Message{C, 8, "x.8", 1, h.relay.agent, "gap"}});
+    REQUIRE(only<protocol::Sync>(h.written()).size() == 1);
+    protocol::ErrorFrame refused{protocol::ErrorCode::rate_limited, "slow down", "", 700};
+    refused.frame = "sync";
+    refused.conv = C;
+    h.deliver(refused);
+    h.client.tick(h.now + 699);
+    CHECK(h.written().empty());
+    h.client.tick(h.now + 700);
+    auto again = only<protocol::Sync>(h.written());
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].conv == C);
+    CHECK(again[0].after == 5);
+}
+
 // ---- event JSON (session/event.cpp) ------------------------------------------------------
 // What the C API hands the UI, byte for byte, for every event kind. Events carrying a
 // frame are written by the codec's writers in their event shape (protocol/codec.hpp,
@@ -855,6 +880,7 @@ TEST_CASE("every event is written as its documented JSON, event first", "[client
         Synced{kConv, 20},
         ErrorFrame{ErrorCode::missing_field, "missing field: text", ""},
         ErrorFrame{ErrorCode::rate_limited, "slow down", "k3.20", 1500},
+        ErrorFrame{ErrorCode::rate_limited, "slow down", "", 250, "sync", kConv},
         QueueNotice{kConv, "general", 0, 120000},
         SupervisorBoard{{AgentLoad{kSam, "available", {"general"}, 2, 1, 3, 5}}, {TeamQueue{"general", {kConv}, 1}}, false},
     };
@@ -880,6 +906,7 @@ TEST_CASE("every event is written as its documented JSON, event first", "[client
         R"x({"event":"synced","conv":"c_0123456789abcdef","last_seq":20})x",
         R"x({"event":"error","code":1004,"message":"missing field: text","ref":""})x",
         R"x({"event":"error","code":4029,"message":"slow down","ref":"k3.20","retry_after_ms":1500})x",
+        R"x({"event":"error","code":4029,"message":"slow down","ref":"","retry_after_ms":250,"frame":"sync","conv":"c_0123456789abcdef"})x",
         R"x({"event":"queue","conv":"c_0123456789abcdef","team":"general","position":0,"expected_wait_ms":120000})x",
         R"x({"event":"supervisor","agents":[{"agent":{"role":"agent","id":"a_1","name":"Sam"},"status":"available","teams":["general"],"load":2,"inactive":1,"preferred":3,"max":5}],"queues":[{"team":"general","convs":["c_0123456789abcdef"],"length":1}],"full":false})x",
     };

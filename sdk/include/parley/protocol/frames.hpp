@@ -200,6 +200,10 @@ struct ErrorFrame {
     std::string message;
     std::string ref;  // empty when the frame in error had no cid
     std::optional<std::int64_t> retry_after_ms = {};  // rate_limited: wait this long
+    // rate_limited: the refused frame's type and the conversation it named (empty: not
+    // known, not encoded), so a client can resend exactly that frame, cid or not.
+    std::string frame = {};
+    std::string conv = {};
 };
 
 // Routing (P4): a visitor's place in their team's queue. position 0 means an agent

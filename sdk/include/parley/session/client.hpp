@@ -195,6 +195,7 @@ private:
     std::vector<std::string> syncing_;  // conversations with a sync in flight
     std::vector<OutboxEntry> outbox_;
     std::vector<std::string> retry_cids_;  // outbox entries waiting for retry_at_
+    std::vector<std::string> resync_;      // syncs refused with 4029, asked again at retry_at_
     std::map<std::string, std::int64_t> read_wanted_;
     std::map<std::string, std::int64_t> read_sent_;
     std::optional<std::string> presence_;
