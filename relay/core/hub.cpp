@@ -179,13 +179,16 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
             visitor = found.value();
         }
     }
+    // The name is masked before it is stored or shown (issue 15): every kind, always.
+    std::optional<std::string> name;
+    if (f.name) name = mask_name(*f.name);
     if (!visitor) {
-        Visitor fresh{random_id(random_, "v_"), f.name.value_or(""), now};
+        Visitor fresh{random_id(random_, "v_"), name.value_or(""), now};
         if (Status s = store_.create_visitor(fresh); !s) return send_error(id, s.error());
         visitor = fresh;
-    } else if (f.name && *f.name != visitor->name) {
-        if (Status s = store_.rename_visitor(visitor->id, *f.name); !s) return send_error(id, s.error());
-        visitor->name = *f.name;
+    } else if (name && *name != visitor->name) {
+        if (Status s = store_.rename_visitor(visitor->id, *name); !s) return send_error(id, s.error());
+        visitor->name = *name;
     }
 
     // 2. Their conversation, created on first hello.

@@ -13,8 +13,9 @@
 //   tick(now)             → tick(); the adapter calls it at next_deadline()
 //
 // and applies each Outcome in order (route_apply): transcript events become messages
-// from the party {"system","system","Parley"} stored with a seq like any other, so
-// their order is kept; Closed/Reopened set the stored status; Queued/Assigned tell the
+// from the party {"system","system","Parley"} stored with a seq like any other (masked
+// per the storage policy, like the notes and transfer notes they carry), so their
+// order is kept; Closed/Reopened set the stored status; Queued/Assigned tell the
 // visitor their place (`queue`); InternalNote is stored with internal = true and only
 // ever sent to agent connections. Afterwards the affected conversations' summaries
 // (with state, owner, team, rank, awaiting) go to the agents who see them now and to
@@ -49,6 +50,12 @@ using protocol::ErrorCode;
 namespace {
 
 const p::Party kSystem{"system", "system", "Parley"};
+
+// What a client wrote, or the relay built from it, as it may be stored and fanned out:
+// masked per the storage policy like a message (issue 15: notes leaked what masking hid).
+std::string masked(const MessageTriage* triage, std::string_view text) {
+    return triage ? triage->mask(text) : std::string(text);
+}
 
 const char* state_name(route::ConvState s) {
     switch (s) {
@@ -231,11 +238,11 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
 
 Result<Appended> Hub::post_system(const std::string& conv, const std::string& text, bool internal,
                                   std::int64_t now) {
-    NewMessage m{conv, random_id(random_, "s_"), kSystem, text, now};
+    NewMessage m{conv, random_id(random_, "s_"), kSystem, masked(config_.triage, text), now};
     m.internal = internal;
     auto stored = store_.append_message(m);
     if (!stored) return stored;
-    p::Message msg{conv, stored.value().seq, m.cid, stored.value().ts, kSystem, text};
+    p::Message msg{conv, stored.value().seq, m.cid, stored.value().ts, kSystem, m.text};
     msg.internal = internal;
     send_all(internal ? agents_seeing(conv) : conversation_audience(conv), p::Msg{msg});
     return stored;
@@ -305,14 +312,14 @@ void Hub::route_error(ConnId id, const route::Outcome& o, const std::string& ref
 void Hub::handle(ConnId id, Conn& c, const p::Note& f, std::int64_t now) {
     auto conv = accessible(c, f.conv, ConvAct::note, f.cid);
     if (!conv) return send_error(id, conv.error());
-    NewMessage m{f.conv, f.cid, c.party, f.text, now};
+    NewMessage m{f.conv, f.cid, c.party, masked(config_.triage, f.text), now};
     m.internal = true;
     auto stored = store_.append_message(m);
     if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the note; resend later", f.cid);
     const Appended& a = stored.value();
     send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});
     if (!a.inserted) return;
-    p::Message msg{f.conv, a.seq, f.cid, a.ts, c.party, f.text};
+    p::Message msg{f.conv, a.seq, f.cid, a.ts, c.party, m.text};
     msg.internal = true;
     std::set<ConnId> audience = agents_seeing(f.conv);
     audience.insert(id);
@@ -325,8 +332,10 @@ void Hub::handle(ConnId id, Conn& c, const p::Transfer& f, std::int64_t now) {
     route_load(now);
     if (!router_.conversation(f.conv))
         return send_error(id, ErrorCode::not_allowed, "the conversation has not started");
-    route::Outcome o = f.to_agent ? router_.transfer_to_agent(f.conv, *f.to_agent, f.note, now)
-                                  : router_.transfer_to_team(f.conv, *f.to_team, f.note, now);
+    // Masked before the router keeps it; post_system masks the lines built from it too.
+    const std::string note = masked(config_.triage, f.note);
+    route::Outcome o = f.to_agent ? router_.transfer_to_agent(f.conv, *f.to_agent, note, now)
+                                  : router_.transfer_to_team(f.conv, *f.to_team, note, now);
     if (!o.ok()) return route_error(id, o, {});
     transfer_by_ = c.party.id;
     route_apply(o, now);

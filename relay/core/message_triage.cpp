@@ -43,6 +43,13 @@ TriagedMessage MessageTriage::read(std::string_view text, bool from_visitor) con
     return out;
 }
 
+std::string MessageTriage::mask(std::string_view text) const {
+    const triage::MaskOptions& o = policy_.before_storage;
+    return triage::masks_anything(o) ? triage::mask_pii(text, o) : std::string(text);
+}
+
+std::string mask_name(std::string_view name) { return triage::mask_pii(name, MaskPolicy::all()); }
+
 std::vector<std::string> MessageTriage::browser_kinds() const {
     std::vector<std::string> out;
     const triage::MaskOptions& o = policy_.in_browser;

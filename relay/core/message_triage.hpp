@@ -8,6 +8,11 @@
 // "pii" signal tells the agent that personal data was there). The Hub calls read()
 // once per stored message and keeps the result; no clock, no I/O, no state.
 //
+// Everything else a client writes that is stored and shown goes through the same
+// storage-policy mask (mask()): agents' internal notes, transfer notes, and the relay's
+// own transcript lines built from them. Visitors' display names are masked with every
+// kind (mask_name()): issue 15.
+//
 // The policy also says which kinds the widget masks in the browser (sent in the
 // visitor's welcome) and which are masked before anything leaves for a webhook or a
 // bot (core/outbound.hpp). One relay serves one site today, so these are that site's.
@@ -54,6 +59,9 @@ public:
 
     // The text to store and, for a visitor (`from_visitor`), the relay's own meta.
     TriagedMessage read(std::string_view text, bool from_visitor) const;
+    // The text masked per the storage policy, no meta: for what is stored beside the
+    // messages (agents' notes, transfer notes, the relay's own transcript lines).
+    std::string mask(std::string_view text) const;
 
     // The kinds of the in-browser policy by name, for the visitor's welcome.
     std::vector<std::string> browser_kinds() const;
@@ -64,6 +72,12 @@ private:
     const triage::Model* model_;
     MaskPolicy policy_;
 };
+
+// A display name as the relay stores and shows it: every kind of personal data masked,
+// whatever the storage policy. A name reaches every agent's inbox, presence list and
+// board, and every export; an e-mail address or a card number has no place in it (the
+// visitor can write it in a message, where the policy decides).
+std::string mask_name(std::string_view name);
 
 // Meta of one text with `model` (confidence rounded to 4 decimals).
 protocol::Meta compute_meta(const triage::Model& model, std::string_view text);

@@ -53,6 +53,10 @@ function texts() {
     "production is down, urgent",
     "no thanks, that's all",
     "Ça ne marche pas, je veux un remboursement 😡",
+    // Look-alikes (issue 15): the fold must give the same spans in both builds.
+    "carte ４１１１ １１１１ １１１１ １１１１, mail ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+    "card 4111.1111.1111.1111 or 5555\u00A05555\u00A05555\u00A04444, not 2024-03-01/2024-03-09",
+    "zero\u200Bwidth 4111\u200B1111\u200B1111\u200B1111, ٤١١١ ١١١١ ١١١١ ١١١١, call ０６ １２ ３４ ５６ ７８",
   );
   return out;
 }

@@ -7,6 +7,7 @@
 
 import { ParleyClient } from "../../wasm/src/client";
 import type { ConnectionState, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
+import { cleanName, isolatedName, nameElement } from "../shared/names";
 import { Thread } from "../shared/thread";
 import { decorateMessage, renderInboxIntent } from "./tags";
 import {
@@ -47,6 +48,8 @@ const ui = {
 };
 
 const threadStrings = { sending: "Sending…", sent: "Sent", failed: "Not sent", seen: "Seen" };
+// Authors carry their role, so a visitor who calls themselves "Demo Agent" reads as one.
+const ROLE_LABEL: Record<string, string> = { visitor: "Visitor", agent: "Agent" };
 const stateText: Record<ConnectionState, string> = {
   offline: "Offline",
   connecting: "Connecting…",
@@ -108,7 +111,7 @@ async function startSession(login?: { email: string; password: string }): Promis
     me = ev.me;
     readMarks = loadReadMarks();
     for (const e of entries.values()) e.readUpTo = Math.max(e.readUpTo, readMarks[e.summary.conv] || 0);
-    ui.meName.textContent = ev.me.name || "Agent";
+    ui.meName.textContent = cleanName(ev.me.name || "Agent");
     ui.meAvatar.textContent = initials(ev.me.name);
     showConsole();
   });
@@ -238,9 +241,10 @@ function upsert(s: ConversationSummary): void {
   if (active === s.conv) renderHeader(e);
 }
 
+// Without bidi controls (shared/names.ts); elements showing it are styled to isolate it.
 function visitorName(p: Party | undefined): string {
   if (!p) return "Visitor";
-  return p.name || "Visitor " + p.id.replace(/^v_/, "").slice(0, 6);
+  return cleanName(p.name) || "Visitor " + p.id.replace(/^v_/, "").slice(0, 6);
 }
 
 // Our read positions survive a reload, so the inbox does not show every old message
@@ -274,7 +278,7 @@ function renderItem(e: Entry): void {
   const name = visitorName(s.visitor);
   e.name.textContent = name;
   paintAvatar(e.item.firstChild as HTMLElement, s.visitor);
-  e.last.textContent = s.last_text || "No messages yet";
+  e.last.textContent = cleanName(s.last_text || "No messages yet");  // a preview: no reordering either
   renderInboxIntent(e.item, s.intent);
   renderRoutingItem(e.item, s);
   e.li.hidden = !visibleToMe(s);
@@ -317,6 +321,8 @@ function ensureThread(e: Entry): Thread {
   e.thread.decorate = (el, m) => {
     decorateMessage(el, m);
     decorateRouting(el, m);
+    const label = ROLE_LABEL[m.from.role];
+    if (label) el.querySelector(".author")?.appendChild(roleBadge(m.from.role, label));
   };
   return e.thread;
 }
@@ -375,7 +381,8 @@ function showConversation(e: Entry | null): void {
 
 function renderHeader(e: Entry): void {
   const name = visitorName(e.summary.visitor);
-  ui.convTitle.textContent = name;
+  ui.convTitle.textContent = "";
+  ui.convTitle.append(nameElement(name), roleBadge("visitor", "Visitor"));
   paintAvatar(ui.convAvatar, e.summary.visitor);
   ui.convSub.textContent = `${e.summary.conv} · ${e.summary.status}`;
   renderRoutingHeader(e.summary);
@@ -385,7 +392,7 @@ function renderTyping(): void {
   const e = active ? entries.get(active) : undefined;
   const names = e ? Array.from(e.typing.values()) : [];
   ui.typing.hidden = names.length === 0;
-  ui.typingText.textContent = names.length ? `${names[0] || "Visitor"} is typing…` : "";
+  ui.typingText.textContent = names.length ? (names[0] ? `Visitor ${isolatedName(names[0])} is typing…` : "Visitor is typing…") : "";
 }
 
 function pageVisible(): boolean {
@@ -472,6 +479,16 @@ function fail(err: unknown): void {
 }
 
 // ---- helpers ------------------------------------------------------------------------
+/** A small label saying who wrote or is shown: "Visitor", "Agent". */
+function roleBadge(role: string, label: string): HTMLElement {
+  const el = document.createElement("span");
+  el.className = "role-badge";
+  el.setAttribute("data-role", role);
+  el.setAttribute("data-testid", "role-badge");
+  el.textContent = label;
+  return el;
+}
+
 /** Initials for named visitors, a neutral "V" otherwise; a hue derived from the id tells
  *  visitors apart at a glance. Styles go through the CSSOM, which the CSP allows. */
 function paintAvatar(el: HTMLElement, p: Party | undefined): void {

@@ -8,6 +8,7 @@
 
 import type { ParleyClient } from "../../wasm/src/client";
 import type { AgentLoad, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
+import { cleanName, isolatedName } from "../shared/names";
 
 type Board = EventMap["supervisor"];
 
@@ -95,7 +96,7 @@ export function renderRoutingItem(item: HTMLElement, s: ConversationSummary): vo
   badge.hidden = !s.state;
   badge.setAttribute("data-kind", waiting ? "turn" : s.state || "");
   if (s.agent && me && s.agent !== me.id && s.state !== "queued") {
-    badge.textContent += " · " + agentName(s.agent);
+    badge.textContent += " · " + isolatedName(agentName(s.agent));
   }
 }
 
@@ -106,8 +107,8 @@ export function renderRoutingHeader(s: ConversationSummary): void {
   state.textContent = STATE_LABEL[s.state || ""] || s.status;
   state.setAttribute("data-kind", s.state || s.status);
   const owner = s.agent ? agentName(s.agent) : "";
-  $("conv-route").textContent = [s.team ? `Team ${s.team}` : "", owner ? `Assigned to ${owner}` : "",
-    s.previous_agent ? `Previously ${agentName(s.previous_agent)}` : ""].filter(Boolean).join(" · ");
+  $("conv-route").textContent = [s.team ? `Team ${s.team}` : "", owner ? `Assigned to ${isolatedName(owner)}` : "",
+    s.previous_agent ? `Previously ${isolatedName(agentName(s.previous_agent))}` : ""].filter(Boolean).join(" · ");
   const closed = s.state === "closed" || s.status === "closed";
   $("close-conv").hidden = closed;
   $("reopen-conv").hidden = !closed;
@@ -174,7 +175,8 @@ function renderQueues(): void {
       const row = document.createElement("button");
       row.type = "button";
       row.className = "queue-row";
-      row.textContent = (s?.visitor.name || "Visitor") + " — " + (s?.last_text || conv);
+      row.textContent = (s?.visitor.name ? "Visitor " + isolatedName(s.visitor.name) : "Visitor") + " — " +
+        isolatedName(s?.last_text || conv);
       row.addEventListener("click", () => openConv(conv));
       block.appendChild(row);
     }
@@ -207,7 +209,7 @@ function renderBoard(): void {
 function agentRow(a: AgentLoad): HTMLTableRowElement {
   const tr = document.createElement("tr");
   tr.setAttribute("data-testid", "board-agent");
-  const cells = [a.agent.name || a.agent.id, a.teams.join(", "), a.status,
+  const cells = [cleanName(a.agent.name || a.agent.id), a.teams.join(", "), a.status,
     `${a.load} / ${a.preferred} / ${a.max}`, String(a.inactive)];
   cells.forEach((text, i) => {
     const td = document.createElement("td");
@@ -244,7 +246,7 @@ function fillTransferTargets(): void {
     if (a.agent.id === me?.id) continue;
     const o = document.createElement("option");
     o.value = "agent:" + a.agent.id;
-    o.textContent = `${a.agent.name} (${a.status}, ${a.load}/${a.max})`;
+    o.textContent = `${isolatedName(a.agent.name)} (${a.status}, ${a.load}/${a.max})`;
     o.disabled = a.status !== "available";
     agents.appendChild(o);
   }

@@ -4,9 +4,12 @@
 // `message` events (ours included, echoed by the relay), history pages, and resends
 // after a reconnect. It merges them by cid (our own) and by seq (everything stored),
 // so a message is shown once whatever the order of arrival, in seq order, with our
-// unacknowledged messages last. Text is only ever set through textContent.
+// unacknowledged messages last. Text is only ever set through textContent; authors'
+// names sit in an isolated <bdi> (shared/names.ts), first in the author line, so that
+// `decorate` may add after them what the page wants (the console: a role badge).
 
 import type { Message, Party } from "../../wasm/src/types";
+import { cleanName, nameElement } from "./names";
 
 export interface ThreadStrings {
   sending: string;
@@ -178,8 +181,10 @@ export class Thread {
     el.setAttribute("data-testid", "message");
     el.setAttribute("data-mine", String(mine));
     if (from && from.role === "system") el.classList.add("system");
+    if (from) el.setAttribute("data-role", from.role);
     const author = document.createElement("div");
     author.className = "author";
+    author.appendChild(nameElement(""));
     const bubble = document.createElement("div");
     bubble.className = "bubble";
     bubble.textContent = text;
@@ -204,7 +209,7 @@ export class Thread {
       text = time ? time + " · " + status : status;
     }
     item.meta.textContent = text;
-    item.author.textContent = item.from ? item.from.name || "" : "";
+    item.author.firstChild!.textContent = item.from ? cleanName(item.from.name || "") : "";
   }
 
   /** Puts every element in order, shows authors at the start of each run and the

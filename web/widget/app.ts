@@ -10,6 +10,7 @@ import { ParleyClient } from "../../wasm/src/client";
 import { ParleyCore } from "../../wasm/src/core";
 import type { ConnectionState, EventMap, Party } from "../../wasm/src/types";
 import { strings, type Strings } from "../shared/i18n";
+import { isolatedName } from "../shared/names";
 import type { FrameMessage, HostMessage, WidgetSettings } from "../shared/messages";
 import { Thread } from "../shared/thread";
 import { WidgetTriage } from "./triage";
@@ -108,7 +109,7 @@ function renderState(): void {
 function renderTyping(): void {
   const names = Array.from(typers.values());
   ui.typing.hidden = names.length === 0;
-  ui.typingText.textContent = names.length ? S.typing.replace("{name}", names[0] || S.someone) : "";
+  ui.typingText.textContent = names.length ? S.typing.replace("{name}", names[0] ? isolatedName(names[0]) : S.someone) : "";
 }
 
 function setUnread(n: number): void {

@@ -2,6 +2,16 @@
 // phones) propose spans; higher-precedence kinds claim their bytes first. Scanners
 // work on bytes: every structure we look for is ASCII, and UTF-8 continuation bytes
 // are never ASCII, so multi-byte text around a match cannot be cut in half.
+//
+// Look-alikes (issue 15): a card pasted with non-breaking spaces, typed with an IME's
+// full-width digits or split by a zero-width space is the same card. Text that is not
+// pure ASCII is first folded to a copy (fold_char) where full-width ASCII, every Unicode
+// decimal digit, Unicode spaces and dashes become their ASCII forms and invisible
+// characters (zero-width, soft hyphen, bidi controls) vanish; the scanners run on that
+// copy and the spans are mapped back to the original bytes. Pure ASCII text, the common
+// case, is scanned as it is. The road not taken: Unicode normalisation (NFKC) would
+// need ICU or its tables, far beyond the widget's size budget; the few hundred bytes
+// here cover what people actually type.
 #include "parley/triage/pii.hpp"
 
 #include <algorithm>
@@ -17,6 +27,60 @@ bool is_local_char(char c) {
     return is_alnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
 }
 bool is_domain_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
+
+// ---- folding look-alikes to ASCII --------------------------------------------------
+
+// The code point of value 0 of every run of ten Unicode decimal digits (general category
+// Nd, Unicode 14) beyond ASCII: Arabic-Indic, Devanagari, Thai, full-width, mathematical…
+// Each is even, so it is stored halved: 16 bits each, half the table in the widget.
+constexpr unsigned short kDigitZerosHalved[] = {
+    0x330,  0x378,  0x3E0,  0x4B3,  0x4F3,  0x533,  0x573,  0x5B3,  0x5F3,  0x633,
+    0x673,  0x6B3,  0x6F3,  0x728,  0x768,  0x790,  0x820,  0x848,  0xBF0,  0xC08,
+    0xCA3,  0xCE8,  0xD40,  0xD48,  0xDA8,  0xDD8,  0xE20,  0xE28,  0x5310, 0x5468,
+    0x5480, 0x54E8, 0x54F8, 0x5528, 0x55F8, 0x7F88, 0x8250, 0x8698, 0x8833, 0x8878,
+    0x889B, 0x88E8, 0x8978, 0x8A28, 0x8A68, 0x8B28, 0x8B60, 0x8B98, 0x8C70, 0x8CA8,
+    0x8E28, 0x8EA8, 0x8ED0, 0xB530, 0xB560, 0xB5A8, 0xEBE7, 0xEBEC, 0xEBF1, 0xEBF6,
+    0xEBFB, 0xF0A0, 0xF178, 0xF4A8, 0xFDF8};
+
+struct Folded {
+    char ascii;  // what the scanners see; 0: nothing (an invisible character)
+    size_t len;  // bytes of the original character
+};
+
+// The character at s[i] as the scanners should see it. A non-ASCII character without an
+// ASCII look-alike stays itself (ascii = its lead byte, never ASCII: still no match).
+Folded fold_char(std::string_view s, size_t i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+    if (len <= 1 || i + len > s.size()) return {s[i], 1};  // ASCII, or a stray byte
+    char32_t cp = b & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+        const auto c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xC0) != 0x80) return {s[i], 1};
+        cp = (cp << 6) | (c & 0x3F);
+    }
+    if (cp >= 0xFF01 && cp <= 0xFF5E) return {static_cast<char>(cp - 0xFEE0), len};  // full-width ASCII
+    for (unsigned short half : kDigitZerosHalved) {
+        const char32_t zero = char32_t{half} * 2;
+        if (cp >= zero && cp < zero + 10) return {static_cast<char>('0' + (cp - zero)), len};
+    }
+    if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000)
+        return {' ', len};  // no-break, figure, thin, narrow no-break, ideographic… spaces
+    if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE63) return {'-', len};  // dashes, minus
+    if (cp == 0xFE6B) return {'@', len};  // small commercial at
+    if (cp == 0x3002) return {'.', len};  // ideographic full stop
+    if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF)
+        return {0, len};  // soft hyphen, zero-width and bidi controls: invisible
+    return {s[i], 1};
+}
+
+// Pure ASCII text folds to itself: the common case allocates nothing.
+bool is_ascii(std::string_view s) {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+}
 
 // Precedence: lower value wins an overlap.
 int rank(PiiKind k) {
@@ -117,12 +181,15 @@ struct NumberRun {
     bool seps_only(unsigned allowed) const { return (seps & ~allowed) == 0; }
 };
 
+// The first three groups read as a date: 2024-03-15, 15.03.2024, 15/03/24.
+bool starts_like_date(const NumberRun& r) {
+    return r.groups >= 3 && ((r.g[0] == 4 && r.g[1] <= 2 && r.g[2] <= 2) ||
+                             (r.g[0] <= 2 && r.g[1] <= 2 && (r.g[2] == 4 || r.g[2] == 2)));
+}
+
 bool looks_like_date_or_amount(const NumberRun& r) {
     const bool date_seps = r.seps != 0 && r.seps_only(kDash | kSlash | kDot);
-    if (r.groups == 3 && date_seps &&
-        ((r.g[0] == 4 && r.g[1] <= 2 && r.g[2] <= 2) ||
-         (r.g[0] <= 2 && r.g[1] <= 2 && (r.g[2] == 4 || r.g[2] == 2))))
-        return true;
+    if (r.groups == 3 && date_seps && starts_like_date(r)) return true;
     if (r.seps != 0 && r.seps_only(kDot) && r.groups < 3) return true;  // a decimal number
     // Thousands grouping "1 250 000", "1.250.000": 1–3 digits then groups of three.
     if (r.groups >= 2 && r.g[0] <= 3 && r.seps_only(kSpace | kDot) && r.rest_three) return true;
@@ -177,7 +244,11 @@ void scan_numbers(std::string_view s, std::vector<PiiSpan>& out) {
             continue;
         }
         const size_t n = r.n;
-        const bool card_seps = r.seps_only(kSpace | kDash);
+        // Cards are grouped by any separator (4111.1111.1111.1111, 4111/1111/…), except
+        // that a decimal (one dot) or a run starting with a dotted or slashed date
+        // ("2024-03-15/2024-03-16") is not a card even when its digits pass Luhn.
+        const bool card_seps = !(r.seps == kDot && r.groups == 2) &&
+                               !((r.seps & (kDot | kSlash)) && starts_like_date(r));
         if (n >= 13 && n <= 19 && card_seps && !r.plus && !r.paren &&
             luhn_valid(std::string_view(r.digits, n))) {
             out.push_back({PiiKind::card, r.begin, r.end});
@@ -258,9 +329,39 @@ void sort_spans(std::vector<PiiSpan>& v, Less less) {
 
 std::vector<PiiSpan> find_pii(std::string_view text) {
     std::vector<PiiSpan> cands;
-    scan_ibans(text, cands);
-    scan_emails(text, cands);
-    scan_numbers(text, cands);
+    // Non-ASCII text: scan the folded copy; at[k] is where its byte k came from.
+    std::string folded;
+    std::vector<size_t> at;
+    const bool fold = !is_ascii(text);
+    if (fold) {
+        bool dropped = false;  // an invisible character was just left out
+        for (size_t i = 0; i < text.size();) {
+            const Folded f = fold_char(text, i);
+            if (!f.ascii) {
+                dropped = true;
+                i += f.len;
+                continue;
+            }
+            // Between a letter and a digit it still parts them, as before folding:
+            // "x\u200B4111…" is a card after a word, not a number glued to it.
+            if (dropped && !folded.empty() && is_alnum(folded.back()) && is_alnum(f.ascii) &&
+                is_digit(folded.back()) != is_digit(f.ascii))
+                folded.push_back(' '), at.push_back(i);
+            dropped = false;
+            folded.push_back(f.ascii), at.push_back(i);
+            i += f.len;
+        }
+    }
+    const std::string_view scanned = fold ? std::string_view(folded) : text;
+    scan_ibans(scanned, cands);
+    scan_emails(scanned, cands);
+    scan_numbers(scanned, cands);
+    if (fold)  // back to the original bytes: a span ends after its last character
+        for (PiiSpan& c : cands) {
+            const size_t last = at[c.end - 1];
+            c.begin = at[c.begin];
+            c.end = last + fold_char(text, last).len;
+        }
     // Higher-precedence kinds first, each in text order; then each claims its bytes.
     sort_spans(cands, [](const PiiSpan& a, const PiiSpan& b) {
         return rank(a.kind) != rank(b.kind) ? rank(a.kind) < rank(b.kind) : a.begin < b.begin;
@@ -288,12 +389,18 @@ std::string mask_pii(std::string_view text, const std::vector<PiiSpan>& spans, c
         if (!on) continue;
         out.append(text.substr(at, sp.begin - at));
         if (sp.kind == PiiKind::card && o.keep_card_last4) {
-            char last4[4];  // filled from the back: the span's last (up to) four digits
+            char last4[4];  // the span's last (up to) four digits, as ASCII
             size_t n = 0;
-            for (size_t k = sp.end; k-- > sp.begin && n < 4;)
-                if (is_digit(text[k])) last4[3 - n++] = text[k];
+            for (size_t k = sp.begin; k < sp.end;) {  // forward: characters may be multi-byte
+                const Folded f = fold_char(text, k);
+                if (is_digit(f.ascii)) {
+                    if (n == 4) last4[0] = last4[1], last4[1] = last4[2], last4[2] = last4[3], n = 3;
+                    last4[n++] = f.ascii;
+                }
+                k += f.len;
+            }
             out += "[card \xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2";
-            out.append(last4 + 4 - n, n);
+            out.append(last4, n);
             out += ']';
         } else {
             out += "[";

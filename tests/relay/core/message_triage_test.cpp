@@ -194,3 +194,96 @@ TEST_CASE("outbound messages are masked per the outbound policy, meta kept", "[t
     }
     SECTION("none leaves the text alone") { CHECK(for_outbound(m, kinds("none")).text == m.text); }
 }
+
+// ---- notes, transfer notes and names (issue 15: they leaked what masking hides) --------
+
+namespace {
+
+// Every stored message of `conv`, internal ones included, as one string.
+std::string stored_texts(HubHarness& h, const std::string& conv) {
+    const auto stored = h.store.messages_after(conv, 0, 100);  // kept: value() refers into it
+    REQUIRE(stored.ok());
+    std::string out;
+    for (const auto& m : stored.value()) out += m.text + "\n";
+    return out;
+}
+
+// A started conversation owned by Ann, with Bob available to take it.
+struct TwoAgents {
+    TriageHub t{default_mask_policy()};
+    ConnId ann = 0, bob = 0, visitor = 0;
+    std::string conv;
+    TwoAgents() {
+        ann = t.h.agent(t.h.make_agent("a_ann", "ann@example.com", "Ann"));
+        p::Welcome w;
+        visitor = t.h.visitor(&w);
+        conv = *w.conv;
+        t.h.send(visitor, p::Send{conv, "v.1", "hello", std::nullopt});
+        // Bob signs in after the assignment, under a name an operator pasted a card into.
+        bob = t.h.agent(t.h.make_agent("a_bob", "bob@example.com", "Bob 4111 1111 1111 1111"));
+        for (ConnId id : {ann, bob, visitor}) t.h.drain(id);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("an internal note is masked per the storage policy before it is stored and shown",
+          "[hub][triage][mask]") {
+    TwoAgents r;
+    r.t.h.send(r.ann, p::Note{r.conv, "n.1", "card 4111.1111.1111.1111 IBAN DE89 3704 0044 0532 0130 00"});
+    const p::Ack ack = first<p::Ack>(r.t.h, r.ann);
+    const p::Msg shown = first<p::Msg>(r.t.h, r.ann);
+    CHECK(shown.message.internal);
+    CHECK(shown.message.text == "card [card] IBAN [iban]");
+    const std::string stored = stored_texts(r.t.h, r.conv);
+    CHECK(stored.find("card [card] IBAN [iban]") != std::string::npos);
+    CHECK(stored.find("4111") == std::string::npos);
+    CHECK(stored.find("DE89") == std::string::npos);
+    CHECK(ack.seq == shown.message.seq);
+}
+
+TEST_CASE("a transfer note and the transcript lines built from it are masked before they are stored",
+          "[hub][triage][mask]") {
+    TwoAgents r;
+    r.t.h.send(r.ann, p::Transfer{r.conv, std::string("a_bob"), std::nullopt,
+                                  "VIP, card 4111\u00A01111\u00A01111\u00A01111"});
+    std::string bob_saw;
+    for (const auto& f : r.t.h.received[r.bob])
+        if (const auto* m = std::get_if<p::Msg>(&f)) bob_saw += m->message.text + "\n";
+    CHECK(bob_saw.find("VIP, card [card]") != std::string::npos);  // the InternalNote
+    CHECK(bob_saw.find("Transferred to Bob [card] by Ann") != std::string::npos);
+    CHECK(bob_saw.find("4111") == std::string::npos);
+    const std::string stored = stored_texts(r.t.h, r.conv);
+    CHECK(stored.find("VIP, card [card]") != std::string::npos);
+    CHECK(stored.find("4111") == std::string::npos);
+}
+
+TEST_CASE("a visitor's name is masked with every kind before it is stored or shown", "[hub][triage][mask]") {
+    TriageHub t(default_mask_policy());  // the storage policy leaves e-mails: names do not
+    const ConnId a = t.h.agent(t.h.make_agent("a_ann", "ann@example.com", "Ann"));
+    const ConnId v = t.h.open();
+    t.h.send(v, p::Hello{"visitor", std::nullopt, std::string("jane@example.com ４１１１ 1111 1111 1111")});
+    const p::Welcome w = t.h.next<p::Welcome>(v);
+    CHECK(w.me.name == "[email] [card]");
+    CHECK(t.h.store.find_visitor(w.me.id).value()->name == "[email] [card]");
+    const p::PresenceNotice seen = first<p::PresenceNotice>(t.h, a);
+    CHECK(seen.who.name == "[email] [card]");
+
+    SECTION("also when a returning visitor renames themselves") {
+        const ConnId again = t.h.open();
+        t.h.send(again, p::Hello{"visitor", w.token, std::string("call me on +44 20 7946 0958")});
+        CHECK(t.h.next<p::Welcome>(again).me.name == "call me on [phone]");
+        CHECK(t.h.store.find_visitor(w.me.id).value()->name == "call me on [phone]");
+    }
+    SECTION("and without triage configured") {
+        HubHarness plain;
+        const ConnId pv = plain.open();
+        plain.send(pv, p::Hello{"visitor", std::nullopt, std::string("jane@example.com")});
+        CHECK(plain.next<p::Welcome>(pv).me.name == "[email]");
+    }
+    SECTION("an ordinary name is kept as written") {
+        const ConnId other = t.h.open();
+        t.h.send(other, p::Hello{"visitor", std::nullopt, std::string("Zoë O'Brien-Smith 3rd")});
+        CHECK(t.h.next<p::Welcome>(other).me.name == "Zoë O'Brien-Smith 3rd");
+    }
+}

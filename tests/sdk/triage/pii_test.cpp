@@ -101,3 +101,94 @@ TEST_CASE("masking with spans found once equals masking from the text", "[triage
     }
     CHECK(mask_pii(text, {}, MaskOptions{}) == text);  // no spans: nothing masked
 }
+
+// ---- look-alikes (issue 15): the same card, phone or address in other characters -----
+
+TEST_CASE("mask_pii masks cards grouped by dots, slashes, Unicode spaces or dashes", "[triage][pii][lookalike]") {
+    auto [how, card] = GENERATE(table<std::string, std::string>({
+        {"dots", "4111.1111.1111.1111"},
+        {"slashes", "4111/1111/1111/1111"},
+        {"no-break spaces U+00A0", "4111\u00A01111\u00A01111\u00A01111"},
+        {"narrow no-break spaces U+202F", "4111\u202F1111\u202F1111\u202F1111"},
+        {"figure spaces U+2007", "4111\u20071111\u20071111\u20071111"},
+        {"thin spaces U+2009", "4111\u20091111\u20091111\u20091111"},
+        {"ideographic spaces U+3000", "4111\u30001111\u30001111\u30001111"},
+        {"en dashes", "4111\u20131111\u20131111\u20131111"},
+        {"zero-width spaces", "4111\u200B1111\u200B1111\u200B1111"},
+        {"soft hyphens", "4111\u00AD1111\u00AD1111\u00AD1111"},
+        {"a bidi override", "4111\u202E1111 1111 1111"},
+        {"mixed separators", "4111.1111 1111-1111"},
+        {"amex in dots", "3782.822463.10005"},
+    }));
+    CAPTURE(how);
+    CHECK(mask_pii("card " + card + " thanks") == "card [card] thanks");
+}
+
+TEST_CASE("mask_pii masks cards written in full-width and other Unicode digits", "[triage][pii][lookalike]") {
+    auto [how, card] = GENERATE(table<std::string, std::string>({
+        {"full-width", "４１１１１１１１１１１１１１１１"},
+        {"full-width, ideographic spaces", "４１１１　１１１１　１１１１　１１１１"},
+        {"full-width, full-width dashes", "４１１１－１１１１－１１１１－１１１１"},
+        {"Arabic-Indic", "٤١١١ ١١١١ ١١١١ ١١١١"},
+        {"Devanagari", "४१११ ११११ ११११ ११११"},
+        {"mathematical bold", "\U0001D7D2\U0001D7CF\U0001D7CF\U0001D7CF 1111 1111 1111"},
+        {"mixed digits and separators", "４１１１.1111\u00A0１１１１/1111"},
+    }));
+    CAPTURE(how);
+    CHECK(mask_pii("card " + card + " thanks") == "card [card] thanks");
+}
+
+TEST_CASE("look-alike numbers that are not cards stay as they are", "[triage][pii][lookalike]") {
+    for (const char* t : {
+             "card ４１１１ １１１１ １１１１ １１１２ fails Luhn",
+             "card 4111.1111.1111.1112 fails Luhn",
+             "card 4111\u00A01111\u00A01111\u00A01112 fails Luhn",
+             "stay 2024-03-01/2024-03-09",   // digits pass Luhn: a date range, not a card
+             "stay 01.03.2024-09.03.2024",   // the same, day first
+             "x = 41111111.11111111",        // a decimal, whatever its digits
+             "prix : 1\u00A0250\u00A0000\u00A0€", // thousands with no-break spaces: no phone
+             "le ２０２４－０３－１５ à 12:30",  // a full-width date: no phone
+             "version ４.２.１"}) {
+        CAPTURE(t);
+        CHECK(mask_pii(t) == t);
+    }
+}
+
+TEST_CASE("an invisible character between a word and a card still parts them", "[triage][pii][lookalike]") {
+    CHECK(mask_pii("x\u200B4111 1111 1111 1111") == "x\u200B[card]");
+    CHECK(mask_pii("4111 1111 1111 1111\u200Bx") == "[card]\u200Bx");
+}
+
+TEST_CASE("mask_pii keeps the last four of a look-alike card as ASCII digits", "[triage][pii][lookalike]") {
+    MaskOptions keep;
+    keep.keep_card_last4 = true;
+    CHECK(mask_pii("４１１１ １１１１ １１１１ １１１１!", keep) ==
+          "[card \xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2" "1111]!");
+    CHECK(mask_pii("5555\u00A05555\u00A05555\u00A04444", keep) ==
+          "[card \xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2" "4444]");
+}
+
+TEST_CASE("find_pii reports the original bytes of a look-alike match", "[triage][pii][lookalike]") {
+    const std::string card = "４１１１\u00A01111\u200B1111-1111";
+    const std::string text = "é " + card + "\u200B é";
+    const auto spans = find_pii(text);
+    REQUIRE(spans.size() == 1);
+    CHECK(spans[0].kind == PiiKind::card);
+    CHECK(text.substr(spans[0].begin, spans[0].end - spans[0].begin) == card);
+}
+
+TEST_CASE("mask_pii masks look-alike phones, e-mails and IBANs", "[triage][pii][lookalike]") {
+    auto [text, expected] = GENERATE(table<std::string, std::string>({
+        {"call ０６ １２ ３４ ５６ ７８ today", "call [phone] today"},
+        {"call +33\u00A06\u00A012\u00A034\u00A056\u00A078 today", "call [phone] today"},
+        {"call ＋４４ ２０ ７９４６ ０９５８ today", "call [phone] today"},
+        {"mail jane＠example.com now", "mail [email] now"},
+        {"mail ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ now", "mail [email] now"},
+        {"mail jane\uFE6Bexample.com now", "mail [email] now"},
+        {"mail jane@example\u3002com now", "mail [email] now"},
+        {"mail ja\u200Bne@exa\u200Bmple.com now", "mail [email] now"},
+        {"IBAN DE89\u00A03704\u00A00044\u00A00532\u00A00130\u00A000 ok", "IBAN [iban] ok"},
+    }));
+    CAPTURE(text);
+    CHECK(mask_pii(text) == expected);
+}

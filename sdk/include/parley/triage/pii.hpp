@@ -11,7 +11,12 @@
 //    e-mails;
 //  - phone numbers: 7–15 digits, with "+", "00" or "(" prefixes and space, dot, dash
 //    or slash separators; a bare digit run needs 9+ digits; ISO dates, times, decimals
-//    and amounts with a currency sign are not phones.
+//    and amounts with a currency sign are not phones;
+//  - cards: 13–19 digits grouped by spaces, dashes, dots or slashes, Luhn-checked; a
+//    decimal or a run opening with a dotted/slashed date is not a card;
+//  - look-alikes count as what they look like (issue 15): full-width and other Unicode
+//    decimal digits, Unicode spaces and dashes, full-width "@" and "."; zero-width and
+//    bidi control characters are skipped. Spans still point at the original bytes.
 #pragma once
 
 #include <cstddef>
