@@ -27,8 +27,9 @@
 // that the adapter drains with take_password_checks(), runs on its worker pool and
 // reports with on_password_checked(); only then does the login get its welcome or
 // 2002. An unknown e-mail is checked against a dummy hash all the same (equal timing).
-// At most HubConfig::login.max_checks checks are pending, one per connection. Per connection the Hub
-// keeps: authenticated or not, the party (role, id, name) and, for a visitor, their one
+// At most HubConfig::login.max_checks checks are pending, one per connection.
+//
+// Per connection the Hub keeps: authenticated or not, the party (role, id, name) and, for a visitor, their one
 // conversation. Per party it keeps a presence status and a connection count.
 //
 // A connection's life, as a table (frame → outcome):
@@ -71,8 +72,8 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
