@@ -138,8 +138,10 @@ TEST_CASE("Visitors are welcomed as fast as when idle while four connections pip
     INFO("median welcome: idle " << idle << " ms, under attack " << attacked << " ms; guessers got " << answers
                                  << " answers, " << checked << " of them after a real check");
     CHECK(checked > 0);
-    // Generous: this machine is shared and noisy. Before the fix: ~100× and more.
-    CHECK(attacked < 5 * std::max(idle, 2.0));
+    // Generous: this machine is shared and noisy, and an idle welcome takes 2–8 ms here,
+    // so the idle figure counts as at least 5 ms. Before the fix the welcome did not
+    // come within 5 s (the loop was busy with 240 Argon2 checks): ~1000×.
+    CHECK(attacked < 5 * std::max(idle, 5.0));
 }
 
 TEST_CASE("After 40 wrong passwords the right one is refused with 4030 and retry_after_ms, then accepted",
