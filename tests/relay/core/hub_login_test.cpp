@@ -153,3 +153,23 @@ TEST_CASE("the Hub never has more password checks pending than the pool holds", 
     h.send(conns[2], sam("agent-password"));  // a slot is free again
     CHECK(h.checks.size() == 2);
 }
+
+TEST_CASE("a guesser trying many accounts from one address is throttled there, not elsewhere",
+          "[hub][login]") {
+    HubConfig config = HubHarness::config();
+    config.login.throttle.address = {2, 1000, 4, 60'000};
+    LoginHarness h(config);
+    const ConnId guesser = h.open("10.0.0.66");
+    for (int i = 0; i < 2; ++i) {
+        h.send(guesser, p::Login{"user" + std::to_string(i) + "@example.com", "guess"});
+        h.check_one();
+        CHECK(h.error(guesser).code == ErrorCode::bad_credentials);
+    }
+    h.send(guesser, sam("agent-password"));  // a new account, the same address
+    CHECK(h.error(guesser).code == ErrorCode::login_throttled);
+    CHECK(h.checks.empty());
+    const ConnId office = h.open("10.0.0.1");
+    h.send(office, sam("agent-password"));
+    h.check_one();
+    CHECK(h.next<p::Welcome>(office).me.id == "a_1");
+}
