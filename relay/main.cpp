@@ -247,6 +247,12 @@ int main(int argc, char** argv) {
     if (o.rerank_every_ms) config.rerank_every_ms = *o.rerank_every_ms;
     if (o.away_grace_ms) config.routing.away_grace_ms = *o.away_grace_ms;
     if (o.offline_grace_ms) config.routing.offline_grace_ms = *o.offline_grace_ms;
+    // Logins (P7): the throttle's numbers, and as many pending checks as the pool holds.
+    config.login.throttle.account = {o.login_free_failures, o.login_delay_ms, o.login_lock_after, o.login_lock_ms};
+    config.login.throttle.address = {o.login_ip_free_failures, o.login_delay_ms, o.login_ip_lock_after,
+                                     o.login_ip_lock_ms};
+    config.login.throttle.max_pending_per_address = o.login_ip_checks;
+    config.login.max_checks = static_cast<std::size_t>(o.login_threads + o.login_queue);
     // Conversation summaries are read on every frame: kept in memory, written through.
     SummaryCache summaries(*store.value());
     Hub hub(summaries, random, config);
@@ -264,6 +270,8 @@ int main(int argc, char** argv) {
     so.heartbeat_secs = o.heartbeat_secs;
     so.commit_window_us = o.commit_window_us;
     so.dead_peer_secs = o.dead_peer_secs;
+    so.password_threads = o.login_threads;
+    so.password_queue = static_cast<std::size_t>(o.login_queue);
     Server server(hub, so);
 
     install_signal_handlers();

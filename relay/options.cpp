@@ -58,6 +58,15 @@ const char* usage() {
            "  --heartbeat-secs N     ping a connection silent for N s (default 20)\n"
            "  --dead-peer-secs N     hang up one silent for N s (default 45; must exceed\n"
            "                         --heartbeat-secs)\n"
+           "  --login-threads N      password checks at once, each with 64 MiB (default 1)\n"
+           "  --login-queue N        password checks waiting (default 16; beyond: 4031)\n"
+           "  --login-ip-checks N    password checks of one address at once (default 2)\n"
+           "  --login-free-failures N  failed logins of an account before delays (default 5)\n"
+           "  --login-delay-ms N     the first delay, doubled per further failure (1000)\n"
+           "  --login-lock-after N   failed logins that lock an account (default 10; 0: never)\n"
+           "  --login-lock-ms N      how long an account is locked (default 900000)\n"
+           "  --login-ip-free-failures N, --login-ip-lock-after N, --login-ip-lock-ms N\n"
+           "                         the same per client address (20, 30, 3600000)\n"
            "  --help                 this text\n";
 }
 
@@ -165,6 +174,27 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             else if (a == "--max-conns-per-ip") o.max_conns_per_ip = int(n);
             else if (a == "--heartbeat-secs") o.heartbeat_secs = int(std::min(n, 65535LL));
             else o.dead_peer_secs = int(std::min(n, 65535LL));
+        } else if (a.rfind("--login-", 0) == 0) {
+            // Logins (docs/operations.md "Logins"): off-loop checks and throttling.
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 1000000000)
+                return fail(a + " needs a number from 0 to 1000000000, not '" + v + "'");
+            const int small = int(std::min(n, 1000000LL));
+            if (a == "--login-threads") {
+                if (n < 1 || n > 16) return fail("--login-threads needs 1 to 16");
+                o.login_threads = small;
+            } else if (a == "--login-queue") o.login_queue = small;
+            else if (a == "--login-ip-checks") o.login_ip_checks = small;
+            else if (a == "--login-free-failures") o.login_free_failures = small;
+            else if (a == "--login-delay-ms") o.login_delay_ms = n;
+            else if (a == "--login-lock-after") o.login_lock_after = small;
+            else if (a == "--login-lock-ms") o.login_lock_ms = n;
+            else if (a == "--login-ip-free-failures") o.login_ip_free_failures = small;
+            else if (a == "--login-ip-lock-after") o.login_ip_lock_after = small;
+            else if (a == "--login-ip-lock-ms") o.login_ip_lock_ms = n;
+            else return fail("unknown option: " + a);
         } else {
             return fail("unknown option: " + a);
         }

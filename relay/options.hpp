@@ -46,6 +46,17 @@ struct Options {
     int max_conns_per_ip = 256;
     int heartbeat_secs = 20;   // ping a connection silent this long
     int dead_peer_secs = 45;   // hang up one silent this long
+    // Logins (P7; docs/operations.md "Logins"): Argon2 checks off the loop, throttled.
+    int login_threads = 1;              // checks at once (64 MiB of memory each)
+    int login_queue = 16;               // checks waiting; beyond: error 4031
+    int login_ip_checks = 2;            // checks of one address at once
+    int login_free_failures = 5;        // per account: failures without delay
+    int login_lock_after = 10;          // per account: failures that lock (0: never)
+    long long login_delay_ms = 1000;    // first delay, doubled per further failure
+    long long login_lock_ms = 900'000;  // per account: lock time (15 min)
+    int login_ip_free_failures = 20;    // the same per client address
+    int login_ip_lock_after = 30;
+    long long login_ip_lock_ms = 3'600'000;  // 1 h
 };
 
 struct ParsedOptions {

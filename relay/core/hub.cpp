@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "auth/agent_accounts.hpp"
-#include "auth/password.hpp"
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
 #include "parley/protocol/codec.hpp"
@@ -19,6 +18,12 @@ namespace {
 
 // Messages per store read while answering a sync: bounds memory, not the answer.
 constexpr int kSyncChunk = 500;
+
+// An unknown e-mail's password is verified against this, so the answer takes as long
+// as for a real agent and e-mail addresses cannot be probed by timing. The Argon2id
+// hash (the "interactive" limits agents' hashes use) of random bytes nobody kept.
+constexpr const char* kDummyHash =
+    "$argon2id$v=19$m=65536,t=2,p=1$vyMn824/znrO4P8pQ033zA$epHmcXWWzbw1VbrQbc0cL0CxA9BXjUzdn4i2AunBmsQ";
 
 template <class... F>
 struct overloaded : F... {
@@ -69,11 +74,14 @@ std::vector<Output> Hub::take_outputs() {
     return std::exchange(outputs_, {});
 }
 
+std::vector<PasswordCheck> Hub::take_password_checks() { return std::exchange(password_checks_, {}); }
+
 // ---- connection events ---------------------------------------------------------------
 
-void Hub::on_open(ConnId conn, std::int64_t now) {
+void Hub::on_open(ConnId conn, std::int64_t now, std::string_view address) {
     batch_begin(0);
     conns_[conn] = Conn{};
+    conns_[conn].address = login_address_key(address);
     // The router's state comes back from the store before anyone can act on it: a first
     // message after a restart must find its conversation where it was.
     route_load(now);
@@ -100,6 +108,9 @@ void Hub::on_text(ConnId conn, std::string_view text, std::int64_t now) {
     }
     if (c.ready && opens)
         return send_error(conn, ErrorCode::already_authenticated, "this connection has a session");
+    if (c.login_ticket && opens)  // the pending login answers first (welcome or an error)
+        return send(conn, p::ErrorFrame{ErrorCode::login_busy, "a login is being checked on this connection",
+                                        {}, config_.login.busy_retry_ms});
 
     std::visit([&](const auto& f) { handle(conn, c, f, now); }, frame);
 }
@@ -243,22 +254,63 @@ void Hub::hello_agent(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Login& f, std::int64_t now) {
+    // 1. Refused before any Argon2 is spent: a full pool, or too many failures of this
+    //    account or this address (core/login_throttle.hpp). Unknown e-mails are
+    //    throttled the same, so refusals do not tell which e-mails exist.
+    if (pending_logins_.size() >= config_.login.max_checks)
+        return send(id, p::ErrorFrame{ErrorCode::login_busy, "too many logins are being checked; retry later", {},
+                                      config_.login.busy_retry_ms});
+    const std::string account = login_account_key(f.email);
+    const LoginThrottle::Decision d = throttle_.admit(account, c.address, now);
+    if (d.verdict == LoginThrottle::Verdict::throttled)
+        return send(id, p::ErrorFrame{ErrorCode::login_throttled, "too many failed logins; retry later", {},
+                                      d.retry_after_ms});
+    if (d.verdict == LoginThrottle::Verdict::busy)
+        return send(id, p::ErrorFrame{ErrorCode::login_busy, "too many logins from this address at once; retry later",
+                                      {}, d.retry_after_ms});
+
+    // 2. The check itself runs off the loop; on_password_checked() answers.
     auto agent = store_.find_agent_by_email(f.email);
-    if (!agent) return send_error(id, agent.error());
-    if (!agent.value()) {
-        // Spend the same time as a real check so response time does not reveal which
-        // e-mail addresses exist. The dummy hash is made once, on first need.
-        if (dummy_hash_.empty()) dummy_hash_ = hash_password("parley-dummy-password").value_or("");
-        verify_password(f.password, dummy_hash_);
-        return send_error(id, ErrorCode::bad_credentials, "wrong e-mail or password");
+    if (!agent) {
+        throttle_.cancel(account, c.address);
+        return send_error(id, agent.error());
     }
-    if (!verify_password(f.password, agent.value()->password_hash))
-        return send_error(id, ErrorCode::bad_credentials, "wrong e-mail or password");
+    const std::uint64_t ticket = next_ticket_++;
+    c.login_ticket = ticket;
+    password_checks_.push_back(PasswordCheck{ticket, id, f.password,
+                                             agent.value() ? agent.value()->password_hash : kDummyHash});
+    pending_logins_.emplace(ticket, PendingLogin{id, account, c.address, agent.value()});
+}
+
+void Hub::on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std::int64_t now) {
+    auto it = pending_logins_.find(ticket);
+    if (it == pending_logins_.end()) return;  // reported twice, or never asked for
+    const PendingLogin login = std::move(it->second);
+    pending_logins_.erase(it);
+    now_ = std::max(now_, now);
+
+    // The throttle counts the outcome even if the connection has gone: closing it must
+    // not hide a failure. An unknown e-mail fails whatever the dummy hash said.
+    const bool ok = outcome == PasswordOutcome::match && login.agent;
+    if (outcome == PasswordOutcome::not_checked)
+        throttle_.cancel(login.account, login.address);
+    else
+        throttle_.record(login.account, login.address, ok, now);
+
+    auto conn = conns_.find(login.conn);
+    if (conn == conns_.end() || stopping_) return;  // closed meanwhile: nobody to answer
+    Conn& c = conn->second;
+    c.login_ticket = 0;
+    batch_begin(login.conn);
+    if (outcome == PasswordOutcome::not_checked)
+        return send(login.conn, p::ErrorFrame{ErrorCode::login_busy, "too many logins are being checked; retry later",
+                                              {}, config_.login.busy_retry_ms});
+    if (!ok) return send_error(login.conn, ErrorCode::bad_credentials, "wrong e-mail or password");
 
     const std::string token = new_session_token(random_);
-    AgentSession session{session_token_hash(token), agent.value()->id, now + config_.session_ttl_ms};
-    if (Status s = store_.create_session(session); !s) return send_error(id, s.error());
-    welcome_agent(id, c, *agent.value(), token);
+    AgentSession session{session_token_hash(token), login.agent->id, now + config_.session_ttl_ms};
+    if (Status s = store_.create_session(session); !s) return send_error(login.conn, s.error());
+    welcome_agent(login.conn, c, *login.agent, token);
 }
 
 void Hub::welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::string& token) {

@@ -6,11 +6,13 @@
 // The network adapter (net/server.cpp) numbers each WebSocket connection and feeds the
 // Hub what happens to it, with the current time:
 //
-//   on_open(conn, now)            a connection finished its WebSocket handshake
+//   on_open(conn, now, address)   a connection finished its WebSocket handshake
+//                                 (address: the peer's, for per-address login limits)
 //   on_text(conn, text, now)      one complete text message arrived
 //   on_binary(conn, now)          one binary message arrived           → error 1010
 //   on_too_large(conn, now)       a message exceeded 65 536 bytes      → error 1006
 //   on_rate_limited(conn, …)      a frame over the rate limit          → error 4029
+//   on_password_checked(ticket,…) a password check the Hub asked for is done
 //   on_close(conn, now)           the connection is gone (no output goes to it again)
 //   shutdown(now)                 the relay stops                      → close 1001 to all
 //
@@ -18,8 +20,16 @@
 // the adapter drains with take_outputs() and delivers in order. With group commit on
 // (HubConfig::group_commit), take_outputs() first commits the store's batch; if that
 // fails, none of the batch's outputs go out and every connection whose frames were in
-// the batch is closed with 1011, so its client resends its unacknowledged messages. Per connection the Hub
-// keeps: authenticated or not, the party (role, id, name) and, for a visitor, their one
+// the batch is closed with 1011, so its client resends its unacknowledged messages.
+//
+// Password checks (Argon2id, ~64 MiB and tens of ms each) never run in the Hub: a
+// `login` that the throttle (core/login_throttle.hpp) admits becomes a PasswordCheck
+// that the adapter drains with take_password_checks(), runs on its worker pool and
+// reports with on_password_checked(); only then does the login get its welcome or
+// 2002. An unknown e-mail is checked against a dummy hash all the same (equal timing).
+// At most HubConfig::login.max_checks checks are pending, one per connection.
+//
+// Per connection the Hub keeps: authenticated or not, the party (role, id, name) and, for a visitor, their one
 // conversation. Per party it keeps a presence status and a connection count.
 //
 // A connection's life, as a table (frame → outcome):
@@ -32,9 +42,12 @@
 //                                        (created on first hello) → welcome, presence
 //   handshaking     hello agent          session token valid → welcome, inbox, presence;
 //                                        else 2003
-//   handshaking     login                e-mail + password → welcome(+ new session
-//                                        token), inbox, presence; else 2002 (same for
-//                                        unknown e-mail and wrong password)
+//   handshaking     login                throttled → 4030 (retry_after_ms); pool full
+//                                        → 4031; else a password check, and when it is
+//                                        done: welcome(+ new session token), inbox,
+//                                        presence; else 2002 (same for unknown e-mail
+//                                        and wrong password)
+//   checking        hello / login        4031 (one login at a time per connection)
 //   handshaking     anything else        2001, not processed
 //   ready           hello / login        2005
 //   ready           send                 permission → store → ack → msg to every
@@ -61,6 +74,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -69,6 +83,7 @@
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
 #include "core/access_rule.hpp"
+#include "core/login_throttle.hpp"
 #include "core/message_triage.hpp"
 #include "core/random_source.hpp"
 #include "parley/protocol/frames.hpp"
@@ -100,6 +115,22 @@ struct Output {
     }
 };
 
+// A password check the Hub needs (see the theory above): run it off the event loop,
+// then call Hub::on_password_checked(ticket, …).
+struct PasswordCheck {
+    std::uint64_t ticket = 0;
+    ConnId conn = 0;
+    std::string password;
+    std::string hash;  // Argon2id string (the agent's, or the dummy one)
+};
+enum class PasswordOutcome { match, mismatch, not_checked };  // not_checked: pool full
+
+struct LoginConfig {
+    LoginThrottleConfig throttle;       // failed-login delays and locks
+    std::size_t max_checks = 17;        // pending checks at once (the pool's threads + queue)
+    std::int64_t busy_retry_ms = 1000;  // retry_after_ms of 4031 login_busy
+};
+
 struct HubConfig {
     std::string visitor_secret;                  // HMAC key of visitor tokens
     std::int64_t visitor_token_ttl_ms = kVisitorTokenTtlMs;  // 30 days
@@ -120,6 +151,7 @@ struct HubConfig {
     // output, so no ack (and no message fan-out) leaves before its commit. The adapter
     // calls take_outputs() once per event-loop pass. Off: each write commits alone.
     bool group_commit = false;
+    LoginConfig login;  // P7: password checks off the loop, throttled
 };
 
 class Hub {
@@ -127,7 +159,7 @@ public:
     // `store` and `random` must outlive the Hub.
     Hub(Store& store, RandomSource& random, HubConfig config);
 
-    void on_open(ConnId conn, std::int64_t now);
+    void on_open(ConnId conn, std::int64_t now, std::string_view address = {});
     void on_text(ConnId conn, std::string_view text, std::int64_t now);
     void on_binary(ConnId conn, std::int64_t now);
     void on_too_large(ConnId conn, std::int64_t now);
@@ -141,6 +173,12 @@ public:
 
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
+    // The password checks asked for since the last call; the adapter runs them off the
+    // loop and reports each one exactly once with on_password_checked.
+    std::vector<PasswordCheck> take_password_checks();
+    // A check is done: the login gets its welcome or 2002 (4031 if not_checked), and the
+    // throttle counts it — even when its connection has closed meanwhile.
+    void on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std::int64_t now);
     // A store batch is open: its frames wait for take_outputs() to commit it.
     bool batch_open() const { return batch_open_; }
 
@@ -158,6 +196,14 @@ private:
         protocol::Party party;
         std::string conv;  // visitors: their conversation
         std::string page;  // visitors: origin + path from hello (team rules match it)
+        std::string address;            // the peer's login_address_key (empty: unknown)
+        std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
+    };
+    struct PendingLogin {
+        ConnId conn = 0;
+        std::string account;  // login_account_key of the e-mail
+        std::string address;
+        std::optional<Agent> agent;  // none: unknown e-mail (checked against the dummy)
     };
     struct Presence {
         protocol::Party party;
@@ -246,7 +292,10 @@ private:
     std::map<std::string, std::set<ConnId>> conv_visitors_;  // conv → visitor connections
     std::map<std::string, Presence> presence_;               // party id → presence
     bool stopping_ = false;
-    std::string dummy_hash_;  // verified against for unknown e-mails (equal timing)
+    LoginThrottle throttle_{config_.login.throttle};
+    std::map<std::uint64_t, PendingLogin> pending_logins_;  // ticket → login
+    std::uint64_t next_ticket_ = 1;
+    std::vector<PasswordCheck> password_checks_;  // for take_password_checks()
     std::vector<Output> outputs_;
     // Group commit: a store batch is open, and the connections whose frames it holds.
     bool batch_open_ = false;

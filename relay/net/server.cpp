@@ -121,6 +121,7 @@ Server::Server(Hub& hub, ServerOptions options)
     : hub_(hub), options_(std::move(options)), limits_(options_.limits) {}
 
 Server::~Server() {
+    passwords_.reset();  // joins its threads, which wake the loop through the context
     if (loop_ && tables_) ev_timer_stop(loop_, &tables_->flush.window);
     if (context_) lws_context_destroy(context_);
     if (loop_) ev_loop_destroy(loop_);
@@ -215,6 +216,11 @@ Result<int> Server::start() {
                                                            : options_.allow_origins);
     t.tick.context = context_;
     t.tick.loop = loop_;
+    // Password checks (P7): off the loop. lws_cancel_service is lws's one thread-safe
+    // call; it wakes the loop with LWS_CALLBACK_EVENT_WAIT_CANCELLED (on_parley).
+    lws_context* context = context_;
+    passwords_ = std::make_unique<PasswordWorker>(options_.password_threads, options_.password_queue,
+                                                  [context] { lws_cancel_service(context); });
     lws_sul_schedule(context_, 0, &t.tick.sul, on_tick, 100 * LWS_US_PER_MS);
     return port;
 }
@@ -289,7 +295,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
             lws_callback_on_writable(wsi);
             return 0;
         }
-        hub_.on_open(session->id, wall_clock_ms());
+        hub_.on_open(session->id, wall_clock_ms(), address);
         schedule_flush();
         return 0;
     }
@@ -307,6 +313,9 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
         auto it = peers_.find(session->id);
         return it == peers_.end() ? -1 : write_one(it->second);
     }
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:  // a password worker has results (or any other wake)
+        password_results();
+        return 0;
     case LWS_CALLBACK_CLOSED: {
         limits_.release(session->id);
         if (peers_.erase(session->id)) {
@@ -358,6 +367,12 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
 }
 
 void Server::dispatch() {
+    // Checks first: a full pool refuses a login through the Hub, which adds an output.
+    for (PasswordCheck& check : hub_.take_password_checks()) {
+        const std::uint64_t ticket = check.ticket;
+        if (!passwords_ || !passwords_->submit(PasswordJob{ticket, std::move(check.password), std::move(check.hash)}))
+            hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
+    }
     for (Output& out : hub_.take_outputs()) {
         auto it = peers_.find(out.conn);
         if (it == peers_.end()) continue;  // closed meanwhile
@@ -405,6 +420,16 @@ void Server::dispatch() {
     }
     touched_.clear();
     arm_route_timer();
+}
+
+void Server::password_results() {
+    if (!passwords_) return;
+    const std::vector<PasswordResult> results = passwords_->take_results();
+    if (results.empty()) return;
+    const std::int64_t now = wall_clock_ms();
+    for (const PasswordResult& r : results)
+        hub_.on_password_checked(r.ticket, r.match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
+    schedule_flush();
 }
 
 void Server::route_tick() {

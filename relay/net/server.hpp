@@ -21,6 +21,11 @@
 // - Rate limits (core/rate_limits.hpp): a connection beyond max_conns_per_ip is closed
 //   with 4002 right after its handshake; a frame over the per-connection or per-address
 //   budget is not processed and gets error 4029 with retry_after_ms.
+// - Password checks (P7): the Hub's login checks run on a PasswordWorker pool
+//   (auth/password_worker.hpp: password_threads threads, password_queue more waiting,
+//   threads × 64 MiB of Argon2 memory at most); a worker wakes the loop with
+//   lws_cancel_service, and the results go back to the Hub on the loop thread. A login
+//   that finds the pool full gets 4031 at once.
 // - Heartbeat: lws sends a WebSocket ping to a connection silent for heartbeat_secs and
 //   hangs up one silent for dead_peer_secs (a pong or any frame counts), so a dead peer
 //   frees its slot and its presence within dead_peer_secs.
@@ -39,6 +44,7 @@
 #include <vector>
 
 #include "core/hub.hpp"
+#include "auth/password_worker.hpp"
 #include "core/rate_limits.hpp"
 #include "net/origin_policy.hpp"
 
@@ -63,6 +69,8 @@ struct ServerOptions {
     // 1 000 messages/s, 1 ms puts about two messages in each sync instead of one.
     int commit_window_us = 1000;
     int dead_peer_secs = 45;       // and hangs up one silent this long (0: never)
+    int password_threads = 1;      // Argon2 checks at once (64 MiB each)
+    std::size_t password_queue = 16;  // checks waiting for a thread; beyond: 4031
 };
 
 class Server {
@@ -102,7 +110,8 @@ private:
         bool touched = false;  // in touched_: has new frames from this dispatch
     };
 
-    void dispatch();  // delivers the Hub's outputs to the peers' queues
+    void dispatch();  // hands the Hub's password checks to the pool, then its outputs to the peers
+    void password_results();  // on the loop thread: the pool's finished checks to the Hub
     void schedule_flush();  // dispatch at the start of the next loop pass (FlushTimer)
     void arm_route_timer();  // P4: the lws timer at the Hub's next deadline
     void receive(ConnId id, Peer& peer, const char* data, std::size_t len, bool final);
@@ -127,6 +136,8 @@ private:
 
     struct LwsTables;  // protocols, mount and mime types, which must outlive the context
     std::unique_ptr<LwsTables> tables_;
+    // Declared last, so destroyed first: its threads call lws_cancel_service(context_).
+    std::unique_ptr<PasswordWorker> passwords_;
 };
 
 // Milliseconds since the Unix epoch: the `now` the adapter passes to the Hub.

@@ -102,3 +102,34 @@ TEST_CASE("the group commit window: 1 ms by default, 0 to sync at the next pass,
     }
     CHECK_FALSE(parse_options({"--commit-window-us"}).error.empty());
 }
+
+TEST_CASE("login options: pool size and throttle numbers, documented defaults, nonsense refused",
+          "[options][login]") {
+    const parley::relay::Options d = parse_options({}).options;
+    CHECK(d.login_threads == 1);
+    CHECK(d.login_queue == 16);
+    CHECK(d.login_free_failures == 5);
+    CHECK(d.login_lock_after == 10);
+    CHECK(d.login_lock_ms == 900'000);
+    auto p = parse_options({"--login-threads", "2", "--login-queue", "0", "--login-ip-checks", "3",
+                            "--login-free-failures", "1", "--login-delay-ms", "50", "--login-lock-after", "0",
+                            "--login-lock-ms", "2000", "--login-ip-free-failures", "7", "--login-ip-lock-after",
+                            "9", "--login-ip-lock-ms", "60000"});
+    REQUIRE(p.error.empty());
+    const parley::relay::Options& o = p.options;
+    CHECK(o.login_threads == 2);
+    CHECK(o.login_queue == 0);
+    CHECK(o.login_ip_checks == 3);
+    CHECK(o.login_free_failures == 1);
+    CHECK(o.login_delay_ms == 50);
+    CHECK(o.login_lock_after == 0);
+    CHECK(o.login_lock_ms == 2000);
+    CHECK(o.login_ip_free_failures == 7);
+    CHECK(o.login_ip_lock_after == 9);
+    CHECK(o.login_ip_lock_ms == 60000);
+    CHECK_FALSE(parse_options({"--login-threads", "0"}).error.empty());
+    CHECK_FALSE(parse_options({"--login-threads", "17"}).error.empty());
+    CHECK_FALSE(parse_options({"--login-delay-ms", "-5"}).error.empty());
+    CHECK_FALSE(parse_options({"--login-lock-ms"}).error.empty());
+    CHECK_FALSE(parse_options({"--login-lockout", "5"}).error.empty());
+}

@@ -165,6 +165,13 @@ function stopSession(): void {
 }
 
 function onError(ev: EventMap["error"]): void {
+  if (ev.code === 4030) {
+    // Login throttled: too many failed attempts (4031, checks busy, the SDK retries).
+    const secs = Math.max(1, Math.ceil((ev.retry_after_ms || 1000) / 1000));
+    stopSession();
+    showLogin(`Too many attempts. Try again in ${secs} s.`);
+    return;
+  }
   if (ev.code === 2002 || ev.code === 2003) {
     stopSession();
     showLogin(ev.code === 2002 ? "Wrong e-mail or password." : "Your session has expired. Please sign in again.");

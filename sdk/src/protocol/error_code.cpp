@@ -24,6 +24,8 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::agent_unavailable: return "agent_unavailable";
         case ErrorCode::not_allowed: return "not_allowed";
         case ErrorCode::rate_limited: return "rate_limited";
+        case ErrorCode::login_throttled: return "login_throttled";
+        case ErrorCode::login_busy: return "login_busy";
         case ErrorCode::storage_failed: return "storage_failed";
     }
     // A relay newer than this SDK may send codes we do not know; the range still

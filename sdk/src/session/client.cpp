@@ -13,6 +13,10 @@
 //                                                           outbox resend, reads, presence
 //   handshaking  error 2003, has password      handshaking  login (token dropped)
 //   handshaking  error 2002 | 2003             stopped      error, disconnect
+//   handshaking  error 4030 (login throttled)  stopped      error (retry_after_ms for the
+//                                                           app to show), disconnect
+//   handshaking  error 4031 (checks busy)      handshaking  error; the handshake again
+//                                                           after retry_after_ms
 //   opening..    closed(4100–4199)             stopped      -
 //   ready        closed(1000)                  idle         -
 //                closed(other)                 backoff      - (deadline: full jitter)
@@ -205,6 +209,10 @@ void Client::tick(std::int64_t now) {
         set_phase(Phase::opening);
         events_.push_back(ConnectRequest{});
     }
+    if (phase_ == Phase::handshaking && retry_at_ && now >= *retry_at_) {  // after a 4031
+        retry_at_.reset();
+        send_handshake();
+    }
     if (ready() && retry_at_ && now >= *retry_at_) {
         retry_at_.reset();
         for (const auto& conv : std::exchange(resync_, {})) request_sync(conv);
@@ -232,7 +240,7 @@ std::optional<std::int64_t> Client::next_deadline() const {
     std::optional<std::int64_t> at;
     auto consider = [&](std::int64_t t) { at = at ? std::min(*at, t) : t; };
     if (phase_ == Phase::backoff) consider(reconnect_at_);
-    if (ready() && retry_at_) consider(*retry_at_);
+    if ((ready() || phase_ == Phase::handshaking) && retry_at_) consider(*retry_at_);
     for (const TypingIn& t : typing_in_) consider(t.expires_at);
     if (auto hb = heartbeat_.deadline()) consider(*hb);
     return at;
@@ -355,13 +363,22 @@ void Client::on_ack(Ack& a) {
 
 void Client::on_error(const ErrorFrame& e, std::int64_t now) {
     if (phase_ == Phase::handshaking) {
-        const bool auth = e.code == ErrorCode::bad_credentials || e.code == ErrorCode::bad_token;
+        // A throttled login (4030) stops too: resending the same password by ourselves
+        // could only add failures; the application says "try again in retry_after_ms"
+        // and connects again when its user does. A busy relay (4031) neither checked nor
+        // counted the login: the same handshake goes again after retry_after_ms.
+        const bool auth = e.code == ErrorCode::bad_credentials || e.code == ErrorCode::bad_token ||
+                          e.code == ErrorCode::login_throttled;
         if (e.code == ErrorCode::bad_token && config_.email && config_.password) {
             token_.reset();  // the session expired: fall back to the password
             send_handshake();
             return;
         }
         events_.push_back(e);
+        if (e.code == ErrorCode::login_busy) {
+            retry_at_ = now + (e.retry_after_ms ? *e.retry_after_ms : jitter(attempt_));
+            return;
+        }
         if (auth) {
             lose_transport();
             set_phase(Phase::stopped);

@@ -2,6 +2,10 @@
 // RandomSource and a fake clock, with helpers that speak frames instead of text. What
 // the Hub sends is decoded with the SDK's own decode_relay, so every output is also
 // checked against the protocol.
+//
+// Password checks the Hub asks for are run by pump() at once, in the test's thread,
+// with the real Argon2id verification (as the relay's worker pool would, later); a test
+// that sets hold_password_checks collects them in `checks` and answers them itself.
 #pragma once
 
 #include <deque>
@@ -38,6 +42,8 @@ struct HubHarness {
     ConnId next_conn = 1;
     std::map<ConnId, std::deque<p::RelayFrame>> received;
     std::map<ConnId, int> closed;  // close requests: conn → code
+    bool hold_password_checks = false;
+    std::vector<PasswordCheck> checks;  // held ones, oldest first
 
     HubHarness() = default;
     // With another configuration (e.g. triage); store and random as above.
@@ -49,9 +55,9 @@ struct HubHarness {
         return c;
     }
 
-    ConnId open() {
+    ConnId open(std::string_view address = {}) {
         const ConnId id = next_conn++;
-        hub.on_open(id, now);
+        hub.on_open(id, now, address);
         pump();
         return id;
     }
@@ -67,6 +73,14 @@ struct HubHarness {
     void send(ConnId id, const p::ClientFrame& frame) { text(id, p::encode(frame)); }
 
     void pump() {
+        for (PasswordCheck& check : hub.take_password_checks()) checks.push_back(std::move(check));
+        while (!hold_password_checks && !checks.empty()) {
+            const PasswordCheck check = checks.front();
+            checks.erase(checks.begin());
+            const bool match = verify_password(check.password, check.hash);
+            hub.on_password_checked(check.ticket, match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
+            for (PasswordCheck& more : hub.take_password_checks()) checks.push_back(std::move(more));
+        }
         for (Output& out : hub.take_outputs()) {
             if (out.kind == Output::Kind::close) {
                 closed[out.conn] = out.code;

@@ -341,6 +341,8 @@ TEST_CASE("error codes have their protocol names and retry policy", "[codec]") {
     CHECK(std::string(error_name(ErrorCode::bad_json)) == "bad_json");
     CHECK(std::string(error_name(ErrorCode::too_deep)) == "too_deep");
     CHECK(std::string(error_name(ErrorCode::storage_failed)) == "storage_failed");
+    CHECK(std::string(error_name(ErrorCode::login_throttled)) == "login_throttled");
+    CHECK(std::string(error_name(ErrorCode::login_busy)) == "login_busy");
     CHECK(is_retryable(ErrorCode::storage_failed));
     CHECK_FALSE(is_retryable(ErrorCode::seq_out_of_range));
     CHECK(close_is_final(4100));

@@ -606,6 +606,40 @@ TEST_CASE("refused credentials during the handshake stop the client", "[client]"
     CHECK_FALSE(h.client.next_deadline());
 }
 
+TEST_CASE("a throttled login stops the client and reports when to try again", "[client]") {
+    const auto code = protocol::ErrorCode::login_throttled;
+    Harness h(agent_config());
+    h.client.connect(h.now);
+    h.client.opened(h.now);  // the link is down: the login goes nowhere, the test answers
+    REQUIRE(types(h.written()) == std::vector<std::string>{"login"});
+    h.deliver(protocol::ErrorFrame{code, "retry later", "", 30'000});
+    auto events = h.events();
+    CHECK(h.client.state() == State::stopped);
+    auto err = only<protocol::ErrorFrame>(events);
+    REQUIRE(err.size() == 1);
+    CHECK(err[0].code == code);
+    CHECK(err[0].retry_after_ms == 30'000);
+    CHECK(names(events).back() == "disconnect");
+    CHECK(h.written().empty());  // no second try by itself
+    CHECK_FALSE(h.client.next_deadline());
+}
+
+TEST_CASE("a login refused because the relay's checks are busy is sent again after retry_after_ms",
+          "[client]") {
+    Harness h(agent_config());
+    h.client.connect(h.now);
+    h.client.opened(h.now);
+    REQUIRE(types(h.written()) == std::vector<std::string>{"login"});
+    h.deliver(protocol::ErrorFrame{protocol::ErrorCode::login_busy, "busy", "", 1000});
+    CHECK(h.client.state() == State::connecting);
+    CHECK(only<protocol::ErrorFrame>(h.events()).size() == 1);
+    CHECK(h.written().empty());
+    REQUIRE(h.client.next_deadline() == std::optional<std::int64_t>(h.now + 1000));
+    h.now += 1000;
+    h.client.tick(h.now);
+    CHECK(types(h.written()) == std::vector<std::string>{"login"});
+}
+
 TEST_CASE("a storage failure keeps the message and resends it later with the same cid",
           "[client]") {
     Harness h;
