@@ -19,6 +19,10 @@ const char* usage() {
            "  --demo-agent           create demo@parley.local on first start\n"
            "  --demo-password PW     the demo agent's password (default: random, printed)\n"
            "  --add-agent EMAIL NAME create an agent, password read from stdin, then exit\n"
+           "  --disable-agent EMAIL  disable an agent and revoke all their sessions, then\n"
+           "                         exit; a running relay drops their connections within\n"
+           "                         10 s\n"
+           "  --enable-agent EMAIL   let a disabled agent sign in again, then exit\n"
            "  --triage-model PATH    intent model file (default: the installed default.ptm)\n"
            "  --no-triage            run without intent triage (masking still applies)\n"
            "  --commit-each          sync each message to disk on its own (default: group\n"
@@ -101,6 +105,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (!value(o.agent_email) || !value(o.agent_name))
                 return fail("--add-agent needs an e-mail and a name");
             o.add_agent = true;
+        } else if (a == "--disable-agent" || a == "--enable-agent") {
+            std::string& email = a == "--disable-agent" ? o.disable_agent : o.enable_agent;
+            if (!value(email) || email.empty()) return fail(a + " needs an e-mail");
         } else if (a == "--triage-model") {
             if (!value(o.triage_model) || o.triage_model.empty()) return fail("--triage-model needs a file");
         } else if (a == "--team" || a == "--skill") {

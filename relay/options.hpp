@@ -19,6 +19,9 @@ struct Options {
     bool add_agent = false;  // --add-agent EMAIL NAME: create, then exit
     std::string agent_email;
     std::string agent_name;
+    // --disable-agent EMAIL / --enable-agent EMAIL: set the flag, then exit. Disabling
+    // revokes every session of the agent; a running relay closes their connections.
+    std::string disable_agent, enable_agent;
     bool help = false;
     // Routing (P4): agents created by --add-agent, and the router's configuration.
     std::vector<std::string> agent_teams;   // --team (repeatable); default "general"

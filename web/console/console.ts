@@ -13,6 +13,7 @@ import {
   attachRouting, compareSummaries, decorateRouting, initRoutingUi, renderRoutingHeader,
   renderRoutingItem, sendNote, visibleToMe,
 } from "./routing";
+import { attachSessions, initSessionsUi, signOut } from "./sessions";
 
 const MAX_TEXT_BYTES = 8000;
 const TOKEN_KEY = "parley.agent.token";
@@ -100,9 +101,18 @@ async function startSession(login?: { email: string; password: string }): Promis
   // Routing (P4): priority order, queues, transfer/note/close, supervisor board.
   attachRouting(c, () => new Map(Array.from(entries, ([k, v]) => [k, v.summary])), open);
   c.on("supervisor", () => entries.forEach(renderItem)); // agent names arrive with the board
+  attachSessions(c); // sign-out, sign-out everywhere, the sessions dialog (issue 15)
   c.on("state", (ev) => {
     ui.conn.textContent = stateText[ev.state];
     ui.conn.setAttribute("data-state", ev.state);
+    // Stopped for good while nobody here signed out: this session was ended elsewhere
+    // (sign-out everywhere, revoked from another device, agent disabled) or refused.
+    if (ev.state === "stopped" && !signingOut && !ui.consoleView.hidden) {
+      queueMicrotask(() => {
+        stopSession();
+        showLogin("You were signed out. Please sign in again.");
+      });
+    }
   });
   c.on("welcome", (ev) => {
     me = ev.me;
@@ -162,6 +172,7 @@ function stopSession(): void {
 }
 
 function onError(ev: EventMap["error"]): void {
+  if (signingOut) return; // sessions.ts waits for the relay's answer
   if (ev.code === 2002 || ev.code === 2003) {
     stopSession();
     showLogin(ev.code === 2002 ? "Wrong e-mail or password." : "Your session has expired. Please sign in again.");
@@ -440,11 +451,24 @@ ui.composer.addEventListener("input", () => {
 ui.presence.addEventListener("change", () => {
   client?.presence(ui.presence.value as "available" | "away");
 });
-ui.signOut.addEventListener("click", () => {
-  client?.forgetToken();
-  stopSession();
-  showLogin();
-});
+// Sign-out revokes the session on the relay first (sessions.ts); the token is forgotten
+// only once the relay answered (or did not, in time: then the agent is told).
+let signingOut = false;
+async function endSession(everywhere: boolean): Promise<void> {
+  if (signingOut) return;
+  signingOut = true;
+  ui.signOut.disabled = true;
+  try {
+    const message = await signOut(everywhere);
+    stopSession();
+    showLogin(message || undefined);
+  } finally {
+    signingOut = false;
+    ui.signOut.disabled = false;
+  }
+}
+ui.signOut.addEventListener("click", () => void endSession(false));
+initSessionsUi(() => void endSession(true));
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();
   const email = ui.email.value.trim();
