@@ -245,6 +245,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Login& f, std::int64_t now) {
     const std::string token = new_session_token(random_);
     AgentSession session{session_token_hash(token), agent.value()->id, now + config_.session_ttl_ms, now, now};
     if (Status s = store_.create_session(session); !s) return send_error(id, s.error());
+    cap_sessions(agent.value()->id);
     welcome_agent(id, c, *agent.value(), token);
 }
 
@@ -311,6 +312,19 @@ void Hub::handle(ConnId id, Conn& c, const p::ListSessions&, std::int64_t now) {
                                                it->last_used, it->token_hash == c.session});
     }
     send(id, list);
+}
+
+void Hub::cap_sessions(const std::string& agent_id) {
+    // Each login adds a session; an agent (or whoever has their password) logging in
+    // over and over must not grow the table, or the work of listing it, without bound.
+    auto mine = store_.sessions_of_agent(agent_id);  // oldest first
+    if (!mine || mine.value().size() <= kMaxSessionsPerAgent) return;
+    std::set<std::string> dropped;
+    for (std::size_t i = 0; i + kMaxSessionsPerAgent < mine.value().size(); ++i) {
+        const std::string& hash = mine.value()[i].token_hash;
+        if (store_.delete_session(hash)) dropped.insert(hash);
+    }
+    end_sessions(dropped, {}, "session ended");
 }
 
 void Hub::end_sessions(const std::set<std::string>& hashes, const std::string& agent_id,

@@ -89,6 +89,9 @@ namespace parley::relay {
 
 using ConnId = std::uint64_t;
 
+// Sessions one agent may hold; a login beyond it revokes the oldest (issue 15).
+constexpr std::size_t kMaxSessionsPerAgent = protocol::kMaxSessionsListed;
+
 struct Output {
     enum class Kind { frame, close };
     Kind kind = Kind::frame;
@@ -205,6 +208,8 @@ private:
     void end_sessions(const std::set<std::string>& hashes, const std::string& agent_id,
                       const std::string& reason);
     void check_sessions(std::int64_t now);
+    // Deletes (and ends) an agent's oldest sessions beyond kMaxSessionsPerAgent.
+    void cap_sessions(const std::string& agent_id);
     struct RouteAgent {
         protocol::Party party;
         bool supervisor = false;

@@ -13,6 +13,8 @@
 //                                                           outbox resend, reads, presence
 //   handshaking  error 2003, has password      handshaking  login (token dropped)
 //   handshaking  error 2002 | 2003             stopped      error, disconnect
+//   ready        logged_out, current           ready        logged_out; token dropped (the
+//                                                           relay's 4102 close follows)
 //   opening..    closed(4100–4199)             stopped      -
 //   ready        closed(1000)                  idle         -
 //                closed(other)                 backoff      - (deadline: full jitter)

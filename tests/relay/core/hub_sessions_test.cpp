@@ -254,3 +254,23 @@ TEST_CASE("expired sessions are purged at the first tick and then every purge in
     CHECK_FALSE(h.store.find_session("later").value());
     CHECK_FALSE(h.store.find_session(session_token_hash("token-of-a_1")).value());
 }
+
+TEST_CASE("an agent holds at most kMaxSessionsPerAgent sessions: a login beyond revokes the oldest",
+          "[hub][sessions][login]") {
+    HubHarness h;
+    const std::string first = h.make_agent("a_1", "sam@example.com", "Sam");
+    const ConnId oldest = h.agent(first);
+    for (std::size_t i = 1; i < kMaxSessionsPerAgent; ++i)
+        REQUIRE(h.store.create_session(AgentSession{"h" + std::to_string(i), "a_1", h.now + 3600'000,
+                                                    h.now + std::int64_t(i), 0}).ok());
+    REQUIRE(h.store.sessions_of_agent("a_1").value().size() == kMaxSessionsPerAgent);
+    h.now += 1000;
+    const ConnId c = h.open();
+    h.send(c, p::Login{"sam@example.com", "agent-password"});
+    const std::string token = h.next<p::Welcome>(c).token;
+    const auto after = h.store.sessions_of_agent("a_1").value();
+    CHECK(after.size() == kMaxSessionsPerAgent);
+    CHECK_FALSE(h.store.find_session(session_token_hash(first)).value());  // the oldest went
+    CHECK(h.store.find_session(session_token_hash(token)).value());
+    CHECK(h.closed == std::map<ConnId, int>{{oldest, close_code::session_ended}});
+}
