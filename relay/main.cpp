@@ -91,6 +91,22 @@ int privacy_command(Store& store, const Options& o) {
     return 0;
 }
 
+// --disable-agent / --enable-agent EMAIL. The flag and the revocation of every session
+// go in one transaction of the same database file a running relay uses; that relay
+// closes the agent's connections at its next session check (HubConfig).
+int set_agent_disabled_by_email(Store& store, const std::string& email, bool disabled) {
+    auto agent = store.find_agent_by_email(email);
+    if (!agent) return fail("cannot read agents: " + agent.error().detail);
+    if (!agent.value()) return fail("no agent with e-mail " + email);
+    auto sessions = store.sessions_of_agent(agent.value()->id);
+    if (Status s = store.set_agent_disabled(agent.value()->id, disabled); !s)
+        return fail("cannot change agent: " + s.error().detail);
+    std::cout << "agent " << agent.value()->email << (disabled ? " disabled" : " enabled");
+    if (disabled && sessions) std::cout << "; " << sessions.value().size() << " session(s) revoked";
+    std::cout << "\n";
+    return 0;
+}
+
 // --demo-agent: demo@parley.local, created once; its password is shown only then.
 bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
     const std::string email = "demo@parley.local";
@@ -186,10 +202,12 @@ int main(int argc, char** argv) {
     if (!o.web_root.empty() && !std::filesystem::is_directory(o.web_root))
         return fail("--web-root " + o.web_root + " is not a directory");
 
-    // One relay per data directory, and the privacy commands never beside one. Adding
-    // an agent is safe beside a running relay (it only inserts a row) and takes no lock.
+    // One relay per data directory, and the privacy commands never beside one. Adding,
+    // disabling and enabling an agent are safe beside a running relay (a row each; the
+    // relay re-reads sessions on its own) and take no lock.
+    const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty();
     std::optional<DataDirLock> lock;
-    if (!o.add_agent) {
+    if (!agent_command) {
         auto taken = DataDirLock::acquire(o.data_dir);
         if (!taken) return fail(taken.error().detail);
         lock.emplace(std::move(taken).value());
@@ -201,6 +219,12 @@ int main(int argc, char** argv) {
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
+    if (!o.disable_agent.empty()) return set_agent_disabled_by_email(*store.value(), o.disable_agent, true);
+    if (!o.enable_agent.empty()) return set_agent_disabled_by_email(*store.value(), o.enable_agent, false);
+    // Expired agent sessions are deleted at start (and hourly by the hub), so the table
+    // holds only live ones however long the relay has been down.
+    if (auto purged = store.value()->purge_sessions(wall_clock_ms()); purged && purged.value() > 0)
+        std::cerr << "parley-relay: purged " << purged.value() << " expired agent session(s)\n";
     if (o.demo_agent && !ensure_demo_agent(*store.value(), random, o)) return 1;
 
     auto secret = load_or_create_visitor_secret(*store.value(), random);

@@ -23,6 +23,10 @@ const char* usage() {
            "                         (ID: v_... or one of their conversations c_...), exit\n"
            "  --erase-visitor ID     erase one visitor and their conversations for good,\n"
            "                         then exit (both refuse while a relay runs on DIR)\n"
+           "  --disable-agent EMAIL  disable an agent and revoke all their sessions, then\n"
+           "                         exit; a running relay drops their connections within\n"
+           "                         10 s\n"
+           "  --enable-agent EMAIL   let a disabled agent sign in again, then exit\n"
            "  --triage-model PATH    intent model file (default: the installed default.ptm)\n"
            "  --no-triage            run without intent triage (masking still applies)\n"
            "  --commit-each          sync each message to disk on its own (default: group\n"
@@ -118,6 +122,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (!value(v) || (v.rfind("v_", 0) != 0 && v.rfind("c_", 0) != 0))
                 return fail(a + " needs a visitor id (v_...) or a conversation id (c_...)");
             (a == "--export-visitor" ? o.export_visitor : o.erase_visitor) = v;
+        } else if (a == "--disable-agent" || a == "--enable-agent") {
+            std::string& email = a == "--disable-agent" ? o.disable_agent : o.enable_agent;
+            if (!value(email) || email.empty()) return fail(a + " needs an e-mail");
         } else if (a == "--triage-model") {
             if (!value(o.triage_model) || o.triage_model.empty()) return fail("--triage-model needs a file");
         } else if (a == "--team" || a == "--skill") {

@@ -19,6 +19,9 @@ struct Options {
     bool add_agent = false;  // --add-agent EMAIL NAME: create, then exit
     std::string agent_email;
     std::string agent_name;
+    // --disable-agent EMAIL / --enable-agent EMAIL: set the flag, then exit. Disabling
+    // revokes every session of the agent; a running relay closes their connections.
+    std::string disable_agent, enable_agent;
     bool help = false;
     // Privacy (P7): one visitor's data (id v_… or one of their conversations c_…),
     // exported as JSON to stdout or erased; then exit. Refused while a relay runs.

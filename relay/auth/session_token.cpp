@@ -22,4 +22,8 @@ std::string session_token_hash(std::string_view token) {
     return std::string(hex);
 }
 
+std::string session_public_id(std::string_view token_hash) {
+    return "s_" + std::string(token_hash.substr(0, 16));
+}
+
 }  // namespace parley::relay

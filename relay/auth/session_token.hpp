@@ -17,4 +17,9 @@ std::string new_session_token(RandomSource& random);
 // Lower-case hex SHA-256 of the token text: the key under which the session is stored.
 std::string session_token_hash(std::string_view token);
 
+// The public id of a session ("s_" + the first 16 hex digits of its hash): what the
+// `sessions` frame lists and `logout` names. It reveals nothing usable: the hash is
+// one-way, and the id is honoured only for the agent that owns the session.
+std::string session_public_id(std::string_view token_hash);
+
 }  // namespace parley::relay

@@ -89,7 +89,7 @@ void Hub::on_open(ConnId conn, std::int64_t now, std::string_view address) {
 
 void Hub::on_text(ConnId conn, std::string_view text, std::int64_t now) {
     auto it = conns_.find(conn);
-    if (it == conns_.end() || stopping_) return;  // closed, or closing: nothing to answer
+    if (it == conns_.end() || stopping_ || it->second.closing) return;  // closed, or closing: nothing to answer
     Conn& c = it->second;
     now_ = std::max(now_, now);
     batch_begin(conn);
@@ -249,7 +249,10 @@ void Hub::hello_agent(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
         return send_error(id, ErrorCode::bad_token, "unknown or expired session token");
     auto agent = store_.find_agent(session.value()->agent_id);
     if (!agent) return send_error(id, agent.error());
-    if (!agent.value()) return send_error(id, ErrorCode::bad_token, "unknown or expired session token");
+    if (!agent.value() || agent.value()->disabled)
+        return send_error(id, ErrorCode::bad_token, "unknown or expired session token");
+    // Shown in the session list; a failure to note it is no reason to refuse the agent.
+    (void)store_.touch_session(session.value()->token_hash, now);
     welcome_agent(id, c, *agent.value(), token);
 }
 
@@ -291,7 +294,8 @@ void Hub::on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std
 
     // The throttle counts the outcome even if the connection has gone: closing it must
     // not hide a failure. An unknown e-mail fails whatever the dummy hash said.
-    const bool ok = outcome == PasswordOutcome::match && login.agent;
+    // A disabled agent is told what a wrong password is told, after the same work.
+    const bool ok = outcome == PasswordOutcome::match && login.agent && !login.agent->disabled;
     if (outcome == PasswordOutcome::not_checked)
         throttle_.cancel(login.account, login.address);
     else
@@ -308,8 +312,9 @@ void Hub::on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std
     if (!ok) return send_error(login.conn, ErrorCode::bad_credentials, "wrong e-mail or password");
 
     const std::string token = new_session_token(random_);
-    AgentSession session{session_token_hash(token), login.agent->id, now + config_.session_ttl_ms};
+    AgentSession session{session_token_hash(token), login.agent->id, now + config_.session_ttl_ms, now, now};
     if (Status s = store_.create_session(session); !s) return send_error(login.conn, s.error());
+    cap_sessions(login.agent->id);
     welcome_agent(login.conn, c, *login.agent, token);
 }
 
@@ -320,6 +325,7 @@ void Hub::welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::strin
 
     c.ready = true;
     c.party = p::Party{"agent", agent.id, agent.name};
+    c.session = session_token_hash(token);
     agent_conns_.insert(id);
 
     p::Welcome w;
@@ -333,6 +339,99 @@ void Hub::welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::strin
         if (entry.first != agent.id) send(id, p::PresenceNotice{entry.second.party, entry.second.status});
     party_joined(id, c.party, "available");
     publish_board();  // P4: this connection's first board (others only if it changed)
+}
+
+// ---- sessions (issue 15) ------------------------------------------------------------
+
+void Hub::handle(ConnId id, Conn& c, const p::Logout& f, std::int64_t) {
+    if (c.party.role != "agent")
+        return send_error(id, ErrorCode::forbidden, "only agents have sessions to sign out of");
+    if (f.all) {
+        auto n = store_.delete_sessions_of_agent(c.party.id);
+        if (!n) return send_error(id, n.error());
+        send(id, p::LoggedOut{n.value(), true});
+        return end_sessions({}, c.party.id, "signed out everywhere");
+    }
+    std::string hash = c.session;
+    if (f.session) {  // one of the agent's sessions, by its public id
+        auto mine = store_.sessions_of_agent(c.party.id);
+        if (!mine) return send_error(id, mine.error());
+        hash.clear();
+        for (const AgentSession& s : mine.value())
+            if (session_public_id(s.token_hash) == *f.session) hash = s.token_hash;
+        if (hash.empty()) return send_error(id, ErrorCode::bad_field, "you have no session with that id");
+    }
+    auto gone = store_.delete_session(hash);
+    if (!gone) return send_error(id, gone.error());
+    send(id, p::LoggedOut{gone.value() ? 1 : 0, hash == c.session});
+    end_sessions({hash}, {}, "signed out");
+}
+
+void Hub::handle(ConnId id, Conn& c, const p::ListSessions&, std::int64_t now) {
+    if (c.party.role != "agent")
+        return send_error(id, ErrorCode::forbidden, "only agents have sessions");
+    auto mine = store_.sessions_of_agent(c.party.id);
+    if (!mine) return send_error(id, mine.error());
+    // Newest first, at most kMaxSessionsListed (the frame stays far below 64 KiB).
+    p::SessionList list;
+    const auto& all = mine.value();
+    for (auto it = all.rbegin(); it != all.rend() && list.sessions.size() < p::kMaxSessionsListed; ++it) {
+        if (it->expires <= now) continue;  // dead already; purged soon
+        list.sessions.push_back(p::SessionInfo{session_public_id(it->token_hash), it->created, it->expires,
+                                               it->last_used, it->token_hash == c.session});
+    }
+    send(id, list);
+}
+
+void Hub::cap_sessions(const std::string& agent_id) {
+    // Each login adds a session; an agent (or whoever has their password) logging in
+    // over and over must not grow the table, or the work of listing it, without bound.
+    auto mine = store_.sessions_of_agent(agent_id);  // oldest first
+    if (!mine || mine.value().size() <= kMaxSessionsPerAgent) return;
+    std::set<std::string> dropped;
+    for (std::size_t i = 0; i + kMaxSessionsPerAgent < mine.value().size(); ++i) {
+        const std::string& hash = mine.value()[i].token_hash;
+        if (store_.delete_session(hash)) dropped.insert(hash);
+    }
+    end_sessions(dropped, {}, "session ended");
+}
+
+void Hub::end_sessions(const std::set<std::string>& hashes, const std::string& agent_id,
+                       const std::string& reason) {
+    for (ConnId other : agent_conns_) {
+        Conn& o = conns_.at(other);
+        if (o.closing) continue;
+        if (agent_id.empty() ? !hashes.count(o.session) : o.party.id != agent_id) continue;
+        o.closing = true;
+        outputs_.push_back(Output::close(other, reason, p::close_code::session_ended));
+    }
+}
+
+void Hub::check_sessions(std::int64_t now) {
+    // Each session and agent of a live connection is read once per check.
+    std::map<std::string, std::string> sessions;  // hash → agent id
+    for (ConnId id : agent_conns_) {
+        const Conn& c = conns_.at(id);
+        if (!c.closing) sessions.emplace(c.session, c.party.id);
+    }
+    std::map<std::string, bool> agent_ok;
+    std::set<std::string> ended;
+    for (const auto& [hash, agent_id] : sessions) {
+        auto found = store_.find_session(hash);
+        if (!found) continue;  // the store failed: check again next time, keep the agent
+        if (!found.value() || found.value()->expires <= now) {
+            ended.insert(hash);
+            continue;
+        }
+        auto ok = agent_ok.find(agent_id);
+        if (ok == agent_ok.end()) {
+            auto agent = store_.find_agent(agent_id);
+            if (!agent) continue;
+            ok = agent_ok.emplace(agent_id, agent.value() && !agent.value()->disabled).first;
+        }
+        if (!ok->second) ended.insert(hash);
+    }
+    if (!ended.empty()) end_sessions(ended, {}, "session ended");
 }
 
 // ---- conversation frames ----------------------------------------------------------

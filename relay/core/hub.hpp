@@ -57,6 +57,18 @@
 //   ready           sync                 msg × (seq > after), then synced
 //   ready           history              page of seq < before
 //   ready           presence             status per role; relayed when it changed
+//   ready           logout (agents)      session(s) deleted from the store → logged_out,
+//                                        then every connection of a revoked session
+//                                        closed with 4102; visitors: 2004
+//   ready           sessions (agents)    the agent's unexpired sessions; visitors: 2004
+//
+// Sessions (issue 15): each agent connection remembers the hash of the session it
+// opened with. tick() re-reads those sessions every session_check_every_ms and closes
+// with 4102 the connections whose session was revoked by another process (the CLI's
+// --disable-agent writes the same file), has expired, or whose agent is disabled; it
+// purges expired sessions from the store every session_purge_every_ms (first at the
+// first tick). A disabled agent's login gets 2002 and hello 2003, like a wrong password
+// or an unknown token.
 //
 // Who sees a conversation: its visitor's connections and the agents it is listed for
 // (its owner, supervisors, its team while queued; a conversation without a first
@@ -93,6 +105,9 @@
 namespace parley::relay {
 
 using ConnId = std::uint64_t;
+
+// Sessions one agent may hold; a login beyond it revokes the oldest (issue 15).
+constexpr std::size_t kMaxSessionsPerAgent = protocol::kMaxSessionsListed;
 
 struct Output {
     enum class Kind { frame, close };
@@ -152,6 +167,11 @@ struct HubConfig {
     // calls take_outputs() once per event-loop pass. Off: each write commits alone.
     bool group_commit = false;
     LoginConfig login;  // P7: password checks off the loop, throttled
+    // Sign-out (issue 15): how often connected agents' sessions are checked against the
+    // store (revoked elsewhere, expired, agent disabled), and expired sessions purged.
+    // 0: never. A CLI --disable-agent reaches live connections within the first.
+    std::int64_t session_check_every_ms = 10'000;
+    std::int64_t session_purge_every_ms = 60 * 60 * 1000;
 };
 
 class Hub {
@@ -196,6 +216,8 @@ private:
         protocol::Party party;
         std::string conv;  // visitors: their conversation
         std::string page;  // visitors: origin + path from hello (team rules match it)
+        std::string session;  // agents: hash of the session token it opened with
+        bool closing = false;  // asked to close (session ended): its frames are ignored
         std::string address;            // the peer's login_address_key (empty: unknown)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
     };
@@ -226,6 +248,16 @@ private:
     void handle(ConnId id, Conn& c, const protocol::Transfer& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::CloseConv& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::Reopen& f, std::int64_t now);
+    // Sessions (issue 15, hub.cpp).
+    void handle(ConnId id, Conn& c, const protocol::Logout& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::ListSessions& f, std::int64_t now);
+    // Closes with 4102 every agent connection whose session hash is in `hashes`, or
+    // every connection of `agent_id` when it is not empty.
+    void end_sessions(const std::set<std::string>& hashes, const std::string& agent_id,
+                      const std::string& reason);
+    void check_sessions(std::int64_t now);
+    // Deletes (and ends) an agent's oldest sessions beyond kMaxSessionsPerAgent.
+    void cap_sessions(const std::string& agent_id);
     struct RouteAgent {
         protocol::Party party;
         bool supervisor = false;
@@ -312,6 +344,8 @@ private:
     std::map<ConnId, std::string> last_board_;          // agent conn → last board sent  // visitors told a queue place, not yet assigned
     bool route_loaded_ = false;
     std::int64_t next_rerank_ = 0;  // when tick() re-ranks connected agents' inboxes
+    std::int64_t next_session_check_ = 0;  // when tick() re-validates agents' sessions
+    std::int64_t next_session_purge_ = 0;  // when tick() purges expired sessions
     std::int64_t now_ = 0;     // the latest `now` of any entry point
 };
 

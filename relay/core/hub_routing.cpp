@@ -173,6 +173,15 @@ void Hub::tick(std::int64_t now) {
     now_ = std::max(now_, now);
     if (stopping_) return;
     batch_begin(0);
+    // Sessions (issue 15, hub.cpp): revoked or expired ones end; expired ones are purged.
+    if (config_.session_check_every_ms > 0 && now >= next_session_check_) {
+        next_session_check_ = now + config_.session_check_every_ms;
+        check_sessions(now);
+    }
+    if (config_.session_purge_every_ms > 0 && now >= next_session_purge_) {
+        next_session_purge_ = now + config_.session_purge_every_ms;
+        (void)store_.purge_sessions(now);  // a failure is retried at the next purge
+    }
     route_apply(router_.tick(now), now);
     if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
         next_rerank_ = now + config_.rerank_every_ms;
@@ -194,6 +203,9 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     std::optional<std::int64_t> at = router_.next_deadline();
     if (config_.rerank_every_ms > 0 && !agent_conns_.empty())
         at = at ? std::min(*at, next_rerank_) : next_rerank_;
+    auto consider = [&](std::int64_t t) { at = at ? std::min(*at, t) : t; };
+    if (config_.session_check_every_ms > 0 && !agent_conns_.empty()) consider(next_session_check_);
+    if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
     return at;
 }
 

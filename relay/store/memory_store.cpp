@@ -270,6 +270,60 @@ Result<std::optional<AgentSession>> MemoryStore::find_session(const std::string&
     return std::optional<AgentSession>{it->second};
 }
 
+Status MemoryStore::touch_session(const std::string& token_hash, std::int64_t now) {
+    auto it = sessions_.find(token_hash);
+    if (it != sessions_.end()) it->second.last_used = std::max(it->second.last_used, now);
+    return Ok{};
+}
+
+Result<std::vector<AgentSession>> MemoryStore::sessions_of_agent(const std::string& agent_id) {
+    std::vector<AgentSession> out;
+    for (const auto& entry : sessions_)
+        if (entry.second.agent_id == agent_id) out.push_back(entry.second);
+    std::stable_sort(out.begin(), out.end(), [](const AgentSession& a, const AgentSession& b) {
+        return a.created < b.created;  // ties stay in token-hash order, as SQLite's
+    });
+    return out;
+}
+
+Result<bool> MemoryStore::delete_session(const std::string& token_hash) {
+    return sessions_.erase(token_hash) > 0;
+}
+
+Result<std::int64_t> MemoryStore::delete_sessions_of_agent(const std::string& agent_id) {
+    std::int64_t n = 0;
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+        if (it->second.agent_id == agent_id) {
+            it = sessions_.erase(it);
+            ++n;
+        } else {
+            ++it;
+        }
+    }
+    return n;
+}
+
+Result<std::int64_t> MemoryStore::purge_sessions(std::int64_t now) {
+    std::int64_t n = 0;
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+        if (it->second.expires <= now) {
+            it = sessions_.erase(it);
+            ++n;
+        } else {
+            ++it;
+        }
+    }
+    return n;
+}
+
+Status MemoryStore::set_agent_disabled(const std::string& agent_id, bool disabled) {
+    auto it = agents_.find(agent_id);
+    if (it == agents_.end()) return storage_error("no such agent: " + agent_id);
+    it->second.disabled = disabled;
+    if (disabled) delete_sessions_of_agent(agent_id);
+    return Ok{};
+}
+
 // ---- settings -------------------------------------------------------------------
 
 Result<std::optional<std::string>> MemoryStore::get_setting(const std::string& key) {

@@ -77,6 +77,13 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE messages ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;",
     // 4: the router's record of each conversation (team, owner, state), for restarts.
     "ALTER TABLE conversations ADD COLUMN route TEXT;",
+    // 5: sign-out (issue 15): disabled agents; when each session was made and last used;
+    //    indexes for listing an agent's sessions and purging expired ones.
+    "ALTER TABLE agents ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE agent_sessions ADD COLUMN created INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE agent_sessions ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX agent_sessions_by_agent ON agent_sessions(agent_id, created);"
+    "CREATE INDEX agent_sessions_by_expiry ON agent_sessions(expires);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -131,24 +138,38 @@ constexpr const char* kMarkRead =
 constexpr const char* kReadMark = "SELECT seq FROM read_marks WHERE conv = ?1 AND reader_id = ?2";
 constexpr const char* kInsertAgent =
     "INSERT INTO agents(id, email, name, password_hash, created, teams, skills, preferred, "
-    "max_load, supervisor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "max_load, supervisor, disabled) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr const char* kAgentByEmail =
     "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
-    "supervisor FROM agents WHERE email = ?1";
+    "supervisor, disabled FROM agents WHERE email = ?1";
 constexpr const char* kAgentById =
     "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
-    "supervisor FROM agents WHERE id = ?1";
+    "supervisor, disabled FROM agents WHERE id = ?1";
 constexpr const char* kListAgents =
     "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
-    "supervisor FROM agents ORDER BY email";
+    "supervisor, disabled FROM agents ORDER BY email";
 constexpr const char* kSetConvStatus = "UPDATE conversations SET status = ?2 WHERE id = ?1";
 constexpr const char* kSetRoute = "UPDATE conversations SET route = ?2 WHERE id = ?1";
 constexpr const char* kRouteOf = "SELECT route FROM conversations WHERE id = ?1";
 constexpr const char* kMarkInternal = "UPDATE messages SET internal = 1 WHERE conv = ?1 AND seq = ?2";
 constexpr const char* kInsertSession =
-    "INSERT INTO agent_sessions(token_hash, agent_id, expires) VALUES(?1, ?2, ?3)";
+    "INSERT INTO agent_sessions(token_hash, agent_id, expires, created, last_used) "
+    "VALUES(?1, ?2, ?3, ?4, ?5)";
 constexpr const char* kFindSession =
-    "SELECT token_hash, agent_id, expires FROM agent_sessions WHERE token_hash = ?1";
+    "SELECT token_hash, agent_id, expires, created, last_used FROM agent_sessions WHERE token_hash = ?1";
+constexpr const char* kTouchSession =
+    "UPDATE agent_sessions SET last_used = max(last_used, ?2) WHERE token_hash = ?1";
+constexpr const char* kSessionsOfAgent =
+    "SELECT token_hash, agent_id, expires, created, last_used FROM agent_sessions "
+    "WHERE agent_id = ?1 ORDER BY created, token_hash";
+constexpr const char* kDeleteSession = "DELETE FROM agent_sessions WHERE token_hash = ?1";
+constexpr const char* kDeleteAgentSessions = "DELETE FROM agent_sessions WHERE agent_id = ?1";
+constexpr const char* kPurgeSessions = "DELETE FROM agent_sessions WHERE expires <= ?1";
+constexpr const char* kSetAgentDisabled = "UPDATE agents SET disabled = ?2 WHERE id = ?1";
+// A savepoint nests inside a group-commit batch and is a transaction of its own outside one.
+constexpr const char* kSavepointDisable = "SAVEPOINT disable_agent";
+constexpr const char* kReleaseDisable = "RELEASE disable_agent";
+constexpr const char* kRollbackDisable = "ROLLBACK TO disable_agent";
 // Privacy (P7): one visitor's conversations, oldest first, and their erasure.
 constexpr const char* kVisitorConvs =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
@@ -233,7 +254,13 @@ Agent read_agent(sqlite3_stmt* s) {
     a.preferred = sqlite3_column_int(s, 7);
     a.max_load = sqlite3_column_int(s, 8);
     a.supervisor = sqlite3_column_int(s, 9) != 0;
+    a.disabled = sqlite3_column_int(s, 10) != 0;
     return a;
+}
+
+AgentSession read_session(sqlite3_stmt* s) {
+    return AgentSession{column_text(s, 0), column_text(s, 1), sqlite3_column_int64(s, 2),
+                        sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)};
 }
 
 }  // namespace
@@ -636,7 +663,8 @@ Status SqliteStore::create_agent(const Agent& agent) {
     s.bind(1, agent.id).bind(2, agent.email).bind(3, agent.name).bind(4, agent.password_hash);
     s.bind(5, agent.created).bind(6, join_list(agent.teams)).bind(7, join_list(agent.skills));
     s.bind(8, std::int64_t{agent.preferred}).bind(9, std::int64_t{agent.max_load});
-    if (s.bind(10, std::int64_t{agent.supervisor ? 1 : 0}).step() != SQLITE_DONE)
+    s.bind(10, std::int64_t{agent.supervisor ? 1 : 0});
+    if (s.bind(11, std::int64_t{agent.disabled ? 1 : 0}).step() != SQLITE_DONE)
         return fail("create agent");
     return Ok{};
 }
@@ -785,8 +813,8 @@ Status SqliteStore::create_session(const AgentSession& session) {
     auto p = prepare(kInsertSession);
     if (!p) return p.error();
     Stmt s(p.value());
-    if (s.bind(1, session.token_hash).bind(2, session.agent_id).bind(3, session.expires).step() !=
-        SQLITE_DONE)
+    s.bind(1, session.token_hash).bind(2, session.agent_id).bind(3, session.expires);
+    if (s.bind(4, session.created).bind(5, session.last_used).step() != SQLITE_DONE)
         return fail("create session");
     return Ok{};
 }
@@ -798,8 +826,74 @@ Result<std::optional<AgentSession>> SqliteStore::find_session(const std::string&
     const int rc = s.bind(1, token_hash).step();
     if (rc == SQLITE_DONE) return std::optional<AgentSession>{};
     if (rc != SQLITE_ROW) return fail("find session");
-    return std::optional<AgentSession>{AgentSession{column_text(s.get(), 0), column_text(s.get(), 1),
-                                                    sqlite3_column_int64(s.get(), 2)}};
+    return std::optional<AgentSession>{read_session(s.get())};
+}
+
+Status SqliteStore::touch_session(const std::string& token_hash, std::int64_t now) {
+    auto p = prepare(kTouchSession);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, token_hash).bind(2, now).step() != SQLITE_DONE) return fail("touch session");
+    return Ok{};
+}
+
+Result<std::vector<AgentSession>> SqliteStore::sessions_of_agent(const std::string& agent_id) {
+    auto p = prepare(kSessionsOfAgent);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, agent_id);
+    std::vector<AgentSession> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_session(s.get()));
+    if (rc != SQLITE_DONE) return fail("list sessions");
+    return out;
+}
+
+Result<bool> SqliteStore::delete_session(const std::string& token_hash) {
+    auto p = prepare(kDeleteSession);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, token_hash).step() != SQLITE_DONE) return fail("delete session");
+    return sqlite3_changes(db_) > 0;
+}
+
+Result<std::int64_t> SqliteStore::delete_sessions_of_agent(const std::string& agent_id) {
+    auto p = prepare(kDeleteAgentSessions);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, agent_id).step() != SQLITE_DONE) return fail("delete sessions");
+    return std::int64_t{sqlite3_changes(db_)};
+}
+
+Result<std::int64_t> SqliteStore::purge_sessions(std::int64_t now) {
+    auto p = prepare(kPurgeSessions);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, now).step() != SQLITE_DONE) return fail("purge sessions");
+    return std::int64_t{sqlite3_changes(db_)};
+}
+
+Status SqliteStore::set_agent_disabled(const std::string& agent_id, bool disabled) {
+    if (Status s = exec(kSavepointDisable); !s) return s;
+    auto undo = [&](Error e) {
+        step_prepared(kRollbackDisable);
+        step_prepared(kReleaseDisable);
+        return e;
+    };
+    {
+        auto p = prepare(kSetAgentDisabled);
+        if (!p) return undo(p.error());
+        Stmt s(p.value());
+        if (s.bind(1, agent_id).bind(2, std::int64_t{disabled ? 1 : 0}).step() != SQLITE_DONE)
+            return undo(fail("disable agent"));
+        if (sqlite3_changes(db_) == 0) return undo(storage_error("no such agent: " + agent_id));
+    }
+    if (disabled) {
+        auto n = delete_sessions_of_agent(agent_id);
+        if (!n) return undo(n.error());
+    }
+    if (Status s = exec(kReleaseDisable); !s) return undo(s.error());
+    return Ok{};
 }
 
 // ---- settings -------------------------------------------------------------------

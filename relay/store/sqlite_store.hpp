@@ -30,7 +30,7 @@ namespace parley::relay {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 4;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 5;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -73,6 +73,12 @@ public:
     Result<std::vector<Agent>> list_agents() override;
     Status create_session(const AgentSession& session) override;
     Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override;
+    Status touch_session(const std::string& token_hash, std::int64_t now) override;
+    Result<std::vector<AgentSession>> sessions_of_agent(const std::string& agent_id) override;
+    Result<bool> delete_session(const std::string& token_hash) override;
+    Result<std::int64_t> delete_sessions_of_agent(const std::string& agent_id) override;
+    Result<std::int64_t> purge_sessions(std::int64_t now) override;
+    Status set_agent_disabled(const std::string& agent_id, bool disabled) override;
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;

@@ -55,12 +55,16 @@ struct Agent {
     int preferred = 3;
     int max_load = 5;
     bool supervisor = false;
+    // A disabled agent cannot log in or hello (set_agent_disabled; --disable-agent).
+    bool disabled = false;
 };
 
 struct AgentSession {
     std::string token_hash;  // hex SHA-256 of the token; the token itself is never stored
     std::string agent_id;
     std::int64_t expires = 0;  // ms since the epoch
+    std::int64_t created = 0;    // ms; 0 for sessions stored before schema step 5
+    std::int64_t last_used = 0;  // ms of the latest login or hello with it; 0: unknown
 };
 
 // A message to store; seq is assigned by the store.
@@ -166,6 +170,19 @@ public:
     virtual Status create_session(const AgentSession& session) = 0;
     // Returns the session whatever its expiry; the caller compares with its clock.
     virtual Result<std::optional<AgentSession>> find_session(const std::string& token_hash) = 0;
+    // Sets last_used = max(last_used, now); nothing when there is no such session.
+    virtual Status touch_session(const std::string& token_hash, std::int64_t now) = 0;
+    // The agent's sessions (expired ones included until purged), oldest first.
+    virtual Result<std::vector<AgentSession>> sessions_of_agent(const std::string& agent_id) = 0;
+    // Revocation (sign-out). True when the session existed.
+    virtual Result<bool> delete_session(const std::string& token_hash) = 0;
+    // Every session of the agent ("sign out everywhere"); returns how many there were.
+    virtual Result<std::int64_t> delete_sessions_of_agent(const std::string& agent_id) = 0;
+    // Deletes every session with expires <= now; returns how many.
+    virtual Result<std::int64_t> purge_sessions(std::int64_t now) = 0;
+    // Sets the agent's disabled flag; disabling also deletes all their sessions, in the
+    // same transaction. Fails when there is no such agent.
+    virtual Status set_agent_disabled(const std::string& agent_id, bool disabled) = 0;
 
     // ---- privacy (P7): one visitor's data, exported or erased -------------------
     // Everything stored about the visitor: their record, every conversation (open or

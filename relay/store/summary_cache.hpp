@@ -84,6 +84,22 @@ public:
     Result<std::optional<AgentSession>> find_session(const std::string& token_hash) override {
         return inner_.find_session(token_hash);
     }
+    Status touch_session(const std::string& token_hash, std::int64_t now) override {
+        return inner_.touch_session(token_hash, now);
+    }
+    Result<std::vector<AgentSession>> sessions_of_agent(const std::string& agent_id) override {
+        return inner_.sessions_of_agent(agent_id);
+    }
+    Result<bool> delete_session(const std::string& token_hash) override {
+        return inner_.delete_session(token_hash);
+    }
+    Result<std::int64_t> delete_sessions_of_agent(const std::string& agent_id) override {
+        return inner_.delete_sessions_of_agent(agent_id);
+    }
+    Result<std::int64_t> purge_sessions(std::int64_t now) override { return inner_.purge_sessions(now); }
+    Status set_agent_disabled(const std::string& agent_id, bool disabled) override {
+        return inner_.set_agent_disabled(agent_id, disabled);
+    }
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override {
         return inner_.visitor_record(visitor_id);

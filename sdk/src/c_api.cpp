@@ -181,6 +181,15 @@ int act(Client& client, const json& a, std::int64_t now) {
     }
     if (*what == "close" || *what == "reopen")
         return code_of(client.close_conversation(c, *what == "reopen", now));
+    // Sessions (agents): logout {all?, session?}, sessions {}.
+    if (*what == "logout") {
+        std::optional<std::string> session;
+        if (!get_string(a, "session", session)) return kBadField;
+        const json* all = a.find("all");
+        if (all && !all->is_null() && !all->is_bool()) return kBadField;
+        return code_of(client.logout(all && all->is_bool() && all->as_bool(), session, now));
+    }
+    if (*what == "sessions") return code_of(client.list_sessions(now));
     if (*what == "connect") {
         client.connect(now);
         return kOk;

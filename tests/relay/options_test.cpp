@@ -31,6 +31,13 @@ TEST_CASE("options read every documented flag", "[options]") {
     CHECK(add.options.add_agent);
     CHECK(add.options.agent_email == "sam@example.com");
     CHECK(add.options.agent_name == "Sam");
+
+    auto disable = parse_options({"--data-dir", "d", "--disable-agent", "sam@example.com"});
+    REQUIRE(disable.error.empty());
+    CHECK(disable.options.disable_agent == "sam@example.com");
+    auto enable = parse_options({"--enable-agent", "sam@example.com"});
+    REQUIRE(enable.error.empty());
+    CHECK(enable.options.enable_agent == "sam@example.com");
 }
 
 TEST_CASE("bad options are reported, not guessed", "[options]") {
@@ -38,7 +45,8 @@ TEST_CASE("bad options are reported, not guessed", "[options]") {
                          std::vector<std::string>{"--port", "70000"}, std::vector<std::string>{"--port"},
                          std::vector<std::string>{"--frobnicate"},
                          std::vector<std::string>{"--allow-origin", "example.com"},
-                         std::vector<std::string>{"--add-agent", "only@email"});
+                         std::vector<std::string>{"--add-agent", "only@email"},
+                         std::vector<std::string>{"--disable-agent"});
     CAPTURE(args);
     CHECK_FALSE(parse_options(args).error.empty());
 }

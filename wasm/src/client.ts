@@ -178,6 +178,21 @@ export class ParleyClient {
     return this.act({ do: "reopen", conv });
   }
 
+  // ---- sessions (agents) ----------------------------------------------------------
+  /** Sign-out: the relay revokes this session (`all`: every session of the agent;
+   *  `session`: the one of that id) and answers with a `logged_out` event; the stored
+   *  token is forgotten then, and the relay closes the connection (state "stopped"). */
+  logout(opts: { all?: boolean; session?: string } = {}): number {
+    const action: Action = { do: "logout" };
+    if (opts.all) action.all = true;
+    if (opts.session) action.session = opts.session;
+    return this.act(action);
+  }
+  /** Asks for the agent's sessions; the answer is a `sessions` event. */
+  sessions(): number {
+    return this.act({ do: "sessions" });
+  }
+
   /** Forgets the stored session token (e.g. on sign-out). */
   forgetToken(): void {
     this.unstore(this.storageKey);
@@ -263,6 +278,9 @@ export class ParleyClient {
       case "message":
         this.remember(event.conv, event.seq);
         break;
+      case "logged_out":
+        if (event.current) this.forgetToken(); // revoked on the relay: worthless now
+        break;
       case "error":
         if (event.code === 2003) this.forgetToken(); // stored agent token expired or revoked
         // The core gives up on a refused message (1xxx–3xxx) and retries 4xxx (rate
@@ -316,6 +334,9 @@ export class ParleyClient {
     ws.onclose = (ev: { code?: number }) => {
       if (this.socket !== ws) return;
       this.socket = null;
+      // 4102 session_ended: the session was revoked on the relay (signed out here or
+      // elsewhere, agent disabled) or expired; its token will never work again.
+      if (ev.code === 4102) this.forgetToken();
       this.call((core, now) => core.closed(ev.code || 1006, now));
     };
     ws.onerror = () => {

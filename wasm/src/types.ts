@@ -74,6 +74,16 @@ export interface AgentLoad {
   max: number;
 }
 
+/** One of an agent's sessions (protocol §5 `sessions`); times in ms since the epoch,
+ *  0 when unknown. `id` names it in logout({ session }). */
+export interface AgentSession {
+  id: string;
+  created: number;
+  expires: number;
+  last_used: number;
+  current: boolean;
+}
+
 /** Events, keyed by their `event` name. */
 export interface EventMap {
   /** The core wants a transport now. ParleyClient handles it; listeners may observe. */
@@ -107,6 +117,11 @@ export interface EventMap {
   /** Routing (P4), agents: loads and queues (supervisors: all; others: their teams). */
   /** `convs` lists the first conversations of a queue (at most 100); `length` counts all. */
   supervisor: { agents: AgentLoad[]; queues: { team: string; convs: string[]; length: number }[]; full: boolean };
+  /** Agents: the answer to logout(): sessions revoked, and whether this one was (the
+   *  relay then closes with 4102 and the stored token is already forgotten). */
+  logged_out: { revoked: number; current: boolean };
+  /** Agents: the answer to sessions(). */
+  sessions: { sessions: AgentSession[] };
 }
 
 export type EventName = keyof EventMap;
@@ -127,6 +142,8 @@ export type Action =
   | { do: "transfer"; conv: string; to_agent?: string; to_team?: string; note: string }
   | { do: "close"; conv: string }
   | { do: "reopen"; conv: string }
+  | { do: "logout"; all?: boolean; session?: string }
+  | { do: "sessions" }
   | { do: "connect" }
   | { do: "disconnect" };
 

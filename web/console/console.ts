@@ -14,6 +14,7 @@ import {
   attachRouting, compareSummaries, decorateRouting, initRoutingUi, renderRoutingHeader,
   renderRoutingItem, sendNote, visibleToMe,
 } from "./routing";
+import { attachSessions, initSessionsUi, signOut } from "./sessions";
 
 const MAX_TEXT_BYTES = 8000;
 const TOKEN_KEY = "parley.agent.token";
@@ -103,9 +104,18 @@ async function startSession(login?: { email: string; password: string }): Promis
   // Routing (P4): priority order, queues, transfer/note/close, supervisor board.
   attachRouting(c, () => new Map(Array.from(entries, ([k, v]) => [k, v.summary])), open);
   c.on("supervisor", () => entries.forEach(renderItem)); // agent names arrive with the board
+  attachSessions(c); // sign-out, sign-out everywhere, the sessions dialog (issue 15)
   c.on("state", (ev) => {
     ui.conn.textContent = stateText[ev.state];
     ui.conn.setAttribute("data-state", ev.state);
+    // Stopped for good while nobody here signed out: this session was ended elsewhere
+    // (sign-out everywhere, revoked from another device, agent disabled) or refused.
+    if (ev.state === "stopped" && !signingOut && !ui.consoleView.hidden) {
+      queueMicrotask(() => {
+        stopSession();
+        showLogin("You were signed out. Please sign in again.");
+      });
+    }
   });
   c.on("welcome", (ev) => {
     me = ev.me;
@@ -165,6 +175,7 @@ function stopSession(): void {
 }
 
 function onError(ev: EventMap["error"]): void {
+  if (signingOut) return; // sessions.ts waits for the relay's answer
   if (ev.code === 4030) {
     // Login throttled: too many failed attempts (4031, checks busy, the SDK retries).
     const secs = Math.max(1, Math.ceil((ev.retry_after_ms || 1000) / 1000));
@@ -454,11 +465,24 @@ ui.composer.addEventListener("input", () => {
 ui.presence.addEventListener("change", () => {
   client?.presence(ui.presence.value as "available" | "away");
 });
-ui.signOut.addEventListener("click", () => {
-  client?.forgetToken();
-  stopSession();
-  showLogin();
-});
+// Sign-out revokes the session on the relay first (sessions.ts); the token is forgotten
+// only once the relay answered (or did not, in time: then the agent is told).
+let signingOut = false;
+async function endSession(everywhere: boolean): Promise<void> {
+  if (signingOut) return;
+  signingOut = true;
+  ui.signOut.disabled = true;
+  try {
+    const message = await signOut(everywhere);
+    stopSession();
+    showLogin(message || undefined);
+  } finally {
+    signingOut = false;
+    ui.signOut.disabled = false;
+  }
+}
+ui.signOut.addEventListener("click", () => void endSession(false));
+initSessionsUi(() => void endSession(true));
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();
   const email = ui.email.value.trim();

@@ -48,6 +48,8 @@ int parley_client_tick(parley_client* client, double now_ms);
  *   {"do":"read","conv":"c_…","seq":12}
  *   {"do":"history","conv":"c_…","before":?n,"limit":?n}
  *   {"do":"presence","status":"away"}
+ *   {"do":"logout","all":?bool,"session":?"s_…"}  (agents) -> event "logged_out"
+ *   {"do":"sessions"}                               (agents) -> event "sessions"
  *   {"do":"connect"}  {"do":"disconnect"}                                         */
 int parley_client_act(parley_client* client, const char* action_json, double now_ms);
 

@@ -406,6 +406,14 @@ ClientFrame read_reopen(Fields& f) {
     f.conv("conv", r.conv);
     return r;
 }
+ClientFrame read_logout(Fields& f) {
+    Logout l;
+    f.boolean("all", l.all, /*required=*/false);
+    f.opt_string("session", l.session);
+    if (!f.failed() && l.all && l.session) f.fail(ErrorCode::bad_field, "session");
+    return l;
+}
+ClientFrame read_list_sessions(Fields&) { return ListSessions{}; }
 
 RelayFrame read_welcome(Fields& f) {
     Welcome w;
@@ -519,6 +527,25 @@ RelayFrame read_supervisor(Fields& f) {
     f.boolean("full", b.full, /*required=*/false);
     return b;
 }
+RelayFrame read_logged_out(Fields& f) {
+    LoggedOut l;
+    f.integer("revoked", l.revoked, 0);
+    f.boolean("current", l.current);
+    return l;
+}
+RelayFrame read_session_list(Fields& f) {
+    SessionList list;
+    f.array("sessions", [&](Fields& g) {
+        list.sessions.emplace_back();
+        SessionInfo& s = list.sessions.back();
+        g.string("id", s.id);
+        g.integer("created", s.created, 0);
+        g.integer("expires", s.expires, 0);
+        g.integer("last_used", s.last_used, 0);
+        g.boolean("current", s.current);
+    });
+    return list;
+}
 RelayFrame read_error(Fields& f) {
     ErrorFrame e{};
     std::int64_t code = 0;
@@ -543,10 +570,11 @@ RelayFrame read_error(Fields& f) {
 // widget's Wasm encodes client frames and decodes relay frames only).
 const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read",
                                     "sync",  "history",  "presence", "ping", "note",
-                                    "transfer", "close", "reopen"};
+                                    "transfer", "close", "reopen", "logout", "sessions"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
-                                   "pong",    "error", "queue", "supervisor"};
+                                   "pong",    "error", "queue", "supervisor", "logged_out",
+                                   "sessions"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -555,11 +583,12 @@ using Reader = Frame (*)(Fields&);
 const Reader<ClientFrame> kClientReaders[] = {
     read_hello, read_login,   read_send,     read_typing, read_read,  read_sync,  read_history,
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
+    read_logout, read_list_sessions,
 };
 const Reader<RelayFrame> kRelayReaders[] = {
     read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
     read_page, read_presence_notice, read_inbox, read_conv, read_pong, read_error,
-    read_queue, read_supervisor,
+    read_queue, read_supervisor, read_logged_out, read_session_list,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -666,6 +695,11 @@ void write_members(JsonWriter& j, const Transfer& f) {
 }
 void write_members(JsonWriter& j, const CloseConv& f) { j.str("conv", f.conv); }
 void write_members(JsonWriter& j, const Reopen& f) { j.str("conv", f.conv); }
+void write_members(JsonWriter& j, const Logout& f) {
+    if (f.all) j.flag("all", true);
+    if (f.session) j.str("session", *f.session);
+}
+void write_members(JsonWriter&, const ListSessions&) {}
 
 // The relay frames whose members only the wire has (events carry these differently).
 void write_members(JsonWriter& j, const Msg& f) { write_message(j, f.message, Shape::wire); }
@@ -843,6 +877,23 @@ void write_members(JsonWriter& j, const SupervisorBoard& f) {
     }
     j.end_array();
     j.flag("full", f.full);
+}
+void write_members(JsonWriter& j, const LoggedOut& f) {
+    j.num("revoked", f.revoked);
+    j.flag("current", f.current);
+}
+void write_members(JsonWriter& j, const SessionList& f) {
+    j.open_array("sessions");
+    for (const SessionInfo& s : f.sessions) {
+        j.item();
+        j.str("id", s.id);
+        j.num("created", s.created);
+        j.num("expires", s.expires);
+        j.num("last_used", s.last_used);
+        j.flag("current", s.current);
+        j.end();
+    }
+    j.end_array();
 }
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape) {
     j.num("code", static_cast<int>(f.code));

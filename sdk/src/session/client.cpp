@@ -17,6 +17,8 @@
 //                                                           app to show), disconnect
 //   handshaking  error 4031 (checks busy)      handshaking  error; the handshake again
 //                                                           after retry_after_ms
+//   ready        logged_out, current           ready        logged_out; token dropped (the
+//                                                           relay's 4102 close follows)
 //   opening..    closed(4100–4199)             stopped      -
 //   ready        closed(1000)                  idle         -
 //                closed(other)                 backoff      - (deadline: full jitter)
@@ -295,6 +297,13 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(ErrorFrame& e) { c.on_error(e, now); }
         void operator()(QueueNotice& q) { c.events_.push_back(std::move(q)); }
         void operator()(SupervisorBoard& b) { c.events_.push_back(std::move(b)); }
+        void operator()(LoggedOut& l) {
+            // Our session is revoked: its token is worthless, and the relay's 4102
+            // close that follows stops the session.
+            if (l.current) c.token_.reset();
+            c.events_.push_back(std::move(l));
+        }
+        void operator()(SessionList& s) { c.events_.push_back(std::move(s)); }
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -584,6 +593,19 @@ Status Client::close_conversation(const std::string& conv, bool reopen, std::int
     if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
     if (reopen) send_frame(Reopen{conv});
     else send_frame(CloseConv{conv});
+    return Unit{};
+}
+
+Status Client::logout(bool all, std::optional<std::string> session, std::int64_t) {
+    if (all && session) return bad(ErrorCode::bad_field, "name at most one of all and session");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(Logout{all, std::move(session)});
+    return Unit{};
+}
+
+Status Client::list_sessions(std::int64_t) {
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(ListSessions{});
     return Unit{};
 }
 

@@ -85,6 +85,9 @@ TEST_CASE("a database of schema version 1 is migrated in place and keeps its mes
                          "ALTER TABLE agents DROP COLUMN teams; ALTER TABLE agents DROP COLUMN skills;"
                          "ALTER TABLE agents DROP COLUMN preferred; ALTER TABLE agents DROP COLUMN max_load;"
                          "ALTER TABLE agents DROP COLUMN supervisor; ALTER TABLE conversations DROP COLUMN route;"
+                         "DROP INDEX agent_sessions_by_agent; DROP INDEX agent_sessions_by_expiry;"
+                         "ALTER TABLE agents DROP COLUMN disabled; ALTER TABLE agent_sessions DROP COLUMN created;"
+                         "ALTER TABLE agent_sessions DROP COLUMN last_used;"
                          "PRAGMA user_version = 1",
                          nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
@@ -102,6 +105,36 @@ TEST_CASE("a database of schema version 1 is migrated in place and keeps its mes
     CHECK(sqlite3_column_int(st, 0) == SqliteStore::kSchemaVersion);
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+TEST_CASE("a database of schema version 4 keeps its agents and sessions, enabled, of unknown age",
+          "[store][sqlite][sessions]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    {
+        auto s = SqliteBackend::open(path);
+        REQUIRE(s->create_agent(Agent{"a_1", "sam@example.com", "Sam", "h", 1}).ok());
+        REQUIRE(s->create_session(AgentSession{"hash1", "a_1", 500, 7, 8}).ok());
+    }
+    // Turn the file back into what a version-4 relay wrote.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "DROP INDEX agent_sessions_by_agent; DROP INDEX agent_sessions_by_expiry;"
+                         "ALTER TABLE agents DROP COLUMN disabled; ALTER TABLE agent_sessions DROP COLUMN created;"
+                         "ALTER TABLE agent_sessions DROP COLUMN last_used; PRAGMA user_version = 4",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    auto s = SqliteBackend::open(path);
+    auto session = s->find_session("hash1").value();
+    REQUIRE(session);
+    CHECK(session->agent_id == "a_1");
+    CHECK(session->expires == 500);
+    CHECK(session->created == 0);
+    CHECK(session->last_used == 0);
+    CHECK_FALSE(s->find_agent("a_1").value()->disabled);
+    CHECK(s->purge_sessions(500).value() == 1);
 }
 
 TEST_CASE("a directory that does not exist is an error", "[store][sqlite]") {

@@ -49,6 +49,8 @@ void write_members(JsonWriter& j, const Inbox& f, Shape shape = Shape::wire);
 void write_members(JsonWriter& j, const ConvUpdate& f, Shape shape = Shape::wire);
 void write_members(JsonWriter& j, const QueueNotice& f);
 void write_members(JsonWriter& j, const SupervisorBoard& f);
+void write_members(JsonWriter& j, const LoggedOut& f);
+void write_members(JsonWriter& j, const SessionList& f);
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape = Shape::wire);
 
 }  // namespace parley::protocol

@@ -52,6 +52,9 @@ constexpr int too_slow = 4001;
 constexpr int too_many_connections = 4002;  // from one address; reconnect with backoff
 constexpr int auth_refused = 4100;
 constexpr int policy_violation = 4101;
+// The session was revoked (logout, sign-out everywhere, a disabled agent) or expired
+// while connected: sign in again; reconnecting with the same token is refused.
+constexpr int session_ended = 4102;
 }  // namespace close_code
 
 // Close codes in 4100–4199 mean "do not reconnect"; everything else reconnects.

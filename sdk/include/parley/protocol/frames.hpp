@@ -141,9 +141,18 @@ struct CloseConv {
 struct Reopen {
     std::string conv;
 };
+// Sign-out (agents): revokes the session of this connection; with `all`, every session
+// of the agent; with `session`, the one of that id (from a `sessions` answer). At most
+// one of `all` and `session`.
+struct Logout {
+    bool all = false;
+    std::optional<std::string> session;
+};
+// Agents: asks for the list of their own sessions (answer: `sessions`).
+struct ListSessions {};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
-                                 Note, Transfer, CloseConv, Reopen>;
+                                 Note, Transfer, CloseConv, Reopen, Logout, ListSessions>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -235,8 +244,28 @@ struct SupervisorBoard {
     bool full = false;  // true for supervisors: every queue; else the agent's teams only
 };
 
+// The answer to `logout`: how many sessions were revoked, and whether the one of this
+// connection was among them (then the relay closes it with 4102 session_ended).
+struct LoggedOut {
+    std::int64_t revoked = 0;
+    bool current = false;
+};
+// One session of an agent as `sessions` lists it. `id` names it in `logout`; it is
+// derived from the stored hash, never the token. created/last_used are 0 when unknown.
+struct SessionInfo {
+    std::string id;
+    std::int64_t created = 0;
+    std::int64_t expires = 0;
+    std::int64_t last_used = 0;
+    bool current = false;  // the session of the connection that asked
+};
+constexpr std::size_t kMaxSessionsListed = 100;  // newest first; older ones are not listed
+struct SessionList {
+    std::vector<SessionInfo> sessions;
+};
+
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
-                                QueueNotice, SupervisorBoard>;
+                                QueueNotice, SupervisorBoard, LoggedOut, SessionList>;
 
 }  // namespace parley::protocol

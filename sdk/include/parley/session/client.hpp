@@ -120,6 +120,17 @@ public:
     // reopen = false: `close`; true: `reopen`.
     Status close_conversation(const std::string& conv, bool reopen, std::int64_t now_ms);
 
+    // ---- sessions (agents) ----------------------------------------------------------
+    // Sign-out: the relay revokes this connection's session (all: every session of the
+    // agent; session: the one of that id) and answers `logged_out`; when this
+    // connection's session was revoked the client forgets its token, and the relay
+    // closes with 4102 (final: state stopped). Not queued. Errors: not_authenticated
+    // when not connected, bad_field for both all and session.
+    Status logout(bool all, std::optional<std::string> session, std::int64_t now_ms);
+    // Asks for the agent's sessions (answer: a "sessions" event). Not queued.
+    // Errors: not_authenticated when not connected.
+    Status list_sessions(std::int64_t now_ms);
+
     // ---- outputs -----------------------------------------------------------------
     std::vector<std::string> take_outgoing();
     std::vector<Event> take_events();

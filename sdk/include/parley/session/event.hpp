@@ -52,7 +52,8 @@ using Event = std::variant<ConnectRequest, DisconnectRequest, StateChanged, prot
                            protocol::ReadNotice, protocol::PresenceNotice, HistoryPage,
                            protocol::Inbox, protocol::ConvUpdate, protocol::Synced,
                            protocol::ErrorFrame, protocol::QueueNotice,
-                           protocol::SupervisorBoard>;
+                           protocol::SupervisorBoard, protocol::LoggedOut,
+                           protocol::SessionList>;
 
 // The event's name: "connect", "disconnect", "state", "welcome", "queued", "ack",
 // "message", "typing", "read", "presence", "history", "inbox", "conv", "synced",
