@@ -152,7 +152,8 @@ struct Server::LwsTables {
     lws_protocols protocols[3];
     lws_protocol_vhost_options mimes[6];
     lws_http_mount mount;
-    lws_protocol_vhost_options headers[2];  // on every response, errors included
+    lws_protocol_vhost_options headers[3];  // on every response, errors included
+    std::string baseline_csp;               // headers[2]'s value (lws keeps the pointer)
     Tick tick;
     RouteTimer route{};
     FlushTimer flush{};
@@ -211,10 +212,12 @@ Result<int> Server::start() {
     // serves a file (lws_http_serve), which is where each page gets its CSP.
     t.mount.protocol = "http";
     // lws adds the vhost's canned headers in lws_add_http_header_status(), so they reach
-    // every response: files, 404s, refused upgrades. (Not the CSP: two CSP headers on
-    // one response would both apply, and the widget frame's must allow framing.)
+    // every response: files, 404s, refused upgrades. It reads them through the pointer
+    // on each response, so the baseline CSP is filled in once the port is known.
     t.headers[0] = {&t.headers[1], nullptr, "x-content-type-options:", "nosniff"};
-    t.headers[1] = {nullptr, nullptr, "referrer-policy:", "no-referrer"};
+    t.headers[1] = {&t.headers[2], nullptr, "referrer-policy:", "no-referrer"};
+    t.baseline_csp = baseline_security_policy({});
+    t.headers[2] = {nullptr, nullptr, "content-security-policy:", t.baseline_csp.c_str()};
 
     // Errors and warnings (refused origins, culled laggards) to stderr, escaped and
     // rate-limited (emit_log); lws's startup notices would drown them.
@@ -273,6 +276,8 @@ Result<int> Server::start() {
 
     origins_ = OriginPolicy(options_.allow_origins.empty() ? OriginPolicy::defaults(options_.host, port)
                                                            : options_.allow_origins);
+    t.baseline_csp = baseline_security_policy(origins_.allowed());
+    t.headers[2].value = t.baseline_csp.c_str();
     lwsl_warn("open files limit %d: at most %d sockets, %d per address\n", fd_limit, sockets_.max_sockets(),
               sockets_.per_address());
     t.tick.context = context_;
@@ -341,7 +346,8 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
         sockets_.close(reinterpret_cast<std::uintptr_t>(wsi));
         return 0;
     case LWS_CALLBACK_ADD_HEADERS: {
-        // A file response (the mount names this protocol): the page's CSP.
+        // A file response (the mount names this protocol): the page's CSP, which narrows
+        // the baseline one every response carries (net/security_headers.hpp).
         auto* args = static_cast<lws_process_html_args*>(in);
         char uri[512] = "";
         if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0) uri[0] = '\0';

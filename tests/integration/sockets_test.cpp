@@ -93,8 +93,9 @@ void close_all(std::vector<int>& fds) {
     fds.clear();
 }
 
-// One HTTP/1.1 GET over a fresh socket: the response head (status line and headers).
-std::string http_head(int port, const std::string& path) {
+// One HTTP/1.1 GET over a fresh socket, with `extra` header lines (each ending in CRLF):
+// the response head (status line and headers).
+std::string http_head(int port, const std::string& path, const std::string& extra = "") {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in to{};
     to.sin_family = AF_INET;
@@ -104,7 +105,8 @@ std::string http_head(int port, const std::string& path) {
         ::close(fd);
         return {};
     }
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                                (extra.empty() ? "Connection: close\r\n" : extra) + "\r\n";
     (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
     std::string got;
     char buf[4096];
@@ -123,13 +125,17 @@ std::string http_head(int port, const std::string& path) {
     return head;  // lower case: header names are case-insensitive
 }
 
-// The value of header `name` (lower case) in `head`, or "" when absent.
+// The values of header `name` (lower case) in `head`, joined with ", " as HTTP joins a
+// repeated header (for CSP: several policies, each enforced); "" when absent.
 std::string header(const std::string& head, const std::string& name) {
-    const auto at = head.find("\r\n" + name + ":");
-    if (at == std::string::npos) return {};
-    auto v = at + name.size() + 3;
-    while (v < head.size() && head[v] == ' ') ++v;
-    return head.substr(v, head.find("\r\n", v) - v);
+    std::string values;
+    for (auto at = head.find("\r\n" + name + ":"); at != std::string::npos;
+         at = head.find("\r\n" + name + ":", at + 1)) {
+        auto v = at + name.size() + 3;
+        while (v < head.size() && head[v] == ' ') ++v;
+        values += (values.empty() ? "" : ", ") + head.substr(v, head.find("\r\n", v) - v);
+    }
+    return values;
 }
 
 }  // namespace
@@ -241,4 +247,15 @@ TEST_CASE("Every HTTP response carries nosniff and Referrer-Policy; pages carry 
     CHECK(missing.rfind("http/1.1 404", 0) == 0);
     CHECK(header(missing, "x-content-type-options") == "nosniff");
     CHECK(header(missing, "referrer-policy") == "no-referrer");
+    CHECK(header(missing, "content-security-policy").find("frame-ancestors https://shop.example") !=
+          std::string::npos);
+
+    // A refused upgrade (no parley.v1 subprotocol) is an HTTP 403 with the same headers.
+    const std::string refused = http_head(relay.port(), "/ws",
+                                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+    INFO(refused);
+    CHECK(refused.substr(0, refused.find("\r\n")).find(" 403 ") != std::string::npos);
+    CHECK(header(refused, "x-content-type-options") == "nosniff");
+    CHECK(header(refused, "content-security-policy").find("frame-ancestors") != std::string::npos);
 }

@@ -38,8 +38,15 @@ TEST_CASE("the console and every other path may not be framed", "[security_heade
     }
     for (const char* path : {"/", "/index.html", "/loader.js", "/widget/app.js", "/widget/frame.htm"}) {
         CAPTURE(path);
-        CHECK(content_security_policy(path, kOrigins) == "frame-ancestors 'none'; object-src 'none'; base-uri 'self'");
+        CHECK(content_security_policy(path, kOrigins) == "frame-ancestors 'none'");
     }
+}
+
+TEST_CASE("every response's baseline policy allows no more framing than the widget frame's",
+          "[security_headers]") {
+    CHECK(baseline_security_policy(kOrigins) ==
+          "frame-ancestors http://127.0.0.1:8080 https://shop.example; object-src 'none'; base-uri 'self'");
+    CHECK(baseline_security_policy({}) == "frame-ancestors 'none'; object-src 'none'; base-uri 'self'");
 }
 
 TEST_CASE("the header policy is the one the pages declare in their <meta> tag", "[security_headers]") {
