@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 #include "core/log_throttle.hpp"
 #include "net/security_headers.hpp"
@@ -129,9 +130,11 @@ std::string address_of(const sockaddr_storage& sa) {
 }
 
 // The log sink of lws and of this adapter: every line through a LogThrottle, then to
-// stderr with lws's timestamp. lws calls it on the loop thread only (one thread here).
+// stderr with lws's timestamp. Locked: lwsl_* may be called from a worker thread too.
 void emit_log(int level, const char* line) {
+    static std::mutex lock;
     static LogThrottle throttle;
+    const std::lock_guard<std::mutex> hold(lock);
     using namespace std::chrono;
     const auto now = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
     char stamp[64] = "";

@@ -207,6 +207,25 @@ TEST_CASE("One address cannot hold more sockets than its cap; another address st
     ProtocolPeer other;  // from 127.0.0.1
     REQUIRE(other.connect(relay.host(), relay.port()));
     CHECK(other.hello_new_visitor(kWait));
+
+    SECTION("closed sockets free their slots, WebSockets included") {
+        close_all(held);
+        close_all(over);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        std::vector<int> again = open_idle_sockets(relay.port(), 20, "127.0.0.2");
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        CHECK(closed_by_peer(again) == 0);
+        close_all(again);
+        // 30 WebSockets one after the other from 127.0.0.1, over its cap of 20 in all:
+        // each is released when it closes.
+        for (int i = 0; i < 30; ++i) {
+            ProtocolPeer peer;
+            INFO("WebSocket " << i);
+            REQUIRE(peer.connect(relay.host(), relay.port()));
+            REQUIRE(peer.send({{"type", "ping"}, {"n", i}}));
+            REQUIRE(peer.wait_type("pong", kWait));
+        }
+    }
     close_all(held);
     close_all(over);
 }
