@@ -1,5 +1,6 @@
 // parley-relay: options, store, hub, server, loop. See docs/operations.md.
 #include <sys/stat.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
@@ -41,6 +42,24 @@ void install_signal_handlers() {
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+}
+
+// Raises the soft open-files limit to the hard one (issue 15, defect 4): a service
+// started with the common soft limit of 1024 would otherwise run out of sockets long
+// before the hard limit an operator set. Says what it got.
+void raise_open_files_limit() {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    const rlim_t before = rl.rlim_cur;
+    // An unlimited hard limit cannot be the soft one (the kernel caps it at nr_open).
+    const rlim_t target = rl.rlim_max == RLIM_INFINITY ? rlim_t(1) << 20 : rl.rlim_max;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < target) {
+        rl.rlim_cur = target;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    std::cout << "open files limit " << rl.rlim_cur;
+    if (rl.rlim_cur != before) std::cout << " (raised from " << before << ")";
+    std::cout << std::endl;
 }
 
 int fail(const std::string& message) {
@@ -291,6 +310,8 @@ int main(int argc, char** argv) {
     so.limits.ip_rate = o.ip_rate;
     so.limits.ip_burst = o.ip_burst;
     so.limits.max_conns_per_ip = o.max_conns_per_ip;
+    so.max_sockets_per_ip = o.max_sockets_per_ip;
+    so.handshake_timeout_secs = o.handshake_timeout_secs;
     so.heartbeat_secs = o.heartbeat_secs;
     so.commit_window_us = o.commit_window_us;
     so.dead_peer_secs = o.dead_peer_secs;
@@ -299,6 +320,7 @@ int main(int argc, char** argv) {
     Server server(hub, so);
 
     install_signal_handlers();
+    raise_open_files_limit();
     auto port = server.start();
     if (!port) return fail(port.error().detail);
     // Tests and scripts wait for exactly this line.

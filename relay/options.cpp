@@ -59,6 +59,12 @@ const char* usage() {
            "  --ip-burst N           (default 800)\n"
            "  --max-conns-per-ip N   open connections per address (default 256; over it:\n"
            "                         close 4002)\n"
+           "  --max-sockets-per-ip N TCP connections per address, counted before any\n"
+           "                         handshake (default 512; never more than a quarter of\n"
+           "                         the sockets the open-files limit allows; over it the\n"
+           "                         connection is closed at once)\n"
+           "  --handshake-timeout-secs N  close a connection that has not sent a whole HTTP\n"
+           "                         request N s after connecting (default 5)\n"
            "  --heartbeat-secs N     ping a connection silent for N s (default 20)\n"
            "  --dead-peer-secs N     hang up one silent for N s (default 45; must exceed\n"
            "                         --heartbeat-secs)\n"
@@ -167,7 +173,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
              : a == "--mask-outbound"     ? o.mask_outbound
                                           : o.mask_in_browser) = v;
         } else if (a == "--conn-rate" || a == "--conn-burst" || a == "--ip-rate" || a == "--ip-burst" ||
-                   a == "--max-conns-per-ip" || a == "--heartbeat-secs" || a == "--dead-peer-secs") {
+                   a == "--max-conns-per-ip" || a == "--heartbeat-secs" || a == "--dead-peer-secs" ||
+                   a == "--max-sockets-per-ip" || a == "--handshake-timeout-secs") {
             // Limits and heartbeats (docs/operations.md, "Limits"); 0 switches one off.
             long long n = -1;
             if (!value(v)) return fail(a + " needs a number");
@@ -179,6 +186,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             else if (a == "--ip-rate") o.ip_rate = int(n);
             else if (a == "--ip-burst") o.ip_burst = int(n);
             else if (a == "--max-conns-per-ip") o.max_conns_per_ip = int(n);
+            else if (a == "--max-sockets-per-ip") o.max_sockets_per_ip = int(n);
+            else if (a == "--handshake-timeout-secs") o.handshake_timeout_secs = int(std::max(1LL, std::min(n, 3600LL)));
             else if (a == "--heartbeat-secs") o.heartbeat_secs = int(std::min(n, 65535LL));
             else o.dead_peer_secs = int(std::min(n, 65535LL));
         } else if (a.rfind("--login-", 0) == 0) {

@@ -47,6 +47,8 @@ struct Options {
     int conn_rate = 20, conn_burst = 60;  // frames per second / at once, one connection
     int ip_rate = 400, ip_burst = 800;    // the same for all connections of an address
     int max_conns_per_ip = 256;
+    int max_sockets_per_ip = 512;   // TCP connections per address, before any handshake
+    int handshake_timeout_secs = 5; // to send a whole HTTP request after connecting
     int heartbeat_secs = 20;   // ping a connection silent this long
     int dead_peer_secs = 45;   // hang up one silent this long
     // Logins (P7; docs/operations.md "Logins"): Argon2 checks off the loop, throttled.

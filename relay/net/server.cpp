@@ -5,9 +5,17 @@
 #include <ev.h>
 #include <libwebsockets.h>
 
-#include <chrono>
-#include <cstring>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "core/log_throttle.hpp"
+#include "net/security_headers.hpp"
 #include "parley/protocol/frames.hpp"
 
 namespace parley::relay {
@@ -105,12 +113,50 @@ int refuse(lws* wsi) {
     return -1;
 }
 
+// The address of an accepted socket, as lws_get_peer_simple() spells it for IPv4 (an
+// IPv4-mapped IPv6 address counts as its IPv4 address).
+std::string address_of(const sockaddr_storage& sa) {
+    char text[INET6_ADDRSTRLEN] = "";
+    if (sa.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(sa).sin_addr, text, sizeof text);
+    } else if (sa.ss_family == AF_INET6) {
+        const in6_addr& a = reinterpret_cast<const sockaddr_in6&>(sa).sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&a))
+            inet_ntop(AF_INET, a.s6_addr + 12, text, sizeof text);
+        else
+            inet_ntop(AF_INET6, &a, text, sizeof text);
+    }
+    return text;
+}
+
+// The log sink of lws and of this adapter: every line through a LogThrottle, then to
+// stderr with lws's timestamp. Locked: lwsl_* may be called from a worker thread too.
+void emit_log(int level, const char* line) {
+    static std::mutex lock;
+    static LogThrottle throttle;
+    const std::lock_guard<std::mutex> hold(lock);
+    using namespace std::chrono;
+    const auto now = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+    char stamp[64] = "";
+    lwsl_timestamp(level, stamp, sizeof stamp);
+    for (const std::string& out : throttle.admit(line, now)) std::fprintf(stderr, "%s%s\n", stamp, out.c_str());
+}
+
+// The soft open-files limit now (the relay raised it to the hard limit at start).
+int open_files_limit() {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 0;
+    return rl.rlim_cur > 1u << 30 ? 1 << 30 : static_cast<int>(rl.rlim_cur);
+}
+
 }  // namespace
 
 struct Server::LwsTables {
     lws_protocols protocols[3];
     lws_protocol_vhost_options mimes[6];
     lws_http_mount mount;
+    lws_protocol_vhost_options headers[3];  // on every response, errors included
+    std::string baseline_csp;               // headers[2]'s value (lws keeps the pointer)
     Tick tick;
     RouteTimer route{};
     FlushTimer flush{};
@@ -166,10 +212,26 @@ Result<int> Server::start() {
     t.mount.def = "index.html";
     t.mount.origin_protocol = LWSMPRO_FILE;
     t.mount.extra_mimetypes = &t.mimes[0];
+    // Naming a protocol makes lws 4.1.6 call its LWS_CALLBACK_ADD_HEADERS before it
+    // serves a file (lws_http_serve), which is where each page gets its CSP.
+    t.mount.protocol = "http";
+    // lws adds the vhost's canned headers in lws_add_http_header_status(), so they reach
+    // every response: files, 404s, refused upgrades. It reads them through the pointer
+    // on each response, so the baseline CSP is filled in once the port is known.
+    t.headers[0] = {&t.headers[1], nullptr, "x-content-type-options:", "nosniff"};
+    t.headers[1] = {&t.headers[2], nullptr, "referrer-policy:", "no-referrer"};
+    t.baseline_csp = baseline_security_policy({});
+    t.headers[2] = {nullptr, nullptr, "content-security-policy:", t.baseline_csp.c_str()};
 
-    // Errors and warnings (refused origins, culled laggards) to stderr; lws's startup
-    // notices would drown them.
-    lws_set_log_level(LLL_ERR | LLL_WARN, nullptr);
+    // Errors and warnings (refused origins, culled laggards) to stderr, escaped and
+    // rate-limited (emit_log); lws's startup notices would drown them.
+    lws_set_log_level(LLL_ERR | LLL_WARN, emit_log);
+
+    // At most this many sockets in all (core/socket_limits.hpp): the reserve keeps fds
+    // for SQLite, logs and served files, so accept() never meets EMFILE.
+    const int fd_limit = open_files_limit();
+    const int max_sockets = fd_limit > 0 ? std::max(16, fd_limit - std::max(64, fd_limit / 8)) : 0;
+    sockets_ = SocketLimits(max_sockets, options_.max_sockets_per_ip);
 
     lws_context_creation_info info;
     std::memset(&info, 0, sizeof info);
@@ -181,6 +243,10 @@ Result<int> Server::start() {
     // would defeat the byte limits above and cost CPU per connection.
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
     info.user = this;
+    info.headers = &t.headers[0];
+    // A connection holds lws's header table from accept() until its request is whole;
+    // this is how long it may (PENDING_TIMEOUT_HOLDING_AH): an idle socket goes then.
+    info.timeout_secs_ah_idle = static_cast<unsigned>(std::max(1, options_.handshake_timeout_secs));
     // Dead-peer detection: lws's validity timers (ping when idle, hang up when silent).
     t.retry.secs_since_valid_ping = static_cast<uint16_t>(options_.heartbeat_secs);
     t.retry.secs_since_valid_hangup = static_cast<uint16_t>(options_.dead_peer_secs);
@@ -214,6 +280,10 @@ Result<int> Server::start() {
 
     origins_ = OriginPolicy(options_.allow_origins.empty() ? OriginPolicy::defaults(options_.host, port)
                                                            : options_.allow_origins);
+    t.baseline_csp = baseline_security_policy(origins_.allowed());
+    t.headers[2].value = t.baseline_csp.c_str();
+    lwsl_warn("open files limit %d: at most %d sockets, %d per address\n", fd_limit, sockets_.max_sockets(),
+              sockets_.per_address());
     t.tick.context = context_;
     t.tick.loop = loop_;
     // Password checks (P7): off the loop. lws_cancel_service is lws's one thread-safe
@@ -257,11 +327,52 @@ void Server::run(const volatile std::sig_atomic_t& stop) {
 // ---- callbacks --------------------------------------------------------------------
 
 int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len) {
-    if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION) {
+    switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         lwsl_warn("refusing a WebSocket upgrade without subprotocol parley.v1\n");
         return refuse(wsi);
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION: {
+        // Right after accept(), on the listening wsi; `user` is lws 4.1.6's
+        // lws_filter_network_conn_args. Non-zero: lws closes the socket at once. If kept,
+        // lws creates its wsi next (LWS_CALLBACK_WSI_CREATE, below) in the same call.
+        const auto* args = static_cast<const lws_filter_network_conn_args*>(user);
+        accepted_from_.clear();
+        if (!args) return 0;
+        std::string address = address_of(args->cli_addr);
+        if (!sockets_.allows(address)) {
+            lwsl_warn("refusing a connection from %s: %d sockets open from it, %d in all\n", address.c_str(),
+                      sockets_.open_from(address), sockets_.open_sockets());
+            return 1;
+        }
+        accepted_from_ = std::move(address);
+        return 0;
     }
-    return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+    case LWS_CALLBACK_WSI_CREATE:  // always protocols[0], i.e. here
+        if (!accepted_from_.empty()) sockets_.open(reinterpret_cast<std::uintptr_t>(wsi), accepted_from_);
+        accepted_from_.clear();
+        return 0;
+    case LWS_CALLBACK_WSI_DESTROY:  // always protocols[0]: WebSockets end here too
+        sockets_.close(reinterpret_cast<std::uintptr_t>(wsi));
+        return 0;
+    case LWS_CALLBACK_ADD_HEADERS: {
+        // A file response (the mount names this protocol): the page's CSP, which narrows
+        // the baseline one every response carries (net/security_headers.hpp).
+        auto* args = static_cast<lws_process_html_args*>(in);
+        char uri[512] = "";
+        if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0) uri[0] = '\0';
+        const std::string csp = content_security_policy(uri, origins_.allowed());
+        auto* p = reinterpret_cast<unsigned char*>(args->p);
+        if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>("content-security-policy:"),
+                                        reinterpret_cast<const unsigned char*>(csp.data()),
+                                        static_cast<int>(csp.size()), &p,
+                                        reinterpret_cast<unsigned char*>(args->p) + args->max_len))
+            return 1;
+        args->p = reinterpret_cast<char*>(p);
+        return 0;
+    }
+    default:
+        return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+    }
 }
 
 int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t len) {

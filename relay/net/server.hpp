@@ -18,6 +18,17 @@
 //   does not read): the queue is dropped and the connection closed with 4001 (too slow;
 //   the client reconnects and syncs).
 // - Origin not in the allow-list: the upgrade is refused before it completes.
+// - TCP connections (core/socket_limits.hpp), counted at accept(), before any request:
+//   at most the open-files limit minus a reserve (max(64, limit/8), for SQLite, logs,
+//   served files) in all, and max_sockets_per_ip (default 512, never more than a
+//   quarter of the total) per address; one over is closed at once, unanswered. So
+//   accept() never meets EMFILE (on which lws 4.1.6 logs and retries at once, forever).
+// - A connection that has not sent a whole HTTP request handshake_timeout_secs (default
+//   5) after it was accepted is closed (lws's header-table idle timeout).
+// - Every HTTP response carries X-Content-Type-Options, Referrer-Policy and, for files,
+//   a Content-Security-Policy (net/security_headers.hpp).
+// - Log lines (lws's and ours) go through core/log_throttle.hpp: control characters
+//   escaped, repeats collapsed, at most 20 lines a second.
 // - Rate limits (core/rate_limits.hpp): a connection beyond max_conns_per_ip is closed
 //   with 4002 right after its handshake; a frame over the per-connection or per-address
 //   budget is not processed and gets error 4029 with retry_after_ms.
@@ -46,6 +57,7 @@
 #include "core/hub.hpp"
 #include "auth/password_worker.hpp"
 #include "core/rate_limits.hpp"
+#include "core/socket_limits.hpp"
 #include "net/origin_policy.hpp"
 
 struct lws;
@@ -63,6 +75,8 @@ struct ServerOptions {
     std::vector<std::string> allow_origins;  // empty: OriginPolicy::defaults(host, port)
     std::size_t max_queue_bytes = 4u << 20;
     RateLimitConfig limits;        // frames per second, connections per address
+    int max_sockets_per_ip = 512;  // TCP connections per address, before any handshake (0: none)
+    int handshake_timeout_secs = 5;  // to send a whole HTTP request after connecting
     int heartbeat_secs = 20;       // lws pings a connection silent this long (0: never)
     // Group commit: once a loop pass has opened a store batch, frames of the next
     // passes join it for this long before it is committed and the outputs leave. At
@@ -130,6 +144,8 @@ private:
     std::unordered_map<ConnId, Peer> peers_;
     std::vector<ConnId> touched_;  // peers given frames by the dispatch under way
     RateLimits limits_;
+    SocketLimits sockets_;        // TCP connections, from accept() on
+    std::string accepted_from_;   // FILTER_NETWORK_CONNECTION → the WSI_CREATE that follows
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001
     struct ev_loop* loop_ = nullptr;  // our libev loop, which lws joins; null: lws's poll loop
     bool turn();                 // one turn of the loop (run()'s drain)

@@ -99,6 +99,19 @@ TEST_CASE("limit and heartbeat options: defaults, values, 0 switches off, nonsen
     CHECK_FALSE(parse_options({"--heartbeat-secs", "30", "--dead-peer-secs", "30"}).error.empty());
 }
 
+TEST_CASE("socket options: 512 sockets per address and a 5 s handshake by default", "[options][limits]") {
+    auto d = parse_options({});
+    CHECK(d.options.max_sockets_per_ip == 512);
+    CHECK(d.options.max_sockets_per_ip >= d.options.max_conns_per_ip);
+    CHECK(d.options.handshake_timeout_secs == 5);
+    auto p = parse_options({"--max-sockets-per-ip", "0", "--handshake-timeout-secs", "0"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.max_sockets_per_ip == 0);       // no per-address cap
+    CHECK(p.options.handshake_timeout_secs == 1);   // never "no timeout"
+    CHECK_FALSE(parse_options({"--max-sockets-per-ip", "many"}).error.empty());
+    CHECK_FALSE(parse_options({"--handshake-timeout-secs"}).error.empty());
+}
+
 TEST_CASE("the group commit window: 1 ms by default, 0 to sync at the next pass, nonsense refused",
           "[options]") {
     CHECK(parse_options({}).options.commit_window_us == 1000);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,6 +135,10 @@ RelayStatus RelayProcess::start() {
         ::dup2(log_fd, STDERR_FILENO);
         int devnull = ::open("/dev/null", O_RDONLY);
         if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+        if (options_.max_open_files > 0) {  // soft and hard: the relay cannot raise it
+            const rlimit files{rlim_t(options_.max_open_files), rlim_t(options_.max_open_files)};
+            ::setrlimit(RLIMIT_NOFILE, &files);
+        }
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);

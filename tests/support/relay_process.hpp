@@ -26,6 +26,7 @@ struct RelayOptions {
     std::string demo_password = "demo-password";
     std::vector<std::string> extra_args;  // appended as given
     int start_timeout_ms = 10000;
+    int max_open_files = 0;  // RLIMIT_NOFILE for the child, 0: unchanged
 };
 
 struct RelayStatus {
@@ -60,6 +61,7 @@ public:
     RelayStatus restart();
 
     bool running() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
     const std::string& host() const { return host_; }
     int port() const { return port_; }
     std::string http_url() const;         // "http://127.0.0.1:PORT"
