@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
     so.heartbeat_secs = o.heartbeat_secs;
     so.commit_window_us = o.commit_window_us;
     so.dead_peer_secs = o.dead_peer_secs;
+    so.stall_secs = o.stall_secs;
     Server server(hub, so);
 
     install_signal_handlers();

@@ -54,6 +54,8 @@ const char* usage() {
            "  --heartbeat-secs N     ping a connection silent for N s (default 20)\n"
            "  --dead-peer-secs N     hang up one silent for N s (default 45; must exceed\n"
            "                         --heartbeat-secs)\n"
+           "  --stall-secs N         close with 4001 a connection that read nothing of what\n"
+           "                         is queued for it for N s (default 30; 0: never)\n"
            "  --help                 this text\n";
 }
 
@@ -143,7 +145,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
              : a == "--mask-outbound"     ? o.mask_outbound
                                           : o.mask_in_browser) = v;
         } else if (a == "--conn-rate" || a == "--conn-burst" || a == "--ip-rate" || a == "--ip-burst" ||
-                   a == "--max-conns-per-ip" || a == "--heartbeat-secs" || a == "--dead-peer-secs") {
+                   a == "--max-conns-per-ip" || a == "--heartbeat-secs" || a == "--dead-peer-secs" ||
+                   a == "--stall-secs") {
             // Limits and heartbeats (docs/operations.md, "Limits"); 0 switches one off.
             long long n = -1;
             if (!value(v)) return fail(a + " needs a number");
@@ -156,6 +159,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             else if (a == "--ip-burst") o.ip_burst = int(n);
             else if (a == "--max-conns-per-ip") o.max_conns_per_ip = int(n);
             else if (a == "--heartbeat-secs") o.heartbeat_secs = int(std::min(n, 65535LL));
+            else if (a == "--stall-secs") o.stall_secs = int(n);
             else o.dead_peer_secs = int(std::min(n, 65535LL));
         } else {
             return fail("unknown option: " + a);

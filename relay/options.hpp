@@ -42,6 +42,7 @@ struct Options {
     int max_conns_per_ip = 256;
     int heartbeat_secs = 20;   // ping a connection silent this long
     int dead_peer_secs = 45;   // hang up one silent this long
+    int stall_secs = 30;       // 4001 to a connection that read nothing queued this long
 };
 
 struct ParsedOptions {

@@ -24,6 +24,7 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::agent_unavailable: return "agent_unavailable";
         case ErrorCode::not_allowed: return "not_allowed";
         case ErrorCode::rate_limited: return "rate_limited";
+        case ErrorCode::too_many_reads: return "too_many_reads";
         case ErrorCode::storage_failed: return "storage_failed";
     }
     // A relay newer than this SDK may send codes we do not know; the range still

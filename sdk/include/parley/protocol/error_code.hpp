@@ -28,6 +28,7 @@ enum class ErrorCode : int {
     agent_unavailable = 3005,   // routing: the agent is away/offline or at maximum load
     not_allowed = 3006,         // routing: the conversation's state forbids it
     rate_limited = 4029,        // over a rate limit: resend after retry_after_ms
+    too_many_reads = 4040,      // too many sync/history answers pending on the connection
     storage_failed = 5001,
 };
 
