@@ -367,22 +367,17 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
     peer.rx_too_large = false;
 }
 
-namespace {
-
 // A reader too slow for its queue: what is queued is dropped, the close frame (4001)
 // follows as soon as the socket takes it, and if it never does (a client that stopped
 // reading) lws drops the connection 5 s later.
-void close_too_slow(lws* wsi, std::list<std::shared_ptr<const std::string>>& queue, std::size_t& queued_bytes,
-                    int& close_code, std::string& close_reason) {
-    queue.clear();
-    queued_bytes = 0;
-    close_code = protocol::close_code::too_slow;
-    close_reason = "too slow to read";
-    lws_callback_on_writable(wsi);
-    lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
+void Server::close_too_slow(Peer& peer) {
+    peer.queue.clear();
+    peer.queued_bytes = 0;
+    peer.close_code = protocol::close_code::too_slow;
+    peer.close_reason = "too slow to read";
+    lws_callback_on_writable(peer.wsi);
+    lws_set_timeout(peer.wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
 }
-
-}  // namespace
 
 bool Server::has_room(const Peer& peer) const {
     return !peer.close_code && peer.queued_bytes < options_.pump_below_bytes;
@@ -411,7 +406,7 @@ void Server::deliver(std::vector<Output> outputs) {
             // The receiver is the boss, but a receiver that does not read would make us
             // hold unbounded memory: drop what is queued and close with "too slow".
             lwsl_warn("closing a connection whose queue exceeded %zu bytes\n", options_.max_queue_bytes);
-            close_too_slow(peer.wsi, peer.queue, peer.queued_bytes, peer.close_code, peer.close_reason);
+            close_too_slow(peer);
         } else {
             peer.queued_bytes += out.text().size();
             peer.queue.push_back(std::move(out.body));
@@ -485,7 +480,7 @@ void Server::cull_stalled() {
         }
         if (now - peer.progress_at < std::int64_t(options_.stall_secs) * 1000) continue;
         lwsl_warn("closing a connection that read nothing for %d s\n", options_.stall_secs);
-        close_too_slow(peer.wsi, peer.queue, peer.queued_bytes, peer.close_code, peer.close_reason);
+        close_too_slow(peer);
     }
 }
 

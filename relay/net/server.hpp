@@ -97,6 +97,7 @@ public:
     // The routing timer fired (P4): tick the Hub and deliver what it says.
     void route_tick();
     void flush();  // group commit: commit what this loop pass did, then deliver
+    void cull_stalled();  // the tick, once a second: 4001 to connections that stopped reading
 
 private:
     struct Peer {
@@ -118,9 +119,7 @@ private:
     void dispatch();  // delivers the Hub's outputs to the peers' queues
     void deliver(std::vector<Output> outputs);  // dispatch's first half: into the queues
     bool has_room(const Peer& peer) const;      // below pump_below_bytes, not closing
-public:
-    void cull_stalled();  // the tick, once a second: 4001 to connections that stopped reading
-private:
+    void close_too_slow(Peer& peer);            // 4001: queue dropped, close, hard deadline
     void schedule_flush();  // dispatch at the start of the next loop pass (FlushTimer)
     void arm_route_timer();  // P4: the lws timer at the Hub's next deadline
     void receive(ConnId id, Peer& peer, const char* data, std::size_t len, bool final);
