@@ -38,6 +38,15 @@ std::vector<std::string> fast_args() {
 }
 
 std::unique_ptr<RelayProcess> start_relay(RelayOptions o) {
+    // Under ASan, freed memory sits in a 256 MB quarantine and counts as resident: the
+    // relay (a child, which inherits the environment) gets a small one, so its peak RSS
+    // measures what it holds, not what ASan keeps. Nothing changes in other builds.
+    if (sanitized()) {
+        const char* asan = std::getenv("ASAN_OPTIONS");
+        std::string options = asan ? asan : "";
+        if (options.find("quarantine_size_mb") == std::string::npos)
+            ::setenv("ASAN_OPTIONS", (options + (options.empty() ? "" : ":") + "quarantine_size_mb=16").c_str(), 1);
+    }
     auto relay = std::make_unique<RelayProcess>(o);
     auto st = relay->start();
     INFO(st.detail);
@@ -148,8 +157,9 @@ TEST_CASE("Connections repeating sync after 0 without reading cannot exhaust the
     RelayOptions o;
     o.extra_args = fast_args();
     // RLIMIT_AS: the relay's mappings at start are about 25 MB; 1 GiB is what a small
-    // container gives. ASan reserves terabytes of address space, so there the peak RSS
-    // is checked instead (below), against the same kind of bound.
+    // container gives. ASan reserves terabytes of address space, so there only the peak
+    // RSS is checked (below; it is checked in every build). Today's relay measured
+    // 945 MiB here, or died.
     if (!sanitized()) o.max_address_space = 1024 * kMiB;
     auto relay = start_relay(o);
     const Filled f = fill(*relay);
@@ -174,7 +184,7 @@ TEST_CASE("Connections repeating sync after 0 without reading cannot exhaust the
     // Each connection may hold its queue (≤ 4 MiB, in practice 256 KiB + one chunk) and
     // lws's partial write: far below what a whole answer per sync would take.
     CHECK(peak > 0);
-    CHECK(peak < (sanitized() ? 768 : 256));
+    CHECK(peak < 256);
     greedy.clear();
     bystander_is_served(*relay);
 }
@@ -212,5 +222,5 @@ TEST_CASE("A client that reads part of a long sync and then stops reading is clo
     bystander_is_served(*relay);
     const std::int64_t peak = status_mib(relay->pid(), "VmHWM");
     std::printf("a stalled reader: relay peak RSS %lld MiB\n", static_cast<long long>(peak));
-    CHECK(peak < (sanitized() ? 768 : 256));
+    CHECK(peak < 256);
 }
