@@ -317,6 +317,7 @@ int main(int argc, char** argv) {
     so.dead_peer_secs = o.dead_peer_secs;
     so.password_threads = o.login_threads;
     so.password_queue = static_cast<std::size_t>(o.login_queue);
+    so.stall_secs = o.stall_secs;
     Server server(hub, so);
 
     install_signal_handlers();

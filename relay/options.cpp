@@ -77,6 +77,8 @@ const char* usage() {
            "  --login-lock-ms N      how long an account is locked (default 900000)\n"
            "  --login-ip-free-failures N, --login-ip-lock-after N, --login-ip-lock-ms N\n"
            "                         the same per client address (20, 30, 3600000)\n"
+           "  --stall-secs N         close with 4001 a connection that read nothing of what\n"
+           "                         is queued for it for N s (default 30; 0: never)\n"
            "  --help                 this text\n";
 }
 
@@ -174,7 +176,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
                                           : o.mask_in_browser) = v;
         } else if (a == "--conn-rate" || a == "--conn-burst" || a == "--ip-rate" || a == "--ip-burst" ||
                    a == "--max-conns-per-ip" || a == "--heartbeat-secs" || a == "--dead-peer-secs" ||
-                   a == "--max-sockets-per-ip" || a == "--handshake-timeout-secs") {
+                   a == "--max-sockets-per-ip" || a == "--handshake-timeout-secs" ||
+                   a == "--stall-secs") {
             // Limits and heartbeats (docs/operations.md, "Limits"); 0 switches one off.
             long long n = -1;
             if (!value(v)) return fail(a + " needs a number");
@@ -189,6 +192,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             else if (a == "--max-sockets-per-ip") o.max_sockets_per_ip = int(n);
             else if (a == "--handshake-timeout-secs") o.handshake_timeout_secs = int(std::max(1LL, std::min(n, 3600LL)));
             else if (a == "--heartbeat-secs") o.heartbeat_secs = int(std::min(n, 65535LL));
+            else if (a == "--stall-secs") o.stall_secs = int(n);
             else o.dead_peer_secs = int(std::min(n, 65535LL));
         } else if (a.rfind("--login-", 0) == 0) {
             // Logins (docs/operations.md "Logins"): off-loop checks and throttling.

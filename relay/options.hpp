@@ -62,6 +62,7 @@ struct Options {
     int login_ip_free_failures = 20;    // the same per client address
     int login_ip_lock_after = 30;
     long long login_ip_lock_ms = 3'600'000;  // 1 h
+    int stall_secs = 30;       // 4001 to a connection that read nothing queued this long
 };
 
 struct ParsedOptions {

@@ -16,9 +16,6 @@ namespace p = protocol;
 
 namespace {
 
-// Messages per store read while answering a sync: bounds memory, not the answer.
-constexpr int kSyncChunk = 500;
-
 // An unknown e-mail's password is verified against this, so the answer takes as long
 // as for a real agent and e-mail addresses cannot be probed by timing. The Argon2id
 // hash (the "interactive" limits agents' hashes use) of random bytes nobody kept.
@@ -526,51 +523,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Read& f, std::int64_t) {
     send_all(audience, p::ReadNotice{f.conv, c.party, mark.value()});
 }
 
-void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
-    auto conv = accessible(c, f.conv, ConvAct::sync, {});
-    if (!conv) return send_error(id, conv.error());
-    const std::int64_t last = conv.value().last_seq;
-    if (f.after > last) return send_error(id, ErrorCode::seq_out_of_range, "after is beyond the last message");
-    // Read in chunks up to the `last` seen above; every msg goes out once, in order.
-    std::int64_t after = f.after;
-    // P4: a visitor never receives an internal message; `prev` bridges the seqs skipped.
-    const bool visitor = c.party.role == "visitor";
-    std::int64_t prev = f.after;
-    while (after < last) {
-        auto chunk = store_.messages_after(f.conv, after, kSyncChunk);
-        if (!chunk) return send_error(id, chunk.error());
-        const std::int64_t before_chunk = after;
-        for (auto& m : chunk.value()) {
-            if (m.seq > last) break;
-            after = m.seq;
-            if (visitor && m.internal) continue;
-            if (visitor && m.seq != prev + 1) m.prev = prev;
-            prev = m.seq;
-            send(id, p::Msg{std::move(m)});
-        }
-        if (after == before_chunk) break;  // no progress: the store has nothing more
-    }
-    send(id, p::Synced{f.conv, last});
-}
-
-void Hub::handle(ConnId id, Conn& c, const p::History& f, std::int64_t) {
-    auto conv = accessible(c, f.conv, ConvAct::history, {});
-    if (!conv) return send_error(id, conv.error());
-    const std::int64_t end = conv.value().last_seq + 1;  // "after the last message"
-    const std::int64_t before = f.before.value_or(end);
-    if (before > end) return send_error(id, ErrorCode::seq_out_of_range, "before is beyond the last message");
-    auto msgs = store_.messages_before(f.conv, before, f.limit);
-    if (!msgs) return send_error(id, msgs.error());
-    p::Page page;
-    page.conv = f.conv;
-    page.msgs = std::move(msgs).value();
-    page.more = !page.msgs.empty() && page.msgs.front().seq > 1;  // seqs start at 1, no gaps
-    if (c.party.role == "visitor")  // P4: internal notes never reach a visitor
-        page.msgs.erase(std::remove_if(page.msgs.begin(), page.msgs.end(),
-                                       [](const p::Message& m) { return m.internal; }),
-                        page.msgs.end());
-    send(id, page);
-}
+// sync and history: hub_reads.cpp
 
 void Hub::handle(ConnId id, Conn& c, const p::SetPresence& f, std::int64_t) {
     if (!valid_status(c.party.role, f.status))
@@ -621,7 +574,11 @@ void Hub::send(ConnId id, const p::RelayFrame& frame) {
 void Hub::send_all(const std::set<ConnId>& ids, const p::RelayFrame& frame) {
     if (ids.empty()) return;
     auto text = std::make_shared<const std::string>(p::encode(frame));  // encoded once, shared
-    for (ConnId id : ids) outputs_.push_back(Output::frame(id, text));
+    // A connection streaming a sync of this conversation gets its msgs from the stream,
+    // in order (hub_reads.cpp), never a live one ahead of it.
+    const auto* msg = std::get_if<p::Msg>(&frame);
+    for (ConnId id : ids)
+        if (!msg || !syncing(id, msg->message.conv)) outputs_.push_back(Output::frame(id, text));
 }
 
 void Hub::send_error(ConnId id, ErrorCode code, std::string message, std::string ref) {

@@ -15,9 +15,12 @@
 //   on_password_checked(ticket,…) a password check the Hub asked for is done
 //   on_close(conn, now)           the connection is gone (no output goes to it again)
 //   shutdown(now)                 the relay stops                      → close 1001 to all
+//   pump(conn, now)               the connection has room: the next chunk of its
+//                                 pending sync/history answers (hub_reads.cpp)
 //
-// Each call appends Outputs (a frame for a connection, or a request to close one) that
-// the adapter drains with take_outputs() and delivers in order. With group commit on
+// Each call appends Outputs (a frame for a connection, a request to close one, or a
+// "pull": this connection has answers waiting, call pump() when it has room) that the
+// adapter drains with take_outputs() and delivers in order. With group commit on
 // (HubConfig::group_commit), take_outputs() first commits the store's batch; if that
 // fails, none of the batch's outputs go out and every connection whose frames were in
 // the batch is closed with 1011, so its client resends its unacknowledged messages.
@@ -54,8 +57,9 @@
 //                                        connection of the conversation → conv to agents
 //   ready           typing               relayed to the conversation's other parties
 //   ready           read                 mark = max(mark, seq); relayed when it grew
-//   ready           sync                 msg × (seq > after), then synced
-//   ready           history              page of seq < before
+//   ready           sync                 queued: msg × (seq > after), then synced,
+//                                        as the connection drains (see below)
+//   ready           history              queued: page of seq < before
 //   ready           presence             status per role; relayed when it changed
 //   ready           logout (agents)      session(s) deleted from the store → logged_out,
 //                                        then every connection of a revoked session
@@ -78,12 +82,24 @@
 // their teams' unclaimed ones, a teammate's read-only; else 2004, whether or not the id
 // exists, so ids cannot be probed).
 //
+// Bulk answers are produced as the connection drains (hub_reads.cpp): sync and history
+// only queue a read (conversation, cursor, bound) on their connection, at most
+// kMaxPendingReads of them (beyond: error 4040 too_many_reads, retry_after_ms), and
+// each pump() emits at most about kPumpBytes of frames (plus one message), store reads
+// of kStoreReadMessages messages at a time. A sync reads on until the conversation's
+// current last message and ends with synced{last_seq}; meanwhile live `msg` frames of
+// that conversation are not sent to that connection separately (the stream carries
+// them, in order), so nothing overtakes it. So what the Hub holds for one connection,
+// whatever it sends, is at most kMaxPendingReads small cursors; its bytes in flight are
+// the adapter's to bound (server.hpp: it pumps only below a low-water mark).
+//
 // Every call is synchronous: a send returns only after the store committed it, so the
 // ack in the outputs is never ahead of the disk. None of the entry points may be called
 // re-entrantly from inside another (the adapter calls them from its event loop).
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,7 +126,9 @@ using ConnId = std::uint64_t;
 constexpr std::size_t kMaxSessionsPerAgent = protocol::kMaxSessionsListed;
 
 struct Output {
-    enum class Kind { frame, close };
+    // pull: this connection has sync/history answers waiting in the Hub; the adapter
+    // calls pump(conn) when the connection has room (no body).
+    enum class Kind { frame, close, pull };
     Kind kind = Kind::frame;
     ConnId conn = 0;
     // frame: one JSON text message; close: the close reason. Shared: a frame that goes
@@ -124,6 +142,7 @@ struct Output {
     static Output close(ConnId conn, std::string reason, int code) {
         return Output{Kind::close, conn, std::make_shared<const std::string>(std::move(reason)), code};
     }
+    static Output pull(ConnId conn) { return Output{Kind::pull, conn, nullptr, 0}; }
     const std::string& text() const {
         static const std::string none;
         return body ? *body : none;
@@ -191,6 +210,17 @@ public:
     // are ignored. The adapter still calls on_close for each connection as it goes.
     void shutdown(std::int64_t now);
 
+    // Bulk answers (hub_reads.cpp). Sync and history answers are produced here, a chunk
+    // at a time: the next frames of this connection's pending reads, about kPumpBytes
+    // (at most one message more), in order. Call it after a `pull` output, whenever the
+    // connection has room; another `pull` follows while reads remain. Returns whether
+    // reads remain. A connection that is gone or has nothing pending: no output.
+    bool pump(ConnId conn, std::int64_t now);
+    static constexpr std::size_t kMaxPendingReads = 64;   // per connection; ≥ conn_burst
+    static constexpr std::size_t kPumpBytes = 64 * 1024;  // frame bytes per pump()
+    static constexpr int kStoreReadMessages = 32;         // messages per store read
+    static constexpr std::int64_t kReadsRetryAfterMs = 1000;  // 4040's retry_after_ms
+
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
     // The password checks asked for since the last call; the adapter runs them off the
@@ -211,8 +241,18 @@ public:
     std::optional<std::int64_t> next_deadline() const;
 
 private:
+    // A sync or history waiting for room on its connection (hub_reads.cpp).
+    struct PendingRead {
+        bool sync = true;        // else history
+        std::string conv;
+        std::int64_t after = 0;  // sync: the last seq read (sent or withheld)
+        std::int64_t prev = 0;   // sync: the last seq sent (visitors' `prev`)
+        std::int64_t before = 0; // history: seq < before
+        int limit = 0;           // history: at most this many messages
+    };
     struct Conn {
         bool ready = false;  // welcome sent
+        std::deque<PendingRead> reads;  // ≤ kMaxPendingReads, answered in order
         protocol::Party party;
         std::string conv;  // visitors: their conversation
         std::string page;  // visitors: origin + path from hello (team rules match it)
@@ -308,6 +348,13 @@ private:
     // Everyone who should hear about `party` (agents: everyone; visitors: agents).
     std::set<ConnId> presence_audience(const protocol::Party& party) const;
     std::set<ConnId> conversation_audience(const std::string& conv) const;
+
+    // Bulk answers (hub_reads.cpp).
+    void queue_read(ConnId id, Conn& c, PendingRead read);
+    // One step of a read: frames worth up to `budget` bytes; true when it is complete.
+    bool sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget);
+    bool history_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget);
+    bool syncing(ConnId id, const std::string& conv) const;  // a sync of conv pending
 
     void send(ConnId id, const protocol::RelayFrame& frame);
     void send_all(const std::set<ConnId>& ids, const protocol::RelayFrame& frame);

@@ -54,10 +54,13 @@ struct Tick {
     lws_context* context;
     struct ev_loop* loop = nullptr;  // null: lws's poll() loop
     const volatile std::sig_atomic_t* stop = nullptr;
+    Server* server = nullptr;
+    unsigned ticks = 0;
 };
 void on_tick(lws_sorted_usec_list_t* sul) {
     Tick* tick = lws_container_of(sul, Tick, sul);
     lws_sul_schedule(tick->context, 0, &tick->sul, on_tick, 100 * LWS_US_PER_MS);
+    if (tick->server && ++tick->ticks % 10 == 0) tick->server->cull_stalled();  // once a second
     if (tick->loop && tick->stop && *tick->stop) ev_break(tick->loop, EVBREAK_ALL);
 }
 
@@ -291,6 +294,7 @@ Result<int> Server::start() {
     lws_context* context = context_;
     passwords_ = std::make_unique<PasswordWorker>(options_.password_threads, options_.password_queue,
                                                   [context] { lws_cancel_service(context); });
+    t.tick.server = this;
     lws_sul_schedule(context_, 0, &t.tick.sul, on_tick, 100 * LWS_US_PER_MS);
     return port;
 }
@@ -394,6 +398,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
         session->id = next_id_++;
         Peer& peer = peers_[session->id];
         peer.wsi = wsi;
+        peer.progress_at = wall_clock_ms();
         char address[64] = "";
         lws_get_peer_simple(wsi, address, sizeof address);
         // Closed at once, after the handshake so that the client reads a close code:
@@ -422,13 +427,18 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
     }
     case LWS_CALLBACK_SERVER_WRITEABLE: {
         auto it = peers_.find(session->id);
-        return it == peers_.end() ? -1 : write_one(it->second);
+        if (it == peers_.end()) return -1;
+        const int result = write_one(it->second);
+        // The queue drained below the low-water mark: the Hub's next chunk (dispatch).
+        if (result == 0 && it->second.pulling && has_room(it->second)) schedule_flush();
+        return result;
     }
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:  // a password worker has results (or any other wake)
         password_results();
         return 0;
     case LWS_CALLBACK_CLOSED: {
         limits_.release(session->id);
+        pulling_.erase(std::remove(pulling_.begin(), pulling_.end(), session->id), pulling_.end());
         if (peers_.erase(session->id)) {
             hub_.on_close(session->id, wall_clock_ms());
             schedule_flush();
@@ -477,17 +487,34 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
     peer.rx_too_large = false;
 }
 
-void Server::dispatch() {
-    // Checks first: a full pool refuses a login through the Hub, which adds an output.
-    for (PasswordCheck& check : hub_.take_password_checks()) {
-        const std::uint64_t ticket = check.ticket;
-        if (!passwords_ || !passwords_->submit(PasswordJob{ticket, std::move(check.password), std::move(check.hash)}))
-            hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
-    }
-    for (Output& out : hub_.take_outputs()) {
+// A reader too slow for its queue: what is queued is dropped, the close frame (4001)
+// follows as soon as the socket takes it, and if it never does (a client that stopped
+// reading) lws drops the connection 5 s later.
+void Server::close_too_slow(Peer& peer) {
+    peer.queue.clear();
+    peer.queued_bytes = 0;
+    peer.close_code = protocol::close_code::too_slow;
+    peer.close_reason = "too slow to read";
+    lws_callback_on_writable(peer.wsi);
+    lws_set_timeout(peer.wsi, PENDING_TIMEOUT_CLOSE_SEND, 5);
+}
+
+bool Server::has_room(const Peer& peer) const {
+    return !peer.close_code && peer.queued_bytes < options_.pump_below_bytes;
+}
+
+void Server::deliver(std::vector<Output> outputs) {
+    for (Output& out : outputs) {
         auto it = peers_.find(out.conn);
         if (it == peers_.end()) continue;  // closed meanwhile
         Peer& peer = it->second;
+        if (out.kind == Output::Kind::pull) {
+            if (!peer.pulling && !peer.close_code) {
+                peer.pulling = true;
+                pulling_.push_back(out.conn);
+            }
+            continue;
+        }
         if (out.kind == Output::Kind::close) {
             if (!peer.close_code) {
                 peer.close_code = out.code;
@@ -499,10 +526,7 @@ void Server::dispatch() {
             // The receiver is the boss, but a receiver that does not read would make us
             // hold unbounded memory: drop what is queued and close with "too slow".
             lwsl_warn("closing a connection whose queue exceeded %zu bytes\n", options_.max_queue_bytes);
-            peer.queue.clear();
-            peer.queued_bytes = 0;
-            peer.close_code = protocol::close_code::too_slow;
-            peer.close_reason = "too slow to read";
+            close_too_slow(peer);
         } else {
             peer.queued_bytes += out.text().size();
             peer.queue.push_back(std::move(out.body));
@@ -511,6 +535,37 @@ void Server::dispatch() {
             peer.touched = true;
             touched_.push_back(out.conn);
         }
+    }
+}
+
+void Server::dispatch() {
+    // Checks first: a full pool refuses a login through the Hub, which adds an output.
+    for (PasswordCheck& check : hub_.take_password_checks()) {
+        const std::uint64_t ticket = check.ticket;
+        if (!passwords_ || !passwords_->submit(PasswordJob{ticket, std::move(check.password), std::move(check.hash)}))
+            hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
+    }
+    deliver(hub_.take_outputs());
+    // Bulk answers (sync, history): the Hub's next chunk for each connection that waits
+    // for one and has room, one chunk each per dispatch. Those still below the mark
+    // after this pass's writes get the next one on the next pass (schedule_flush below,
+    // or SERVER_WRITEABLE once their queue drains): the downstream peer sets the pace.
+    if (!pulling_.empty()) {
+        const std::int64_t now = wall_clock_ms();
+        std::vector<ConnId> waiting;
+        waiting.swap(pulling_);
+        for (ConnId id : waiting) {
+            auto it = peers_.find(id);
+            if (it == peers_.end()) continue;
+            Peer& peer = it->second;
+            if (!peer.close_code && !has_room(peer)) {
+                pulling_.push_back(id);  // still waiting for room
+                continue;
+            }
+            peer.pulling = false;  // a `pull` output sets it again while reads remain
+            if (!peer.close_code) hub_.pump(id, now);
+        }
+        deliver(hub_.take_outputs());
     }
     // Every frame this pass made for a connection leaves in one send(), written now when
     // lws holds nothing unsent for it: waiting for WRITEABLE would cost two epoll_ctl
@@ -530,6 +585,13 @@ void Server::dispatch() {
         }
     }
     touched_.clear();
+    for (ConnId id : pulling_) {
+        auto it = peers_.find(id);
+        if (it != peers_.end() && has_room(it->second)) {
+            schedule_flush();
+            break;
+        }
+    }
     arm_route_timer();
 }
 
@@ -541,6 +603,21 @@ void Server::password_results() {
     for (const PasswordResult& r : results)
         hub_.on_password_checked(r.ticket, r.match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
     schedule_flush();
+}
+
+void Server::cull_stalled() {
+    if (options_.stall_secs <= 0) return;
+    const std::int64_t now = wall_clock_ms();
+    for (auto& [id, peer] : peers_) {
+        if (peer.close_code) continue;  // closing already
+        if (peer.queue.empty() && !lws_partial_buffered(peer.wsi)) {
+            peer.progress_at = now;  // nothing unsent: not stalled
+            continue;
+        }
+        if (now - peer.progress_at < std::int64_t(options_.stall_secs) * 1000) continue;
+        lwsl_warn("closing a connection that read nothing for %d s\n", options_.stall_secs);
+        close_too_slow(peer);
+    }
 }
 
 void Server::route_tick() {
@@ -596,6 +673,8 @@ bool Server::write_queued(Peer& peer) {
         ++frames;
     }
     if (frames == 0) return true;
+    // Called only when lws holds nothing unsent for this peer: all it was given went out.
+    peer.progress_at = wall_clock_ms();
     const std::size_t len = used - LWS_PRE;
     // LWS_WRITE_RAW: the bytes go out as they are (lws frames nothing; no extension is
     // registered that could). A partial send is kept by lws and finished first.

@@ -17,6 +17,15 @@
 // - Outgoing queue of one connection > max_queue_bytes (default 4 MiB, a client that
 //   does not read): the queue is dropped and the connection closed with 4001 (too slow;
 //   the client reconnects and syncs).
+// - Bulk answers (sync, history) are not queued whole: the Hub keeps a cursor and the
+//   adapter asks it for the next chunk (Hub::pump, ~64 KiB) only while the connection's
+//   queue is below pump_below_bytes (256 KiB). So an answer of any length arrives to a
+//   client that reads, and costs the relay at most pump_below_bytes + one chunk.
+// - A connection with frames waiting that has taken none of them for stall_secs (30 s;
+//   a client that stopped reading) is closed with 4001 as well: its queue is dropped,
+//   and if even the close frame cannot be written within 5 s the socket is dropped.
+//   So per connection the relay holds at most max_queue_bytes + lws's one partial write
+//   (≤ 64 KiB) + the Hub's ≤ 64 pending-read cursors, whatever the client does.
 // - Origin not in the allow-list: the upgrade is refused before it completes.
 // - TCP connections (core/socket_limits.hpp), counted at accept(), before any request:
 //   at most the open-files limit minus a reserve (max(64, limit/8), for SQLite, logs,
@@ -74,6 +83,8 @@ struct ServerOptions {
     std::string web_root;                  // empty: no static files
     std::vector<std::string> allow_origins;  // empty: OriginPolicy::defaults(host, port)
     std::size_t max_queue_bytes = 4u << 20;
+    std::size_t pump_below_bytes = 256u << 10;  // bulk answers: next chunk below this
+    int stall_secs = 30;                        // no write progress with data queued: 4001
     RateLimitConfig limits;        // frames per second, connections per address
     int max_sockets_per_ip = 512;  // TCP connections per address, before any handshake (0: none)
     int handshake_timeout_secs = 5;  // to send a whole HTTP request after connecting
@@ -108,6 +119,7 @@ public:
     // The routing timer fired (P4): tick the Hub and deliver what it says.
     void route_tick();
     void flush();  // group commit: commit what this loop pass did, then deliver
+    void cull_stalled();  // the tick, once a second: 4001 to connections that stopped reading
 
 private:
     struct Peer {
@@ -122,10 +134,16 @@ private:
         bool rx_binary = false;
         bool rx_too_large = false;
         bool touched = false;  // in touched_: has new frames from this dispatch
+        bool pulling = false;  // in pulling_: the Hub has bulk answers waiting for room
+        std::int64_t progress_at = 0;  // ms: last time it had nothing unsent, or wrote
     };
 
     void dispatch();  // hands the Hub's password checks to the pool, then its outputs to the peers
     void password_results();  // on the loop thread: the pool's finished checks to the Hub
+    void dispatch();  // delivers the Hub's outputs to the peers' queues
+    void deliver(std::vector<Output> outputs);  // dispatch's first half: into the queues
+    bool has_room(const Peer& peer) const;      // below pump_below_bytes, not closing
+    void close_too_slow(Peer& peer);            // 4001: queue dropped, close, hard deadline
     void schedule_flush();  // dispatch at the start of the next loop pass (FlushTimer)
     void arm_route_timer();  // P4: the lws timer at the Hub's next deadline
     void receive(ConnId id, Peer& peer, const char* data, std::size_t len, bool final);
@@ -143,6 +161,7 @@ private:
     std::vector<unsigned char> write_buf_;  // LWS_PRE headroom + the frames being written
     std::unordered_map<ConnId, Peer> peers_;
     std::vector<ConnId> touched_;  // peers given frames by the dispatch under way
+    std::vector<ConnId> pulling_;  // peers with bulk answers waiting (Peer::pulling)
     RateLimits limits_;
     SocketLimits sockets_;        // TCP connections, from accept() on
     std::string accepted_from_;   // FILTER_NETWORK_CONNECTION → the WSI_CREATE that follows

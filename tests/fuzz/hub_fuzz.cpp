@@ -75,11 +75,24 @@ struct Run {
     // PARLEY_FUZZ_TRACE=1 prints every output: to read what a crashing input did.
     const bool trace = std::getenv("PARLEY_FUZZ_TRACE") != nullptr;
 
+    // A `pull` (sync/history answers waiting) is answered with Hub::pump, as an adapter
+    // whose clients read everything would, until nothing is pending.
     void check_outputs() {
+        for (std::vector<ConnId> pulled;; pulled.clear()) {
+            check_batch(pulled);
+            if (pulled.empty()) return;
+            for (ConnId id : pulled) hub.pump(id, now);
+        }
+    }
+    void check_batch(std::vector<ConnId>& pulled) {
         for (const Output& out : hub.take_outputs()) {
             if (trace) std::fprintf(stderr, "[%llu] %s\n", static_cast<unsigned long long>(out.conn), out.text().c_str());
             if (!open.count(out.conn)) fail("output to a closed connection", out.text());
             if (out.kind == Output::Kind::close) continue;
+            if (out.kind == Output::Kind::pull) {
+                pulled.push_back(out.conn);
+                continue;
+            }
             auto frame = protocol::decode_relay(out.text());
             if (!frame) fail("undecodable output", out.text() + " (" + frame.error().detail + ")");
             if (const auto* m = std::get_if<protocol::Msg>(&frame.value()))

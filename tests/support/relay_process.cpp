@@ -131,6 +131,11 @@ RelayStatus RelayProcess::start() {
         // Child: die with the test process, so that a crashed test leaves no relay behind.
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127);
+        if (options_.max_address_space > 0) {
+            const rlim_t as = static_cast<rlim_t>(options_.max_address_space);
+            const struct rlimit limit = {as, as};
+            if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(126);
+        }
         ::dup2(log_fd, STDOUT_FILENO);
         ::dup2(log_fd, STDERR_FILENO);
         int devnull = ::open("/dev/null", O_RDONLY);

@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct RelayOptions {
     bool demo_agent = false;              // --demo-agent --demo-password <demo_password>
     std::string demo_password = "demo-password";
     std::vector<std::string> extra_args;  // appended as given
+    std::int64_t max_address_space = 0;  // RLIMIT_AS for the child, 0: unchanged
     int start_timeout_ms = 10000;
     int max_open_files = 0;  // RLIMIT_NOFILE for the child, 0: unchanged
 };
@@ -61,7 +63,7 @@ public:
     RelayStatus restart();
 
     bool running() const { return pid_ > 0; }
-    pid_t pid() const { return pid_; }
+    pid_t pid() const { return pid_; }  // -1 when not running (for /proc/PID/status)
     const std::string& host() const { return host_; }
     int port() const { return port_; }
     std::string http_url() const;         // "http://127.0.0.1:PORT"

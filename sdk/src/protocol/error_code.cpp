@@ -26,6 +26,7 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::rate_limited: return "rate_limited";
         case ErrorCode::login_throttled: return "login_throttled";
         case ErrorCode::login_busy: return "login_busy";
+        case ErrorCode::too_many_reads: return "too_many_reads";
         case ErrorCode::storage_failed: return "storage_failed";
     }
     // A relay newer than this SDK may send codes we do not know; the range still

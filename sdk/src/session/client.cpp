@@ -31,9 +31,11 @@
 //
 // Within ready, delivery follows §8: per conversation the client keeps the last seq it
 // delivered. A msg at or below it is a duplicate from the resume seam and is dropped;
-// a msg past last+1 reveals a gap: it is dropped and one sync{after:last} is sent (not
-// repeated while that sync is in flight; the missed messages, this one included, come
-// back in order). The outbox holds every unacknowledged send in order; it is resent
+// a msg past last+1 reveals a gap: it is dropped, not counted as seen, and one
+// sync{after:last} is sent (not repeated while that sync is in flight; the missed
+// messages, this one included, come back in order). The relay sends no live msg of a
+// conversation while its sync streams; the answer runs on to the conversation's current
+// end, and synced.last_seq (which may be past the gap-revealing msg) becomes `last`. The outbox holds every unacknowledged send in order; it is resent
 // whole after each welcome with the same cids, which the relay deduplicates.
 //
 // Timers are deadlines compared against the caller's `now`: the reconnect, the resend

@@ -143,6 +143,41 @@ TEST_CASE("a note never reaches a visitor connection", "[hub][routing]") {
     }
 }
 
+TEST_CASE("a sync streamed in chunks never shows a visitor an internal note, and prev bridges each",
+          "[hub][routing][reads]") {
+    Routed r;
+    const ConnId owner = r.owner();
+    REQUIRE(owner != 0);
+    // 60 rounds of a long note and a long visible reply: several chunks' worth.
+    for (int i = 0; i < 60; ++i) {
+        r.h.send(owner, p::Note{r.conv, "n." + std::to_string(i), "TOP-SECRET " + std::string(6000, 'n')});
+        r.h.send(owner, p::Send{r.conv, "a." + std::to_string(i), "reply " + std::string(6000, 'r')});
+    }
+    r.h.drain(r.visitor);
+    r.h.received[owner].clear();
+    r.h.auto_drain = false;
+    r.h.send(r.visitor, p::Sync{r.conv, 1});
+    int chunks = 0;
+    while (r.h.pulling.count(r.visitor)) {
+        r.h.pull_chunk(r.visitor);
+        ++chunks;
+    }
+    CHECK(chunks > 1);
+    CHECK(all_text(r.h, r.visitor).find("TOP-SECRET") == std::string::npos);
+    auto msgs = frames<p::Msg>(r.h, r.visitor);
+    REQUIRE(msgs.size() == 60);
+    std::int64_t prev = 1;
+    for (const auto& m : msgs) {
+        CHECK_FALSE(m.message.internal);
+        CHECK(m.message.seq == prev + 2);  // a note sits before each reply
+        CHECK(m.message.prev == std::optional<std::int64_t>(prev));
+        prev = m.message.seq;
+    }
+    auto synced = frames<p::Synced>(r.h, r.visitor);
+    REQUIRE(synced.size() == 1);
+    CHECK(synced[0].last_seq == 121);
+}
+
 TEST_CASE("a transfer moves the conversation, tells the visitor, and keeps the note internal", "[hub][routing]") {
     Routed r;
     const ConnId owner = r.owner();

@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,13 @@ struct HubHarness {
     }
     void send(ConnId id, const p::ClientFrame& frame) { text(id, p::encode(frame)); }
 
+    // Takes the Hub's outputs. A `pull` (sync/history answers waiting) is answered at
+    // once with Hub::pump, as an adapter whose client reads everything would; with
+    // auto_drain off the connection is only marked in `pulling`, and the test pumps
+    // (pull_chunk) itself. `last_chunk` holds the frames of the latest chunk.
+    bool auto_drain = true;
+    std::set<ConnId> pulling;
+    std::size_t last_chunk_bytes = 0;
     void pump() {
         for (PasswordCheck& check : hub.take_password_checks()) checks.push_back(std::move(check));
         while (!hold_password_checks && !checks.empty()) {
@@ -81,16 +89,42 @@ struct HubHarness {
             hub.on_password_checked(check.ticket, match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
             for (PasswordCheck& more : hub.take_password_checks()) checks.push_back(std::move(more));
         }
-        for (Output& out : hub.take_outputs()) {
-            if (out.kind == Output::Kind::close) {
-                closed[out.conn] = out.code;
-                continue;
+        for (;;) {
+            std::vector<ConnId> pulled;
+            for (Output& out : hub.take_outputs()) {
+                if (out.kind == Output::Kind::pull) {
+                    pulled.push_back(out.conn);
+                    pulling.insert(out.conn);
+                    continue;
+                }
+                if (out.kind == Output::Kind::close) {
+                    closed[out.conn] = out.code;
+                    continue;
+                }
+                last_chunk_bytes += out.text().size();
+                auto decoded = p::decode_relay(out.text());
+                INFO("relay sent: " << out.text());
+                REQUIRE(decoded.ok());
+                received[out.conn].push_back(std::move(decoded).value());
             }
-            auto decoded = p::decode_relay(out.text());
-            INFO("relay sent: " << out.text());
-            REQUIRE(decoded.ok());
-            received[out.conn].push_back(std::move(decoded).value());
+            if (!auto_drain || pulled.empty()) return;
+            for (ConnId id : pulled) {
+                pulling.erase(id);
+                hub.pump(id, now);
+            }
         }
+    }
+    // One Hub::pump for a connection that asked for it (auto_drain off); returns the
+    // bytes of frames it produced.
+    std::size_t pull_chunk(ConnId id) {
+        REQUIRE(pulling.erase(id) == 1);
+        hub.pump(id, now);
+        last_chunk_bytes = 0;
+        const bool saved = auto_drain;
+        auto_drain = false;
+        pump();
+        auto_drain = saved;
+        return last_chunk_bytes;
     }
 
     // The next frame for `id`, which must be a T.

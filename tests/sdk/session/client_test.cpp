@@ -309,6 +309,20 @@ TEST_CASE("received messages are delivered once and in order across gaps and dup
             CHECK(std::get<protocol::Sync>(h.written().at(0)).after == 9);
         }
     }
+    SECTION("a sync answer that runs past the gap-revealing message (§8: the relay streams on to "
+            "the current last seq) is delivered whole; live delivery resumes after synced") {
+        h.up = false;
+        h.deliver(protocol::Msg{msg(8, sam)});  // reveals the gap: not counted as seen
+        CHECK(h.client.known().at(C) == 5);
+        REQUIRE(h.written().size() == 1);
+        for (int s = 6; s <= 12; ++s) h.deliver(protocol::Msg{msg(s, sam)});  // 10–12 posted meanwhile
+        h.deliver(protocol::Synced{C, 12});
+        CHECK(seqs(h.events()) == std::vector<std::int64_t>{6, 7, 8, 9, 10, 11, 12});
+        CHECK(h.client.known().at(C) == 12);
+        h.deliver(protocol::Msg{msg(13, sam)});
+        CHECK(seqs(h.events()) == std::vector<std::int64_t>{13});
+        CHECK(h.written().empty());  // no new sync: nothing was missing
+    }
 }
 
 TEST_CASE("after a reconnect every known conversation is synced from its last seq", "[client]") {

@@ -30,6 +30,7 @@ enum class ErrorCode : int {
     rate_limited = 4029,        // over a rate limit: resend after retry_after_ms
     login_throttled = 4030,     // login: too many failed attempts; retry after retry_after_ms
     login_busy = 4031,          // login: the relay's password checks are busy; retry after retry_after_ms
+    too_many_reads = 4040,      // too many sync/history answers pending on the connection
     storage_failed = 5001,
 };
 
