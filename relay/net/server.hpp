@@ -138,9 +138,10 @@ private:
         std::int64_t progress_at = 0;  // ms: last time it had nothing unsent, or wrote
     };
 
-    void dispatch();  // hands the Hub's password checks to the pool, then its outputs to the peers
+    // Hands the Hub's password checks to the pool, then its outputs (and the next chunk
+    // of bulk answers for connections with room) to the peers' queues.
+    void dispatch();
     void password_results();  // on the loop thread: the pool's finished checks to the Hub
-    void dispatch();  // delivers the Hub's outputs to the peers' queues
     void deliver(std::vector<Output> outputs);  // dispatch's first half: into the queues
     bool has_room(const Peer& peer) const;      // below pump_below_bytes, not closing
     void close_too_slow(Peer& peer);            // 4001: queue dropped, close, hard deadline
