@@ -44,7 +44,7 @@ public:
     bool busy() const { return busy_.load(); }
 
     std::uint64_t checkpoints() const { return done_.load(); }  // completed rounds (a run has 1..kMaxRounds)
-    std::uint64_t failures() const { return failed_.load(); }   // runs that SQLite refused (the run stops)
+    std::uint64_t failures() const { return failed_.load(); }   // runs that SQLite refused (the run stops); a busy lock (another checkpoint running) is not one
 
 private:
     explicit WalCheckpointer(sqlite3* db) : db_(db) {}
