@@ -67,7 +67,9 @@
 #include "auth/password_worker.hpp"
 #include "core/rate_limits.hpp"
 #include "core/socket_limits.hpp"
+#include "net/client_address.hpp"
 #include "net/origin_policy.hpp"
+#include "net/tls_certificate.hpp"
 
 struct lws;
 struct lws_context;
@@ -96,6 +98,11 @@ struct ServerOptions {
     int dead_peer_secs = 45;       // and hangs up one silent this long (0: never)
     int password_threads = 1;      // Argon2 checks at once (64 MiB each)
     std::size_t password_queue = 16;  // checks waiting for a thread; beyond: 4031
+    // TLS (P7): both set: https:// and wss:// only, HSTS on every response, SIGHUP
+    // reloads the files (net/tls_certificate.hpp). Both empty: plain http:// and ws://.
+    std::string tls_cert, tls_key;
+    // Reverse proxies whose X-Forwarded-For names the client (net/client_address.hpp).
+    TrustedProxies trusted_proxies;
 };
 
 class Server {
@@ -111,7 +118,15 @@ public:
 
     // Serves until `stop` becomes non-zero (set it from a signal handler), then closes
     // every connection with 1001 and returns once they are gone (or after 2 s).
-    void run(const volatile std::sig_atomic_t& stop);
+    // `reload` (optional; SIGHUP's flag): when it becomes non-zero the loop clears it and
+    // reloads the TLS certificate (reload_tls), within 100 ms.
+    void run(const volatile std::sig_atomic_t& stop, volatile std::sig_atomic_t* reload = nullptr);
+
+    // Reads --tls-cert and --tls-key again; new handshakes use them, open connections
+    // keep theirs. On failure the old certificate stays and the error says why (it is
+    // logged too). Without TLS it does nothing.
+    parley::Status reload_tls();
+    bool tls() const { return !options_.tls_cert.empty(); }
 
     // Called by the lws callbacks (server.cpp); not for other use.
     int on_parley(lws* wsi, int reason, void* user, void* in, std::size_t len);
@@ -164,6 +179,8 @@ private:
     std::vector<ConnId> touched_;  // peers given frames by the dispatch under way
     std::vector<ConnId> pulling_;  // peers with bulk answers waiting (Peer::pulling)
     RateLimits limits_;
+    CurrentCertificate certificate_;  // TLS: what new handshakes present
+    std::string client_address(lws* wsi);  // the peer, or who a trusted proxy forwards
     SocketLimits sockets_;        // TCP connections, from accept() on
     std::string accepted_from_;   // FILTER_NETWORK_CONNECTION → the WSI_CREATE that follows
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001
