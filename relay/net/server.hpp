@@ -35,7 +35,18 @@
 // - A connection that has not sent a whole HTTP request handshake_timeout_secs (default
 //   5) after it was accepted is closed (lws's header-table idle timeout).
 // - Every HTTP response carries X-Content-Type-Options, Referrer-Policy and, for files,
-//   a Content-Security-Policy (net/security_headers.hpp).
+//   a Content-Security-Policy (net/security_headers.hpp); with TLS, HSTS as well.
+// - TLS (P7, tls_cert/tls_key): the port speaks only TLS 1.2+ (net/tls_certificate.hpp
+//   for the settings); the TLS handshake has handshake_timeout_secs too. The pair is
+//   checked before lws sees it, so a bad file stops the start with a message naming it;
+//   reload_tls() (SIGHUP's flag, looked at by the 100 ms tick) swaps the pair that new
+//   handshakes present, never the open connections', and keeps the old one on failure.
+// - Trusted proxies (P7, trusted_proxies): a WebSocket from one of them is counted (per
+//   address connection cap, frame budget, login throttle) under the client its
+//   X-Forwarded-For names (net/client_address.hpp); from other peers the header is
+//   ignored. Raw sockets from a trusted proxy are exempt from max_sockets_per_ip (it
+//   counts before any header exists, so it would count all the proxy's clients as one);
+//   the total cap still applies.
 // - Log lines (lws's and ours) go through core/log_throttle.hpp: control characters
 //   escaped, repeats collapsed, at most 20 lines a second.
 // - Rate limits (core/rate_limits.hpp): a connection beyond max_conns_per_ip is closed
