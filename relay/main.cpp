@@ -31,8 +31,10 @@ namespace {
 using namespace parley::relay;
 
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_reload = 0;  // SIGHUP: the loop reloads the TLS certificate
 
 void on_signal(int) { g_stop = 1; }
+void on_hangup(int) { g_reload = 1; }
 
 void install_signal_handlers() {
     struct sigaction sa {};
@@ -41,6 +43,8 @@ void install_signal_handlers() {
     sa.sa_flags = 0;  // no SA_RESTART: poll() returns so the loop sees the flag
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    sa.sa_handler = on_hangup;  // only a flag: the loop's tick does the work
+    sigaction(SIGHUP, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 }
 
@@ -318,6 +322,12 @@ int main(int argc, char** argv) {
     so.password_threads = o.login_threads;
     so.password_queue = static_cast<std::size_t>(o.login_queue);
     so.stall_secs = o.stall_secs;
+    so.tls_cert = o.tls_cert;
+    so.tls_key = o.tls_key;
+    std::vector<IpNetwork> proxies;
+    for (const std::string& spec : o.trusted_proxies)
+        if (auto net = IpNetwork::parse(spec)) proxies.push_back(*net);  // parse_options checked them
+    so.trusted_proxies = TrustedProxies(std::move(proxies));
     Server server(hub, so);
 
     install_signal_handlers();
@@ -325,9 +335,10 @@ int main(int argc, char** argv) {
     auto port = server.start();
     if (!port) return fail(port.error().detail);
     // Tests and scripts wait for exactly this line.
-    std::cout << "parley-relay listening on http://" << o.host << ":" << port.value() << std::endl;
+    std::cout << "parley-relay listening on " << (server.tls() ? "https://" : "http://") << o.host << ":"
+              << port.value() << std::endl;
 
-    server.run(g_stop);
+    server.run(g_stop, &g_reload);
     std::cout << "parley-relay stopped" << std::endl;
     return 0;
 }

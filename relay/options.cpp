@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "net/client_address.hpp"
 #include "parley/triage/analysis.hpp"
 
 namespace parley::relay {
@@ -79,6 +80,14 @@ const char* usage() {
            "                         the same per client address (20, 30, 3600000)\n"
            "  --stall-secs N         close with 4001 a connection that read nothing of what\n"
            "                         is queued for it for N s (default 30; 0: never)\n"
+           "  --tls-cert FILE        serve https:// and wss:// with this PEM certificate\n"
+           "                         (chain: the server's first); needs --tls-key. SIGHUP\n"
+           "                         reloads both files; open connections keep theirs\n"
+           "  --tls-key FILE         the certificate's private key (PEM, unencrypted)\n"
+           "  --trusted-proxy ADDR   a reverse proxy (address or CIDR network, IPv4 or\n"
+           "                         IPv6; repeatable) whose X-Forwarded-For names the\n"
+           "                         client for the per-address limits; exempt from\n"
+           "                         --max-sockets-per-ip. Other peers' header is ignored\n"
            "  --help                 this text\n";
 }
 
@@ -117,6 +126,14 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (!value(v) || v.find("://") == std::string::npos)
                 return fail("--allow-origin needs an origin such as https://example.com");
             o.allow_origins.push_back(v);
+        } else if (a == "--tls-cert" || a == "--tls-key") {
+            std::string& file = a == "--tls-cert" ? o.tls_cert : o.tls_key;
+            if (!value(file) || file.empty()) return fail(a + " needs a file");
+        } else if (a == "--trusted-proxy") {
+            if (!value(v) || !IpNetwork::parse(v))
+                return fail("--trusted-proxy needs an IPv4 or IPv6 address or network such as 10.0.0.0/8, not '" +
+                            v + "'");
+            o.trusted_proxies.push_back(v);
         } else if (a == "--demo-agent") {
             o.demo_agent = true;
         } else if (a == "--demo-password") {
@@ -221,6 +238,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     }
     if (!o.export_visitor.empty() && !o.erase_visitor.empty())
         return fail("--export-visitor and --erase-visitor are separate runs (export first)");
+    if (o.tls_cert.empty() != o.tls_key.empty())
+        return fail("--tls-cert and --tls-key go together (the certificate and its private key)");
     if (o.agent_max < o.agent_preferred) return fail("--max-load must not be below --preferred");
     if (o.dead_peer_secs && o.heartbeat_secs && o.dead_peer_secs <= o.heartbeat_secs)
         return fail("--dead-peer-secs must exceed --heartbeat-secs (the peer needs time to answer)");

@@ -63,6 +63,9 @@ struct Options {
     int login_ip_lock_after = 30;
     long long login_ip_lock_ms = 3'600'000;  // 1 h
     int stall_secs = 30;       // 4001 to a connection that read nothing queued this long
+    // Facing the internet (P7; docs/operations.md "TLS" and "Behind a proxy").
+    std::string tls_cert, tls_key;             // --tls-cert / --tls-key (PEM; both or neither)
+    std::vector<std::string> trusted_proxies;  // --trusted-proxy ADDR[/PREFIX] (repeatable)
 };
 
 struct ParsedOptions {

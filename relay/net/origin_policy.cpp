@@ -20,13 +20,15 @@ OriginPolicy::OriginPolicy(std::vector<std::string> allowed) {
     for (const auto& a : allowed) allowed_.push_back(normalise(a));
 }
 
-std::vector<std::string> OriginPolicy::defaults(const std::string& host, int port) {
+std::vector<std::string> OriginPolicy::defaults(const std::string& host, int port, bool tls) {
     const std::string p = ":" + std::to_string(port);
+    const std::string scheme = tls ? "https://" : "http://";
+    const int default_port = tls ? 443 : 80;
     std::vector<std::string> out;
     for (const std::string& h : {host, std::string("127.0.0.1"), std::string("localhost")}) {
-        if (std::find(out.begin(), out.end(), "http://" + h + p) != out.end()) continue;
-        out.push_back("http://" + h + p);
-        if (port == 80) out.push_back("http://" + h);  // browsers omit the default port
+        if (std::find(out.begin(), out.end(), scheme + h + p) != out.end()) continue;
+        out.push_back(scheme + h + p);
+        if (port == default_port) out.push_back(scheme + h);  // browsers omit the default port
     }
     return out;
 }

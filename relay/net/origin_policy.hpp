@@ -17,8 +17,9 @@ public:
     explicit OriginPolicy(std::vector<std::string> allowed = {});
 
     // The relay's own origins, the default allow-list: http://HOST:PORT,
-    // http://127.0.0.1:PORT and http://localhost:PORT.
-    static std::vector<std::string> defaults(const std::string& host, int port);
+    // http://127.0.0.1:PORT and http://localhost:PORT; with `tls` (the relay serves
+    // https:// itself, and nothing over http) the same with https://.
+    static std::vector<std::string> defaults(const std::string& host, int port, bool tls = false);
 
     // `origin` empty = the header was absent: a native client, which is allowed (an
     // Origin check only protects browsers from being used by another site).

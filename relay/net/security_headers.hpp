@@ -43,6 +43,11 @@ inline constexpr std::string_view kAppPagePolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:; "
     "style-src 'self'; img-src 'self' data:";
 
+// HSTS (P7), on every response when the relay serves TLS itself (--tls-cert), never over
+// plain http: a year, the value browsers' preload lists ask for; no includeSubDomains (the
+// relay cannot know what else runs under its domain) and no preload (the operator's call).
+inline constexpr const char* kStrictTransportSecurity = "max-age=31536000";
+
 // The CSP every response carries (error pages included).
 std::string baseline_security_policy(const std::vector<std::string>& frame_origins);
 

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 #include "core/log_throttle.hpp"
 #include "net/security_headers.hpp"
@@ -54,6 +55,7 @@ struct Tick {
     lws_context* context;
     struct ev_loop* loop = nullptr;  // null: lws's poll() loop
     const volatile std::sig_atomic_t* stop = nullptr;
+    volatile std::sig_atomic_t* reload = nullptr;  // SIGHUP: reload the TLS certificate
     Server* server = nullptr;
     unsigned ticks = 0;
 };
@@ -61,6 +63,10 @@ void on_tick(lws_sorted_usec_list_t* sul) {
     Tick* tick = lws_container_of(sul, Tick, sul);
     lws_sul_schedule(tick->context, 0, &tick->sul, on_tick, 100 * LWS_US_PER_MS);
     if (tick->server && ++tick->ticks % 10 == 0) tick->server->cull_stalled();  // once a second
+    if (tick->server && tick->reload && *tick->reload) {
+        *tick->reload = 0;
+        (void)tick->server->reload_tls();  // logs what happened
+    }
     if (tick->loop && tick->stop && *tick->stop) ev_break(tick->loop, EVBREAK_ALL);
 }
 
@@ -158,7 +164,7 @@ struct Server::LwsTables {
     lws_protocols protocols[3];
     lws_protocol_vhost_options mimes[6];
     lws_http_mount mount;
-    lws_protocol_vhost_options headers[3];  // on every response, errors included
+    lws_protocol_vhost_options headers[4];  // on every response, errors included (HSTS: TLS only)
     std::string baseline_csp;               // headers[2]'s value (lws keeps the pointer)
     Tick tick;
     RouteTimer route{};
@@ -225,6 +231,13 @@ Result<int> Server::start() {
     t.headers[1] = {&t.headers[2], nullptr, "referrer-policy:", "no-referrer"};
     t.baseline_csp = baseline_security_policy({});
     t.headers[2] = {nullptr, nullptr, "content-security-policy:", t.baseline_csp.c_str()};
+    // HSTS, with TLS only (a browser ignores it over http, and it must never tell one to
+    // insist on https where there is none). No includeSubDomains: the relay cannot know
+    // what else runs under its domain.
+    if (tls()) {
+        t.headers[2].next = &t.headers[3];
+        t.headers[3] = {nullptr, nullptr, "strict-transport-security:", kStrictTransportSecurity};
+    }
 
     // Errors and warnings (refused origins, culled laggards) to stderr, escaped and
     // rate-limited (emit_log); lws's startup notices would drown them.
@@ -247,6 +260,23 @@ Result<int> Server::start() {
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
     info.user = this;
     info.headers = &t.headers[0];
+    if (tls()) {
+        // The pair is read and checked here first, so a wrong file stops the start with
+        // a message naming it (lws would only log, and fail to create the context).
+        auto pair = TlsCertificate::load(options_.tls_cert, options_.tls_key);
+        if (!pair) return pair.error();
+        certificate_.pair = pair.value();
+        // lws loads the same files into the vhost's SSL_CTX, then offers it to on_http
+        // (LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS), which applies our
+        // settings and makes every handshake present certificate_ (reload_tls).
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = options_.tls_cert.c_str();
+        info.ssl_private_key_filepath = options_.tls_key.c_str();
+        // The TLS handshake, before any HTTP, has the same bound as the request
+        // (PENDING_TIMEOUT_SSL_ACCEPT uses timeout_secs; lws's default is 20 s).
+        info.timeout_secs = static_cast<unsigned>(std::max(1, options_.handshake_timeout_secs));
+        lwsl_warn("TLS certificate %s\n", certificate_.pair->summary().c_str());
+    }
     // A connection holds lws's header table from accept() until its request is whole;
     // this is how long it may (PENDING_TIMEOUT_HOLDING_AH): an idle socket goes then.
     info.timeout_secs_ah_idle = static_cast<unsigned>(std::max(1, options_.handshake_timeout_secs));
@@ -281,7 +311,7 @@ Result<int> Server::start() {
     vhost_ = lws_get_vhost_by_name(context_, "default");
     const int port = vhost_ ? lws_get_vhost_listen_port(vhost_) : options_.port;
 
-    origins_ = OriginPolicy(options_.allow_origins.empty() ? OriginPolicy::defaults(options_.host, port)
+    origins_ = OriginPolicy(options_.allow_origins.empty() ? OriginPolicy::defaults(options_.host, port, tls())
                                                            : options_.allow_origins);
     t.baseline_csp = baseline_security_policy(origins_.allowed());
     t.headers[2].value = t.baseline_csp.c_str();
@@ -308,8 +338,21 @@ bool Server::turn() {
     return lws_service(context_, 0) >= 0;
 }
 
-void Server::run(const volatile std::sig_atomic_t& stop) {
+parley::Status Server::reload_tls() {
+    if (!tls()) return Unit{};
+    auto pair = TlsCertificate::load(options_.tls_cert, options_.tls_key);
+    if (!pair) {
+        lwsl_warn("TLS reload failed, keeping the certificate in use: %s\n", pair.error().detail.c_str());
+        return pair.error();
+    }
+    certificate_.pair = pair.value();
+    lwsl_warn("TLS certificate reloaded: %s\n", certificate_.pair->summary().c_str());
+    return Unit{};
+}
+
+void Server::run(const volatile std::sig_atomic_t& stop, volatile std::sig_atomic_t* reload) {
     tables_->tick.stop = &stop;
+    tables_->tick.reload = reload;
     if (loop_) {
         while (!stop) ev_run(loop_, 0);  // returns at ev_break (the tick)
     } else {
@@ -343,7 +386,12 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
         accepted_from_.clear();
         if (!args) return 0;
         std::string address = address_of(args->cli_addr);
-        if (!sockets_.allows(address)) {
+        // A trusted proxy carries many clients on its sockets: only the total cap applies
+        // to it (its clients are counted per forwarded address once they upgrade).
+        const bool allowed = options_.trusted_proxies.contains(address)
+                                 ? sockets_.max_sockets() == 0 || sockets_.open_sockets() < sockets_.max_sockets()
+                                 : sockets_.allows(address);
+        if (!allowed) {
             lwsl_warn("refusing a connection from %s: %d sockets open from it, %d in all\n", address.c_str(),
                       sockets_.open_from(address), sockets_.open_sockets());
             return 1;
@@ -351,6 +399,12 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
         accepted_from_ = std::move(address);
         return 0;
     }
+    case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:  // TLS: the vhost's SSL_CTX, once
+        if (auto configured = configure_tls_server(static_cast<SSL_CTX*>(user), &certificate_); !configured) {
+            lwsl_err("%s\n", configured.error().detail.c_str());
+            return 1;
+        }
+        return 0;
     case LWS_CALLBACK_WSI_CREATE:  // always protocols[0], i.e. here
         if (!accepted_from_.empty()) sockets_.open(reinterpret_cast<std::uintptr_t>(wsi), accepted_from_);
         accepted_from_.clear();
@@ -399,8 +453,8 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
         Peer& peer = peers_[session->id];
         peer.wsi = wsi;
         peer.progress_at = wall_clock_ms();
-        char address[64] = "";
-        lws_get_peer_simple(wsi, address, sizeof address);
+        const std::string client = client_address(wsi);
+        const char* address = client.c_str();
         // Closed at once, after the handshake so that the client reads a close code:
         // 1001 while draining, 4002 over the address's connection limit.
         if (draining_ || !limits_.admit(session->id, address)) {
@@ -448,6 +502,29 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
     default:
         return 0;
     }
+}
+
+// The address the per-client limits count this connection under: the peer's, or, from
+// a trusted proxy, the client its X-Forwarded-For names (net/client_address.hpp).
+std::string Server::client_address(lws* wsi) {
+    char peer[64] = "";
+    lws_get_peer_simple(wsi, peer, sizeof peer);
+    std::optional<std::string> header;
+    // Read only from a trusted peer: from others it is ignored anyway.
+    const bool trusted = options_.trusted_proxies.contains(std::string_view(peer));
+    if (const int total = trusted ? lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR) : 0; total > 0) {
+        header.emplace(static_cast<std::size_t>(total) + 1, '\0');
+        if (lws_hdr_copy(wsi, header->data(), total + 1, WSI_TOKEN_X_FORWARDED_FOR) == total)
+            header->resize(static_cast<std::size_t>(total));
+        else
+            header->assign("?");  // could not be read whole: malformed
+    }
+    const ClientAddress client = parley::relay::client_address(
+        options_.trusted_proxies, peer, header ? std::optional<std::string_view>(*header) : std::nullopt);
+    if (client.malformed)
+        lwsl_warn("malformed X-Forwarded-For from trusted proxy %s; counting the proxy's address\n",
+                  client.address.c_str());
+    return client.address;
 }
 
 // ---- receiving and sending ----------------------------------------------------------

@@ -35,7 +35,18 @@
 // - A connection that has not sent a whole HTTP request handshake_timeout_secs (default
 //   5) after it was accepted is closed (lws's header-table idle timeout).
 // - Every HTTP response carries X-Content-Type-Options, Referrer-Policy and, for files,
-//   a Content-Security-Policy (net/security_headers.hpp).
+//   a Content-Security-Policy (net/security_headers.hpp); with TLS, HSTS as well.
+// - TLS (P7, tls_cert/tls_key): the port speaks only TLS 1.2+ (net/tls_certificate.hpp
+//   for the settings); the TLS handshake has handshake_timeout_secs too. The pair is
+//   checked before lws sees it, so a bad file stops the start with a message naming it;
+//   reload_tls() (SIGHUP's flag, looked at by the 100 ms tick) swaps the pair that new
+//   handshakes present, never the open connections', and keeps the old one on failure.
+// - Trusted proxies (P7, trusted_proxies): a WebSocket from one of them is counted (per
+//   address connection cap, frame budget, login throttle) under the client its
+//   X-Forwarded-For names (net/client_address.hpp); from other peers the header is
+//   ignored. Raw sockets from a trusted proxy are exempt from max_sockets_per_ip (it
+//   counts before any header exists, so it would count all the proxy's clients as one);
+//   the total cap still applies.
 // - Log lines (lws's and ours) go through core/log_throttle.hpp: control characters
 //   escaped, repeats collapsed, at most 20 lines a second.
 // - Rate limits (core/rate_limits.hpp): a connection beyond max_conns_per_ip is closed
@@ -67,7 +78,9 @@
 #include "auth/password_worker.hpp"
 #include "core/rate_limits.hpp"
 #include "core/socket_limits.hpp"
+#include "net/client_address.hpp"
 #include "net/origin_policy.hpp"
+#include "net/tls_certificate.hpp"
 
 struct lws;
 struct lws_context;
@@ -96,6 +109,11 @@ struct ServerOptions {
     int dead_peer_secs = 45;       // and hangs up one silent this long (0: never)
     int password_threads = 1;      // Argon2 checks at once (64 MiB each)
     std::size_t password_queue = 16;  // checks waiting for a thread; beyond: 4031
+    // TLS (P7): both set: https:// and wss:// only, HSTS on every response, SIGHUP
+    // reloads the files (net/tls_certificate.hpp). Both empty: plain http:// and ws://.
+    std::string tls_cert, tls_key;
+    // Reverse proxies whose X-Forwarded-For names the client (net/client_address.hpp).
+    TrustedProxies trusted_proxies;
 };
 
 class Server {
@@ -111,7 +129,15 @@ public:
 
     // Serves until `stop` becomes non-zero (set it from a signal handler), then closes
     // every connection with 1001 and returns once they are gone (or after 2 s).
-    void run(const volatile std::sig_atomic_t& stop);
+    // `reload` (optional; SIGHUP's flag): when it becomes non-zero the loop clears it and
+    // reloads the TLS certificate (reload_tls), within 100 ms.
+    void run(const volatile std::sig_atomic_t& stop, volatile std::sig_atomic_t* reload = nullptr);
+
+    // Reads --tls-cert and --tls-key again; new handshakes use them, open connections
+    // keep theirs. On failure the old certificate stays and the error says why (it is
+    // logged too). Without TLS it does nothing.
+    parley::Status reload_tls();
+    bool tls() const { return !options_.tls_cert.empty(); }
 
     // Called by the lws callbacks (server.cpp); not for other use.
     int on_parley(lws* wsi, int reason, void* user, void* in, std::size_t len);
@@ -164,6 +190,8 @@ private:
     std::vector<ConnId> touched_;  // peers given frames by the dispatch under way
     std::vector<ConnId> pulling_;  // peers with bulk answers waiting (Peer::pulling)
     RateLimits limits_;
+    CurrentCertificate certificate_;  // TLS: what new handshakes present
+    std::string client_address(lws* wsi);  // the peer, or who a trusted proxy forwards
     SocketLimits sockets_;        // TCP connections, from accept() on
     std::string accepted_from_;   // FILTER_NETWORK_CONNECTION → the WSI_CREATE that follows
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001

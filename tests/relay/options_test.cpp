@@ -154,3 +154,27 @@ TEST_CASE("login options: pool size and throttle numbers, documented defaults, n
     CHECK_FALSE(parse_options({"--login-lock-ms"}).error.empty());
     CHECK_FALSE(parse_options({"--login-lockout", "5"}).error.empty());
 }
+
+TEST_CASE("TLS options: a certificate and its key together, or neither", "[options][tls]") {
+    auto d = parse_options({});
+    CHECK(d.options.tls_cert.empty());
+    CHECK(d.options.tls_key.empty());
+    auto p = parse_options({"--tls-cert", "/etc/parley/cert.pem", "--tls-key", "/etc/parley/key.pem"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.tls_cert == "/etc/parley/cert.pem");
+    CHECK(p.options.tls_key == "/etc/parley/key.pem");
+    CHECK(parse_options({"--tls-cert", "cert.pem"}).error.find("--tls-key") != std::string::npos);
+    CHECK(parse_options({"--tls-key", "key.pem"}).error.find("--tls-cert") != std::string::npos);
+    CHECK_FALSE(parse_options({"--tls-cert"}).error.empty());
+}
+
+TEST_CASE("trusted proxies: addresses and networks, repeatable; nonsense refused", "[options][client-address]") {
+    CHECK(parse_options({}).options.trusted_proxies.empty());
+    auto p = parse_options({"--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy",
+                            "fd00::/8"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.trusted_proxies == std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "fd00::/8"});
+    CHECK_FALSE(parse_options({"--trusted-proxy", "proxy.example"}).error.empty());
+    CHECK_FALSE(parse_options({"--trusted-proxy", "10.0.0.0/40"}).error.empty());
+    CHECK_FALSE(parse_options({"--trusted-proxy"}).error.empty());
+}

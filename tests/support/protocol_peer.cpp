@@ -14,15 +14,19 @@ int ms_left(Clock::time_point deadline) {
 }  // namespace
 
 WsStatus ProtocolPeer::connect(const std::string& host, int port, const std::string& origin) {
-    inbox_.clear();
-    seen_.clear();
-    closed_ = false;
-    close_code_ = 0;
     WsConnectOptions o;
     o.host = host;
     o.port = port;
     o.origin = origin;
-    return ws_.connect(o);
+    return connect(o);
+}
+
+WsStatus ProtocolPeer::connect(const WsConnectOptions& options) {
+    inbox_.clear();
+    seen_.clear();
+    closed_ = false;
+    close_code_ = 0;
+    return ws_.connect(options);
 }
 
 WsStatus ProtocolPeer::send(json frame) {

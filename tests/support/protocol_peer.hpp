@@ -23,6 +23,7 @@ using json = nlohmann::json;
 class ProtocolPeer {
 public:
     WsStatus connect(const std::string& host, int port, const std::string& origin = {});
+    WsStatus connect(const WsConnectOptions& options);  // TLS, source address, extra headers
 
     // Sends `frame` as one text message. Adds "v":1 when absent.
     WsStatus send(json frame);

@@ -32,12 +32,16 @@ std::string read_file_from(const std::string& path, std::size_t offset) {
 
 // "parley-relay listening on http://HOST:PORT" anywhere in `log` → host, port.
 bool parse_listening(const std::string& log, std::string& host, int& port) {
-    static const std::string marker = "parley-relay listening on http://";
+    // http:// or, with --tls-cert, https://
+    static const std::string marker = "parley-relay listening on ";
     auto at = log.find(marker);
     if (at == std::string::npos) return false;
     auto eol = log.find('\n', at);
     if (eol == std::string::npos) return false;  // line not complete yet
     std::string hostport = log.substr(at + marker.size(), eol - at - marker.size());
+    const auto scheme_end = hostport.find("://");
+    if (scheme_end == std::string::npos) return false;
+    hostport.erase(0, scheme_end + 3);
     while (!hostport.empty() && (hostport.back() == '\r' || hostport.back() == '/' || hostport.back() == ' ')) {
         hostport.pop_back();
     }

@@ -9,6 +9,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -63,8 +67,71 @@ std::array<std::uint8_t, 4> WsClient::random_mask() {
 }
 
 void WsClient::close_socket() {
+    if (ssl_) SSL_free(ssl_);
+    if (ssl_ctx_) SSL_CTX_free(ssl_ctx_);
+    ssl_ = nullptr;
+    ssl_ctx_ = nullptr;
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+}
+
+long WsClient::write_some(const char* data, std::size_t len) {
+    if (!ssl_) return long(::send(fd_, data, len, MSG_NOSIGNAL));
+    ERR_clear_error();
+    const int n = SSL_write(ssl_, data, int(len));
+    if (n > 0) return n;
+    const int e = SSL_get_error(ssl_, n);
+    errno = e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ? EAGAIN : EPIPE;
+    return -1;
+}
+
+long WsClient::read_some(char* data, std::size_t len) {
+    if (!ssl_) return long(::recv(fd_, data, len, 0));
+    ERR_clear_error();
+    const int n = SSL_read(ssl_, data, int(len));
+    if (n > 0) return n;
+    const int e = SSL_get_error(ssl_, n);
+    if (e == SSL_ERROR_ZERO_RETURN) return 0;
+    errno = e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ? EAGAIN : ECONNRESET;
+    return -1;
+}
+
+bool WsClient::buffered() const { return ssl_ && SSL_pending(ssl_) > 0; }
+
+WsStatus WsClient::start_tls(const std::string& host, int timeout_ms) {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    ssl_ctx_ = SSL_CTX_new(TLS_client_method());
+    if (!ssl_ctx_) return WsStatus::failure("tls: SSL_CTX_new failed");
+    SSL_CTX_set_verify(ssl_ctx_, SSL_VERIFY_NONE, nullptr);  // self-signed: fingerprints instead
+    ssl_ = SSL_new(ssl_ctx_);
+    if (!ssl_ || SSL_set_fd(ssl_, fd_) != 1) return WsStatus::failure("tls: SSL_new failed");
+    SSL_set_tlsext_host_name(ssl_, host.c_str());
+    for (;;) {
+        ERR_clear_error();
+        const int rc = SSL_connect(ssl_);
+        if (rc == 1) break;
+        const int e = SSL_get_error(ssl_, rc);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+            char reason[256] = "";
+            ERR_error_string_n(ERR_peek_last_error(), reason, sizeof reason);
+            return WsStatus::failure("tls: handshake failed (" + std::string(reason) + ")");
+        }
+        pollfd pfd{fd_, short(e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), 0};
+        if (::poll(&pfd, 1, ms_left(deadline)) <= 0) return WsStatus::failure("tls: handshake timed out");
+    }
+    if (X509* cert = SSL_get1_peer_certificate(ssl_)) {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        X509_digest(cert, EVP_sha256(), md, &n);
+        X509_free(cert);
+        static const char* hex = "0123456789ABCDEF";
+        for (unsigned int i = 0; i < n; ++i) {
+            if (i) peer_fingerprint_ += ':';
+            peer_fingerprint_ += hex[md[i] >> 4];
+            peer_fingerprint_ += hex[md[i] & 15];
+        }
+    }
+    return {};
 }
 
 void WsClient::drop() {
@@ -92,6 +159,20 @@ WsStatus WsClient::connect(const WsConnectOptions& o) {
         ::freeaddrinfo(found);
         return WsStatus::failure("socket: " + std::string(std::strerror(errno)));
     }
+    if (!o.source_address.empty()) {  // e.g. 127.0.0.2: another client address on loopback
+        addrinfo* source = nullptr;
+        hints.ai_family = found->ai_family;
+        hints.ai_flags = AI_NUMERICHOST;
+        const bool bound = ::getaddrinfo(o.source_address.c_str(), nullptr, &hints, &source) == 0 &&
+                           ::bind(fd, source->ai_addr, source->ai_addrlen) == 0;
+        const std::string err = std::strerror(errno);
+        if (source) ::freeaddrinfo(source);
+        if (!bound) {
+            ::freeaddrinfo(found);
+            ::close(fd);
+            return WsStatus::failure("bind " + o.source_address + ": " + err);
+        }
+    }
     int rc = ::connect(fd, found->ai_addr, found->ai_addrlen);
     ::freeaddrinfo(found);
     if (rc < 0 && errno != EINPROGRESS) {
@@ -114,6 +195,13 @@ WsStatus WsClient::connect(const WsConnectOptions& o) {
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     fd_ = fd;
+    peer_fingerprint_.clear();
+    if (o.tls) {
+        if (auto st = start_tls(o.host, ms_left(deadline)); !st) {
+            close_socket();
+            return st;
+        }
+    }
 
     // 2. The upgrade request, with a random 16-byte key.
     std::string key_bytes;
@@ -128,6 +216,7 @@ WsStatus WsClient::connect(const WsConnectOptions& o) {
     req += "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n";
     if (!o.subprotocol.empty()) req += "Sec-WebSocket-Protocol: " + o.subprotocol + "\r\n";
     if (!o.origin.empty()) req += "Origin: " + o.origin + "\r\n";
+    for (const std::string& line : o.extra_headers) req += line + "\r\n";
     req += "\r\n";
     if (auto st = write_all(req, ms_left(deadline)); !st) {
         close_socket();
@@ -139,12 +228,12 @@ WsStatus WsClient::connect(const WsConnectOptions& o) {
     std::size_t end = std::string::npos;
     while ((end = head.find("\r\n\r\n")) == std::string::npos) {
         pollfd rp{fd_, POLLIN, 0};
-        if (::poll(&rp, 1, ms_left(deadline)) <= 0) {
+        if (!buffered() && ::poll(&rp, 1, ms_left(deadline)) <= 0) {
             close_socket();
             return WsStatus::failure("handshake: timed out; got: " + head);
         }
         char buf[4096];
-        ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        long n = read_some(buf, sizeof buf);
         if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
             close_socket();
             return WsStatus::failure("handshake: connection closed; got: " + head);
@@ -181,7 +270,7 @@ WsStatus WsClient::write_all(std::string_view bytes, int timeout_ms) {
     const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     while (!bytes.empty()) {
         if (fd_ < 0) return WsStatus::failure("write: not connected");
-        ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        long n = write_some(bytes.data(), bytes.size());
         if (n > 0) {
             bytes.remove_prefix(std::size_t(n));
             continue;
@@ -247,14 +336,14 @@ WsPollResult WsClient::poll(int timeout_ms) {
     if (fd_ < 0 || !out.texts.empty() || out.closed) return out;
 
     pollfd pfd{fd_, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
+    int ready = buffered() ? 1 : ::poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
     if (ready <= 0) return out;
 
     // Read everything there is now, then hand back the whole events.
     bool eof = false;
     for (;;) {
         char buf[16384];
-        ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        long n = read_some(buf, sizeof buf);
         if (n > 0) {
             reader_.feed(buf, std::size_t(n));
             continue;

@@ -3,6 +3,10 @@
 // only moves bytes and answers pings and closes as the RFC requires. No threads, no
 // callbacks: the caller polls.
 //
+// With `tls` the same runs over OpenSSL (wss://): the certificate is not verified (tests
+// use self-signed ones) but its SHA-256 fingerprint is kept, so a test can tell which
+// certificate the server presented.
+//
 // Every call is bounded by a timeout; none may hang a test. Not thread-safe; one
 // thread uses one client. Errors are values (WsStatus), nothing throws.
 #pragma once
@@ -15,6 +19,9 @@
 #include <vector>
 
 #include "ws_codec.hpp"
+
+struct ssl_st;      // OpenSSL's SSL
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
 namespace parley::test {
 
@@ -41,6 +48,9 @@ struct WsConnectOptions {
     std::string subprotocol = "parley.v1";  // empty: send no Sec-WebSocket-Protocol
     std::string origin;                     // empty: send no Origin (native clients)
     int timeout_ms = 5000;
+    bool tls = false;                       // wss://: TLS before the upgrade
+    std::string source_address;             // empty: the kernel's choice (e.g. 127.0.0.2)
+    std::vector<std::string> extra_headers;  // whole lines without CRLF, "Name: value"
 };
 
 class WsClient {
@@ -56,6 +66,9 @@ public:
     WsStatus connect(const WsConnectOptions& options);
 
     bool is_open() const { return fd_ >= 0; }
+    // TLS: the SHA-256 fingerprint of the server's certificate, "AB:CD:…" as
+    // `openssl x509 -fingerprint -sha256` prints it; "" without TLS.
+    const std::string& peer_fingerprint() const { return peer_fingerprint_; }
     // The socket, for a caller's own poll() over several clients; -1 when closed.
     int native_handle() const { return fd_; }
 
@@ -85,10 +98,19 @@ public:
 
 private:
     WsStatus write_all(std::string_view bytes, int timeout_ms);
+    WsStatus start_tls(const std::string& host, int timeout_ms);
+    // send()/recv() on the socket, or SSL_write()/SSL_read(): same results (EAGAIN as
+    // -1 with errno set, 0 at the end of the stream).
+    long write_some(const char* data, std::size_t len);
+    long read_some(char* data, std::size_t len);
+    bool buffered() const;  // TLS: bytes already decrypted, waiting to be read
     void handle_event(WsEvent ev, WsPollResult& out);
     void close_socket();
 
     int fd_ = -1;
+    ::ssl_st* ssl_ = nullptr;          // TLS only
+    ::ssl_ctx_st* ssl_ctx_ = nullptr;  // TLS only
+    std::string peer_fingerprint_;
     bool close_sent_ = false;
     WsReader reader_;
     std::mt19937 rng_;

@@ -27,3 +27,13 @@ TEST_CASE("the default allow-list is the relay's own origins", "[origin]") {
                                    "http://localhost:8080"});
     CHECK(OriginPolicy({OriginPolicy::defaults("chat.local", 80)}).allows("http://chat.local"));
 }
+
+TEST_CASE("with TLS the default allow-list is the relay's own https:// origins", "[origin][tls]") {
+    CHECK(OriginPolicy::defaults("chat.local", 8443, true) ==
+          std::vector<std::string>{"https://chat.local:8443", "https://127.0.0.1:8443",
+                                   "https://localhost:8443"});
+    const OriginPolicy on_443(OriginPolicy::defaults("chat.local", 443, true));
+    CHECK(on_443.allows("https://chat.local"));
+    CHECK_FALSE(on_443.allows("http://chat.local"));
+    CHECK_FALSE(on_443.allows("http://chat.local:443"));
+}
