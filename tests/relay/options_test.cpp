@@ -154,3 +154,15 @@ TEST_CASE("login options: pool size and throttle numbers, documented defaults, n
     CHECK_FALSE(parse_options({"--login-lock-ms"}).error.empty());
     CHECK_FALSE(parse_options({"--login-lockout", "5"}).error.empty());
 }
+
+TEST_CASE("token key options: the key file defaults to the data directory's, rotation is a command",
+          "[options][token-keys]") {
+    auto none = parse_options({});
+    CHECK(none.options.visitor_key_file.empty());  // main: DATA_DIR/keys/visitor-token.key
+    CHECK_FALSE(none.options.rotate_visitor_key);
+    auto set = parse_options({"--visitor-key-file", "/etc/parley/visitor.key", "--rotate-visitor-key"});
+    REQUIRE(set.error.empty());
+    CHECK(set.options.visitor_key_file == "/etc/parley/visitor.key");
+    CHECK(set.options.rotate_visitor_key);
+    CHECK_FALSE(parse_options({"--visitor-key-file"}).error.empty());
+}
