@@ -23,6 +23,7 @@
 #include "options.hpp"
 #include "privacy/visitor_export.hpp"
 #include "store/data_dir_lock.hpp"
+#include "store/data_key_file.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
 #include "triage_setup.hpp"
@@ -214,6 +215,14 @@ int main(int argc, char** argv) {
     // P7, data at rest: everything the relay creates is its user's alone (the database
     // holds transcripts, password hashes and the token key), whatever umask it inherited.
     ::umask(077);
+    if (!o.generate_data_key.empty()) {  // needs no data directory
+        SodiumRandom random;
+        auto key = generate_data_key_file(o.generate_data_key, random);
+        if (!key) return fail(key.error().detail);
+        std::cout << "data key " << key.value().id << " written to " << o.generate_data_key
+                  << " (0600); back it up apart from the data directory\n";
+        return 0;
+    }
     std::error_code ec;
     std::filesystem::create_directories(o.data_dir, ec);
     if (ec) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());

@@ -28,6 +28,8 @@ const char* usage() {
            "  --rotate-visitor-key   add a new signing key (older ones verify for 30 more\n"
            "                         days; no one is logged out), then exit; refuses while\n"
            "                         a relay runs on DIR\n"
+           "  --generate-data-key PATH  write a new 32-byte data key (0600) to PATH, then\n"
+           "                         exit; never overwrites a file\n"
            "  --disable-agent EMAIL  disable an agent and revoke all their sessions, then\n"
            "                         exit; a running relay drops their connections within\n"
            "                         10 s\n"
@@ -138,6 +140,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
         } else if (a == "--visitor-key-file") {
             if (!value(o.visitor_key_file) || o.visitor_key_file.empty())
                 return fail("--visitor-key-file needs a file");
+        } else if (a == "--generate-data-key") {
+            if (!value(o.generate_data_key) || o.generate_data_key.empty())
+                return fail("--generate-data-key needs a file");
         } else if (a == "--rotate-visitor-key") {
             o.rotate_visitor_key = true;
         } else if (a == "--disable-agent" || a == "--enable-agent") {

@@ -165,4 +165,7 @@ TEST_CASE("token key options: the key file defaults to the data directory's, rot
     CHECK(set.options.visitor_key_file == "/etc/parley/visitor.key");
     CHECK(set.options.rotate_visitor_key);
     CHECK_FALSE(parse_options({"--visitor-key-file"}).error.empty());
+    CHECK(parse_options({"--generate-data-key", "/etc/parley/data.key"}).options.generate_data_key ==
+          "/etc/parley/data.key");
+    CHECK_FALSE(parse_options({"--generate-data-key"}).error.empty());
 }
