@@ -15,6 +15,7 @@
 #include "auth/agent_accounts.hpp"
 #include "auth/base64url.hpp"
 #include "auth/sodium_random.hpp"
+#include "auth/visitor_key_file.hpp"
 #include "auth/visitor_token.hpp"
 #include "core/hub.hpp"
 #include "core/route_config.hpp"
@@ -22,6 +23,7 @@
 #include "options.hpp"
 #include "privacy/visitor_export.hpp"
 #include "store/data_dir_lock.hpp"
+#include "store/data_key_file.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
 #include "triage_setup.hpp"
@@ -217,6 +219,14 @@ int main(int argc, char** argv) {
     // P7, data at rest: everything the relay creates is its user's alone (the database
     // holds transcripts, password hashes and the token key), whatever umask it inherited.
     ::umask(077);
+    if (!o.generate_data_key.empty()) {  // needs no data directory
+        SodiumRandom random;
+        auto key = generate_data_key_file(o.generate_data_key, random);
+        if (!key) return fail(key.error().detail);
+        std::cout << "data key " << key.value().id << " written to " << o.generate_data_key
+                  << " (0600); back it up apart from the data directory\n";
+        return 0;
+    }
     std::error_code ec;
     std::filesystem::create_directories(o.data_dir, ec);
     if (ec) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());
@@ -242,6 +252,16 @@ int main(int argc, char** argv) {
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
+    // Token keys (P7): in their own file, never in the database. Rotation is offline
+    // (the lock is held) and takes effect at the next start.
+    const std::string key_path =
+        o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
+    if (o.rotate_visitor_key) {
+        auto rotated = rotate_visitor_key(key_path, *store.value(), random, wall_clock_ms());
+        if (!rotated) return fail("cannot rotate the visitor token key: " + rotated.error().detail);
+        std::cout << rotated.value().note << "\n";
+        return 0;
+    }
     if (!o.disable_agent.empty()) return set_agent_disabled_by_email(*store.value(), o.disable_agent, true);
     if (!o.enable_agent.empty()) return set_agent_disabled_by_email(*store.value(), o.enable_agent, false);
     // Expired agent sessions are deleted at start (and hourly by the hub), so the table
@@ -250,8 +270,9 @@ int main(int argc, char** argv) {
         std::cerr << "parley-relay: purged " << purged.value() << " expired agent session(s)\n";
     if (o.demo_agent && !ensure_demo_agent(*store.value(), random, o)) return 1;
 
-    auto secret = load_or_create_visitor_secret(*store.value(), random);
-    if (!secret) return fail("cannot load the visitor token secret: " + secret.error().detail);
+    auto visitor_keys = load_or_create_visitor_keys(key_path, *store.value(), random, wall_clock_ms());
+    if (!visitor_keys) return fail("cannot load the visitor token keys: " + visitor_keys.error().detail);
+    if (!visitor_keys.value().note.empty()) std::cerr << "parley-relay: " << visitor_keys.value().note << "\n";
 
     // Triage (P5, P7): the model the relay reads visitor messages with, and the masking
     // policy. Without a model the relay starts only when told to (--no-triage).
@@ -276,7 +297,7 @@ int main(int argc, char** argv) {
     const MessageTriage triage(model ? &*model : nullptr, mask_policy_from(o));
 
     HubConfig config;
-    config.visitor_secret = secret.value();
+    config.visitor_keys = std::move(visitor_keys.value().ring);
     config.triage = &triage;
     config.group_commit = !o.commit_each;
     // Routing (P4): defaults, then the file, then the command line's timeouts.

@@ -24,6 +24,13 @@ const char* usage() {
            "                         (ID: v_... or one of their conversations c_...), exit\n"
            "  --erase-visitor ID     erase one visitor and their conversations for good,\n"
            "                         then exit (both refuse while a relay runs on DIR)\n"
+           "  --visitor-key-file PATH  the keys that sign visitor tokens (default\n"
+           "                         DIR/keys/visitor-token.key, created 0600)\n"
+           "  --rotate-visitor-key   add a new signing key (older ones verify for 30 more\n"
+           "                         days; no one is logged out), then exit; refuses while\n"
+           "                         a relay runs on DIR\n"
+           "  --generate-data-key PATH  write a new 32-byte data key (0600) to PATH, then\n"
+           "                         exit; never overwrites a file\n"
            "  --disable-agent EMAIL  disable an agent and revoke all their sessions, then\n"
            "                         exit; a running relay drops their connections within\n"
            "                         10 s\n"
@@ -147,6 +154,14 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (!value(v) || (v.rfind("v_", 0) != 0 && v.rfind("c_", 0) != 0))
                 return fail(a + " needs a visitor id (v_...) or a conversation id (c_...)");
             (a == "--export-visitor" ? o.export_visitor : o.erase_visitor) = v;
+        } else if (a == "--visitor-key-file") {
+            if (!value(o.visitor_key_file) || o.visitor_key_file.empty())
+                return fail("--visitor-key-file needs a file");
+        } else if (a == "--generate-data-key") {
+            if (!value(o.generate_data_key) || o.generate_data_key.empty())
+                return fail("--generate-data-key needs a file");
+        } else if (a == "--rotate-visitor-key") {
+            o.rotate_visitor_key = true;
         } else if (a == "--disable-agent" || a == "--enable-agent") {
             std::string& email = a == "--disable-agent" ? o.disable_agent : o.enable_agent;
             if (!value(email) || email.empty()) return fail(a + " needs an e-mail");

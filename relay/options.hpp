@@ -27,6 +27,13 @@ struct Options {
     // exported as JSON to stdout or erased; then exit. Refused while a relay runs.
     std::string export_visitor;  // --export-visitor ID
     std::string erase_visitor;   // --erase-visitor ID
+    // Token keys (P7, data at rest; auth/visitor_key_ring.hpp). Empty: DATA_DIR/keys/
+    // visitor-token.key. --rotate-visitor-key makes a new signing key, then exits.
+    std::string visitor_key_file;     // --visitor-key-file PATH
+    bool rotate_visitor_key = false;  // --rotate-visitor-key
+    // Transcripts sealed at rest (P7; store/sealed_column.hpp): writes a new 32-byte data
+    // key file, then exits. (Sealing the store with it is not wired in yet.)
+    std::string generate_data_key;  // --generate-data-key PATH
     // Routing (P4): agents created by --add-agent, and the router's configuration.
     std::vector<std::string> agent_teams;   // --team (repeatable); default "general"
     std::vector<std::string> agent_skills;  // --skill (repeatable)

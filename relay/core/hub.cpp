@@ -181,7 +181,7 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     //    visitor we still know; otherwise a new one (never an error: §4 hello).
     std::optional<Visitor> visitor;
     if (f.token) {
-        if (auto claims = verify_visitor_token(config_.visitor_secret, *f.token, now)) {
+        if (auto claims = verify_visitor_token(config_.visitor_keys, *f.token, now)) {
             auto found = store_.find_visitor(claims->visitor_id);
             if (!found) return send_error(id, found.error());
             visitor = found.value();
@@ -224,7 +224,7 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
 
     p::Welcome w;
     w.role = "visitor";
-    w.token = issue_visitor_token(config_.visitor_secret,
+    w.token = issue_visitor_token(config_.visitor_keys,
                                   VisitorClaims{visitor->id, now + config_.visitor_token_ttl_ms});
     w.me = c.party;
     w.conv = summary.conv;

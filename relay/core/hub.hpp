@@ -166,7 +166,7 @@ struct LoginConfig {
 };
 
 struct HubConfig {
-    std::string visitor_secret;                  // HMAC key of visitor tokens
+    VisitorKeyRing visitor_keys;                 // sign and verify visitor tokens (P7)
     std::int64_t visitor_token_ttl_ms = kVisitorTokenTtlMs;  // 30 days
     std::int64_t session_ttl_ms = kSessionTtlMs;             // 12 hours
     int inbox_limit = 200;                       // conversations in an agent's inbox

@@ -61,7 +61,7 @@ struct Run {
 
     static HubConfig config() {
         HubConfig c;
-        c.visitor_secret = std::string(32, 'k');
+        c.visitor_keys = VisitorKeyRing::single(std::string(32, 'k'));
         return c;
     }
 

@@ -37,10 +37,11 @@ Run relay_command(const RelayProcess& relay, const std::string& args) {
     return run;
 }
 
-// Every byte the relay left on disk: its data directory and its own log.
+// Every byte the relay left on disk: its data directory (all of it) and its own log.
 std::string everything_on_disk(const RelayProcess& relay) {
     std::string bytes = relay.log();
-    for (const auto& entry : fs::directory_iterator(relay.data_dir())) {
+    for (const auto& entry : fs::recursive_directory_iterator(relay.data_dir())) {
+        if (!entry.is_regular_file()) continue;  // keys/ holds the token keys
         std::ifstream in(entry.path(), std::ios::binary);
         bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }

@@ -178,3 +178,18 @@ TEST_CASE("trusted proxies: addresses and networks, repeatable; nonsense refused
     CHECK_FALSE(parse_options({"--trusted-proxy", "10.0.0.0/40"}).error.empty());
     CHECK_FALSE(parse_options({"--trusted-proxy"}).error.empty());
 }
+
+TEST_CASE("token key options: the key file defaults to the data directory's, rotation is a command",
+          "[options][token-keys]") {
+    auto none = parse_options({});
+    CHECK(none.options.visitor_key_file.empty());  // main: DATA_DIR/keys/visitor-token.key
+    CHECK_FALSE(none.options.rotate_visitor_key);
+    auto set = parse_options({"--visitor-key-file", "/etc/parley/visitor.key", "--rotate-visitor-key"});
+    REQUIRE(set.error.empty());
+    CHECK(set.options.visitor_key_file == "/etc/parley/visitor.key");
+    CHECK(set.options.rotate_visitor_key);
+    CHECK_FALSE(parse_options({"--visitor-key-file"}).error.empty());
+    CHECK(parse_options({"--generate-data-key", "/etc/parley/data.key"}).options.generate_data_key ==
+          "/etc/parley/data.key");
+    CHECK_FALSE(parse_options({"--generate-data-key"}).error.empty());
+}

@@ -3,13 +3,13 @@
 #include "auth/base64url.hpp"
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
-#include "store/memory_store.hpp"
 #include "support/deterministic_random.hpp"
 
 using namespace parley::relay;
 
 namespace {
 const std::string kSecret(32, 'k');
+const VisitorKeyRing kKeys = VisitorKeyRing::single(kSecret);
 constexpr std::int64_t T0 = 1'700'000'000'000;
 }  // namespace
 
@@ -23,48 +23,39 @@ TEST_CASE("base64url round-trips bytes without padding", "[auth][base64url]") {
 }
 
 TEST_CASE("a visitor token carries the visitor id until it expires", "[auth][token]") {
-    const std::string token = issue_visitor_token(kSecret, VisitorClaims{"v_0123456789abcdef", T0 + 1000});
-    auto claims = verify_visitor_token(kSecret, token, T0);
+    const std::string token = issue_visitor_token(kKeys, VisitorClaims{"v_0123456789abcdef", T0 + 1000});
+    CHECK(token.rfind("k1.", 0) == 0);  // names the key that signed it
+    auto claims = verify_visitor_token(kKeys, token, T0);
     REQUIRE(claims);
     CHECK(claims->visitor_id == "v_0123456789abcdef");
     CHECK(claims->expires == T0 + 1000);
 
     SECTION("expired") {
-        CHECK_FALSE(verify_visitor_token(kSecret, token, T0 + 1000));
-        CHECK_FALSE(verify_visitor_token(kSecret, token, T0 + 5000));
+        CHECK_FALSE(verify_visitor_token(kKeys, token, T0 + 1000));
+        CHECK_FALSE(verify_visitor_token(kKeys, token, T0 + 5000));
     }
     SECTION("signed with another secret") {
-        CHECK_FALSE(verify_visitor_token(std::string(32, 'x'), token, T0));
+        CHECK_FALSE(verify_visitor_token(VisitorKeyRing::single(std::string(32, 'x')), token, T0));
     }
     SECTION("payload swapped for another visitor's") {
-        const auto dot = token.find('.');
+        const auto dot = token.rfind('.');
         const std::string forged =
-            base64url_encode("v_ffffffffffffffff:" + std::to_string(T0 + 1000)) + token.substr(dot);
-        CHECK_FALSE(verify_visitor_token(kSecret, forged, T0));
+            "k1." + base64url_encode("v_ffffffffffffffff:" + std::to_string(T0 + 1000)) + token.substr(dot);
+        CHECK_FALSE(verify_visitor_token(kKeys, forged, T0));
     }
     SECTION("any single character changed") {
         for (std::size_t i = 0; i < token.size(); ++i) {
             std::string t = token;
             t[i] = t[i] == 'A' ? 'B' : 'A';
             CAPTURE(i);
-            CHECK_FALSE(verify_visitor_token(kSecret, t, T0));
+            CHECK_FALSE(verify_visitor_token(kKeys, t, T0));
         }
     }
     SECTION("malformed") {
-        for (const char* bad : {"", ".", "abc", "abc.", ".abc", "a.b.c", "!!!.???"})
-            CHECK_FALSE(verify_visitor_token(kSecret, bad, T0));
+        for (const char* bad : {"", ".", "abc", "abc.", ".abc", "a.b.c", "!!!.???", "k1..", "k.a.b", "k01.a.b",
+                                "k-1.a.b", "k99999999999.a.b", "k1.a.b.c"})
+            CHECK_FALSE(verify_visitor_token(kKeys, bad, T0));
     }
-}
-
-TEST_CASE("the visitor secret is made once and then kept", "[auth][token]") {
-    MemoryStore store;
-    test::DeterministicRandom random;
-    auto first = load_or_create_visitor_secret(store, random);
-    REQUIRE(first.ok());
-    CHECK(first.value().size() == 32);
-    auto second = load_or_create_visitor_secret(store, random);
-    REQUIRE(second.ok());
-    CHECK(second.value() == first.value());
 }
 
 TEST_CASE("session tokens are random and stored only as a SHA-256 hash", "[auth][session]") {

@@ -52,7 +52,7 @@ struct HubHarness {
 
     static HubConfig config() {
         HubConfig c;
-        c.visitor_secret = std::string(32, 's');
+        c.visitor_keys = VisitorKeyRing::single(std::string(32, 's'));
         return c;
     }
 
