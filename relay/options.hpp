@@ -27,6 +27,9 @@ struct Options {
     // exported as JSON to stdout or erased; then exit. Refused while a relay runs.
     std::string export_visitor;  // --export-visitor ID
     std::string erase_visitor;   // --erase-visitor ID
+    // --export-audit: print the audit log as JSON lines, oldest first; then exit. Reads
+    // only, so it may run beside a relay.
+    bool export_audit = false;
     // Routing (P4): agents created by --add-agent, and the router's configuration.
     std::vector<std::string> agent_teams;   // --team (repeatable); default "general"
     std::vector<std::string> agent_skills;  // --skill (repeatable)
