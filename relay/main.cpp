@@ -1,6 +1,8 @@
 // parley-relay: options, store, hub, server, loop. See docs/operations.md.
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
@@ -16,7 +18,9 @@
 #include "auth/base64url.hpp"
 #include "auth/sodium_random.hpp"
 #include "auth/visitor_key_file.hpp"
+#include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
+#include "core/audit_log.hpp"
 #include "core/hub.hpp"
 #include "core/route_config.hpp"
 #include "net/server.hpp"
@@ -73,6 +77,52 @@ int fail(const std::string& message) {
     return 1;
 }
 
+// The audit entry of an offline command (P7): the actor is the operator, named by the
+// user the command runs as (the relay cannot know more of who typed it).
+AuditEntry operator_entry(const char* action, std::string target, std::string detail = {}) {
+    AuditEntry e;
+    e.ts = wall_clock_ms();
+    e.actor_role = "operator";
+    const passwd* pw = ::getpwuid(::geteuid());
+    e.actor_id = pw && pw->pw_name ? pw->pw_name : "uid " + std::to_string(::geteuid());
+    e.action = action;
+    e.target = std::move(target);
+    e.detail = std::move(detail);
+    return audit::clipped(std::move(e));
+}
+
+// --export-audit: every entry, oldest first, one JSON object a line. The export is itself
+// logged first (fail closed: an export the log cannot show does not happen).
+int export_audit(Store& store) {
+    if (auto logged = store.append_audit(operator_entry(audit::kAuditExport, {})); !logged)
+        return fail("cannot write the audit log: " + logged.error().detail);
+    constexpr int kPage = 500;
+    for (std::int64_t after = 0;;) {
+        auto page = store.audit_after(after, kPage);
+        if (!page) return fail("cannot read the audit log: " + page.error().detail);
+        for (const AuditEntry& e : page.value()) std::cout << audit::entry_json(e) << "\n";
+        if (page.value().size() < static_cast<std::size_t>(kPage)) break;
+        after = page.value().back().id;
+    }
+    std::cout.flush();
+    return std::cout ? 0 : fail("cannot write the export");
+}
+
+// The routing configuration the relay starts with is a config change when it differs
+// from the last start's: logged then, with the file and a digest of its text.
+void audit_route_config(Store& store, const std::string& file, const std::string& text) {
+    const std::string digest = session_token_hash(text).substr(0, 16);
+    const std::string key = "audit.route_config";
+    const std::string value = (file.empty() ? std::string("defaults") : file) + " sha256:" + digest;
+    auto last = store.get_setting(key);
+    if (last && last.value() == value) return;
+    AuditEntry e = operator_entry(audit::kConfigRouting, file.empty() ? "defaults" : file, "sha256:" + digest);
+    e.actor_role = "relay";
+    e.actor_id.clear();
+    if (store.append_audit(e)) (void)store.put_setting(key, value);
+    else std::cerr << "parley-relay: cannot write the audit log (routing configuration)\n";
+}
+
 // --add-agent EMAIL NAME: the password is the first line of stdin, so it never shows
 // in the process list or the shell history.
 int add_agent_from_stdin(Store& store, RandomSource& random, const Options& o) {
@@ -87,6 +137,9 @@ int add_agent_from_stdin(Store& store, RandomSource& random, const Options& o) {
     routing.supervisor = o.agent_supervisor;
     auto agent = add_agent(store, random, o.agent_email, o.agent_name, password, wall_clock_ms(), routing);
     if (!agent) return fail("cannot add agent: " + agent.error().detail);
+    if (!store.append_audit(operator_entry(audit::kAgentAdd, agent.value().id,
+                                           routing.supervisor ? "supervisor" : "")))
+        std::cerr << "parley-relay: the agent was created but the audit log could not be written\n";
     std::cout << "agent " << agent.value().email << " created (" << agent.value().id << ")\n";
     return 0;
 }
@@ -101,16 +154,24 @@ int privacy_command(Store& store, const Options& o) {
         if (!conv.value()) return fail("no conversation " + visitor);
         visitor = conv.value()->visitor.id;
     }
+    // Audit (P7): an export is logged before it is printed (fail closed); an erasure
+    // once done, with what it deleted. Entries hold the visitor's id, never their data.
     if (!o.export_visitor.empty()) {
         auto record = store.visitor_record(visitor);
         if (!record) return fail(record.error().detail);
         if (!record.value()) return fail("no visitor " + visitor);
+        if (auto logged = store.append_audit(operator_entry(audit::kVisitorExport, visitor)); !logged)
+            return fail("cannot write the audit log, nothing exported: " + logged.error().detail);
         std::cout << visitor_export_json(*record.value(), wall_clock_ms());
         return 0;
     }
     auto erased = store.erase_visitor(visitor);
     if (!erased) return fail(erased.error().detail);
     if (erased.value().visitors == 0) return fail("no visitor " + visitor);
+    const std::string counts = "conversations=" + std::to_string(erased.value().conversations) +
+                               " messages=" + std::to_string(erased.value().messages);
+    if (!store.append_audit(operator_entry(audit::kVisitorErase, visitor, counts)))
+        std::cerr << "parley-relay: the visitor was erased but the audit log could not be written\n";
     std::cout << "erased visitor " << visitor << ": " << erased.value().conversations << " conversation(s), "
               << erased.value().messages << " message(s)\n";
     return 0;
@@ -126,6 +187,8 @@ int set_agent_disabled_by_email(Store& store, const std::string& email, bool dis
     auto sessions = store.sessions_of_agent(agent.value()->id);
     if (Status s = store.set_agent_disabled(agent.value()->id, disabled); !s)
         return fail("cannot change agent: " + s.error().detail);
+    if (!store.append_audit(operator_entry(disabled ? audit::kAgentDisable : audit::kAgentEnable, agent.value()->id)))
+        std::cerr << "parley-relay: the agent was changed but the audit log could not be written\n";
     std::cout << "agent " << agent.value()->email << (disabled ? " disabled" : " enabled");
     if (disabled && sessions) std::cout << "; " << sessions.value().size() << " session(s) revoked";
     std::cout << "\n";
@@ -238,7 +301,8 @@ int main(int argc, char** argv) {
     // One relay per data directory, and the privacy commands never beside one. Adding,
     // disabling and enabling an agent are safe beside a running relay (a row each; the
     // relay re-reads sessions on its own) and take no lock.
-    const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty();
+    const bool agent_command =
+        o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || o.export_audit;
     std::optional<DataDirLock> lock;
     if (!agent_command) {
         auto taken = DataDirLock::acquire(o.data_dir);
@@ -251,6 +315,7 @@ int main(int argc, char** argv) {
     SodiumRandom random;
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
+    if (o.export_audit) return export_audit(*store.value());
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     // Token keys (P7): in their own file, never in the database. Rotation is offline
     // (the lock is held) and takes effect at the next start.
@@ -302,15 +367,16 @@ int main(int argc, char** argv) {
     config.group_commit = !o.commit_each;
     // Routing (P4): defaults, then the file, then the command line's timeouts.
     config.routing = default_route_config();
+    std::stringstream route_text;
     if (!o.route_config.empty()) {
         std::ifstream in(o.route_config);
         if (!in) return fail("cannot read --route-config " + o.route_config);
-        std::stringstream text;
-        text << in.rdbuf();
-        auto parsed_cfg = parse_route_config(text.str(), config.routing);
+        route_text << in.rdbuf();
+        auto parsed_cfg = parse_route_config(route_text.str(), config.routing);
         if (!parsed_cfg) return fail(o.route_config + ": " + parsed_cfg.error().detail);
         config.routing = parsed_cfg.value();
     }
+    audit_route_config(*store.value(), o.route_config, route_text.str());
     if (o.inactive_after_ms) config.routing.inactive_after_ms = *o.inactive_after_ms;
     if (o.rerank_every_ms) config.rerank_every_ms = *o.rerank_every_ms;
     if (o.away_grace_ms) config.routing.away_grace_ms = *o.away_grace_ms;

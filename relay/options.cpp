@@ -35,6 +35,7 @@ const char* usage() {
            "                         exit; a running relay drops their connections within\n"
            "                         10 s\n"
            "  --enable-agent EMAIL   let a disabled agent sign in again, then exit\n"
+           "  --export-audit         print the audit log as JSON lines, oldest first, exit\n"
            "  --triage-model PATH    intent model file (default: the installed default.ptm)\n"
            "  --no-triage            run without intent triage (masking still applies)\n"
            "  --commit-each          sync each message to disk on its own (default: group\n"
@@ -162,6 +163,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
                 return fail("--generate-data-key needs a file");
         } else if (a == "--rotate-visitor-key") {
             o.rotate_visitor_key = true;
+        } else if (a == "--export-audit") {
+            o.export_audit = true;
         } else if (a == "--disable-agent" || a == "--enable-agent") {
             std::string& email = a == "--disable-agent" ? o.disable_agent : o.enable_agent;
             if (!value(email) || email.empty()) return fail(a + " needs an e-mail");

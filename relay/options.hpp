@@ -34,6 +34,9 @@ struct Options {
     // Transcripts sealed at rest (P7; store/sealed_column.hpp): writes a new 32-byte data
     // key file, then exits. (Sealing the store with it is not wired in yet.)
     std::string generate_data_key;  // --generate-data-key PATH
+    // --export-audit: print the audit log as JSON lines, oldest first; then exit. Reads
+    // only, so it may run beside a relay.
+    bool export_audit = false;
     // Routing (P4): agents created by --add-agent, and the router's configuration.
     std::vector<std::string> agent_teams;   // --team (repeatable); default "general"
     std::vector<std::string> agent_skills;  // --skill (repeatable)

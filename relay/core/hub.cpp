@@ -7,6 +7,7 @@
 #include "auth/agent_accounts.hpp"
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
+#include "core/audit_log.hpp"
 #include "parley/protocol/codec.hpp"
 
 namespace parley::relay {
@@ -262,9 +263,23 @@ void Hub::handle(ConnId id, Conn& c, const p::Login& f, std::int64_t now) {
                                       config_.login.busy_retry_ms});
     const std::string account = login_account_key(f.email);
     const LoginThrottle::Decision d = throttle_.admit(account, c.address, now);
-    if (d.verdict == LoginThrottle::Verdict::throttled)
+    if (d.verdict == LoginThrottle::Verdict::throttled) {
+        // Logged once per account and address until the refusal period ends.
+        const std::string key = account + '\n' + c.address;
+        auto logged = throttle_audited_.find(key);
+        if (logged == throttle_audited_.end() || logged->second <= now) {
+            if (throttle_audited_.size() >= kMaxThrottleAudited) throttle_audited_.clear();
+            throttle_audited_[key] = now + d.retry_after_ms;
+            p::AuditEntry e{0, 0, "anonymous", "", "", audit::kLoginThrottled};
+            auto agent = store_.find_agent_by_email(f.email);
+            e.target = agent && agent.value() ? agent.value()->id : audit::email_digest(audit_digest_key(), f.email);
+            e.detail = "retry_after_ms=" + std::to_string(d.retry_after_ms);
+            e.address = c.address;
+            audit(std::move(e));  // refused anyway: a failed entry changes nothing
+        }
         return send(id, p::ErrorFrame{ErrorCode::login_throttled, "too many failed logins; retry later", {},
                                       d.retry_after_ms});
+    }
     if (d.verdict == LoginThrottle::Verdict::busy)
         return send(id, p::ErrorFrame{ErrorCode::login_busy, "too many logins from this address at once; retry later",
                                       {}, d.retry_after_ms});
@@ -280,6 +295,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Login& f, std::int64_t now) {
     password_checks_.push_back(PasswordCheck{ticket, id, f.password,
                                              agent.value() ? agent.value()->password_hash : kDummyHash});
     pending_logins_.emplace(ticket, PendingLogin{id, account, c.address, agent.value()});
+    if (!agent.value()) pending_logins_[ticket].unknown = audit::email_digest(audit_digest_key(), f.email);
 }
 
 void Hub::on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std::int64_t now) {
@@ -298,6 +314,17 @@ void Hub::on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std
     else
         throttle_.record(login.account, login.address, ok, now);
 
+    // A failure is logged even when its connection has gone (like the throttle's count).
+    // The entry names the agent, or a digest of an unknown e-mail (core/audit_log.hpp).
+    batch_begin(0);
+    if (outcome != PasswordOutcome::not_checked && !ok) {
+        p::AuditEntry e{0, 0, "anonymous", "", "", audit::kLoginFailed};
+        e.target = login.agent ? login.agent->id : login.unknown;
+        e.detail = !login.agent ? "unknown_email" : login.agent->disabled ? "agent_disabled" : "wrong_password";
+        e.address = login.address;
+        audit(std::move(e));
+    }
+
     auto conn = conns_.find(login.conn);
     if (conn == conns_.end() || stopping_) return;  // closed meanwhile: nobody to answer
     Conn& c = conn->second;
@@ -311,6 +338,14 @@ void Hub::on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std
     const std::string token = new_session_token(random_);
     AgentSession session{session_token_hash(token), login.agent->id, now + config_.session_ttl_ms, now, now};
     if (Status s = store_.create_session(session); !s) return send_error(login.conn, s.error());
+    // Fail closed: no session is granted that the log does not show.
+    p::AuditEntry e{0, 0, "agent", login.agent->id, login.agent->name, audit::kLoginOk};
+    e.target = session_public_id(session.token_hash);
+    e.address = login.address;
+    if (!audit(std::move(e))) {
+        (void)store_.delete_session(session.token_hash);
+        return send_error(login.conn, ErrorCode::storage_failed, "the relay could not access its storage; retry later");
+    }
     cap_sessions(login.agent->id);
     welcome_agent(login.conn, c, *login.agent, token);
 }
@@ -346,6 +381,9 @@ void Hub::handle(ConnId id, Conn& c, const p::Logout& f, std::int64_t) {
     if (f.all) {
         auto n = store_.delete_sessions_of_agent(c.party.id);
         if (!n) return send_error(id, n.error());
+        p::AuditEntry e = audit_by(c, audit::kLogoutAll);
+        e.detail = "revoked=" + std::to_string(n.value());
+        audit(std::move(e));  // signed out whatever the log says: the act only takes access away
         send(id, p::LoggedOut{n.value(), true});
         return end_sessions({}, c.party.id, "signed out everywhere");
     }
@@ -360,6 +398,9 @@ void Hub::handle(ConnId id, Conn& c, const p::Logout& f, std::int64_t) {
     }
     auto gone = store_.delete_session(hash);
     if (!gone) return send_error(id, gone.error());
+    p::AuditEntry e = audit_by(c, hash == c.session ? audit::kLogout : audit::kSessionRevoked);
+    e.target = session_public_id(hash);
+    audit(std::move(e));
     send(id, p::LoggedOut{gone.value() ? 1 : 0, hash == c.session});
     end_sessions({hash}, {}, "signed out");
 }
@@ -378,6 +419,74 @@ void Hub::handle(ConnId id, Conn& c, const p::ListSessions&, std::int64_t now) {
                                                it->last_used, it->token_hash == c.session});
     }
     send(id, list);
+}
+
+// ---- audit log (P7) ------------------------------------------------------------------
+
+void Hub::handle(ConnId id, Conn& c, const p::AuditQuery& f, std::int64_t) {
+    if (c.party.role != "agent" || viewer_of(c).role != Viewer::Role::supervisor)
+        return send_error(id, ErrorCode::forbidden, "only supervisors may read the audit log");
+    auto page = store_.audit_before(f.before.value_or(0), static_cast<int>(f.limit) + 1);
+    if (!page) return send_error(id, page.error());
+    p::AuditPage out;
+    out.entries = std::move(page).value();
+    out.more = out.entries.size() > static_cast<std::size_t>(f.limit);
+    if (out.more) out.entries.pop_back();
+    // Under the frame limit whatever the entries hold: drop the oldest of the page (the
+    // client asks again from the last one it got), about as many as the excess needs.
+    std::string text = p::encode(out);
+    while (text.size() > p::kMaxFrameBytes && !out.entries.empty()) {
+        const std::size_t each = text.size() / out.entries.size() + 1;
+        const std::size_t drop = std::min(out.entries.size(), (text.size() - p::kMaxFrameBytes) / each + 1);
+        out.entries.resize(out.entries.size() - drop);
+        out.more = true;
+        text = p::encode(out);
+    }
+    outputs_.push_back(Output::frame(id, std::make_shared<const std::string>(std::move(text))));
+}
+
+// The key of unknown e-mails' digests in the audit log: the oldest visitor-token key the
+// relay holds, the same on every start until a rotated-out key is pruned (30 days
+// after its rotation); then the digests of one address change once.
+std::string_view Hub::audit_digest_key() const {
+    return config_.visitor_keys.empty() ? std::string_view() : std::string_view(config_.visitor_keys.keys().front().secret);
+}
+
+bool Hub::audit(p::AuditEntry entry) {
+    entry.ts = now_;
+    if (store_.append_audit(audit::clipped(std::move(entry)))) return true;
+    ++audit_failures_;
+    return false;
+}
+
+p::AuditEntry Hub::audit_by(const Conn& c, const char* action) const {
+    p::AuditEntry e;
+    e.actor_role = c.party.role;
+    e.actor_id = c.party.id;
+    if (c.party.role == "agent") e.actor_name = c.party.name;  // never a visitor's name
+    e.action = action;
+    e.address = c.address;
+    return e;
+}
+
+bool Hub::audit_read(ConnId id, Conn& c, const std::string& conv, const char* frame) {
+    if (c.party.role != "agent" || c.audited_reads.count(conv)) return true;
+    Viewer v = viewer_of(c);
+    if (v.role != Viewer::Role::supervisor) return true;
+    // Outside their teams: what they could not see as an agent of their teams.
+    v.role = Viewer::Role::agent;
+    const std::optional<route::ConvView> routing = route_view(conv);
+    if (access_level(v, ConvFacts{conv, true, routing}) != AccessLevel::none) return true;
+    p::AuditEntry e = audit_by(c, audit::kReadOutsideTeam);
+    e.conv = conv;
+    if (routing) e.target = "team:" + routing->team;
+    e.detail = std::string("frame=") + frame;
+    if (!audit(std::move(e))) {
+        send_error(id, ErrorCode::storage_failed, "the relay could not access its storage; retry later");
+        return false;
+    }
+    c.audited_reads.insert(conv);
+    return true;
 }
 
 void Hub::cap_sessions(const std::string& agent_id) {

@@ -65,6 +65,16 @@
 //                                        then every connection of a revoked session
 //                                        closed with 4102; visitors: 2004
 //   ready           sessions (agents)    the agent's unexpired sessions; visitors: 2004
+//   ready           audit (supervisors)  a page of the audit log, newest first; others: 2004
+//
+// Audit log (P7, core/audit_log.hpp): logins (ok, failed, throttled), sign-outs,
+// transfers, closes, reopens and a supervisor's first sync/history of a conversation
+// they see only as supervisor (once per conversation per connection) each append one
+// entry, in the same group-commit batch as the act. If the entry cannot be written:
+// acts that grant access or reveal data (a login's welcome, a supervisor's read outside
+// their teams) are refused with storage_failed — fail closed; acts that take access
+// away or are already done (failed logins, sign-outs, transfers, closes) stand, and the
+// failure is counted in audit_failures() for the adapter to log.
 //
 // Sessions (issue 15): each agent connection remembers the hash of the session it
 // opened with. tick() re-reads those sessions every session_check_every_ms and closes
@@ -233,6 +243,8 @@ public:
     bool batch_open() const { return batch_open_; }
 
     std::size_t connection_count() const { return conns_.size(); }
+    // Audit entries that could not be written since the start (see the theory above).
+    std::uint64_t audit_failures() const { return audit_failures_; }
 
     // Routing timers (P4, hub_routing.cpp): the adapter calls tick() at or after
     // next_deadline() (inactivity, agents' grace periods, the periodic re-rank). May be
@@ -260,12 +272,14 @@ private:
         bool closing = false;  // asked to close (session ended): its frames are ignored
         std::string address;            // the peer's login_address_key (empty: unknown)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
+        std::set<std::string> audited_reads;  // supervisors: reads outside their teams logged
     };
     struct PendingLogin {
         ConnId conn = 0;
         std::string account;  // login_account_key of the e-mail
         std::string address;
         std::optional<Agent> agent;  // none: unknown e-mail (checked against the dummy)
+        std::string unknown;  // unknown e-mail: its audit digest (never the e-mail itself)
     };
     struct Presence {
         protocol::Party party;
@@ -291,6 +305,16 @@ private:
     // Sessions (issue 15, hub.cpp).
     void handle(ConnId id, Conn& c, const protocol::Logout& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::ListSessions& f, std::int64_t now);
+    // Audit log (P7, hub.cpp).
+    void handle(ConnId id, Conn& c, const protocol::AuditQuery& f, std::int64_t now);
+    // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
+    std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
+    bool audit(protocol::AuditEntry entry);
+    // An entry whose actor is the connection's agent.
+    protocol::AuditEntry audit_by(const Conn& c, const char* action) const;
+    // Logs a supervisor's first read of a conversation outside their teams; false (and
+    // storage_failed sent) when that entry cannot be written: the read must not happen.
+    bool audit_read(ConnId id, Conn& c, const std::string& conv, const char* frame);
     // Closes with 4102 every agent connection whose session hash is in `hashes`, or
     // every connection of `agent_id` when it is not empty.
     void end_sessions(const std::set<std::string>& hashes, const std::string& agent_id,
@@ -394,6 +418,11 @@ private:
     std::int64_t next_session_check_ = 0;  // when tick() re-validates agents' sessions
     std::int64_t next_session_purge_ = 0;  // when tick() purges expired sessions
     std::int64_t now_ = 0;     // the latest `now` of any entry point
+    std::uint64_t audit_failures_ = 0;
+    // Throttled logins are logged once per account and address per refusal period (a
+    // client hammering a lock must not grow the log by a row per frame): key → until.
+    std::map<std::string, std::int64_t> throttle_audited_;
+    static constexpr std::size_t kMaxThrottleAudited = 4096;  // then forgotten at once
 };
 
 }  // namespace parley::relay

@@ -53,6 +53,7 @@ constexpr std::size_t kStoreReadCost = 1024;
 void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
     auto conv = accessible(c, f.conv, ConvAct::sync, {});
     if (!conv) return send_error(id, conv.error());
+    if (!audit_read(id, c, f.conv, "sync")) return;
     if (f.after > conv.value().last_seq)
         return send_error(id, ErrorCode::seq_out_of_range, "after is beyond the last message");
     PendingRead r;
@@ -66,6 +67,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Sync& f, std::int64_t) {
 void Hub::handle(ConnId id, Conn& c, const p::History& f, std::int64_t) {
     auto conv = accessible(c, f.conv, ConvAct::history, {});
     if (!conv) return send_error(id, conv.error());
+    if (!audit_read(id, c, f.conv, "history")) return;
     const std::int64_t end = conv.value().last_seq + 1;  // "after the last message"
     const std::int64_t before = f.before.value_or(end);
     if (before > end) return send_error(id, ErrorCode::seq_out_of_range, "before is beyond the last message");

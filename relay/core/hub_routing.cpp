@@ -39,6 +39,7 @@
 
 #include "auth/agent_accounts.hpp"
 #include "core/hub.hpp"
+#include "core/audit_log.hpp"
 #include "core/route_record.hpp"
 #include "parley/protocol/codec.hpp"
 
@@ -352,19 +353,28 @@ void Hub::handle(ConnId id, Conn& c, const p::Transfer& f, std::int64_t now) {
     transfer_by_ = c.party.id;
     route_apply(o, now);
     transfer_by_.clear();
+    // Logged once done; the note is not (it may hold what the visitor wrote).
+    p::AuditEntry e = audit_by(c, audit::kTransfer);
+    e.conv = f.conv;
+    e.target = f.to_agent ? "agent:" + *f.to_agent : "team:" + *f.to_team;
+    audit(std::move(e));
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::CloseConv& f, std::int64_t now) {
     auto conv = accessible(c, f.conv, ConvAct::close, {});
     if (!conv) return send_error(id, conv.error());
     route_load(now);
+    p::AuditEntry e = audit_by(c, audit::kClose);
+    e.conv = f.conv;
     if (!router_.conversation(f.conv)) {  // never started: nothing to route, just close
         store_.set_conversation_status(f.conv, "closed");
+        audit(std::move(e));
         return publish_conv(f.conv);
     }
     route::Outcome o = router_.close(f.conv, route::CloseReason::Agent, now);
     if (!o.ok()) return route_error(id, o, {});
     route_apply(o, now);
+    audit(std::move(e));
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Reopen& f, std::int64_t now) {
@@ -375,6 +385,9 @@ void Hub::handle(ConnId id, Conn& c, const p::Reopen& f, std::int64_t now) {
     route::Outcome o = router_.reopen(f.conv, now);
     if (!o.ok()) return route_error(id, o, {});
     route_apply(o, now);
+    p::AuditEntry e = audit_by(c, audit::kReopen);
+    e.conv = f.conv;
+    audit(std::move(e));
 }
 
 // ---- who sees what --------------------------------------------------------------------------

@@ -623,6 +623,14 @@ void Server::dispatch() {
             hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
     }
     deliver(hub_.take_outputs());
+    // P7: an audit entry that could not be written is never silent (hub.hpp says which
+    // acts went ahead without one).
+    if (hub_.audit_failures() > audit_failures_logged_) {
+        lwsl_err("audit log: %llu entr(ies) could not be written (%llu since start)\n",
+                 static_cast<unsigned long long>(hub_.audit_failures() - audit_failures_logged_),
+                 static_cast<unsigned long long>(hub_.audit_failures()));
+        audit_failures_logged_ = hub_.audit_failures();
+    }
     // Bulk answers (sync, history): the Hub's next chunk for each connection that waits
     // for one and has room, one chunk each per dispatch. Those still below the mark
     // after this pass's writes get the next one on the next pass (schedule_flush below,

@@ -187,6 +187,7 @@ private:
     ConnId next_id_ = 1;
     std::vector<unsigned char> write_buf_;  // LWS_PRE headroom + the frames being written
     std::unordered_map<ConnId, Peer> peers_;
+    std::uint64_t audit_failures_logged_ = 0;  // Hub::audit_failures() already logged
     std::vector<ConnId> touched_;  // peers given frames by the dispatch under way
     std::vector<ConnId> pulling_;  // peers with bulk answers waiting (Peer::pulling)
     RateLimits limits_;

@@ -324,6 +324,31 @@ Status MemoryStore::set_agent_disabled(const std::string& agent_id, bool disable
     return Ok{};
 }
 
+// ---- audit log ------------------------------------------------------------------
+
+Result<std::int64_t> MemoryStore::append_audit(const AuditEntry& entry) {
+    audit_.push_back(entry);
+    audit_.back().id = static_cast<std::int64_t>(audit_.size());
+    return audit_.back().id;
+}
+
+Result<std::vector<AuditEntry>> MemoryStore::audit_before(std::int64_t before, int limit) {
+    std::vector<AuditEntry> out;
+    const auto size = static_cast<std::int64_t>(audit_.size());
+    std::int64_t end = before <= 0 || before > size ? size : before - 1;  // entries [0, end)
+    for (std::int64_t i = end - 1; i >= 0 && static_cast<int>(out.size()) < limit; --i)
+        out.push_back(audit_[static_cast<std::size_t>(i)]);
+    return out;
+}
+
+Result<std::vector<AuditEntry>> MemoryStore::audit_after(std::int64_t after, int limit) {
+    std::vector<AuditEntry> out;
+    for (std::int64_t i = std::max<std::int64_t>(after, 0);
+         i < static_cast<std::int64_t>(audit_.size()) && static_cast<int>(out.size()) < limit; ++i)
+        out.push_back(audit_[static_cast<std::size_t>(i)]);
+    return out;
+}
+
 // ---- settings -------------------------------------------------------------------
 
 Result<std::optional<std::string>> MemoryStore::get_setting(const std::string& key) {

@@ -53,6 +53,10 @@ public:
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
 
+    Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+    Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
+    Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override;
+
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;
 
@@ -78,6 +82,7 @@ private:
     std::map<std::string, std::string> agent_email_; // lower-case e-mail → id
     std::map<std::string, AgentSession> sessions_;
     std::map<std::string, std::string> settings_;
+    std::vector<AuditEntry> audit_;  // audit_[i].id == i + 1
 };
 
 }  // namespace parley::relay

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <iostream>
+#include <limits>
 #include <utility>
 
 namespace parley::relay {
@@ -84,6 +85,17 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE agent_sessions ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX agent_sessions_by_agent ON agent_sessions(agent_id, created);"
     "CREATE INDEX agent_sessions_by_expiry ON agent_sessions(expires);",
+    // 6: the audit log (P7). Append-only: the triggers refuse any UPDATE or DELETE, so
+    //    no code path (nor a mistaken query) rewrites history; AUTOINCREMENT: ids are
+    //    never reused.
+    "CREATE TABLE audit_log(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
+    " actor_role TEXT NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL,"
+    " action TEXT NOT NULL, conv TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL,"
+    " address TEXT NOT NULL);"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -106,6 +118,15 @@ constexpr const char* kOpenConvs =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
     "WHERE c.status = 'open' AND c.last_seq > 0 ORDER BY c.updated DESC, c.rowid DESC LIMIT ?1";
+constexpr const char* kInsertAudit =
+    "INSERT INTO audit_log(ts, actor_role, actor_id, actor_name, action, conv, target, detail, address) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr const char* kAuditBefore =
+    "SELECT id, ts, actor_role, actor_id, actor_name, action, conv, target, detail, address "
+    "FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+constexpr const char* kAuditAfter =
+    "SELECT id, ts, actor_role, actor_id, actor_name, action, conv, target, detail, address "
+    "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2";
 constexpr const char* kBegin = "BEGIN IMMEDIATE";
 constexpr const char* kCommit = "COMMIT";
 constexpr const char* kRollback = "ROLLBACK";
@@ -256,6 +277,21 @@ Agent read_agent(sqlite3_stmt* s) {
     a.supervisor = sqlite3_column_int(s, 9) != 0;
     a.disabled = sqlite3_column_int(s, 10) != 0;
     return a;
+}
+
+AuditEntry read_audit(sqlite3_stmt* s) {
+    AuditEntry e;
+    e.id = sqlite3_column_int64(s, 0);
+    e.ts = sqlite3_column_int64(s, 1);
+    e.actor_role = column_text(s, 2);
+    e.actor_id = column_text(s, 3);
+    e.actor_name = column_text(s, 4);
+    e.action = column_text(s, 5);
+    e.conv = column_text(s, 6);
+    e.target = column_text(s, 7);
+    e.detail = column_text(s, 8);
+    e.address = column_text(s, 9);
+    return e;
 }
 
 AgentSession read_session(sqlite3_stmt* s) {
@@ -914,6 +950,43 @@ Status SqliteStore::put_setting(const std::string& key, const std::string& value
     Stmt s(p.value());
     if (s.bind(1, key).bind(2, value).step() != SQLITE_DONE) return fail("write setting");
     return Ok{};
+}
+
+// ---- audit log ------------------------------------------------------------------
+
+Result<std::int64_t> SqliteStore::append_audit(const AuditEntry& e) {
+    // One statement: atomic alone, and inside a batch it commits with the batch.
+    auto p = prepare(kInsertAudit);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, e.ts).bind(2, e.actor_role).bind(3, e.actor_id).bind(4, e.actor_name).bind(5, e.action);
+    s.bind(6, e.conv).bind(7, e.target).bind(8, e.detail).bind(9, e.address);
+    if (s.step() != SQLITE_DONE) return fail("append audit entry");
+    return std::int64_t{sqlite3_last_insert_rowid(db_)};
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::audit_before(std::int64_t before, int limit) {
+    auto p = prepare(kAuditBefore);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, before <= 0 ? std::numeric_limits<std::int64_t>::max() : before).bind(2, std::int64_t{limit});
+    std::vector<AuditEntry> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_audit(s.get()));
+    if (rc != SQLITE_DONE) return fail("read audit log");
+    return out;
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::audit_after(std::int64_t after, int limit) {
+    auto p = prepare(kAuditAfter);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, after).bind(2, std::int64_t{limit});
+    std::vector<AuditEntry> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_audit(s.get()));
+    if (rc != SQLITE_DONE) return fail("read audit log");
+    return out;
 }
 
 }  // namespace parley::relay

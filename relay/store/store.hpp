@@ -15,6 +15,10 @@
 //   except inside a batch (group commit, below): then nothing is durable, and nothing
 //   may be acknowledged, before commit_batch() returns success.
 // - Read marks only grow: mark_read keeps the maximum of the stored and given value.
+// - The audit log is append-only: entries get increasing ids and are never changed or
+//   deleted through this interface (SqliteStore refuses UPDATE and DELETE on the table
+//   with triggers). Erasing a visitor leaves it as it is: entries hold ids and action
+//   names, never a visitor's text, name or e-mail (the Hub's audit_log.hpp writes them).
 // - Not thread-safe: the relay calls it from its one event-loop thread.
 #pragma once
 
@@ -28,6 +32,7 @@
 
 namespace parley::relay {
 
+using protocol::AuditEntry;
 using protocol::ConvSummary;
 using protocol::Message;
 using protocol::Party;
@@ -194,6 +199,15 @@ public:
     // deleted; all zero when there is no such visitor. SqliteStore also leaves no copy
     // of the deleted bytes in its file or its log (store/sqlite_store.hpp).
     virtual Result<Erased> erase_visitor(const std::string& visitor_id) = 0;
+
+    // ---- audit log (P7) -----------------------------------------------------------
+    // Stores the entry (its id is ignored) and returns the id assigned: greater than every
+    // earlier one. Joins the open batch like every write.
+    virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
+    // Newest first: entries with id < before (before <= 0: from the newest), at most limit.
+    virtual Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) = 0;
+    // Oldest first: entries with id > after, at most limit (exports page with it).
+    virtual Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) = 0;
 
     // ---- settings ---------------------------------------------------------------
     virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;

@@ -107,6 +107,14 @@ public:
     // Also forgets the erased conversations' summaries: nothing of them stays in memory.
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
 
+    Result<std::int64_t> append_audit(const AuditEntry& entry) override { return inner_.append_audit(entry); }
+    Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override {
+        return inner_.audit_before(before, limit);
+    }
+    Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override {
+        return inner_.audit_after(after, limit);
+    }
+
     Result<std::optional<std::string>> get_setting(const std::string& key) override {
         return inner_.get_setting(key);
     }

@@ -190,6 +190,8 @@ int act(Client& client, const json& a, std::int64_t now) {
         return code_of(client.logout(all && all->is_bool() && all->as_bool(), session, now));
     }
     if (*what == "sessions") return code_of(client.list_sessions(now));
+    // Supervisors: audit {before?, limit?}.
+    if (*what == "audit") return code_of(client.audit(before, limit.value_or(50), now));
     if (*what == "connect") {
         client.connect(now);
         return kOk;

@@ -192,6 +192,14 @@ export class ParleyClient {
   sessions(): number {
     return this.act({ do: "sessions" });
   }
+  /** Supervisors: a page of the audit log, newest first (entries with id < before, at
+   *  most limit, 1..200); the answer is an `audit` event (others get error 2004). */
+  audit(opts: { before?: number; limit?: number } = {}): number {
+    const action: Action = { do: "audit" };
+    if (opts.before !== undefined) action.before = opts.before;
+    if (opts.limit !== undefined) action.limit = opts.limit;
+    return this.act(action);
+  }
 
   /** Forgets the stored session token (e.g. on sign-out). */
   forgetToken(): void {

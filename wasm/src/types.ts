@@ -84,6 +84,20 @@ export interface AgentSession {
   current: boolean;
 }
 
+/** One entry of the relay's audit log (protocol §5 `audit`); empty members are absent. */
+export interface AuditEntry {
+  id: number;
+  ts: number;
+  actor_role: string;
+  actor_id?: string;
+  actor_name?: string;
+  action: string;
+  conv?: string;
+  target?: string;
+  detail?: string;
+  address?: string;
+}
+
 /** Events, keyed by their `event` name. */
 export interface EventMap {
   /** The core wants a transport now. ParleyClient handles it; listeners may observe. */
@@ -122,6 +136,8 @@ export interface EventMap {
   logged_out: { revoked: number; current: boolean };
   /** Agents: the answer to sessions(). */
   sessions: { sessions: AgentSession[] };
+  /** Supervisors: the answer to audit(), newest first; `more`: older entries exist. */
+  audit: { entries: AuditEntry[]; more: boolean };
 }
 
 export type EventName = keyof EventMap;
@@ -144,6 +160,7 @@ export type Action =
   | { do: "reopen"; conv: string }
   | { do: "logout"; all?: boolean; session?: string }
   | { do: "sessions" }
+  | { do: "audit"; before?: number; limit?: number }
   | { do: "connect" }
   | { do: "disconnect" };
 

@@ -15,6 +15,7 @@ import {
   renderRoutingItem, sendNote, visibleToMe,
 } from "./routing";
 import { attachSessions, initSessionsUi, signOut } from "./sessions";
+import { attachAudit, initAuditUi } from "./audit";
 
 const MAX_TEXT_BYTES = 8000;
 const TOKEN_KEY = "parley.agent.token";
@@ -105,6 +106,7 @@ async function startSession(login?: { email: string; password: string }): Promis
   attachRouting(c, () => new Map(Array.from(entries, ([k, v]) => [k, v.summary])), open);
   c.on("supervisor", () => entries.forEach(renderItem)); // agent names arrive with the board
   attachSessions(c); // sign-out, sign-out everywhere, the sessions dialog (issue 15)
+  attachAudit(c); // supervisors: the audit log dialog (P7)
   c.on("state", (ev) => {
     ui.conn.textContent = stateText[ev.state];
     ui.conn.setAttribute("data-state", ev.state);
@@ -483,6 +485,7 @@ async function endSession(everywhere: boolean): Promise<void> {
 }
 ui.signOut.addEventListener("click", () => void endSession(false));
 initSessionsUi(() => void endSession(true));
+initAuditUi();
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();
   const email = ui.email.value.trim();

@@ -50,6 +50,7 @@ int parley_client_tick(parley_client* client, double now_ms);
  *   {"do":"presence","status":"away"}
  *   {"do":"logout","all":?bool,"session":?"s_…"}  (agents) -> event "logged_out"
  *   {"do":"sessions"}                               (agents) -> event "sessions"
+ *   {"do":"audit","before":?n,"limit":?n}       (supervisors) -> event "audit"
  *   {"do":"connect"}  {"do":"disconnect"}                                         */
 int parley_client_act(parley_client* client, const char* action_json, double now_ms);
 

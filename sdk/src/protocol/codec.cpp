@@ -414,6 +414,12 @@ ClientFrame read_logout(Fields& f) {
     return l;
 }
 ClientFrame read_list_sessions(Fields&) { return ListSessions{}; }
+ClientFrame read_audit_query(Fields& f) {
+    AuditQuery q;
+    f.opt_integer("before", q.before, 1);
+    f.integer("limit", q.limit, 1, kMaxAuditPage, /*required=*/false);
+    return q;
+}
 
 RelayFrame read_welcome(Fields& f) {
     Welcome w;
@@ -546,6 +552,27 @@ RelayFrame read_session_list(Fields& f) {
     });
     return list;
 }
+RelayFrame read_audit_page(Fields& f) {
+    AuditPage page;
+    f.array("entries", [&](Fields& g) {
+        page.entries.emplace_back();
+        AuditEntry& e = page.entries.back();
+        g.integer("id", e.id, 1);
+        g.integer("ts", e.ts, 0);
+        g.string("actor_role", e.actor_role);
+        g.string("action", e.action);
+        std::optional<std::string> v;
+        for (auto [key, out] : {std::pair<const char*, std::string*>{"actor_id", &e.actor_id},
+                                {"actor_name", &e.actor_name}, {"conv", &e.conv}, {"target", &e.target},
+                                {"detail", &e.detail}, {"address", &e.address}}) {
+            v.reset();
+            g.opt_string(key, v);
+            *out = v.value_or("");
+        }
+    });
+    f.boolean("more", page.more, /*required=*/false);
+    return page;
+}
 RelayFrame read_error(Fields& f) {
     ErrorFrame e{};
     std::int64_t code = 0;
@@ -570,11 +597,12 @@ RelayFrame read_error(Fields& f) {
 // widget's Wasm encodes client frames and decodes relay frames only).
 const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read",
                                     "sync",  "history",  "presence", "ping", "note",
-                                    "transfer", "close", "reopen", "logout", "sessions"};
+                                    "transfer", "close", "reopen", "logout", "sessions",
+                                    "audit"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
-                                   "sessions"};
+                                   "sessions", "audit"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -583,12 +611,12 @@ using Reader = Frame (*)(Fields&);
 const Reader<ClientFrame> kClientReaders[] = {
     read_hello, read_login,   read_send,     read_typing, read_read,  read_sync,  read_history,
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
-    read_logout, read_list_sessions,
+    read_logout, read_list_sessions, read_audit_query,
 };
 const Reader<RelayFrame> kRelayReaders[] = {
     read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
     read_page, read_presence_notice, read_inbox, read_conv, read_pong, read_error,
-    read_queue, read_supervisor, read_logged_out, read_session_list,
+    read_queue, read_supervisor, read_logged_out, read_session_list, read_audit_page,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -700,6 +728,10 @@ void write_members(JsonWriter& j, const Logout& f) {
     if (f.session) j.str("session", *f.session);
 }
 void write_members(JsonWriter&, const ListSessions&) {}
+void write_members(JsonWriter& j, const AuditQuery& f) {
+    if (f.before) j.num("before", *f.before);
+    j.num("limit", f.limit);
+}
 
 // The relay frames whose members only the wire has (events carry these differently).
 void write_members(JsonWriter& j, const Msg& f) { write_message(j, f.message, Shape::wire); }
@@ -894,6 +926,29 @@ void write_members(JsonWriter& j, const SessionList& f) {
         j.end();
     }
     j.end_array();
+}
+void write_audit_entry(JsonWriter& j, const AuditEntry& e) {
+    j.num("id", e.id);
+    j.num("ts", e.ts);
+    j.str("actor_role", e.actor_role);
+    if (!e.actor_id.empty()) j.str("actor_id", e.actor_id);
+    if (!e.actor_name.empty()) j.str("actor_name", e.actor_name);
+    j.str("action", e.action);
+    // Empty members are left out: most entries name no target, detail or address.
+    if (!e.conv.empty()) j.str("conv", e.conv);
+    if (!e.target.empty()) j.str("target", e.target);
+    if (!e.detail.empty()) j.str("detail", e.detail);
+    if (!e.address.empty()) j.str("address", e.address);
+}
+void write_members(JsonWriter& j, const AuditPage& f) {
+    j.open_array("entries");
+    for (const AuditEntry& e : f.entries) {
+        j.item();
+        write_audit_entry(j, e);
+        j.end();
+    }
+    j.end_array();
+    j.flag("more", f.more);
 }
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape) {
     j.num("code", static_cast<int>(f.code));

@@ -306,6 +306,7 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
             c.events_.push_back(std::move(l));
         }
         void operator()(SessionList& s) { c.events_.push_back(std::move(s)); }
+        void operator()(AuditPage& a) { c.events_.push_back(std::move(a)); }
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -608,6 +609,14 @@ Status Client::logout(bool all, std::optional<std::string> session, std::int64_t
 Status Client::list_sessions(std::int64_t) {
     if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
     send_frame(ListSessions{});
+    return Unit{};
+}
+
+Status Client::audit(std::optional<std::int64_t> before, std::int64_t limit, std::int64_t) {
+    if (limit < 1 || limit > kMaxAuditPage) return bad(ErrorCode::bad_field, "limit is 1..200");
+    if (before && *before < 1) return bad(ErrorCode::bad_field, "before is at least 1");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(AuditQuery{before, limit});
     return Unit{};
 }
 

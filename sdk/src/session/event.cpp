@@ -59,7 +59,8 @@ struct Fields {
 const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "queued",
                               "ack",     "message",    "typing",  "read",    "presence",
                               "history", "inbox",      "conv",    "synced",  "error",
-                              "queue",   "supervisor", "logged_out", "sessions"};
+                              "queue",   "supervisor", "logged_out", "sessions",
+                              "audit"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

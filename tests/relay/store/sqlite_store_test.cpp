@@ -87,7 +87,7 @@ TEST_CASE("a database of schema version 1 is migrated in place and keeps its mes
                          "ALTER TABLE agents DROP COLUMN supervisor; ALTER TABLE conversations DROP COLUMN route;"
                          "DROP INDEX agent_sessions_by_agent; DROP INDEX agent_sessions_by_expiry;"
                          "ALTER TABLE agents DROP COLUMN disabled; ALTER TABLE agent_sessions DROP COLUMN created;"
-                         "ALTER TABLE agent_sessions DROP COLUMN last_used;"
+                         "ALTER TABLE agent_sessions DROP COLUMN last_used; DROP TABLE audit_log;"
                          "PRAGMA user_version = 1",
                          nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
@@ -122,7 +122,8 @@ TEST_CASE("a database of schema version 4 keeps its agents and sessions, enabled
     REQUIRE(sqlite3_exec(db,
                          "DROP INDEX agent_sessions_by_agent; DROP INDEX agent_sessions_by_expiry;"
                          "ALTER TABLE agents DROP COLUMN disabled; ALTER TABLE agent_sessions DROP COLUMN created;"
-                         "ALTER TABLE agent_sessions DROP COLUMN last_used; PRAGMA user_version = 4",
+                         "ALTER TABLE agent_sessions DROP COLUMN last_used; DROP TABLE audit_log;"
+                         "PRAGMA user_version = 4",
                          nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
 
@@ -216,4 +217,25 @@ TEST_CASE("under a steady stream of commits the write-ahead log is reused, not g
     CHECK(wal_bytes <= std::int64_t{SqliteStore::kLogRestartPages + 2000} * (4096 + 24));
     CHECK(s.checkpointer()->failures() == 0);
     CHECK(s.messages_after("c_0", 0, 1000).value().size() == 200);
+}
+
+TEST_CASE("a database of schema version 5 gains an empty audit log (step 6)", "[store][sqlite][audit]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    {
+        auto s = SqliteBackend::open(path);
+        REQUIRE(s->create_agent(Agent{"a_1", "sam@example.com", "Sam", "h", 1}).ok());
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "DROP TABLE audit_log; PRAGMA user_version = 5", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    auto s = SqliteBackend::open(path);
+    CHECK(s->find_agent("a_1").value());
+    CHECK(s->audit_before(0, 10).value().empty());
+    AuditEntry e;
+    e.actor_role = "relay";
+    e.action = "config.routing";
+    CHECK(s->append_audit(e).value() == 1);
 }

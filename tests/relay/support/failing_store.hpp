@@ -27,6 +27,11 @@ public:
         if (fail_appends) return storage_error("disk full (test double)");
         return MemoryStore::append_message(m);
     }
+    bool fail_audit = false;  // append_audit fails (the audit log cannot be written)
+    Result<std::int64_t> append_audit(const AuditEntry& entry) override {
+        if (fail_audit) return storage_error("disk full (test double)");
+        return MemoryStore::append_audit(entry);
+    }
     Result<std::optional<ConvSummary>> find_conversation(const std::string& conv) override {
         if (fail_reads) return storage_error("I/O error (test double)");
         return MemoryStore::find_conversation(conv);

@@ -150,9 +150,16 @@ struct Logout {
 };
 // Agents: asks for the list of their own sessions (answer: `sessions`).
 struct ListSessions {};
+// Supervisors: a page of the audit log (answer: `audit`), newest first: the entries
+// with id < before (absent: from the newest), at most `limit` (1..kMaxAuditPage).
+constexpr std::int64_t kMaxAuditPage = 200;
+struct AuditQuery {
+    std::optional<std::int64_t> before;
+    std::int64_t limit = 50;
+};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
-                                 Note, Transfer, CloseConv, Reopen, Logout, ListSessions>;
+                                 Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -264,8 +271,31 @@ struct SessionList {
     std::vector<SessionInfo> sessions;
 };
 
+// One entry of the relay's audit log (P7): who did what, to which conversation or
+// target, when and from where. Entries hold ids, action names and short facts only —
+// never message text, notes or a visitor's name or e-mail — so erasing a visitor leaves
+// nothing of theirs here (docs/operations.md, "Audit log").
+struct AuditEntry {
+    std::int64_t id = 0;  // assigned by the store: increasing, never reused
+    std::int64_t ts = 0;  // ms since the epoch
+    std::string actor_role;  // "agent", "anonymous" (not signed in), "operator" (CLI), "relay"
+    std::string actor_id;    // agents: their id; operator: the OS user; else ""
+    std::string actor_name;  // agents: their display name; else ""
+    std::string action;      // e.g. "login.ok", "conv.transfer" (the list: docs/protocol.md)
+    std::string conv;        // the conversation acted on, or ""
+    std::string target;      // another thing acted on (agent id, team, session id…), or ""
+    std::string detail;      // short facts ("to_team=billing"), or ""
+    std::string address;     // the client's address when known (IPv6: its /64), or ""
+};
+// The answer to `audit`: newest first; `more` when older entries exist (ask again with
+// before = the last entry's id). Fewer than asked when the frame would exceed 64 KiB.
+struct AuditPage {
+    std::vector<AuditEntry> entries;
+    bool more = false;
+};
+
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
-                                QueueNotice, SupervisorBoard, LoggedOut, SessionList>;
+                                QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage>;
 
 }  // namespace parley::protocol

@@ -130,6 +130,11 @@ public:
     // Asks for the agent's sessions (answer: a "sessions" event). Not queued.
     // Errors: not_authenticated when not connected.
     Status list_sessions(std::int64_t now_ms);
+    // Supervisors: asks for a page of the audit log, newest first, entries with id <
+    // before (none: from the newest), at most `limit` (answer: an "audit" event; other
+    // agents get error 2004). Not queued. Errors: not_authenticated when not connected,
+    // bad_field for a limit outside 1..200 or a before below 1.
+    Status audit(std::optional<std::int64_t> before, std::int64_t limit, std::int64_t now_ms);
 
     // ---- outputs -----------------------------------------------------------------
     std::vector<std::string> take_outgoing();

@@ -1,0 +1,66 @@
+// AuditLog: what the relay writes to its append-only audit log (P7, issue 15) — the
+// action names, and the rules that keep personal data out of the entries.
+//
+// Theory of operation
+// -------------------
+// The Hub (and the offline commands of main.cpp) build one protocol::AuditEntry per
+// security-relevant act and hand it to Store::append_audit, inside the Hub's group-commit
+// batch like every other write (no fsync of its own). What an entry may hold:
+//   - ids (agents', conversations', visitors', sessions' public ids), action names,
+//     teams, an agent's display name (staff are accountable by name);
+//   - the client's address as the login throttle keys it (IPv6: its /64);
+//   - never a message, note or transfer-note text, nor a visitor's name, e-mail or page:
+//     erasing a visitor (Store::erase_visitor) then leaves nothing of theirs here, and the
+//     log needs no erasure of its own. A visitor id left in the log names nobody once the
+//     visitor is erased.
+//   - a failed login for an e-mail no agent has: not the typed text (it is often a
+//     password typed in the wrong field, or a stranger's address) but email_digest(): a
+//     keyed BLAKE2b digest, so repeated attempts on one address can be correlated, and
+//     nobody reading the log (or an export of it) can recover or confirm an address by
+//     hashing guesses without the relay's key.
+// Every text field is clipped (kMaxAuditField bytes), so an entry stays small whatever an
+// agent's name is, and a page of kMaxAuditPage entries fits a frame (the Hub trims more
+// if it must).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "parley/protocol/frames.hpp"
+
+namespace parley::relay::audit {
+
+// Action names, as stored and shown (docs/operations.md, "Audit log").
+inline constexpr const char* kLoginOk = "login.ok";
+inline constexpr const char* kLoginFailed = "login.failed";
+inline constexpr const char* kLoginThrottled = "login.throttled";
+inline constexpr const char* kLogout = "logout";                  // this session
+inline constexpr const char* kLogoutAll = "logout.all";           // sign out everywhere
+inline constexpr const char* kSessionRevoked = "session.revoked"; // another session, by id
+inline constexpr const char* kTransfer = "conv.transfer";
+inline constexpr const char* kClose = "conv.close";
+inline constexpr const char* kReopen = "conv.reopen";
+inline constexpr const char* kReadOutsideTeam = "conv.read_outside_team";  // supervisors
+inline constexpr const char* kVisitorExport = "visitor.export";   // CLI
+inline constexpr const char* kVisitorErase = "visitor.erase";     // CLI
+inline constexpr const char* kAuditExport = "audit.export";       // CLI
+inline constexpr const char* kAgentAdd = "agent.add";             // CLI
+inline constexpr const char* kAgentDisable = "agent.disable";     // CLI
+inline constexpr const char* kAgentEnable = "agent.enable";       // CLI
+inline constexpr const char* kConfigRouting = "config.routing";   // relay start, changed
+
+// Longest text of any field; longer ones are cut (on a UTF-8 boundary).
+constexpr std::size_t kMaxAuditField = 128;
+
+// "email:" + 16 hex digits: a digest of the lower-cased e-mail keyed with `key` (the
+// relay's oldest visitor-token key: the same on every start of one data directory).
+std::string email_digest(std::string_view key, std::string_view email);
+
+// The entry with every text field clipped to kMaxAuditField bytes.
+protocol::AuditEntry clipped(protocol::AuditEntry entry);
+
+// One JSON object per entry (no newline), as --export-audit prints it.
+std::string entry_json(const protocol::AuditEntry& entry);
+
+}  // namespace parley::relay::audit
