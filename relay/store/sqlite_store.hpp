@@ -82,6 +82,9 @@ public:
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
+    Result<std::vector<ClosedConversation>> closed_before(std::int64_t cutoff, std::int64_t after_updated,
+                                                          const std::string& after_conv, int limit) override;
+    Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;
