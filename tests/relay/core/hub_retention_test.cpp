@@ -136,3 +136,18 @@ TEST_CASE("without a window nothing is ever purged", "[hub][retention]") {
     h.pump();
     CHECK(h.store.find_conversation(*w.conv).value());
 }
+
+TEST_CASE("after a restart a closed conversation's team comes from its stored routing record",
+          "[hub][retention]") {
+    Retained r;
+    const auto billing = r.conversation("https://shop.example/billing");
+    const auto general = r.conversation("https://shop.example/pricing");
+    r.close(billing.first);
+    r.close(general.first);
+    // A new Hub on the same store: its router has never seen either conversation.
+    Hub restarted{r.h.store, r.h.random, retention_config()};
+    restarted.tick(r.h.now + 2 * kDay);
+    (void)restarted.take_outputs();
+    CHECK_FALSE(r.stored(billing.first));  // billing's one day, read from the record
+    CHECK(r.stored(general.first));        // the default ten days
+}
