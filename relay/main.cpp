@@ -4,7 +4,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +18,7 @@
 
 #include "auth/agent_accounts.hpp"
 #include "auth/base64url.hpp"
+#include "auth/demo_password.hpp"
 #include "auth/sodium_random.hpp"
 #include "auth/visitor_key_file.hpp"
 #include "auth/session_token.hpp"
@@ -197,6 +200,12 @@ int set_agent_disabled_by_email(Store& store, const std::string& email, bool dis
 
 // --demo-agent: demo@parley.local, created once; its password is shown only then.
 bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
+    auto given = demo_password_from(o.demo_password_file, std::getenv(kDemoPasswordEnv));
+    if (!given) {
+        fail(given.error().detail);
+        return false;
+    }
+    const std::optional<std::string>& demo_password = given.value();
     const std::string email = "demo@parley.local";
     auto existing = store.find_agent_by_email(email);
     if (!existing) {
@@ -208,18 +217,18 @@ bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
         // A data dir from before routing (P4) lacks the second demo agent; with a known
         // password it is added now.
         auto billing = store.find_agent_by_email("billing@parley.local");
-        if (o.demo_password && billing && !billing.value()) {
+        if (demo_password && billing && !billing.value()) {
             Agent spec;
             spec.teams = {"billing"};
-            if (add_agent(store, random, "billing@parley.local", "Billie (Billing)", *o.demo_password,
+            if (add_agent(store, random, "billing@parley.local", "Billie (Billing)", *demo_password,
                           wall_clock_ms(), spec))
                 std::cout << "demo agent created: billing@parley.local (the demo password)" << std::endl;
         }
         return true;
     }
     std::string password;
-    if (o.demo_password) {
-        password = *o.demo_password;
+    if (demo_password) {
+        password = *demo_password;
     } else {
         unsigned char bytes[12];
         random.fill(bytes, sizeof bytes);
@@ -235,13 +244,16 @@ bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
         fail("cannot create the demo agent: " + agent.error().detail);
         return false;
     }
-    std::cout << "demo agent created: " << email << " password: " << password << std::endl;
+    // A random password is printed, once (nobody else knows it); a given one never is,
+    // so it reaches no log.
+    const std::string shown = demo_password ? "(the one given)" : password;
+    std::cout << "demo agent created: " << email << " password: " << shown << std::endl;
     Agent billing;
     billing.teams = {"billing"};
     auto second = add_agent(store, random, "billing@parley.local", "Billie (Billing)", password,
                             wall_clock_ms(), billing);
     if (second)
-        std::cout << "demo agent created: billing@parley.local password: " << password << std::endl;
+        std::cout << "demo agent created: billing@parley.local password: " << shown << std::endl;
     return true;
 }
 
@@ -381,6 +393,12 @@ int main(int argc, char** argv) {
     if (o.rerank_every_ms) config.rerank_every_ms = *o.rerank_every_ms;
     if (o.away_grace_ms) config.routing.away_grace_ms = *o.away_grace_ms;
     if (o.offline_grace_ms) config.routing.offline_grace_ms = *o.offline_grace_ms;
+    // Retention (P7): windows in days of retention_day_ms (a day, except in tests).
+    config.retention.closed_ms = o.retain_closed_days * o.retention_day_ms;
+    for (const auto& [team, days] : o.retain_closed_days_team)
+        config.retention.team_closed_ms[team] = days * o.retention_day_ms;
+    config.retention.sweep_every_ms = o.retention_sweep_ms;
+    config.retention.page_gap_ms = std::min<long long>(config.retention.page_gap_ms, o.retention_sweep_ms);
     // Logins (P7): the throttle's numbers, and as many pending checks as the pool holds.
     config.login.throttle.account = {o.login_free_failures, o.login_delay_ms, o.login_lock_after, o.login_lock_ms};
     config.login.throttle.address = {o.login_ip_free_failures, o.login_delay_ms, o.login_ip_lock_after,

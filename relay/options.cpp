@@ -18,7 +18,9 @@ const char* usage() {
            "                         default: the relay's own http://HOST:PORT,\n"
            "                         http://127.0.0.1:PORT, http://localhost:PORT)\n"
            "  --demo-agent           create demo@parley.local on first start\n"
-           "  --demo-password PW     the demo agent's password (default: random, printed)\n"
+           "  --demo-password-file PATH  the demo agent's password, read from PATH (first\n"
+           "                         line); else $PARLEY_DEMO_PASSWORD; else random, printed.\n"
+           "                         Never on the command line (ps shows it to every user)\n"
            "  --add-agent EMAIL NAME create an agent, password read from stdin, then exit\n"
            "  --export-visitor ID    print everything stored about one visitor as JSON\n"
            "                         (ID: v_... or one of their conversations c_...), exit\n"
@@ -96,6 +98,14 @@ const char* usage() {
            "                         IPv6; repeatable) whose X-Forwarded-For names the\n"
            "                         client for the per-address limits; exempt from\n"
            "                         --max-sockets-per-ip. Other peers' header is ignored\n"
+           "  --retain-closed-days N purge closed conversations (messages, read marks,\n"
+           "                         routing record; a visitor left with none) N days after\n"
+           "                         their last message (default 0: keep forever)\n"
+           "  --retain-closed-days-team TEAM=N  the same for one team (repeatable; 0:\n"
+           "                         keep that team's forever)\n"
+           "  --retention-sweep-ms N how often the relay looks for them (default 300000)\n"
+           "  --retention-day-ms N   the length of a retention day (default 86400000; for\n"
+           "                         tests)\n"
            "  --help                 this text\n";
 }
 
@@ -145,8 +155,15 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
         } else if (a == "--demo-agent") {
             o.demo_agent = true;
         } else if (a == "--demo-password") {
-            if (!value(v)) return fail("--demo-password needs a password");
-            o.demo_password = v;
+            // Removed (issue 15): a command line is readable by every local user
+            // (ps, /proc/PID/cmdline). Refused rather than ignored, so a script that
+            // still passes it fails loudly instead of creating a random password.
+            return fail("--demo-password is no longer accepted (a password on the command line "
+                        "is visible to every user of the machine): use --demo-password-file PATH "
+                        "or the environment variable PARLEY_DEMO_PASSWORD");
+        } else if (a == "--demo-password-file") {
+            if (!value(o.demo_password_file) || o.demo_password_file.empty())
+                return fail("--demo-password-file needs a file");
         } else if (a == "--add-agent") {
             if (!value(o.agent_email) || !value(o.agent_name))
                 return fail("--add-agent needs an e-mail and a name");
@@ -229,6 +246,28 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             else if (a == "--heartbeat-secs") o.heartbeat_secs = int(std::min(n, 65535LL));
             else if (a == "--stall-secs") o.stall_secs = int(n);
             else o.dead_peer_secs = int(std::min(n, 65535LL));
+        } else if (a == "--retain-closed-days" || a == "--retain-closed-days-team") {
+            std::string team;
+            if (!value(v)) return fail(a + " needs " + (a == "--retain-closed-days" ? "a number" : "TEAM=N"));
+            if (a == "--retain-closed-days-team") {
+                const auto eq = v.find('=');
+                if (eq == std::string::npos || eq == 0) return fail(a + " needs TEAM=N, not '" + v + "'");
+                team = v.substr(0, eq);
+                v = v.substr(eq + 1);
+            }
+            int n = -1;
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 36500)
+                return fail(a + " needs a number of days from 0 to 36500, not '" + v + "'");
+            if (team.empty()) o.retain_closed_days = n;
+            else o.retain_closed_days_team[team] = n;
+        } else if (a == "--retention-day-ms" || a == "--retention-sweep-ms") {
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 86'400'000)
+                return fail(a + " needs a number of milliseconds from 1 to 86400000, not '" + v + "'");
+            (a == "--retention-day-ms" ? o.retention_day_ms : o.retention_sweep_ms) = n;
         } else if (a.rfind("--login-", 0) == 0) {
             // Logins (docs/operations.md "Logins"): off-loop checks and throttling.
             long long n = -1;

@@ -2,6 +2,7 @@
 // without starting anything.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +16,9 @@ struct Options {
     std::string web_root;
     std::vector<std::string> allow_origins;
     bool demo_agent = false;
-    std::optional<std::string> demo_password;
+    // The demo agent's password: main.cpp reads it from --demo-password-file PATH, else
+    // from $PARLEY_DEMO_PASSWORD (never from the command line: --demo-password is refused).
+    std::string demo_password_file;
     bool add_agent = false;  // --add-agent EMAIL NAME: create, then exit
     std::string agent_email;
     std::string agent_name;
@@ -76,6 +79,12 @@ struct Options {
     // Facing the internet (P7; docs/operations.md "TLS" and "Behind a proxy").
     std::string tls_cert, tls_key;             // --tls-cert / --tls-key (PEM; both or neither)
     std::vector<std::string> trusted_proxies;  // --trusted-proxy ADDR[/PREFIX] (repeatable)
+    // Retention (P7; docs/operations.md "Retention"): closed conversations purged after
+    // N days without a message; 0 = kept forever (the default).
+    int retain_closed_days = 0;                          // --retain-closed-days N
+    std::map<std::string, int> retain_closed_days_team;  // --retain-closed-days-team TEAM=N
+    long long retention_day_ms = 86'400'000;  // --retention-day-ms: a "day", for tests
+    long long retention_sweep_ms = 300'000;   // --retention-sweep-ms: between sweeps
 };
 
 struct ParsedOptions {

@@ -84,6 +84,10 @@
 // first tick). A disabled agent's login gets 2002 and hello 2003, like a wrong password
 // or an unknown token.
 //
+// Retention (P7, hub_retention.cpp): with a window set (HubConfig::retention), tick()
+// also purges closed conversations older than their team's window, a page at a time,
+// outside any group-commit batch, and forgets them.
+//
 // Who sees a conversation: its visitor's connections and the agents it is listed for
 // (its owner, supervisors, its team while queued; a conversation without a first
 // message: supervisors only). Internal notes never go to a visitor connection.
@@ -175,6 +179,19 @@ struct LoginConfig {
     std::int64_t busy_retry_ms = 1000;  // retry_after_ms of 4031 login_busy
 };
 
+// Retention (P7, core/hub_retention.cpp): a closed conversation whose last message is
+// older than its team's window is purged with its messages, read marks, routing record
+// and a visitor left with nothing. 0: kept forever (the default).
+struct RetentionConfig {
+    std::int64_t closed_ms = 0;                          // every team without its own
+    std::map<std::string, std::int64_t> team_closed_ms;  // per team (0: forever)
+    std::int64_t sweep_every_ms = 5 * 60 * 1000;         // a sweep of the store this often
+    std::int64_t page_gap_ms = 1000;                     // between the pages of one sweep
+    int page = 100;                                      // conversations read per tick
+    bool on() const;
+    std::int64_t window(const std::string& team) const;  // 0: kept forever
+};
+
 struct HubConfig {
     VisitorKeyRing visitor_keys;                 // sign and verify visitor tokens (P7)
     std::int64_t visitor_token_ttl_ms = kVisitorTokenTtlMs;  // 30 days
@@ -201,6 +218,7 @@ struct HubConfig {
     // 0: never. A CLI --disable-agent reaches live connections within the first.
     std::int64_t session_check_every_ms = 10'000;
     std::int64_t session_purge_every_ms = 60 * 60 * 1000;
+    RetentionConfig retention;  // P7: closed conversations purged after a window
 };
 
 class Hub {
@@ -417,6 +435,13 @@ private:
     std::int64_t next_rerank_ = 0;  // when tick() re-ranks connected agents' inboxes
     std::int64_t next_session_check_ = 0;  // when tick() re-validates agents' sessions
     std::int64_t next_session_purge_ = 0;  // when tick() purges expired sessions
+    // Retention (hub_retention.cpp): when tick() reads the next page of closed
+    // conversations, and the sweep's cursor (the last row read).
+    void retention_step(std::int64_t now);
+    void forget_conversation(const std::string& conv);
+    std::int64_t next_retention_ = 0;
+    std::int64_t retention_after_updated_ = INT64_MIN;
+    std::string retention_after_conv_;
     std::int64_t now_ = 0;     // the latest `now` of any entry point
     std::uint64_t audit_failures_ = 0;
     // Throttled logins are logged once per account and address per refusal period (a

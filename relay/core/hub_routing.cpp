@@ -173,6 +173,9 @@ void Hub::route_presence(const std::string& party_id, const std::string& status)
 void Hub::tick(std::int64_t now) {
     now_ = std::max(now_, now);
     if (stopping_) return;
+    // Retention first: a purge is its own transaction, never inside a batch (a batch
+    // still open from frames handled in this loop pass waits for take_outputs()).
+    if (config_.retention.on() && now >= next_retention_ && !batch_open_) retention_step(now);
     batch_begin(0);
     // Sessions (issue 15, hub.cpp): revoked or expired ones end; expired ones are purged.
     if (config_.session_check_every_ms > 0 && now >= next_session_check_) {
@@ -207,6 +210,7 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     auto consider = [&](std::int64_t t) { at = at ? std::min(*at, t) : t; };
     if (config_.session_check_every_ms > 0 && !agent_conns_.empty()) consider(next_session_check_);
     if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
+    if (config_.retention.on()) consider(next_retention_);
     return at;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace parley::relay {
 
@@ -204,6 +205,44 @@ Result<Erased> MemoryStore::erase_visitor(const std::string& visitor_id) {
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == it->first ? read_marks_.erase(m) : std::next(m);
         it = convs_.erase(it);
+    }
+    return erased;
+}
+
+// ---- retention --------------------------------------------------------------------
+
+Result<std::vector<ClosedConversation>> MemoryStore::closed_before(std::int64_t cutoff,
+                                                                   std::int64_t after_updated,
+                                                                   const std::string& after_conv, int limit) {
+    std::vector<ClosedConversation> out;
+    for (const auto& [id, c] : convs_)
+        if (c.status == "closed" && c.updated < cutoff &&
+            std::tie(c.updated, id) > std::tie(after_updated, after_conv))
+            out.push_back({id, c.updated, c.route});
+    std::sort(out.begin(), out.end(), [](const ClosedConversation& a, const ClosedConversation& b) {
+        return std::tie(a.updated, a.conv) < std::tie(b.updated, b.conv);
+    });
+    if (out.size() > static_cast<std::size_t>(std::max(limit, 0))) out.resize(static_cast<std::size_t>(std::max(limit, 0)));
+    return out;
+}
+
+Result<Erased> MemoryStore::erase_conversations(const std::vector<std::string>& convs) {
+    Erased erased;
+    std::set<std::string> visitors;
+    for (const std::string& conv : convs) {
+        auto it = convs_.find(conv);
+        if (it == convs_.end()) continue;
+        ++erased.conversations;
+        erased.messages += static_cast<int>(it->second.messages.size());
+        visitors.insert(it->second.visitor_id);
+        for (auto m = read_marks_.begin(); m != read_marks_.end();)
+            m = std::get<0>(m->first) == conv ? read_marks_.erase(m) : std::next(m);
+        convs_.erase(it);
+    }
+    for (const std::string& v : visitors) {
+        const bool has_more = std::any_of(convs_.begin(), convs_.end(),
+                                          [&](const auto& c) { return c.second.visitor_id == v; });
+        if (!has_more) erased.visitors += static_cast<int>(visitors_.erase(v));
     }
     return erased;
 }

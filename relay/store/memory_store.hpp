@@ -52,6 +52,9 @@ public:
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
+    Result<std::vector<ClosedConversation>> closed_before(std::int64_t cutoff, std::int64_t after_updated,
+                                                          const std::string& after_conv, int limit) override;
+    Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;

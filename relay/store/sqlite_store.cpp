@@ -202,6 +202,19 @@ constexpr const char* kEraseMessages =
     "DELETE FROM messages WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
 constexpr const char* kEraseConvs = "DELETE FROM conversations WHERE visitor_id = ?1";
 constexpr const char* kEraseVisitor = "DELETE FROM visitors WHERE id = ?1";
+// Retention (P7): closed conversations past a cutoff, by (updated, id) from a cursor
+// (the index on (status, updated) serves it), and one conversation's erasure; a visitor
+// left without any conversation goes too.
+constexpr const char* kClosedBefore =
+    "SELECT id, updated, route FROM conversations "
+    "WHERE status = 'closed' AND updated < ?1 AND (updated > ?2 OR (updated = ?2 AND id > ?3)) "
+    "ORDER BY updated, id LIMIT ?4";
+constexpr const char* kVisitorOfConv = "SELECT visitor_id FROM conversations WHERE id = ?1";
+constexpr const char* kPurgeReadMarks = "DELETE FROM read_marks WHERE conv = ?1";
+constexpr const char* kPurgeMessages = "DELETE FROM messages WHERE conv = ?1";
+constexpr const char* kPurgeConv = "DELETE FROM conversations WHERE id = ?1";
+constexpr const char* kPurgeLoneVisitor =
+    "DELETE FROM visitors WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM conversations WHERE visitor_id = ?1)";
 constexpr const char* kGetSetting = "SELECT value FROM settings WHERE key = ?1";
 constexpr const char* kPutSetting =
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -784,6 +797,70 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
     // back and truncate it to zero bytes (waiting for readers via the busy timeout).
     if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
         return fail("erased, but the log could not be emptied (run the erasure again)");
+    return erased;
+}
+
+// ---- retention --------------------------------------------------------------------
+
+Result<std::vector<ClosedConversation>> SqliteStore::closed_before(std::int64_t cutoff,
+                                                                   std::int64_t after_updated,
+                                                                   const std::string& after_conv, int limit) {
+    auto p = prepare(kClosedBefore);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, cutoff).bind(2, after_updated).bind(3, after_conv).bind(4, std::int64_t{limit});
+    std::vector<ClosedConversation> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        ClosedConversation c{column_text(s.get(), 0), sqlite3_column_int64(s.get(), 1), std::nullopt};
+        if (sqlite3_column_type(s.get(), 2) != SQLITE_NULL) c.route = column_text(s.get(), 2);
+        out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) return fail("list closed conversations");
+    return out;
+}
+
+Result<Erased> SqliteStore::erase_conversations(const std::vector<std::string>& convs) {
+    // As erase_visitor: one transaction, then a checkpoint that empties the log.
+    if (batch_open_) return storage_error("erase_conversations inside a batch");
+    Erased erased;
+    if (convs.empty()) return erased;
+    if (Status s = exec(kBegin); !s) return s.error();
+    auto run = [&](const char* sql, const std::string& id, int* count) {
+        auto p = prepare(sql);
+        if (!p) return false;
+        Stmt s(p.value());
+        if (s.bind(1, id).step() != SQLITE_DONE) return false;
+        if (count) *count += sqlite3_changes(db_);
+        return true;
+    };
+    bool ok = true;
+    std::vector<std::string> visitors;
+    for (const std::string& conv : convs) {
+        if (!ok) break;
+        auto p = prepare(kVisitorOfConv);
+        if (!p) { ok = false; break; }
+        Stmt s(p.value());
+        const int rc = s.bind(1, conv).step();
+        if (rc == SQLITE_DONE) continue;  // no such conversation
+        if (rc != SQLITE_ROW) { ok = false; break; }
+        visitors.push_back(column_text(s.get(), 0));
+        ok = run(kPurgeReadMarks, conv, nullptr) && run(kPurgeMessages, conv, &erased.messages) &&
+             run(kPurgeConv, conv, &erased.conversations);
+    }
+    for (const std::string& v : visitors)
+        if (ok) ok = run(kPurgeLoneVisitor, v, &erased.visitors);
+    if (!ok) {
+        Error e = fail("erase conversations");
+        exec(kRollback);
+        return e;
+    }
+    if (Status s = exec(kCommit); !s) {
+        exec(kRollback);
+        return s.error();
+    }
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
+        return fail("erased, but the log could not be emptied (it is at the next purge)");
     return erased;
 }
 

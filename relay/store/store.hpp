@@ -103,6 +103,13 @@ struct Erased {
     int messages = 0;
 };
 
+// One row of Store::closed_before: a closed conversation that retention may purge.
+struct ClosedConversation {
+    std::string conv;
+    std::int64_t updated = 0;          // its last message (ms); the retention clock
+    std::optional<std::string> route;  // set_route's record (its team), if any
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -208,6 +215,20 @@ public:
     virtual Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) = 0;
     // Oldest first: entries with id > after, at most limit (exports page with it).
     virtual Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) = 0;
+    // ---- retention (P7): closed conversations purged after a window --------------
+    // Closed conversations with updated < cutoff, ordered by (updated, conv), only those
+    // after the cursor (after_updated, after_conv) in that order, at most `limit`. A
+    // caller pages through them by passing the last row back as the cursor.
+    virtual Result<std::vector<ClosedConversation>> closed_before(std::int64_t cutoff,
+                                                                  std::int64_t after_updated,
+                                                                  const std::string& after_conv,
+                                                                  int limit) = 0;
+    // Deletes the conversations with every message, read mark and routing record, and
+    // then each of their visitors left with no conversation, in one transaction (a
+    // failure deletes nothing). Ids that do not exist are skipped. Refused inside a
+    // batch (commit it first). Like erase_visitor, SqliteStore then leaves no copy of
+    // the deleted bytes in its file or its log.
+    virtual Result<Erased> erase_conversations(const std::vector<std::string>& convs) = 0;
 
     // ---- settings ---------------------------------------------------------------
     virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;

@@ -55,6 +55,13 @@ Result<Erased> SummaryCache::erase_visitor(const std::string& visitor_id) {
     return erased;
 }
 
+Result<Erased> SummaryCache::erase_conversations(const std::vector<std::string>& convs) {
+    Result<Erased> erased = inner_.erase_conversations(convs);
+    if (erased)
+        for (const std::string& conv : convs) summaries_.erase(conv);
+    return erased;
+}
+
 Status SummaryCache::commit_batch() {
     Status s = inner_.commit_batch();
     if (!s) summaries_.clear();  // the batch's writes are gone; so must be what they changed here

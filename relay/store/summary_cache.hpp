@@ -106,6 +106,11 @@ public:
     }
     // Also forgets the erased conversations' summaries: nothing of them stays in memory.
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
+    Result<std::vector<ClosedConversation>> closed_before(std::int64_t cutoff, std::int64_t after_updated,
+                                                          const std::string& after_conv, int limit) override {
+        return inner_.closed_before(cutoff, after_updated, after_conv, limit);
+    }
+    Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
     Result<std::int64_t> append_audit(const AuditEntry& entry) override { return inner_.append_audit(entry); }
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override {

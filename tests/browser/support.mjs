@@ -17,8 +17,10 @@ export const WAIT = 15_000; // ms per step: generous for a loaded CI machine, st
  *  resolves once it prints its listening line (10 s at most). */
 export function startRelay({ bin, webRoot, dataDir, extra = [] }) {
   const args = ["--port", "0", "--data-dir", dataDir, "--web-root", webRoot,
-                "--demo-agent", "--demo-password", DEMO_PASSWORD, ...extra];
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+                "--demo-agent", ...extra];
+  // The password goes in the environment, never on the command line (issue 15).
+  const env = { ...process.env, PARLEY_DEMO_PASSWORD: DEMO_PASSWORD };
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

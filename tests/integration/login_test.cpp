@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "protocol_peer.hpp"
@@ -199,4 +201,20 @@ TEST_CASE("A guesser who waits out every delay is locked out, the right password
 
     std::this_thread::sleep_for(std::chrono::milliseconds(wait + 20));
     CHECK(try_login(guesser, kPassword).value("type", "") == "welcome");
+}
+
+TEST_CASE("The demo password is not on the relay's command line, and it logs in",
+          "[integration][auth][demo-password]") {
+    auto relay = start_relay({});
+    std::ifstream cmdline("/proc/" + std::to_string(relay->pid()) + "/cmdline", std::ios::binary);
+    REQUIRE(cmdline);
+    const std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    CHECK(args.find("--demo-agent") != std::string::npos);  // the right process
+    CHECK(args.find(kPassword) == std::string::npos);
+    CHECK(args.find("--demo-password") == std::string::npos);
+    CHECK(relay->log().find(kPassword) == std::string::npos);  // nor printed to the log
+
+    ProtocolPeer agent;
+    REQUIRE(agent.connect(relay->host(), relay->port()));
+    CHECK(try_login(agent, kPassword).value("type", "") == "welcome");
 }

@@ -1,7 +1,14 @@
 #include <catch2/catch.hpp>
 
-#include "options.hpp"
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "options.hpp"
+#include "auth/demo_password.hpp"
+
+using parley::relay::demo_password_from;
 using parley::relay::parse_options;
 
 TEST_CASE("options default to a local relay on 8080 with ./data", "[options]") {
@@ -16,7 +23,7 @@ TEST_CASE("options default to a local relay on 8080 with ./data", "[options]") {
 TEST_CASE("options read every documented flag", "[options]") {
     auto p = parse_options({"--host", "0.0.0.0", "--port", "0", "--data-dir", "/tmp/x", "--web-root", "/w",
                             "--allow-origin", "https://a.example", "--allow-origin", "https://b.example",
-                            "--demo-agent", "--demo-password", "pw123456"});
+                            "--demo-agent", "--demo-password-file", "/run/secrets/demo"});
     REQUIRE(p.error.empty());
     CHECK(p.options.host == "0.0.0.0");
     CHECK(p.options.port == 0);
@@ -24,7 +31,7 @@ TEST_CASE("options read every documented flag", "[options]") {
     CHECK(p.options.web_root == "/w");
     CHECK(p.options.allow_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
     CHECK(p.options.demo_agent);
-    CHECK(p.options.demo_password == std::optional<std::string>("pw123456"));
+    CHECK(p.options.demo_password_file == "/run/secrets/demo");
 
     auto add = parse_options({"--add-agent", "sam@example.com", "Sam"});
     REQUIRE(add.error.empty());
@@ -192,4 +199,61 @@ TEST_CASE("token key options: the key file defaults to the data directory's, rot
     CHECK(parse_options({"--generate-data-key", "/etc/parley/data.key"}).options.generate_data_key ==
           "/etc/parley/data.key");
     CHECK_FALSE(parse_options({"--generate-data-key"}).error.empty());
+}
+
+TEST_CASE("a password on the command line is refused, naming the file and the environment instead",
+          "[options][demo-password]") {
+    auto p = parse_options({"--demo-agent", "--demo-password", "pw123456"});
+    CHECK(p.error.find("--demo-password is no longer accepted") != std::string::npos);
+    CHECK(p.error.find("--demo-password-file") != std::string::npos);
+    CHECK(p.error.find("PARLEY_DEMO_PASSWORD") != std::string::npos);
+    CHECK(p.error.find("pw123456") == std::string::npos);  // not echoed either
+    CHECK_FALSE(parse_options({"--demo-password-file"}).error.empty());
+}
+
+TEST_CASE("the demo password comes from its file, else the environment, else nowhere",
+          "[options][demo-password]") {
+    const auto dir = std::filesystem::temp_directory_path() / ("parley-demo-pw-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string file = (dir / "pw").string();
+    std::ofstream(file) << "from-the-file\nsecond line ignored\n";
+
+    SECTION("the file's first line wins over the environment") {
+        auto pw = demo_password_from(file, "from-the-env");
+        REQUIRE(pw);
+        CHECK(pw.value() == std::optional<std::string>("from-the-file"));
+    }
+    SECTION("without a file, the environment") {
+        auto pw = demo_password_from("", "from-the-env");
+        REQUIRE(pw);
+        CHECK(pw.value() == std::optional<std::string>("from-the-env"));
+    }
+    SECTION("neither (or an empty variable): none, so the relay draws a random one") {
+        CHECK(demo_password_from("", nullptr).value() == std::nullopt);
+        CHECK(demo_password_from("", "").value() == std::nullopt);
+    }
+    SECTION("a missing or empty file is an error naming it") {
+        auto missing = demo_password_from((dir / "nope").string(), "from-the-env");
+        REQUIRE_FALSE(missing);
+        CHECK(missing.error().detail.find("nope") != std::string::npos);
+        std::ofstream(file, std::ios::trunc) << "\n";
+        CHECK_FALSE(demo_password_from(file, nullptr));
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("retention windows are read per default and per team, in days", "[options][retention]") {
+    auto p = parse_options({"--retain-closed-days", "30", "--retain-closed-days-team", "billing=7",
+                            "--retain-closed-days-team", "legal=0", "--retention-sweep-ms", "50",
+                            "--retention-day-ms", "100"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.retain_closed_days == 30);
+    CHECK(p.options.retain_closed_days_team == std::map<std::string, int>{{"billing", 7}, {"legal", 0}});
+    CHECK(p.options.retention_sweep_ms == 50);
+    CHECK(p.options.retention_day_ms == 100);
+    CHECK(parse_options({}).options.retain_closed_days == 0);  // keep forever by default
+    CHECK_FALSE(parse_options({"--retain-closed-days", "-1"}).error.empty());
+    CHECK_FALSE(parse_options({"--retain-closed-days-team", "billing"}).error.empty());
+    CHECK_FALSE(parse_options({"--retain-closed-days-team", "=3"}).error.empty());
+    CHECK_FALSE(parse_options({"--retention-day-ms", "0"}).error.empty());
 }

@@ -115,9 +115,14 @@ RelayStatus RelayProcess::start() {
     }
     if (options_.demo_agent) {
         args.push_back("--demo-agent");
-        args.push_back("--demo-password");
-        args.push_back(options_.demo_password);
     }
+    // The demo password goes in the child's environment, never on its command line
+    // (issue 15: /proc/PID/cmdline is readable by every user). Built before fork: the
+    // child only calls async-signal-safe functions.
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e)
+        if (std::strncmp(*e, "PARLEY_DEMO_PASSWORD=", 21) != 0) env.emplace_back(*e);
+    if (options_.demo_agent) env.push_back("PARLEY_DEMO_PASSWORD=" + options_.demo_password);
     for (const auto& a : options_.extra_args) args.push_back(a);
 
     std::error_code ec;
@@ -151,7 +156,10 @@ RelayStatus RelayProcess::start() {
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
+        std::vector<char*> envp;
+        for (auto& e : env) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }
     ::close(log_fd);

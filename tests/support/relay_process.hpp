@@ -23,7 +23,7 @@ namespace parley::test {
 struct RelayOptions {
     std::string binary;                   // empty: default_relay_binary()
     std::string web_root;                 // empty: no --web-root
-    bool demo_agent = false;              // --demo-agent --demo-password <demo_password>
+    bool demo_agent = false;              // --demo-agent, PARLEY_DEMO_PASSWORD=<demo_password>
     std::string demo_password = "demo-password";
     std::vector<std::string> extra_args;  // appended as given
     std::int64_t max_address_space = 0;  // RLIMIT_AS for the child, 0: unchanged

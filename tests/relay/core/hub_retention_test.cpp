@@ -1,0 +1,153 @@
+// Retention (P7, core/hub_retention.cpp) with a fake clock: closed conversations older
+// than their team's window are purged by the running Hub; open, reopened and younger
+// ones stay; the Hub forgets the purged ones, and a returning visitor starts afresh.
+#include <catch2/catch.hpp>
+
+#include "support/hub_harness.hpp"
+
+using namespace parley::relay;
+using namespace parley::relay::test;
+
+namespace {
+
+constexpr std::int64_t kDay = 24 * 3600 * 1000;
+
+HubConfig retention_config() {
+    HubConfig c = HubHarness::config();
+    c.routing.rules = {parley::route::TeamRule{"", "/billing", "billing", {}}};
+    c.retention.closed_ms = 10 * kDay;                  // every team: 10 days
+    c.retention.team_closed_ms = {{"billing", kDay}};   // billing: 1 day
+    c.session_check_every_ms = 0;  // the supervisor's one-hour session outlives the days
+    return c;
+}
+
+struct Retained {
+    HubHarness h{retention_config()};
+    ConnId sup = 0;
+
+    Retained() {
+        sup = h.agent(h.make_agent("a_sup", "sup@example.com", "Sue", {"general", "billing"}, true));
+    }
+    // A visitor's conversation on `page` with one message; the visitor then leaves.
+    std::pair<std::string, std::string> conversation(const std::string& page, std::string* token = nullptr) {
+        const ConnId v = h.open();
+        h.send(v, p::Hello{"visitor", std::nullopt, std::string("Ada"), page});
+        const p::Welcome w = h.next<p::Welcome>(v);
+        if (token) *token = w.token;
+        h.send(v, p::Send{*w.conv, "v.1", "RETAINED-TEXT on " + page});
+        h.close(v);
+        return {*w.conv, w.me.id};
+    }
+    void close(const std::string& conv) { h.send(sup, p::CloseConv{conv}); }
+    void after(std::int64_t ms) {
+        h.now += ms;
+        h.hub.tick(h.now);
+        h.pump();
+    }
+    bool stored(const std::string& conv) { return h.store.find_conversation(conv).value().has_value(); }
+};
+
+}  // namespace
+
+TEST_CASE("a closed conversation is purged after its team's window, not before, and other teams keep theirs",
+          "[hub][retention]") {
+    Retained r;
+    const auto billing = r.conversation("https://shop.example/billing");
+    const auto general = r.conversation("https://shop.example/pricing");
+    const auto open = r.conversation("https://shop.example/billing/open");
+    r.close(billing.first);
+    r.close(general.first);
+
+    r.after(kDay / 2);  // within every window
+    CHECK(r.stored(billing.first));
+
+    r.after(kDay);  // billing's day is over; general's ten are not
+    CHECK_FALSE(r.stored(billing.first));
+    CHECK(r.h.store.messages_after(billing.first, 0, 10).value().empty());
+    CHECK_FALSE(r.h.store.find_visitor(billing.second).value());  // left with nothing
+    CHECK(r.stored(general.first));
+    CHECK(r.stored(open.first));
+
+    r.after(10 * kDay);
+    CHECK_FALSE(r.stored(general.first));
+    CHECK(r.stored(open.first));  // open: never purged, however old
+}
+
+TEST_CASE("a conversation reopened within its window is kept", "[hub][retention]") {
+    Retained r;
+    const auto billing = r.conversation("https://shop.example/billing");
+    r.close(billing.first);
+    r.after(kDay / 2);
+    r.h.send(r.sup, p::Reopen{billing.first});
+    r.after(3 * kDay);
+    CHECK(r.stored(billing.first));
+}
+
+TEST_CASE("a conversation whose visitor is still connected is kept until they leave", "[hub][retention]") {
+    Retained r;
+    const ConnId v = r.h.open();
+    r.h.send(v, p::Hello{"visitor", std::nullopt, std::string("Ada"), std::string("https://shop.example/billing")});
+    const std::string conv = *r.h.next<p::Welcome>(v).conv;
+    r.h.send(v, p::Send{conv, "v.1", "hello"});
+    r.close(conv);
+    r.after(2 * kDay);
+    CHECK(r.stored(conv));
+    r.h.close(v);
+    r.after(6 * 60 * 1000);  // the next sweep
+    CHECK_FALSE(r.stored(conv));
+}
+
+TEST_CASE("the Hub forgets a purged conversation, and its visitor comes back as a stranger",
+          "[hub][retention]") {
+    Retained r;
+    std::string token;
+    const auto billing = r.conversation("https://shop.example/billing", &token);
+    r.close(billing.first);
+    r.after(2 * kDay);
+    REQUIRE_FALSE(r.stored(billing.first));
+
+    // The router no longer holds it: reopening answers as for any unknown id (3001 to a
+    // supervisor, who may know every id exists; others get 2004).
+    r.h.drain(r.sup);
+    r.h.send(r.sup, p::Reopen{billing.first});
+    CHECK(r.h.error(r.sup).code == p::ErrorCode::unknown_conversation);
+
+    // The old token names a visitor who is gone: a new identity, a new conversation.
+    const ConnId v = r.h.open();
+    r.h.send(v, p::Hello{"visitor", token, std::string("Ada"), std::nullopt});
+    const p::Welcome w = r.h.next<p::Welcome>(v);
+    CHECK(w.me.id != billing.second);
+    CHECK(*w.conv != billing.first);
+    CHECK(w.last_seq == 0);
+}
+
+TEST_CASE("without a window nothing is ever purged", "[hub][retention]") {
+    HubConfig c = HubHarness::config();
+    CHECK_FALSE(c.retention.on());
+    HubHarness h{c};
+    const ConnId sup = h.agent(h.make_agent("a_sup", "sup@example.com", "Sue", {}, true));
+    p::Welcome w;
+    const ConnId v = h.visitor(&w);
+    h.send(v, p::Send{*w.conv, "v.1", "hello"});
+    h.close(v);
+    h.send(sup, p::CloseConv{*w.conv});
+    h.now += 3650 * kDay;
+    h.hub.tick(h.now);
+    h.pump();
+    CHECK(h.store.find_conversation(*w.conv).value());
+}
+
+TEST_CASE("after a restart a closed conversation's team comes from its stored routing record",
+          "[hub][retention]") {
+    Retained r;
+    const auto billing = r.conversation("https://shop.example/billing");
+    const auto general = r.conversation("https://shop.example/pricing");
+    r.close(billing.first);
+    r.close(general.first);
+    // A new Hub on the same store: its router has never seen either conversation.
+    Hub restarted{r.h.store, r.h.random, retention_config()};
+    restarted.tick(r.h.now + 2 * kDay);
+    (void)restarted.take_outputs();
+    CHECK_FALSE(r.stored(billing.first));  // billing's one day, read from the record
+    CHECK(r.stored(general.first));        // the default ten days
+}
