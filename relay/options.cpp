@@ -79,6 +79,12 @@ const char* usage() {
            "                         the same per client address (20, 30, 3600000)\n"
            "  --stall-secs N         close with 4001 a connection that read nothing of what\n"
            "                         is queued for it for N s (default 30; 0: never)\n"
+           "  --quota-new-visitors N new visitor identities per client address per hour\n"
+           "                         (default 30; 0: no quota; over it: error 4050)\n"
+           "  --quota-new-conversations N  new conversations per client address per hour\n"
+           "                         (default 30; 0: no quota; over it: error 4051)\n"
+           "  --quota-visitor-bytes N  bytes of message text one visitor may store per day\n"
+           "                         (default 1000000; 0: no quota; over it: error 4052)\n"
            "  --help                 this text\n";
 }
 
@@ -194,6 +200,17 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             else if (a == "--heartbeat-secs") o.heartbeat_secs = int(std::min(n, 65535LL));
             else if (a == "--stall-secs") o.stall_secs = int(n);
             else o.dead_peer_secs = int(std::min(n, 65535LL));
+        } else if (a == "--quota-new-visitors" || a == "--quota-new-conversations" ||
+                   a == "--quota-visitor-bytes") {
+            // Quotas (docs/operations.md, "Limits"); 0 switches one off.
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 1000000000000LL)
+                return fail(a + " needs a number from 0 to 1000000000000, not '" + v + "'");
+            if (a == "--quota-new-visitors") o.quota_new_visitors = n;
+            else if (a == "--quota-new-conversations") o.quota_new_conversations = n;
+            else o.quota_visitor_bytes = n;
         } else if (a.rfind("--login-", 0) == 0) {
             // Logins (docs/operations.md "Logins"): off-loop checks and throttling.
             long long n = -1;

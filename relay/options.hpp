@@ -63,6 +63,10 @@ struct Options {
     int login_ip_lock_after = 30;
     long long login_ip_lock_ms = 3'600'000;  // 1 h
     int stall_secs = 30;       // 4001 to a connection that read nothing queued this long
+    // Quotas (P7; docs/operations.md "Limits"; 0 switches one off).
+    long long quota_new_visitors = 30;          // new visitor identities per address per hour
+    long long quota_new_conversations = 30;     // new conversations per address per hour
+    long long quota_visitor_bytes = 1'000'000;  // stored message text per visitor per day
 };
 
 struct ParsedOptions {

@@ -42,7 +42,9 @@
 //   any             undecodable          error (codec's code, ref = cid), stays open
 //   any             ping                 pong
 //   handshaking     hello visitor        identity (token's, or new) + their conversation
-//                                        (created on first hello) → welcome, presence
+//                                        (created on first hello) → welcome, presence;
+//                                        a new identity or conversation over its address's
+//                                        quota → 4050/4051, nothing created, stays open
 //   handshaking     hello agent          session token valid → welcome, inbox, presence;
 //                                        else 2003
 //   handshaking     login                throttled → 4030 (retry_after_ms); pool full
@@ -53,8 +55,9 @@
 //   checking        hello / login        4031 (one login at a time per connection)
 //   handshaking     anything else        2001, not processed
 //   ready           hello / login        2005
-//   ready           send                 permission → store → ack → msg to every
-//                                        connection of the conversation → conv to agents
+//   ready           send                 permission → (visitors: byte quota, else 4052)
+//                                        → store → ack → msg to every connection of the
+//                                        conversation → conv to agents
 //   ready           typing               relayed to the conversation's other parties
 //   ready           read                 mark = max(mark, seq); relayed when it grew
 //   ready           sync                 queued: msg × (seq > after), then synced,
@@ -113,6 +116,7 @@
 #include "core/access_rule.hpp"
 #include "core/login_throttle.hpp"
 #include "core/message_triage.hpp"
+#include "core/quotas.hpp"
 #include "core/random_source.hpp"
 #include "parley/protocol/frames.hpp"
 #include "route/router.hpp"
@@ -191,6 +195,9 @@ struct HubConfig {
     // 0: never. A CLI --disable-agent reaches live connections within the first.
     std::int64_t session_check_every_ms = 10'000;
     std::int64_t session_purge_every_ms = 60 * 60 * 1000;
+    // Quotas (P7, core/quotas.hpp): new visitors and conversations per address per
+    // hour, stored text per visitor per day; over them 4050/4051 (hello), 4052 (send).
+    QuotaConfig quotas;
 };
 
 class Hub {
@@ -372,6 +379,10 @@ private:
     std::map<std::string, Presence> presence_;               // party id → presence
     bool stopping_ = false;
     LoginThrottle throttle_{config_.login.throttle};
+    Quotas quotas_{config_.quotas};
+    // The error for a visitor's hello that would create, from this connection's address,
+    // a visitor identity (`identity`) and/or a conversation over its quota; none: within.
+    std::optional<protocol::ErrorFrame> over_quota(const Conn& c, bool identity, std::int64_t now);
     std::map<std::uint64_t, PendingLogin> pending_logins_;  // ticket → login
     std::uint64_t next_ticket_ = 1;
     std::vector<PasswordCheck> password_checks_;  // for take_password_checks()

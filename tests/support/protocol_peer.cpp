@@ -13,7 +13,8 @@ int ms_left(Clock::time_point deadline) {
 }
 }  // namespace
 
-WsStatus ProtocolPeer::connect(const std::string& host, int port, const std::string& origin) {
+WsStatus ProtocolPeer::connect(const std::string& host, int port, const std::string& origin,
+                               const std::string& local_address) {
     inbox_.clear();
     seen_.clear();
     closed_ = false;
@@ -22,6 +23,7 @@ WsStatus ProtocolPeer::connect(const std::string& host, int port, const std::str
     o.host = host;
     o.port = port;
     o.origin = origin;
+    o.local_address = local_address;
     return ws_.connect(o);
 }
 

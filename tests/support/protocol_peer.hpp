@@ -22,7 +22,9 @@ using json = nlohmann::json;
 
 class ProtocolPeer {
 public:
-    WsStatus connect(const std::string& host, int port, const std::string& origin = {});
+    // `local_address`: the IPv4 address to connect from (empty: the system's choice).
+    WsStatus connect(const std::string& host, int port, const std::string& origin = {},
+                     const std::string& local_address = {});
 
     // Sends `frame` as one text message. Adds "v":1 when absent.
     WsStatus send(json frame);

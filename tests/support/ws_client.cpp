@@ -92,6 +92,17 @@ WsStatus WsClient::connect(const WsConnectOptions& o) {
         ::freeaddrinfo(found);
         return WsStatus::failure("socket: " + std::string(std::strerror(errno)));
     }
+    if (!o.local_address.empty()) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        if (::inet_pton(AF_INET, o.local_address.c_str(), &local.sin_addr) != 1 ||
+            ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+            const std::string err = std::strerror(errno);
+            ::freeaddrinfo(found);
+            ::close(fd);
+            return WsStatus::failure("bind " + o.local_address + ": " + err);
+        }
+    }
     int rc = ::connect(fd, found->ai_addr, found->ai_addrlen);
     ::freeaddrinfo(found);
     if (rc < 0 && errno != EINPROGRESS) {

@@ -41,6 +41,9 @@ struct WsConnectOptions {
     std::string subprotocol = "parley.v1";  // empty: send no Sec-WebSocket-Protocol
     std::string origin;                     // empty: send no Origin (native clients)
     int timeout_ms = 5000;
+    // The IPv4 address to connect from (e.g. "127.0.0.2": another client address on
+    // loopback, for per-address limits); empty: the system's choice.
+    std::string local_address;
 };
 
 class WsClient {
