@@ -7,7 +7,8 @@
 // Hub what happens to it, with the current time:
 //
 //   on_open(conn, now, address)   a connection finished its WebSocket handshake
-//                                 (address: the peer's, for per-address login limits)
+//                                 (address: the peer's, for per-address login limits
+//                                 and quotas)
 //   on_text(conn, text, now)      one complete text message arrived
 //   on_binary(conn, now)          one binary message arrived           → error 1010
 //   on_too_large(conn, now)       a message exceeded 65 536 bytes      → error 1006
@@ -265,7 +266,8 @@ private:
         std::string page;  // visitors: origin + path from hello (team rules match it)
         std::string session;  // agents: hash of the session token it opened with
         bool closing = false;  // asked to close (session ended): its frames are ignored
-        std::string address;            // the peer's login_address_key (empty: unknown)
+        std::string address;            // the peer's login_address_key (empty: unknown, no
+                                        // per-address limit or quota)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
     };
     struct PendingLogin {
@@ -339,6 +341,9 @@ private:
     void publish_board();
 
     void hello_visitor(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
+    // The error for a visitor's hello that would create, from this connection's address,
+    // a visitor identity (`identity`) and/or a conversation over its quota; none: within.
+    std::optional<protocol::ErrorFrame> over_quota(const Conn& c, bool identity, std::int64_t now);
     void hello_agent(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
     void welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::string& token);
     // The conversation `conv` if this connection may do `act` with it (access_rule.hpp),
@@ -380,9 +385,6 @@ private:
     bool stopping_ = false;
     LoginThrottle throttle_{config_.login.throttle};
     Quotas quotas_{config_.quotas};
-    // The error for a visitor's hello that would create, from this connection's address,
-    // a visitor identity (`identity`) and/or a conversation over its quota; none: within.
-    std::optional<protocol::ErrorFrame> over_quota(const Conn& c, bool identity, std::int64_t now);
     std::map<std::uint64_t, PendingLogin> pending_logins_;  // ticket → login
     std::uint64_t next_ticket_ = 1;
     std::vector<PasswordCheck> password_checks_;  // for take_password_checks()

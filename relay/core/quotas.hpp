@@ -11,6 +11,12 @@
 //   new_conversations   client address     conversations created        hello → 4051
 //   visitor_bytes       visitor id         bytes of message text stored send  → 4052
 //
+// What counts: a visitor identity or a conversation the store creates. Today both are
+// created by a visitor's first hello only (a known visitor whose conversation is missing
+// gets one on hello, and counts). A closed conversation the visitor writes to is reopened
+// by routing: the same conversation, not a new one, and not counted: only an agent can
+// close it, so a visitor cannot cycle close → reopen alone. Bytes: the text as stored.
+//
 // Fixed windows, each opened by its key's first counted amount: a key's count starts at
 // its first amount and is forgotten `window_ms` later, when the next amount opens a new
 // window. Why not a rolling window: an exact one remembers every event (a log per key,
