@@ -405,6 +405,10 @@ int main(int argc, char** argv) {
                                      o.login_ip_lock_ms};
     config.login.throttle.max_pending_per_address = o.login_ip_checks;
     config.login.max_checks = static_cast<std::size_t>(o.login_threads + o.login_queue);
+    // Quotas (P7): counted in memory, so a restart starts them at zero.
+    config.quotas.new_visitors_per_hour = o.quota_new_visitors;
+    config.quotas.new_conversations_per_hour = o.quota_new_conversations;
+    config.quotas.visitor_bytes_per_day = o.quota_visitor_bytes;
     // Conversation summaries are read on every frame: kept in memory, written through.
     SummaryCache summaries(*store.value());
     Hub hub(summaries, random, config);

@@ -106,6 +106,12 @@ const char* usage() {
            "  --retention-sweep-ms N how often the relay looks for them (default 300000)\n"
            "  --retention-day-ms N   the length of a retention day (default 86400000; for\n"
            "                         tests)\n"
+           "  --quota-new-visitors N new visitor identities per client address per hour\n"
+           "                         (default 30; 0: no quota; over it: error 4050)\n"
+           "  --quota-new-conversations N  new conversations per client address per hour\n"
+           "                         (default 30; 0: no quota; over it: error 4051)\n"
+           "  --quota-visitor-bytes N  bytes of message text one visitor may store per day\n"
+           "                         (default 1000000; 0: no quota; over it: error 4052)\n"
            "  --help                 this text\n";
 }
 
@@ -268,6 +274,17 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 86'400'000)
                 return fail(a + " needs a number of milliseconds from 1 to 86400000, not '" + v + "'");
             (a == "--retention-day-ms" ? o.retention_day_ms : o.retention_sweep_ms) = n;
+        } else if (a == "--quota-new-visitors" || a == "--quota-new-conversations" ||
+                   a == "--quota-visitor-bytes") {
+            // Quotas (docs/operations.md, "Limits"); 0 switches one off.
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 1000000000000LL)
+                return fail(a + " needs a number from 0 to 1000000000000, not '" + v + "'");
+            if (a == "--quota-new-visitors") o.quota_new_visitors = n;
+            else if (a == "--quota-new-conversations") o.quota_new_conversations = n;
+            else o.quota_visitor_bytes = n;
         } else if (a.rfind("--login-", 0) == 0) {
             // Logins (docs/operations.md "Logins"): off-loop checks and throttling.
             long long n = -1;

@@ -85,6 +85,10 @@ struct Options {
     std::map<std::string, int> retain_closed_days_team;  // --retain-closed-days-team TEAM=N
     long long retention_day_ms = 86'400'000;  // --retention-day-ms: a "day", for tests
     long long retention_sweep_ms = 300'000;   // --retention-sweep-ms: between sweeps
+    // Quotas (P7; docs/operations.md "Limits"; 0 switches one off).
+    long long quota_new_visitors = 30;          // new visitor identities per address per hour
+    long long quota_new_conversations = 30;     // new conversations per address per hour
+    long long quota_visitor_bytes = 1'000'000;  // stored message text per visitor per day
 };
 
 struct ParsedOptions {

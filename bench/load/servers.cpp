@@ -77,7 +77,9 @@ long raise_fd_limit() {
 }
 
 std::vector<std::string> unlimited_flags() {
-    return {"--conn-rate", "0", "--ip-rate", "0", "--max-conns-per-ip", "0"};
+    // Every load client comes from 127.0.0.1: per-address limits and quotas off.
+    return {"--conn-rate", "0", "--ip-rate", "0", "--max-conns-per-ip", "0", "--quota-new-visitors", "0",
+            "--quota-new-conversations", "0", "--quota-visitor-bytes", "0"};
 }
 
 ServerProcess start_relay(const RelaySetup& setup, int port, std::string& error) {

@@ -192,8 +192,12 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     std::optional<std::string> name;
     if (f.name) name = mask_name(*f.name);
     if (!visitor) {
+        // Quotas (core/quotas.hpp): a new identity brings a new conversation, so both
+        // are checked before either is created; a refused hello creates nothing.
+        if (auto refused = over_quota(c, true, now)) return send(id, *refused);
         Visitor fresh{random_id(random_, "v_"), name.value_or(""), now};
         if (Status s = store_.create_visitor(fresh); !s) return send_error(id, s.error());
+        quotas_.new_visitors.add(c.address, 1, now);
         visitor = fresh;
     } else if (name && *name != visitor->name) {
         if (Status s = store_.rename_visitor(visitor->id, *name); !s) return send_error(id, s.error());
@@ -204,9 +208,12 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     auto existing = store_.conversation_of_visitor(visitor->id);
     if (!existing) return send_error(id, existing.error());
     if (!existing.value()) {
+        // A known visitor without a conversation (its creation failed once) needs one.
+        if (auto refused = over_quota(c, false, now)) return send(id, *refused);
         const std::string conv = random_id(random_, "c_");
         if (Status s = store_.create_conversation(conv, visitor->id, now); !s)
             return send_error(id, s.error());
+        quotas_.new_conversations.add(c.address, 1, now);
         existing = store_.find_conversation(conv);
         if (!existing || !existing.value())
             return send_error(id, existing ? storage_error("conversation vanished") : existing.error());
@@ -237,6 +244,20 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     for (const auto& entry : presence_)
         if (entry.second.party.role == "agent") send(id, p::PresenceNotice{entry.second.party, entry.second.status});
     party_joined(id, c.party, "online");
+}
+
+std::optional<p::ErrorFrame> Hub::over_quota(const Conn& c, bool identity, std::int64_t now) {
+    // The longer wait is told: only after it would both fit.
+    const std::int64_t visitors = identity ? quotas_.new_visitors.wait(c.address, 1, now) : 0;
+    const std::int64_t convs = quotas_.new_conversations.wait(c.address, 1, now);
+    if (!visitors && !convs) return std::nullopt;
+    p::ErrorFrame e = visitors >= convs
+        ? p::ErrorFrame{ErrorCode::new_visitor_quota, "too many new visitors from this address; retry later", {},
+                        visitors}
+        : p::ErrorFrame{ErrorCode::new_conversation_quota,
+                        "too many new conversations from this address; retry later", {}, convs};
+    e.frame = "hello";
+    return e;
 }
 
 void Hub::hello_agent(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
@@ -583,12 +604,26 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     TriagedMessage t{f.text, std::nullopt};
     if (config_.triage) t = config_.triage->read(f.text, c.party.role == "visitor");
 
+    // A visitor's stored text per day (core/quotas.hpp), counted in memory: refused
+    // before anything is stored. Agents have no such quota.
+    const bool counted = c.party.role == "visitor";
+    const auto bytes = static_cast<std::int64_t>(t.text.size());
+    if (counted) {
+        if (std::int64_t wait = quotas_.visitor_bytes.wait(c.party.id, bytes, now)) {
+            p::ErrorFrame e{ErrorCode::byte_quota, "you have sent too much text today; retry later", f.cid, wait};
+            e.frame = "send";
+            e.conv = f.conv;
+            return send(id, e);
+        }
+    }
+
     // Durable first: the ack goes out only once the store has committed.
     NewMessage message{f.conv, f.cid, c.party, t.text, now};
     message.meta = t.meta;
     auto stored = store_.append_message(message);
     if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the message; resend later", f.cid);
     const Appended& a = stored.value();
+    if (counted && a.inserted) quotas_.visitor_bytes.add(c.party.id, bytes, now);
     send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});
     if (!a.inserted) return;  // a resend: acknowledged again, never broadcast again
 

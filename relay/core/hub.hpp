@@ -7,7 +7,8 @@
 // Hub what happens to it, with the current time:
 //
 //   on_open(conn, now, address)   a connection finished its WebSocket handshake
-//                                 (address: the peer's, for per-address login limits)
+//                                 (address: the peer's, for per-address login limits
+//                                 and quotas)
 //   on_text(conn, text, now)      one complete text message arrived
 //   on_binary(conn, now)          one binary message arrived           → error 1010
 //   on_too_large(conn, now)       a message exceeded 65 536 bytes      → error 1006
@@ -42,7 +43,9 @@
 //   any             undecodable          error (codec's code, ref = cid), stays open
 //   any             ping                 pong
 //   handshaking     hello visitor        identity (token's, or new) + their conversation
-//                                        (created on first hello) → welcome, presence
+//                                        (created on first hello) → welcome, presence;
+//                                        a new identity or conversation over its address's
+//                                        quota → 4050/4051, nothing created, stays open
 //   handshaking     hello agent          session token valid → welcome, inbox, presence;
 //                                        else 2003
 //   handshaking     login                throttled → 4030 (retry_after_ms); pool full
@@ -53,8 +56,9 @@
 //   checking        hello / login        4031 (one login at a time per connection)
 //   handshaking     anything else        2001, not processed
 //   ready           hello / login        2005
-//   ready           send                 permission → store → ack → msg to every
-//                                        connection of the conversation → conv to agents
+//   ready           send                 permission → (visitors: byte quota, else 4052)
+//                                        → store → ack → msg to every connection of the
+//                                        conversation → conv to agents
 //   ready           typing               relayed to the conversation's other parties
 //   ready           read                 mark = max(mark, seq); relayed when it grew
 //   ready           sync                 queued: msg × (seq > after), then synced,
@@ -127,6 +131,7 @@
 #include "core/access_rule.hpp"
 #include "core/login_throttle.hpp"
 #include "core/message_triage.hpp"
+#include "core/quotas.hpp"
 #include "core/random_source.hpp"
 #include "parley/protocol/frames.hpp"
 #include "route/router.hpp"
@@ -219,6 +224,9 @@ struct HubConfig {
     std::int64_t session_check_every_ms = 10'000;
     std::int64_t session_purge_every_ms = 60 * 60 * 1000;
     RetentionConfig retention;  // P7: closed conversations purged after a window
+    // Quotas (P7, core/quotas.hpp): new visitors and conversations per address per
+    // hour, stored text per visitor per day; over them 4050/4051 (hello), 4052 (send).
+    QuotaConfig quotas;
 };
 
 class Hub {
@@ -288,7 +296,8 @@ private:
         std::string page;  // visitors: origin + path from hello (team rules match it)
         std::string session;  // agents: hash of the session token it opened with
         bool closing = false;  // asked to close (session ended): its frames are ignored
-        std::string address;            // the peer's login_address_key (empty: unknown)
+        std::string address;            // the peer's login_address_key (empty: unknown, no
+                                        // per-address limit or quota)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
         std::set<std::string> audited_reads;  // supervisors: reads outside their teams logged
     };
@@ -374,6 +383,9 @@ private:
     void publish_board();
 
     void hello_visitor(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
+    // The error for a visitor's hello that would create, from this connection's address,
+    // a visitor identity (`identity`) and/or a conversation over its quota; none: within.
+    std::optional<protocol::ErrorFrame> over_quota(const Conn& c, bool identity, std::int64_t now);
     void hello_agent(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
     void welcome_agent(ConnId id, Conn& c, const Agent& agent, const std::string& token);
     // The conversation `conv` if this connection may do `act` with it (access_rule.hpp),
@@ -414,6 +426,7 @@ private:
     std::map<std::string, Presence> presence_;               // party id → presence
     bool stopping_ = false;
     LoginThrottle throttle_{config_.login.throttle};
+    Quotas quotas_{config_.quotas};
     std::map<std::uint64_t, PendingLogin> pending_logins_;  // ticket → login
     std::uint64_t next_ticket_ = 1;
     std::vector<PasswordCheck> password_checks_;  // for take_password_checks()

@@ -34,7 +34,8 @@ bool sanitized() {
 // Limits high enough to fill a conversation quickly from one connection.
 std::vector<std::string> fast_args() {
     return {"--no-triage", "--conn-rate", "100000", "--conn-burst", "100000",
-            "--ip-rate", "100000", "--ip-burst", "100000"};
+            "--ip-rate", "100000", "--ip-burst", "100000",
+            "--quota-visitor-bytes", "0"};  // one visitor writes ~5 MB, over a day's quota
 }
 
 std::unique_ptr<RelayProcess> start_relay(RelayOptions o) {

@@ -257,3 +257,19 @@ TEST_CASE("retention windows are read per default and per team, in days", "[opti
     CHECK_FALSE(parse_options({"--retain-closed-days-team", "=3"}).error.empty());
     CHECK_FALSE(parse_options({"--retention-day-ms", "0"}).error.empty());
 }
+
+TEST_CASE("quota options: documented defaults, 0 switches one off, nonsense refused", "[options][quotas]") {
+    const parley::relay::Options d = parse_options({}).options;
+    CHECK(d.quota_new_visitors == 30);
+    CHECK(d.quota_new_conversations == 30);
+    CHECK(d.quota_visitor_bytes == 1'000'000);
+    auto p = parse_options({"--quota-new-visitors", "3", "--quota-new-conversations", "0", "--quota-visitor-bytes",
+                            "65536"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.quota_new_visitors == 3);
+    CHECK(p.options.quota_new_conversations == 0);
+    CHECK(p.options.quota_visitor_bytes == 65536);
+    CHECK_FALSE(parse_options({"--quota-new-visitors", "-1"}).error.empty());
+    CHECK_FALSE(parse_options({"--quota-visitor-bytes", "1MB"}).error.empty());
+    CHECK_FALSE(parse_options({"--quota-new-conversations"}).error.empty());
+}

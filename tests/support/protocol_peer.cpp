@@ -13,11 +13,13 @@ int ms_left(Clock::time_point deadline) {
 }
 }  // namespace
 
-WsStatus ProtocolPeer::connect(const std::string& host, int port, const std::string& origin) {
+WsStatus ProtocolPeer::connect(const std::string& host, int port, const std::string& origin,
+                               const std::string& local_address) {
     WsConnectOptions o;
     o.host = host;
     o.port = port;
     o.origin = origin;
+    o.source_address = local_address;
     return connect(o);
 }
 

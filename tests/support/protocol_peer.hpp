@@ -22,7 +22,10 @@ using json = nlohmann::json;
 
 class ProtocolPeer {
 public:
-    WsStatus connect(const std::string& host, int port, const std::string& origin = {});
+    // `local_address`: the address to connect from (empty: the system's choice), e.g.
+    // 127.0.0.2, another client address on loopback for per-address limits.
+    WsStatus connect(const std::string& host, int port, const std::string& origin = {},
+                     const std::string& local_address = {});
     WsStatus connect(const WsConnectOptions& options);  // TLS, source address, extra headers
 
     // Sends `frame` as one text message. Adds "v":1 when absent.

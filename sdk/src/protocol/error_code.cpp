@@ -27,6 +27,9 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::login_throttled: return "login_throttled";
         case ErrorCode::login_busy: return "login_busy";
         case ErrorCode::too_many_reads: return "too_many_reads";
+        case ErrorCode::new_visitor_quota: return "new_visitor_quota";
+        case ErrorCode::new_conversation_quota: return "new_conversation_quota";
+        case ErrorCode::byte_quota: return "byte_quota";
         case ErrorCode::storage_failed: return "storage_failed";
     }
     // A relay newer than this SDK may send codes we do not know; the range still

@@ -15,8 +15,9 @@
 //   handshaking  error 2002 | 2003             stopped      error, disconnect
 //   handshaking  error 4030 (login throttled)  stopped      error (retry_after_ms for the
 //                                                           app to show), disconnect
-//   handshaking  error 4031 (checks busy)      handshaking  error; the handshake again
-//                                                           after retry_after_ms
+//   handshaking  error 4031 (checks busy),     handshaking  error; the handshake again
+//                4050/4051 (quota), other                   after retry_after_ms
+//                4xxx/5xxx
 //   ready        logged_out, current           ready        logged_out; token dropped (the
 //                                                           relay's 4102 close follows)
 //   opening..    closed(4100–4199)             stopped      -
@@ -377,8 +378,9 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
     if (phase_ == Phase::handshaking) {
         // A throttled login (4030) stops too: resending the same password by ourselves
         // could only add failures; the application says "try again in retry_after_ms"
-        // and connects again when its user does. A busy relay (4031) neither checked nor
-        // counted the login: the same handshake goes again after retry_after_ms.
+        // and connects again when its user does. Any other retryable refusal (4031 busy,
+        // 4050/4051 a quota on new visitors, 4029, 5001) created and counted nothing:
+        // the same handshake goes again after retry_after_ms (else a backoff).
         const bool auth = e.code == ErrorCode::bad_credentials || e.code == ErrorCode::bad_token ||
                           e.code == ErrorCode::login_throttled;
         if (e.code == ErrorCode::bad_token && config_.email && config_.password) {
@@ -387,7 +389,7 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
             return;
         }
         events_.push_back(e);
-        if (e.code == ErrorCode::login_busy) {
+        if (!auth && is_retryable(e.code)) {
             retry_at_ = now + (e.retry_after_ms ? *e.retry_after_ms : jitter(attempt_));
             return;
         }

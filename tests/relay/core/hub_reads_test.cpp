@@ -21,6 +21,13 @@ std::string text_of(int i, std::size_t size) {
     return t;
 }
 
+// Long conversations hold more text than a visitor may store in a day (core/quotas.hpp).
+HubConfig without_byte_quota() {
+    HubConfig c = HubHarness::config();
+    c.quotas.visitor_bytes_per_day = 0;
+    return c;
+}
+
 // A visitor whose conversation holds `n` messages of `size` bytes; conv in `conv`.
 ConnId long_conversation(HubHarness& h, int n, std::size_t size, std::string& conv,
                          std::string* token = nullptr) {
@@ -36,7 +43,7 @@ ConnId long_conversation(HubHarness& h, int n, std::size_t size, std::string& co
 }  // namespace
 
 TEST_CASE("a long sync comes out in bounded chunks, in order and complete, then synced", "[hub][sync][reads]") {
-    HubHarness h;
+    HubHarness h(without_byte_quota());
     std::string conv;
     const ConnId v = long_conversation(h, 300, 7000, conv);  // ~2.1 MB of messages
     h.auto_drain = false;
@@ -151,7 +158,7 @@ TEST_CASE("too many pending syncs and histories on one connection get 4040 with 
 }
 
 TEST_CASE("a history page of long messages stops below the frame limit and says more", "[hub][history][reads]") {
-    HubHarness h;
+    HubHarness h(without_byte_quota());
     std::string conv;
     const ConnId v = long_conversation(h, 200, 7000, conv);  // 200 × 7 000: 1.4 MB
 

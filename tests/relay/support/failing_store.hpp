@@ -12,6 +12,18 @@ public:
     bool fail_reads = false;
     bool fail_commits = false;  // commit_batch() fails (the batch is lost, as SQLite would)
     int batches_begun = 0, batches_committed = 0;
+    int visitors_created = 0, conversations_created = 0;  // successful creations
+
+    Status create_visitor(const Visitor& v) override {
+        Status s = MemoryStore::create_visitor(v);
+        if (s) ++visitors_created;
+        return s;
+    }
+    Status create_conversation(const std::string& conv, const std::string& visitor_id, std::int64_t now) override {
+        Status s = MemoryStore::create_conversation(conv, visitor_id, now);
+        if (s) ++conversations_created;
+        return s;
+    }
 
     Status begin_batch() override {
         ++batches_begun;

@@ -654,6 +654,32 @@ TEST_CASE("a login refused because the relay's checks are busy is sent again aft
     CHECK(types(h.written()) == std::vector<std::string>{"login"});
 }
 
+TEST_CASE("a visitor's hello refused by a quota on new visitors is sent again after retry_after_ms",
+          "[client][quotas]") {
+    // 4050/4051 (docs/protocol.md §6): nothing was created; the connection stays open.
+    const auto code = GENERATE(protocol::ErrorCode::new_visitor_quota, protocol::ErrorCode::new_conversation_quota);
+    CAPTURE(static_cast<int>(code));
+    Harness h;
+    h.client.connect(h.now);
+    h.client.opened(h.now);  // the link is down: the hello goes nowhere, the test answers
+    REQUIRE(types(h.written()) == std::vector<std::string>{"hello"});
+    h.deliver(protocol::ErrorFrame{code, "too many new visitors", "", 1500});
+    auto events = h.events();
+    CHECK(only<protocol::ErrorFrame>(events).size() == 1);
+    CHECK(names(events).back() != "disconnect");
+    CHECK(h.client.state() == State::connecting);
+    CHECK(h.written().empty());  // not at once
+    REQUIRE(h.client.next_deadline() == std::optional<std::int64_t>(h.now + 1500));
+    h.now += 1499;
+    h.client.tick(h.now);
+    CHECK(h.written().empty());
+    h.now += 1;
+    h.client.tick(h.now);
+    auto again = h.written();
+    REQUIRE(types(again) == std::vector<std::string>{"hello"});
+    CHECK(std::get<protocol::Hello>(again[0]).role == "visitor");
+}
+
 TEST_CASE("a storage failure keeps the message and resends it later with the same cid",
           "[client]") {
     Harness h;

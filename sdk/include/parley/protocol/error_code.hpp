@@ -31,6 +31,9 @@ enum class ErrorCode : int {
     login_throttled = 4030,     // login: too many failed attempts; retry after retry_after_ms
     login_busy = 4031,          // login: the relay's password checks are busy; retry after retry_after_ms
     too_many_reads = 4040,      // too many sync/history answers pending on the connection
+    new_visitor_quota = 4050,       // hello: too many new visitor identities from this address
+    new_conversation_quota = 4051,  // hello: too many new conversations from this address
+    byte_quota = 4052,              // send: the visitor stored too much text today
     storage_failed = 5001,
 };
 
