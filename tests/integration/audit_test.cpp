@@ -18,24 +18,6 @@ namespace {
 
 const std::string kPassword = "audit-test-password";
 
-struct Run {
-    int status = -1;
-    std::string out;  // stdout only
-};
-
-Run relay_command(const RelayProcess& relay, const std::string& args) {
-    const std::string cmd = "'" + default_relay_binary() + "' --data-dir '" + relay.data_dir() + "' " + args +
-                            " 2>/dev/null";
-    Run run;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) run.out.append(buf, n);
-    const int status = ::pclose(p);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
 bool is_answer(const json& j) {
     const std::string type = j.value("type", "");
     return type == "welcome" || type == "error";
@@ -95,10 +77,10 @@ TEST_CASE("Logins, a transfer, a close, an export and an erasure are in --export
     agent.close();
     REQUIRE(relay.stop());
 
-    REQUIRE(relay_command(relay, "--export-visitor " + conv).status == 0);
-    REQUIRE(relay_command(relay, "--erase-visitor " + conv).status == 0);
-    REQUIRE(relay_command(relay, "--disable-agent billing@parley.local").status == 0);
-    const Run exported = relay_command(relay, "--export-audit");
+    REQUIRE(relay.command("--export-visitor " + conv, false).status == 0);
+    REQUIRE(relay.command("--erase-visitor " + conv, false).status == 0);
+    REQUIRE(relay.command("--disable-agent billing@parley.local", false).status == 0);
+    const auto exported = relay.command("--export-audit", false);
     REQUIRE(exported.status == 0);
 
     std::vector<json> entries;

@@ -19,24 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int status = -1;  // exit status
-    std::string out;  // stdout and stderr
-};
-
 // parley-relay with `args` (the data dir first), as an operator runs it from a shell.
-Run relay_command(const RelayProcess& relay, const std::string& args) {
-    const std::string cmd = "'" + default_relay_binary() + "' --data-dir '" + relay.data_dir() + "' " + args + " 2>&1";
-    Run run;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) run.out.append(buf, n);
-    const int status = ::pclose(p);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
 // Every byte the relay left on disk: its data directory (all of it) and its own log.
 std::string everything_on_disk(const RelayProcess& relay) {
     std::string bytes = relay.log();
@@ -69,14 +52,14 @@ TEST_CASE("A visitor's data is exported as JSON, then erased from every file, an
     visitor.close();
 
     SECTION("neither runs beside the relay: it owns the data directory") {
-        const Run refused = relay_command(relay, "--erase-visitor " + conv);
+        const auto refused = relay.command("--erase-visitor " + conv);
         CHECK(refused.status == 1);
         CHECK(refused.out.find("stop it first") != std::string::npos);
     }
 
     REQUIRE(relay.stop());
 
-    const Run exported = relay_command(relay, "--export-visitor " + conv);
+    const auto exported = relay.command("--export-visitor " + conv);
     REQUIRE(exported.status == 0);
     const json doc = json::parse(exported.out);
     CHECK(doc["format"] == "parley.visitor-export.v1");
@@ -86,7 +69,7 @@ TEST_CASE("A visitor's data is exported as JSON, then erased from every file, an
     REQUIRE(doc["conversations"][0]["messages"].size() == 20);
     CHECK(doc["conversations"][0]["messages"][19]["text"] == "zqx private detail 19");
 
-    const Run erased = relay_command(relay, "--erase-visitor " + conv);
+    const auto erased = relay.command("--erase-visitor " + conv);
     INFO(erased.out);
     REQUIRE(erased.status == 0);
     CHECK(erased.out.find("20 message(s)") != std::string::npos);
@@ -97,7 +80,7 @@ TEST_CASE("A visitor's data is exported as JSON, then erased from every file, an
     CHECK(disk.find("zqx-secret-page") == std::string::npos);
 
     SECTION("erasing the same visitor again says there is no such visitor") {
-        const Run again = relay_command(relay, "--erase-visitor " + conv);
+        const auto again = relay.command("--erase-visitor " + conv);
         CHECK(again.status == 1);
         CHECK(again.out.find("no conversation") != std::string::npos);
     }

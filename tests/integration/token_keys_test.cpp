@@ -57,23 +57,6 @@ std::string sql(const RelayProcess& relay, const std::string& statement) {
     return out;
 }
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
-
-Run relay_command(const RelayProcess& relay, const std::string& args) {
-    const std::string cmd = "'" + default_relay_binary() + "' --data-dir '" + relay.data_dir() + "' " + args + " 2>&1";
-    Run run;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) run.out.append(buf, n);
-    const int status = ::pclose(p);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
 struct Resumed {
     std::string conv, visitor, token;
 };
@@ -120,7 +103,7 @@ TEST_CASE("Visitor tokens survive the move of the secret out of the database and
     CHECK(sql(relay, "SELECT value FROM settings WHERE key = 'visitor_token_secret'") == "<none>");
 
     SECTION("rotation refuses to run beside the relay") {
-        const Run refused = relay_command(relay, "--rotate-visitor-key");
+        const auto refused = relay.command("--rotate-visitor-key");
         CHECK(refused.status == 1);
         CHECK(refused.out.find("stop it first") != std::string::npos);
     }
@@ -144,7 +127,7 @@ TEST_CASE("Visitor tokens survive the move of the secret out of the database and
     CHECK(sql(relay, "SELECT value FROM settings WHERE key = 'visitor_token_secret'") == "");
     CHECK(mode_of(key_file) == 0600);
 
-    const Run rotated = relay_command(relay, "--rotate-visitor-key");
+    const auto rotated = relay.command("--rotate-visitor-key");
     INFO(rotated.out);
     REQUIRE(rotated.status == 0);
     CHECK(rotated.out.find("key 2 now signs") != std::string::npos);

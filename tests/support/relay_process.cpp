@@ -1,5 +1,7 @@
 #include "relay_process.hpp"
 
+#include <cstdio>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -87,6 +89,19 @@ RelayProcess::~RelayProcess() {
 std::string RelayProcess::http_url() const { return "http://" + host_ + ":" + std::to_string(port_); }
 
 std::string RelayProcess::log() const { return read_file_from(log_path_, 0); }
+
+RelayProcess::Command RelayProcess::command(const std::string& args, bool with_stderr) const {
+    const std::string cmd = "'" + options_.binary + "' --data-dir '" + data_dir_ + "' " + args +
+                            (with_stderr ? " 2>&1" : " 2>/dev/null");
+    Command run;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return run;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) run.out.append(buf, n);
+    const int status = ::pclose(p);
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
 
 RelayStatus RelayProcess::fail(const std::string& why) const {
     std::string tail = read_file_from(log_path_, log_offset_);

@@ -69,6 +69,16 @@ public:
     std::string http_url() const;         // "http://127.0.0.1:PORT"
     const std::string& data_dir() const { return data_dir_; }
     std::string log() const;              // everything the relay printed so far
+
+    // The relay binary run once as an operator's command against this data directory
+    // (--export-visitor, --erase-visitor, --rotate-visitor-key, --export-audit…), as
+    // from a shell: its exit status (-1 if it did not exit) and what it printed, stdout
+    // and stderr together unless `with_stderr` is false (then stderr is dropped).
+    struct Command {
+        int status = -1;
+        std::string out;
+    };
+    Command command(const std::string& args, bool with_stderr = true) const;
     int exit_code() const { return exit_code_; }  // exit status, or 128+signal; -1 before
 
 private:
