@@ -81,9 +81,13 @@ void Hub::handle(ConnId id, Conn& c, const p::History& f, std::int64_t) {
 
 void Hub::queue_read(ConnId id, Conn& c, PendingRead read) {
     if (c.reads.size() >= kMaxPendingReads) {
-        // Not processed: the client resends it once its answers have drained.
-        send(id, p::ErrorFrame{ErrorCode::too_many_reads,
-                               "too many sync/history answers pending; retry later", {}, kReadsRetryAfterMs});
+        // Not processed: the client resends it once its answers have drained. Neither
+        // frame has a cid, so the error names it (as 4029 does) for exactly that resend.
+        p::ErrorFrame refused{ErrorCode::too_many_reads, "too many sync/history answers pending; retry later", {},
+                              kReadsRetryAfterMs};
+        refused.frame = read.sync ? "sync" : "history";
+        refused.conv = read.conv;
+        send(id, refused);
         return;
     }
     c.reads.push_back(std::move(read));

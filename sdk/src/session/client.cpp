@@ -401,9 +401,11 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
         return;
     }
     events_.push_back(e);
-    // A sync over the rate limit has no cid: the error names it (§6), and without a new
-    // one the conversation would wait for a `synced` that never comes.
-    if (e.code == ErrorCode::rate_limited && e.frame == "sync" && contains(syncing_, e.conv)) {
+    // A sync refused for being too fast (4029) or for too many answers pending (4040)
+    // has no cid: the error names it (§6), and without a new one the conversation would
+    // wait for a `synced` that never comes.
+    const bool sync_refused = e.code == ErrorCode::rate_limited || e.code == ErrorCode::too_many_reads;
+    if (sync_refused && e.frame == "sync" && contains(syncing_, e.conv)) {
         remove(syncing_, e.conv);
         if (!contains(resync_, e.conv)) resync_.push_back(e.conv);
         const std::int64_t wait = e.retry_after_ms.value_or(1000);

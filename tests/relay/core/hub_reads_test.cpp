@@ -136,8 +136,13 @@ TEST_CASE("too many pending syncs and histories on one connection get 4040 with 
     CHECK(refused.code == ErrorCode::too_many_reads);
     CHECK(static_cast<int>(refused.code) == 4040);
     CHECK(refused.retry_after_ms == std::optional<std::int64_t>(Hub::kReadsRetryAfterMs));
+    CHECK(refused.frame == "sync");  // no cid: the error names the refused frame
+    CHECK(refused.conv == conv);
     h.send(v, p::History{conv, std::nullopt, 50});
-    CHECK(h.error(v).code == ErrorCode::too_many_reads);
+    auto history_refused = h.error(v);
+    CHECK(history_refused.code == ErrorCode::too_many_reads);
+    CHECK(history_refused.frame == "history");
+    CHECK(history_refused.conv == conv);
 
     SECTION("answered in the order asked, after which reads are accepted again") {
         while (h.pulling.count(v)) h.pull_chunk(v);

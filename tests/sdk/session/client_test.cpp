@@ -898,8 +898,10 @@ TEST_CASE("a send refused with 4029 rate_limited is resent with the same cid aft
     CHECK(h.client.outbox().empty());  // the FakeRelay acknowledged the resend
 }
 
-TEST_CASE("a sync refused with 4029 is asked again after retry_after_ms, from the same seq",
+TEST_CASE("a sync refused with 4029 or 4040 is asked again after retry_after_ms, from the same seq",
           "[client][rate_limit]") {
+    const auto code = GENERATE(protocol::ErrorCode::rate_limited, protocol::ErrorCode::too_many_reads);
+    CAPTURE(static_cast<int>(code));
     Config c = visitor_config();
     c.known[C] = 5;
     Harness h(c);
@@ -910,7 +912,7 @@ TEST_CASE("a sync refused with 4029 is asked again after retry_after_ms, from th
     h.up = false;  // the relay does not answer this sync; the test does
     h.deliver(protocol::Msg{protocol::Message{C, 8, "x.8", 1, h.relay.agent, "gap"}});
     REQUIRE(only<protocol::Sync>(h.written()).size() == 1);
-    protocol::ErrorFrame refused{protocol::ErrorCode::rate_limited, "slow down", "", 700};
+    protocol::ErrorFrame refused{code, "slow down", "", 700};
     refused.frame = "sync";
     refused.conv = C;
     h.deliver(refused);
