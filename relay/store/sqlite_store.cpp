@@ -160,15 +160,14 @@ constexpr const char* kReadMark = "SELECT seq FROM read_marks WHERE conv = ?1 AN
 constexpr const char* kInsertAgent =
     "INSERT INTO agents(id, email, name, password_hash, created, teams, skills, preferred, "
     "max_load, supervisor, disabled) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-constexpr const char* kAgentByEmail =
-    "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
-    "supervisor, disabled FROM agents WHERE email = ?1";
-constexpr const char* kAgentById =
-    "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
-    "supervisor, disabled FROM agents WHERE id = ?1";
-constexpr const char* kListAgents =
-    "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, "
-    "supervisor, disabled FROM agents ORDER BY email";
+// The agent columns read_agent() expects, in its order; one list for every agent query.
+#define PARLEY_AGENT_SELECT                                                                   \
+    "SELECT id, email, name, password_hash, created, teams, skills, preferred, max_load, " \
+    "supervisor, disabled FROM agents "
+constexpr const char* kAgentByEmail = PARLEY_AGENT_SELECT "WHERE email = ?1";
+constexpr const char* kAgentById = PARLEY_AGENT_SELECT "WHERE id = ?1";
+constexpr const char* kListAgents = PARLEY_AGENT_SELECT "ORDER BY email";
+#undef PARLEY_AGENT_SELECT
 constexpr const char* kSetConvStatus = "UPDATE conversations SET status = ?2 WHERE id = ?1";
 constexpr const char* kSetRoute = "UPDATE conversations SET route = ?2 WHERE id = ?1";
 constexpr const char* kRouteOf = "SELECT route FROM conversations WHERE id = ?1";
