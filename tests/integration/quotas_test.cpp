@@ -4,22 +4,13 @@
 
 #include "protocol_peer.hpp"
 #include "relay_process.hpp"
+#include "start_relay.hpp"
 
 using namespace parley::test;
 
 namespace {
 
 constexpr int kWait = 5000;
-
-std::unique_ptr<RelayProcess> start_relay(std::vector<std::string> args) {
-    RelayOptions o;
-    o.extra_args = std::move(args);
-    auto relay = std::make_unique<RelayProcess>(o);
-    auto st = relay->start();
-    INFO(st.detail);
-    REQUIRE(st.ok);
-    return relay;
-}
 
 bool is_error(const json& j) { return j.is_object() && j.value("type", "") == "error"; }
 
