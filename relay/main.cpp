@@ -30,6 +30,7 @@
 #include "options.hpp"
 #include "privacy/visitor_export.hpp"
 #include "store/data_dir_lock.hpp"
+#include "store/column_sealer.hpp"
 #include "store/data_key_file.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
@@ -298,7 +299,7 @@ int main(int argc, char** argv) {
         SodiumRandom random;
         auto key = generate_data_key_file(o.generate_data_key, random);
         if (!key) return fail(key.error().detail);
-        std::cout << "data key " << key.value().id << " written to " << o.generate_data_key
+        std::cout << "data key " << key_id_hex(key.value().id) << " written to " << o.generate_data_key
                   << " (0600); back it up apart from the data directory\n";
         return 0;
     }
@@ -322,9 +323,36 @@ int main(int argc, char** argv) {
         lock.emplace(std::move(taken).value());
     }
 
-    auto store = SqliteStore::open((std::filesystem::path(o.data_dir) / "parley.db").string());
+    // Sealed transcripts (P7): the data key seals, older keys only open. The agent
+    // commands touch no sealed column, so they run without the keys.
+    SqliteOptions store_options;
+    if (!o.data_key_file.empty()) {
+        auto key = read_data_key_file(o.data_key_file);
+        if (!key) return fail(key.error().detail);
+        store_options.data_key = key.value();
+    }
+    for (const std::string& path : o.old_data_key_files) {
+        auto key = read_data_key_file(path);
+        if (!key) return fail(key.error().detail);
+        store_options.old_keys.push_back(key.value());
+    }
+    if (!o.old_data_key_files.empty() && o.data_key_file.empty() && !o.reseal_data)
+        return fail("--old-data-key-file needs --data-key-file (the key that seals from now on), "
+                    "or --reseal-data (to unseal)");
+    store_options.allow_missing_keys = agent_command || o.forget_unreadable;
+    auto store = SqliteStore::open((std::filesystem::path(o.data_dir) / "parley.db").string(), store_options);
     if (!store) return fail(store.error().detail);
     SodiumRandom random;
+    if (o.reseal_data) {
+        auto done = store.value()->reseal(o.forget_unreadable);
+        if (!done) return fail("cannot reseal: " + done.error().detail);
+        std::cout << "resealed " << done.value().values << " value(s) "
+                  << (o.data_key_file.empty() ? "as plain text" : "under data key " + key_id_hex(store_options.data_key->id));
+        if (done.value().unreadable)
+            std::cout << "; " << done.value().unreadable << " unreadable value(s) replaced by a placeholder";
+        std::cout << "\n";
+        return 0;
+    }
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
     if (o.export_audit) return export_audit(*store.value());

@@ -33,6 +33,15 @@ const char* usage() {
            "                         a relay runs on DIR\n"
            "  --generate-data-key PATH  write a new 32-byte data key (0600) to PATH, then\n"
            "                         exit; never overwrites a file\n"
+           "  --data-key-file PATH   seal transcripts at rest with this key (message text,\n"
+           "                         names; docs/security.md \"Sealed transcripts\")\n"
+           "  --old-data-key-file PATH  an earlier data key: opens what it sealed, seals\n"
+           "                         nothing (repeatable; for a rotation)\n"
+           "  --reseal-data          rewrite every sealed value under --data-key-file (or,\n"
+           "                         without one, as plain text), then exit; refuses while\n"
+           "                         a relay runs on DIR\n"
+           "  --forget-unreadable    with --reseal-data: replace values no given key opens\n"
+           "                         (a lost key) by a placeholder instead of failing\n"
            "  --disable-agent EMAIL  disable an agent and revoke all their sessions, then\n"
            "                         exit; a running relay drops their connections within\n"
            "                         10 s\n"
@@ -184,6 +193,15 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
         } else if (a == "--generate-data-key") {
             if (!value(o.generate_data_key) || o.generate_data_key.empty())
                 return fail("--generate-data-key needs a file");
+        } else if (a == "--data-key-file") {
+            if (!value(o.data_key_file) || o.data_key_file.empty()) return fail("--data-key-file needs a file");
+        } else if (a == "--old-data-key-file") {
+            if (!value(v) || v.empty()) return fail("--old-data-key-file needs a file");
+            o.old_data_key_files.push_back(v);
+        } else if (a == "--reseal-data") {
+            o.reseal_data = true;
+        } else if (a == "--forget-unreadable") {
+            o.forget_unreadable = true;
         } else if (a == "--rotate-visitor-key") {
             o.rotate_visitor_key = true;
         } else if (a == "--export-audit") {
@@ -312,6 +330,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     }
     if (!o.export_visitor.empty() && !o.erase_visitor.empty())
         return fail("--export-visitor and --erase-visitor are separate runs (export first)");
+    if (o.forget_unreadable && !o.reseal_data)
+        return fail("--forget-unreadable goes with --reseal-data (it rewrites what it cannot open)");
     if (o.tls_cert.empty() != o.tls_key.empty())
         return fail("--tls-cert and --tls-key go together (the certificate and its private key)");
     if (o.agent_max < o.agent_preferred) return fail("--max-load must not be below --preferred");

@@ -34,9 +34,16 @@ struct Options {
     // visitor-token.key. --rotate-visitor-key makes a new signing key, then exits.
     std::string visitor_key_file;     // --visitor-key-file PATH
     bool rotate_visitor_key = false;  // --rotate-visitor-key
-    // Transcripts sealed at rest (P7; store/sealed_column.hpp): writes a new 32-byte data
-    // key file, then exits. (Sealing the store with it is not wired in yet.)
-    std::string generate_data_key;  // --generate-data-key PATH
+    // Transcripts sealed at rest (P7; store/column_sealer.hpp). --generate-data-key
+    // writes a new 32-byte key file, then exits. --data-key-file: seal with this key;
+    // --old-data-key-file (repeatable): keys that only open (after a rotation);
+    // --reseal-data: rewrite every value under the data key (or as plain text without
+    // one), then exit; --forget-unreadable: with it, replace what no key opens.
+    std::string generate_data_key;               // --generate-data-key PATH
+    std::string data_key_file;                   // --data-key-file PATH
+    std::vector<std::string> old_data_key_files; // --old-data-key-file PATH
+    bool reseal_data = false;                    // --reseal-data
+    bool forget_unreadable = false;              // --forget-unreadable
     // --export-audit: print the audit log as JSON lines, oldest first; then exit. Reads
     // only, so it may run beside a relay.
     bool export_audit = false;

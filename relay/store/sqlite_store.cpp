@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <utility>
@@ -214,6 +215,18 @@ constexpr const char* kPurgeMessages = "DELETE FROM messages WHERE conv = ?1";
 constexpr const char* kPurgeConv = "DELETE FROM conversations WHERE id = ?1";
 constexpr const char* kPurgeLoneVisitor =
     "DELETE FROM visitors WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM conversations WHERE visitor_id = ?1)";
+// Sealing (store/column_sealer.hpp): the ids of the keys that sealed values, and the
+// walks and rewrites of reseal(), a page of rows at a time in key order.
+constexpr const char* kSealedWith = "sealed_with";
+constexpr const char* kAnyMessage = "SELECT EXISTS(SELECT 1 FROM messages)";
+constexpr const char* kResealVisitors = "SELECT id, name FROM visitors WHERE id > ?1 ORDER BY id LIMIT 256";
+constexpr const char* kResealVisitor = "UPDATE visitors SET name = ?2 WHERE id = ?1";
+constexpr const char* kResealConvs =
+    "SELECT id, last_seq, last_text FROM conversations WHERE id > ?1 ORDER BY id LIMIT 256";
+constexpr const char* kResealConv = "UPDATE conversations SET last_text = ?2 WHERE id = ?1";
+constexpr const char* kResealMessages =
+    "SELECT conv, seq, from_name, text FROM messages WHERE (conv, seq) > (?1, ?2) ORDER BY conv, seq LIMIT 256";
+constexpr const char* kResealMessage = "UPDATE messages SET from_name = ?3, text = ?4 WHERE conv = ?1 AND seq = ?2";
 constexpr const char* kGetSetting = "SELECT value FROM settings WHERE key = ?1";
 constexpr const char* kPutSetting =
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -224,36 +237,6 @@ std::string column_text(sqlite3_stmt* s, int i) {
     return p ? std::string(reinterpret_cast<const char*>(p),
                            static_cast<std::size_t>(sqlite3_column_bytes(s, i)))
              : std::string();
-}
-
-ConvSummary read_summary(sqlite3_stmt* s) {
-    ConvSummary c;
-    c.conv = column_text(s, 0);
-    c.visitor = Party{"visitor", column_text(s, 1), column_text(s, 2)};
-    c.last_seq = sqlite3_column_int64(s, 3);
-    c.last_text = column_text(s, 4);
-    c.updated = sqlite3_column_int64(s, 5);
-    c.status = column_text(s, 6);
-    return c;
-}
-
-Message read_message(sqlite3_stmt* s) {
-    Message m;
-    m.conv = column_text(s, 0);
-    m.seq = sqlite3_column_int64(s, 1);
-    m.cid = column_text(s, 2);
-    m.ts = sqlite3_column_int64(s, 3);
-    m.from = Party{column_text(s, 4), column_text(s, 5), column_text(s, 6)};
-    m.text = column_text(s, 7);
-    // Routing's internal flag, found by name so other columns may be added around it.
-    for (int i = 8; i < sqlite3_column_count(s); ++i)
-        if (std::string_view(sqlite3_column_name(s, i)) == "internal")
-            m.internal = sqlite3_column_int(s, i) != 0;
-    // Triage's meta (schema step 2), found by name likewise.
-    for (int i = 8; i < sqlite3_column_count(s); ++i)
-        if (std::string_view(sqlite3_column_name(s, i)) == "meta")
-            m.meta = meta_from_column(column_text(s, i));
-    return m;
 }
 
 // Teams and skills are stored comma-separated (names hold no commas: --add-agent checks).
@@ -330,6 +313,11 @@ public:
             rc_ = sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
     }
+    Stmt& bind_blob(int i, const std::string& v) {
+        if (rc_ == SQLITE_OK)
+            rc_ = sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
     Stmt& bind(int i, std::int64_t v) {
         if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(s_, i, v);
         return *this;
@@ -343,7 +331,64 @@ private:
     int rc_ = SQLITE_OK;
 };
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+
+// ---- sealing (store/column_sealer.hpp) -------------------------------------------
+
+void SqliteStore::bind_personal(Stmt& s, int i, const std::string& plain, const std::string& binding) {
+    if (auto sealed = sealer_.seal(plain, binding)) s.bind_blob(i, *sealed);
+    else s.bind(i, plain);
+}
+
+Result<std::string> SqliteStore::personal(sqlite3_stmt* s, int column, const std::string& binding) const {
+    const bool blob = sqlite3_column_type(s, column) == SQLITE_BLOB;
+    const void* p = blob ? sqlite3_column_blob(s, column) : sqlite3_column_text(s, column);
+    const std::string_view stored(p ? static_cast<const char*>(p) : "",
+                                  static_cast<std::size_t>(sqlite3_column_bytes(s, column)));
+    auto opened = sealer_.open(stored, blob, binding);
+    if (!opened) return storage_error(std::string(sqlite3_column_name(s, column)) + ": " + opened.error().detail);
+    return opened;
+}
+
+Result<ConvSummary> SqliteStore::read_summary(sqlite3_stmt* s) const {
+    ConvSummary c;
+    c.conv = column_text(s, 0);
+    c.last_seq = sqlite3_column_int64(s, 3);
+    const std::string visitor_id = column_text(s, 1);
+    auto name = personal(s, 2, visitor_name_binding(visitor_id));
+    if (!name) return name.error();
+    c.visitor = Party{"visitor", visitor_id, std::move(name).value()};
+    auto last_text = personal(s, 4, last_text_binding(c.conv, c.last_seq));
+    if (!last_text) return last_text.error();
+    c.last_text = std::move(last_text).value();
+    c.updated = sqlite3_column_int64(s, 5);
+    c.status = column_text(s, 6);
+    return c;
+}
+
+Result<Message> SqliteStore::read_message(sqlite3_stmt* s) const {
+    Message m;
+    m.conv = column_text(s, 0);
+    m.seq = sqlite3_column_int64(s, 1);
+    m.cid = column_text(s, 2);
+    m.ts = sqlite3_column_int64(s, 3);
+    auto name = personal(s, 6, message_name_binding(m.conv, m.seq));
+    if (!name) return name.error();
+    m.from = Party{column_text(s, 4), column_text(s, 5), std::move(name).value()};
+    auto text = personal(s, 7, message_text_binding(m.conv, m.seq));
+    if (!text) return text.error();
+    m.text = std::move(text).value();
+    // Routing's internal flag, found by name so other columns may be added around it.
+    for (int i = 8; i < sqlite3_column_count(s); ++i)
+        if (std::string_view(sqlite3_column_name(s, i)) == "internal")
+            m.internal = sqlite3_column_int(s, i) != 0;
+    // Triage's meta (schema step 2), found by name likewise.
+    for (int i = 8; i < sqlite3_column_count(s); ++i)
+        if (std::string_view(sqlite3_column_name(s, i)) == "meta")
+            m.meta = meta_from_column(column_text(s, i));
+    return m;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, SqliteOptions options) {
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -351,7 +396,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
         sqlite3_close(db);
         return storage_error("cannot open " + path + ": " + msg);
     }
-    std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+    std::unique_ptr<SqliteStore> store(new SqliteStore(db, ColumnSealer(options.data_key, std::move(options.old_keys))));
     sqlite3_busy_timeout(db, 5000);  // another process (a backup, the CLI) may hold a lock
     // WAL: readers do not block the writer; FULL: every COMMIT is synced to disk, which
     // is what "ack only after durable" needs (NORMAL could lose the last commits).
@@ -369,6 +414,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     }
     Status migrated = store->migrate();
     if (!migrated) return migrated.error();
+    if (Status keys = store->check_and_record_keys(options.allow_missing_keys); !keys)
+        return storage_error("cannot open " + path + ": " + keys.error().detail);
     // Checkpoints off the event loop (store/wal_checkpointer.hpp). The hook replaces
     // SQLite's automatic checkpoint; without a checkpointer that one stays.
     auto checkpointer = WalCheckpointer::start(path);
@@ -444,6 +491,168 @@ void SqliteStore::step_prepared(const char* sql) {
     Stmt(p.value()).step();
 }
 
+Status SqliteStore::check_and_record_keys(bool allow_missing) {
+    auto setting = get_setting(kSealedWith);
+    if (!setting) return setting.error();
+    std::vector<std::uint32_t> recorded;
+    if (setting.value()) recorded = parse_key_ids(*setting.value());
+    if (!allow_missing) {
+        auto fits = check_key_ring(recorded, sealer_.keys());
+        if (!fits) return fits.error();
+    }
+    if (!sealer_.sealing() ||
+        std::find(recorded.begin(), recorded.end(), sealer_.sealing_key_id()) != recorded.end())
+        return Ok{};
+    if (recorded.empty()) {  // sealing starts now: what is already stored stays plain
+        auto p = prepare(kAnyMessage);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        if (s.step() == SQLITE_ROW && sqlite3_column_int(s.get(), 0) != 0)
+            std::cerr << "parley-relay: new values are sealed from now on; the messages stored "
+                         "before are still plain: stop the relay and run --reseal-data to seal them\n";
+    }
+    recorded.push_back(sealer_.sealing_key_id());
+    return put_setting(kSealedWith, format_key_ids(recorded));
+}
+
+namespace {
+
+// A column value as stored: sealed bytes (a BLOB) or plain text (TEXT).
+struct StoredValue {
+    bool blob = false;
+    std::string bytes;
+};
+
+StoredValue stored_value(sqlite3_stmt* s, int column) {
+    const bool blob = sqlite3_column_type(s, column) == SQLITE_BLOB;
+    const void* p = blob ? sqlite3_column_blob(s, column) : sqlite3_column_text(s, column);
+    return {blob, std::string(p ? static_cast<const char*>(p) : "",
+                              static_cast<std::size_t>(sqlite3_column_bytes(s, column)))};
+}
+
+}  // namespace
+
+Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
+    if (batch_open_) return storage_error("reseal inside a batch");
+    Resealed done;
+    // The value's form under the sealing key (or plain): nullopt when it already is.
+    auto redo = [&](const StoredValue& v, const std::string& binding) -> Result<std::optional<StoredValue>> {
+        if (!v.blob && !sealer_.sealing()) return std::optional<StoredValue>{};
+        if (v.blob && sealer_.sealing() && sealed_key_id(v.bytes) == sealer_.sealing_key_id())
+            return std::optional<StoredValue>{};
+        auto plain = sealer_.open(v.bytes, v.blob, binding);
+        std::string text;
+        if (plain) {
+            text = std::move(plain).value();
+        } else if (forget_unreadable) {
+            text = kUnreadableText;
+            ++done.unreadable;
+        } else {
+            return plain.error();
+        }
+        ++done.values;
+        if (auto sealed = sealer_.seal(text, binding)) return std::optional<StoredValue>{StoredValue{true, *sealed}};
+        return std::optional<StoredValue>{StoredValue{false, std::move(text)}};
+    };
+    auto bind = [](Stmt& s, int i, const StoredValue& v) {
+        if (v.blob) s.bind_blob(i, v.bytes);
+        else s.bind(i, v.bytes);
+    };
+    // One page of rows read, then rewritten in one transaction; `read` returns the
+    // page's updates (each a statement to step) and moves the cursor.
+    struct Update {
+        std::string key1;
+        std::int64_t key2 = 0;
+        std::optional<StoredValue> a, b;
+    };
+    auto walk = [&](const char* select, const char* update, auto read_row) -> Status {
+        std::string after1;
+        std::int64_t after2 = std::numeric_limits<std::int64_t>::min();
+        for (;;) {
+            std::vector<Update> updates;
+            int rows = 0;
+            {
+                auto p = prepare(select);
+                if (!p) return p.error();
+                Stmt s(p.value());
+                s.bind(1, after1);
+                if (std::string_view(select).find("?2") != std::string_view::npos) s.bind(2, after2);
+                int rc;
+                while ((rc = s.step()) == SQLITE_ROW) {
+                    ++rows;
+                    Update u;
+                    if (Status st = read_row(s.get(), u); !st) return st;
+                    after1 = u.key1;
+                    after2 = u.key2;
+                    if (u.a || u.b) updates.push_back(std::move(u));
+                }
+                if (rc != SQLITE_DONE) return fail("reseal: read");
+            }
+            if (rows == 0) return Ok{};
+            if (updates.empty()) continue;
+            if (Status st = exec(kBegin); !st) return st;
+            for (const Update& u : updates) {
+                auto p = prepare(update);
+                if (!p) {
+                    exec(kRollback);
+                    return p.error();
+                }
+                Stmt s(p.value());
+                s.bind(1, u.key1);
+                if (u.b) {  // messages: (conv, seq, from_name, text)
+                    s.bind(2, u.key2);
+                    bind(s, 3, *u.a);
+                    bind(s, 4, *u.b);
+                } else {
+                    bind(s, 2, *u.a);
+                }
+                if (s.step() != SQLITE_DONE) {
+                    Error e = fail("reseal: write");
+                    exec(kRollback);
+                    return e;
+                }
+            }
+            if (Status st = exec(kCommit); !st) {
+                exec(kRollback);
+                return st;
+            }
+        }
+    };
+    auto keep = [](std::optional<StoredValue>& slot, Result<std::optional<StoredValue>> r) -> Status {
+        if (!r) return r.error();
+        slot = std::move(r).value();
+        return Ok{};
+    };
+    Status st = walk(kResealVisitors, kResealVisitor, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key1 = column_text(s, 0);
+        return keep(u.a, redo(stored_value(s, 1), visitor_name_binding(u.key1)));
+    });
+    if (st) st = walk(kResealConvs, kResealConv, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key1 = column_text(s, 0);
+        return keep(u.a, redo(stored_value(s, 2), last_text_binding(u.key1, sqlite3_column_int64(s, 1))));
+    });
+    if (st) st = walk(kResealMessages, kResealMessage, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key1 = column_text(s, 0);
+        u.key2 = sqlite3_column_int64(s, 1);
+        StoredValue name = stored_value(s, 2), text = stored_value(s, 3);
+        if (Status one = keep(u.a, redo(name, message_name_binding(u.key1, u.key2))); !one) return one;
+        if (Status two = keep(u.b, redo(text, message_text_binding(u.key1, u.key2))); !two) return two;
+        // A message row is written whole: the column left as it was goes back unchanged.
+        if (u.a && !u.b) u.b = text;
+        if (u.b && !u.a) u.a = name;
+        return Ok{};
+    });
+    if (!st) return st.error();
+    // Everything is under the sealing key now (or plain).
+    std::vector<std::uint32_t> now;
+    if (sealer_.sealing()) now.push_back(sealer_.sealing_key_id());
+    if (Status put = put_setting(kSealedWith, format_key_ids(now)); !put) return put.error();
+    // The log still holds the pages as they were: copy back and truncate, as erasure does.
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
+        return fail("resealed, but the log could not be emptied (run it again)");
+    return done;
+}
+
 Status SqliteStore::migrate() {
     auto version = prepare("PRAGMA user_version");
     if (!version) return version.error();
@@ -479,8 +688,9 @@ Status SqliteStore::create_visitor(const Visitor& visitor) {
     auto p = prepare(kInsertVisitor);
     if (!p) return p.error();
     Stmt s(p.value());
-    if (s.bind(1, visitor.id).bind(2, visitor.name).bind(3, visitor.created).step() != SQLITE_DONE)
-        return fail("create visitor");
+    s.bind(1, visitor.id).bind(3, visitor.created);
+    bind_personal(s, 2, visitor.name, visitor_name_binding(visitor.id));
+    if (s.step() != SQLITE_DONE) return fail("create visitor");
     return Ok{};
 }
 
@@ -491,15 +701,19 @@ Result<std::optional<Visitor>> SqliteStore::find_visitor(const std::string& id) 
     const int rc = s.bind(1, id).step();
     if (rc == SQLITE_DONE) return std::optional<Visitor>{};
     if (rc != SQLITE_ROW) return fail("find visitor");
-    return std::optional<Visitor>{
-        Visitor{column_text(s.get(), 0), column_text(s.get(), 1), sqlite3_column_int64(s.get(), 2)}};
+    auto name = personal(s.get(), 1, visitor_name_binding(id));
+    if (!name) return name.error();
+    return std::optional<Visitor>{Visitor{column_text(s.get(), 0), std::move(name).value(),
+                                          sqlite3_column_int64(s.get(), 2)}};
 }
 
 Status SqliteStore::rename_visitor(const std::string& id, const std::string& name) {
     auto p = prepare(kRenameVisitor);
     if (!p) return p.error();
     Stmt s(p.value());
-    if (s.bind(1, id).bind(2, name).step() != SQLITE_DONE) return fail("rename visitor");
+    s.bind(1, id);
+    bind_personal(s, 2, name, visitor_name_binding(id));
+    if (s.step() != SQLITE_DONE) return fail("rename visitor");
     if (sqlite3_changes(db_) != 1) return storage_error("no such visitor: " + id);
     return Ok{};
 }
@@ -525,7 +739,9 @@ Result<std::optional<ConvSummary>> SqliteStore::one_summary(const char* sql,
     const int rc = s.bind(1, key).step();
     if (rc == SQLITE_DONE) return std::optional<ConvSummary>{};
     if (rc != SQLITE_ROW) return fail("find conversation");
-    ConvSummary summary = read_summary(s.get());
+    auto read = read_summary(s.get());
+    if (!read) return read.error();
+    ConvSummary summary = std::move(read).value();
     if (Status st = fill_intent(summary); !st) return st.error();
     return std::optional<ConvSummary>{std::move(summary)};
 }
@@ -559,7 +775,11 @@ Result<std::vector<ConvSummary>> SqliteStore::open_conversations(int limit) {
     s.bind(1, std::int64_t{limit});
     std::vector<ConvSummary> out;
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_summary(s.get()));
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
     if (rc != SQLITE_DONE) return fail("list conversations");
     for (ConvSummary& summary : out)
         if (Status st = fill_intent(summary); !st) return st.error();
@@ -604,7 +824,9 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
             if (!ins) return ins.error();
             Stmt s(ins.value());
             s.bind(1, m.conv).bind(2, seq).bind(3, m.cid).bind(4, m.ts);
-            s.bind(5, m.from.role).bind(6, m.from.id).bind(7, m.from.name).bind(8, m.text);
+            s.bind(5, m.from.role).bind(6, m.from.id);
+            bind_personal(s, 7, m.from.name, message_name_binding(m.conv, seq));
+            bind_personal(s, 8, m.text, message_text_binding(m.conv, seq));
             s.bind(9, meta_to_column(m.meta));
             if (s.step() != SQLITE_DONE) return fail("insert message");
         }
@@ -618,8 +840,9 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
             auto bump = prepare(kBumpConv);
             if (!bump) return bump.error();
             Stmt s(bump.value());
-            if (s.bind(1, m.conv).bind(2, seq).bind(3, m.text).bind(4, m.ts).step() != SQLITE_DONE)
-                return fail("update conversation");
+            s.bind(1, m.conv).bind(2, seq).bind(4, m.ts);
+            bind_personal(s, 3, m.text, last_text_binding(m.conv, seq));
+            if (s.step() != SQLITE_DONE) return fail("update conversation");
         }
         return Appended{seq, m.ts, true};
     };
@@ -650,7 +873,11 @@ Result<std::vector<Message>> SqliteStore::messages_after(const std::string& conv
     s.bind(1, conv).bind(2, after).bind(3, std::int64_t{limit});
     std::vector<Message> out;
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_message(s.get()));
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_message(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
     if (rc != SQLITE_DONE) return fail("read messages");
     return out;
 }
@@ -663,7 +890,11 @@ Result<std::vector<Message>> SqliteStore::messages_before(const std::string& con
     s.bind(1, conv).bind(2, before).bind(3, std::int64_t{limit});
     std::vector<Message> out;
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_message(s.get()));
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_message(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
     if (rc != SQLITE_DONE) return fail("read messages");
     return out;
 }
@@ -750,7 +981,11 @@ Result<std::optional<VisitorRecord>> SqliteStore::visitor_record(const std::stri
         Stmt s(p.value());
         s.bind(1, visitor_id);
         int rc;
-        while ((rc = s.step()) == SQLITE_ROW) record.conversations.push_back(read_summary(s.get()));
+        while ((rc = s.step()) == SQLITE_ROW) {
+            auto read = read_summary(s.get());
+            if (!read) return read.error();
+            record.conversations.push_back(std::move(read).value());
+        }
         if (rc != SQLITE_DONE) return fail("list the visitor's conversations");
     }
     for (ConvSummary& c : record.conversations) {

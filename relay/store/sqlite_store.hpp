@@ -12,6 +12,10 @@
 // holds the pages as they were before. After it returns, the database file and its log
 // hold none of the erased bytes (tests/relay/store/erasure_test.cpp greps them).
 //
+// Sealing (P7, store/column_sealer.hpp): given data keys, the columns holding what people
+// wrote or are called are sealed with the first key; reseal() rewrites every value under
+// it (rotation, or sealing a store that was plain).
+//
 // Errors (I/O, a corrupt file, a full disk, a constraint) come back as
 // storage_failed values carrying SQLite's message; nothing throws.
 #pragma once
@@ -20,6 +24,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "store/column_sealer.hpp"
 #include "store/store.hpp"
 #include "store/wal_checkpointer.hpp"
 
@@ -28,6 +33,19 @@ struct sqlite3_stmt;
 
 namespace parley::relay {
 
+struct SqliteOptions {
+    std::optional<DataKey> data_key;  // seals new values (none: stored plain)
+    std::vector<DataKey> old_keys;    // open what they sealed, seal nothing
+    bool allow_missing_keys = false;  // open even when a key that sealed values is not
+                                      // given (reseal with forget_unreadable only)
+};
+
+// What reseal() did.
+struct Resealed {
+    std::int64_t values = 0;      // values rewritten under the sealing key (or plain)
+    std::int64_t unreadable = 0;  // values no key opened, replaced by kUnreadableText
+};
+
 class SqliteStore : public Store {
 public:
     static constexpr int kSchemaVersion = 6;  // steps in kMigrations (sqlite_store.cpp)
@@ -35,7 +53,19 @@ public:
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
     // newer schema.
-    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+    // Sealed stores: fails too when the file holds values sealed with a key that
+    // `options` lacks (unless allow_missing_keys).
+    static Result<std::unique_ptr<SqliteStore>> open(const std::string& path,
+                                                     SqliteOptions options = {});
+
+    // Rewrites every sealed column's value under the data key (none given: as
+    // plain text), in transactions of a few hundred rows, skipping values already
+    // sealed with it; then records that key alone in "sealed_with" and empties the log,
+    // so no older form stays in the files. A value no key opens is an error, or, with
+    // forget_unreadable (a lost key), replaced by kUnreadableText. Offline: the caller
+    // holds the data directory's lock.
+    Result<Resealed> reseal(bool forget_unreadable);
+    static constexpr const char* kUnreadableText = "[unreadable: sealed with a lost data key]";
 
     ~SqliteStore() override;
     SqliteStore(const SqliteStore&) = delete;
@@ -103,7 +133,15 @@ public:
 private:
     class Stmt;  // a borrowed, reset-on-scope-exit prepared statement
 
-    explicit SqliteStore(sqlite3* db) : db_(db) {}
+    SqliteStore(sqlite3* db, ColumnSealer sealer) : db_(db), sealer_(std::move(sealer)) {}
+    // Sealing: binds a personal value (sealed as a BLOB when sealing), reads one back.
+    void bind_personal(Stmt& s, int i, const std::string& plain, const std::string& binding);
+    Result<std::string> personal(sqlite3_stmt* s, int column, const std::string& binding) const;
+    Result<ConvSummary> read_summary(sqlite3_stmt* s) const;
+    Result<Message> read_message(sqlite3_stmt* s) const;
+    // Records the sealing key in "sealed_with" (check_key_ring first).
+    Status check_and_record_keys(bool allow_missing);
+
     // After each commit (sqlite3_wal_hook): asks for a background checkpoint every
     // kCheckpointPages new pages of log (4 MB, SQLite's own default; small because
     // closing the database checkpoints what is left, on the way out of a SIGTERM), and
@@ -124,6 +162,7 @@ private:
     Status fill_intent(ConvSummary& s);
 
     sqlite3* db_ = nullptr;
+    ColumnSealer sealer_;
     std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by SQL literal
 };
 

@@ -201,6 +201,25 @@ TEST_CASE("token key options: the key file defaults to the data directory's, rot
     CHECK_FALSE(parse_options({"--generate-data-key"}).error.empty());
 }
 
+TEST_CASE("data key options: a key that seals, older keys that open, reseal as a command",
+          "[options][sealed]") {
+    auto none = parse_options({});
+    CHECK(none.options.data_key_file.empty());  // plain store
+    CHECK(none.options.old_data_key_files.empty());
+    CHECK_FALSE(none.options.reseal_data);
+    auto set = parse_options({"--data-key-file", "/k/new.key", "--old-data-key-file", "/k/a.key",
+                              "--old-data-key-file", "/k/b.key", "--reseal-data", "--forget-unreadable"});
+    REQUIRE(set.error.empty());
+    CHECK(set.options.data_key_file == "/k/new.key");
+    CHECK(set.options.old_data_key_files == std::vector<std::string>{"/k/a.key", "/k/b.key"});
+    CHECK(set.options.reseal_data);
+    CHECK(set.options.forget_unreadable);
+    CHECK_FALSE(parse_options({"--data-key-file"}).error.empty());
+    CHECK_FALSE(parse_options({"--old-data-key-file", ""}).error.empty());
+    // Forgetting what no key opens only makes sense while rewriting everything.
+    CHECK(parse_options({"--forget-unreadable"}).error.find("--reseal-data") != std::string::npos);
+}
+
 TEST_CASE("a password on the command line is refused, naming the file and the environment instead",
           "[options][demo-password]") {
     auto p = parse_options({"--demo-agent", "--demo-password", "pw123456"});

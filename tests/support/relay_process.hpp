@@ -59,6 +59,9 @@ public:
     // SIGKILL and reap: a crash, as far as the data on disk is concerned.
     void kill();
 
+    // The arguments the next start() appends (an operator editing the unit file).
+    void set_extra_args(std::vector<std::string> args) { options_.extra_args = std::move(args); }
+
     // stop() then start() on the same data dir and port.
     RelayStatus restart();
 

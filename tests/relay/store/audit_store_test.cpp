@@ -39,7 +39,7 @@ std::vector<std::string> convs(const std::vector<AuditEntry>& entries) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("audit entries get increasing ids and read back newest first or oldest first",
-                   "[store][audit]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][audit]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     CHECK(s.audit_before(0, 10).value().empty());
@@ -67,7 +67,7 @@ TEMPLATE_TEST_CASE("audit entries get increasing ids and read back newest first 
 }
 
 TEMPLATE_TEST_CASE("audit entries written in a batch are stored with it", "[store][audit]", MemoryBackend,
-                   SqliteBackend, CachedSqliteBackend) {
+                   SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     REQUIRE(s.begin_batch().ok());
@@ -79,7 +79,7 @@ TEMPLATE_TEST_CASE("audit entries written in a batch are stored with it", "[stor
 }
 
 TEMPLATE_TEST_CASE("erasing a visitor leaves the audit log as it was", "[store][audit]", MemoryBackend,
-                   SqliteBackend, CachedSqliteBackend) {
+                   SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     REQUIRE(s.create_visitor(Visitor{"v_1", "Ada", T0}).ok());

@@ -34,7 +34,7 @@ std::vector<std::string> ids(const std::vector<ClosedConversation>& rows) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("closed conversations past a cutoff are listed oldest first, from a cursor",
-                   "[store][retention]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][retention]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType backend;
     Store& s = *backend.store;
     conversation(s, "v_1", "c_b", T0 + 10, true);
@@ -61,7 +61,7 @@ TEMPLATE_TEST_CASE("closed conversations past a cutoff are listed oldest first, 
 }
 
 TEMPLATE_TEST_CASE("erasing conversations deletes their messages, marks, route, and visitors left with none",
-                   "[store][retention]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][retention]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType backend;
     Store& s = *backend.store;
     conversation(s, "v_gone", "c_1", T0, true);

@@ -31,7 +31,7 @@ std::vector<std::string> hashes(const std::vector<AgentSession>& sessions) {
 }  // namespace
 
 TEMPLATE_TEST_CASE("an agent's sessions are listed oldest first with when they were made and used",
-                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -51,7 +51,7 @@ TEMPLATE_TEST_CASE("an agent's sessions are listed oldest first with when they w
 }
 
 TEMPLATE_TEST_CASE("a revoked session is gone and the agent's others stay", "[store][sessions]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -62,7 +62,7 @@ TEMPLATE_TEST_CASE("a revoked session is gone and the agent's others stay", "[st
 }
 
 TEMPLATE_TEST_CASE("signing out everywhere revokes every session of that agent and no other's",
-                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -73,7 +73,7 @@ TEMPLATE_TEST_CASE("signing out everywhere revokes every session of that agent a
 }
 
 TEMPLATE_TEST_CASE("purging deletes the sessions expired at that time and counts them",
-                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -86,7 +86,7 @@ TEMPLATE_TEST_CASE("purging deletes the sessions expired at that time and counts
 }
 
 TEMPLATE_TEST_CASE("disabling an agent flags them and revokes all their sessions; enabling keeps none",
-                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][sessions]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -109,7 +109,7 @@ TEMPLATE_TEST_CASE("disabling an agent flags them and revokes all their sessions
 }
 
 TEMPLATE_TEST_CASE("an agent created disabled is stored disabled", "[store][sessions]", MemoryBackend,
-                   SqliteBackend, CachedSqliteBackend) {
+                   SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     Agent a{"a_1", "sam@example.com", "Sam", "h", T0};

@@ -25,7 +25,7 @@ NewMessage message(const std::string& cid, const std::string& text = "hi",
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("a visitor is stored, found and renamed", "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+TEMPLATE_TEST_CASE("a visitor is stored, found and renamed", "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     REQUIRE(s.create_visitor(Visitor{"v_1", "Ada", T0}).ok());
@@ -49,7 +49,7 @@ TEMPLATE_TEST_CASE("a visitor is stored, found and renamed", "[store]", MemoryBa
 }
 
 TEMPLATE_TEST_CASE("a conversation belongs to an existing visitor and starts empty", "[store]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -74,7 +74,7 @@ TEMPLATE_TEST_CASE("a conversation belongs to an existing visitor and starts emp
 }
 
 TEMPLATE_TEST_CASE("appending assigns gap-free sequence numbers from 1", "[store]", MemoryBackend,
-                   SqliteBackend, CachedSqliteBackend) {
+                   SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -92,7 +92,7 @@ TEMPLATE_TEST_CASE("appending assigns gap-free sequence numbers from 1", "[store
 }
 
 TEMPLATE_TEST_CASE("appending the same (conversation, sender, cid) again returns the first seq and ts",
-                   "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -117,7 +117,7 @@ TEMPLATE_TEST_CASE("appending the same (conversation, sender, cid) again returns
 }
 
 TEMPLATE_TEST_CASE("appending to an unknown conversation fails and stores nothing", "[store]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -131,7 +131,7 @@ TEMPLATE_TEST_CASE("appending to an unknown conversation fails and stores nothin
 }
 
 TEMPLATE_TEST_CASE("messages are read forwards after a seq and backwards before one", "[store]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -158,7 +158,7 @@ TEMPLATE_TEST_CASE("messages are read forwards after a seq and backwards before 
 }
 
 TEMPLATE_TEST_CASE("a message's triage meta is stored and read back as given", "[store][triage]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -197,7 +197,7 @@ TEMPLATE_TEST_CASE("a message's triage meta is stored and read back as given", "
     }
 }
 
-TEMPLATE_TEST_CASE("read marks only grow", "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+TEMPLATE_TEST_CASE("read marks only grow", "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -211,7 +211,7 @@ TEMPLATE_TEST_CASE("read marks only grow", "[store]", MemoryBackend, SqliteBacke
 }
 
 TEMPLATE_TEST_CASE("open conversations with messages are listed most recently updated first", "[store]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -237,7 +237,7 @@ TEMPLATE_TEST_CASE("open conversations with messages are listed most recently up
 }
 
 TEMPLATE_TEST_CASE("agents are found by id and by e-mail in any case", "[store]", MemoryBackend,
-                   SqliteBackend, CachedSqliteBackend) {
+                   SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     REQUIRE(s.create_agent(Agent{"a_1", "Sam@Example.com", "Sam", "$argon2id$…", T0}).ok());
@@ -252,7 +252,7 @@ TEMPLATE_TEST_CASE("agents are found by id and by e-mail in any case", "[store]"
 }
 
 TEMPLATE_TEST_CASE("agent sessions are kept by token hash with their expiry", "[store]", MemoryBackend,
-                   SqliteBackend, CachedSqliteBackend) {
+                   SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     REQUIRE(s.create_agent(Agent{"a_1", "sam@example.com", "Sam", "h", T0}).ok());
@@ -266,7 +266,7 @@ TEMPLATE_TEST_CASE("agent sessions are kept by token hash with their expiry", "[
     CHECK_FALSE(s.create_session(AgentSession{"hash3", "a_9", T0}).ok());
 }
 
-TEMPLATE_TEST_CASE("settings are stored and overwritten", "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+TEMPLATE_TEST_CASE("settings are stored and overwritten", "[store]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     CHECK_FALSE(s.get_setting("k").value());
@@ -278,7 +278,7 @@ TEMPLATE_TEST_CASE("settings are stored and overwritten", "[store]", MemoryBacke
 // ---- routing (P4) ------------------------------------------------------------------
 
 TEMPLATE_TEST_CASE("an agent's routing settings are stored and all agents are listed", "[store][routing]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     Agent ann{"a_1", "ann@example.com", "Ann", "h", T0};
@@ -310,7 +310,7 @@ TEMPLATE_TEST_CASE("an agent's routing settings are stored and all agents are li
 }
 
 TEMPLATE_TEST_CASE("a message is stored as internal and read back as internal", "[store][routing]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -327,7 +327,7 @@ TEMPLATE_TEST_CASE("a message is stored as internal and read back as internal", 
     CHECK(before[1].internal);
 }
 
-TEMPLATE_TEST_CASE("a conversation is closed and reopened", "[store][routing]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+TEMPLATE_TEST_CASE("a conversation is closed and reopened", "[store][routing]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -339,7 +339,7 @@ TEMPLATE_TEST_CASE("a conversation is closed and reopened", "[store][routing]", 
     CHECK_FALSE(s.set_conversation_status("c_9", "closed").ok());
 }
 
-TEMPLATE_TEST_CASE("a conversation keeps the router's last record", "[store][routing]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+TEMPLATE_TEST_CASE("a conversation keeps the router's last record", "[store][routing]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -352,7 +352,7 @@ TEMPLATE_TEST_CASE("a conversation keeps the router's last record", "[store][rou
 }
 
 TEMPLATE_TEST_CASE("a batch stores its writes together, and a failed append in it changes nothing else",
-                   "[store][batch]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][batch]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -393,7 +393,7 @@ TEST_CASE("a SQLite batch is invisible to other connections until committed, the
 }
 
 TEMPLATE_TEST_CASE("a visitor's record holds every conversation and message of theirs, and no one else's",
-                   "[store][privacy]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][privacy]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
@@ -423,7 +423,7 @@ TEMPLATE_TEST_CASE("a visitor's record holds every conversation and message of t
 }
 
 TEMPLATE_TEST_CASE("erasing a visitor deletes them, their conversations, messages and read marks, and nothing else",
-                   "[store][privacy]", MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   "[store][privacy]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "auth/sodium_random.hpp"
 #include "store/memory_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
@@ -46,6 +47,30 @@ struct SqliteBackend {
 
     static std::unique_ptr<Store> open(const std::string& path) {
         auto s = SqliteStore::open(path);
+        REQUIRE(s.ok());
+        return std::move(s).value();
+    }
+};
+
+// A fresh random data key, as --generate-data-key writes.
+inline DataKey random_data_key() {
+    SodiumRandom random;
+    std::string raw(DataKey::kBytes, '\0');
+    random.fill(reinterpret_cast<unsigned char*>(raw.data()), raw.size());
+    return DataKey::from_bytes(raw);
+}
+
+// SQLite with its personal columns sealed under a data key (store/column_sealer.hpp):
+// sealing must change nothing a caller can see.
+struct SealedSqliteBackend {
+    static constexpr const char* name = "sqlite+sealed";
+    TempDir dir;
+    std::unique_ptr<Store> store = open(dir.file("parley.db"));
+
+    static std::unique_ptr<Store> open(const std::string& path) {
+        SqliteOptions options;
+        options.data_key = random_data_key();
+        auto s = SqliteStore::open(path, options);
         REQUIRE(s.ok());
         return std::move(s).value();
     }
