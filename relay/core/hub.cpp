@@ -610,6 +610,13 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     const auto bytes = static_cast<std::int64_t>(t.text.size());
     if (counted) {
         if (std::int64_t wait = quotas_.visitor_bytes.wait(c.party.id, bytes, now)) {
+            // A resend of a message already stored is acknowledged, quota or not: it
+            // stores nothing, and refusing it would leave the client retrying for hours.
+            auto sent = store_.find_sent(f.conv, c.party.id, f.cid);
+            if (sent && sent.value()) {
+                const Appended& a = *sent.value();
+                return send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});
+            }
             p::ErrorFrame e{ErrorCode::byte_quota, "you have sent too much text today; retry later", f.cid, wait};
             e.frame = "send";
             e.conv = f.conv;

@@ -131,6 +131,16 @@ Result<Appended> MemoryStore::append_message(const NewMessage& m) {
     return Appended{stored.seq, stored.ts, true};
 }
 
+Result<std::optional<Appended>> MemoryStore::find_sent(const std::string& conv, const std::string& sender_id,
+                                                       const std::string& cid) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return std::optional<Appended>{};
+    auto found = it->second.by_sender_cid.find(std::make_tuple(sender_id, cid));
+    if (found == it->second.by_sender_cid.end()) return std::optional<Appended>{};
+    const Message& old = it->second.messages[found->second];
+    return std::optional<Appended>{Appended{old.seq, old.ts, false}};
+}
+
 Result<std::vector<Message>> MemoryStore::messages_after(const std::string& conv,
                                                          std::int64_t after, int limit) {
     std::vector<Message> out;

@@ -865,6 +865,18 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
     return result;
 }
 
+Result<std::optional<Appended>> SqliteStore::find_sent(const std::string& conv, const std::string& sender_id,
+                                                       const std::string& cid) {
+    auto p = prepare(kFindBySenderCid);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, conv).bind(2, sender_id).bind(3, cid).step();
+    if (rc == SQLITE_DONE) return std::optional<Appended>{};
+    if (rc != SQLITE_ROW) return fail("find message");
+    return std::optional<Appended>{
+        Appended{sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1), false}};
+}
+
 Result<std::vector<Message>> SqliteStore::messages_after(const std::string& conv,
                                                          std::int64_t after, int limit) {
     auto p = prepare(kMessagesAfter);

@@ -88,6 +88,8 @@ public:
     Result<std::optional<std::string>> route_of(const std::string& conv) override;
 
     Result<Appended> append_message(const NewMessage& message) override;
+    Result<std::optional<Appended>> find_sent(const std::string& conv, const std::string& sender_id,
+                                              const std::string& cid) override;
     Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
                                                 int limit) override;
     Result<std::vector<Message>> messages_before(const std::string& conv, std::int64_t before,

@@ -157,6 +157,11 @@ public:
     // conversation does not exist. Updates the conversation's last_seq, last_text and
     // updated (= message ts) in the same transaction.
     virtual Result<Appended> append_message(const NewMessage& message) = 0;
+    // The message (conv, sender id, cid) if it is stored: what append_message would
+    // answer a resend with (inserted = false). Lets a caller that must refuse new
+    // messages (a quota) still acknowledge resends of stored ones.
+    virtual Result<std::optional<Appended>> find_sent(const std::string& conv, const std::string& sender_id,
+                                                      const std::string& cid) = 0;
     // Messages with seq > after, increasing seq, at most `limit`.
     virtual Result<std::vector<Message>> messages_after(const std::string& conv,
                                                         std::int64_t after, int limit) = 0;

@@ -57,6 +57,10 @@ public:
     Status commit_batch() override;
 
     Result<Appended> append_message(const NewMessage& message) override;
+    Result<std::optional<Appended>> find_sent(const std::string& conv, const std::string& sender_id,
+                                              const std::string& cid) override {
+        return inner_.find_sent(conv, sender_id, cid);
+    }
     Result<std::vector<Message>> messages_after(const std::string& conv, std::int64_t after,
                                                 int limit) override {
         return inner_.messages_after(conv, after, limit);

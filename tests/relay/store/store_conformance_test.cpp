@@ -116,6 +116,27 @@ TEMPLATE_TEST_CASE("appending the same (conversation, sender, cid) again returns
     }
 }
 
+TEMPLATE_TEST_CASE("find_sent finds a stored (conversation, sender, cid) and nothing else", "[store]",
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType backend;
+    Store& s = *backend.store;
+    REQUIRE(s.create_visitor(Visitor{"v_1", "Ada", 1}).ok());
+    REQUIRE(s.create_conversation("c_1", "v_1", 1).ok());
+    REQUIRE(s.append_message(NewMessage{"c_1", "k1", Party{"visitor", "v_1", "Ada"}, "hi", 5}).ok());
+    auto found = s.find_sent("c_1", "v_1", "k1");
+    REQUIRE(found.ok());
+    REQUIRE(found.value());
+    CHECK(found.value()->seq == 1);
+    CHECK(found.value()->ts == 5);
+    CHECK_FALSE(found.value()->inserted);
+    for (auto [conv, sender, cid] : {std::tuple{"c_1", "v_1", "k2"}, std::tuple{"c_1", "a_1", "k1"},
+                                     std::tuple{"c_2", "v_1", "k1"}}) {
+        auto none = s.find_sent(conv, sender, cid);
+        REQUIRE(none.ok());
+        CHECK_FALSE(none.value());
+    }
+}
+
 TEMPLATE_TEST_CASE("appending to an unknown conversation fails and stores nothing", "[store]",
                    MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
