@@ -33,9 +33,16 @@ std::vector<std::string> OriginPolicy::defaults(const std::string& host, int por
     return out;
 }
 
-bool OriginPolicy::allows(std::string_view origin) const {
+bool OriginPolicy::allows(std::string_view origin, std::string_view host) const {
     if (origin.empty()) return true;
     const std::string o = normalise(origin);
+    if (!host.empty()) {
+        const std::string h = normalise(host);
+        for (const char* scheme : {"http://", "https://"})
+            if (o.size() == std::string_view(scheme).size() + h.size() && o.rfind(scheme, 0) == 0 &&
+                o.compare(std::string_view(scheme).size(), std::string::npos, h) == 0)
+                return true;
+    }
     return std::find(allowed_.begin(), allowed_.end(), o) != allowed_.end();
 }
 

@@ -23,7 +23,14 @@ public:
 
     // `origin` empty = the header was absent: a native client, which is allowed (an
     // Origin check only protects browsers from being used by another site).
-    bool allows(std::string_view origin) const;
+    // `host`: the request's Host header. A page the relay served itself (the widget's
+    // frame, the console) has the relay's origin *as the browser reached it*, which no
+    // list can know in advance (a hostname, a proxy's name): an http(s) origin whose
+    // host[:port] is the Host header is the relay's own, and always allowed. (Another
+    // site cannot send it: the browser sets Origin. A site whose name was pointed at the
+    // relay could, but then it talks to the relay as its own page would, with no
+    // credentials of anyone: the relay has no cookies to ride on.)
+    bool allows(std::string_view origin, std::string_view host = {}) const;
 
     const std::vector<std::string>& allowed() const { return allowed_; }
 

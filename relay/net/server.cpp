@@ -444,7 +444,16 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
         std::string origin(static_cast<std::size_t>(total) + 1, '\0');
         if (lws_hdr_copy(wsi, origin.data(), total + 1, WSI_TOKEN_ORIGIN) != total) return -1;
         origin.resize(static_cast<std::size_t>(total));
-        if (origins_.allows(origin)) return 0;
+        // The Host header, for the relay's own pages reached by any name (origin_policy.hpp).
+        std::string host;
+        if (const int host_len = lws_hdr_total_length(wsi, WSI_TOKEN_HOST); host_len > 0 && host_len < 512) {
+            host.assign(static_cast<std::size_t>(host_len) + 1, '\0');
+            if (lws_hdr_copy(wsi, host.data(), host_len + 1, WSI_TOKEN_HOST) == host_len)
+                host.resize(static_cast<std::size_t>(host_len));
+            else
+                host.clear();
+        }
+        if (origins_.allows(origin, host)) return 0;
         lwsl_warn("refusing a WebSocket from origin %s\n", origin.c_str());
         return refuse(wsi);
     }

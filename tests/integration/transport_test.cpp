@@ -12,8 +12,10 @@ namespace {
 
 constexpr int kWait = 5000;
 
-std::unique_ptr<RelayProcess> start_relay() {
-    auto relay = std::make_unique<RelayProcess>();
+std::unique_ptr<RelayProcess> start_relay(std::vector<std::string> args = {}) {
+    RelayOptions options;
+    options.extra_args = std::move(args);
+    auto relay = std::make_unique<RelayProcess>(options);
     auto st = relay->start();
     INFO(st.detail);
     REQUIRE(st.ok);
@@ -65,6 +67,45 @@ TEST_CASE("The relay accepts only parley.v1 upgrades from allowed origins", "[in
         auto st = ws.connect(o);
         INFO(st.detail);
         CHECK(st.ok);
+    }
+}
+
+TEST_CASE("With --allow-origin naming the embedding site, the relay's own pages still connect by any name",
+          "[integration][transport]") {
+    // The operator followed the docs: only the site that embeds the widget is listed.
+    // The widget's frame and the console are served by the relay, reached as
+    // chat.shop.example: their WebSockets carry that origin (the defect: 403, and the
+    // widget said "Connecting…" forever).
+    auto relay = start_relay({"--allow-origin", "https://shop.example"});
+    WsClient ws;
+    auto o = options_for(*relay);
+    const std::string name = "chat.shop.example:" + std::to_string(relay->port());
+    o.host_header = name;
+
+    SECTION("the relay's own origin as the browser reached it: accepted") {
+        o.origin = "http://" + name;
+        auto st = ws.connect(o);
+        INFO(st.detail);
+        CHECK(st.ok);
+    }
+    SECTION("the same through a proxy that ends TLS and keeps Host: accepted") {
+        o.origin = "https://" + name;
+        auto st = ws.connect(o);
+        INFO(st.detail);
+        CHECK(st.ok);
+    }
+    SECTION("the embedding site: accepted") {
+        o.origin = "https://shop.example";
+        auto st = ws.connect(o);
+        INFO(st.detail);
+        CHECK(st.ok);
+    }
+    SECTION("another site, even naming the relay's host in Host: refused with 403") {
+        o.origin = "https://evil.example";
+        auto st = ws.connect(o);
+        INFO(st.detail);
+        CHECK_FALSE(st.ok);
+        CHECK(st.detail.find("403") != std::string::npos);
     }
 }
 

@@ -211,7 +211,7 @@ WsStatus WsClient::connect(const WsConnectOptions& o) {
     }
     const std::string key = base64_encode(key_bytes);
     std::string req = "GET " + o.path + " HTTP/1.1\r\n";
-    req += "Host: " + o.host + ":" + port + "\r\n";
+    req += "Host: " + (o.host_header.empty() ? o.host + ":" + port : o.host_header) + "\r\n";
     req += "Upgrade: websocket\r\nConnection: Upgrade\r\n";
     req += "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n";
     if (!o.subprotocol.empty()) req += "Sec-WebSocket-Protocol: " + o.subprotocol + "\r\n";

@@ -47,6 +47,7 @@ struct WsConnectOptions {
     std::string path = "/ws";
     std::string subprotocol = "parley.v1";  // empty: send no Sec-WebSocket-Protocol
     std::string origin;                     // empty: send no Origin (native clients)
+    std::string host_header;                // empty: "HOST:PORT" (the name a browser used)
     int timeout_ms = 5000;
     bool tls = false;                       // wss://: TLS before the upgrade
     std::string source_address;             // empty: the kernel's choice (e.g. 127.0.0.2)

@@ -37,3 +37,23 @@ TEST_CASE("with TLS the default allow-list is the relay's own https:// origins",
     CHECK_FALSE(on_443.allows("http://chat.local"));
     CHECK_FALSE(on_443.allows("http://chat.local:443"));
 }
+
+TEST_CASE("the relay's own pages are allowed by whatever name the browser reached it",
+          "[origin]") {
+    // An operator listed only the embedding site; the widget's frame and the console
+    // are served by the relay at chat.shop.example, a name the relay was never told.
+    const OriginPolicy policy({"https://shop.example"});
+    CHECK(policy.allows("https://chat.shop.example", "chat.shop.example"));
+    CHECK(policy.allows("http://chat.shop.example:8080", "chat.shop.example:8080"));
+    CHECK(policy.allows("HTTPS://Chat.Shop.Example", "chat.shop.example"));  // behind a TLS proxy
+    // Not the same host: another site, a different port, a suffix or prefix trick.
+    CHECK_FALSE(policy.allows("https://evil.example", "chat.shop.example"));
+    CHECK_FALSE(policy.allows("https://chat.shop.example:8443", "chat.shop.example"));
+    CHECK_FALSE(policy.allows("https://chat.shop.example.evil.example", "chat.shop.example"));
+    CHECK_FALSE(policy.allows("https://xchat.shop.example", "chat.shop.example"));
+    CHECK_FALSE(policy.allows("ftp://chat.shop.example", "chat.shop.example"));
+    CHECK_FALSE(policy.allows("null", "null"));
+    // Without a Host header only the list counts.
+    CHECK_FALSE(policy.allows("https://chat.shop.example", ""));
+    CHECK(policy.allows("https://shop.example", "chat.shop.example"));
+}
