@@ -1,0 +1,88 @@
+#include "gap_log.hpp"
+
+#include <sqlite3.h>
+
+#include "entities.hpp"
+
+namespace parley::bot {
+
+std::string gap_key(std::string_view question) {
+    std::string out;
+    for (char c : lower_ascii(question)) {
+        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (space) {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '?' || out.back() == '!' || out.back() == '.'))
+        out.pop_back();
+    return out;
+}
+
+GapLog::GapLog(GapLog&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+GapLog& GapLog::operator=(GapLog&& o) noexcept {
+    if (this != &o) {
+        sqlite3_close(db_);
+        db_ = o.db_;
+        o.db_ = nullptr;
+    }
+    return *this;
+}
+GapLog::~GapLog() { sqlite3_close(db_); }
+
+BotResult<GapLog> GapLog::open(const std::string& path) {
+    GapLog log;
+    if (sqlite3_open_v2(path.c_str(), &log.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+        return BotError{BotErrc::index, "cannot open " + path + ": " + (log.db_ ? sqlite3_errmsg(log.db_) : "no memory")};
+    sqlite3_busy_timeout(log.db_, 2000);  // `--list-gaps` may read while the bot writes
+    const char* schema =
+        "CREATE TABLE IF NOT EXISTS gaps (key TEXT PRIMARY KEY, question TEXT NOT NULL,"
+        " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, count INTEGER NOT NULL);";
+    if (sqlite3_exec(log.db_, schema, nullptr, nullptr, nullptr) != SQLITE_OK)
+        return BotError{BotErrc::index, "cannot create the gaps table in " + path + ": " + sqlite3_errmsg(log.db_)};
+    return log;
+}
+
+BotResult<bool> GapLog::record(std::string_view question, std::int64_t now_ms) {
+    const std::string key = gap_key(question);
+    if (key.empty()) return false;
+    sqlite3_stmt* st = nullptr;
+    const char* sql =
+        "INSERT INTO gaps(key, question, first_seen, last_seen, count) VALUES (?1, ?2, ?3, ?3, 1)"
+        " ON CONFLICT(key) DO UPDATE SET last_seen = ?3, count = count + 1";
+    if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK)
+        return BotError{BotErrc::index, std::string("gap log: ") + sqlite3_errmsg(db_)};
+    sqlite3_bind_text(st, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, question.data(), static_cast<int>(question.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now_ms);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return BotError{BotErrc::index, std::string("gap log: ") + sqlite3_errmsg(db_)};
+    return true;
+}
+
+BotResult<std::vector<Gap>> GapLog::list(int limit) const {
+    sqlite3_stmt* st = nullptr;
+    const char* sql =
+        "SELECT question, first_seen, last_seen, count FROM gaps ORDER BY count DESC, last_seen DESC LIMIT ?";
+    if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK)
+        return BotError{BotErrc::index, std::string("gap log: ") + sqlite3_errmsg(db_)};
+    sqlite3_bind_int(st, 1, limit);
+    std::vector<Gap> out;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        Gap g;
+        g.question = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        g.first_seen = sqlite3_column_int64(st, 1);
+        g.last_seen = sqlite3_column_int64(st, 2);
+        g.count = sqlite3_column_int64(st, 3);
+        out.push_back(std::move(g));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return BotError{BotErrc::index, std::string("gap log: ") + sqlite3_errmsg(db_)};
+    return out;
+}
+
+}  // namespace parley::bot

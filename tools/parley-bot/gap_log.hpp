@@ -1,0 +1,47 @@
+// Knowledge gaps: questions the knowledge base could not answer, kept in the bot's own
+// SQLite file (never the relay's) so a supervisor can list them (`parley-bot
+// --list-gaps`) and write the missing article. The same question asked again (same
+// words, any case, spacing or end punctuation) bumps its count and last time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot_error.hpp"
+
+struct sqlite3;
+
+namespace parley::bot {
+
+struct Gap {
+    std::string question;  // as first asked
+    std::int64_t first_seen = 0;  // ms since the epoch
+    std::int64_t last_seen = 0;
+    std::int64_t count = 0;
+};
+
+class GapLog {
+public:
+    // Opens or creates the file (":memory:" for tests). Errors: index.
+    static BotResult<GapLog> open(const std::string& path);
+    GapLog(GapLog&&) noexcept;
+    GapLog& operator=(GapLog&&) noexcept;
+    ~GapLog();
+
+    // Errors: index (the write failed; the caller logs it, the visitor's answer goes on).
+    BotResult<bool> record(std::string_view question, std::int64_t now_ms);
+    // Most asked first, then most recent. Errors: index.
+    BotResult<std::vector<Gap>> list(int limit = 100) const;
+
+private:
+    GapLog() = default;
+    sqlite3* db_ = nullptr;
+};
+
+// The key two askings of one question share: lowercase, single spaces, no end
+// punctuation ("How do I export?? " → "how do i export").
+std::string gap_key(std::string_view question);
+
+}  // namespace parley::bot
