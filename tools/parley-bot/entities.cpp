@@ -55,12 +55,13 @@ Entities extract_entities(std::string_view text, const std::vector<std::string>&
     Entities out;
     if (std::string email = find_email(text); !email.empty()) out["email"] = email;
 
-    // std::regex is slow to build: once per process. It runs on one short message.
+    // std::regex is slow to build: once per process. It runs on one short message. It
+    // matches bytes, so a multi-byte sign (€, £) is an alternative, never in a [class].
     static const std::regex order_re(
         R"((?:order|invoice|ord)\s*(?:number|no\.?|nr\.?|id)?\s*[:#]?\s*#?\s*([a-z]{0,4}-?\d{3,12})\b|#\s?(\d{4,12})\b)",
         std::regex::icase);
     static const std::regex amount_re(
-        R"(([$€£])\s?(\d{1,7}(?:[.,]\d{1,2})?)|\b(\d{1,7}(?:[.,]\d{1,2})?)\s?(eur|euros?|usd|dollars?|gbp|pounds?)\b)",
+        R"((\$|€|£)\s?(\d{1,7}(?:[.,]\d{1,2})?)|\b(\d{1,7}(?:[.,]\d{1,2})?)\s?(eur|euros?|usd|dollars?|gbp|pounds?)\b)",
         std::regex::icase);
     const std::string s(text);
     std::smatch m;

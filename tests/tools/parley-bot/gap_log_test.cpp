@@ -1,0 +1,55 @@
+// GapLog: unanswered questions counted in the bot's own SQLite file.
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include "gap_log.hpp"
+
+using namespace parley::bot;
+
+TEST_CASE("The same question asked again bumps its count and last time", "[bot][gaps]") {
+    auto log = GapLog::open(":memory:");
+    REQUIRE(log.ok());
+    REQUIRE(log.value().record("Do you integrate with Jira?", 1000).ok());
+    REQUIRE(log.value().record("do you  integrate with jira", 2000).ok());
+    REQUIRE(log.value().record("Can I schedule messages?", 1500).ok());
+    auto gaps = log.value().list();
+    REQUIRE(gaps.ok());
+    REQUIRE(gaps.value().size() == 2);
+    const Gap& top = gaps.value()[0];
+    CHECK(top.question == "Do you integrate with Jira?");
+    CHECK(top.count == 2);
+    CHECK(top.first_seen == 1000);
+    CHECK(top.last_seen == 2000);
+    CHECK(gaps.value()[1].count == 1);
+}
+
+TEST_CASE("Gaps survive closing and reopening the bot's file", "[bot][gaps]") {
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("parley-bot-gaps-" + std::to_string(::getpid()) + ".db")).string();
+    {
+        auto log = GapLog::open(path);
+        REQUIRE(log.ok());
+        REQUIRE(log.value().record("what is the meaning of seats", 5).ok());
+    }
+    auto again = GapLog::open(path);
+    REQUIRE(again.ok());
+    auto gaps = again.value().list();
+    REQUIRE(gaps.ok());
+    REQUIRE(gaps.value().size() == 1);
+    CHECK(gaps.value()[0].question == "what is the meaning of seats");
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("Gap keys ignore case, spacing and end punctuation", "[bot][gaps]") {
+    CHECK(gap_key("  How do I  export?? ") == "how do i export");
+    CHECK(gap_key("?!") == "");
+}
+
+TEST_CASE("An unwritable gap file is an index error naming it", "[bot][gaps]") {
+    auto log = GapLog::open("/nonexistent/dir/gaps.db");
+    REQUIRE_FALSE(log.ok());
+    CHECK(log.error().code == BotErrc::index);
+    CHECK_THAT(log.error().detail, Catch::Contains("/nonexistent/dir/gaps.db"));
+}
