@@ -9,6 +9,17 @@ namespace parley::bot {
 
 namespace {
 
+// BOTS.md: option ids are 1–64 of [A-Za-z0-9_.:-].
+bool valid_id(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '.' || c == ':' || c == '-';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 // Reads typed fields of one table, remembering the first error with its path. Fields
 // that are absent keep the default already in the destination.
 class Reader {
@@ -84,8 +95,12 @@ public:
             auto label = o ? o->get("label") : nullptr;
             if (!o || !id || !label || !id->is_string() || !label->is_string())
                 return fail(&e, path + key, "each option needs string `id` and `label`");
-            v.push_back({*id->value<std::string>(), *label->value<std::string>()});
+            Option opt{*id->value<std::string>(), *label->value<std::string>()};
+            if (!valid_id(opt.id)) return fail(&e, path + key, "an id is 1-64 of [A-Za-z0-9_.:-]");
+            if (opt.label.empty() || opt.label.size() > 80) return fail(&e, path + key, "a label is 1-80 bytes");
+            v.push_back(std::move(opt));
         }
+        if (v.size() > 10) return fail(n, path + key, "at most 10 options (a quick_replies part holds 10)");
         out = std::move(v);
     }
     const toml::table* table(const toml::table& t, const char* key, const std::string& path) {

@@ -309,7 +309,8 @@ void BotCore::answer_passage(Turn& t, const Passage& p, const std::string& lead_
     if (!c.kb.base_url.empty()) {
         Part b;
         b.kind = Part::Kind::buttons;
-        std::string stem = p.file.substr(0, p.file.rfind('.'));
+        // The id's stem is URL-safe ([A-Za-z0-9_.-]), unlike the file name.
+        const std::string stem = p.id.substr(0, p.id.rfind('.'));
         b.buttons.push_back({clip("Read: " + p.title, 80), {}, c.kb.base_url + stem});
         parts.push_back(std::move(b));
     }
@@ -406,6 +407,8 @@ void BotCore::hand_over(Turn& t, const char* why, std::string team) const {
 }
 
 void BotCore::reply(Turn& t, std::string text, std::vector<Part> parts, std::string source) const {
+    // The relay refuses a text over kMaxTextBytes; long templates are cut, not refused.
+    text = clip(text, protocol::kMaxTextBytes);
     Reply r;
     r.stream = text.size() >= config_->stream_min_bytes;
     r.text = std::move(text);

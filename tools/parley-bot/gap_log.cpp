@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+#include <ctime>
+
 #include "entities.hpp"
 
 namespace parley::bot {
@@ -18,6 +21,34 @@ std::string gap_key(std::string_view question) {
     }
     while (!out.empty() && (out.back() == ' ' || out.back() == '?' || out.back() == '!' || out.back() == '.'))
         out.pop_back();
+    return out;
+}
+
+namespace {
+
+std::string utc_minute(std::int64_t ms) {
+    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+
+}  // namespace
+
+std::string format_gaps(const std::vector<Gap>& gaps) {
+    if (gaps.empty()) return "no knowledge gaps recorded\n";
+    std::string out = "count  first asked (UTC)  last asked (UTC)   question\n";
+    for (const Gap& g : gaps) {
+        char head[80];
+        std::snprintf(head, sizeof head, "%5lld  %s   %s   ", static_cast<long long>(g.count),
+                      utc_minute(g.first_seen).c_str(), utc_minute(g.last_seen).c_str());
+        out += head;
+        // A visitor wrote the question: no terminal control bytes reach the operator.
+        for (char c : g.question) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
+        out += '\n';
+    }
     return out;
 }
 

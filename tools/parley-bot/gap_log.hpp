@@ -40,6 +40,12 @@ private:
     sqlite3* db_ = nullptr;
 };
 
+// The listing `parley-bot --list-gaps` prints: one gap a line, most asked first,
+//   "  3  2026-12-07 10:42  2026-12-07 14:05  Do you integrate with Jira?"
+// (count, first and last asked in UTC, the question with control bytes as spaces);
+// "no knowledge gaps recorded\n" when there are none.
+std::string format_gaps(const std::vector<Gap>& gaps);
+
 // The key two askings of one question share: lowercase, single spaces, no end
 // punctuation ("How do I export?? " → "how do i export").
 std::string gap_key(std::string_view question);

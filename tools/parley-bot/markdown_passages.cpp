@@ -32,9 +32,18 @@ std::string plain_inline(std::string_view line) {
     return out;
 }
 
+// The file stem as an id part: BOTS.md ids are [A-Za-z0-9_.:-]{1,64} and "kb:<stem>.<n>"
+// must fit, so other bytes become '-' and the stem keeps at most 48 of them.
 std::string stem_of(std::string_view file) {
     const size_t dot = file.rfind('.');
-    return std::string(dot == std::string_view::npos ? file : file.substr(0, dot));
+    std::string stem(dot == std::string_view::npos || dot == 0 ? file : file.substr(0, dot));
+    if (stem.size() > 48) stem.resize(48);
+    for (char& c : stem) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '-' || c == '.';
+        if (!ok) c = '-';
+    }
+    return stem.empty() ? std::string("kb") : stem;
 }
 
 }  // namespace

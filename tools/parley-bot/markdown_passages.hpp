@@ -12,7 +12,8 @@
 namespace parley::bot {
 
 struct Passage {
-    std::string id;       // "<file stem>.<n>", stable while the file keeps its sections
+    std::string id;       // "<file stem>.<n>", stable while the file keeps its sections; only
+                          // [A-Za-z0-9_.-] (other bytes of the stem become '-'), ≤ 60 bytes
     std::string file;     // "refunds.md"
     std::string title;    // the article's "#" title
     std::string heading;  // the section heading (the title for the lead passage)

@@ -50,6 +50,12 @@ TEST_CASE("A field of the wrong type or range is named by its path and line", "[
         R{"[intent.refund]\nkb = \"no\"\n", "intent.refund.kb: expected true or false"},
         R{"[[intent.refund.reply]]\nneeds = [\"order\"]\n", "intent.refund.reply.text: a reply needs a text"},
         R{"escalation = 3\n", "escalation: expected a table"},
+        R{"[bot]\ntopics = [{ id = \"a b\", label = \"A\" }]\n", "bot.topics: an id is 1-64 of [A-Za-z0-9_.:-]"},
+        R{"[lead]\ntimelines = [{ id = \"now\", label = \"\" }]\n", "lead.timelines: a label is 1-80 bytes"},
+        R{"[bot]\ntopics = [{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"},"
+          "{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"},"
+          "{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"},{id=\"a\",label=\"A\"}]\n",
+          "bot.topics: at most 10 options"},
     }));
     CAPTURE(toml);
     auto c = parse_config(toml, "bot.toml");

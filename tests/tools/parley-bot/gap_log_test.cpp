@@ -53,3 +53,15 @@ TEST_CASE("An unwritable gap file is an index error naming it", "[bot][gaps]") {
     CHECK(log.error().code == BotErrc::index);
     CHECK_THAT(log.error().detail, Catch::Contains("/nonexistent/dir/gaps.db"));
 }
+
+TEST_CASE("The gap listing shows count, first and last time in UTC, and the question", "[bot][gaps]") {
+    const std::vector<Gap> gaps = {
+        {"Do you integrate with Jira?", 1780000000000, 1780003600000, 3},
+        {"bell\x07 and\nnewline", 1780000000000, 1780000000000, 1},
+    };
+    CHECK(format_gaps(gaps) ==
+          "count  first asked (UTC)  last asked (UTC)   question\n"
+          "    3  2026-05-28 20:26   2026-05-28 21:26   Do you integrate with Jira?\n"
+          "    1  2026-05-28 20:26   2026-05-28 20:26   bell  and newline\n");
+    CHECK(format_gaps({}) == "no knowledge gaps recorded\n");
+}

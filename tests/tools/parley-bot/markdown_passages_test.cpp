@@ -46,3 +46,13 @@ TEST_CASE("A heading inside a code fence is text, not a section", "[bot][kb]") {
     CHECK(ps[0].heading == "A");
     CHECK_THAT(ps[0].body, Catch::Contains("# not a heading"));
 }
+
+TEST_CASE("Passage ids use only the bytes a quick-reply id allows", "[bot][kb]") {
+    const auto ps = split_markdown("Getting Started (v2).md", "# T\n## A\ntext\n");
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].id == "Getting-Started--v2-.1");
+    CHECK(ps[0].file == "Getting Started (v2).md");
+    const auto longer = split_markdown(std::string(100, 'x') + ".md", "text\n");
+    REQUIRE(longer.size() == 1);
+    CHECK(("kb:" + longer[0].id).size() <= 64);
+}
