@@ -57,8 +57,10 @@ Entities extract_entities(std::string_view text, const std::vector<std::string>&
 
     // std::regex is slow to build: once per process. It runs on one short message. It
     // matches bytes, so a multi-byte sign (€, £) is an alternative, never in a [class].
+    // Every repetition is bounded: libstdc++'s regex engine recurses once per repeated
+    // item, so an unbounded \s* over 8000 spaces from a visitor would recurse 8000 deep.
     static const std::regex order_re(
-        R"((?:order|invoice|ord)\s*(?:number|no\.?|nr\.?|id)?\s*[:#]?\s*#?\s*([a-z]{0,4}-?\d{3,12})\b|#\s?(\d{4,12})\b)",
+        R"((?:order|invoice|ord)\s{0,3}(?:number|no\.?|nr\.?|id)?\s{0,3}[:#]?\s{0,3}#?\s{0,3}([a-z]{0,4}-?\d{3,12})\b|#\s?(\d{4,12})\b)",
         std::regex::icase);
     static const std::regex amount_re(
         R"((\$|€|£)\s?(\d{1,7}(?:[.,]\d{1,2})?)|\b(\d{1,7}(?:[.,]\d{1,2})?)\s?(eur|euros?|usd|dollars?|gbp|pounds?)\b)",

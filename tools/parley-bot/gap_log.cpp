@@ -76,7 +76,12 @@ BotResult<GapLog> GapLog::open(const std::string& path) {
     return log;
 }
 
-BotResult<bool> GapLog::record(std::string_view question, std::int64_t now_ms) {
+BotResult<bool> GapLog::record(std::string_view question, std::int64_t now_ms, std::int64_t max_rows) {
+    if (question.size() > kMaxGapQuestionBytes) {
+        size_t cut = kMaxGapQuestionBytes;
+        while (cut > 0 && (static_cast<unsigned char>(question[cut]) & 0xC0) == 0x80) --cut;
+        question = question.substr(0, cut);
+    }
     const std::string key = gap_key(question);
     if (key.empty()) return false;
     sqlite3_stmt* st = nullptr;
@@ -91,6 +96,17 @@ BotResult<bool> GapLog::record(std::string_view question, std::int64_t now_ms) {
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return BotError{BotErrc::index, std::string("gap log: ") + sqlite3_errmsg(db_)};
+    // Over the bound: drop the least asked, least recent rows down to it.
+    sqlite3_stmt* trim = nullptr;
+    const char* trim_sql =
+        "DELETE FROM gaps WHERE key IN (SELECT key FROM gaps ORDER BY count ASC, last_seen ASC"
+        " LIMIT max(0, (SELECT count(*) FROM gaps) - ?1))";
+    if (sqlite3_prepare_v2(db_, trim_sql, -1, &trim, nullptr) != SQLITE_OK)
+        return BotError{BotErrc::index, std::string("gap log: ") + sqlite3_errmsg(db_)};
+    sqlite3_bind_int64(trim, 1, max_rows);
+    const int trc = sqlite3_step(trim);
+    sqlite3_finalize(trim);
+    if (trc != SQLITE_DONE) return BotError{BotErrc::index, std::string("gap log: ") + sqlite3_errmsg(db_)};
     return true;
 }
 

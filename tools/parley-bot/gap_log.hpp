@@ -2,6 +2,10 @@
 // SQLite file (never the relay's) so a supervisor can list them (`parley-bot
 // --list-gaps`) and write the missing article. The same question asked again (same
 // words, any case, spacing or end punctuation) bumps its count and last time.
+//
+// Visitors write these rows, so they are bounded: a question is kept to its first
+// kMaxGapQuestionBytes, and beyond kMaxGaps rows the least asked, least recent ones
+// are dropped (a flood of one-off questions cannot grow the file without end).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +18,9 @@
 struct sqlite3;
 
 namespace parley::bot {
+
+constexpr std::size_t kMaxGapQuestionBytes = 500;
+constexpr std::int64_t kMaxGaps = 10000;
 
 struct Gap {
     std::string question;  // as first asked
@@ -31,7 +38,8 @@ public:
     ~GapLog();
 
     // Errors: index (the write failed; the caller logs it, the visitor's answer goes on).
-    BotResult<bool> record(std::string_view question, std::int64_t now_ms);
+    // `max_rows` is kMaxGaps but for tests.
+    BotResult<bool> record(std::string_view question, std::int64_t now_ms, std::int64_t max_rows = kMaxGaps);
     // Most asked first, then most recent. Errors: index.
     BotResult<std::vector<Gap>> list(int limit = 100) const;
 

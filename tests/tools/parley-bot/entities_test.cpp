@@ -48,3 +48,20 @@ TEST_CASE("An e-mail field value must be one address", "[bot][entities]") {
     CHECK_FALSE(looks_like_email("ada at example dot com"));
     CHECK_FALSE(looks_like_email("mail ada@example.com"));
 }
+
+TEST_CASE("Long hostile messages are read without deep recursion", "[bot][entities]") {
+    // The relay lets 8000 bytes through; each of these once drove a backtracking
+    // regex engine deep (a run of what a pattern repeats). Under ASan a stack
+    // overflow would end the test.
+    const std::vector<std::string> texts = {
+        "order" + std::string(7990, ' ') + "12345",
+        std::string(8000, '7'),
+        std::string(4000, '$') + std::string(4000, '9'),
+        "#" + std::string(7999, '1'),
+        std::string(2000, 'o') + std::string(2000, ' ') + "invoice no. " + std::string(3900, '-'),
+    };
+    for (const std::string& t : texts) {
+        const Entities e = extract_entities(t, {"Pro"});
+        CHECK(e.count("product") == 0);
+    }
+}

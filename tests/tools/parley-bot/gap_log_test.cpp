@@ -65,3 +65,31 @@ TEST_CASE("The gap listing shows count, first and last time in UTC, and the ques
           "    1  2026-05-28 20:26   2026-05-28 20:26   bell  and newline\n");
     CHECK(format_gaps({}) == "no knowledge gaps recorded\n");
 }
+
+TEST_CASE("The gap log stays bounded: long questions are cut, the least asked rows dropped",
+          "[bot][gaps]") {
+    auto log = GapLog::open(":memory:");
+    REQUIRE(log.ok());
+    GapLog& g = log.value();
+    REQUIRE(g.record("popular question", 1, 3).ok());
+    REQUIRE(g.record("popular question", 2, 3).ok());
+    REQUIRE(g.record(std::string(3000, 'a') + "é", 3, 3).ok());
+    REQUIRE(g.record("one-off b", 4, 3).ok());
+    REQUIRE(g.record("one-off c", 5, 3).ok());
+    auto gaps = g.list();
+    REQUIRE(gaps.ok());
+    REQUIRE(gaps.value().size() == 3);
+    CHECK(gaps.value()[0].question == "popular question");
+    CHECK(gaps.value()[1].question == "one-off c");
+    CHECK(gaps.value()[2].question == "one-off b");  // the long one, least recent, went first
+    REQUIRE(g.record(std::string(3000, 'x'), 6, 10).ok());
+    auto again = g.list();
+    REQUIRE(again.ok());
+    bool found = false;
+    for (const Gap& x : again.value())
+        if (x.question[0] == 'x') {
+            found = true;
+            CHECK(x.question.size() == kMaxGapQuestionBytes);
+        }
+    CHECK(found);
+}
