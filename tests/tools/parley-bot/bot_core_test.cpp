@@ -1,5 +1,7 @@
 // BotCore: the house bot's decision table (tools/parley-bot/bot_core.hpp), one rule at
 // a time, with the relay's meta given explicitly so each rule is pinned on its own.
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include "bot_core.hpp"
@@ -308,4 +310,35 @@ TEST_CASE("A new config takes effect on the next message", "[bot][core]") {
     Bot b;
     b.core.set_config(test::config_from("[texts]\ngreeting = \"Howdy!\"\n"));
     CHECK(b.say("hi", meta("general", 0.9)).replies[0].text == "Howdy!");
+}
+
+TEST_CASE("Every message of the triage data gets a decision with the demo rules", "[bot][core]") {
+    // 1 300 real-looking messages in seven languages, each opening a conversation and
+    // then following the previous one: the bot always says something or hands over,
+    // and its texts stay within what the relay accepts.
+    const BotCore core(test::demo_config(), &test::demo_kb(), &test::default_model());
+    int decided = 0, total = 0;
+    for (const char* file : {"/data/triage/train.csv", "/data/triage/holdout.csv"}) {
+        std::ifstream in(std::string(PARLEY_SOURCE_DIR) + file);
+        REQUIRE(in);
+        std::string line;
+        std::getline(in, line);
+        ConversationState running;
+        while (std::getline(in, line)) {
+            const std::string text = line.substr(0, line.rfind(','));
+            ConversationState fresh;
+            for (ConversationState* s : {&fresh, &running}) {
+                if (s->paused) core.on_handback(*s);
+                const Decision d = core.on_message(*s, Incoming{text, std::nullopt, std::nullopt}, ++total);
+                decided += !d.replies.empty() || d.handoff.has_value();
+                for (const Reply& r : d.replies) {
+                    CHECK_FALSE(r.text.empty());
+                    CHECK(r.text.size() <= p::kMaxTextBytes);
+                }
+                if (d.handoff) CHECK(d.handoff->summary.size() <= kMaxSummaryBytes);
+            }
+        }
+    }
+    CHECK(total > 2000);
+    CHECK(decided == total);
 }
