@@ -309,11 +309,13 @@ struct TempDir {
     }
 };
 
-// A self-signed certificate for 127.0.0.1 and localhost (EC P-256): it is its own CA.
-void make_certificate(const fs::path& cert, const fs::path& key) {
+// A self-signed certificate (EC P-256), its own CA, for the names in `alt_names`
+// (127.0.0.1 and localhost unless told otherwise).
+void make_certificate(const fs::path& cert, const fs::path& key,
+                      const std::string& alt_names = "IP:127.0.0.1,DNS:localhost") {
     const std::string command =
         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost"
-        " -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout '" + key.string() + "' -out '" +
+        " -addext subjectAltName=" + alt_names + " -keyout '" + key.string() + "' -out '" +
         cert.string() + "' >/dev/null 2>&1";
     REQUIRE(std::system(command.c_str()) == 0);
 }
@@ -351,6 +353,16 @@ SCENARIO("A native Connection speaks wss:// to a relay with a test certificate",
             CHECK(visitor.conn.transports_opened() == 0);
             CHECK(visitor.conn.state() != session::State::connected);
             CHECK(visitor.conn.last_close_code() == 1006);
+        }
+    }
+
+    WHEN("the visitor accepts self-signed certificates (allow_self_signed, tests only)") {
+        native::TransportOptions o;
+        o.allow_self_signed = true;
+        App visitor(visitor_config("native-tls-insecure"), url_of(*relay, true), o);
+        REQUIRE(visitor.conn.start().ok());
+        THEN("it is welcomed without a CA file") {
+            CHECK(pump_until({&visitor}, [&] { return visitor.connected(); }));
         }
     }
 
@@ -420,4 +432,19 @@ TEST_CASE("A native Connection reports a bad config from start(), and writes not
     conn.poll(10);  // harmless before a successful start
     CHECK(conn.take_events().empty());
     CHECK(conn.write_frame("{}").error().code == protocol::ErrorCode::not_authenticated);
+}
+
+SCENARIO("A native Connection refuses a trusted certificate made out to another name", "[integration][native]") {
+    TempDir dir;
+    make_certificate(dir.path / "cert.pem", dir.path / "key.pem", "DNS:relay.example.com");
+    auto relay = start_demo_relay(
+        {"--tls-cert", (dir.path / "cert.pem").string(), "--tls-key", (dir.path / "key.pem").string()});
+    native::TransportOptions o;
+    o.ca_file = (dir.path / "cert.pem").string();
+    App visitor(visitor_config("native-tls-name"), url_of(*relay, true), o);
+    REQUIRE(visitor.conn.start().ok());
+    pump_for({&visitor}, 1500);
+    INFO(visitor.log());
+    CHECK(visitor.conn.transports_opened() == 0);
+    CHECK(visitor.conn.last_close_code() == 1006);
 }

@@ -65,7 +65,12 @@ Status Connection::start() {
     // No extensions: permessage-deflate stays off (the relay registers none either).
     if (url_.tls) {
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-        if (!options_.ca_file.empty()) info.client_ssl_ca_filepath = options_.ca_file.c_str();
+        // A CA file replaces the system's store (lws would otherwise trust both): an app
+        // that names its relay's CA means that one.
+        if (!options_.ca_file.empty()) {
+            info.client_ssl_ca_filepath = options_.ca_file.c_str();
+            info.options |= LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
+        }
     }
     context_ = lws_create_context(&info);
     if (!context_) return error(protocol::ErrorCode::storage_failed, "libwebsockets could not create its context");

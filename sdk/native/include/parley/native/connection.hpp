@@ -29,6 +29,9 @@
 // unacknowledged messages after the next welcome; write_frame() frames are not
 // resent (the caller owns them).
 //
+// start() sets lws's process-wide log level to errors and warnings (its notices would
+// drown the application's output).
+//
 // Not thread-safe: one thread calls every method. No method throws. DNS resolution is
 // lws 4.1.6's synchronous getaddrinfo() (this build has no async DNS), so dialling a
 // name may block the thread for as long as the resolver takes.
@@ -52,8 +55,9 @@ struct lws_context;
 namespace parley::native {
 
 struct TransportOptions {
-    // wss:// only. A PEM file of the certificate authorities to trust; empty: the
-    // system's default store. The relay's name (or IP) must match its certificate.
+    // wss:// only. A PEM file of the certificate authorities to trust, instead of the
+    // system's store; empty: the system's store. The relay's name (or IP) must match
+    // its certificate.
     std::string ca_file;
     // wss:// only, for tests and development: accept a self-signed certificate and skip
     // the name check. Never in production: anyone on the path can then read the chat.
