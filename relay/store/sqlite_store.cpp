@@ -199,6 +199,8 @@ constexpr const char* kEraseReadMarks =
     "DELETE FROM read_marks WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
 constexpr const char* kEraseMessages =
     "DELETE FROM messages WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kVisitorConvIds =
+    "SELECT id FROM conversations WHERE visitor_id = ?1 ORDER BY created, rowid";
 constexpr const char* kEraseConvs = "DELETE FROM conversations WHERE visitor_id = ?1";
 constexpr const char* kEraseVisitor = "DELETE FROM visitors WHERE id = ?1";
 // Retention (P7): closed conversations past a cutoff, by (updated, id) from a cursor
@@ -781,7 +783,16 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         if (count) *count = sqlite3_changes(db_);
         return true;
     };
-    const bool ok = run(kEraseReadMarks, nullptr) && run(kEraseMessages, &erased.messages) &&
+    auto ids = [&] {
+        auto p = prepare(kVisitorConvIds);
+        if (!p) return false;
+        Stmt s(p.value());
+        s.bind(1, visitor_id);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) erased.convs.push_back(column_text(s.get(), 0));
+        return rc == SQLITE_DONE;
+    };
+    const bool ok = ids() && run(kEraseReadMarks, nullptr) && run(kEraseMessages, &erased.messages) &&
                     run(kEraseConvs, &erased.conversations) && run(kEraseVisitor, &erased.visitors);
     if (!ok) {
         Error e = fail("erase visitor");
@@ -793,10 +804,25 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         return s.error();
     }
     // The log still holds the pages as they were before the delete: copy everything
-    // back and truncate it to zero bytes (waiting for readers via the busy timeout).
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
-        return fail("erased, but the log could not be emptied (run the erasure again)");
+    // back and truncate it to zero bytes (empty_log).
+    if (Status s = empty_log(); !s) return s.error();
     return erased;
+}
+
+Status SqliteStore::empty_log() {
+    // A running relay's background checkpointer may hold the checkpoint lock (a PASSIVE
+    // round): SQLite then refuses TRUNCATE at once. So its rounds are held off first
+    // (the wait: the rest of one round), and a refusal left over (another process
+    // reading, e.g. a backup, beyond the busy timeout) is retried a few times.
+    std::unique_lock<std::mutex> held;
+    if (checkpointer_) held = checkpointer_->hold();
+    for (int attempt = 0;; ++attempt) {
+        const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+        if (rc == SQLITE_OK) return Ok{};
+        if (rc != SQLITE_BUSY || attempt == kEmptyLogAttempts) break;
+        sqlite3_sleep(10);
+    }
+    return fail("erased, but the log could not be emptied (run the erasure again)");
 }
 
 // ---- retention --------------------------------------------------------------------
@@ -858,8 +884,7 @@ Result<Erased> SqliteStore::erase_conversations(const std::vector<std::string>& 
         exec(kRollback);
         return s.error();
     }
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
-        return fail("erased, but the log could not be emptied (it is at the next purge)");
+    if (Status s = empty_log(); !s) return s.error();  // retried at the next purge
     return erased;
 }
 

@@ -9,7 +9,8 @@
 //
 // Privacy (P7): secure_delete is on, so SQLite overwrites deleted content with zeros in
 // the pages it writes; erase_visitor then checkpoints with TRUNCATE, so the log no longer
-// holds the pages as they were before. After it returns, the database file and its log
+// holds the pages as they were before (empty_log: in a running relay it first holds the
+// background checkpointer's rounds off, which would otherwise make TRUNCATE fail busy). After it returns, the database file and its log
 // hold none of the erased bytes (tests/relay/store/erasure_test.cpp greps them).
 //
 // Errors (I/O, a corrupt file, a full disk, a constraint) come back as
@@ -114,6 +115,10 @@ private:
     int checkpoint_asked_at_ = 0;  // log pages when the checkpointer was last asked
     std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();
+    // Erasure: a TRUNCATE checkpoint, so the log keeps no copy of deleted pages; holds
+    // the background checkpointer off while it runs, retries a busy log.
+    Status empty_log();
+    static constexpr int kEmptyLogAttempts = 3;
     Status exec(const char* sql);
     void step_prepared(const char* sql);  // a statement whose result is not needed
     bool batch_open_ = false;  // begin_batch() .. commit_batch()

@@ -101,6 +101,7 @@ struct Erased {
     int visitors = 0;
     int conversations = 0;
     int messages = 0;
+    std::vector<std::string> convs;  // erase_visitor: the ids of the deleted conversations
 };
 
 // One row of Store::closed_before: a closed conversation that retention may purge.

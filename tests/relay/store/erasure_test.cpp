@@ -67,3 +67,34 @@ TEST_CASE("After erasure no byte of the visitor's text or name remains in the da
     CHECK(bytes.find("ZQXERASEME") == std::string::npos);
     CHECK(bytes.find("KEEPMEPLEASE-name") != std::string::npos);
 }
+
+TEST_CASE("Erasure empties the log even when its own commit sets the background checkpointer going",
+          "[store][privacy][sqlite]") {
+    // Deleting a large visitor writes over a thousand pages of log, so the commit asks the
+    // background checkpointer (store/wal_checkpointer.hpp) for a round, which then races
+    // the erasure's TRUNCATE checkpoint for SQLite's checkpoint lock: the erasure must win
+    // (wait for the round) rather than fail or leave the log as it was.
+    TempDir dir;
+    auto opened = SqliteStore::open(dir.file("parley.db"));
+    REQUIRE(opened.ok());
+    SqliteStore& s = *opened.value();
+    REQUIRE(s.checkpointer() != nullptr);
+    const std::string big(6000, 'z');
+    for (int round = 0; round < 6; ++round) {
+        CAPTURE(round);
+        const std::string visitor = "v_big" + std::to_string(round), conv = "c_big" + std::to_string(round);
+        REQUIRE(s.create_visitor(Visitor{visitor, "BIGNAME", T0}).ok());
+        REQUIRE(s.create_conversation(conv, visitor, T0).ok());
+        REQUIRE(s.begin_batch().ok());  // one commit: the log grows fast, few checkpoints during the fill
+        for (int i = 0; i < 800; ++i)
+            REQUIRE(s.append_message(NewMessage{conv, "m" + std::to_string(i), Party{"visitor", visitor, "BIGNAME"},
+                                                "BIGTEXT-" + std::to_string(i) + big, T0 + i})
+                        .ok());
+        REQUIRE(s.commit_batch().ok());
+        auto erased = s.erase_visitor(visitor);
+        REQUIRE(erased.ok());
+        CHECK(erased.value().messages == 800);
+        CHECK(std::filesystem::file_size(dir.file("parley.db-wal")) == 0);
+        CHECK(raw_files(dir).find("BIGTEXT-") == std::string::npos);
+    }
+}
