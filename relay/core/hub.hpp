@@ -75,9 +75,10 @@
 //                                        as the connection drains; unknown: 3010; others: 2004
 //   ready           erase_visitor        (supervisors) the visitor erased for good (store,
 //                                        log emptied, Hub and router state), audited;
-//                                        their connections closed 4102; `erased` to the
-//                                        supervisor and to agents who could list one of
-//                                        the conversations; unknown: 3010; others: 2004
+//                                        their connections closed 4102; a last `conv`
+//                                        (status "erased") to agents who could list one of
+//                                        the conversations, `erased` to the supervisor;
+//                                        unknown: 3010; others: 2004
 //
 // Audit log (P7, core/audit_log.hpp): logins (ok, failed, throttled), sign-outs,
 // transfers, closes, reopens and a supervisor's first sync/history of a conversation

@@ -29,10 +29,11 @@
 //   4. the Hub forgets each conversation: the router closes it (so an owner's load and
 //      the queues are right; decisions about the erased ones are dropped, nothing is
 //      stored about them), then forgets it, and every per-conversation map is cleared;
-//   5. `erased` goes to the supervisor and to every agent connection that could list one
-//      of the conversations (supervisors, owners, teams, anyone told of it), who drop
-//      them; every connection of the visitor is closed with 4102 ("erased"): their token
-//      still verifies but names nobody, so a later hello gets a new identity.
+//   5. every agent connection that could list one of the conversations (supervisors,
+//      owners, teams, anyone told of it) gets a last `conv` of it with status "erased"
+//      (drop it); the supervisor gets `erased`; every connection of the visitor is
+//      closed with 4102 ("erased"): their token still verifies but names nobody, so a
+//      later hello gets a new identity.
 // The loop is held for steps 1–2, which grow with the visitor's data (docs/operations.md
 // "Erasure": measured figures).
 #include <algorithm>
@@ -161,9 +162,15 @@ void Hub::handle(ConnId id, Conn& c, const p::EraseVisitor& f, std::int64_t now)
         if (conns_.at(v).party.id == visitor.value()) visitors.insert(v);
 
     // 5. The news, then the visitor's connections end.
-    std::set<ConnId> audience = conns_of_agents(told);
-    audience.insert(id);
-    send_all(audience, p::VisitorErased{visitor.value(), convs, erased.value().messages});
+    for (const std::string& conv : convs) {
+        p::ConvSummary gone{};
+        gone.conv = conv;
+        gone.visitor = p::Party{"visitor", visitor.value(), ""};
+        gone.updated = now;
+        gone.status = "erased";
+        send_all(conns_of_agents(told), p::ConvUpdate{gone});
+    }
+    send(id, p::VisitorErased{visitor.value(), convs, erased.value().messages});
     for (ConnId v : visitors) {
         conns_.at(v).closing = true;
         conns_.at(v).reads.clear();

@@ -192,12 +192,6 @@ int act(Client& client, const json& a, std::int64_t now) {
     if (*what == "sessions") return code_of(client.list_sessions(now));
     // Supervisors: audit {before?, limit?}.
     if (*what == "audit") return code_of(client.audit(before, limit.value_or(50), now));
-    // Supervisors (P7): export_visitor / erase_visitor {visitor | conv}.
-    if (*what == "export_visitor" || *what == "erase_visitor") {
-        std::optional<std::string> visitor;
-        if (!get_string(a, "visitor", visitor)) return kBadField;
-        return code_of(client.visitor_data(*what == "erase_visitor", visitor.value_or(""), c, now));
-    }
     if (*what == "connect") {
         client.connect(now);
         return kOk;

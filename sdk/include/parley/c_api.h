@@ -51,8 +51,6 @@ int parley_client_tick(parley_client* client, double now_ms);
  *   {"do":"logout","all":?bool,"session":?"s_…"}  (agents) -> event "logged_out"
  *   {"do":"sessions"}                               (agents) -> event "sessions"
  *   {"do":"audit","before":?n,"limit":?n}       (supervisors) -> event "audit"
- *   {"do":"export_visitor","visitor"|"conv":"…"} (supervisors) -> events "visitor_export"
- *   {"do":"erase_visitor","visitor"|"conv":"…"}  (supervisors) -> event "erased"
  *   {"do":"connect"}  {"do":"disconnect"}                                         */
 int parley_client_act(parley_client* client, const char* action_json, double now_ms);
 

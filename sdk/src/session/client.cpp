@@ -308,11 +308,11 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         }
         void operator()(SessionList& s) { c.events_.push_back(std::move(s)); }
         void operator()(AuditPage& a) { c.events_.push_back(std::move(a)); }
-        void operator()(VisitorExport& x) { c.events_.push_back(std::move(x)); }
-        void operator()(VisitorErased& x) {
-            for (const auto& conv : x.convs) c.known_.erase(conv);  // they no longer exist
-            c.events_.push_back(std::move(x));
-        }
+        // Answers to export_visitor / erase_visitor, which this client never sends (the
+        // console asks on a connection of its own: docs/sdk.md). Other agents hear of an
+        // erasure as a `conv` event with status "erased".
+        void operator()(VisitorExport&) {}
+        void operator()(VisitorErased&) {}
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -626,15 +626,6 @@ Status Client::audit(std::optional<std::int64_t> before, std::int64_t limit, std
     if (before && *before < 1) return bad(ErrorCode::bad_field, "before is at least 1");
     if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
     send_frame(AuditQuery{before, limit});
-    return Unit{};
-}
-
-Status Client::visitor_data(bool erase, std::string visitor, std::string conv, std::int64_t) {
-    if (visitor.empty() == conv.empty()) return bad(ErrorCode::bad_field, "name one of visitor and conv");
-    if (!conv.empty() && !is_conv_id(conv)) return bad(ErrorCode::bad_field, "conv");
-    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
-    if (erase) send_frame(EraseVisitor{std::move(visitor), std::move(conv)});
-    else send_frame(ExportVisitor{std::move(visitor), std::move(conv)});
     return Unit{};
 }
 

@@ -317,9 +317,9 @@ struct VisitorExport {
     std::string data;
     bool done = false;
 };
-// A visitor was erased (P7): the answer to `erase_visitor`, and the notice to every agent
-// connection that could list one of `convs` (those conversations no longer exist: drop
-// them). `messages`: how many messages were deleted.
+// A visitor was erased (P7): the answer to `erase_visitor`. `convs`: the conversations
+// deleted (agents who could list one got a last `conv` of it, status "erased");
+// `messages`: how many messages were deleted.
 struct VisitorErased {
     std::string visitor;
     std::vector<std::string> convs;

@@ -135,12 +135,6 @@ public:
     // agents get error 2004). Not queued. Errors: not_authenticated when not connected,
     // bad_field for a limit outside 1..200 or a before below 1.
     Status audit(std::optional<std::int64_t> before, std::int64_t limit, std::int64_t now_ms);
-    // Supervisors (P7): exports (answer: "visitor_export" events, the document in chunks,
-    // `done` on the last) or, with `erase`, erases (answer: an "erased" event) the visitor
-    // named by id or by one of their conversations (exactly one non-empty). Not queued.
-    // Errors: bad_field unless exactly one is named (or conv is not a conversation id),
-    // not_authenticated when not connected.
-    Status visitor_data(bool erase, std::string visitor, std::string conv, std::int64_t now_ms);
 
     // ---- outputs -----------------------------------------------------------------
     std::vector<std::string> take_outgoing();
