@@ -105,11 +105,13 @@ TEST_CASE("A supervisor exports and erases a visitor while the relay runs: nothi
     CHECK((*refused)["code"] == 2004);
 
     // The export: chunks in order until done, the CLI's document.
+    const auto e0 = std::chrono::steady_clock::now();
     REQUIRE(sup.send({{"type", "export_visitor"}, {"conv", conv}}));
     std::string doc_text;
     for (;;) {
         auto chunk = sup.wait_type("visitor_export", 10000);
         REQUIRE(chunk);
+        if (doc_text.empty()) std::cout << "export of " << kMessages << " messages: first chunk after " << ms_since(e0) << " ms\n";
         CHECK((*chunk)["visitor"] == visitor_id);
         doc_text += (*chunk)["data"].get<std::string>();
         if ((*chunk)["done"] == true) break;
