@@ -53,8 +53,7 @@ using Event = std::variant<ConnectRequest, DisconnectRequest, StateChanged, prot
                            protocol::Inbox, protocol::ConvUpdate, protocol::Synced,
                            protocol::ErrorFrame, protocol::QueueNotice,
                            protocol::SupervisorBoard, protocol::LoggedOut,
-                           protocol::SessionList, protocol::AuditPage,
-                           protocol::VisitorExport, protocol::VisitorErased>;
+                           protocol::SessionList, protocol::AuditPage>;
 
 // The event's name: "connect", "disconnect", "state", "welcome", "queued", "ack",
 // "message", "typing", "read", "presence", "history", "inbox", "conv", "synced",
