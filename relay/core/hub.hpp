@@ -269,6 +269,8 @@ public:
     static constexpr std::size_t kPumpBytes = 64 * 1024;  // frame bytes per pump()
     static constexpr int kStoreReadMessages = 32;         // messages per store read
     static constexpr std::int64_t kReadsRetryAfterMs = 1000;  // 4040's retry_after_ms
+    // An erasure's log that another process held is emptied again this often (tick()).
+    static constexpr std::int64_t kLogRetryMs = 1000;
 
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
@@ -479,6 +481,12 @@ private:
     void retention_step(std::int64_t now);
     void forget_conversation(const std::string& conv);
     std::int64_t next_retention_ = 0;
+    // Erasure (hub_privacy.cpp): the store's log still holds erased rows (an outside
+    // reader held it); tick() empties it at next_log_retry_, every kLogRetryMs.
+    bool log_dirty_ = false;
+    std::int64_t next_log_retry_ = 0;
+    void erased_rows(const Erased& erased, std::int64_t now);
+    void retry_empty_log(std::int64_t now);
     std::int64_t retention_after_updated_ = INT64_MIN;
     std::string retention_after_conv_;
     std::int64_t now_ = 0;     // the latest `now` of any entry point

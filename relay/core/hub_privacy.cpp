@@ -23,7 +23,10 @@
 //      and nothing is erased;
 //   2. Store::erase_visitor: every row of the visitor, secure_delete, then a TRUNCATE
 //      checkpoint that leaves the log empty (SqliteStore holds the background
-//      checkpointer off meanwhile);
+//      checkpointer off meanwhile). If another process reads the file (a backup) the
+//      checkpoint waits only briefly; then the rows are gone but the log still holds a
+//      copy, and tick() empties it every kLogRetryMs until it succeeds (retention's
+//      purges share this);
 //   3. the audit entry (visitor id and counts only; a failure is counted, the erasure
 //      stands);
 //   4. the Hub forgets each conversation: the router closes it (so an owner's load and
@@ -118,6 +121,17 @@ bool Hub::export_step(ConnId id, PendingRead& r, std::size_t& budget) {
     return false;
 }
 
+void Hub::erased_rows(const Erased& erased, std::int64_t now) {
+    if (erased.log_emptied) return;
+    log_dirty_ = true;
+    next_log_retry_ = now + kLogRetryMs;
+}
+
+void Hub::retry_empty_log(std::int64_t now) {
+    if (store_.empty_log()) log_dirty_ = false;
+    else next_log_retry_ = now + kLogRetryMs;
+}
+
 void Hub::handle(ConnId id, Conn& c, const p::EraseVisitor& f, std::int64_t now) {
     if (c.party.role != "agent" || !is_supervisor(viewer_of(c)))
         return send_error(id, ErrorCode::forbidden, "only supervisors may erase a visitor");
@@ -128,6 +142,7 @@ void Hub::handle(ConnId id, Conn& c, const p::EraseVisitor& f, std::int64_t now)
     auto erased = store_.erase_visitor(visitor.value());
     if (!erased) return send_error(id, erased.error());
     if (erased.value().visitors == 0) return send_error(id, ErrorCode::unknown_visitor, "no such visitor");
+    erased_rows(erased.value(), now);
     const std::vector<std::string>& convs = erased.value().convs;
 
     // 3. Audit: ids and counts, never the visitor's data.

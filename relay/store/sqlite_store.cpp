@@ -354,7 +354,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
         return storage_error("cannot open " + path + ": " + msg);
     }
     std::unique_ptr<SqliteStore> store(new SqliteStore(db));
-    sqlite3_busy_timeout(db, 5000);  // another process (a backup, the CLI) may hold a lock
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);  // another process (a backup, the CLI) may hold a lock
     // WAL: readers do not block the writer; FULL: every COMMIT is synced to disk, which
     // is what "ack only after durable" needs (NORMAL could lose the last commits).
     // cache_size: 16 MB (the default is 2 MB). Under load every commit touches a leaf
@@ -804,25 +804,26 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         return s.error();
     }
     // The log still holds the pages as they were before the delete: copy everything
-    // back and truncate it to zero bytes (empty_log).
-    if (Status s = empty_log(); !s) return s.error();
+    // back and truncate it to zero bytes (empty_log; if that must wait, later).
+    erased.log_emptied = static_cast<bool>(empty_log());
     return erased;
 }
 
 Status SqliteStore::empty_log() {
+    if (batch_open_) return storage_error("empty_log inside a batch");
     // A running relay's background checkpointer may hold the checkpoint lock (a PASSIVE
     // round): SQLite then refuses TRUNCATE at once. So its rounds are held off first
-    // (the wait: the rest of one round), and a refusal left over (another process
-    // reading, e.g. a backup, beyond the busy timeout) is retried a few times.
+    // (the wait: the rest of one round). A reader in another process (a backup) is
+    // waited for briefly, a few times; beyond that the caller tries again later.
     std::unique_lock<std::mutex> held;
     if (checkpointer_) held = checkpointer_->hold();
-    for (int attempt = 0;; ++attempt) {
-        const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-        if (rc == SQLITE_OK) return Ok{};
-        if (rc != SQLITE_BUSY || attempt == kEmptyLogAttempts) break;
-        sqlite3_sleep(10);
-    }
-    return fail("erased, but the log could not be emptied (run the erasure again)");
+    sqlite3_busy_timeout(db_, kEmptyLogBusyMs);
+    int rc = SQLITE_BUSY;
+    for (int attempt = 0; attempt < kEmptyLogAttempts && rc == SQLITE_BUSY; ++attempt)
+        rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if (rc == SQLITE_OK) return Ok{};
+    return fail("the write-ahead log could not be emptied (a reader holds it)");
 }
 
 // ---- retention --------------------------------------------------------------------
@@ -884,7 +885,7 @@ Result<Erased> SqliteStore::erase_conversations(const std::vector<std::string>& 
         exec(kRollback);
         return s.error();
     }
-    if (Status s = empty_log(); !s) return s.error();  // retried at the next purge
+    erased.log_emptied = static_cast<bool>(empty_log());
     return erased;
 }
 

@@ -83,6 +83,10 @@ public:
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
+    // A TRUNCATE checkpoint, holding the background checkpointer off while it runs; a
+    // reader of another process is waited for kEmptyLogBusyMs per attempt, not the
+    // usual 5 s (the relay's loop is waiting), then it fails and is retried later.
+    Status empty_log() override;
     Result<std::vector<ClosedConversation>> closed_before(std::int64_t cutoff, std::int64_t after_updated,
                                                           const std::string& after_conv, int limit) override;
     Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
@@ -115,10 +119,9 @@ private:
     int checkpoint_asked_at_ = 0;  // log pages when the checkpointer was last asked
     std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();
-    // Erasure: a TRUNCATE checkpoint, so the log keeps no copy of deleted pages; holds
-    // the background checkpointer off while it runs, retries a busy log.
-    Status empty_log();
+    static constexpr int kBusyTimeoutMs = 5000;
     static constexpr int kEmptyLogAttempts = 3;
+    static constexpr int kEmptyLogBusyMs = 100;  // per attempt: the event loop waits this
     Status exec(const char* sql);
     void step_prepared(const char* sql);  // a statement whose result is not needed
     bool batch_open_ = false;  // begin_batch() .. commit_batch()

@@ -262,3 +262,28 @@ TEST_CASE("erasing a visitor whose conversation an agent held frees that agent's
     }
     CHECK(after);
 }
+
+TEST_CASE("an erasure whose log another process holds empties it at a later tick, once it can",
+          "[hub][privacy]") {
+    World w;
+    w.h.store.log_held = true;  // e.g. a backup reading the database file
+    w.h.send(w.sue, p::EraseVisitor{w.ada_id, ""});
+    // The rows are gone and the supervisor is answered; the log is retried, not forgotten.
+    CHECK_FALSE(w.h.store.find_visitor(w.ada_id).value());
+    bool answered = false;
+    for (const auto& f : w.h.received[w.sue]) answered = answered || std::holds_alternative<p::VisitorErased>(f);
+    CHECK(answered);
+    const auto retry = w.h.hub.next_deadline();
+    REQUIRE(retry);
+    CHECK(*retry <= w.h.now + Hub::kLogRetryMs);
+    w.h.now += Hub::kLogRetryMs;
+    w.h.hub.tick(w.h.now);
+    CHECK(w.h.store.empty_log_calls == 1);  // still held: tried, and again later
+    w.h.store.log_held = false;
+    w.h.now += Hub::kLogRetryMs;
+    w.h.hub.tick(w.h.now);
+    CHECK(w.h.store.empty_log_calls == 2);
+    w.h.now += 10 * Hub::kLogRetryMs;
+    w.h.hub.tick(w.h.now);
+    CHECK(w.h.store.empty_log_calls == 2);  // emptied: no more tries
+}
