@@ -172,12 +172,17 @@ int privacy_command(Store& store, const Options& o) {
     auto erased = store.erase_visitor(visitor);
     if (!erased) return fail(erased.error().detail);
     if (erased.value().visitors == 0) return fail("no visitor " + visitor);
+    // A reader of another process (a backup) holds the log: wait for it here, a while.
+    for (int i = 0; i < 50 && !erased.value().log_emptied; ++i) erased.value().log_emptied = bool(store.empty_log());
     const std::string counts = "conversations=" + std::to_string(erased.value().conversations) +
                                " messages=" + std::to_string(erased.value().messages);
     if (!store.append_audit(operator_entry(audit::kVisitorErase, visitor, counts)))
         std::cerr << "parley-relay: the visitor was erased but the audit log could not be written\n";
     std::cout << "erased visitor " << visitor << ": " << erased.value().conversations << " conversation(s), "
               << erased.value().messages << " message(s)\n";
+    if (!erased.value().log_emptied)
+        return fail("but another process holds the database's log, which still has a copy: stop it, then start "
+                    "the relay or run any erasure again (it empties the log)");
     return 0;
 }
 

@@ -57,11 +57,18 @@ void Hub::batch_begin(ConnId conn) {
 }
 
 std::vector<Output> Hub::take_outputs() {
+    commit_batch_now();
+    return std::exchange(outputs_, {});
+}
+
+bool Hub::commit_batch_now() {
+    bool ok = true;
     if (batch_open_) {
         batch_open_ = false;
         if (Status s = store_.commit_batch(); !s) {
             // Nothing of the batch is stored: no ack or message may go out. Their
             // senders reconnect and resend (same cid); everyone else never saw it.
+            ok = false;
             outputs_.clear();
             for (ConnId id : batch_conns_)
                 if (conns_.count(id))
@@ -69,7 +76,7 @@ std::vector<Output> Hub::take_outputs() {
         }
     }
     batch_conns_.clear();
-    return std::exchange(outputs_, {});
+    return ok;
 }
 
 std::vector<PasswordCheck> Hub::take_password_checks() { return std::exchange(password_checks_, {}); }

@@ -70,6 +70,15 @@
 //                                        closed with 4102; visitors: 2004
 //   ready           sessions (agents)    the agent's unexpired sessions; visitors: 2004
 //   ready           audit (supervisors)  a page of the audit log, newest first; others: 2004
+//   ready           export_visitor       (supervisors) the visitor's data-subject export,
+//                                        audited, then streamed as visitor_export chunks
+//                                        as the connection drains; unknown: 3010; others: 2004
+//   ready           erase_visitor        (supervisors) the visitor erased for good (store,
+//                                        log emptied, Hub and router state), audited;
+//                                        their connections closed 4102; a last `conv`
+//                                        (status "erased") to agents who could list one of
+//                                        the conversations, `erased` to the supervisor;
+//                                        unknown: 3010; others: 2004
 //
 // Audit log (P7, core/audit_log.hpp): logins (ok, failed, throttled), sign-outs,
 // transfers, closes, reopens and a supervisor's first sync/history of a conversation
@@ -87,6 +96,10 @@
 // purges expired sessions from the store every session_purge_every_ms (first at the
 // first tick). A disabled agent's login gets 2002 and hello 2003, like a wrong password
 // or an unknown token.
+//
+// Erasure and export on request (P7, hub_privacy.cpp): see the rows above. An erasure
+// commits the open group-commit batch first (the store erases outside a batch) and holds
+// the loop for its own transaction and a TRUNCATE checkpoint.
 //
 // Retention (P7, hub_retention.cpp): with a window set (HubConfig::retention), tick()
 // also purges closed conversations older than their team's window, a page at a time,
@@ -256,6 +269,8 @@ public:
     static constexpr std::size_t kPumpBytes = 64 * 1024;  // frame bytes per pump()
     static constexpr int kStoreReadMessages = 32;         // messages per store read
     static constexpr std::int64_t kReadsRetryAfterMs = 1000;  // 4040's retry_after_ms
+    // An erasure's log that another process held is emptied again this often (tick()).
+    static constexpr std::int64_t kLogRetryMs = 1000;
 
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
@@ -287,6 +302,10 @@ private:
         std::int64_t prev = 0;   // sync: the last seq sent (visitors' `prev`)
         std::int64_t before = 0; // history: seq < before
         int limit = 0;           // history: at most this many messages
+        // export_visitor (hub_privacy.cpp): the document, sent from `offset` in chunks.
+        std::shared_ptr<const std::string> export_doc;
+        std::string visitor;
+        std::size_t offset = 0;
     };
     struct Conn {
         bool ready = false;  // welcome sent
@@ -334,6 +353,14 @@ private:
     void handle(ConnId id, Conn& c, const protocol::ListSessions& f, std::int64_t now);
     // Audit log (P7, hub.cpp).
     void handle(ConnId id, Conn& c, const protocol::AuditQuery& f, std::int64_t now);
+    // Export and erasure of one visitor (P7, hub_privacy.cpp).
+    void handle(ConnId id, Conn& c, const protocol::ExportVisitor& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::EraseVisitor& f, std::int64_t now);
+    // The visitor a frame names (by id, or by one of their conversations); 3010 when none.
+    Result<std::string> visitor_named(const std::string& visitor, const std::string& conv);
+    // Commits the open group-commit batch now (as take_outputs() would); false when that
+    // failed (the batch's connections are then being closed with 1011).
+    bool commit_batch_now();
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);
@@ -408,6 +435,7 @@ private:
     // One step of a read: frames worth up to `budget` bytes; true when it is complete.
     bool sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget);
     bool history_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget);
+    bool export_step(ConnId id, PendingRead& r, std::size_t& budget);  // hub_privacy.cpp
     bool syncing(ConnId id, const std::string& conv) const;  // a sync of conv pending
 
     void send(ConnId id, const protocol::RelayFrame& frame);
@@ -453,6 +481,12 @@ private:
     void retention_step(std::int64_t now);
     void forget_conversation(const std::string& conv);
     std::int64_t next_retention_ = 0;
+    // Erasure (hub_privacy.cpp): the store's log still holds erased rows (an outside
+    // reader held it); tick() empties it at next_log_retry_, every kLogRetryMs.
+    bool log_dirty_ = false;
+    std::int64_t next_log_retry_ = 0;
+    void erased_rows(const Erased& erased, std::int64_t now);
+    void retry_empty_log(std::int64_t now);
     std::int64_t retention_after_updated_ = INT64_MIN;
     std::string retention_after_conv_;
     std::int64_t now_ = 0;     // the latest `now` of any entry point

@@ -85,7 +85,7 @@ void Hub::queue_read(ConnId id, Conn& c, PendingRead read) {
         // frame has a cid, so the error names it (as 4029 does) for exactly that resend.
         p::ErrorFrame refused{ErrorCode::too_many_reads, "too many sync/history answers pending; retry later", {},
                               kReadsRetryAfterMs};
-        refused.frame = read.sync ? "sync" : "history";
+        refused.frame = read.export_doc ? "export_visitor" : read.sync ? "sync" : "history";
         refused.conv = read.conv;
         send(id, refused);
         return;
@@ -114,7 +114,9 @@ bool Hub::pump(ConnId conn, std::int64_t now) {
     std::size_t budget = kPumpBytes;
     while (!c.reads.empty() && budget > 0) {
         PendingRead& r = c.reads.front();
-        const bool done = r.sync ? sync_step(conn, c, r, budget) : history_step(conn, c, r, budget);
+        const bool done = r.export_doc ? export_step(conn, r, budget)
+                          : r.sync     ? sync_step(conn, c, r, budget)
+                                       : history_step(conn, c, r, budget);
         if (done) c.reads.pop_front();
     }
     if (c.reads.empty()) {

@@ -70,7 +70,9 @@ void Hub::retention_step(std::int64_t now) {
         next_retention_ = now + r.page_gap_ms;
     }
     if (due.empty()) return;
-    if (!store_.erase_conversations(due)) return;  // retried at the next sweep
+    auto erased = store_.erase_conversations(due);
+    if (!erased) return;  // retried at the next sweep
+    erased_rows(erased.value(), now);
     for (const std::string& conv : due) forget_conversation(conv);
 }
 

@@ -176,6 +176,7 @@ void Hub::tick(std::int64_t now) {
     // Retention first: a purge is its own transaction, never inside a batch (a batch
     // still open from frames handled in this loop pass waits for take_outputs()).
     if (config_.retention.on() && now >= next_retention_ && !batch_open_) retention_step(now);
+    if (log_dirty_ && now >= next_log_retry_ && !batch_open_) retry_empty_log(now);  // hub_privacy.cpp
     batch_begin(0);
     // Sessions (issue 15, hub.cpp): revoked or expired ones end; expired ones are purged.
     if (config_.session_check_every_ms > 0 && now >= next_session_check_) {
@@ -211,6 +212,7 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     if (config_.session_check_every_ms > 0 && !agent_conns_.empty()) consider(next_session_check_);
     if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
     if (config_.retention.on()) consider(next_retention_);
+    if (log_dirty_) consider(next_log_retry_);
     return at;
 }
 

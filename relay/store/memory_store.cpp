@@ -211,6 +211,7 @@ Result<Erased> MemoryStore::erase_visitor(const std::string& visitor_id) {
             continue;
         }
         ++erased.conversations;
+        erased.convs.push_back(it->first);
         erased.messages += static_cast<int>(it->second.messages.size());
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == it->first ? read_marks_.erase(m) : std::next(m);
@@ -243,6 +244,7 @@ Result<Erased> MemoryStore::erase_conversations(const std::vector<std::string>& 
         auto it = convs_.find(conv);
         if (it == convs_.end()) continue;
         ++erased.conversations;
+        erased.convs.push_back(it->first);
         erased.messages += static_cast<int>(it->second.messages.size());
         visitors.insert(it->second.visitor_id);
         for (auto m = read_marks_.begin(); m != read_marks_.end();)

@@ -200,6 +200,8 @@ constexpr const char* kEraseReadMarks =
     "DELETE FROM read_marks WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
 constexpr const char* kEraseMessages =
     "DELETE FROM messages WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kVisitorConvIds =
+    "SELECT id FROM conversations WHERE visitor_id = ?1 ORDER BY created, rowid";
 constexpr const char* kEraseConvs = "DELETE FROM conversations WHERE visitor_id = ?1";
 constexpr const char* kEraseVisitor = "DELETE FROM visitors WHERE id = ?1";
 // Retention (P7): closed conversations past a cutoff, by (updated, id) from a cursor
@@ -397,7 +399,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
         return storage_error("cannot open " + path + ": " + msg);
     }
     std::unique_ptr<SqliteStore> store(new SqliteStore(db, ColumnSealer(options.data_key, std::move(options.old_keys))));
-    sqlite3_busy_timeout(db, 5000);  // another process (a backup, the CLI) may hold a lock
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);  // another process (a backup, the CLI) may hold a lock
     // WAL: readers do not block the writer; FULL: every COMMIT is synced to disk, which
     // is what "ack only after durable" needs (NORMAL could lose the last commits).
     // cache_size: 16 MB (the default is 2 MB). Under load every commit touches a leaf
@@ -648,8 +650,8 @@ Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
     if (sealer_.sealing()) now.push_back(sealer_.sealing_key_id());
     if (Status put = put_setting(kSealedWith, format_key_ids(now)); !put) return put.error();
     // The log still holds the pages as they were: copy back and truncate, as erasure does.
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
-        return fail("resealed, but the log could not be emptied (run it again)");
+    if (Status emptied = empty_log(); !emptied)
+        return storage_error("resealed, but the log could not be emptied (run it again): " + emptied.error().detail);
     return done;
 }
 
@@ -1028,7 +1030,16 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         if (count) *count = sqlite3_changes(db_);
         return true;
     };
-    const bool ok = run(kEraseReadMarks, nullptr) && run(kEraseMessages, &erased.messages) &&
+    auto ids = [&] {
+        auto p = prepare(kVisitorConvIds);
+        if (!p) return false;
+        Stmt s(p.value());
+        s.bind(1, visitor_id);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) erased.convs.push_back(column_text(s.get(), 0));
+        return rc == SQLITE_DONE;
+    };
+    const bool ok = ids() && run(kEraseReadMarks, nullptr) && run(kEraseMessages, &erased.messages) &&
                     run(kEraseConvs, &erased.conversations) && run(kEraseVisitor, &erased.visitors);
     if (!ok) {
         Error e = fail("erase visitor");
@@ -1040,10 +1051,26 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         return s.error();
     }
     // The log still holds the pages as they were before the delete: copy everything
-    // back and truncate it to zero bytes (waiting for readers via the busy timeout).
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
-        return fail("erased, but the log could not be emptied (run the erasure again)");
+    // back and truncate it to zero bytes (empty_log; if that must wait, later).
+    erased.log_emptied = static_cast<bool>(empty_log());
     return erased;
+}
+
+Status SqliteStore::empty_log() {
+    if (batch_open_) return storage_error("empty_log inside a batch");
+    // A running relay's background checkpointer may hold the checkpoint lock (a PASSIVE
+    // round): SQLite then refuses TRUNCATE at once. So its rounds are held off first
+    // (the wait: the rest of one round). A reader in another process (a backup) is
+    // waited for briefly, a few times; beyond that the caller tries again later.
+    std::unique_lock<std::mutex> held;
+    if (checkpointer_) held = checkpointer_->hold();
+    sqlite3_busy_timeout(db_, kEmptyLogBusyMs);
+    int rc = SQLITE_BUSY;
+    for (int attempt = 0; attempt < kEmptyLogAttempts && rc == SQLITE_BUSY; ++attempt)
+        rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    if (rc == SQLITE_OK) return Ok{};
+    return fail("the write-ahead log could not be emptied (a reader holds it)");
 }
 
 // ---- retention --------------------------------------------------------------------
@@ -1105,8 +1132,7 @@ Result<Erased> SqliteStore::erase_conversations(const std::vector<std::string>& 
         exec(kRollback);
         return s.error();
     }
-    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) != SQLITE_OK)
-        return fail("erased, but the log could not be emptied (it is at the next purge)");
+    erased.log_emptied = static_cast<bool>(empty_log());
     return erased;
 }
 

@@ -9,7 +9,8 @@
 //
 // Privacy (P7): secure_delete is on, so SQLite overwrites deleted content with zeros in
 // the pages it writes; erase_visitor then checkpoints with TRUNCATE, so the log no longer
-// holds the pages as they were before. After it returns, the database file and its log
+// holds the pages as they were before (empty_log: in a running relay it first holds the
+// background checkpointer's rounds off, which would otherwise make TRUNCATE fail busy). After it returns, the database file and its log
 // hold none of the erased bytes (tests/relay/store/erasure_test.cpp greps them).
 //
 // Sealing (P7, store/column_sealer.hpp): given data keys, the columns holding what people
@@ -114,6 +115,10 @@ public:
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
+    // A TRUNCATE checkpoint, holding the background checkpointer off while it runs; a
+    // reader of another process is waited for kEmptyLogBusyMs per attempt, not the
+    // usual 5 s (the relay's loop is waiting), then it fails and is retried later.
+    Status empty_log() override;
     Result<std::vector<ClosedConversation>> closed_before(std::int64_t cutoff, std::int64_t after_updated,
                                                           const std::string& after_conv, int limit) override;
     Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
@@ -154,6 +159,9 @@ private:
     int checkpoint_asked_at_ = 0;  // log pages when the checkpointer was last asked
     std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();
+    static constexpr int kBusyTimeoutMs = 5000;
+    static constexpr int kEmptyLogAttempts = 3;
+    static constexpr int kEmptyLogBusyMs = 100;  // per attempt: the event loop waits this
     Status exec(const char* sql);
     void step_prepared(const char* sql);  // a statement whose result is not needed
     bool batch_open_ = false;  // begin_batch() .. commit_batch()

@@ -101,6 +101,10 @@ struct Erased {
     int visitors = 0;
     int conversations = 0;
     int messages = 0;
+    std::vector<std::string> convs;  // erase_visitor: the ids of the deleted conversations
+    // SqliteStore: false when the rows are deleted but the write-ahead log could not be
+    // emptied yet (another process held it past a short wait): call empty_log() later.
+    bool log_emptied = true;
 };
 
 // One row of Store::closed_before: a closed conversation that retention may purge.
@@ -211,6 +215,10 @@ public:
     // deleted; all zero when there is no such visitor. SqliteStore also leaves no copy
     // of the deleted bytes in its file or its log (store/sqlite_store.hpp).
     virtual Result<Erased> erase_visitor(const std::string& visitor_id) = 0;
+    // Copies the write-ahead log into the database and truncates it to zero bytes, so
+    // it keeps no copy of erased rows; the retry after an erasure whose log_emptied was
+    // false. Refused inside a batch. Stores without a log: nothing to do.
+    virtual Status empty_log() { return Ok{}; }
 
     // ---- audit log (P7) -----------------------------------------------------------
     // Stores the entry (its id is ignored) and returns the id assigned: greater than every

@@ -110,6 +110,7 @@ public:
     }
     // Also forgets the erased conversations' summaries: nothing of them stays in memory.
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
+    Status empty_log() override { return inner_.empty_log(); }
     Result<std::vector<ClosedConversation>> closed_before(std::int64_t cutoff, std::int64_t after_updated,
                                                           const std::string& after_conv, int limit) override {
         return inner_.closed_before(cutoff, after_updated, after_conv, limit);

@@ -61,6 +61,7 @@ void WalCheckpointer::run() {
         }
         for (int round = 0; round < kMaxRounds; ++round) {
             int log_pages = 0, copied = 0;
+            std::lock_guard<std::mutex> held(round_mutex_);
             const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied);
             // Busy: another checkpoint holds the lock (the writer's own restart step,
             // which runs when this thread looked idle): it is doing this work. Not a

@@ -43,6 +43,13 @@ public:
     // itself only while this is false (SqliteStore::on_wal_commit).
     bool busy() const { return busy_.load(); }
 
+    // Erasure (P7): waits until a checkpoint under way has finished its round, and keeps
+    // further rounds off while the returned lock lives. The writer's TRUNCATE checkpoint
+    // needs the checkpoint lock such a round holds, and SQLite refuses it at once
+    // (SQLITE_BUSY, no busy handler) rather than waiting: so an erasure takes this first.
+    // The wait is at most one PASSIVE round (one copy of up to the log's pages).
+    std::unique_lock<std::mutex> hold() { return std::unique_lock<std::mutex>(round_mutex_); }
+
     std::uint64_t checkpoints() const { return done_.load(); }  // completed rounds (a run has 1..kMaxRounds)
     std::uint64_t failures() const { return failed_.load(); }   // runs that SQLite refused (the run stops); a busy lock (another checkpoint running) is not one
 
@@ -52,6 +59,7 @@ private:
 
     sqlite3* db_;
     std::mutex mutex_;
+    std::mutex round_mutex_;  // held by each checkpoint round, and by hold()
     std::condition_variable wake_;
     bool wanted_ = false;
     bool stopping_ = false;

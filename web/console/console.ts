@@ -16,6 +16,7 @@ import {
 } from "./routing";
 import { attachSessions, initSessionsUi, signOut } from "./sessions";
 import { attachAudit, initAuditUi } from "./audit";
+import { attachPrivacy, initPrivacyUi } from "./privacy";
 
 const MAX_TEXT_BYTES = 8000;
 const TOKEN_KEY = "parley.agent.token";
@@ -107,6 +108,9 @@ async function startSession(login?: { email: string; password: string }): Promis
   c.on("supervisor", () => entries.forEach(renderItem)); // agent names arrive with the board
   attachSessions(c); // sign-out, sign-out everywhere, the sessions dialog (issue 15)
   attachAudit(c); // supervisors: the audit log dialog (P7)
+  // Supervisors: export and erase the open conversation's visitor (P7).
+  attachPrivacy(c, () => (active ? entries.get(active)?.summary : undefined),
+                () => storage?.getItem(TOKEN_KEY) ?? null);
   c.on("state", (ev) => {
     ui.conn.textContent = stateText[ev.state];
     ui.conn.setAttribute("data-state", ev.state);
@@ -129,7 +133,8 @@ async function startSession(login?: { email: string; password: string }): Promis
   });
   c.on("error", onError);
   c.on("inbox", (ev) => ev.convs.forEach(upsert));
-  c.on("conv", upsert);
+  // A last `conv` with status "erased": its visitor was erased, it no longer exists (P7).
+  c.on("conv", (s) => (s.status === "erased" ? dropConversations([s.conv]) : upsert(s)));
   c.on("queued", (ev) => entryFor(ev.conv)?.thread?.queued(ev.cid, ev.text, me));
   c.on("ack", (ev) => {
     const e = entries.get(ev.conv);
@@ -321,6 +326,22 @@ function sortInbox(): void {
   renderInboxMeta();
 }
 
+// Conversations that no longer exist (their visitor was erased) leave the console.
+function dropConversations(convs: string[]): void {
+  for (const conv of convs) {
+    const e = entries.get(conv);
+    if (!e) continue;
+    e.li.remove();
+    entries.delete(conv);
+    if (active === conv) {
+      active = null;
+      ui.scrollHost.textContent = "";
+      showConversation(null);
+    }
+  }
+  renderInboxMeta();
+}
+
 function renderInboxMeta(): void {
   const shown = Array.from(entries.values()).filter((e) => !e.li.hidden).length;
   ui.inboxCount.textContent = shown ? String(shown) : "";
@@ -486,6 +507,7 @@ async function endSession(everywhere: boolean): Promise<void> {
 ui.signOut.addEventListener("click", () => void endSession(false));
 initSessionsUi(() => void endSession(true));
 initAuditUi();
+initPrivacyUi();
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();
   const email = ui.email.value.trim();

@@ -23,6 +23,9 @@ const en = {
   offline: "Offline — messages will be sent when you're back online",
   stopped: "Disconnected",
   tooLong: "This message is too long.",
+  // Quotas (4050/4051 on connecting, 4052 on sending); the core retries by itself.
+  quotaNew: "Too many new chats from your network. We'll retry in {wait}.",
+  quotaSend: "Not sent: you've written a lot today. We'll retry in {wait}.",
   powered: "Powered by Parley",
 };
 

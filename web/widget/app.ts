@@ -181,6 +181,12 @@ async function start(): Promise<void> {
   });
   c.on("error", (ev) => {
     if (ev.ref) thread.failed(ev.ref);
+    const quota = ev.code == 4052 ? S.quotaSend : ev.code == 4050 || ev.code == 4051 ? S.quotaNew : "";
+    if (quota) {
+      const m = Math.ceil((ev.retry_after_ms || 1) / 6e4);
+      ui.error.textContent = quota.replace("{wait}", m < 90 ? m + " min" : Math.round(m / 60) + " h");
+      ui.error.hidden = false;
+    }
     console.warn("parley: relay error", ev.code, ev.message);
   });
   c.connect();
@@ -188,6 +194,7 @@ async function start(): Promise<void> {
 
 function onWelcome(ev: EventMap["welcome"]): void {
   me = ev.me;
+  ui.error.hidden = true; // a quota notice (4050/4051) is over
   triage?.setPolicy(ev.mask?.client);
   if (ev.conv && ev.conv !== conv) {
     if (conv) {

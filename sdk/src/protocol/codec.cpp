@@ -420,6 +420,20 @@ ClientFrame read_audit_query(Fields& f) {
     f.integer("limit", q.limit, 1, kMaxAuditPage, /*required=*/false);
     return q;
 }
+// export_visitor / erase_visitor: exactly one of `visitor` (1–64 bytes) and `conv`.
+template <class Frame>
+ClientFrame read_visitor_target(Fields& f) {
+    Frame t;
+    std::optional<std::string> visitor, conv;
+    f.opt_string("visitor", visitor);
+    f.opt_conv("conv", conv);
+    if (!f.failed() && visitor && (visitor->empty() || visitor->size() > 64)) f.fail(ErrorCode::bad_field, "visitor");
+    if (!f.failed() && !visitor && !conv) f.fail(ErrorCode::missing_field, "visitor");
+    if (!f.failed() && visitor && conv) f.fail(ErrorCode::bad_field, "conv");
+    t.visitor = visitor.value_or("");
+    t.conv = conv.value_or("");
+    return t;
+}
 
 RelayFrame read_welcome(Fields& f) {
     Welcome w;
@@ -573,6 +587,20 @@ RelayFrame read_audit_page(Fields& f) {
     f.boolean("more", page.more, /*required=*/false);
     return page;
 }
+RelayFrame read_visitor_export(Fields& f) {
+    VisitorExport e;
+    f.string("visitor", e.visitor);
+    f.string("data", e.data);
+    f.boolean("done", e.done);
+    return e;
+}
+RelayFrame read_erased(Fields& f) {
+    VisitorErased e;
+    f.string("visitor", e.visitor);
+    f.strings("convs", e.convs);
+    f.integer("messages", e.messages, 0);
+    return e;
+}
 RelayFrame read_error(Fields& f) {
     ErrorFrame e{};
     std::int64_t code = 0;
@@ -598,11 +626,11 @@ RelayFrame read_error(Fields& f) {
 const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read",
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
-                                    "audit"};
+                                    "audit", "export_visitor", "erase_visitor"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
-                                   "sessions", "audit"};
+                                   "sessions", "audit", "visitor_export", "erased"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -612,11 +640,13 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_hello, read_login,   read_send,     read_typing, read_read,  read_sync,  read_history,
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
     read_logout, read_list_sessions, read_audit_query,
+    read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>,
 };
 const Reader<RelayFrame> kRelayReaders[] = {
     read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
     read_page, read_presence_notice, read_inbox, read_conv, read_pong, read_error,
     read_queue, read_supervisor, read_logged_out, read_session_list, read_audit_page,
+    read_visitor_export, read_erased,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -732,6 +762,13 @@ void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
     j.num("limit", f.limit);
 }
+template <class Frame>
+void write_visitor_target(JsonWriter& j, const Frame& f) {
+    if (!f.visitor.empty()) j.str("visitor", f.visitor);
+    if (!f.conv.empty()) j.str("conv", f.conv);
+}
+void write_members(JsonWriter& j, const ExportVisitor& f) { write_visitor_target(j, f); }
+void write_members(JsonWriter& j, const EraseVisitor& f) { write_visitor_target(j, f); }
 
 // The relay frames whose members only the wire has (events carry these differently).
 void write_members(JsonWriter& j, const Msg& f) { write_message(j, f.message, Shape::wire); }
@@ -949,6 +986,16 @@ void write_members(JsonWriter& j, const AuditPage& f) {
     }
     j.end_array();
     j.flag("more", f.more);
+}
+void write_members(JsonWriter& j, const VisitorExport& f) {
+    j.str("visitor", f.visitor);
+    j.str("data", f.data);
+    j.flag("done", f.done);
+}
+void write_members(JsonWriter& j, const VisitorErased& f) {
+    j.str("visitor", f.visitor);
+    j.strs("convs", f.convs);
+    j.num("messages", f.messages);
 }
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape) {
     j.num("code", static_cast<int>(f.code));

@@ -23,6 +23,7 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::unknown_agent: return "unknown_agent";
         case ErrorCode::agent_unavailable: return "agent_unavailable";
         case ErrorCode::not_allowed: return "not_allowed";
+        case ErrorCode::unknown_visitor: return "unknown_visitor";
         case ErrorCode::rate_limited: return "rate_limited";
         case ErrorCode::login_throttled: return "login_throttled";
         case ErrorCode::login_busy: return "login_busy";

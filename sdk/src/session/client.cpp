@@ -308,6 +308,11 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         }
         void operator()(SessionList& s) { c.events_.push_back(std::move(s)); }
         void operator()(AuditPage& a) { c.events_.push_back(std::move(a)); }
+        // Answers to export_visitor / erase_visitor, which this client never sends (the
+        // console asks on a connection of its own: docs/sdk.md). Other agents hear of an
+        // erasure as a `conv` event with status "erased".
+        void operator()(VisitorExport&) {}
+        void operator()(VisitorErased&) {}
     };
     std::visit(Visitor{*this, now}, frame);
 }

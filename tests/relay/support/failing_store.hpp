@@ -44,6 +44,20 @@ public:
         if (fail_audit) return storage_error("disk full (test double)");
         return MemoryStore::append_audit(entry);
     }
+    // As SqliteStore when another process reads the file: an erasure deletes the rows but
+    // cannot empty the log (log_emptied false), and empty_log() fails while this is set.
+    bool log_held = false;
+    int empty_log_calls = 0;
+    Result<Erased> erase_visitor(const std::string& visitor_id) override {
+        Result<Erased> erased = MemoryStore::erase_visitor(visitor_id);
+        if (erased && log_held) erased.value().log_emptied = false;
+        return erased;
+    }
+    Status empty_log() override {
+        ++empty_log_calls;
+        if (log_held) return storage_error("the log is held by a reader (test double)");
+        return Ok{};
+    }
     Result<std::optional<ConvSummary>> find_conversation(const std::string& conv) override {
         if (fail_reads) return storage_error("I/O error (test double)");
         return MemoryStore::find_conversation(conv);

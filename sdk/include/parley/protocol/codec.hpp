@@ -52,6 +52,8 @@ void write_members(JsonWriter& j, const SupervisorBoard& f);
 void write_members(JsonWriter& j, const LoggedOut& f);
 void write_members(JsonWriter& j, const SessionList& f);
 void write_members(JsonWriter& j, const AuditPage& f);
+void write_members(JsonWriter& j, const VisitorExport& f);
+void write_members(JsonWriter& j, const VisitorErased& f);
 // One audit entry's members (the `audit` frame's entries; the CLI's --export-audit lines).
 void write_audit_entry(JsonWriter& j, const AuditEntry& e);
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape = Shape::wire);

@@ -27,6 +27,7 @@ enum class ErrorCode : int {
     unknown_agent = 3004,       // routing: no such agent or team to transfer to
     agent_unavailable = 3005,   // routing: the agent is away/offline or at maximum load
     not_allowed = 3006,         // routing: the conversation's state forbids it
+    unknown_visitor = 3010,     // export/erase: no such visitor (or conversation naming one)
     rate_limited = 4029,        // over a rate limit: resend after retry_after_ms
     login_throttled = 4030,     // login: too many failed attempts; retry after retry_after_ms
     login_busy = 4031,          // login: the relay's password checks are busy; retry after retry_after_ms

@@ -158,8 +158,21 @@ struct AuditQuery {
     std::int64_t limit = 50;
 };
 
+// Supervisors (P7, issue 15): one visitor's data, named by their id (`visitor`, "v_…")
+// or by one of their conversations (`conv`); exactly one of the two is set. Export
+// answers with `visitor_export` chunks, erase with `erased`.
+struct ExportVisitor {
+    std::string visitor;  // "" when `conv` names them
+    std::string conv;
+};
+struct EraseVisitor {
+    std::string visitor;
+    std::string conv;
+};
+
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
-                                 Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery>;
+                                 Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
+                                 ExportVisitor, EraseVisitor>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -294,8 +307,28 @@ struct AuditPage {
     bool more = false;
 };
 
+// The answer to `export_visitor`: the data-subject export (the JSON document that
+// --export-visitor prints) in pieces of at most kExportChunkBytes bytes, cut on UTF-8
+// character boundaries and sent in order; `done` on the last. The document is their
+// concatenation.
+constexpr std::size_t kExportChunkBytes = 16 * 1024;  // its frame stays below 64 KiB
+struct VisitorExport {
+    std::string visitor;
+    std::string data;
+    bool done = false;
+};
+// A visitor was erased (P7): the answer to `erase_visitor`. `convs`: the conversations
+// deleted (agents who could list one got a last `conv` of it, status "erased");
+// `messages`: how many messages were deleted.
+struct VisitorErased {
+    std::string visitor;
+    std::vector<std::string> convs;
+    std::int64_t messages = 0;
+};
+
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
-                                QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage>;
+                                QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage,
+                                VisitorExport, VisitorErased>;
 
 }  // namespace parley::protocol
