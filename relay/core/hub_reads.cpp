@@ -127,7 +127,7 @@ bool Hub::pump(ConnId conn, std::int64_t now) {
 
 bool Hub::sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
     // P4: a visitor never receives an internal message; `prev` bridges the seqs skipped.
-    const bool visitor = c.party.role == "visitor";
+    const bool visitor = c.party.role != "agent";  // visitors and bots (issue 16)
     while (budget > 0) {
         auto chunk = store_.messages_after(r.conv, r.after, kStoreReadMessages);
         budget -= std::min(budget, kStoreReadCost);
@@ -155,7 +155,7 @@ bool Hub::sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
 }
 
 bool Hub::history_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
-    const bool visitor = c.party.role == "visitor";  // P4: internal notes never reach a visitor
+    const bool visitor = c.party.role != "agent";  // P4: internal notes never reach a visitor (nor a bot)
     std::vector<p::Message> newest_first;
     // A page is one frame, and a frame over kMaxFrameBytes is one no client decodes: the
     // page stops before that, however large `limit` times 8 000 bytes would be. Each

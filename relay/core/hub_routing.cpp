@@ -121,6 +121,10 @@ void Hub::route_load(std::int64_t now) {
         return std::tie(a.snapshot.since, a.snapshot.order) < std::tie(b.snapshot.since, b.snapshot.order);
     });
     for (Restored& r : restored) route_apply(route_restore(r.conv, r.snapshot, r.last_seq, now), now);
+    // Issue 16: conversations left with the bot wait for one; bot_gone runs from now.
+    for (const Restored& r : restored)
+        if (r.snapshot.state == route::ConvState::Bot) bot_convs_[r.conv];
+    if (bot_conns_.empty()) bots_gone_at_ = now;
 }
 
 std::optional<route::ConvSnapshot> Hub::stored_route(const std::string& conv) {
@@ -181,12 +185,14 @@ void Hub::tick(std::int64_t now) {
     if (config_.session_check_every_ms > 0 && now >= next_session_check_) {
         next_session_check_ = now + config_.session_check_every_ms;
         check_sessions(now);
+        check_bot_keys();  // issue 16: revoked keys
     }
     if (config_.session_purge_every_ms > 0 && now >= next_session_purge_) {
         next_session_purge_ = now + config_.session_purge_every_ms;
         (void)store_.purge_sessions(now);  // a failure is retried at the next purge
     }
     route_apply(router_.tick(now), now);
+    bot_tick(now);  // issue 16: bot_gone, bot_slow
     if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
         next_rerank_ = now + config_.rerank_every_ms;
         std::set<std::string> online;
@@ -208,7 +214,9 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     if (config_.rerank_every_ms > 0 && !agent_conns_.empty())
         at = at ? std::min(*at, next_rerank_) : next_rerank_;
     auto consider = [&](std::int64_t t) { at = at ? std::min(*at, t) : t; };
-    if (config_.session_check_every_ms > 0 && !agent_conns_.empty()) consider(next_session_check_);
+    if (config_.session_check_every_ms > 0 && (!agent_conns_.empty() || !bot_conns_.empty()))
+        consider(next_session_check_);
+    if (auto bots = bot_deadline()) consider(*bots);
     if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
     if (config_.retention.on()) consider(next_retention_);
     return at;
@@ -227,12 +235,16 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
         // and the previous agent, or a new one.
         if (!router_.conversation(conv) && before.status == "closed")
             if (auto snapshot = stored_route(conv)) opened = route_restore(conv, *snapshot, before.last_seq, now);
-        if (!router_.conversation(conv)) opened = router_.open({conv, intent, c.page, {}, {}, false}, now);
+        // Issue 16: while a bot is online, a new conversation opens with the bot.
+        if (!router_.conversation(conv))
+            opened = router_.open({conv, intent, c.page, {}, {}, !bot_conns_.empty()}, now);
         route::Outcome said = router_.customer_message(conv, text, now);
         opened.decisions.insert(opened.decisions.end(), said.decisions.begin(), said.decisions.end());
         return opened;
     }
+    if (c.party.role == "bot") return router_.bot_message(conv, text, now);  // issue 16
     if (c.party.role != "agent" || !router_.conversation(conv)) return {};
+    const bool from_bot = router_.conversation(conv)->state == route::ConvState::Bot;
     route::Outcome said = router_.agent_message(conv, c.party.id, text, now);
     if (said.error && said.error->code == route::ErrorCode::NotAllowed) {
         // A queued conversation answered from the queue view: the agent claims it.
@@ -246,6 +258,7 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
                                           std::holds_alternative<route::InternalNote>(x);
                                }),
                 d.end());
+        if (from_bot) bot_taken_over(c, conv, now);  // issue 16: answering pauses the bot
         route::Outcome again = router_.agent_message(conv, c.party.id, text, now);
         claimed.decisions.insert(claimed.decisions.end(), again.decisions.begin(), again.decisions.end());
         return claimed;
@@ -351,10 +364,12 @@ void Hub::handle(ConnId id, Conn& c, const p::Transfer& f, std::int64_t now) {
         return send_error(id, ErrorCode::not_allowed, "the conversation has not started");
     // Masked before the router keeps it; post_system masks the lines built from it too.
     const std::string note = masked(config_.triage, f.note);
+    const bool from_bot = router_.conversation(f.conv)->state == route::ConvState::Bot;
     route::Outcome o = f.to_agent ? router_.transfer_to_agent(f.conv, *f.to_agent, note, now)
                                   : router_.transfer_to_team(f.conv, *f.to_team, note, now);
     if (!o.ok()) return route_error(id, o, {});
     transfer_by_ = c.party.id;
+    if (from_bot) bot_taken_over(c, f.conv, now);  // issue 16: take-over pauses the bot
     route_apply(o, now);
     transfer_by_.clear();
     // Logged once done; the note is not (it may hold what the visitor wrote).
@@ -436,6 +451,7 @@ void Hub::route_summary(p::ConvSummary& s) const {
     s.team = v->team;
     s.previous_agent = v->previous_agent;
     s.awaiting = v->turn == route::Turn::Agent ? "agent" : "customer";
+    add_bot_fields(s);  // issue 16
     s.rank = 0;
     if (!v->agent.empty()) {
         const auto inbox = router_.inbox(v->agent, now_);
@@ -456,6 +472,7 @@ std::vector<p::ConvSummary> Hub::route_inbox(const std::string& agent_id, std::v
 }
 
 void Hub::publish_summary(p::ConvSummary summary) {
+    publish_to_bots(summary);  // issue 16
     std::set<std::string> ids = agents_seeing_ids(summary.conv);
     // Nobody sees it and nobody was told of it (no agent is known): nothing to build.
     if (ids.empty()) {
