@@ -111,10 +111,14 @@ void Hub::route_load(std::int64_t now) {
         route::ConvSnapshot snapshot;
         std::string conv;
         std::int64_t last_seq;
+        BotRecord bot;  // issue 16
     };
     std::vector<Restored> restored;
     for (const auto& s : convs.value()) {
-        if (auto snapshot = stored_route(s.conv)) restored.push_back({*snapshot, s.conv, s.last_seq});
+        auto record = store_.route_of(s.conv);
+        std::optional<route::ConvSnapshot> snapshot;
+        if (record && record.value()) snapshot = decode_route_record(*record.value());
+        if (snapshot) restored.push_back({*snapshot, s.conv, s.last_seq, decode_bot_record(*record.value())});
         else route_apply(router_.open({s.conv, {}, {}, {}, {}, false}, now), now);  // no record: afresh
     }
     std::stable_sort(restored.begin(), restored.end(), [](const Restored& a, const Restored& b) {
@@ -122,8 +126,12 @@ void Hub::route_load(std::int64_t now) {
     });
     for (Restored& r : restored) route_apply(route_restore(r.conv, r.snapshot, r.last_seq, now), now);
     // Issue 16: conversations left with the bot wait for one; bot_gone runs from now.
-    for (const Restored& r : restored)
-        if (r.snapshot.state == route::ConvState::Bot) bot_convs_[r.conv];
+    for (const Restored& r : restored) {
+        if (r.snapshot.state != route::ConvState::Bot && !r.bot.handoff && !r.bot.paused) continue;
+        BotConv& b = bot_convs_[r.conv];
+        b.handoff = r.bot.handoff;
+        b.paused = r.bot.paused;
+    }
     if (bot_conns_.empty()) bots_gone_at_ = now;
 }
 
@@ -149,7 +157,13 @@ route::Outcome Hub::route_restore(const std::string& conv, route::ConvSnapshot s
 }
 
 void Hub::route_save(const std::string& conv) {
-    if (auto s = router_.snapshot(conv)) store_.set_route(conv, encode_route_record(*s));
+    auto s = router_.snapshot(conv);
+    if (!s) return;
+    std::string record = encode_route_record(*s);
+    // Issue 16: why the bot was paused there, for agents after a restart.
+    if (auto b = bot_convs_.find(conv); b != bot_convs_.end() && (b->second.handoff || b->second.paused))
+        record = with_bot_record(record, BotRecord{b->second.handoff, b->second.paused});
+    store_.set_route(conv, record);
 }
 
 void Hub::route_agent_spec(const Agent& a, std::int64_t now) {

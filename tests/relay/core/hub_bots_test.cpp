@@ -461,3 +461,28 @@ TEST_CASE("a bot may name only the conversations that are with it", "[hub][bots]
         if (row.expect != ok) CHECK(h.store.find_conversation(conv).value()->last_seq == seq);
     }
 }
+
+TEST_CASE("after a restart agents still see why the bot handed a conversation over", "[hub][bots]") {
+    BotWorld world;
+    auto& h = world.h;
+    h.send(world.bot, p::Handoff{world.conv, "frustrated", "Third time asking.", std::nullopt});
+    // A new Hub on the same store: the relay restarted.
+    Hub again(h.store, h.random, bot_config());
+    again.on_open(100, h.now);
+    again.on_text(100, p::encode(p::ClientFrame{p::Hello{"agent", std::string("token-of-a_ann"), std::nullopt}}), h.now);
+    std::optional<p::Inbox> inbox;
+    for (const Output& out : again.take_outputs()) {
+        if (out.kind != Output::Kind::frame) continue;
+        auto f = p::decode_relay(out.text());
+        REQUIRE(f.ok());
+        if (auto* in = std::get_if<p::Inbox>(&f.value())) inbox = *in;
+    }
+    REQUIRE(inbox);
+    REQUIRE(inbox->convs.size() == 1);
+    const p::ConvSummary& s = inbox->convs[0];
+    REQUIRE(s.handoff);
+    CHECK(s.handoff->reason == "frustrated");
+    CHECK(s.handoff->summary == "Third time asking.");
+    CHECK(s.handoff->by.id == "b_helper");
+    CHECK(s.bot == "paused");
+}
