@@ -2,6 +2,7 @@
 // handoff / handback become the documented frames, refused locally when malformed.
 #include <catch2/catch.hpp>
 
+#include "parley/c_api.h"
 #include "parley/protocol/codec.hpp"
 #include "parley/session/client.hpp"
 
@@ -56,4 +57,26 @@ TEST_CASE("a bot says hello with its key, then hands off and back as frames", "[
           protocol::ErrorCode::text_too_long);
     CHECK(c.handoff("c_1", "x", "", std::nullopt, 6).error().code == protocol::ErrorCode::bad_field);
     CHECK(c.take_outgoing().empty());
+}
+
+TEST_CASE("through the C API a bot is configured with its key, and handoff and handback are actions",
+          "[client][bots]") {
+    const std::string config = R"({"role":"bot","instance":"b1","key":")" + kKey + R"("})";
+    parley_client* c = parley_client_new(config.c_str());
+    REQUIRE(c);
+    REQUIRE(parley_client_act(c, R"({"do":"connect"})", 1) == 0);
+    REQUIRE(parley_client_opened(c, 2) == 0);
+    CHECK(std::string(parley_client_take_outgoing(c)).find(R"(\"key\":\")" + kKey) != std::string::npos);
+    REQUIRE(parley_client_receive(
+                c, R"({"v":1,"type":"welcome","role":"bot","token":"","me":{"role":"bot","id":"b_h","name":"H"}})", 3) == 0);
+    parley_client_take_outgoing(c);
+    CHECK(parley_client_act(c, R"({"do":"handoff","conv":"c_0123456789abcdef","reason":"kb_miss"})", 4) == 0);
+    CHECK(parley_client_act(c, R"({"do":"handback","conv":"c_0123456789abcdef"})", 5) == 0);
+    CHECK(parley_client_act(c, R"({"do":"handoff","conv":"c_0123456789abcdef"})", 6) == 1004);
+    CHECK(parley_client_act(c, R"({"do":"handoff","conv":"c_0123456789abcdef","reason":7})", 6) == 1005);
+    const std::string out = parley_client_take_outgoing(c);
+    CHECK(out.find(R"(\"type\":\"handoff\",\"conv\":\"c_0123456789abcdef\",\"reason\":\"kb_miss\",\"summary\":\"\")") !=
+          std::string::npos);
+    CHECK(out.find(R"(\"type\":\"handback\")") != std::string::npos);
+    parley_client_free(c);
 }
