@@ -47,6 +47,7 @@
 #include <algorithm>
 
 #include "auth/bot_keys.hpp"
+#include "core/audit_log.hpp"
 #include "core/hub.hpp"
 
 namespace parley::relay {
@@ -161,6 +162,11 @@ void Hub::handle(ConnId id, Conn& c, const p::Handoff& f, std::int64_t now) {
     if (!conv) return send_error(id, conv.error());
     if (f.team && !team_known(*f.team)) return send_error(id, ErrorCode::unknown_agent, "no such team: " + *f.team);
     bot_handoff(f.conv, c.party, f.reason, f.summary, f.team.value_or(""), now);
+    p::AuditEntry e = audit_by(c, audit::kHandoff);  // the summary is not logged (it quotes the visitor)
+    e.conv = f.conv;
+    e.detail = "reason=" + f.reason;
+    if (f.team) e.target = "team:" + *f.team;
+    audit(std::move(e));
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Handback& f, std::int64_t now) {
@@ -187,6 +193,9 @@ void Hub::handle(ConnId id, Conn& c, const p::Handback& f, std::int64_t now) {
     publish_conv(f.conv);  // the bots get it; the agent who held it, its last frame
     if (!view->agent.empty()) publish_agent(view->agent);
     publish_board();
+    p::AuditEntry e = audit_by(c, audit::kHandback);
+    e.conv = f.conv;
+    audit(std::move(e));
 }
 
 // ---- handoff --------------------------------------------------------------------------------

@@ -486,3 +486,20 @@ TEST_CASE("after a restart agents still see why the bot handed a conversation ov
     CHECK(s.handoff->by.id == "b_helper");
     CHECK(s.bot == "paused");
 }
+
+TEST_CASE("a handoff and a handback are written to the audit log, without the summary", "[hub][bots][audit]") {
+    BotWorld world;
+    auto& h = world.h;
+    h.send(world.bot, p::Handoff{world.conv, "asks_human", "Card 4111 1111 1111 1111 declined.", std::nullopt});
+    h.send(world.ann, p::Handback{world.conv});
+    const auto log = h.store.audit_before(0, 10).value();  // newest first
+    REQUIRE(log.size() >= 2);
+    CHECK(log[0].action == "conv.handback");
+    CHECK(log[0].actor_id == "a_ann");
+    CHECK(log[0].conv == world.conv);
+    CHECK(log[1].action == "conv.handoff");
+    CHECK(log[1].actor_role == "bot");
+    CHECK(log[1].actor_id == "b_helper");
+    CHECK(log[1].detail == "reason=asks_human");
+    for (const auto& e : log) CHECK(e.detail.find("4111") == std::string::npos);
+}
