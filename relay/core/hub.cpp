@@ -730,8 +730,20 @@ void Hub::send_all(const std::set<ConnId>& ids, const p::RelayFrame& frame) {
     // A connection streaming a sync of this conversation gets its msgs from the stream,
     // in order (hub_reads.cpp), never a live one ahead of it.
     const auto* msg = std::get_if<p::Msg>(&frame);
-    for (ConnId id : ids)
-        if (!msg || !syncing(id, msg->message.conv)) outputs_.push_back(Output::frame(id, text));
+    std::shared_ptr<const std::string> for_bots;  // issue 16: bots get the outbound-masked text
+    for (ConnId id : ids) {
+        if (msg && syncing(id, msg->message.conv)) continue;
+        if (msg && bot_conns_.count(id)) {
+            if (!for_bots) {
+                p::Message masked = msg->message;
+                mask_for_bots(masked);
+                for_bots = std::make_shared<const std::string>(p::encode(p::Msg{std::move(masked)}));
+            }
+            outputs_.push_back(Output::frame(id, for_bots));
+            continue;
+        }
+        outputs_.push_back(Output::frame(id, text));
+    }
 }
 
 void Hub::send_error(ConnId id, ErrorCode code, std::string message, std::string ref) {

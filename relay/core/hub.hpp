@@ -370,6 +370,10 @@ private:
     void add_bot_fields(protocol::ConvSummary& s) const;  // handoff, bot: "paused"
     void publish_to_bots(const protocol::ConvSummary& s);  // conv frames of the bots
     std::set<ConnId> bots_seeing(const std::string& conv) const;
+    // What leaves the relay for a bot is masked per the outbound policy (--mask-outbound,
+    // default all kinds; core/outbound.hpp): message text, last_text, handoff summary.
+    void mask_for_bots(protocol::Message& m) const;
+    void mask_for_bots(protocol::ConvSummary& s) const;
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);

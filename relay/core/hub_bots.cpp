@@ -49,6 +49,8 @@
 #include "auth/bot_keys.hpp"
 #include "core/audit_log.hpp"
 #include "core/hub.hpp"
+#include "core/outbound.hpp"
+#include "parley/triage/analysis.hpp"
 
 namespace parley::relay {
 
@@ -98,6 +100,7 @@ void Hub::hello_bot(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
         for (auto& s : convs.value()) {
             if (!with_bot(router_.conversation(s.conv))) continue;
             route_summary(s);
+            mask_for_bots(s);
             bots_told_.insert(s.conv);
             inbox.convs.push_back(std::move(s));
         }
@@ -135,10 +138,23 @@ void Hub::add_bot_fields(p::ConvSummary& s) const {
     if (it->second.paused && s.state != "bot") s.bot = "paused";
 }
 
+void Hub::mask_for_bots(p::Message& m) const {
+    if (config_.triage) m = for_outbound(std::move(m), config_.triage->policy().outbound);
+}
+
+void Hub::mask_for_bots(p::ConvSummary& s) const {
+    if (!config_.triage) return;
+    const triage::MaskOptions& policy = config_.triage->policy().outbound;
+    if (!triage::masks_anything(policy)) return;
+    s.last_text = triage::mask_pii(s.last_text, policy);
+    if (s.handoff) s.handoff->summary = triage::mask_pii(s.handoff->summary, policy);
+}
+
 void Hub::publish_to_bots(const p::ConvSummary& summary) {
     if (bot_conns_.empty() && bots_told_.empty()) return;
     p::ConvSummary s = summary;
     route_summary(s);
+    mask_for_bots(s);
     // In state bot: every bot connection. Left the bot: one last frame naming the new
     // state to those told of it, then nothing more.
     if (s.state == "bot") bots_told_.insert(s.conv);

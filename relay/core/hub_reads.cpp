@@ -145,6 +145,7 @@ bool Hub::sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
             if (visitor && m.internal) continue;
             if (visitor && m.seq != r.prev + 1) m.prev = r.prev;
             r.prev = m.seq;
+            if (c.party.role == "bot") mask_for_bots(m);  // issue 16: the outbound policy
             auto text = std::make_shared<const std::string>(p::encode(p::Msg{std::move(m)}));
             budget -= std::min(budget, text->size());
             outputs_.push_back(Output::frame(id, std::move(text)));
@@ -179,6 +180,7 @@ bool Hub::history_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) 
             if (m->seq >= oldest) continue;  // a store that ignores `before` must not loop us
             oldest = m->seq;
             if (visitor && m->internal) continue;
+            if (c.party.role == "bot") mask_for_bots(*m);  // issue 16: before it is measured
             const std::size_t entry = p::encode(p::Msg{*m}).size() + 1;
             if (!newest_first.empty() && bytes + entry > p::kMaxFrameBytes) {
                 oldest = m->seq + 1;  // not in this page: the next one starts with it

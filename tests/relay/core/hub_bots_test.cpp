@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "auth/bot_keys.hpp"
+#include "core/message_triage.hpp"
 #include "support/hub_harness.hpp"
 
 using namespace parley::relay;
@@ -502,4 +503,40 @@ TEST_CASE("a handoff and a handback are written to the audit log, without the su
     CHECK(log[1].actor_id == "b_helper");
     CHECK(log[1].detail == "reason=asks_human");
     for (const auto& e : log) CHECK(e.detail.find("4111") == std::string::npos);
+}
+
+TEST_CASE("what a bot receives is masked per the outbound policy; agents see what was stored",
+          "[hub][bots][triage]") {
+    const MessageTriage triage(nullptr, default_mask_policy());  // stored: card, iban; outbound: all
+    HubConfig config = bot_config();
+    config.triage = &triage;
+    HubHarness h{config};
+    REQUIRE(h.store.create_bot_key(BotKey{"helper", "Helper", bot_key_hash(kKey), h.now, 0}).ok());
+    const ConnId sue = h.agent(h.make_agent("a_sue", "sue@example.com", "Sue", {"ops"}, true));
+    auto connect_bot = [&] {
+        const ConnId id = h.open();
+        h.send(id, p::Hello{"bot", std::nullopt, std::nullopt, std::nullopt, kKey});
+        return id;
+    };
+    const ConnId bot = connect_bot();
+    p::Welcome w;
+    const ConnId ada = h.visitor(&w);
+    h.send(ada, p::Send{*w.conv, "v.1", "Write to ada@example.com please", std::nullopt});
+    const auto live = msgs(h, bot);
+    REQUIRE(live.size() == 1);
+    CHECK(live[0].text == "Write to [email] please");
+    CHECK(msgs(h, sue).at(0).text == "Write to ada@example.com please");
+    CHECK(last_conv(h, bot, *w.conv)->last_text == "Write to [email] please");
+    SECTION("in a sync and a history answer too") {
+        h.drain(bot);
+        h.send(bot, p::Sync{*w.conv, 0});
+        CHECK(msgs(h, bot).at(0).text == "Write to [email] please");
+        h.send(bot, p::History{*w.conv, std::nullopt, 50});
+        CHECK(frames<p::Page>(h, bot).at(0).msgs.at(0).text == "Write to [email] please");
+    }
+    SECTION("and in a new bot connection's inbox") {
+        const ConnId again = connect_bot();
+        h.next<p::Welcome>(again);
+        CHECK(h.next<p::Inbox>(again).convs.at(0).last_text == "Write to [email] please");
+    }
 }
