@@ -37,7 +37,7 @@ template <class F>
 struct has_conv<F, std::void_t<decltype(std::declval<const F&>().conv)>> : std::true_type {};
 
 bool valid_status(const std::string& role, const std::string& status) {
-    if (role == "visitor") return status == "online" || status == "away";
+    if (role == "visitor" || role == "bot") return status == "online" || status == "away";  // bots: issue 16
     return status == "available" || status == "away" || status == "offline";
 }
 

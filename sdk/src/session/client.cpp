@@ -563,7 +563,7 @@ Status Client::history(const std::string& conv_in, std::optional<std::int64_t> b
 }
 
 Status Client::presence(const std::string& status, std::int64_t) {
-    const bool ok = config_.role == "visitor"
+    const bool ok = config_.role == "visitor" || config_.role == "bot"  // bots: like visitors (issue 16)
                         ? (status == "online" || status == "away")
                         : (status == "available" || status == "away" || status == "offline");
     if (!ok) return bad(ErrorCode::bad_field, "status not allowed for this role: " + status);

@@ -540,3 +540,17 @@ TEST_CASE("what a bot receives is masked per the outbound policy; agents see wha
         CHECK(h.next<p::Inbox>(again).convs.at(0).last_text == "Write to [email] please");
     }
 }
+
+TEST_CASE("a bot is online to agents while connected, and may say it is away", "[hub][bots]") {
+    BotWorld world;
+    auto& h = world.h;
+    world.drain_all();
+    h.send(world.bot, p::SetPresence{"away"});
+    CHECK(frames<p::ErrorFrame>(h, world.bot).empty());
+    const auto seen = frames<p::PresenceNotice>(h, world.ann);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].who.id == "b_helper");
+    CHECK(seen[0].status == "away");
+    h.send(world.bot, p::SetPresence{"available"});
+    CHECK(h.error(world.bot).code == ErrorCode::bad_field);
+}
