@@ -53,6 +53,9 @@
 //                                        done: welcome(+ new session token), inbox,
 //                                        presence; else 2002 (same for unknown e-mail
 //                                        and wrong password)
+//   handshaking     hello bot            key known (not revoked) → welcome, inbox of the
+//                                        conversations with the bot, presence; else 2003
+//                                        and close 4100 (hub_bots.cpp)
 //   checking        hello / login        4031 (one login at a time per connection)
 //   handshaking     anything else        2001, not processed
 //   ready           hello / login        2005
@@ -70,6 +73,9 @@
 //                                        closed with 4102; visitors: 2004
 //   ready           sessions (agents)    the agent's unexpired sessions; visitors: 2004
 //   ready           audit (supervisors)  a page of the audit log, newest first; others: 2004
+//   ready           handoff (bots)       its conversation to humans (hub_bots.cpp); else 2004
+//   ready           handback (agents)    the owner's or a supervisor's back to the bot;
+//                                        3006 with no bot online
 //
 // Audit log (P7, core/audit_log.hpp): logins (ok, failed, throttled), sign-outs,
 // transfers, closes, reopens and a supervisor's first sync/history of a conversation
