@@ -40,10 +40,12 @@
 //   bot_looping  more than max_turns_unanswered bot messages without a visitor message
 //                between them, or the same bot text same_text_repeats times in a row.
 //
-// What is kept in memory only: BotConv (handoff, paused, counters). After a restart the
-// conversations come back in their routing state (route_record.hpp) and the inbox shows
-// no handoff object for the ones handed over before it; the internal line in the
-// transcript still says who handed over and why.
+// What lasts: the last handoff and the paused flag ride in the conversation's routing
+// record (route_record.hpp BotRecord, written by route_save), so after a restart agents
+// still see why. The counters of the rules (reply due, turns, repeats) are memory only:
+// a restart gives a conversation with the bot a fresh start, and bot_gone runs from the
+// relay's first connection. Everything a bot receives is masked per the outbound policy
+// (mask_for_bots; --mask-outbound, default all kinds).
 #include <algorithm>
 
 #include "auth/bot_keys.hpp"
