@@ -18,6 +18,7 @@
 
 #include "auth/agent_accounts.hpp"
 #include "auth/base64url.hpp"
+#include "auth/bot_keys.hpp"
 #include "auth/demo_password.hpp"
 #include "auth/sodium_random.hpp"
 #include "auth/visitor_key_file.hpp"
@@ -284,6 +285,42 @@ std::string restrict_data_dir(const std::string& dir) {
 
 }  // namespace
 
+// Bots' API keys (issue 16, auth/bot_keys.hpp): --create-bot-key, --revoke-bot-key and
+// --list-bot-keys. A row each in the database a running relay uses, like the agent
+// commands, so they run beside it: a revoked key's connections are closed by the relay
+// at its next session check.
+int bot_key_command(Store& store, RandomSource& random, const Options& o) {
+    if (o.list_bot_keys) {
+        auto keys = store.list_bot_keys();
+        if (!keys) return fail("cannot read bot keys: " + keys.error().detail);
+        if (keys.value().empty()) std::cout << "no bot keys\n";
+        for (const BotKey& k : keys.value())
+            std::cout << k.name << "  \"" << k.display_name << "\"  created " << k.created << "  last used "
+                      << (k.last_used ? std::to_string(k.last_used) : std::string("never")) << "\n";
+        return 0;
+    }
+    if (!o.revoke_bot_key.empty()) {
+        auto gone = store.delete_bot_key(o.revoke_bot_key);
+        if (!gone) return fail("cannot revoke the bot key: " + gone.error().detail);
+        if (!gone.value()) return fail("no bot key named " + o.revoke_bot_key);
+        if (!store.append_audit(operator_entry(audit::kBotKeyRevoke, bot_party_id(o.revoke_bot_key))))
+            std::cerr << "parley-relay: the key was revoked but the audit log could not be written\n";
+        std::cout << "bot key " << o.revoke_bot_key << " revoked; a running relay closes its connections within 10 s\n";
+        return 0;
+    }
+    if (auto problem = bot_name_problem(o.create_bot_key)) return fail("--create-bot-key: " + *problem);
+    const std::string key = new_bot_key(random);
+    const BotKey row{o.create_bot_key, o.bot_name.empty() ? o.create_bot_key : o.bot_name, bot_key_hash(key),
+                     wall_clock_ms(), 0};
+    if (Status s = store.create_bot_key(row); !s)
+        return fail("cannot create the bot key (is there one named " + o.create_bot_key + "? revoke it first)");
+    if (!store.append_audit(operator_entry(audit::kBotKeyCreate, bot_party_id(o.create_bot_key))))
+        std::cerr << "parley-relay: the key was created but the audit log could not be written\n";
+    // The key itself, alone on stdout (scripts read it); it is not stored and not shown again.
+    std::cout << key << std::endl;
+    return 0;
+}
+
 int main(int argc, char** argv) {
     const ParsedOptions parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
     if (!parsed.error.empty()) {
@@ -319,8 +356,9 @@ int main(int argc, char** argv) {
     // One relay per data directory, and the privacy commands never beside one. Adding,
     // disabling and enabling an agent are safe beside a running relay (a row each; the
     // relay re-reads sessions on its own) and take no lock.
+    const bool bot_command = !o.create_bot_key.empty() || !o.revoke_bot_key.empty() || o.list_bot_keys;
     const bool agent_command =
-        o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || o.export_audit;
+        o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || o.export_audit || bot_command;
     std::optional<DataDirLock> lock;
     if (!agent_command) {
         auto taken = DataDirLock::acquire(o.data_dir);
@@ -361,6 +399,7 @@ int main(int argc, char** argv) {
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
     if (o.export_audit) return export_audit(*store.value());
+    if (bot_command) return bot_key_command(*store.value(), random, o);
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     // Token keys (P7): in their own file, never in the database. Rotation is offline
     // (the lock is held) and takes effect at the next start.
@@ -442,6 +481,10 @@ int main(int argc, char** argv) {
     config.quotas.new_visitors_per_hour = o.quota_new_visitors;
     config.quotas.new_conversations_per_hour = o.quota_new_conversations;
     config.quotas.visitor_bytes_per_day = o.quota_visitor_bytes;
+    // Bots (issue 16): the relay's own handoff rules.
+    config.bots.grace_ms = o.bot_grace_secs * 1000LL;
+    config.bots.reply_ms = o.bot_reply_secs * 1000LL;
+    config.bots.max_turns_unanswered = o.bot_max_turns_unanswered;
     // Conversation summaries are read on every frame: kept in memory, written through.
     SummaryCache summaries(*store.value());
     Hub hub(summaries, random, config);

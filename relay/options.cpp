@@ -47,6 +47,19 @@ const char* usage() {
            "                         10 s\n"
            "  --enable-agent EMAIL   let a disabled agent sign in again, then exit\n"
            "  --export-audit         print the audit log as JSON lines, oldest first, exit\n"
+           "  --create-bot-key NAME  create a bot's API key (NAME: 1-32 of a-z 0-9 _ -),\n"
+           "                         print it once, then exit\n"
+           "  --bot-name TEXT        with --create-bot-key: the bot's display name\n"
+           "                         (default: NAME)\n"
+           "  --revoke-bot-key NAME  revoke a bot's key, then exit; a running relay closes\n"
+           "                         the bot's connections within 10 s\n"
+           "  --list-bot-keys        list bots' keys (name, created, last used), then exit\n"
+           "  --bot-grace-secs N     hand a bot's conversations to humans after N s with no\n"
+           "                         bot connected (default 10)\n"
+           "  --bot-reply-secs N     hand over when the bot has not answered a visitor's\n"
+           "                         message within N s (default 15; 0: never)\n"
+           "  --bot-max-turns-unanswered N  hand over after more than N bot messages in a\n"
+           "                         row (default 5; 0: never; the same text 3 times always)\n"
            "  --triage-model PATH    intent model file (default: the installed default.ptm)\n"
            "  --no-triage            run without intent triage (masking still applies)\n"
            "  --commit-each          sync each message to disk on its own (default: group\n"
@@ -209,6 +222,23 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
         } else if (a == "--disable-agent" || a == "--enable-agent") {
             std::string& email = a == "--disable-agent" ? o.disable_agent : o.enable_agent;
             if (!value(email) || email.empty()) return fail(a + " needs an e-mail");
+        } else if (a == "--create-bot-key" || a == "--revoke-bot-key") {
+            std::string& name = a == "--create-bot-key" ? o.create_bot_key : o.revoke_bot_key;
+            if (!value(name) || name.empty()) return fail(a + " needs a bot name");
+        } else if (a == "--bot-name") {
+            if (!value(o.bot_name) || o.bot_name.empty() || o.bot_name.size() > 80)
+                return fail("--bot-name needs a display name of 1 to 80 bytes");
+        } else if (a == "--list-bot-keys") {
+            o.list_bot_keys = true;
+        } else if (a == "--bot-grace-secs" || a == "--bot-reply-secs" || a == "--bot-max-turns-unanswered") {
+            long long n = -1;
+            if (!value(v)) return fail(a + " needs a number");
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n < 0 || n > 86400)
+                return fail(a + " needs a number from 0 to 86400, not '" + v + "'");
+            (a == "--bot-grace-secs" ? o.bot_grace_secs
+             : a == "--bot-reply-secs" ? o.bot_reply_secs
+                                       : o.bot_max_turns_unanswered) = int(n);
         } else if (a == "--triage-model") {
             if (!value(o.triage_model) || o.triage_model.empty()) return fail("--triage-model needs a file");
         } else if (a == "--team" || a == "--skill") {
@@ -335,6 +365,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     if (o.tls_cert.empty() != o.tls_key.empty())
         return fail("--tls-cert and --tls-key go together (the certificate and its private key)");
     if (o.agent_max < o.agent_preferred) return fail("--max-load must not be below --preferred");
+    if (!o.bot_name.empty() && o.create_bot_key.empty()) return fail("--bot-name goes with --create-bot-key");
     if (o.dead_peer_secs && o.heartbeat_secs && o.dead_peer_secs <= o.heartbeat_secs)
         return fail("--dead-peer-secs must exceed --heartbeat-secs (the peer needs time to answer)");
     return out;

@@ -25,6 +25,18 @@ struct Options {
     // --disable-agent EMAIL / --enable-agent EMAIL: set the flag, then exit. Disabling
     // revokes every session of the agent; a running relay closes their connections.
     std::string disable_agent, enable_agent;
+    // Bots (issue 16): --create-bot-key NAME [--bot-name "…"] prints a new API key once;
+    // --revoke-bot-key NAME deletes it (a running relay closes its bot's connections
+    // within 10 s); --list-bot-keys lists them. Each exits after its work.
+    std::string create_bot_key, bot_name, revoke_bot_key;
+    bool list_bot_keys = false;
+    // The relay's own handoff rules (core/hub_bots.cpp): bot_gone after this long without
+    // a bot connection, bot_slow when a visitor's message has no bot answer within
+    // bot_reply_secs (0: never), bot_looping beyond this many bot messages in a row (0:
+    // never; the same text three times in a row always).
+    int bot_grace_secs = 10;
+    int bot_reply_secs = 15;
+    int bot_max_turns_unanswered = 5;
     bool help = false;
     // Privacy (P7): one visitor's data (id v_… or one of their conversations c_…),
     // exported as JSON to stdout or erased; then exit. Refused while a relay runs.

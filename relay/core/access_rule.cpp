@@ -13,7 +13,12 @@ bool in_team(const Viewer& v, const std::string& team) {
 }
 
 bool agent_only(ConvAct act) {
-    return act == ConvAct::note || act == ConvAct::transfer || act == ConvAct::close || act == ConvAct::reopen;
+    return act == ConvAct::note || act == ConvAct::transfer || act == ConvAct::close || act == ConvAct::reopen ||
+           act == ConvAct::handback;
+}
+
+bool with_bot(const std::optional<route::ConvView>& routing) {
+    return routing && routing->state == route::ConvState::Bot;
 }
 
 bool is_write(ConvAct act) {
@@ -27,6 +32,7 @@ AccessLevel access_level(const Viewer& v, const ConvFacts& c) {
     switch (v.role) {
         case Viewer::Role::visitor: return c.id == v.own_conv ? AccessLevel::write : AccessLevel::none;
         case Viewer::Role::supervisor: return AccessLevel::write;
+        case Viewer::Role::bot: return with_bot(c.routing) ? AccessLevel::write : AccessLevel::none;
         case Viewer::Role::agent: break;
     }
     if (!c.routing) return AccessLevel::none;  // no first message yet: nobody's work
@@ -40,8 +46,10 @@ AccessLevel access_level(const Viewer& v, const ConvFacts& c) {
 }
 
 std::optional<Refusal> refusal(const Viewer& v, const ConvFacts& c, ConvAct act) {
-    if (v.role == Viewer::Role::visitor && agent_only(act))
+    if ((v.role == Viewer::Role::visitor || v.role == Viewer::Role::bot) && agent_only(act))
         return Refusal{ErrorCode::forbidden, "this frame is for agents"};
+    if (v.role != Viewer::Role::bot && act == ConvAct::handoff)
+        return Refusal{ErrorCode::forbidden, "this frame is for bots"};
     // Supervisors may see everything, so telling them an id is unknown reveals nothing.
     if (v.role == Viewer::Role::supervisor && !c.exists)
         return Refusal{ErrorCode::unknown_conversation, "no such conversation"};
@@ -58,6 +66,7 @@ std::optional<Refusal> refusal(const Viewer& v, const ConvFacts& c, ConvAct act)
 
 bool listed(const Viewer& v, const std::optional<route::ConvView>& routing) {
     if (v.role == Viewer::Role::supervisor) return true;
+    if (v.role == Viewer::Role::bot) return with_bot(routing);
     if (v.role != Viewer::Role::agent || !routing) return false;
     if (!routing->agent.empty() && routing->agent == v.id) return true;
     return routing->state == route::ConvState::Queued && in_team(v, routing->team);

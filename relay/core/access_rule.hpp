@@ -7,8 +7,8 @@
 // -------------------
 // Each client frame that names a conversation is one act of two kinds:
 //   look   read, sync, history — see the transcript, move one's own read mark
-//   write  send, typing, note, transfer, close, reopen — change the conversation, or
-//          show something to its visitor (typing)
+//   write  send, typing, note, transfer, close, reopen, handoff, handback — change the
+//          conversation, or show something to its visitor (typing)
 // A party holds one of three levels on a conversation: none, look or write.
 //
 //   party       conversation                                          level
@@ -16,6 +16,9 @@
 //   visitor     their own                                             write (agent-only
 //                                                                     frames: 2004)
 //   visitor     any other, existing or not                            none
+//   bot         with the bot (routing state bot)                      write (agent-only
+//                                                                     frames: 2004)
+//   bot         any other (handed over, closed, unknown, not routed)  none
 //   supervisor  any existing one (an unknown id: 3001)                write
 //   agent       not routed yet (no first message): nobody's work      none
 //   agent       they own it (active or inactive)                      write
@@ -26,6 +29,8 @@
 //   agent       of one of their teams, held by a teammate             look
 //   agent       anything else, existing or not                        none
 //
+// Agent-only frames: note, transfer, close, reopen, handback. Handoff is the bot's alone
+// (visitors and agents: 2004); an agent leaves a bot's conversation by transfer instead.
 // Refusals: none → 2004 forbidden, the same answer whether or not the id exists, so ids
 // cannot be probed (only supervisors, who may see everything, get 3001 for an unknown
 // id); a write with look only → 2004 too ("held by another agent").
@@ -39,7 +44,8 @@
 // `listed` is narrower than look: who receives the conversation's inbox entry, `conv`
 // updates and live msg/typing/read frames — supervisors, the owner, and the team while
 // it is queued. A conversation not routed yet is listed for supervisors only, so a
-// visitor's typing before their first message reaches no one else.
+// visitor's typing before their first message reaches no one else. A bot is listed for
+// exactly the conversations it may name: those with the bot.
 #pragma once
 
 #include <optional>
@@ -53,13 +59,13 @@
 namespace parley::relay {
 
 // The client frames that name a conversation.
-enum class ConvAct { send, typing, read, sync, history, note, transfer, close, reopen };
+enum class ConvAct { send, typing, read, sync, history, note, transfer, close, reopen, handoff, handback };
 
 enum class AccessLevel { none, look, write };
 
 // Who asks.
 struct Viewer {
-    enum class Role { visitor, agent, supervisor };
+    enum class Role { visitor, agent, supervisor, bot };
     Role role = Role::agent;
     std::string_view id;        // agents: their id
     std::string_view own_conv;  // visitors: their conversation

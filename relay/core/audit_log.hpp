@@ -49,6 +49,10 @@ inline constexpr const char* kAgentAdd = "agent.add";             // CLI
 inline constexpr const char* kAgentDisable = "agent.disable";     // CLI
 inline constexpr const char* kAgentEnable = "agent.enable";       // CLI
 inline constexpr const char* kConfigRouting = "config.routing";   // relay start, changed
+inline constexpr const char* kBotKeyCreate = "bot_key.create";    // CLI (issue 16)
+inline constexpr const char* kHandoff = "conv.handoff";           // a bot (issue 16)
+inline constexpr const char* kHandback = "conv.handback";         // an agent (issue 16)
+inline constexpr const char* kBotKeyRevoke = "bot_key.revoke";    // CLI (issue 16)
 
 // Longest text of any field; longer ones are cut (on a UTF-8 boundary).
 constexpr std::size_t kMaxAuditField = 128;

@@ -37,7 +37,7 @@ template <class F>
 struct has_conv<F, std::void_t<decltype(std::declval<const F&>().conv)>> : std::true_type {};
 
 bool valid_status(const std::string& role, const std::string& status) {
-    if (role == "visitor") return status == "online" || status == "away";
+    if (role == "visitor" || role == "bot") return status == "online" || status == "away";  // bots: issue 16
     return status == "available" || status == "away" || status == "offline";
 }
 
@@ -158,6 +158,7 @@ void Hub::on_close(ConnId conn, std::int64_t now) {
     if (!c.ready) return;
     agent_conns_.erase(conn);
     visitor_conns_.erase(conn);
+    if (c.party.role == "bot") bot_closed(conn, now);
     if (!c.conv.empty()) {
         auto v = conv_visitors_.find(c.conv);
         if (v != conv_visitors_.end() && v->second.erase(conn) && v->second.empty())
@@ -181,6 +182,7 @@ void Hub::shutdown(std::int64_t) {
 
 void Hub::handle(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
     if (f.role == "agent") return hello_agent(id, c, f, now);
+    if (f.role == "bot") return hello_bot(id, c, f, now);  // issue 16, hub_bots.cpp
     hello_visitor(id, c, f, now);
 }
 
@@ -579,13 +581,18 @@ Result<p::ConvSummary> Hub::accessible(const Conn& c, const std::string& conv, C
         return e;
     }
     ConvFacts facts{conv, found.value().has_value(), std::nullopt};
-    if (facts.exists && c.party.role == "agent") facts.routing = route_view(conv);
+    if (facts.exists && c.party.role != "visitor") facts.routing = route_view(conv);
     if (auto refused = refusal(viewer_of(c), facts, act)) return Error{refused->code, refused->message, ref};
     return *found.value();
 }
 
 Viewer Hub::viewer_of(const Conn& c) const {
     Viewer v;
+    if (c.party.role == "bot") {
+        v.role = Viewer::Role::bot;
+        v.id = c.party.id;
+        return v;
+    }
     if (c.party.role != "agent") {
         v.role = Viewer::Role::visitor;
         v.own_conv = c.conv;
@@ -653,6 +660,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     if (t.meta) summary.intent = t.meta->intent;
     to_agents(summary);
     route_apply(routed, now);
+    if (c.party.role != "agent") bot_after_message(c, f.conv, t.text, now);  // issue 16
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Typing& f, std::int64_t) {
@@ -718,6 +726,7 @@ std::set<ConnId> Hub::presence_audience(const p::Party& party) const {
 
 std::set<ConnId> Hub::conversation_audience(const std::string& conv) const {
     std::set<ConnId> out = agents_seeing(conv);  // P4: owner, supervisors, team while queued
+    if (!bot_conns_.empty()) out.merge(bots_seeing(conv));  // issue 16: while with the bot
     if (auto it = conv_visitors_.find(conv); it != conv_visitors_.end())
         out.insert(it->second.begin(), it->second.end());
     return out;
@@ -735,8 +744,20 @@ void Hub::send_all(const std::set<ConnId>& ids, const p::RelayFrame& frame) {
     // A connection streaming a sync of this conversation gets its msgs from the stream,
     // in order (hub_reads.cpp), never a live one ahead of it.
     const auto* msg = std::get_if<p::Msg>(&frame);
-    for (ConnId id : ids)
-        if (!msg || !syncing(id, msg->message.conv)) outputs_.push_back(Output::frame(id, text));
+    std::shared_ptr<const std::string> for_bots;  // issue 16: bots get the outbound-masked text
+    for (ConnId id : ids) {
+        if (msg && syncing(id, msg->message.conv)) continue;
+        if (msg && bot_conns_.count(id)) {
+            if (!for_bots) {
+                p::Message masked = msg->message;
+                mask_for_bots(masked);
+                for_bots = std::make_shared<const std::string>(p::encode(p::Msg{std::move(masked)}));
+            }
+            outputs_.push_back(Output::frame(id, for_bots));
+            continue;
+        }
+        outputs_.push_back(Output::frame(id, text));
+    }
 }
 
 void Hub::send_error(ConnId id, ErrorCode code, std::string message, std::string ref) {

@@ -53,6 +53,9 @@
 //                                        done: welcome(+ new session token), inbox,
 //                                        presence; else 2002 (same for unknown e-mail
 //                                        and wrong password)
+//   handshaking     hello bot            key known (not revoked) → welcome, inbox of the
+//                                        conversations with the bot, presence; else 2003
+//                                        and close 4100 (hub_bots.cpp)
 //   checking        hello / login        4031 (one login at a time per connection)
 //   handshaking     anything else        2001, not processed
 //   ready           hello / login        2005
@@ -79,6 +82,9 @@
 //                                        (status "erased") to agents who could list one of
 //                                        the conversations, `erased` to the supervisor;
 //                                        unknown: 3010; others: 2004
+//   ready           handoff (bots)       its conversation to humans (hub_bots.cpp); else 2004
+//   ready           handback (agents)    the owner's or a supervisor's back to the bot;
+//                                        3006 with no bot online
 //
 // Audit log (P7, core/audit_log.hpp): logins (ok, failed, throttled), sign-outs,
 // transfers, closes, reopens and a supervisor's first sync/history of a conversation
@@ -100,6 +106,10 @@
 // Erasure and export on request (P7, hub_privacy.cpp): see the rows above. An erasure
 // commits the open group-commit batch first (the store erases outside a batch) and holds
 // the loop for its own transaction and a TRUNCATE checkpoint.
+// Bots (issue 16, hub_bots.cpp): a bot connects with an API key (hello role bot); while
+// one is online new conversations open with the bot, which gets their frames until it
+// hands off (or the relay does, by its rules bot_gone / bot_slow / bot_looping, or an
+// agent takes over by transfer); an agent may hand one back. See hub_bots.cpp.
 //
 // Retention (P7, hub_retention.cpp): with a window set (HubConfig::retention), tick()
 // also purges closed conversations older than their team's window, a page at a time,
@@ -210,6 +220,15 @@ struct RetentionConfig {
     std::int64_t window(const std::string& team) const;  // 0: kept forever
 };
 
+// Bots (issue 16, hub_bots.cpp): when the relay hands a bot's conversation to humans on
+// its own. 0 for reply_ms or max_turns_unanswered: that rule is off.
+struct BotRules {
+    std::int64_t grace_ms = 10'000;  // bot_gone: no bot connection for this long
+    std::int64_t reply_ms = 15'000;  // bot_slow: a visitor's message unanswered this long
+    int max_turns_unanswered = 5;    // bot_looping: more bot messages in a row than this
+    int same_text_repeats = 3;       // bot_looping: the same bot text this many times in a row
+};
+
 struct HubConfig {
     VisitorKeyRing visitor_keys;                 // sign and verify visitor tokens (P7)
     std::int64_t visitor_token_ttl_ms = kVisitorTokenTtlMs;  // 30 days
@@ -240,6 +259,7 @@ struct HubConfig {
     // Quotas (P7, core/quotas.hpp): new visitors and conversations per address per
     // hour, stored text per visitor per day; over them 4050/4051 (hello), 4052 (send).
     QuotaConfig quotas;
+    BotRules bots;  // issue 16
 };
 
 class Hub {
@@ -313,7 +333,8 @@ private:
         protocol::Party party;
         std::string conv;  // visitors: their conversation
         std::string page;  // visitors: origin + path from hello (team rules match it)
-        std::string session;  // agents: hash of the session token it opened with
+        std::string session;  // agents: hash of the session token it opened with; bots:
+                              // the hash of their API key (re-checked like sessions)
         bool closing = false;  // asked to close (session ended): its frames are ignored
         std::string address;            // the peer's login_address_key (empty: unknown, no
                                         // per-address limit or quota)
@@ -361,6 +382,30 @@ private:
     // Commits the open group-commit batch now (as take_outputs() would); false when that
     // failed (the batch's connections are then being closed with 1011).
     bool commit_batch_now();
+    // Bots (issue 16, hub_bots.cpp).
+    void handle(ConnId id, Conn& c, const protocol::Handoff& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::Handback& f, std::int64_t now);
+    void hello_bot(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
+    void bot_closed(ConnId id, std::int64_t now);  // a ready bot connection is gone
+    // After a stored, fanned-out send: arms bot_slow (visitor) or counts the bot's turns.
+    void bot_after_message(const Conn& c, const std::string& conv, const std::string& text, std::int64_t now);
+    // An agent took a bot's conversation (transfer, or answering it): the bot is paused.
+    void bot_taken_over(const Conn& c, const std::string& conv, std::int64_t now);
+    // Hands the conversation from the bot to humans (router handoff, or transfer to
+    // `team`), with the internal line and the visitor's queue frame.
+    void bot_handoff(const std::string& conv, const protocol::Party& by, const std::string& reason,
+                     const std::string& summary, const std::string& team, std::int64_t now);
+    void bot_tick(std::int64_t now);  // the relay's rules (from tick())
+    std::optional<std::int64_t> bot_deadline() const;
+    void check_bot_keys();  // revoked keys' connections closed with 4102 (from tick())
+    bool team_known(const std::string& team) const;
+    void add_bot_fields(protocol::ConvSummary& s) const;  // handoff, bot: "paused"
+    void publish_to_bots(const protocol::ConvSummary& s);  // conv frames of the bots
+    std::set<ConnId> bots_seeing(const std::string& conv) const;
+    // What leaves the relay for a bot is masked per the outbound policy (--mask-outbound,
+    // default all kinds; core/outbound.hpp): message text, last_text, handoff summary.
+    void mask_for_bots(protocol::Message& m) const;
+    void mask_for_bots(protocol::ConvSummary& s) const;
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);
@@ -495,6 +540,22 @@ private:
     // client hammering a lock must not grow the log by a row per frame): key → until.
     std::map<std::string, std::int64_t> throttle_audited_;
     static constexpr std::size_t kMaxThrottleAudited = 4096;  // then forgotten at once
+    // Bots (issue 16, hub_bots.cpp).
+    struct BotConv {
+        std::optional<protocol::HandoffInfo> handoff;  // the last handoff away from the bot
+        bool paused = false;         // handed off, not handed back
+        std::int64_t reply_due = 0;  // bot_slow: the bot must answer by then (0: nothing due)
+        int turns = 0;               // bot messages since the visitor's last
+        std::string last_text;       // the bot's last text there, and how often in a row
+        int same = 0;
+    };
+    std::set<ConnId> bot_conns_;                 // ready bot connections
+    std::map<std::string, BotConv> bot_convs_;   // conversations a bot has had
+    std::set<std::string> bots_told_;            // bots were sent it in state bot
+    std::set<std::pair<std::int64_t, std::string>> bot_due_;  // (reply_due, conv), soonest first
+    void set_reply_due(const std::string& conv, BotConv& b, std::int64_t due);  // 0: none
+    std::int64_t bots_gone_at_ = 0;              // no bot since then (0: one is online, or
+                                                 // bot_gone has fired since)
 };
 
 }  // namespace parley::relay

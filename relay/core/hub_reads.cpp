@@ -129,7 +129,7 @@ bool Hub::pump(ConnId conn, std::int64_t now) {
 
 bool Hub::sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
     // P4: a visitor never receives an internal message; `prev` bridges the seqs skipped.
-    const bool visitor = c.party.role == "visitor";
+    const bool visitor = c.party.role != "agent";  // visitors and bots (issue 16)
     while (budget > 0) {
         auto chunk = store_.messages_after(r.conv, r.after, kStoreReadMessages);
         budget -= std::min(budget, kStoreReadCost);
@@ -147,6 +147,7 @@ bool Hub::sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
             if (visitor && m.internal) continue;
             if (visitor && m.seq != r.prev + 1) m.prev = r.prev;
             r.prev = m.seq;
+            if (c.party.role == "bot") mask_for_bots(m);  // issue 16: the outbound policy
             auto text = std::make_shared<const std::string>(p::encode(p::Msg{std::move(m)}));
             budget -= std::min(budget, text->size());
             outputs_.push_back(Output::frame(id, std::move(text)));
@@ -157,7 +158,7 @@ bool Hub::sync_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
 }
 
 bool Hub::history_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) {
-    const bool visitor = c.party.role == "visitor";  // P4: internal notes never reach a visitor
+    const bool visitor = c.party.role != "agent";  // P4: internal notes never reach a visitor (nor a bot)
     std::vector<p::Message> newest_first;
     // A page is one frame, and a frame over kMaxFrameBytes is one no client decodes: the
     // page stops before that, however large `limit` times 8 000 bytes would be. Each
@@ -181,6 +182,7 @@ bool Hub::history_step(ConnId id, Conn& c, PendingRead& r, std::size_t& budget) 
             if (m->seq >= oldest) continue;  // a store that ignores `before` must not loop us
             oldest = m->seq;
             if (visitor && m->internal) continue;
+            if (c.party.role == "bot") mask_for_bots(*m);  // issue 16: before it is measured
             const std::size_t entry = p::encode(p::Msg{*m}).size() + 1;
             if (!newest_first.empty() && bytes + entry > p::kMaxFrameBytes) {
                 oldest = m->seq + 1;  // not in this page: the next one starts with it

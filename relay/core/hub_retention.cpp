@@ -83,6 +83,11 @@ void Hub::forget_conversation(const std::string& conv) {
     published_rank_.erase(conv);
     told_queued_.erase(conv);
     conv_visitors_.erase(conv);
+    if (auto b = bot_convs_.find(conv); b != bot_convs_.end()) {  // issue 16
+        set_reply_due(conv, b->second, 0);
+        bot_convs_.erase(b);
+    }
+    bots_told_.erase(conv);
 }
 
 }  // namespace parley::relay

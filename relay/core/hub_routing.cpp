@@ -111,16 +111,28 @@ void Hub::route_load(std::int64_t now) {
         route::ConvSnapshot snapshot;
         std::string conv;
         std::int64_t last_seq;
+        BotRecord bot;  // issue 16
     };
     std::vector<Restored> restored;
     for (const auto& s : convs.value()) {
-        if (auto snapshot = stored_route(s.conv)) restored.push_back({*snapshot, s.conv, s.last_seq});
+        auto record = store_.route_of(s.conv);
+        std::optional<route::ConvSnapshot> snapshot;
+        if (record && record.value()) snapshot = decode_route_record(*record.value());
+        if (snapshot) restored.push_back({*snapshot, s.conv, s.last_seq, decode_bot_record(*record.value())});
         else route_apply(router_.open({s.conv, {}, {}, {}, {}, false}, now), now);  // no record: afresh
     }
     std::stable_sort(restored.begin(), restored.end(), [](const Restored& a, const Restored& b) {
         return std::tie(a.snapshot.since, a.snapshot.order) < std::tie(b.snapshot.since, b.snapshot.order);
     });
     for (Restored& r : restored) route_apply(route_restore(r.conv, r.snapshot, r.last_seq, now), now);
+    // Issue 16: conversations left with the bot wait for one; bot_gone runs from now.
+    for (const Restored& r : restored) {
+        if (r.snapshot.state != route::ConvState::Bot && !r.bot.handoff && !r.bot.paused) continue;
+        BotConv& b = bot_convs_[r.conv];
+        b.handoff = r.bot.handoff;
+        b.paused = r.bot.paused;
+    }
+    if (bot_conns_.empty()) bots_gone_at_ = now;
 }
 
 std::optional<route::ConvSnapshot> Hub::stored_route(const std::string& conv) {
@@ -145,7 +157,13 @@ route::Outcome Hub::route_restore(const std::string& conv, route::ConvSnapshot s
 }
 
 void Hub::route_save(const std::string& conv) {
-    if (auto s = router_.snapshot(conv)) store_.set_route(conv, encode_route_record(*s));
+    auto s = router_.snapshot(conv);
+    if (!s) return;
+    std::string record = encode_route_record(*s);
+    // Issue 16: why the bot was paused there, for agents after a restart.
+    if (auto b = bot_convs_.find(conv); b != bot_convs_.end() && (b->second.handoff || b->second.paused))
+        record = with_bot_record(record, BotRecord{b->second.handoff, b->second.paused});
+    store_.set_route(conv, record);
 }
 
 void Hub::route_agent_spec(const Agent& a, std::int64_t now) {
@@ -182,12 +200,14 @@ void Hub::tick(std::int64_t now) {
     if (config_.session_check_every_ms > 0 && now >= next_session_check_) {
         next_session_check_ = now + config_.session_check_every_ms;
         check_sessions(now);
+        check_bot_keys();  // issue 16: revoked keys
     }
     if (config_.session_purge_every_ms > 0 && now >= next_session_purge_) {
         next_session_purge_ = now + config_.session_purge_every_ms;
         (void)store_.purge_sessions(now);  // a failure is retried at the next purge
     }
     route_apply(router_.tick(now), now);
+    bot_tick(now);  // issue 16: bot_gone, bot_slow
     if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
         next_rerank_ = now + config_.rerank_every_ms;
         std::set<std::string> online;
@@ -209,7 +229,9 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     if (config_.rerank_every_ms > 0 && !agent_conns_.empty())
         at = at ? std::min(*at, next_rerank_) : next_rerank_;
     auto consider = [&](std::int64_t t) { at = at ? std::min(*at, t) : t; };
-    if (config_.session_check_every_ms > 0 && !agent_conns_.empty()) consider(next_session_check_);
+    if (config_.session_check_every_ms > 0 && (!agent_conns_.empty() || !bot_conns_.empty()))
+        consider(next_session_check_);
+    if (auto bots = bot_deadline()) consider(*bots);
     if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
     if (config_.retention.on()) consider(next_retention_);
     if (log_dirty_) consider(next_log_retry_);
@@ -229,12 +251,16 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
         // and the previous agent, or a new one.
         if (!router_.conversation(conv) && before.status == "closed")
             if (auto snapshot = stored_route(conv)) opened = route_restore(conv, *snapshot, before.last_seq, now);
-        if (!router_.conversation(conv)) opened = router_.open({conv, intent, c.page, {}, {}, false}, now);
+        // Issue 16: while a bot is online, a new conversation opens with the bot.
+        if (!router_.conversation(conv))
+            opened = router_.open({conv, intent, c.page, {}, {}, !bot_conns_.empty()}, now);
         route::Outcome said = router_.customer_message(conv, text, now);
         opened.decisions.insert(opened.decisions.end(), said.decisions.begin(), said.decisions.end());
         return opened;
     }
+    if (c.party.role == "bot") return router_.bot_message(conv, text, now);  // issue 16
     if (c.party.role != "agent" || !router_.conversation(conv)) return {};
+    const bool from_bot = router_.conversation(conv)->state == route::ConvState::Bot;
     route::Outcome said = router_.agent_message(conv, c.party.id, text, now);
     if (said.error && said.error->code == route::ErrorCode::NotAllowed) {
         // A queued conversation answered from the queue view: the agent claims it.
@@ -248,6 +274,7 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
                                           std::holds_alternative<route::InternalNote>(x);
                                }),
                 d.end());
+        if (from_bot) bot_taken_over(c, conv, now);  // issue 16: answering pauses the bot
         route::Outcome again = router_.agent_message(conv, c.party.id, text, now);
         claimed.decisions.insert(claimed.decisions.end(), again.decisions.begin(), again.decisions.end());
         return claimed;
@@ -353,10 +380,12 @@ void Hub::handle(ConnId id, Conn& c, const p::Transfer& f, std::int64_t now) {
         return send_error(id, ErrorCode::not_allowed, "the conversation has not started");
     // Masked before the router keeps it; post_system masks the lines built from it too.
     const std::string note = masked(config_.triage, f.note);
+    const bool from_bot = router_.conversation(f.conv)->state == route::ConvState::Bot;
     route::Outcome o = f.to_agent ? router_.transfer_to_agent(f.conv, *f.to_agent, note, now)
                                   : router_.transfer_to_team(f.conv, *f.to_team, note, now);
     if (!o.ok()) return route_error(id, o, {});
     transfer_by_ = c.party.id;
+    if (from_bot) bot_taken_over(c, f.conv, now);  // issue 16: take-over pauses the bot
     route_apply(o, now);
     transfer_by_.clear();
     // Logged once done; the note is not (it may hold what the visitor wrote).
@@ -438,6 +467,7 @@ void Hub::route_summary(p::ConvSummary& s) const {
     s.team = v->team;
     s.previous_agent = v->previous_agent;
     s.awaiting = v->turn == route::Turn::Agent ? "agent" : "customer";
+    add_bot_fields(s);  // issue 16
     s.rank = 0;
     if (!v->agent.empty()) {
         const auto inbox = router_.inbox(v->agent, now_);
@@ -458,6 +488,7 @@ std::vector<p::ConvSummary> Hub::route_inbox(const std::string& agent_id, std::v
 }
 
 void Hub::publish_summary(p::ConvSummary summary) {
+    publish_to_bots(summary);  // issue 16
     std::set<std::string> ids = agents_seeing_ids(summary.conv);
     // Nobody sees it and nobody was told of it (no agent is known): nothing to build.
     if (ids.empty()) {

@@ -80,4 +80,36 @@ std::optional<route::ConvSnapshot> decode_route_record(std::string_view text) {
     return s;
 }
 
+std::string with_bot_record(const std::string& record, const BotRecord& bot) {
+    json j = json::parse(record, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return record;
+    json b = json::object();
+    b["paused"] = bot.paused;
+    if (bot.handoff) {
+        const protocol::HandoffInfo& h = *bot.handoff;
+        b["handoff"] = {{"role", h.by.role}, {"id", h.by.id},      {"name", h.by.name},
+                        {"reason", h.reason}, {"summary", h.summary}, {"ts", h.ts}};
+    }
+    j["bot"] = std::move(b);
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+BotRecord decode_bot_record(std::string_view text) {
+    BotRecord out;
+    const json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return out;
+    auto b = j.find("bot");
+    if (b == j.end() || !b->is_object()) return out;
+    if (auto p = b->find("paused"); p != b->end() && p->is_boolean()) out.paused = p->get<bool>();
+    auto h = b->find("handoff");
+    if (h == b->end() || !h->is_object()) return out;
+    protocol::HandoffInfo info;
+    if (!read(*h, "role", info.by.role) || !read(*h, "id", info.by.id) || !read(*h, "name", info.by.name) ||
+        !read(*h, "reason", info.reason) || !read(*h, "summary", info.summary) || !read(*h, "ts", info.ts) ||
+        info.reason.empty())
+        return out;
+    out.handoff = std::move(info);
+    return out;
+}
+
 }  // namespace parley::relay

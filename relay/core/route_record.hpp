@@ -13,11 +13,23 @@
 #include <string>
 #include <string_view>
 
+#include "parley/protocol/frames.hpp"
 #include "route/router.hpp"
 
 namespace parley::relay {
 
 std::string encode_route_record(const route::ConvSnapshot& snapshot);
 std::optional<route::ConvSnapshot> decode_route_record(std::string_view text);
+
+// Bots (issue 16): the conversation's last handoff away from the bot and whether the bot
+// is paused there, kept in the same record under "bot" ({"handoff":{…},"paused":true}),
+// so agents still see why after a restart. decode_route_record ignores it; a malformed
+// "bot" member reads as none (the routing state matters more than the history).
+struct BotRecord {
+    std::optional<protocol::HandoffInfo> handoff;
+    bool paused = false;
+};
+std::string with_bot_record(const std::string& record, const BotRecord& bot);
+BotRecord decode_bot_record(std::string_view text);
 
 }  // namespace parley::relay

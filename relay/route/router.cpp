@@ -3,7 +3,8 @@
 //
 // A conversation's routing state is one of five:
 //
-//   Bot       a bot answers; no seat, no queue. handoff() routes it.
+//   Bot       a bot answers; no seat, no queue. handoff() routes it; hand_back() brings
+//             a queued, assigned or inactive one back (issue 16).
 //   Queued    waits in its team's queue (FIFO; re-entries go to the front).
 //   Assigned  an agent owns it and it holds one of the agent's seats. `turn` says who
 //             is expected to write next; while it is the customer's turn a silence timer
@@ -45,7 +46,7 @@ constexpr int kNone = -1;
 
 enum class Input : std::uint8_t {
     Handoff, CustomerText, CustomerAck, CustomerDecline, AgentText, BotText,
-    Close, Reopen, TransferAgent, TransferTeam, Silence, AgentGone, kCount
+    Close, Reopen, TransferAgent, TransferTeam, Silence, AgentGone, HandBack, kCount
 };
 
 enum class Action : std::uint8_t {
@@ -64,6 +65,7 @@ enum class Action : std::uint8_t {
     AckOrWake,     // acknowledgement: inside the window Track, after it Wake
     Transfer,
     Reroute,
+    ToBot,         // hand back to the bot: leave the queue or the agent (seat freed)
 };
 
 using A = Action;
@@ -72,12 +74,12 @@ constexpr std::size_t kInputs = static_cast<std::size_t>(Input::kCount);
 
 // clang-format off
 constexpr std::array<std::array<Action, kInputs>, kStates> kTable{{
-//            Handoff    CustText       CustAck      Decline    AgentText      BotText    Close      Reopen     XferAgent    XferTeam     Silence        AgentGone
-/* Bot */     {{A::Route, A::Track,      A::Track,    A::Close,  A::Reject,     A::BotTurn, A::Close, A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore}},
-/* Queued */  {{A::Ignore,A::Track,      A::Track,    A::Close,  A::Reject,     A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore}},
-/* Assigned */{{A::Ignore,A::CustomerTurn,A::Track,   A::Close,  A::AgentTurn,  A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::GoInactive, A::Reroute}},
-/* Inactive */{{A::Ignore,A::Wake,       A::AckOrWake,A::Close,  A::StaffQuiet, A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore}},
-/* Closed */  {{A::Ignore,A::Wake,       A::AckOrWake,A::Ignore, A::Ignore,     A::Ignore, A::Ignore, A::Wake,   A::Reject,   A::Reject,   A::Ignore,     A::Ignore}},
+//            Handoff    CustText       CustAck      Decline    AgentText      BotText    Close      Reopen     XferAgent    XferTeam     Silence        AgentGone    HandBack
+/* Bot */     {{A::Route, A::Track,      A::Track,    A::Close,  A::Reject,     A::BotTurn, A::Close, A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore,   A::Reject}},
+/* Queued */  {{A::Ignore,A::Track,      A::Track,    A::Close,  A::Reject,     A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore,   A::ToBot}},
+/* Assigned */{{A::Ignore,A::CustomerTurn,A::Track,   A::Close,  A::AgentTurn,  A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::GoInactive, A::Reroute, A::ToBot}},
+/* Inactive */{{A::Ignore,A::Wake,       A::AckOrWake,A::Close,  A::StaffQuiet, A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore,   A::ToBot}},
+/* Closed */  {{A::Ignore,A::Wake,       A::AckOrWake,A::Ignore, A::Ignore,     A::Ignore, A::Ignore, A::Wake,   A::Reject,   A::Reject,   A::Ignore,     A::Ignore,   A::Reject}},
 }};
 // clang-format on
 
@@ -495,6 +497,23 @@ struct Router::Impl {
                 return std::nullopt;
             }
             case A::Transfer: return transfer(c, ctx, now, out);
+            case A::ToBot: {
+                const int owner = cv.agent;
+                const bool had_seat = cv.state == ConvState::Assigned;
+                const int was_queued = cv.state == ConvState::Queued ? cv.team : kNone;
+                if (was_queued != kNone) unqueue(c);
+                release_seat(c, now);
+                detach(c);
+                if (owner != kNone) cv.prev_agent = owner;
+                cv.state = ConvState::Bot;
+                cv.turn = Turn::Agent;
+                cv.awaiting_since = now;
+                cv.prompt = false;
+                cancel_silence(c);
+                if (was_queued != kNone) queue_updates(was_queued, now, out);
+                if (had_seat) fill(owner, now, out);
+                return std::nullopt;
+            }
             case A::Reroute: {
                 const int old = cv.agent;
                 release_seat(c, now);
@@ -772,6 +791,10 @@ Outcome Router::open(const ConvSpec& spec, Millis now) {
 
 Outcome Router::handoff(std::string_view conv, Millis now) {
     return impl_->conv_input(conv, Input::Handoff, now, {});
+}
+
+Outcome Router::hand_back(std::string_view conv, Millis now) {
+    return impl_->conv_input(conv, Input::HandBack, now, {});
 }
 
 Outcome Router::customer_message(std::string_view conv, std::string_view text, Millis now) {

@@ -125,6 +125,11 @@ public:
     Outcome open(const ConvSpec& spec, Millis now);
     // The bot hands over to a human. No-op unless the conversation is with the bot.
     Outcome handoff(std::string_view conv, Millis now);
+    // Bots (issue 16): an agent hands the conversation back to the bot. A queued one
+    // leaves its queue, an assigned or inactive one its agent (the seat is freed and
+    // refilled from the queue; the agent becomes the previous agent). Errors:
+    // UnknownConversation, NotAllowed (closed, or already with the bot).
+    Outcome hand_back(std::string_view conv, Millis now);
     // A customer message (already stored by the caller). The workflow rules decide
     // whether it needs a reply, closes, reactivates or reopens. Errors: UnknownConversation.
     Outcome customer_message(std::string_view conv, std::string_view text, Millis now);

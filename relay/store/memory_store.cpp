@@ -413,4 +413,33 @@ Status MemoryStore::put_setting(const std::string& key, const std::string& value
     return Ok{};
 }
 
+// ---- bot API keys (issue 16) ------------------------------------------------------
+
+Status MemoryStore::create_bot_key(const BotKey& key) {
+    for (const auto& entry : bot_keys_)
+        if (entry.second.key_hash == key.key_hash) return storage_error("bot key exists");
+    if (!bot_keys_.emplace(key.name, key).second) return storage_error("bot key exists: " + key.name);
+    return Ok{};
+}
+
+Result<std::optional<BotKey>> MemoryStore::find_bot_key(const std::string& key_hash) {
+    for (const auto& entry : bot_keys_)
+        if (entry.second.key_hash == key_hash) return std::optional<BotKey>{entry.second};
+    return std::optional<BotKey>{};
+}
+
+Status MemoryStore::touch_bot_key(const std::string& key_hash, std::int64_t now) {
+    for (auto& entry : bot_keys_)
+        if (entry.second.key_hash == key_hash) entry.second.last_used = std::max(entry.second.last_used, now);
+    return Ok{};
+}
+
+Result<std::vector<BotKey>> MemoryStore::list_bot_keys() {
+    std::vector<BotKey> out;
+    for (const auto& entry : bot_keys_) out.push_back(entry.second);
+    return out;
+}
+
+Result<bool> MemoryStore::delete_bot_key(const std::string& name) { return bot_keys_.erase(name) > 0; }
+
 }  // namespace parley::relay

@@ -51,6 +51,11 @@ public:
     Result<std::int64_t> delete_sessions_of_agent(const std::string& agent_id) override;
     Result<std::int64_t> purge_sessions(std::int64_t now) override;
     Status set_agent_disabled(const std::string& agent_id, bool disabled) override;
+    Status create_bot_key(const BotKey& key) override;
+    Result<std::optional<BotKey>> find_bot_key(const std::string& key_hash) override;
+    Status touch_bot_key(const std::string& key_hash, std::int64_t now) override;
+    Result<std::vector<BotKey>> list_bot_keys() override;
+    Result<bool> delete_bot_key(const std::string& name) override;
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;
@@ -86,6 +91,7 @@ private:
     std::map<std::string, Agent> agents_;            // by id
     std::map<std::string, std::string> agent_email_; // lower-case e-mail → id
     std::map<std::string, AgentSession> sessions_;
+    std::map<std::string, BotKey> bot_keys_;  // by name
     std::map<std::string, std::string> settings_;
     std::vector<AuditEntry> audit_;  // audit_[i].id == i + 1
 };

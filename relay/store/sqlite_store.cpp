@@ -97,6 +97,9 @@ constexpr const char* kMigrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 7: bots' API keys (issue 16): only a hash of each key (auth/bot_keys.hpp).
+    "CREATE TABLE IF NOT EXISTS bot_keys(name TEXT PRIMARY KEY, display_name TEXT NOT NULL,"
+    " key_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, last_used INTEGER NOT NULL DEFAULT 0);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -184,6 +187,15 @@ constexpr const char* kSessionsOfAgent =
     "SELECT token_hash, agent_id, expires, created, last_used FROM agent_sessions "
     "WHERE agent_id = ?1 ORDER BY created, token_hash";
 constexpr const char* kDeleteSession = "DELETE FROM agent_sessions WHERE token_hash = ?1";
+// Bot keys (issue 16, schema step 7).
+constexpr const char* kInsertBotKey =
+    "INSERT INTO bot_keys(name, display_name, key_hash, created, last_used) VALUES (?1, ?2, ?3, ?4, 0)";
+constexpr const char* kFindBotKey =
+    "SELECT name, display_name, key_hash, created, last_used FROM bot_keys WHERE key_hash = ?1";
+constexpr const char* kTouchBotKey = "UPDATE bot_keys SET last_used = max(last_used, ?2) WHERE key_hash = ?1";
+constexpr const char* kListBotKeys =
+    "SELECT name, display_name, key_hash, created, last_used FROM bot_keys ORDER BY name";
+constexpr const char* kDeleteBotKey = "DELETE FROM bot_keys WHERE name = ?1";
 constexpr const char* kDeleteAgentSessions = "DELETE FROM agent_sessions WHERE agent_id = ?1";
 constexpr const char* kPurgeSessions = "DELETE FROM agent_sessions WHERE expires <= ?1";
 constexpr const char* kSetAgentDisabled = "UPDATE agents SET disabled = ?2 WHERE id = ?1";
@@ -1336,6 +1348,61 @@ Result<std::vector<AuditEntry>> SqliteStore::audit_after(std::int64_t after, int
     while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_audit(s.get()));
     if (rc != SQLITE_DONE) return fail("read audit log");
     return out;
+}
+
+// ---- bot API keys (issue 16) ------------------------------------------------------
+
+namespace {
+BotKey read_bot_key(sqlite3_stmt* s) {
+    return BotKey{column_text(s, 0), column_text(s, 1), column_text(s, 2), sqlite3_column_int64(s, 3),
+                  sqlite3_column_int64(s, 4)};
+}
+}  // namespace
+
+Status SqliteStore::create_bot_key(const BotKey& key) {
+    auto p = prepare(kInsertBotKey);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, key.name).bind(2, key.display_name).bind(3, key.key_hash).bind(4, key.created);
+    if (s.step() != SQLITE_DONE) return fail("create bot key (a key of that name exists?)");
+    return Ok{};
+}
+
+Result<std::optional<BotKey>> SqliteStore::find_bot_key(const std::string& key_hash) {
+    auto p = prepare(kFindBotKey);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, key_hash).step();
+    if (rc == SQLITE_DONE) return std::optional<BotKey>{};
+    if (rc != SQLITE_ROW) return fail("find bot key");
+    return std::optional<BotKey>{read_bot_key(s.get())};
+}
+
+Status SqliteStore::touch_bot_key(const std::string& key_hash, std::int64_t now) {
+    auto p = prepare(kTouchBotKey);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, key_hash).bind(2, now).step() != SQLITE_DONE) return fail("touch bot key");
+    return Ok{};
+}
+
+Result<std::vector<BotKey>> SqliteStore::list_bot_keys() {
+    auto p = prepare(kListBotKeys);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    std::vector<BotKey> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_bot_key(s.get()));
+    if (rc != SQLITE_DONE) return fail("list bot keys");
+    return out;
+}
+
+Result<bool> SqliteStore::delete_bot_key(const std::string& name) {
+    auto p = prepare(kDeleteBotKey);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, name).step() != SQLITE_DONE) return fail("delete bot key");
+    return sqlite3_changes(db_) > 0;
 }
 
 }  // namespace parley::relay

@@ -49,7 +49,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 6;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 7;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -112,6 +112,11 @@ public:
     Result<std::int64_t> delete_sessions_of_agent(const std::string& agent_id) override;
     Result<std::int64_t> purge_sessions(std::int64_t now) override;
     Status set_agent_disabled(const std::string& agent_id, bool disabled) override;
+    Status create_bot_key(const BotKey& key) override;
+    Result<std::optional<BotKey>> find_bot_key(const std::string& key_hash) override;
+    Status touch_bot_key(const std::string& key_hash, std::int64_t now) override;
+    Result<std::vector<BotKey>> list_bot_keys() override;
+    Result<bool> delete_bot_key(const std::string& name) override;
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override;
     Result<Erased> erase_visitor(const std::string& visitor_id) override;

@@ -72,6 +72,15 @@ struct AgentSession {
     std::int64_t last_used = 0;  // ms of the latest login or hello with it; 0: unknown
 };
 
+// A bot's API key (issue 16, auth/bot_keys.hpp): only its hash is stored.
+struct BotKey {
+    std::string name;          // NAME of --create-bot-key; the bot's party id is "b_" + name
+    std::string display_name;  // the bot party's `name`
+    std::string key_hash;      // bot_key_hash(key); the key itself is never stored
+    std::int64_t created = 0;    // ms
+    std::int64_t last_used = 0;  // ms of the latest hello with it; 0: never
+};
+
 // A message to store; seq is assigned by the store.
 struct NewMessage {
     std::string conv;
@@ -204,6 +213,17 @@ public:
     // Sets the agent's disabled flag; disabling also deletes all their sessions, in the
     // same transaction. Fails when there is no such agent.
     virtual Status set_agent_disabled(const std::string& agent_id, bool disabled) = 0;
+
+    // ---- bot API keys (issue 16) ---------------------------------------------------
+    // Fails when a key of that name exists (revoke it first).
+    virtual Status create_bot_key(const BotKey& key) = 0;
+    virtual Result<std::optional<BotKey>> find_bot_key(const std::string& key_hash) = 0;
+    // Sets last_used = max(last_used, now); nothing when there is no such key.
+    virtual Status touch_bot_key(const std::string& key_hash, std::int64_t now) = 0;
+    // Every key, by name.
+    virtual Result<std::vector<BotKey>> list_bot_keys() = 0;
+    // Revocation: deletes the key of that name. True when it existed.
+    virtual Result<bool> delete_bot_key(const std::string& name) = 0;
 
     // ---- privacy (P7): one visitor's data, exported or erased -------------------
     // Everything stored about the visitor: their record, every conversation (open or

@@ -101,6 +101,15 @@ public:
         return inner_.delete_sessions_of_agent(agent_id);
     }
     Result<std::int64_t> purge_sessions(std::int64_t now) override { return inner_.purge_sessions(now); }
+    Status create_bot_key(const BotKey& key) override { return inner_.create_bot_key(key); }
+    Result<std::optional<BotKey>> find_bot_key(const std::string& key_hash) override {
+        return inner_.find_bot_key(key_hash);
+    }
+    Status touch_bot_key(const std::string& key_hash, std::int64_t now) override {
+        return inner_.touch_bot_key(key_hash, now);
+    }
+    Result<std::vector<BotKey>> list_bot_keys() override { return inner_.list_bot_keys(); }
+    Result<bool> delete_bot_key(const std::string& name) override { return inner_.delete_bot_key(name); }
     Status set_agent_disabled(const std::string& agent_id, bool disabled) override {
         return inner_.set_agent_disabled(agent_id, disabled);
     }

@@ -93,7 +93,8 @@ bool read_config(const json& j, Config& c) {
     c.instance = *instance;
     if (!get_string(j, "token", c.token) || !get_string(j, "name", c.name) ||
         !get_string(j, "page", c.page) ||
-        !get_string(j, "email", c.email) || !get_string(j, "password", c.password))
+        !get_string(j, "email", c.email) || !get_string(j, "password", c.password) ||
+        !get_string(j, "key", c.key))  // bots (issue 16)
         return false;
     if (const json* seed = j.find("seed")) c.seed = seed_of(*seed);
     if (const json* known = j.find("known"); known && !known->is_null()) {
@@ -181,6 +182,16 @@ int act(Client& client, const json& a, std::int64_t now) {
     }
     if (*what == "close" || *what == "reopen")
         return code_of(client.close_conversation(c, *what == "reopen", now));
+    // Bots (issue 16): handoff {conv, reason, summary?, team?} (bots), handback {conv}
+    // (agents).
+    if (*what == "handoff") {
+        std::optional<std::string> reason, summary, team;
+        if (!get_string(a, "reason", reason) || !get_string(a, "summary", summary) || !get_string(a, "team", team))
+            return kBadField;
+        if (!reason) return static_cast<int>(ErrorCode::missing_field);
+        return code_of(client.handoff(c, *reason, summary.value_or(""), team, now));
+    }
+    if (*what == "handback") return code_of(client.handback(c, now));
     // Sessions (agents): logout {all?, session?}, sessions {}.
     if (*what == "logout") {
         std::optional<std::string> session;

@@ -292,3 +292,25 @@ TEST_CASE("quota options: documented defaults, 0 switches one off, nonsense refu
     CHECK_FALSE(parse_options({"--quota-visitor-bytes", "1MB"}).error.empty());
     CHECK_FALSE(parse_options({"--quota-new-conversations"}).error.empty());
 }
+
+TEST_CASE("bot options: key commands, the handoff rules' defaults and values, nonsense refused",
+          "[options][bots]") {
+    auto d = parse_options({});
+    CHECK(d.options.bot_grace_secs == 10);
+    CHECK(d.options.bot_reply_secs == 15);
+    CHECK(d.options.bot_max_turns_unanswered == 5);
+    auto p = parse_options({"--create-bot-key", "helper", "--bot-name", "Parley Bot", "--bot-grace-secs", "1",
+                            "--bot-reply-secs", "0", "--bot-max-turns-unanswered", "3"});
+    REQUIRE(p.error.empty());
+    CHECK(p.options.create_bot_key == "helper");
+    CHECK(p.options.bot_name == "Parley Bot");
+    CHECK(p.options.bot_grace_secs == 1);
+    CHECK(p.options.bot_reply_secs == 0);
+    CHECK(p.options.bot_max_turns_unanswered == 3);
+    CHECK(parse_options({"--revoke-bot-key", "helper"}).options.revoke_bot_key == "helper");
+    CHECK(parse_options({"--list-bot-keys"}).options.list_bot_keys);
+    CHECK_FALSE(parse_options({"--create-bot-key"}).error.empty());
+    CHECK_FALSE(parse_options({"--bot-name", "X"}).error.empty());  // only with --create-bot-key
+    CHECK_FALSE(parse_options({"--bot-grace-secs", "-1"}).error.empty());
+    CHECK_FALSE(parse_options({"--bot-reply-secs", "1.5"}).error.empty());
+}

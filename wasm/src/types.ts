@@ -158,6 +158,8 @@ export type Action =
   | { do: "transfer"; conv: string; to_agent?: string; to_team?: string; note: string }
   | { do: "close"; conv: string }
   | { do: "reopen"; conv: string }
+  | { do: "handoff"; conv: string; reason: string; summary?: string; team?: string }
+  | { do: "handback"; conv: string }
   | { do: "logout"; all?: boolean; session?: string }
   | { do: "sessions" }
   | { do: "audit"; before?: number; limit?: number }
@@ -166,8 +168,10 @@ export type Action =
 
 /** Configuration handed to parley_client_new. */
 export interface CoreConfig {
-  role: "visitor" | "agent";
+  role: "visitor" | "agent" | "bot";
   token?: string;
+  /** Bots (issue 16): the API key. */
+  key?: string;
   name?: string;
   email?: string;
   password?: string;

@@ -277,6 +277,23 @@ void read_message(Fields& f, Message& m) {
     read_meta(f, m.meta);
 }
 
+// Bot fields of a summary (issue 16): `handoff` and `bot`, both optional.
+void read_bot_fields(Fields& f, ConvSummary& s) {
+    if (const json* v = f.find("handoff", false)) {
+        HandoffInfo h;
+        f.nested("handoff", *v, [&](Fields& g) {
+            g.party("by", h.by);
+            g.string("reason", h.reason);
+            g.string("summary", h.summary);
+            g.integer("ts", h.ts);
+        });
+        if (!f.failed()) s.handoff = std::move(h);
+    }
+    std::optional<std::string> bot;
+    f.opt_string("bot", bot);
+    s.bot = bot.value_or("");
+}
+
 // Routing fields of a summary (P4): all optional.
 void read_routing(Fields& f, ConvSummary& s) {
     std::optional<std::string> v;
@@ -291,6 +308,7 @@ void read_routing(Fields& f, ConvSummary& s) {
     opt("previous_agent", s.previous_agent);
     f.integer("rank", s.rank, 0, std::numeric_limits<std::int64_t>::max(), /*required=*/false);
     opt("awaiting", s.awaiting);
+    read_bot_fields(f, s);
 }
 
 void read_summary(Fields& f, ConvSummary& s) {
@@ -316,9 +334,14 @@ ClientFrame read_hello(Fields& f) {
     f.opt_string("token", h.token);
     f.name("name", h.name);
     f.opt_string("page", h.page);
+    f.opt_string("key", h.key);
     if (!f.failed() && h.page && (h.role != "visitor" || h.page->size() > kMaxPageBytes))
         f.fail(ErrorCode::bad_field, "page");
     if (!f.failed() && h.role == "agent" && !h.token) f.fail(ErrorCode::missing_field, "token");
+    // Bots (issue 16): a key and nothing else; a key belongs to no other role.
+    if (!f.failed() && h.role == "bot" && !h.key) f.fail(ErrorCode::missing_field, "key");
+    if (!f.failed() && h.role == "bot" && h.token) f.fail(ErrorCode::bad_field, "token");
+    if (!f.failed() && h.role != "bot" && h.key) f.fail(ErrorCode::bad_field, "key");
     return h;
 }
 ClientFrame read_login(Fields& f) {
@@ -414,6 +437,23 @@ ClientFrame read_logout(Fields& f) {
     return l;
 }
 ClientFrame read_list_sessions(Fields&) { return ListSessions{}; }
+ClientFrame read_handoff(Fields& f) {
+    Handoff h;
+    f.conv("conv", h.conv);
+    f.one_of("reason", h.reason, is_handoff_reason);
+    std::optional<std::string> summary;
+    f.opt_string("summary", summary);
+    if (!f.failed() && summary && summary->size() > kMaxSummaryBytes) f.fail(ErrorCode::text_too_long, "summary");
+    h.summary = summary.value_or("");
+    f.opt_string("team", h.team);
+    if (!f.failed() && h.team && (h.team->empty() || h.team->size() > kMaxNameBytes)) f.fail(ErrorCode::bad_field, "team");
+    return h;
+}
+ClientFrame read_handback(Fields& f) {
+    Handback h;
+    f.conv("conv", h.conv);
+    return h;
+}
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
     f.opt_integer("before", q.before, 1);
@@ -626,7 +666,7 @@ RelayFrame read_error(Fields& f) {
 const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read",
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
-                                    "audit", "export_visitor", "erase_visitor"};
+                                    "audit", "export_visitor", "erase_visitor", "handoff", "handback"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
@@ -640,7 +680,7 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_hello, read_login,   read_send,     read_typing, read_read,  read_sync,  read_history,
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
     read_logout, read_list_sessions, read_audit_query,
-    read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>,
+    read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
 };
 const Reader<RelayFrame> kRelayReaders[] = {
     read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
@@ -710,6 +750,7 @@ void write_members(JsonWriter& j, const Hello& f) {
     if (f.token) j.str("token", *f.token);
     if (f.name) j.str("name", *f.name);
     if (f.page) j.str("page", *f.page);
+    if (f.key) j.str("key", *f.key);
 }
 void write_members(JsonWriter& j, const Login& f) {
     j.str("email", f.email);
@@ -758,6 +799,13 @@ void write_members(JsonWriter& j, const Logout& f) {
     if (f.session) j.str("session", *f.session);
 }
 void write_members(JsonWriter&, const ListSessions&) {}
+void write_members(JsonWriter& j, const Handoff& f) {
+    j.str("conv", f.conv);
+    j.str("reason", f.reason);
+    j.str("summary", f.summary);
+    if (f.team) j.str("team", *f.team);
+}
+void write_members(JsonWriter& j, const Handback& f) { j.str("conv", f.conv); }
 void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
     j.num("limit", f.limit);
@@ -836,6 +884,19 @@ void write_message(JsonWriter& j, const Message& m, Shape shape, bool mine) {
     if (m.meta) write_meta(j, *m.meta);
 }
 
+// Bot fields (issue 16), in both shapes only when set.
+void write_bot_fields(JsonWriter& j, const ConvSummary& s) {
+    if (s.handoff) {
+        j.open("handoff");
+        write_party(j, "by", s.handoff->by);
+        j.str("reason", s.handoff->reason);
+        j.str("summary", s.handoff->summary);
+        j.num("ts", s.handoff->ts);
+        j.end();
+    }
+    if (!s.bot.empty()) j.str("bot", s.bot);
+}
+
 void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
     j.str("conv", s.conv);
     write_party(j, "visitor", s.visitor);
@@ -853,6 +914,7 @@ void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
         j.num("rank", s.rank);
         j.str("awaiting", s.awaiting);
         j.str("intent", s.intent);
+        write_bot_fields(j, s);
         return;
     }
     // The wire: each one only when set.
@@ -863,6 +925,7 @@ void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
     if (s.rank > 0) j.num("rank", s.rank);
     if (!s.awaiting.empty()) j.str("awaiting", s.awaiting);
     if (!s.intent.empty()) j.str("intent", s.intent);
+    write_bot_fields(j, s);
 }
 
 void write_members(JsonWriter& j, const Welcome& f, Shape shape) {

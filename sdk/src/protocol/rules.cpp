@@ -41,8 +41,15 @@ std::optional<ErrorCode> name_problem(std::string_view name) {
     return std::nullopt;
 }
 
-bool is_party_role(std::string_view s) { return s == "visitor" || s == "agent" || s == "system"; }
-bool is_client_role(std::string_view s) { return s == "visitor" || s == "agent"; }
+bool is_party_role(std::string_view s) { return s == "visitor" || s == "agent" || s == "bot" || s == "system"; }
+bool is_client_role(std::string_view s) { return s == "visitor" || s == "agent" || s == "bot"; }
+
+bool is_handoff_reason(std::string_view s) {
+    if (s.empty() || s.size() > kMaxReasonBytes) return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
 
 bool is_presence_status(std::string_view s) {
     return s == "online" || s == "away" || s == "available" || s == "offline";

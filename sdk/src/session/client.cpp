@@ -85,7 +85,7 @@ void remove(std::vector<std::string>& set, const std::string& s) {
 }  // namespace
 
 std::optional<Error> validate(const Config& c) {
-    if (!is_client_role(c.role)) return bad(ErrorCode::bad_field, "role must be visitor or agent");
+    if (!is_client_role(c.role)) return bad(ErrorCode::bad_field, "role must be visitor, agent or bot");
     if (!is_instance(c.instance))
         return bad(ErrorCode::bad_field, "instance must be 1-40 of [A-Za-z0-9_.:-]");
     if (c.name)
@@ -94,6 +94,8 @@ std::optional<Error> validate(const Config& c) {
         return bad(ErrorCode::bad_field, "page is for visitors, at most 512 bytes");
     if (c.role == "agent" && !c.token && !(c.email && c.password))
         return bad(ErrorCode::missing_field, "an agent needs a token or email and password");
+    if (c.role == "bot" && !c.key) return bad(ErrorCode::missing_field, "a bot needs its key");
+    if (c.key && c.role != "bot") return bad(ErrorCode::bad_field, "a key is for bots");
     for (const auto& [conv, seq] : c.known)
         if (!is_conv_id(conv) || seq < 0) return bad(ErrorCode::bad_field, "bad known entry: " + conv);
     for (const auto& e : c.outbox) {
@@ -566,7 +568,7 @@ Status Client::history(const std::string& conv_in, std::optional<std::int64_t> b
 }
 
 Status Client::presence(const std::string& status, std::int64_t) {
-    const bool ok = config_.role == "visitor"
+    const bool ok = config_.role == "visitor" || config_.role == "bot"  // bots: like visitors (issue 16)
                         ? (status == "online" || status == "away")
                         : (status == "available" || status == "away" || status == "offline");
     if (!ok) return bad(ErrorCode::bad_field, "status not allowed for this role: " + status);
@@ -608,6 +610,24 @@ Status Client::close_conversation(const std::string& conv, bool reopen, std::int
     return Unit{};
 }
 
+Status Client::handoff(const std::string& conv, const std::string& reason, const std::string& summary,
+                       std::optional<std::string> team, std::int64_t) {
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (!is_handoff_reason(reason)) return bad(ErrorCode::bad_field, "reason is 1-40 of [a-z0-9_]");
+    if (summary.size() > kMaxSummaryBytes) return bad(ErrorCode::text_too_long, "summary longer than 1000 bytes");
+    if (team && (team->empty() || team->size() > kMaxNameBytes)) return bad(ErrorCode::bad_field, "bad team");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(Handoff{conv, reason, summary, std::move(team)});
+    return Unit{};
+}
+
+Status Client::handback(const std::string& conv, std::int64_t) {
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(Handback{conv});
+    return Unit{};
+}
+
 Status Client::logout(bool all, std::optional<std::string> session, std::int64_t) {
     if (all && session) return bad(ErrorCode::bad_field, "name at most one of all and session");
     if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
@@ -642,6 +662,10 @@ void Client::send_handshake() {
         return;
     }
     Hello hello{config_.role, token_, std::nullopt, std::nullopt};
+    if (config_.role == "bot") {  // issue 16: the key alone
+        hello.token.reset();
+        hello.key = config_.key;
+    }
     if (config_.role == "visitor") {
         hello.name = config_.name;
         hello.page = config_.page;

@@ -75,3 +75,27 @@ TEST_CASE("refusals say 2004 whether or not the id exists; only supervisors lear
             CHECK(refusal(ada, own, act)->code == ErrorCode::forbidden);
     }
 }
+
+TEST_CASE("a bot may name a conversation only while it is with the bot, and never for agent-only frames",
+          "[access][bots]") {
+    const Viewer bot{Viewer::Role::bot, "b_helper", {}, nullptr};
+    CHECK(access_level(bot, conv(ConvState::Bot)) == AccessLevel::write);
+    CHECK(listed(bot, conv(ConvState::Bot).routing));
+    for (ConvState s : {ConvState::Queued, ConvState::Assigned, ConvState::Inactive, ConvState::Closed}) {
+        CHECK(access_level(bot, conv(s, "ann")) == AccessLevel::none);
+        CHECK_FALSE(listed(bot, conv(s, "ann").routing));
+        CHECK(refusal(bot, conv(s, "ann"), ConvAct::send)->code == ErrorCode::forbidden);
+    }
+    CHECK(access_level(bot, ConvFacts{"c_1", true, std::nullopt}) == AccessLevel::none);
+    CHECK(refusal(bot, ConvFacts{"c_2", false, std::nullopt}, ConvAct::send)->code == ErrorCode::forbidden);
+    for (ConvAct act : {ConvAct::note, ConvAct::transfer, ConvAct::close, ConvAct::reopen, ConvAct::handback})
+        CHECK(refusal(bot, conv(ConvState::Bot), act)->code == ErrorCode::forbidden);
+    CHECK_FALSE(refusal(bot, conv(ConvState::Bot), ConvAct::handoff));
+    SECTION("and nobody but a bot hands off") {
+        const Viewer sue{Viewer::Role::supervisor, "sue", {}, nullptr};
+        const Viewer ada{Viewer::Role::visitor, {}, "c_1", nullptr};
+        CHECK(refusal(sue, conv(ConvState::Bot), ConvAct::handoff)->code == ErrorCode::forbidden);
+        CHECK(refusal(ada, conv(ConvState::Bot), ConvAct::handoff)->code == ErrorCode::forbidden);
+        CHECK(refusal(agent("ann"), conv(ConvState::Bot), ConvAct::handoff)->code == ErrorCode::forbidden);
+    }
+}

@@ -51,3 +51,29 @@ TEST_CASE("keys a later version adds are ignored", "[route][record]") {
     CHECK(s->agent == "a_1");
     CHECK(s->turn == route::Turn::Agent);
 }
+
+TEST_CASE("a bot's handoff and pause ride in the routing record and survive it", "[route][record][bots]") {
+    route::ConvSnapshot s;
+    s.state = route::ConvState::Assigned;
+    s.agent = "a_1";
+    s.team = "general";
+    const std::string plain = encode_route_record(s);
+    CHECK_FALSE(decode_bot_record(plain).handoff);
+    CHECK_FALSE(decode_bot_record(plain).paused);
+    BotRecord bot;
+    bot.paused = true;
+    bot.handoff = parley::protocol::HandoffInfo{{"bot", "b_helper", "Helper"}, "asks_human", "Wants a human.", 17};
+    const std::string record = with_bot_record(plain, bot);
+    const BotRecord back = decode_bot_record(record);
+    REQUIRE(back.handoff);
+    CHECK(*back.handoff == *bot.handoff);
+    CHECK(back.paused);
+    REQUIRE(decode_route_record(record));  // the snapshot reads as before
+    CHECK(decode_route_record(record)->agent == "a_1");
+    SECTION("a malformed bot member reads as none, and the snapshot still reads") {
+        std::string bad = record;
+        bad.replace(bad.find("\"ts\":17"), 7, "\"ts\":\"x\"");
+        CHECK_FALSE(decode_bot_record(bad).handoff);
+        CHECK(decode_route_record(bad));
+    }
+}

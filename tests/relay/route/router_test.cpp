@@ -561,6 +561,48 @@ SCENARIO("A bot conversation is routed only when handed to a human", "[route][bo
     }
 }
 
+SCENARIO("A conversation handed back to the bot leaves its agent or its queue", "[route][bot]") {
+    GIVEN("a bot conversation handed off to Ann, and one waiting in the queue") {
+        Fixture f(config());
+        f.agent("ann", {"general"}, 1, 1);
+        ConvSpec s;
+        s.id = "c1";
+        s.with_bot = true;
+        f.router.open(s, f.t);
+        f.router.handoff("c1", f.t);
+        REQUIRE(f.router.conversation("c1")->agent == "ann");
+        f.open("c2");  // Ann is full: c2 waits
+        REQUIRE(f.router.conversation("c2")->state == ConvState::Queued);
+        WHEN("Ann hands c1 back") {
+            auto o = f.router.hand_back("c1", f.t);
+            THEN("it is with the bot, Ann is its previous agent, and her seat takes c2") {
+                CHECK(o.ok());
+                const auto v = f.router.conversation("c1");
+                CHECK(v->state == ConvState::Bot);
+                CHECK(v->agent.empty());
+                CHECK(v->previous_agent == "ann");
+                CHECK(first<Assigned>(o).conv == "c2");
+                CHECK(f.router.agent("ann")->load == 1);
+            }
+        }
+        WHEN("the queued one is handed back") {
+            auto o = f.router.hand_back("c2", f.t);
+            THEN("it leaves the queue") {
+                CHECK(o.ok());
+                CHECK(f.router.conversation("c2")->state == ConvState::Bot);
+                CHECK(f.router.queue_length("general") == 0);
+            }
+        }
+        WHEN("one is handed back twice, or once closed") {
+            f.router.hand_back("c1", f.t);
+            CHECK(f.router.hand_back("c1", f.t).error->code == ErrorCode::NotAllowed);
+            f.router.close("c2", CloseReason::Agent, f.t);
+            CHECK(f.router.hand_back("c2", f.t).error->code == ErrorCode::NotAllowed);
+            CHECK(f.router.hand_back("nope", f.t).error->code == ErrorCode::UnknownConversation);
+        }
+    }
+}
+
 // ---- errors ------------------------------------------------------------------------
 
 TEST_CASE("Errors are values naming what was wrong", "[route][errors]") {

@@ -239,3 +239,21 @@ TEST_CASE("a database of schema version 5 gains an empty audit log (step 6)", "[
     e.action = "config.routing";
     CHECK(s->append_audit(e).value() == 1);
 }
+
+TEST_CASE("a database of schema version 6 gains an empty table of bot keys (step 7)", "[store][sqlite][bots]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    {
+        auto s = SqliteBackend::open(path);
+        REQUIRE(s->create_agent(Agent{"a_1", "sam@example.com", "Sam", "h", 1}).ok());
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "DROP TABLE bot_keys; PRAGMA user_version = 6", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    auto s = SqliteBackend::open(path);
+    CHECK(s->find_agent("a_1").value());
+    CHECK(s->list_bot_keys().value().empty());
+    CHECK(s->create_bot_key(BotKey{"helper", "Helper", "hash", 1, 0}).ok());
+}

@@ -477,3 +477,29 @@ TEMPLATE_TEST_CASE("erasing a visitor deletes them, their conversations, message
         CHECK(again.value().messages == 0);
     }
 }
+
+TEMPLATE_TEST_CASE("bot keys are stored by hash, found, touched, listed by name and revoked", "[store][bots]",
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+    TestType b;
+    Store* s = b.store.get();
+    REQUIRE(s->create_bot_key(BotKey{"helper", "Helper", "hash-h", T0, 0}).ok());
+    REQUIRE(s->create_bot_key(BotKey{"alpha", "Alpha", "hash-a", T0 + 1, 0}).ok());
+    CHECK_FALSE(s->create_bot_key(BotKey{"helper", "Other", "hash-x", T0, 0}).ok());  // one key per name
+    auto found = s->find_bot_key("hash-h").value();
+    REQUIRE(found);
+    CHECK(found->name == "helper");
+    CHECK(found->display_name == "Helper");
+    CHECK(found->last_used == 0);
+    CHECK_FALSE(s->find_bot_key("hash-unknown").value());
+    REQUIRE(s->touch_bot_key("hash-h", T0 + 5).ok());
+    REQUIRE(s->touch_bot_key("hash-h", T0 + 2).ok());  // never backwards
+    CHECK(s->find_bot_key("hash-h").value()->last_used == T0 + 5);
+    const auto all = s->list_bot_keys().value();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].name == "alpha");
+    CHECK(all[1].name == "helper");
+    CHECK(s->delete_bot_key("helper").value());
+    CHECK_FALSE(s->delete_bot_key("helper").value());
+    CHECK_FALSE(s->find_bot_key("hash-h").value());
+    CHECK(s->create_bot_key(BotKey{"helper", "Helper", "hash-h2", T0 + 9, 0}).ok());  // after revoking: anew
+}

@@ -22,7 +22,7 @@ constexpr int kMaxHistoryLimit = 200;
 constexpr int kDefaultHistoryLimit = 50;
 
 struct Party {
-    std::string role;  // "visitor" | "agent" | "system"
+    std::string role;  // "visitor" | "agent" | "bot" | "system"
     std::string id;
     std::string name;
     bool operator==(const Party& o) const { return role == o.role && id == o.id && name == o.name; }
@@ -59,6 +59,21 @@ struct Message {
     std::optional<Meta> meta;
 };
 
+// Bots (issue 16): why and by whom a conversation left its bot (`conv.handoff`).
+// `by` is the bot, the agent who took over, or the system party for the relay's own
+// rules (bot_gone, bot_slow, bot_looping).
+struct HandoffInfo {
+    Party by;
+    std::string reason;   // 1–kMaxReasonBytes of [a-z0-9_]
+    std::string summary;  // ≤ kMaxSummaryBytes, masked like notes; may be empty
+    std::int64_t ts = 0;
+    bool operator==(const HandoffInfo& o) const {
+        return by == o.by && reason == o.reason && summary == o.summary && ts == o.ts;
+    }
+};
+constexpr std::size_t kMaxReasonBytes = 40;
+constexpr std::size_t kMaxSummaryBytes = 1000;
+
 // What an agent's inbox shows of a conversation (`inbox` entries and `conv` frames).
 struct ConvSummary {
     std::string conv;
@@ -79,16 +94,22 @@ struct ConvSummary {
     std::string awaiting;
     // Triage (P5): the intent of the latest triaged visitor message; "" when none.
     std::string intent;
+    // Bots (issue 16): the last handoff away from the bot, and "paused" while the bot
+    // has no turn there (after a handoff, until a handback). Not encoded when unset.
+    std::optional<HandoffInfo> handoff;
+    std::string bot;
 };
 
 // ---- client → relay -------------------------------------------------------------
 struct Hello {
-    std::string role;  // "visitor" | "agent"
+    std::string role;  // "visitor" | "agent" | "bot"
     std::optional<std::string> token;
     std::optional<std::string> name;
     // Visitor only: the page the widget is on, origin + path ("https://shop.example/billing"),
     // no query or fragment; team rules may match it (P4). The relay strips ?… and #… anyway.
     std::optional<std::string> page;
+    // Bot only (issue 16): its API key, "pk_" + 43 base64url characters.
+    std::optional<std::string> key = {};
 };
 struct Login {
     std::string email;
@@ -169,10 +190,21 @@ struct EraseVisitor {
     std::string visitor;
     std::string conv;
 };
+// Bots (issue 16). A bot hands its conversation to the humans (to `team`, or the
+// conversation's own); the owner agent or a supervisor hands it back.
+struct Handoff {
+    std::string conv;
+    std::string reason;   // 1–kMaxReasonBytes of [a-z0-9_]
+    std::string summary;  // ≤ kMaxSummaryBytes; may be empty
+    std::optional<std::string> team;
+};
+struct Handback {
+    std::string conv;
+};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
                                  Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
-                                 ExportVisitor, EraseVisitor>;
+                                 ExportVisitor, EraseVisitor, Handoff, Handback>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {

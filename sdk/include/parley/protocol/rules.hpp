@@ -28,6 +28,8 @@ std::optional<ErrorCode> name_problem(std::string_view name);
 // (`visitor`, `agent`).
 bool is_party_role(std::string_view s);
 bool is_client_role(std::string_view s);
+// A handoff's reason (issue 16): 1–40 characters of [a-z0-9_].
+bool is_handoff_reason(std::string_view s);
 
 // Presence statuses: visitors `online`/`away`, agents `available`/`away`/`offline`.
 // The codec accepts any of the four; which role may use which is the relay's rule.

@@ -36,12 +36,13 @@ struct OutboxEntry {
 };
 
 struct Config {
-    std::string role = "visitor";          // "visitor" | "agent"
-    std::optional<std::string> token;      // from an earlier welcome
+    std::string role = "visitor";          // "visitor" | "agent" | "bot"
+    std::optional<std::string> token;      // from an earlier welcome (not bots)
     std::optional<std::string> name;       // visitor display name (≤ 80 bytes)
     std::optional<std::string> page;       // visitor: origin + path of the page (≤ 512 bytes)
     std::optional<std::string> email;      // agent password login, used when no token
     std::optional<std::string> password;   //   or when the relay refuses the token
+    std::optional<std::string> key;        // bot (issue 16): its API key, "pk_…"
     std::string instance;                  // unique per client instance; cid prefix
     std::uint64_t seed = 0;                // drives backoff jitter, deterministically
     std::map<std::string, std::int64_t> known;  // conv → last seq seen (resume state)
@@ -119,6 +120,19 @@ public:
                     std::int64_t now_ms);
     // reopen = false: `close`; true: `reopen`.
     Status close_conversation(const std::string& conv, bool reopen, std::int64_t now_ms);
+
+    // ---- bots (issue 16) ----------------------------------------------------------------
+    // A bot hands the conversation to humans: reason 1–40 of [a-z0-9_] (e.g. asks_human),
+    // summary ≤ 1000 bytes for the agent, team optional (the conversation's own when
+    // absent). Not queued. Errors: not_authenticated when not connected, bad_field /
+    // text_too_long for bad arguments. The relay answers with a `conv` in the new state,
+    // or an error (2004: not with this bot; 3004: no such team).
+    Status handoff(const std::string& conv, const std::string& reason, const std::string& summary,
+                   std::optional<std::string> team, std::int64_t now_ms);
+    // An agent (the owner, or a supervisor) gives the conversation back to the bot. Not
+    // queued. Errors: not_authenticated, bad_field. The relay answers with `conv`
+    // updates, or an error (2004, 3006 when no bot is connected or the state forbids it).
+    Status handback(const std::string& conv, std::int64_t now_ms);
 
     // ---- sessions (agents) ----------------------------------------------------------
     // Sign-out: the relay revokes this connection's session (all: every session of the
