@@ -187,6 +187,7 @@ void Hub::tick(std::int64_t now) {
         (void)store_.purge_sessions(now);  // a failure is retried at the next purge
     }
     route_apply(router_.tick(now), now);
+    streams_tick(now);  // issue 16 (hub_streams.cpp)
     if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
         next_rerank_ = now + config_.rerank_every_ms;
         std::set<std::string> online;
@@ -211,6 +212,7 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     if (config_.session_check_every_ms > 0 && !agent_conns_.empty()) consider(next_session_check_);
     if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
     if (config_.retention.on()) consider(next_retention_);
+    if (auto streams = streams_deadline()) consider(*streams);  // issue 16: stream timeouts
     return at;
 }
 

@@ -1,6 +1,7 @@
 #include "store/sqlite_store.hpp"
 
 #include "store/meta_column.hpp"
+#include "store/reply_column.hpp"
 
 #include <sqlite3.h>
 
@@ -96,6 +97,13 @@ constexpr const char* kMigrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 7: reserved for bot keys (issue 16, another branch); a no-op here so that step 8
+    //    keeps its number when the branches merge.
+    "SELECT 1;",
+    // 8: rich messages (issue 16): a message's parts (compact JSON array) and the answer
+    //    it is (reply JSON object); "" when none. Form values live in `reply`.
+    "ALTER TABLE messages ADD COLUMN parts TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE messages ADD COLUMN reply TEXT NOT NULL DEFAULT '';",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -140,13 +148,14 @@ constexpr const char* kLastSeq = "SELECT last_seq FROM conversations WHERE id = 
 constexpr const char* kInsertMessage =
     "INSERT INTO messages(conv, seq, cid, ts, from_role, from_id, from_name, text, meta) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr const char* kSetRich = "UPDATE messages SET parts = ?3, reply = ?4 WHERE conv = ?1 AND seq = ?2";
 constexpr const char* kBumpConv =
     "UPDATE conversations SET last_seq = ?2, last_text = ?3, updated = ?4 WHERE id = ?1";
 constexpr const char* kMessagesAfter =
-    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta FROM messages "
+    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply FROM messages "
     "WHERE conv = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 constexpr const char* kMessagesBefore =
-    "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta "
+    "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply "
     "FROM messages WHERE conv = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq";
 constexpr const char* kConvExists = "SELECT 1 FROM conversations WHERE id = ?1";
 // Walks the primary key (conv, seq) backwards; stops at the first triaged visitor message.
@@ -253,6 +262,12 @@ Message read_message(sqlite3_stmt* s) {
     for (int i = 8; i < sqlite3_column_count(s); ++i)
         if (std::string_view(sqlite3_column_name(s, i)) == "meta")
             m.meta = meta_from_column(column_text(s, i));
+    // Rich messages (schema step 8), found by name likewise.
+    for (int i = 8; i < sqlite3_column_count(s); ++i) {
+        const std::string_view name = sqlite3_column_name(s, i);
+        if (name == "parts") m.parts = column_text(s, i);
+        if (name == "reply") m.reply = reply_from_column(column_text(s, i));
+    }
     return m;
 }
 
@@ -607,6 +622,13 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
             s.bind(5, m.from.role).bind(6, m.from.id).bind(7, m.from.name).bind(8, m.text);
             s.bind(9, meta_to_column(m.meta));
             if (s.step() != SQLITE_DONE) return fail("insert message");
+        }
+        if (!m.parts.empty() || m.reply) {  // rich messages (issue 16): same transaction
+            auto rich = prepare(kSetRich);
+            if (!rich) return rich.error();
+            Stmt s(rich.value());
+            s.bind(1, m.conv).bind(2, seq).bind(3, m.parts).bind(4, reply_to_column(m.reply));
+            if (s.step() != SQLITE_DONE) return fail("store parts");
         }
         if (m.internal) {  // routing (P4): same transaction as the insert
             auto mark = prepare(kMarkInternal);

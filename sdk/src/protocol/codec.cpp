@@ -265,6 +265,44 @@ void read_mask(Fields& f, std::vector<std::string>& out) {
     });
 }
 
+// Rich messages (issue 16): `parts`, optional, must be an array; it is kept as compact
+// JSON text, and what its parts hold is the relay's to judge (relay/core/rich_parts).
+void read_parts(Fields& f, std::string& out) {
+    const json* v = f.find("parts", false);
+    if (!v) return;
+    if (!v->is_array()) return f.fail(ErrorCode::bad_field, "parts");
+    out = v->dump();
+}
+
+// A visitor's answer (issue 16): {"to":13,"option":"pricing"} or
+// {"to":13,"form":"lead","values":{"email":"…"}}; exactly one of option and form.
+void read_reply(Fields& f, std::optional<Reply>& out) {
+    const json* v = f.find("reply", false);
+    if (!v) return;
+    f.nested("reply", *v, [&](Fields& g) {
+        Reply r;
+        g.integer("to", r.to, 1);
+        std::optional<std::string> option, form;
+        g.opt_string("option", option);
+        g.opt_string("form", form);
+        if (g.failed()) return;
+        if (option.has_value() == form.has_value()) return g.fail(ErrorCode::missing_field, "option");
+        if (option) r.option = *option;
+        if (form) {
+            r.form = *form;
+            const json* values = g.find("values", true);
+            if (!values) return;
+            if (!values->is_object() || values->members().size() > kMaxReplyValues)
+                return g.fail(ErrorCode::bad_field, "values");
+            for (const auto& [name, value] : values->members()) {
+                if (!value.is_string()) return g.fail(ErrorCode::bad_field, "values");
+                r.values.emplace_back(name, value.as_string());
+            }
+        }
+        out = std::move(r);
+    });
+}
+
 void read_message(Fields& f, Message& m) {
     f.conv("conv", m.conv);
     f.integer("seq", m.seq, 1);
@@ -275,6 +313,8 @@ void read_message(Fields& f, Message& m) {
     f.boolean("internal", m.internal, /*required=*/false);
     f.opt_integer("prev", m.prev);
     read_meta(f, m.meta);
+    read_parts(f, m.parts);
+    read_reply(f, m.reply);
 }
 
 // Routing fields of a summary (P4): all optional.
@@ -332,6 +372,8 @@ ClientFrame read_send(Fields& f) {
     f.conv("conv", s.conv);
     f.cid("cid", s.cid);
     f.text("text", s.text);
+    read_parts(f, s.parts);
+    read_reply(f, s.reply);
     return s;
 }
 ClientFrame read_typing(Fields& f) {
@@ -414,6 +456,26 @@ ClientFrame read_logout(Fields& f) {
     return l;
 }
 ClientFrame read_list_sessions(Fields&) { return ListSessions{}; }
+// A stream's delta: 1–2 000 bytes (the whole stream's limit is the relay's to count).
+void read_delta(Fields& f, std::string& out) {
+    f.string("delta", out);
+    if (f.failed()) return;
+    if (out.empty()) return f.fail(ErrorCode::bad_field, "delta");
+    if (out.size() > kMaxDeltaBytes) return f.fail(ErrorCode::text_too_long, "delta");
+}
+ClientFrame read_stream(Fields& f) {
+    Stream s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    read_delta(f, s.delta);
+    return s;
+}
+ClientFrame read_stream_cancel(Fields& f) {
+    StreamCancel s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    return s;
+}
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
     f.opt_integer("before", q.before, 1);
@@ -589,7 +651,37 @@ RelayFrame read_error(Fields& f) {
     f.opt_string("conv", conv);
     e.frame = frame.value_or("");
     e.conv = conv.value_or("");
+    if (const json* fields = f.find("fields", false)) {  // invalid_form: name → reason
+        if (!fields->is_object()) {
+            f.fail(ErrorCode::bad_field, "fields");
+            return e;
+        }
+        for (const auto& [name, reason] : fields->members()) {
+            if (!reason.is_string()) {
+                f.fail(ErrorCode::bad_field, "fields");
+                return e;
+            }
+            e.fields.emplace_back(name, reason.as_string());
+        }
+    }
     return e;
+}
+RelayFrame read_stream_notice(Fields& f) {
+    StreamNotice s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    f.party("from", s.from);
+    read_delta(f, s.delta);
+    f.integer("offset", s.offset, 0);
+    return s;
+}
+RelayFrame read_stream_end(Fields& f) {
+    StreamEndNotice s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    f.party("from", s.from);
+    f.string("reason", s.reason);
+    return s;
 }
 
 // The type names, in variant order. frame_type() reads these alone, so encoding does
@@ -598,11 +690,11 @@ RelayFrame read_error(Fields& f) {
 const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read",
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
-                                    "audit"};
+                                    "audit", "stream", "stream_end"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
-                                   "sessions", "audit"};
+                                   "sessions", "audit", "stream", "stream_end"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -611,12 +703,13 @@ using Reader = Frame (*)(Fields&);
 const Reader<ClientFrame> kClientReaders[] = {
     read_hello, read_login,   read_send,     read_typing, read_read,  read_sync,  read_history,
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
-    read_logout, read_list_sessions, read_audit_query,
+    read_logout, read_list_sessions, read_audit_query, read_stream, read_stream_cancel,
 };
 const Reader<RelayFrame> kRelayReaders[] = {
     read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
     read_page, read_presence_notice, read_inbox, read_conv, read_pong, read_error,
     read_queue, read_supervisor, read_logged_out, read_session_list, read_audit_page,
+    read_stream_notice, read_stream_end,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -675,6 +768,20 @@ void write_meta(JsonWriter& j, const Meta& m) {
     j.end();
 }
 
+void write_reply(JsonWriter& j, const Reply& r) {
+    j.open("reply");
+    j.num("to", r.to);
+    if (!r.form.empty()) {
+        j.str("form", r.form);
+        j.open("values");
+        for (const auto& [name, value] : r.values) j.member(name, value);
+        j.end();
+    } else {
+        j.str("option", r.option);
+    }
+    j.end();
+}
+
 void write_members(JsonWriter& j, const Hello& f) {
     j.str("role", f.role);
     if (f.token) j.str("token", *f.token);
@@ -690,6 +797,8 @@ void write_members(JsonWriter& j, const Send& f) {
     j.str("cid", f.cid);
     j.str("text", f.text);
     if (f.meta) write_meta(j, *f.meta);
+    if (!f.parts.empty()) j.raw("parts", f.parts);
+    if (f.reply) write_reply(j, *f.reply);
 }
 void write_members(JsonWriter& j, const Typing& f) {
     j.str("conv", f.conv);
@@ -728,6 +837,15 @@ void write_members(JsonWriter& j, const Logout& f) {
     if (f.session) j.str("session", *f.session);
 }
 void write_members(JsonWriter&, const ListSessions&) {}
+void write_members(JsonWriter& j, const Stream& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    j.str("delta", f.delta);
+}
+void write_members(JsonWriter& j, const StreamCancel& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+}
 void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
     j.num("limit", f.limit);
@@ -797,6 +915,8 @@ void write_message(JsonWriter& j, const Message& m, Shape shape, bool mine) {
     if (m.internal) j.flag("internal", true);
     if (m.prev && shape == Shape::wire) j.num("prev", *m.prev);
     if (m.meta) write_meta(j, *m.meta);
+    if (!m.parts.empty()) j.raw("parts", m.parts);
+    if (m.reply) write_reply(j, *m.reply);
 }
 
 void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
@@ -957,6 +1077,24 @@ void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape) {
     if (f.retry_after_ms) j.num("retry_after_ms", *f.retry_after_ms);
     if (!f.frame.empty()) j.str("frame", f.frame);
     if (!f.conv.empty()) j.str("conv", f.conv);
+    if (!f.fields.empty()) {
+        j.open("fields");
+        for (const auto& [name, reason] : f.fields) j.member(name, reason);
+        j.end();
+    }
+}
+void write_members(JsonWriter& j, const StreamNotice& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    write_party(j, "from", f.from);
+    j.str("delta", f.delta);
+    j.num("offset", f.offset);
+}
+void write_members(JsonWriter& j, const StreamEndNotice& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    write_party(j, "from", f.from);
+    j.str("reason", f.reason);
 }
 
 const char* frame_type(const ClientFrame& frame) {

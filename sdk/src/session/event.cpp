@@ -60,7 +60,7 @@ const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "qu
                               "ack",     "message",    "typing",  "read",    "presence",
                               "history", "inbox",      "conv",    "synced",  "error",
                               "queue",   "supervisor", "logged_out", "sessions",
-                              "audit"};
+                              "audit", "stream", "stream_end"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

@@ -55,5 +55,7 @@ void write_members(JsonWriter& j, const AuditPage& f);
 // One audit entry's members (the `audit` frame's entries; the CLI's --export-audit lines).
 void write_audit_entry(JsonWriter& j, const AuditEntry& e);
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape = Shape::wire);
+void write_members(JsonWriter& j, const StreamNotice& f);
+void write_members(JsonWriter& j, const StreamEndNotice& f);
 
 }  // namespace parley::protocol
