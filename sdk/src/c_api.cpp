@@ -112,7 +112,29 @@ bool read_config(const json& j, Config& c) {
             if (!get_string(e, "conv", conv) || !get_string(e, "cid", cid) ||
                 !get_string(e, "text", text) || !cid || !text)
                 return false;
-            c.outbox.push_back({conv.value_or(""), *cid, *text});
+            parley::session::OutboxEntry entry{conv.value_or(""), *cid, *text};
+            // Issue 16: a rich message's parts and a visitor's reply, as `queued` gave them.
+            if (const json* parts = e.find("parts"); parts && !parts->is_null()) {
+                if (!parts->is_array()) return false;
+                entry.parts = parts->dump();
+            }
+            if (const json* reply = e.find("reply"); reply && !reply->is_null()) {
+                std::optional<std::string> option, form;
+                std::optional<std::int64_t> to;
+                if (!reply->is_object() || !get_int(*reply, "to", to) || !to ||
+                    !get_string(*reply, "option", option) || !get_string(*reply, "form", form))
+                    return false;
+                parley::protocol::Reply r{*to, option.value_or(""), form.value_or(""), {}};
+                if (const json* values = reply->find("values"); values && !values->is_null()) {
+                    if (!values->is_object()) return false;
+                    for (const auto& [name, value] : values->members()) {
+                        if (!value.is_string()) return false;
+                        r.values.emplace_back(name, value.as_string());
+                    }
+                }
+                entry.reply = std::move(r);
+            }
+            c.outbox.push_back(std::move(entry));
         }
     }
     const std::pair<const char*, std::int64_t*> durations[] = {

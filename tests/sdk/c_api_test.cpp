@@ -178,3 +178,37 @@ TEST_CASE("the C API streams, sends parts and replies, and reports stream events
     CHECK(out[1] == R"({"v":1,"type":"stream_end","conv":"c_00000000000000aa","cid":"b3"})");
     CHECK(out[2] == R"({"v":1,"type":"send","conv":"c_00000000000000aa","cid":"b2","text":"Our plans","parts":[{"kind":"card","title":"Pro"}]})");
 }
+
+TEST_CASE("a queued reply is reported whole and resent whole from an outbox handed over (issue 16)",
+          "[c_api][rich]") {
+    Handle h = make(kVisitor);
+    parley_client* c = h.get();
+    REQUIRE(parley_client_act(c, R"({"do":"reply","text":"Pricing","to":13,"option":"pricing"})", 1) == 0);
+    json ev = events(c);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0]["event"] == "queued");
+    CHECK(ev[0]["reply"] == json::parse(R"({"to":13,"option":"pricing"})"));
+
+    // What a host persisted from that event comes back in a new client's config.
+    json config = json::parse(kVisitor);
+    json entry = ev[0];
+    entry.erase("event");
+    config["outbox"] = json::array({entry});
+    Handle again = make(config.dump().c_str());
+    REQUIRE(again);
+    parley_client* d = again.get();
+    REQUIRE(parley_client_act(d, R"({"do":"connect"})", 1) == 0);
+    REQUIRE(parley_client_opened(d, 2) == 0);
+    REQUIRE(parley_client_receive(d, kWelcome, 3) == 0);
+    bool resent = false;
+    for (const auto& f : outgoing(d)) {
+        json frame = json::parse(f.get<std::string>());
+        if (frame["type"] == "send") {
+            CHECK(frame["reply"] == json::parse(R"({"to":13,"option":"pricing"})"));
+            resent = true;
+        }
+    }
+    CHECK(resent);
+    CHECK_FALSE(make(R"({"role":"visitor","instance":"w1","outbox":[{"conv":"","cid":"w1.1","text":"x","parts":{"a":1}}]})"));
+    CHECK_FALSE(make(R"({"role":"visitor","instance":"w1","outbox":[{"conv":"","cid":"w1.1","text":"x","reply":{"to":1}}]})"));
+}

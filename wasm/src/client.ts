@@ -306,7 +306,12 @@ export class ParleyClient {
         this.saveOutbox();
         break;
       case "queued":
-        this.outbox.push({ conv: event.conv, cid: event.cid, text: event.text });
+        {
+          const entry: OutboxEntry = { conv: event.conv, cid: event.cid, text: event.text };
+          if (event.parts) entry.parts = event.parts;
+          if (event.reply) entry.reply = event.reply;
+          this.outbox.push(entry);
+        }
         this.saveOutbox();
         break;
       case "ack":

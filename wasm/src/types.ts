@@ -143,7 +143,7 @@ export interface EventMap {
     mask?: { client: string[] };
   };
   /** A message was accepted locally and waits for the relay's ack. */
-  queued: { conv: string; cid: string; text: string };
+  queued: { conv: string; cid: string; text: string; parts?: RichPart[]; reply?: Reply };
   /** The relay stored a message of ours durably. */
   ack: { conv: string; cid: string; seq: number; ts: number };
   message: Message;
@@ -229,6 +229,9 @@ export interface OutboxEntry {
   conv: string;
   cid: string;
   text: string;
+  /** Issue 16: a rich message's parts, a visitor's answer; resent with the entry. */
+  parts?: RichPart[];
+  reply?: Reply;
 }
 
 /** The part of the DOM Storage interface the client uses (localStorage, sessionStorage, or a stub). */

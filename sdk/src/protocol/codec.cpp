@@ -768,20 +768,6 @@ void write_meta(JsonWriter& j, const Meta& m) {
     j.end();
 }
 
-void write_reply(JsonWriter& j, const Reply& r) {
-    j.open("reply");
-    j.num("to", r.to);
-    if (!r.form.empty()) {
-        j.str("form", r.form);
-        j.open("values");
-        for (const auto& [name, value] : r.values) j.member(name, value);
-        j.end();
-    } else {
-        j.str("option", r.option);
-    }
-    j.end();
-}
-
 void write_members(JsonWriter& j, const Hello& f) {
     j.str("role", f.role);
     if (f.token) j.str("token", *f.token);
@@ -895,6 +881,21 @@ std::string encode(const ClientFrame& frame) { return encode_frame(frame); }
 std::string encode(const RelayFrame& frame) { return encode_frame(frame); }
 
 // ---- the members of relay frames, shared with the session's events ---------------------
+
+void write_reply(JsonWriter& j, const Reply& r) {
+    j.open("reply");
+    j.num("to", r.to);
+    if (!r.form.empty()) {
+        j.str("form", r.form);
+        j.open("values");
+        for (const auto& [name, value] : r.values) j.member(name, value);
+        j.end();
+    } else {
+        j.str("option", r.option);
+    }
+    j.end();
+}
+
 
 void write_party(JsonWriter& j, const char* key, const Party& p) {
     j.open(key);

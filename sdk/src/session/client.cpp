@@ -101,6 +101,12 @@ std::optional<Error> validate(const Config& c) {
         if ((!e.conv.empty() && !is_conv_id(e.conv)) || (e.conv.empty() && c.role != "visitor") ||
             !is_cid(e.cid) || text_problem(e.text))
             return bad(ErrorCode::bad_field, "bad outbox entry: " + e.cid);
+        if (!e.parts.empty()) {  // written to the wire as it is: it must be a JSON array
+            auto parsed = parley::json::parse(e.parts);
+            if (!parsed || !parsed->is_array()) return bad(ErrorCode::bad_field, "bad outbox parts: " + e.cid);
+        }
+        if (e.reply && (e.reply->to < 1 || e.reply->option.empty() == e.reply->form.empty()))
+            return bad(ErrorCode::bad_field, "bad outbox reply: " + e.cid);
     }
     if (c.backoff_base_ms < 0 || c.backoff_cap_ms < 0 || c.typing_throttle_ms < 0 ||
         c.typing_expiry_ms < 0)
@@ -590,7 +596,7 @@ Result<std::string> Client::queue(OutboxEntry entry, std::int64_t now) {
     // only after an on:true, and only when connected.
     if (ready() && !entry.conv.empty()) typing(entry.conv, false, now);
     outbox_.push_back(entry);
-    events_.push_back(Queued{entry.conv, entry.cid, entry.text});
+    events_.push_back(Queued{entry.conv, entry.cid, entry.text, entry.parts, entry.reply});
     if (ready() && retry_at_) {
         // A refused message waits for its resend: this one goes out behind it, never
         // before it, so the relay stores our messages in the order they were written.

@@ -3,6 +3,7 @@
 // UI. Each has a stable name and JSON shape (docs/sdk.md), which the C API returns.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,6 +34,8 @@ struct Queued {
     std::string conv;  // may be empty for a visitor before their first welcome
     std::string cid;
     std::string text;
+    std::string parts;                    // issue 16: as in the outbox entry ("" = none)
+    std::optional<protocol::Reply> reply;  // issue 16
 };
 // A delivered message, in seq order per conversation, each exactly once.
 struct Delivered {
