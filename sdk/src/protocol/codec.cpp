@@ -287,6 +287,8 @@ void read_reply(Fields& f, std::optional<Reply>& out) {
         g.opt_string("form", form);
         if (g.failed()) return;
         if (option.has_value() == form.has_value()) return g.fail(ErrorCode::missing_field, "option");
+        if (option && option->empty()) return g.fail(ErrorCode::bad_field, "option");
+        if (form && form->empty()) return g.fail(ErrorCode::bad_field, "form");
         if (option) r.option = *option;
         if (form) {
             r.form = *form;

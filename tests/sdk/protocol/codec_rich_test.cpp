@@ -107,6 +107,8 @@ TEST_CASE("parts must be an array and a reply names one option or one form", "[c
     CHECK(client_error(head + R"("reply":{"to":1}})").code == ErrorCode::missing_field);
     CHECK(client_error(head + R"("reply":{"to":1,"option":"a","form":"f","values":{}}})").code == ErrorCode::missing_field);
     CHECK(client_error(head + R"("reply":{"to":1,"form":"f"}})").detail == "missing field: reply.values");
+    CHECK(client_error(head + R"("reply":{"to":1,"option":""}})").detail == "bad field: reply.option");
+    CHECK(client_error(head + R"("reply":{"to":1,"form":"","values":{}}})").detail == "bad field: reply.form");
     CHECK(client_error(head + R"("reply":{"to":1,"form":"f","values":{"a":1}}})").detail == "bad field: reply.values");
     CHECK(client_error(head + R"("reply":{"to":1,"form":"f","values":["a"]}})").detail == "bad field: reply.values");
     std::string nine = R"("reply":{"to":1,"form":"f","values":{)";
