@@ -214,7 +214,9 @@ std::optional<protocol::ErrorFrame> check_reply(const protocol::Reply& reply, st
     protocol::ErrorFrame invalid{ErrorCode::invalid_form, "some answers of the form are not valid", ref};
     const auto& fields = form->find("fields")->elements();
     std::set<std::string> given;
-    for (const auto& [name, value] : reply.values) {
+    for (const auto& entry : reply.values) {
+        const std::string& name = entry.first;  // not a structured binding: lambdas capture it
+        const std::string& value = entry.second;
         // A name that could not be a field's is not echoed back (it could be anything).
         if (!protocol::is_cid(name)) return refuse("reply.values");
         if (!given.insert(name).second) return refuse("reply.values");
