@@ -135,6 +135,7 @@ void Hub::on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry
         e.frame = p::frame_type(f);
         if (const auto* s = std::get_if<p::Send>(&f)) e.ref = s->cid;
         if (const auto* n = std::get_if<p::Note>(&f)) e.ref = n->cid;
+        if (const auto* st = std::get_if<p::Stream>(&f)) e.ref = st->cid;
         e.conv = std::visit([](const auto& x) -> std::string {
             if constexpr (has_conv<std::decay_t<decltype(x)>>::value) return x.conv;
             else return {};
@@ -167,6 +168,7 @@ void Hub::on_close(ConnId conn, std::int64_t now) {
     // The party's last connection going makes it offline.
     auto pr = presence_.find(c.party.id);
     if (pr != presence_.end() && --pr->second.connections <= 0) {
+        streams_of_gone(c.party.id);  // issue 16: its open streams end (sender_gone)
         set_presence(0, c.party.id, "offline");
         presence_.erase(c.party.id);
     }
@@ -612,6 +614,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     // A visitor may write to their closed conversation: routing reopens it (P4).
     if (conv.value().status != "open" && c.party.role != "visitor")
         return send_error(id, ErrorCode::unknown_conversation, "the conversation is closed", f.cid);
+    if (!rich_send_ok(id, c, f)) return;  // issue 16: parts and reply (hub_streams.cpp)
 
     // Triage (P5, P7): the relay masks per the storage policy and computes the meta of a
     // visitor's message itself; a `meta` the client sent is never read.
@@ -621,7 +624,9 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     // A visitor's stored text per day (core/quotas.hpp), counted in memory: refused
     // before anything is stored. Agents have no such quota.
     const bool counted = c.party.role == "visitor";
-    const auto bytes = static_cast<std::int64_t>(t.text.size());
+    std::int64_t bytes = static_cast<std::int64_t>(t.text.size());
+    if (f.reply)  // form values are stored text too
+        for (const auto& [name, value] : f.reply->values) bytes += static_cast<std::int64_t>(value.size());
     if (counted) {
         if (std::int64_t wait = quotas_.visitor_bytes.wait(c.party.id, bytes, now)) {
             // A resend of a message already stored is acknowledged, quota or not: it
@@ -641,15 +646,22 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     // Durable first: the ack goes out only once the store has committed.
     NewMessage message{f.conv, f.cid, c.party, t.text, now};
     message.meta = t.meta;
+    message.parts = f.parts;
+    message.reply = f.reply;
     auto stored = store_.append_message(message);
     if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the message; resend later", f.cid);
     const Appended& a = stored.value();
     if (counted && a.inserted) quotas_.visitor_bytes.add(c.party.id, bytes, now);
     send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});
+    // A stream of this cid is final now (hub_streams.cpp); a resend brings no msg, so
+    // its listeners are told to drop it.
+    end_stream(StreamKey{f.conv, c.party.id, f.cid}, a.inserted ? "" : "cancelled");
     if (!a.inserted) return;  // a resend: acknowledged again, never broadcast again
 
     p::Message out{f.conv, a.seq, f.cid, a.ts, c.party, t.text};
     out.meta = t.meta;
+    out.parts = f.parts;
+    out.reply = f.reply;
     // Routing first (P4): the owner it decides is among the audience of this message.
     const route::Outcome routed = route_message(c, conv.value(), f.text, t.meta ? t.meta->intent : "", now);
     send_all(conversation_audience(f.conv), p::Msg{out});

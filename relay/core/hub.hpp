@@ -85,6 +85,17 @@
 //   ready           handoff (bots)       its conversation to humans (hub_bots.cpp); else 2004
 //   ready           handback (agents)    the owner's or a supervisor's back to the bot;
 //                                        3006 with no bot online
+//   ready           stream (not visitor) opens or extends a stream: the delta to the other
+//                                        participants with its offset (hub_streams.cpp);
+//                                        visitors: 2004
+//   ready           stream_end (sender)  the stream is forgotten; stream_end cancelled out
+//
+// Streaming and rich messages (issue 16, hub_streams.cpp, core/rich_parts.hpp): a
+// stream lives only in memory, per (conversation, sender, cid), until a `send` with its
+// cid finalises it, its sender cancels it, its sender's last connection closes
+// (sender_gone) or kStreamTimeoutMs pass without a delta (timeout, by tick()). A send's
+// `parts` (non-visitors only) and `reply` (visitors only) are checked before anything is
+// stored and are stored with the message.
 //
 // Audit log (P7, core/audit_log.hpp): logins (ok, failed, throttled), sign-outs,
 // transfers, closes, reopens and a supervisor's first sync/history of a conversation
@@ -147,6 +158,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "auth/session_token.hpp"
@@ -307,6 +319,12 @@ public:
     // Audit entries that could not be written since the start (see the theory above).
     std::uint64_t audit_failures() const { return audit_failures_; }
 
+    // Streaming (issue 16, hub_streams.cpp): a stream without a delta for this long ends
+    // (stream_end timeout); a party has at most kMaxStreamsPerParty open (3007 beyond).
+    static constexpr std::int64_t kStreamTimeoutMs = 15'000;
+    static constexpr std::size_t kMaxStreamsPerParty = 8;
+    std::size_t open_streams() const { return streams_.size(); }
+
     // Routing timers (P4, hub_routing.cpp): the adapter calls tick() at or after
     // next_deadline() (inactivity, agents' grace periods, the periodic re-rank). May be
     // early, never late.
@@ -406,6 +424,9 @@ private:
     // default all kinds; core/outbound.hpp): message text, last_text, handoff summary.
     void mask_for_bots(protocol::Message& m) const;
     void mask_for_bots(protocol::ConvSummary& s) const;
+    // Streaming (issue 16, hub_streams.cpp).
+    void handle(ConnId id, Conn& c, const protocol::Stream& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::StreamCancel& f, std::int64_t now);
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);
@@ -534,6 +555,25 @@ private:
     void retry_empty_log(std::int64_t now);
     std::int64_t retention_after_updated_ = INT64_MIN;
     std::string retention_after_conv_;
+    // Streaming (issue 16, hub_streams.cpp): the open streams, by (conv, sender id, cid).
+    struct OpenStream {
+        protocol::Party from;
+        std::int64_t bytes = 0;  // the deltas so far (the next delta's offset)
+        std::int64_t last = 0;   // when the latest delta came
+    };
+    using StreamKey = std::tuple<std::string, std::string, std::string>;
+    std::map<StreamKey, OpenStream> streams_;
+    std::map<std::string, std::size_t> streams_of_party_;  // sender id → open streams
+    // Ends a stream: stream_end `reason` to the conversation's other participants (none
+    // when `reason` is empty: a final message replaces it), and forgets it.
+    void end_stream(const StreamKey& key, const char* reason);
+    void streams_of_gone(const std::string& party_id);  // sender_gone: its last conn closed
+    void streams_tick(std::int64_t now);                // timeout
+    std::optional<std::int64_t> streams_deadline() const;
+    // The other participants of a conversation than `party_id` (stream fan-out).
+    std::set<ConnId> others_in(const std::string& conv, const std::string& party_id) const;
+    // Rich messages: the problem with a send's parts or reply, sent as the error; false.
+    bool rich_send_ok(ConnId id, const Conn& c, const protocol::Send& f);
     std::int64_t now_ = 0;     // the latest `now` of any entry point
     std::uint64_t audit_failures_ = 0;
     // Throttled logins are logged once per account and address per refusal period (a

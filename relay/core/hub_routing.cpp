@@ -208,6 +208,7 @@ void Hub::tick(std::int64_t now) {
     }
     route_apply(router_.tick(now), now);
     bot_tick(now);  // issue 16: bot_gone, bot_slow
+    streams_tick(now);  // issue 16 (hub_streams.cpp)
     if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
         next_rerank_ = now + config_.rerank_every_ms;
         std::set<std::string> online;
@@ -235,6 +236,7 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
     if (config_.retention.on()) consider(next_retention_);
     if (log_dirty_) consider(next_log_retry_);
+    if (auto streams = streams_deadline()) consider(*streams);  // issue 16: stream timeouts
     return at;
 }
 

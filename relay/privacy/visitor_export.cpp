@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/reply_column.hpp"
+
 namespace parley::relay {
 
 std::string visitor_export_json(const VisitorRecord& record, std::int64_t exported_at) {
@@ -18,6 +20,9 @@ std::string visitor_export_json(const VisitorRecord& record, std::int64_t export
         if (m.meta)
             out["meta"] = {{"intent", m.meta->intent}, {"confidence", m.meta->confidence},
                            {"signals", m.meta->signals}};
+        // Issue 16: what the message offered, and a form's values (the visitor's data).
+        if (!m.parts.empty()) out["parts"] = json::parse(m.parts, nullptr, false);
+        if (m.reply) out["reply"] = json::parse(reply_to_column(m.reply), nullptr, false);
         messages[m.conv].push_back(std::move(out));
     }
     json convs = json::array();

@@ -32,6 +32,10 @@ std::string message_name_binding(std::string_view conv, std::int64_t seq) {
     return seal_binding("messages.from_name", {conv, std::to_string(seq)});
 }
 
+std::string message_reply_binding(std::string_view conv, std::int64_t seq) {
+    return seal_binding("messages.reply", {conv, std::to_string(seq)});
+}
+
 std::string last_text_binding(std::string_view conv, std::int64_t last_seq) {
     return seal_binding("conversations.last_text", {conv, std::to_string(last_seq)});
 }

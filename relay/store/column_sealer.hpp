@@ -1,9 +1,10 @@
 // ColumnSealer: which of the SQLite store's columns are sealed at rest, and how (P7).
 //
 // Theory of operation. With a data key (--data-key-file) the store seals the columns
-// that hold what people wrote or are called: messages.text and messages.from_name,
+// that hold what people wrote or are called: messages.text, messages.from_name and messages.reply,
 // conversations.last_text, visitors.name. Each value is sealed on its own
-// (store/sealed_column.hpp) and bound to its place: a message's columns to (conv, seq),
+// (store/sealed_column.hpp) and bound to its place: a message's columns (and its reply,
+// which holds a visitor's form values: issue 16) to (conv, seq),
 // last_text to (conv, last_seq), a visitor's name to its id; a row copied or swapped
 // elsewhere fails to open. Sealed values are stored as BLOBs and plain ones as TEXT, so
 // one file may hold both (a store that was plain before the key was given, or a
@@ -60,6 +61,7 @@ private:
 // Where each sealed column's values are bound (seal_binding with the row's key).
 std::string message_text_binding(std::string_view conv, std::int64_t seq);
 std::string message_name_binding(std::string_view conv, std::int64_t seq);
+std::string message_reply_binding(std::string_view conv, std::int64_t seq);  // form values
 std::string last_text_binding(std::string_view conv, std::int64_t last_seq);
 std::string visitor_name_binding(std::string_view visitor_id);
 

@@ -125,6 +125,8 @@ Result<Appended> MemoryStore::append_message(const NewMessage& m) {
     stored.text = m.text;
     stored.internal = m.internal;
     stored.meta = m.meta;
+    stored.parts = m.parts;
+    stored.reply = m.reply;
     c.by_sender_cid.emplace(key, c.messages.size());
     c.messages.push_back(stored);
     c.updated = m.ts;

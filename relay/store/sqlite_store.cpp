@@ -1,6 +1,7 @@
 #include "store/sqlite_store.hpp"
 
 #include "store/meta_column.hpp"
+#include "store/reply_column.hpp"
 
 #include <sqlite3.h>
 
@@ -100,6 +101,10 @@ constexpr const char* kMigrations[] = {
     // 7: bots' API keys (issue 16): only a hash of each key (auth/bot_keys.hpp).
     "CREATE TABLE IF NOT EXISTS bot_keys(name TEXT PRIMARY KEY, display_name TEXT NOT NULL,"
     " key_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, last_used INTEGER NOT NULL DEFAULT 0);",
+    // 8: rich messages (issue 16): a message's parts (compact JSON array) and the answer
+    //    it is (reply JSON object); "" when none. Form values live in `reply`.
+    "ALTER TABLE messages ADD COLUMN parts TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE messages ADD COLUMN reply TEXT NOT NULL DEFAULT '';",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -144,13 +149,14 @@ constexpr const char* kLastSeq = "SELECT last_seq FROM conversations WHERE id = 
 constexpr const char* kInsertMessage =
     "INSERT INTO messages(conv, seq, cid, ts, from_role, from_id, from_name, text, meta) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr const char* kSetRich = "UPDATE messages SET parts = ?3, reply = ?4 WHERE conv = ?1 AND seq = ?2";
 constexpr const char* kBumpConv =
     "UPDATE conversations SET last_seq = ?2, last_text = ?3, updated = ?4 WHERE id = ?1";
 constexpr const char* kMessagesAfter =
-    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta FROM messages "
+    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply FROM messages "
     "WHERE conv = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 constexpr const char* kMessagesBefore =
-    "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta "
+    "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply "
     "FROM messages WHERE conv = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq";
 constexpr const char* kConvExists = "SELECT 1 FROM conversations WHERE id = ?1";
 // Walks the primary key (conv, seq) backwards; stops at the first triaged visitor message.
@@ -241,6 +247,9 @@ constexpr const char* kResealConv = "UPDATE conversations SET last_text = ?2 WHE
 constexpr const char* kResealMessages =
     "SELECT conv, seq, from_name, text FROM messages WHERE (conv, seq) > (?1, ?2) ORDER BY conv, seq LIMIT 256";
 constexpr const char* kResealMessage = "UPDATE messages SET from_name = ?3, text = ?4 WHERE conv = ?1 AND seq = ?2";
+constexpr const char* kResealReplies =
+    "SELECT conv, seq, reply FROM messages WHERE (conv, seq) > (?1, ?2) AND reply <> '' ORDER BY conv, seq LIMIT 256";
+constexpr const char* kResealReply = "UPDATE messages SET reply = ?3 WHERE conv = ?1 AND seq = ?2";
 constexpr const char* kGetSetting = "SELECT value FROM settings WHERE key = ?1";
 constexpr const char* kPutSetting =
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -399,6 +408,17 @@ Result<Message> SqliteStore::read_message(sqlite3_stmt* s) const {
     for (int i = 8; i < sqlite3_column_count(s); ++i)
         if (std::string_view(sqlite3_column_name(s, i)) == "meta")
             m.meta = meta_from_column(column_text(s, i));
+    // Rich messages (schema step 8), found by name likewise. A reply holds form values
+    // (the visitor's data): sealed like the text.
+    for (int i = 8; i < sqlite3_column_count(s); ++i) {
+        const std::string_view name = sqlite3_column_name(s, i);
+        if (name == "parts") m.parts = column_text(s, i);
+        if (name == "reply") {
+            auto reply = personal(s, i, message_reply_binding(m.conv, m.seq));
+            if (!reply) return reply.error();
+            m.reply = reply_from_column(reply.value());
+        }
+    }
     return m;
 }
 
@@ -578,6 +598,7 @@ Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
         std::string key1;
         std::int64_t key2 = 0;
         std::optional<StoredValue> a, b;
+        bool keyed_by_seq = false;
     };
     auto walk = [&](const char* select, const char* update, auto read_row) -> Status {
         std::string after1;
@@ -617,6 +638,9 @@ Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
                     s.bind(2, u.key2);
                     bind(s, 3, *u.a);
                     bind(s, 4, *u.b);
+                } else if (u.keyed_by_seq) {  // a message's reply: (conv, seq, reply)
+                    s.bind(2, u.key2);
+                    bind(s, 3, *u.a);
                 } else {
                     bind(s, 2, *u.a);
                 }
@@ -655,6 +679,12 @@ Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
         if (u.a && !u.b) u.b = text;
         if (u.b && !u.a) u.a = name;
         return Ok{};
+    });
+    if (st) st = walk(kResealReplies, kResealReply, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key1 = column_text(s, 0);
+        u.key2 = sqlite3_column_int64(s, 1);
+        u.keyed_by_seq = true;
+        return keep(u.a, redo(stored_value(s, 2), message_reply_binding(u.key1, u.key2)));
     });
     if (!st) return st.error();
     // Everything is under the sealing key now (or plain).
@@ -843,6 +873,15 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
             bind_personal(s, 8, m.text, message_text_binding(m.conv, seq));
             s.bind(9, meta_to_column(m.meta));
             if (s.step() != SQLITE_DONE) return fail("insert message");
+        }
+        if (!m.parts.empty() || m.reply) {  // rich messages (issue 16): same transaction
+            auto rich = prepare(kSetRich);
+            if (!rich) return rich.error();
+            Stmt s(rich.value());
+            s.bind(1, m.conv).bind(2, seq).bind(3, m.parts);
+            if (m.reply) bind_personal(s, 4, reply_to_column(m.reply), message_reply_binding(m.conv, seq));
+            else s.bind(4, std::string());
+            if (s.step() != SQLITE_DONE) return fail("store parts");
         }
         if (m.internal) {  // routing (P4): same transaction as the insert
             auto mark = prepare(kMarkInternal);

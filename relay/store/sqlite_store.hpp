@@ -49,7 +49,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 7;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 8;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a

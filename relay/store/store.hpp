@@ -90,6 +90,8 @@ struct NewMessage {
     std::int64_t ts = 0;
     bool internal = false;  // an agents-only note or routing event (P4)
     std::optional<protocol::Meta> meta;  // triage (P5); returned as stored by messages_*
+    std::string parts;                    // issue 16: rich parts, compact JSON ("" = none)
+    std::optional<protocol::Reply> reply;  // issue 16: a visitor's answer; returned likewise
 };
 
 struct Appended {

@@ -113,7 +113,29 @@ bool read_config(const json& j, Config& c) {
             if (!get_string(e, "conv", conv) || !get_string(e, "cid", cid) ||
                 !get_string(e, "text", text) || !cid || !text)
                 return false;
-            c.outbox.push_back({conv.value_or(""), *cid, *text});
+            parley::session::OutboxEntry entry{conv.value_or(""), *cid, *text};
+            // Issue 16: a rich message's parts and a visitor's reply, as `queued` gave them.
+            if (const json* parts = e.find("parts"); parts && !parts->is_null()) {
+                if (!parts->is_array()) return false;
+                entry.parts = parts->dump();
+            }
+            if (const json* reply = e.find("reply"); reply && !reply->is_null()) {
+                std::optional<std::string> option, form;
+                std::optional<std::int64_t> to;
+                if (!reply->is_object() || !get_int(*reply, "to", to) || !to ||
+                    !get_string(*reply, "option", option) || !get_string(*reply, "form", form))
+                    return false;
+                parley::protocol::Reply r{*to, option.value_or(""), form.value_or(""), {}};
+                if (const json* values = reply->find("values"); values && !values->is_null()) {
+                    if (!values->is_object()) return false;
+                    for (const auto& [name, value] : values->members()) {
+                        if (!value.is_string()) return false;
+                        r.values.emplace_back(name, value.as_string());
+                    }
+                }
+                entry.reply = std::move(r);
+            }
+            c.outbox.push_back(std::move(entry));
         }
     }
     const std::pair<const char*, std::int64_t*> durations[] = {
@@ -146,7 +168,47 @@ int act(Client& client, const json& a, std::int64_t now) {
 
     if (*what == "send") {
         if (!text) return static_cast<int>(ErrorCode::missing_field);
+        // Rich messages (issue 16): `parts` (a JSON array) and/or the `cid` of the
+        // stream this send finalises.
+        std::optional<std::string> cid;
+        if (!get_string(a, "cid", cid)) return kBadField;
+        const json* parts = a.find("parts");
+        if ((parts && !parts->is_null()) || cid) {
+            if (parts && !parts->is_null() && !parts->is_array()) return kBadField;
+            auto r = client.send_rich(c, *text, parts && parts->is_array() ? parts->dump() : "", cid.value_or(""), now);
+            return r ? kOk : static_cast<int>(r.error().code);
+        }
         auto r = client.send(c, *text, now);
+        return r ? kOk : static_cast<int>(r.error().code);
+    }
+    // Streaming (issue 16, agents and bots): stream {conv, cid, delta}, cancel_stream
+    // {conv, cid}. The caller names the cid: it finalises with send {conv, cid, text}.
+    if (*what == "stream" || *what == "cancel_stream") {
+        std::optional<std::string> cid, delta;
+        if (!get_string(a, "cid", cid) || !get_string(a, "delta", delta)) return kBadField;
+        if (!cid) return static_cast<int>(ErrorCode::missing_field);
+        if (*what == "cancel_stream") return code_of(client.cancel_stream(c, *cid, now));
+        if (!delta) return static_cast<int>(ErrorCode::missing_field);
+        auto r = client.stream(c, *cid, *delta, now);
+        return r ? kOk : static_cast<int>(r.error().code);
+    }
+    // A visitor's answer (issue 16): reply {conv, text, to, option} or
+    // {conv, text, to, form, values: {name: value}}.
+    if (*what == "reply") {
+        std::optional<std::string> option, form;
+        std::optional<std::int64_t> to;
+        if (!get_string(a, "option", option) || !get_string(a, "form", form) || !get_int(a, "to", to))
+            return kBadField;
+        if (!text || !to) return static_cast<int>(ErrorCode::missing_field);
+        parley::protocol::Reply reply{*to, option.value_or(""), form.value_or(""), {}};
+        if (const json* values = a.find("values"); values && !values->is_null()) {
+            if (!values->is_object()) return kBadField;
+            for (const auto& [name, value] : values->members()) {
+                if (!value.is_string()) return kBadField;
+                reply.values.emplace_back(name, value.as_string());
+            }
+        }
+        auto r = client.reply(c, *text, std::move(reply), now);
         return r ? kOk : static_cast<int>(r.error().code);
     }
     if (*what == "typing") {

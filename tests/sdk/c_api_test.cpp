@@ -124,3 +124,91 @@ TEST_CASE("an outbox handed over in the config is resent with its cids", "[c_api
     CHECK(out[2] ==
           R"({"v":1,"type":"send","conv":"c_00000000000000aa","cid":"w1.7","text":"from last time"})");
 }
+
+TEST_CASE("the C API streams, sends parts and replies, and reports stream events (issue 16)",
+          "[c_api][streams][rich]") {
+    Handle h = make(kVisitor);
+    parley_client* c = h.get();
+    REQUIRE(parley_client_act(c, R"({"do":"connect"})", 1) == 0);
+    REQUIRE(parley_client_opened(c, 2) == 0);
+    REQUIRE(parley_client_receive(c, kWelcome, 3) == 0);
+    events(c);
+    outgoing(c);
+
+    // A visitor answers a quick reply and a form.
+    REQUIRE(parley_client_act(c, R"({"do":"reply","text":"Pricing","to":13,"option":"pricing"})", 4) == 0);
+    REQUIRE(parley_client_act(c, R"({"do":"reply","text":"ada@example.com","to":14,"form":"lead","values":{"email":"ada@example.com"}})", 4) == 0);
+    CHECK(parley_client_act(c, R"({"do":"reply","text":"x","to":13})", 4) == 1005);
+    CHECK(parley_client_act(c, R"({"do":"reply","text":"x","option":"a"})", 4) == 1004);
+    CHECK(parley_client_act(c, R"({"do":"reply","text":"x","to":13,"form":"f","values":{"a":1}})", 4) == 1005);
+    json out = outgoing(c);
+    REQUIRE(out.size() == 2);
+    CHECK(json::parse(out[0].get<std::string>())["reply"] == json::parse(R"({"to":13,"option":"pricing"})"));
+    CHECK(json::parse(out[1].get<std::string>())["reply"]["values"]["email"] == "ada@example.com");
+
+    // Deltas and their end become events.
+    const std::string from = R"("from":{"role":"agent","id":"a_1","name":"Sam"})";
+    REQUIRE(parley_client_receive(c, (R"({"v":1,"type":"stream","conv":"c_00000000000000aa","cid":"b1",)" + from +
+                                      R"(,"delta":"Hi","offset":0})").c_str(), 5) == 0);
+    REQUIRE(parley_client_receive(c, (R"({"v":1,"type":"stream_end","conv":"c_00000000000000aa","cid":"b1",)" + from +
+                                      R"(,"reason":"timeout"})").c_str(), 5) == 0);
+    json ev = events(c);
+    REQUIRE(ev.size() >= 2);
+    CHECK(ev[ev.size() - 2]["event"] == "stream");
+    CHECK(ev[ev.size() - 2]["delta"] == "Hi");
+    CHECK(ev.back()["event"] == "stream_end");
+    CHECK(ev.back()["reason"] == "timeout");
+
+    // An agent streams and finalises with parts.
+    Handle a = make(R"({"role":"agent","instance":"a1","token":"st-1"})");
+    parley_client* g = a.get();
+    REQUIRE(parley_client_act(g, R"({"do":"connect"})", 1) == 0);
+    REQUIRE(parley_client_opened(g, 2) == 0);
+    REQUIRE(parley_client_receive(g, R"({"v":1,"type":"welcome","role":"agent","token":"st-1","me":{"role":"agent","id":"a_1","name":"Sam"}})", 3) == 0);
+    outgoing(g);
+    REQUIRE(parley_client_act(g, R"({"do":"stream","conv":"c_00000000000000aa","cid":"b2","delta":"Our"})", 4) == 0);
+    REQUIRE(parley_client_act(g, R"({"do":"cancel_stream","conv":"c_00000000000000aa","cid":"b3"})", 4) == 0);
+    REQUIRE(parley_client_act(g, R"({"do":"send","conv":"c_00000000000000aa","cid":"b2","text":"Our plans",)"
+                                 R"("parts":[{"kind":"card","title":"Pro"}]})", 4) == 0);
+    CHECK(parley_client_act(g, R"({"do":"stream","conv":"c_00000000000000aa","delta":"x"})", 4) == 1004);
+    CHECK(parley_client_act(g, R"({"do":"send","conv":"c_00000000000000aa","text":"x","parts":{"kind":"card"}})", 4) == 1005);
+    out = outgoing(g);
+    REQUIRE(out.size() == 3);
+    CHECK(out[0] == R"({"v":1,"type":"stream","conv":"c_00000000000000aa","cid":"b2","delta":"Our"})");
+    CHECK(out[1] == R"({"v":1,"type":"stream_end","conv":"c_00000000000000aa","cid":"b3"})");
+    CHECK(out[2] == R"({"v":1,"type":"send","conv":"c_00000000000000aa","cid":"b2","text":"Our plans","parts":[{"kind":"card","title":"Pro"}]})");
+}
+
+TEST_CASE("a queued reply is reported whole and resent whole from an outbox handed over (issue 16)",
+          "[c_api][rich]") {
+    Handle h = make(kVisitor);
+    parley_client* c = h.get();
+    REQUIRE(parley_client_act(c, R"({"do":"reply","text":"Pricing","to":13,"option":"pricing"})", 1) == 0);
+    json ev = events(c);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0]["event"] == "queued");
+    CHECK(ev[0]["reply"] == json::parse(R"({"to":13,"option":"pricing"})"));
+
+    // What a host persisted from that event comes back in a new client's config.
+    json config = json::parse(kVisitor);
+    json entry = ev[0];
+    entry.erase("event");
+    config["outbox"] = json::array({entry});
+    Handle again = make(config.dump().c_str());
+    REQUIRE(again);
+    parley_client* d = again.get();
+    REQUIRE(parley_client_act(d, R"({"do":"connect"})", 1) == 0);
+    REQUIRE(parley_client_opened(d, 2) == 0);
+    REQUIRE(parley_client_receive(d, kWelcome, 3) == 0);
+    bool resent = false;
+    for (const auto& f : outgoing(d)) {
+        json frame = json::parse(f.get<std::string>());
+        if (frame["type"] == "send") {
+            CHECK(frame["reply"] == json::parse(R"({"to":13,"option":"pricing"})"));
+            resent = true;
+        }
+    }
+    CHECK(resent);
+    CHECK_FALSE(make(R"({"role":"visitor","instance":"w1","outbox":[{"conv":"","cid":"w1.1","text":"x","parts":{"a":1}}]})"));
+    CHECK_FALSE(make(R"({"role":"visitor","instance":"w1","outbox":[{"conv":"","cid":"w1.1","text":"x","reply":{"to":1}}]})"));
+}

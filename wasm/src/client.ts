@@ -22,6 +22,8 @@ import type {
   OutboxEntry,
   Party,
   PresenceStatus,
+  Reply,
+  RichPart,
   SocketConstructor,
   SocketLike,
   TokenStorage,
@@ -159,6 +161,33 @@ export class ParleyClient {
     return this.act({ do: "presence", status });
   }
 
+  // ---- streaming and rich messages (issue 16) ------------------------------------
+  /** A visitor's answer to message `to`: a quick reply / postback (`option`) or a form
+   *  (`form` + `values`). `text` is what it shows. 1011 comes back as an `error` event
+   *  whose `fields` names each bad value. */
+  reply(conv: string, text: string, reply: Reply): number {
+    const action: Action = { do: "reply", conv, text, to: reply.to };
+    if (reply.option !== undefined) action.option = reply.option;
+    if (reply.form !== undefined) action.form = reply.form;
+    if (reply.values !== undefined) action.values = reply.values;
+    return this.act(action);
+  }
+  /** Agents: a message with parts; with `cid`, it finalises the stream of that cid. */
+  sendRich(conv: string, text: string, parts?: RichPart[], cid?: string): number {
+    const action: Action = { do: "send", conv, text };
+    if (parts !== undefined) action.parts = parts;
+    if (cid !== undefined) action.cid = cid;
+    return this.act(action);
+  }
+  /** Agents: one delta (1–2000 bytes) of the reply `cid`, sent at once (never queued). */
+  stream(conv: string, cid: string, delta: string): number {
+    return this.act({ do: "stream", conv, cid, delta });
+  }
+  /** Agents: cancels the stream `cid`. */
+  cancelStream(conv: string, cid: string): number {
+    return this.act({ do: "cancel_stream", conv, cid });
+  }
+
   // ---- routing (agents, P4) -------------------------------------------------------
   /** An internal note: stored for agents only, never sent to the visitor. */
   note(conv: string, text: string): number {
@@ -277,7 +306,12 @@ export class ParleyClient {
         this.saveOutbox();
         break;
       case "queued":
-        this.outbox.push({ conv: event.conv, cid: event.cid, text: event.text });
+        {
+          const entry: OutboxEntry = { conv: event.conv, cid: event.cid, text: event.text };
+          if (event.parts) entry.parts = event.parts;
+          if (event.reply) entry.reply = event.reply;
+          this.outbox.push(entry);
+        }
         this.saveOutbox();
         break;
       case "ack":

@@ -31,6 +31,38 @@ export interface Message {
   meta?: MessageMeta;
   /** Routing (P4): an internal note or routing event, for agents only. */
   internal?: boolean;
+  /** Rich messages (issue 16): structured parts beside `text` (docs/protocol.md). */
+  parts?: RichPart[];
+  /** Rich messages (issue 16): the visitor's answer this message is. */
+  reply?: Reply;
+}
+
+/** A part of a rich message (docs/protocol.md §4 "parts"). */
+export type RichPart =
+  | { kind: "quick_replies"; options: { id: string; label: string }[] }
+  | { kind: "buttons"; buttons: RichButton[] }
+  | { kind: "card"; title: string; text?: string; image?: string; buttons?: RichButton[] }
+  | { kind: "form"; id: string; submit?: string; fields: FormField[] };
+export interface RichButton {
+  label: string;
+  /** A postback: answered with reply({option: id}). */
+  id?: string;
+  /** A link (http/https). */
+  url?: string;
+}
+export interface FormField {
+  name: string;
+  label: string;
+  type: "text" | "email" | "choice";
+  required?: boolean;
+  options?: { id: string; label: string }[];
+}
+/** A visitor's answer to message `to`: an option, or a form's values. */
+export interface Reply {
+  to: number;
+  option?: string;
+  form?: string;
+  values?: Record<string, string>;
 }
 
 /** Intent, confidence and signals the relay computed for a visitor message. */
@@ -111,7 +143,7 @@ export interface EventMap {
     mask?: { client: string[] };
   };
   /** A message was accepted locally and waits for the relay's ack. */
-  queued: { conv: string; cid: string; text: string };
+  queued: { conv: string; cid: string; text: string; parts?: RichPart[]; reply?: Reply };
   /** The relay stored a message of ours durably. */
   ack: { conv: string; cid: string; seq: number; ts: number };
   message: Message;
@@ -124,7 +156,8 @@ export interface EventMap {
   conv: ConversationSummary;
   synced: { conv: string; last_seq: number };
   /** 4029: `frame` and `conv` name the refused frame (type, conversation) so it can be resent. */
-  error: { code: number; message: string; ref?: string; retry_after_ms?: number; frame?: string; conv?: string };
+  /** 1011 invalid_form: `fields` names each bad form field with its reason. */
+  error: { code: number; message: string; ref?: string; retry_after_ms?: number; frame?: string; conv?: string; fields?: Record<string, string> };
   /** Routing (P4), visitors: place in the team's queue; 0 = an agent has it.
    *  expected_wait_ms -1: nobody of the team is available. */
   queue: { conv: string; team: string; position: number; expected_wait_ms: number };
@@ -138,6 +171,12 @@ export interface EventMap {
   sessions: { sessions: AgentSession[] };
   /** Supervisors: the answer to audit(), newest first; `more`: older entries exist. */
   audit: { entries: AuditEntry[]; more: boolean };
+  /** Streaming (issue 16): a delta of a reply being written; append it to the text of
+   *  (conv, from.id, cid). Its final text comes as a `message` with that from.id and cid. */
+  stream: { conv: string; cid: string; from: Party; delta: string; offset: number };
+  /** Streaming (issue 16): drop the partial text. "cancelled" | "sender_gone" |
+   *  "timeout" (the relay), "dropped" | "disconnected" (the core). */
+  stream_end: { conv: string; cid: string; from: Party; reason: string };
 }
 
 export type EventName = keyof EventMap;
@@ -149,7 +188,10 @@ export type Handler<K extends EventName> = (payload: EventMap[K] & { event: K })
 
 /** User actions understood by parley_client_act. */
 export type Action =
-  | { do: "send"; conv: string; text: string }
+  | { do: "send"; conv: string; text: string; parts?: RichPart[]; cid?: string }
+  | { do: "stream"; conv: string; cid: string; delta: string }
+  | { do: "cancel_stream"; conv: string; cid: string }
+  | { do: "reply"; conv: string; text: string; to: number; option?: string; form?: string; values?: Record<string, string> }
   | { do: "typing"; conv: string; on: boolean }
   | { do: "read"; conv: string; seq: number }
   | { do: "history"; conv: string; before?: number; limit?: number }
@@ -191,6 +233,9 @@ export interface OutboxEntry {
   conv: string;
   cid: string;
   text: string;
+  /** Issue 16: a rich message's parts, a visitor's answer; resent with the entry. */
+  parts?: RichPart[];
+  reply?: Reply;
 }
 
 /** The part of the DOM Storage interface the client uses (localStorage, sessionStorage, or a stub). */

@@ -265,6 +265,46 @@ void read_mask(Fields& f, std::vector<std::string>& out) {
     });
 }
 
+// Rich messages (issue 16): `parts`, optional, must be an array; it is kept as compact
+// JSON text, and what its parts hold is the relay's to judge (relay/core/rich_parts).
+void read_parts(Fields& f, std::string& out) {
+    const json* v = f.find("parts", false);
+    if (!v) return;
+    if (!v->is_array()) return f.fail(ErrorCode::bad_field, "parts");
+    out = v->dump();
+}
+
+// A visitor's answer (issue 16): {"to":13,"option":"pricing"} or
+// {"to":13,"form":"lead","values":{"email":"…"}}; exactly one of option and form.
+void read_reply(Fields& f, std::optional<Reply>& out) {
+    const json* v = f.find("reply", false);
+    if (!v) return;
+    f.nested("reply", *v, [&](Fields& g) {
+        Reply r;
+        g.integer("to", r.to, 1);
+        std::optional<std::string> option, form;
+        g.opt_string("option", option);
+        g.opt_string("form", form);
+        if (g.failed()) return;
+        if (option.has_value() == form.has_value()) return g.fail(ErrorCode::missing_field, "option");
+        if (option && option->empty()) return g.fail(ErrorCode::bad_field, "option");
+        if (form && form->empty()) return g.fail(ErrorCode::bad_field, "form");
+        if (option) r.option = *option;
+        if (form) {
+            r.form = *form;
+            const json* values = g.find("values", true);
+            if (!values) return;
+            if (!values->is_object() || values->members().size() > kMaxReplyValues)
+                return g.fail(ErrorCode::bad_field, "values");
+            for (const auto& [name, value] : values->members()) {
+                if (!value.is_string()) return g.fail(ErrorCode::bad_field, "values");
+                r.values.emplace_back(name, value.as_string());
+            }
+        }
+        out = std::move(r);
+    });
+}
+
 void read_message(Fields& f, Message& m) {
     f.conv("conv", m.conv);
     f.integer("seq", m.seq, 1);
@@ -275,6 +315,8 @@ void read_message(Fields& f, Message& m) {
     f.boolean("internal", m.internal, /*required=*/false);
     f.opt_integer("prev", m.prev);
     read_meta(f, m.meta);
+    read_parts(f, m.parts);
+    read_reply(f, m.reply);
 }
 
 // Bot fields of a summary (issue 16): `handoff` and `bot`, both optional.
@@ -355,6 +397,8 @@ ClientFrame read_send(Fields& f) {
     f.conv("conv", s.conv);
     f.cid("cid", s.cid);
     f.text("text", s.text);
+    read_parts(f, s.parts);
+    read_reply(f, s.reply);
     return s;
 }
 ClientFrame read_typing(Fields& f) {
@@ -453,6 +497,26 @@ ClientFrame read_handback(Fields& f) {
     Handback h;
     f.conv("conv", h.conv);
     return h;
+}
+// A stream's delta: 1–2 000 bytes (the whole stream's limit is the relay's to count).
+void read_delta(Fields& f, std::string& out) {
+    f.string("delta", out);
+    if (f.failed()) return;
+    if (out.empty()) return f.fail(ErrorCode::bad_field, "delta");
+    if (out.size() > kMaxDeltaBytes) return f.fail(ErrorCode::text_too_long, "delta");
+}
+ClientFrame read_stream(Fields& f) {
+    Stream s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    read_delta(f, s.delta);
+    return s;
+}
+ClientFrame read_stream_cancel(Fields& f) {
+    StreamCancel s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    return s;
 }
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
@@ -657,7 +721,37 @@ RelayFrame read_error(Fields& f) {
     f.opt_string("conv", conv);
     e.frame = frame.value_or("");
     e.conv = conv.value_or("");
+    if (const json* fields = f.find("fields", false)) {  // invalid_form: name → reason
+        if (!fields->is_object()) {
+            f.fail(ErrorCode::bad_field, "fields");
+            return e;
+        }
+        for (const auto& [name, reason] : fields->members()) {
+            if (!reason.is_string()) {
+                f.fail(ErrorCode::bad_field, "fields");
+                return e;
+            }
+            e.fields.emplace_back(name, reason.as_string());
+        }
+    }
     return e;
+}
+RelayFrame read_stream_notice(Fields& f) {
+    StreamNotice s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    f.party("from", s.from);
+    read_delta(f, s.delta);
+    f.integer("offset", s.offset, 0);
+    return s;
+}
+RelayFrame read_stream_end(Fields& f) {
+    StreamEndNotice s;
+    f.conv("conv", s.conv);
+    f.cid("cid", s.cid);
+    f.party("from", s.from);
+    f.string("reason", s.reason);
+    return s;
 }
 
 // The type names, in variant order. frame_type() reads these alone, so encoding does
@@ -666,11 +760,12 @@ RelayFrame read_error(Fields& f) {
 const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read",
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
-                                    "audit", "export_visitor", "erase_visitor", "handoff", "handback"};
+                                    "audit", "export_visitor", "erase_visitor", "handoff", "handback", "stream",
+                                    "stream_end"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
-                                   "sessions", "audit", "visitor_export", "erased"};
+                                   "sessions", "audit", "visitor_export", "erased", "stream", "stream_end"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -681,12 +776,13 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
     read_logout, read_list_sessions, read_audit_query,
     read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
+    read_stream, read_stream_cancel,
 };
 const Reader<RelayFrame> kRelayReaders[] = {
     read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
     read_page, read_presence_notice, read_inbox, read_conv, read_pong, read_error,
     read_queue, read_supervisor, read_logged_out, read_session_list, read_audit_page,
-    read_visitor_export, read_erased,
+    read_visitor_export, read_erased, read_stream_notice, read_stream_end,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -761,6 +857,8 @@ void write_members(JsonWriter& j, const Send& f) {
     j.str("cid", f.cid);
     j.str("text", f.text);
     if (f.meta) write_meta(j, *f.meta);
+    if (!f.parts.empty()) j.raw("parts", f.parts);
+    if (f.reply) write_reply(j, *f.reply);
 }
 void write_members(JsonWriter& j, const Typing& f) {
     j.str("conv", f.conv);
@@ -806,6 +904,15 @@ void write_members(JsonWriter& j, const Handoff& f) {
     if (f.team) j.str("team", *f.team);
 }
 void write_members(JsonWriter& j, const Handback& f) { j.str("conv", f.conv); }
+void write_members(JsonWriter& j, const Stream& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    j.str("delta", f.delta);
+}
+void write_members(JsonWriter& j, const StreamCancel& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+}
 void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
     j.num("limit", f.limit);
@@ -863,6 +970,21 @@ std::string encode(const RelayFrame& frame) { return encode_frame(frame); }
 
 // ---- the members of relay frames, shared with the session's events ---------------------
 
+void write_reply(JsonWriter& j, const Reply& r) {
+    j.open("reply");
+    j.num("to", r.to);
+    if (!r.form.empty()) {
+        j.str("form", r.form);
+        j.open("values");
+        for (const auto& [name, value] : r.values) j.member(name, value);
+        j.end();
+    } else {
+        j.str("option", r.option);
+    }
+    j.end();
+}
+
+
 void write_party(JsonWriter& j, const char* key, const Party& p) {
     j.open(key);
     j.str("role", p.role);
@@ -882,6 +1004,8 @@ void write_message(JsonWriter& j, const Message& m, Shape shape, bool mine) {
     if (m.internal) j.flag("internal", true);
     if (m.prev && shape == Shape::wire) j.num("prev", *m.prev);
     if (m.meta) write_meta(j, *m.meta);
+    if (!m.parts.empty()) j.raw("parts", m.parts);
+    if (m.reply) write_reply(j, *m.reply);
 }
 
 // Bot fields (issue 16), in both shapes only when set.
@@ -1067,6 +1191,24 @@ void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape) {
     if (f.retry_after_ms) j.num("retry_after_ms", *f.retry_after_ms);
     if (!f.frame.empty()) j.str("frame", f.frame);
     if (!f.conv.empty()) j.str("conv", f.conv);
+    if (!f.fields.empty()) {
+        j.open("fields");
+        for (const auto& [name, reason] : f.fields) j.member(name, reason);
+        j.end();
+    }
+}
+void write_members(JsonWriter& j, const StreamNotice& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    write_party(j, "from", f.from);
+    j.str("delta", f.delta);
+    j.num("offset", f.offset);
+}
+void write_members(JsonWriter& j, const StreamEndNotice& f) {
+    j.str("conv", f.conv);
+    j.str("cid", f.cid);
+    write_party(j, "from", f.from);
+    j.str("reason", f.reason);
 }
 
 const char* frame_type(const ClientFrame& frame) {

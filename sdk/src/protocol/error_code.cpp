@@ -13,6 +13,7 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::too_deep: return "too_deep";
         case ErrorCode::text_too_long: return "text_too_long";
         case ErrorCode::binary_frame: return "binary_frame";
+        case ErrorCode::invalid_form: return "invalid_form";
         case ErrorCode::not_authenticated: return "not_authenticated";
         case ErrorCode::bad_credentials: return "bad_credentials";
         case ErrorCode::bad_token: return "bad_token";
@@ -24,6 +25,7 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::agent_unavailable: return "agent_unavailable";
         case ErrorCode::not_allowed: return "not_allowed";
         case ErrorCode::unknown_visitor: return "unknown_visitor";
+        case ErrorCode::too_many_streams: return "too_many_streams";
         case ErrorCode::rate_limited: return "rate_limited";
         case ErrorCode::login_throttled: return "login_throttled";
         case ErrorCode::login_busy: return "login_busy";

@@ -52,6 +52,7 @@
 #include <limits>
 #include <utility>
 
+#include "parley/json/parse.hpp"
 #include "parley/protocol/codec.hpp"
 #include "parley/protocol/rules.hpp"
 
@@ -102,6 +103,12 @@ std::optional<Error> validate(const Config& c) {
         if ((!e.conv.empty() && !is_conv_id(e.conv)) || (e.conv.empty() && c.role != "visitor") ||
             !is_cid(e.cid) || text_problem(e.text))
             return bad(ErrorCode::bad_field, "bad outbox entry: " + e.cid);
+        if (!e.parts.empty()) {  // written to the wire as it is: it must be a JSON array
+            auto parsed = parley::json::parse(e.parts);
+            if (!parsed || !parsed->is_array()) return bad(ErrorCode::bad_field, "bad outbox parts: " + e.cid);
+        }
+        if (e.reply && (e.reply->to < 1 || e.reply->option.empty() == e.reply->form.empty()))
+            return bad(ErrorCode::bad_field, "bad outbox reply: " + e.cid);
     }
     if (c.backoff_base_ms < 0 || c.backoff_cap_ms < 0 || c.typing_throttle_ms < 0 ||
         c.typing_expiry_ms < 0)
@@ -147,6 +154,10 @@ void Client::lose_transport() {
     retry_cids_.clear();
     resync_.clear();
     expire_typing(0, /*all=*/true);
+    // Streams die with the transport: their final messages (if any) come by sync.
+    for (StreamIn& s : streams_in_)
+        events_.push_back(StreamEndNotice{std::move(s.conv), std::move(s.cid), std::move(s.from), "disconnected"});
+    streams_in_.clear();
 }
 
 // ---- transport inputs ---------------------------------------------------------------
@@ -315,6 +326,8 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         // erasure as a `conv` event with status "erased".
         void operator()(VisitorExport&) {}
         void operator()(VisitorErased&) {}
+        void operator()(StreamNotice& s) { c.on_stream(s); }
+        void operator()(StreamEndNotice& s) { c.on_stream_end(s); }
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -349,6 +362,9 @@ void Client::on_welcome(Welcome& w, std::int64_t) {
 }
 
 void Client::on_msg(Message& m, std::int64_t) {
+    // The final message of a stream replaces it (matched by from.id + cid).
+    auto stream = stream_in(m.conv, m.from.id, m.cid);
+    if (stream != streams_in_.end()) streams_in_.erase(stream);
     auto it = known_.find(m.conv);
     if (it != known_.end()) {
         if (m.seq <= it->second) return;  // duplicate across the resume seam
@@ -455,6 +471,38 @@ void Client::on_typing(TypingNotice& t, std::int64_t now) {
     events_.push_back(std::move(t));
 }
 
+// A delta continues its stream only at the offset expected; one missed means the text
+// is wrong from there, so the stream is dropped and the final message awaited. A stream
+// first seen past its start (this client arrived mid-stream) is not shown at all.
+void Client::on_stream(StreamNotice& s) {
+    auto it = stream_in(s.conv, s.from.id, s.cid);
+    if (it == streams_in_.end()) {
+        if (s.offset != 0 || streams_in_.size() >= kMaxStreamsIn) return;
+        streams_in_.push_back(StreamIn{s.conv, s.from, s.cid, 0});
+        it = streams_in_.end() - 1;
+    } else if (it->next != s.offset) {
+        events_.push_back(StreamEndNotice{s.conv, s.cid, s.from, "dropped"});
+        streams_in_.erase(it);
+        return;
+    }
+    it->next = s.offset + static_cast<std::int64_t>(s.delta.size());
+    events_.push_back(std::move(s));
+}
+
+void Client::on_stream_end(StreamEndNotice& s) {
+    auto it = stream_in(s.conv, s.from.id, s.cid);
+    if (it == streams_in_.end()) return;  // never shown (or dropped already)
+    streams_in_.erase(it);
+    events_.push_back(std::move(s));
+}
+
+std::vector<Client::StreamIn>::iterator Client::stream_in(const std::string& conv, const std::string& from_id,
+                                                          const std::string& cid) {
+    return std::find_if(streams_in_.begin(), streams_in_.end(), [&](const StreamIn& s) {
+        return s.conv == conv && s.from.id == from_id && s.cid == cid;
+    });
+}
+
 // The first entry not ordered before (conv, id): where it is, or where it goes.
 std::vector<Client::TypingIn>::iterator Client::typing_in_at(const std::string& conv,
                                                               const std::string& id) {
@@ -499,12 +547,63 @@ Result<std::string> Client::send(const std::string& conv, const std::string& tex
     if (auto p = text_problem(text))
         return bad(*p, *p == ErrorCode::text_too_long ? "text longer than 8000 bytes"
                                                       : "text is empty");
+    return queue(OutboxEntry{resolve(conv), config_.instance + "." + std::to_string(next_cid_++), text}, now);
+}
+
+Result<std::string> Client::send_rich(const std::string& conv, const std::string& text, const std::string& parts,
+                                      const std::string& cid, std::int64_t now) {
+    if (conv.empty() ? config_.role != "visitor" : !is_conv_id(conv))
+        return bad(ErrorCode::bad_field, "bad conversation id");
+    if (auto p = text_problem(text)) return bad(*p, "bad text");
+    if (!cid.empty() && !is_cid(cid)) return bad(ErrorCode::bad_field, "bad cid");
+    OutboxEntry entry{resolve(conv), cid.empty() ? config_.instance + "." + std::to_string(next_cid_++) : cid, text};
+    if (!parts.empty()) {
+        // Re-dumped: what goes on the wire (JsonWriter::raw) is JSON whatever was given.
+        auto parsed = parley::json::parse(parts);
+        if (!parsed || !parsed->is_array()) return bad(ErrorCode::bad_field, "parts must be a JSON array");
+        entry.parts = parsed->dump();
+    }
+    return queue(std::move(entry), now);
+}
+
+Result<std::string> Client::reply(const std::string& conv, const std::string& text, Reply reply,
+                                  std::int64_t now) {
+    if (conv.empty() ? config_.role != "visitor" : !is_conv_id(conv))
+        return bad(ErrorCode::bad_field, "bad conversation id");
+    if (auto p = text_problem(text)) return bad(*p, "bad text");
+    if (reply.to < 1 || reply.option.empty() == reply.form.empty() || reply.values.size() > kMaxReplyValues)
+        return bad(ErrorCode::bad_field, "a reply names a message and one option or form");
     OutboxEntry entry{resolve(conv), config_.instance + "." + std::to_string(next_cid_++), text};
+    entry.reply = std::move(reply);
+    return queue(std::move(entry), now);
+}
+
+Result<std::string> Client::stream(const std::string& conv, const std::string& cid_in, const std::string& delta,
+                                   std::int64_t) {
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (!cid_in.empty() && !is_cid(cid_in)) return bad(ErrorCode::bad_field, "bad cid");
+    if (delta.empty()) return bad(ErrorCode::bad_field, "delta is empty");
+    if (delta.size() > kMaxDeltaBytes) return bad(ErrorCode::text_too_long, "delta longer than 2000 bytes");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    std::string cid = cid_in.empty() ? config_.instance + "." + std::to_string(next_cid_++) : cid_in;
+    send_frame(Stream{conv, cid, delta});
+    return cid;
+}
+
+Status Client::cancel_stream(const std::string& conv, const std::string& cid, std::int64_t) {
+    if (!is_conv_id(conv) || !is_cid(cid)) return bad(ErrorCode::bad_field, "bad conversation id or cid");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(StreamCancel{conv, cid});
+    return Unit{};
+}
+
+// The outbox entry goes out now, or after the next welcome, in order.
+Result<std::string> Client::queue(OutboxEntry entry, std::int64_t now) {
     // Sending a message ends our typing indicator (§4 typing): typing() sends on:false
     // only after an on:true, and only when connected.
     if (ready() && !entry.conv.empty()) typing(entry.conv, false, now);
     outbox_.push_back(entry);
-    events_.push_back(Queued{entry.conv, entry.cid, entry.text});
+    events_.push_back(Queued{entry.conv, entry.cid, entry.text, entry.parts, entry.reply});
     if (ready() && retry_at_) {
         // A refused message waits for its resend: this one goes out behind it, never
         // before it, so the relay stores our messages in the order they were written.
@@ -678,7 +777,7 @@ void Client::send_frame(const ClientFrame& frame) { outgoing_.push_back(encode(f
 void Client::send_outbox_entry(OutboxEntry& entry) {
     if (entry.conv.empty()) entry.conv = my_conv_;
     if (entry.conv.empty()) return;  // a visitor whose welcome named no conversation
-    send_frame(Send{entry.conv, entry.cid, entry.text, std::nullopt});
+    send_frame(Send{entry.conv, entry.cid, entry.text, std::nullopt, entry.parts, entry.reply});
 }
 
 void Client::request_sync(const std::string& conv) {

@@ -32,6 +32,9 @@ struct Fields {
         j.str("conv", e.conv);
         j.str("cid", e.cid);
         j.str("text", e.text);
+        // Issue 16: what a host persisting the outbox must keep to resend it whole.
+        if (!e.parts.empty()) j.raw("parts", e.parts);
+        if (e.reply) protocol::write_reply(j, *e.reply);
     }
     void operator()(const Delivered& e) const { write_delivered(j, e); }
     void operator()(const HistoryPage& e) const {
@@ -60,7 +63,7 @@ const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "qu
                               "ack",     "message",    "typing",  "read",    "presence",
                               "history", "inbox",      "conv",    "synced",  "error",
                               "queue",   "supervisor", "logged_out", "sessions",
-                              "audit"};
+                              "audit", "stream", "stream_end"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

@@ -88,6 +88,7 @@ TEST_CASE("a database of schema version 1 is migrated in place and keeps its mes
                          "DROP INDEX agent_sessions_by_agent; DROP INDEX agent_sessions_by_expiry;"
                          "ALTER TABLE agents DROP COLUMN disabled; ALTER TABLE agent_sessions DROP COLUMN created;"
                          "ALTER TABLE agent_sessions DROP COLUMN last_used; DROP TABLE audit_log;"
+                         "ALTER TABLE messages DROP COLUMN parts; ALTER TABLE messages DROP COLUMN reply;"
                          "PRAGMA user_version = 1",
                          nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
@@ -123,6 +124,7 @@ TEST_CASE("a database of schema version 4 keeps its agents and sessions, enabled
                          "DROP INDEX agent_sessions_by_agent; DROP INDEX agent_sessions_by_expiry;"
                          "ALTER TABLE agents DROP COLUMN disabled; ALTER TABLE agent_sessions DROP COLUMN created;"
                          "ALTER TABLE agent_sessions DROP COLUMN last_used; DROP TABLE audit_log;"
+                         "ALTER TABLE messages DROP COLUMN parts; ALTER TABLE messages DROP COLUMN reply;"
                          "PRAGMA user_version = 4",
                          nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
@@ -228,7 +230,10 @@ TEST_CASE("a database of schema version 5 gains an empty audit log (step 6)", "[
     }
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "DROP TABLE audit_log; PRAGMA user_version = 5", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "DROP TABLE audit_log; ALTER TABLE messages DROP COLUMN parts;"
+                         "ALTER TABLE messages DROP COLUMN reply; PRAGMA user_version = 5",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
 
     auto s = SqliteBackend::open(path);
@@ -249,11 +254,38 @@ TEST_CASE("a database of schema version 6 gains an empty table of bot keys (step
     }
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "DROP TABLE bot_keys; PRAGMA user_version = 6", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "DROP TABLE bot_keys; ALTER TABLE messages DROP COLUMN parts;"
+                             "ALTER TABLE messages DROP COLUMN reply; PRAGMA user_version = 6", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
 
     auto s = SqliteBackend::open(path);
     CHECK(s->find_agent("a_1").value());
     CHECK(s->list_bot_keys().value().empty());
     CHECK(s->create_bot_key(BotKey{"helper", "Helper", "hash", 1, 0}).ok());
+}
+
+TEST_CASE("a database of schema version 6 keeps its messages, without parts or reply (step 8)",
+          "[store][sqlite][rich]") {
+    TempDir dir;
+    const std::string path = dir.file("parley.db");
+    {
+        auto s = SqliteBackend::open(path);
+        REQUIRE(s->create_visitor(Visitor{"v_1", "Ada", 1}).ok());
+        REQUIRE(s->create_conversation("c_1", "v_1", 1).ok());
+        REQUIRE(s->append_message(NewMessage{"c_1", "k1", Party{"visitor", "v_1", "Ada"}, "kept", 2}).ok());
+    }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "ALTER TABLE messages DROP COLUMN parts; ALTER TABLE messages DROP COLUMN reply;"
+                         "PRAGMA user_version = 6",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    auto s = SqliteBackend::open(path);
+    auto msgs = s->messages_after("c_1", 0, 10).value();
+    REQUIRE(msgs.size() == 1);
+    CHECK(msgs[0].text == "kept");
+    CHECK(msgs[0].parts.empty());
+    CHECK_FALSE(msgs[0].reply);
 }

@@ -503,3 +503,28 @@ TEMPLATE_TEST_CASE("bot keys are stored by hash, found, touched, listed by name 
     CHECK_FALSE(s->find_bot_key("hash-h").value());
     CHECK(s->create_bot_key(BotKey{"helper", "Helper", "hash-h2", T0 + 9, 0}).ok());  // after revoking: anew
 }
+
+TEMPLATE_TEST_CASE("a message's parts and reply are stored and read back as given", "[store][rich]",
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    const std::string parts = R"([{"kind":"quick_replies","options":[{"id":"pricing","label":"Pricing"}]}])";
+    NewMessage ask = message("k1", "What about?", T0 + 1, Party{"agent", "a_1", "Sam"});
+    ask.parts = parts;
+    REQUIRE(s.append_message(ask).ok());
+    NewMessage answer = message("k2", "Email: ada@example.com");
+    answer.reply = parley::protocol::Reply{1, "", "lead", {{"email", "ada@example.com"}, {"company", "Acme"}}};
+    REQUIRE(s.append_message(answer).ok());
+    REQUIRE(s.append_message(message("k3", "plain")).ok());
+
+    for (const auto& got : {s.messages_after("c_1", 0, 10).value(), s.messages_before("c_1", 4, 10).value()}) {
+        REQUIRE(got.size() == 3);
+        CHECK(got[0].parts == parts);
+        CHECK_FALSE(got[0].reply);
+        CHECK(got[1].parts.empty());
+        CHECK(got[1].reply == answer.reply);
+        CHECK(got[2].parts.empty());
+        CHECK_FALSE(got[2].reply);
+    }
+}

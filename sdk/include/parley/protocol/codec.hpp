@@ -38,6 +38,8 @@ class JsonWriter;
 enum class Shape { wire, event };
 void write_party(JsonWriter& j, const char* key, const Party& p);
 void write_message(JsonWriter& j, const Message& m, Shape shape, bool mine = false);
+// `"reply":{…}` (issue 16): a visitor's answer, as in `send` and `msg`.
+void write_reply(JsonWriter& j, const Reply& r);
 void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape);
 void write_members(JsonWriter& j, const Welcome& f, Shape shape = Shape::wire);
 void write_members(JsonWriter& j, const Ack& f);
@@ -57,5 +59,7 @@ void write_members(JsonWriter& j, const VisitorErased& f);
 // One audit entry's members (the `audit` frame's entries; the CLI's --export-audit lines).
 void write_audit_entry(JsonWriter& j, const AuditEntry& e);
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape = Shape::wire);
+void write_members(JsonWriter& j, const StreamNotice& f);
+void write_members(JsonWriter& j, const StreamEndNotice& f);
 
 }  // namespace parley::protocol

@@ -17,6 +17,7 @@ enum class ErrorCode : int {
     too_deep = 1008,
     text_too_long = 1009,
     binary_frame = 1010,
+    invalid_form = 1011,        // a form answer's values: `fields` names each bad one
     not_authenticated = 2001,
     bad_credentials = 2002,
     bad_token = 2003,
@@ -28,6 +29,7 @@ enum class ErrorCode : int {
     agent_unavailable = 3005,   // routing: the agent is away/offline or at maximum load
     not_allowed = 3006,         // routing: the conversation's state forbids it
     unknown_visitor = 3010,     // export/erase: no such visitor (or conversation naming one)
+    too_many_streams = 3007,    // streaming: the sender has 8 streams open already
     rate_limited = 4029,        // over a rate limit: resend after retry_after_ms
     login_throttled = 4030,     // login: too many failed attempts; retry after retry_after_ms
     login_busy = 4031,          // login: the relay's password checks are busy; retry after retry_after_ms

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -40,6 +41,22 @@ struct Meta {
 };
 constexpr std::size_t kMaxMetaSignals = 16;
 
+// Rich messages (issue 16, docs/protocol.md "Rich messages"): a visitor's answer to a
+// quick reply / postback button (`option`) or to a form (`form` + `values`) of the
+// message of seq `to` in the same conversation. Exactly one of option and form is set.
+struct Reply {
+    std::int64_t to = 0;
+    std::string option;  // a quick-reply option's or a postback button's id
+    std::string form;    // a form's id
+    std::vector<std::pair<std::string, std::string>> values;  // form: field name → value
+    bool operator==(const Reply& o) const {
+        return to == o.to && option == o.option && form == o.form && values == o.values;
+    }
+};
+constexpr std::size_t kMaxReplyValues = 8;  // a form has at most 8 fields
+// Streaming (issue 16): one delta is 1–2 000 bytes; a stream's deltas ≤ kMaxTextBytes.
+constexpr std::size_t kMaxDeltaBytes = 2000;
+
 // A stored message as it travels in `msg` and `page`.
 struct Message {
     std::string conv;
@@ -57,6 +74,10 @@ struct Message {
     std::optional<std::int64_t> prev;
     // Triage (P5): the relay's reading of a visitor message. Encoded only when set.
     std::optional<Meta> meta;
+    // Rich messages (issue 16): the `parts` array as compact JSON text ("" = none; the
+    // relay validated it, core/rich_parts.hpp), and the visitor's answer it carries.
+    std::string parts;
+    std::optional<Reply> reply;
 };
 
 // Bots (issue 16): why and by whom a conversation left its bot (`conv.handoff`).
@@ -120,6 +141,8 @@ struct Send {
     std::string cid;
     std::string text;
     std::optional<Meta> meta;  // the sender's own reading; encoded only, the relay ignores it
+    std::string parts;            // issue 16: the `parts` array as compact JSON ("" = none)
+    std::optional<Reply> reply;   // issue 16: a visitor's answer to a rich message
 };
 struct Typing {
     std::string conv;
@@ -201,10 +224,22 @@ struct Handoff {
 struct Handback {
     std::string conv;
 };
+// Streaming (issue 16), agents and bots: a delta of the reply of cid `cid` (opens the
+// stream the first time), and its cancellation (`stream_end`). A `send` with the same
+// cid finalises it.
+struct Stream {
+    std::string conv;
+    std::string cid;
+    std::string delta;
+};
+struct StreamCancel {
+    std::string conv;
+    std::string cid;
+};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
                                  Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
-                                 ExportVisitor, EraseVisitor, Handoff, Handback>;
+                                 ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -265,6 +300,8 @@ struct ErrorFrame {
     // known, not encoded), so a client can resend exactly that frame, cid or not.
     std::string frame = {};
     std::string conv = {};
+    // invalid_form (1011): every bad field of the form, one reason each (name → reason).
+    std::vector<std::pair<std::string, std::string>> fields = {};
 };
 
 // Routing (P4): a visitor's place in their team's queue. position 0 means an agent
@@ -357,10 +394,29 @@ struct VisitorErased {
     std::vector<std::string> convs;
     std::int64_t messages = 0;
 };
+// Streaming (issue 16): a delta as the other participants get it; `offset` is the byte
+// length of the stream's text before it (a client that missed one drops the stream).
+struct StreamNotice {
+    std::string conv;
+    std::string cid;
+    Party from;
+    std::string delta;
+    std::int64_t offset = 0;
+};
+// The stream ended without a final message: "cancelled" (by its sender), "sender_gone"
+// (the sender's last connection closed), "timeout" (15 s without a delta). The client
+// core also reports "dropped" (a delta was missed) and "disconnected" (its transport
+// closed) itself; those never come from the relay.
+struct StreamEndNotice {
+    std::string conv;
+    std::string cid;
+    Party from;
+    std::string reason;
+};
 
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
                                 QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage,
-                                VisitorExport, VisitorErased>;
+                                VisitorExport, VisitorErased, StreamNotice, StreamEndNotice>;
 
 }  // namespace parley::protocol

@@ -47,6 +47,17 @@ public:
         out_ += ']';
     }
 
+    // A member whose key is data, not a literal (form field names): escaped like a value.
+    void member(std::string_view k, std::string_view v) {
+        comma('{');
+        json::write_string(out_, k);
+        out_ += ':';
+        json::write_string(out_, v);
+    }
+    // `"k":` then `json` as it is: a value already encoded as compact JSON (rich
+    // messages' `parts`, which were parsed and dumped when they were decoded).
+    void raw(const char* k, std::string_view json) { key(k) += json; }
+
     // `"k":{` … then end(): a nested object.
     void open(const char* k) { key(k) += '{'; }
     // `"k":[` … then item() before each element object and end_array().

@@ -33,6 +33,8 @@ struct OutboxEntry {
     std::string conv;  // empty: the visitor's own conversation, known after welcome
     std::string cid;
     std::string text;
+    std::string parts;                    // issue 16: rich parts, compact JSON ("" = none)
+    std::optional<protocol::Reply> reply;  // issue 16: a visitor's answer to a rich message
 };
 
 struct Config {
@@ -95,6 +97,29 @@ public:
     // Errors: bad_field (conv, empty/blank text), text_too_long.
     Result<std::string> send(const std::string& conv, const std::string& text,
                              std::int64_t now_ms);
+    // Rich messages (issue 16). send_rich: like send(), with `parts` (a JSON array as
+    // text, "" for none; the relay checks what the parts hold: 1005 with its path) and
+    // the cid `cid` (empty: a new one), which finalises the stream of that cid. Errors:
+    // those of send(), bad_field for parts that are not a JSON array or a bad cid.
+    Result<std::string> send_rich(const std::string& conv, const std::string& text, const std::string& parts,
+                                  const std::string& cid, std::int64_t now_ms);
+    // A visitor's answer to a quick reply / button (reply.option) or a form (reply.form
+    // + values) of message reply.to: queued like send(); `text` is what it shows. The
+    // relay answers 1005 (no such option or form there) or 1011 invalid_form (the
+    // error event's `fields`: each bad value's reason), and the entry leaves the outbox.
+    // Errors: those of send(), bad_field when not exactly one of option and form is set.
+    Result<std::string> reply(const std::string& conv, const std::string& text, protocol::Reply reply,
+                              std::int64_t now_ms);
+    // Streaming (agents and bots): sends one delta (1–2 000 bytes) of the reply `cid`
+    // (empty: a new cid, returned; pass it again for the next deltas and to send_rich
+    // to finalise). Sent at once, never queued: a stream does not survive a transport.
+    // Errors: bad_field (conv, cid, empty delta), text_too_long, not_authenticated when
+    // not connected.
+    Result<std::string> stream(const std::string& conv, const std::string& cid, const std::string& delta,
+                               std::int64_t now_ms);
+    // Cancels the stream `cid` (stream_end). Errors: bad_field, not_authenticated.
+    Status cancel_stream(const std::string& conv, const std::string& cid, std::int64_t now_ms);
+
     // Composer activity. on:true is throttled (typing_throttle_ms); on:false is sent
     // once, only after an on:true. Dropped while not connected (typing is ephemeral).
     Status typing(const std::string& conv, bool on, std::int64_t now_ms);
@@ -191,6 +216,9 @@ private:
     void on_ack(protocol::Ack& a);
     void on_error(const protocol::ErrorFrame& e, std::int64_t now);
     void on_typing(protocol::TypingNotice& t, std::int64_t now);
+    void on_stream(protocol::StreamNotice& s);
+    void on_stream_end(protocol::StreamEndNotice& s);
+    Result<std::string> queue(OutboxEntry entry, std::int64_t now);
 
     void set_phase(Phase phase);
     void lose_transport();
@@ -231,6 +259,18 @@ private:
     std::optional<std::string> presence_;
     std::vector<TypingOut> typing_out_;
     std::vector<TypingIn> typing_in_;  // sorted by (conv, from.id)
+    // Streams being received (issue 16): the next offset expected of each. A stream
+    // ends at its final message, its stream_end, a missed delta or a lost transport.
+    struct StreamIn {
+        std::string conv;
+        protocol::Party from;
+        std::string cid;
+        std::int64_t next = 0;
+    };
+    std::vector<StreamIn> streams_in_;
+    static constexpr std::size_t kMaxStreamsIn = 64;  // the relay allows 8 per sender
+    std::vector<StreamIn>::iterator stream_in(const std::string& conv, const std::string& from_id,
+                                              const std::string& cid);
 
     std::vector<std::string> outgoing_;
     std::vector<Event> events_;

@@ -3,6 +3,7 @@
 // UI. Each has a stable name and JSON shape (docs/sdk.md), which the C API returns.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,6 +34,8 @@ struct Queued {
     std::string conv;  // may be empty for a visitor before their first welcome
     std::string cid;
     std::string text;
+    std::string parts;                    // issue 16: as in the outbox entry ("" = none)
+    std::optional<protocol::Reply> reply;  // issue 16
 };
 // A delivered message, in seq order per conversation, each exactly once.
 struct Delivered {
@@ -53,11 +56,16 @@ using Event = std::variant<ConnectRequest, DisconnectRequest, StateChanged, prot
                            protocol::Inbox, protocol::ConvUpdate, protocol::Synced,
                            protocol::ErrorFrame, protocol::QueueNotice,
                            protocol::SupervisorBoard, protocol::LoggedOut,
-                           protocol::SessionList, protocol::AuditPage>;
+                           protocol::SessionList, protocol::AuditPage,
+                           protocol::StreamNotice, protocol::StreamEndNotice>;
 
 // The event's name: "connect", "disconnect", "state", "welcome", "queued", "ack",
 // "message", "typing", "read", "presence", "history", "inbox", "conv", "synced",
-// "error".
+// "error", …, "stream" (a delta of a reply being written, in order: append it to the
+// text of (conv, from.id, cid)), "stream_end" (drop that text: reason "cancelled",
+// "sender_gone", "timeout" from the relay; "dropped" when a delta was missed and
+// "disconnected" when the transport closed, from the client core). A stream's final
+// text arrives as a "message" with the same from.id and cid, which replaces it.
 const char* event_name(const Event& event);
 
 // The event as one compact JSON object with "event" first (docs/sdk.md).
