@@ -244,3 +244,31 @@ TEST_CASE("A lost data key costs the sealed text and nothing else", "[store][sea
     REQUIRE(next.ok());
     CHECK(next.value().seq == 51);
 }
+
+TEST_CASE("A visitor's form values are sealed like their text, and reseal rewrites them",
+          "[store][sealed][sqlite][rich]") {
+    TempDir dir;
+    const DataKey key = random_data_key(), next = random_data_key();
+    {
+        auto s = open_store(dir, key);
+        fill(*s, "ZQXFORM");
+        NewMessage answer{"c_1", "form1", Party{"visitor", "v_1", "ZQXFORM-name"}, "Sent the form", T0 + 60};
+        answer.reply = parley::protocol::Reply{1, "", "lead", {{"email", "zqxform-lead@example.com"}}};
+        REQUIRE(s->append_message(answer).ok());
+        CHECK(raw_files(dir).find("zqxform-lead") == std::string::npos);
+        auto done = s->reseal(false);  // nothing to do: all under `key` already
+        REQUIRE(done.ok());
+        CHECK(done.value().values == 0);
+    }
+    auto s = open_store(dir, next, {key});
+    auto done = s->reseal(false);
+    REQUIRE(done.ok());
+    CHECK(done.value().values == 1 + 1 + 2 * 51 + 1);  // name, last text, messages' two columns, the reply
+    CHECK(raw_files(dir).find("zqxform-lead") == std::string::npos);
+    auto msgs = s->messages_after("c_1", 50, 10);
+    REQUIRE(msgs.ok());
+    REQUIRE(msgs.value().size() == 1);
+    REQUIRE(msgs.value()[0].reply);
+    CHECK(msgs.value()[0].reply->form == "lead");
+    CHECK(msgs.value()[0].reply->values.at(0).second == "zqxform-lead@example.com");
+}

@@ -479,7 +479,7 @@ TEMPLATE_TEST_CASE("erasing a visitor deletes them, their conversations, message
 }
 
 TEMPLATE_TEST_CASE("bot keys are stored by hash, found, touched, listed by name and revoked", "[store][bots]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store* s = b.store.get();
     REQUIRE(s->create_bot_key(BotKey{"helper", "Helper", "hash-h", T0, 0}).ok());
@@ -505,7 +505,7 @@ TEMPLATE_TEST_CASE("bot keys are stored by hash, found, touched, listed by name 
 }
 
 TEMPLATE_TEST_CASE("a message's parts and reply are stored and read back as given", "[store][rich]",
-                   MemoryBackend, SqliteBackend, CachedSqliteBackend) {
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
     seed(s);
