@@ -1,0 +1,68 @@
+// BotRunner: the house bot's session glue. The sans-I/O client's events go in; the
+// core's decisions come out as the client's actions: a reply streamed as deltas and then
+// finalised with its parts, a handoff with its summary, a knowledge gap recorded.
+//
+// Theory of operation. The relay gives the bot the conversations that are with it
+// (docs/bots.md): their `conv` updates say which (state "bot", not paused), and each
+// visitor `message` of one of them is decided by BotCore with that conversation's state.
+// A conversation handed back by an agent (state "bot" again after a handoff) starts
+// from a clean count (BotCore::on_handback). Messages of conversations that are not the
+// bot's, the bot's own messages and history are ignored. A reply longer than the
+// config's stream_min_bytes is streamed (bot_wire's pieces) and finalised by a send with
+// the same cid, so the visitor watches it grow and the store keeps only the whole text.
+//
+// No I/O and no clock: the program (main.cpp) drives it with a native Connection, a
+// test with a Client it feeds frames. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bot_core.hpp"
+#include "gap_log.hpp"
+#include "parley/session/client.hpp"
+
+namespace parley::bot {
+
+class BotRunner {
+public:
+    // `gaps` may be null (gaps are then only logged). Both must outlive the runner.
+    BotRunner(const BotCore& core, GapLog* gaps) : core_(core), gaps_(gaps) {}
+
+    // One event of the session: decides and acts on `client` when it is a visitor
+    // message of one of the bot's conversations. Returns what it did, one line each,
+    // for the program's log.
+    std::vector<std::string> on_event(const session::Event& event, session::Client& client, std::int64_t now_ms);
+
+    struct Counts {
+        std::int64_t answered = 0;   // visitor messages decided
+        std::int64_t replies = 0;    // replies sent (streamed ones included)
+        std::int64_t streamed = 0;
+        std::int64_t handoffs = 0;
+        std::int64_t errors = 0;     // actions the client refused
+    };
+    const Counts& counts() const { return counts_; }
+    // Conversations the bot is answering now.
+    std::size_t active() const;
+
+private:
+    struct Conv {
+        ConversationState state;
+        bool with_bot = false;  // state "bot" and not paused
+        bool handed_off = false;
+    };
+    void on_conv(const protocol::ConvSummary& summary, std::vector<std::string>& log);
+    void on_message(const protocol::Message& m, session::Client& client, std::int64_t now_ms,
+                    std::vector<std::string>& log);
+    void send_reply(const std::string& conv, const Reply& reply, session::Client& client, std::int64_t now_ms,
+                    std::vector<std::string>& log);
+
+    const BotCore& core_;
+    GapLog* gaps_;
+    std::map<std::string, Conv> convs_;
+    Counts counts_;
+};
+
+}  // namespace parley::bot
