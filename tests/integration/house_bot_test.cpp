@@ -39,7 +39,7 @@ struct HouseBot {
             default_bot_binary(),
             std::vector<std::string>{"--relay", "ws://127.0.0.1:" + std::to_string(relay.port()) + "/", "--config",
                                      std::string(PARLEY_SOURCE_DIR) + "/deploy/bot/bot.toml", "--gaps",
-                                     (root / "gaps.db").string()},
+                                     (root / "gaps.db").string(), "--verbose"},
             (root / "bot.log").string(), std::vector<std::string>{"PARLEY_BOT_KEY=" + key});
         const std::string problem = bot->start("ready: b_house");
         INFO(problem);

@@ -32,16 +32,15 @@ std::size_t BotRunner::active() const {
     return n;
 }
 
-std::vector<std::string> BotRunner::on_event(const session::Event& event, session::Client& client,
-                                             std::int64_t now_ms) {
+std::vector<std::string> BotRunner::on_event(const session::Event& event, std::int64_t now_ms) {
     std::vector<std::string> log;
     if (const auto* inbox = std::get_if<protocol::Inbox>(&event)) {
         for (const protocol::ConvSummary& s : inbox->convs) on_conv(s, log);
     } else if (const auto* update = std::get_if<protocol::ConvUpdate>(&event)) {
-        on_conv(update->conv, log);
+        on_conv(update->summary, log);
     } else if (const auto* delivered = std::get_if<session::Delivered>(&event)) {
         if (!delivered->mine && delivered->message.from.role == "visitor")
-            on_message(delivered->message, client, now_ms, log);
+            on_message(delivered->message, now_ms, log);
     } else if (const auto* error = std::get_if<protocol::ErrorFrame>(&event)) {
         ++counts_.errors;
         log.push_back("relay error " + std::to_string(static_cast<int>(error->code)) + ": " + error->message);
@@ -65,50 +64,87 @@ void BotRunner::on_conv(const protocol::ConvSummary& s, std::vector<std::string>
     c.with_bot = with_bot;
 }
 
-void BotRunner::on_message(const protocol::Message& m, session::Client& client, std::int64_t now_ms,
+void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms,
                            std::vector<std::string>& log) {
+    // The relay sends a bot the messages of its conversations only, and a new
+    // conversation's first message before its `conv` frame: unknown means new, and ours.
     auto it = convs_.find(m.conv);
-    if (it == convs_.end() || !it->second.with_bot) return;  // not the bot's turn there
+    if (it == convs_.end()) it = convs_.emplace(m.conv, Conv{{}, true, false}).first;
+    if (!it->second.with_bot) return;  // handed off: not the bot's turn there
     Conv& c = it->second;
     ++counts_.answered;
     const Decision d = core_.on_message(c.state, incoming_of(m), now_ms);
-    for (const Reply& r : d.replies) send_reply(m.conv, r, client, now_ms, log);
     if (d.gap && gaps_) {
         if (auto recorded = gaps_->record(*d.gap, now_ms); !recorded)
             log.push_back("cannot record a knowledge gap: " + recorded.error().detail);
     }
+    for (const Reply& r : d.replies) {
+        Action a;
+        a.reply = r;
+        if (r.stream)
+            for (const nlohmann::json& frame : stream_frames(m.conv, "", r)) a.pieces.push_back(frame.value("delta", ""));
+        a.next_at = now_ms;
+        c.actions.push_back(std::move(a));
+    }
     if (d.handoff) {
-        const std::optional<std::string> team =
-            d.handoff->team.empty() ? std::nullopt : std::optional<std::string>(d.handoff->team);
-        if (Status st = client.handoff(m.conv, d.handoff->reason, d.handoff->summary, team, now_ms); !st) {
-            ++counts_.errors;
-            log.push_back(m.conv + ": handoff refused: " + st.error().detail);
-        } else {
-            ++counts_.handoffs;
-            c.with_bot = false;  // no more turns until it comes back
-            c.handed_off = true;
-            log.push_back(m.conv + ": handed off (" + d.handoff->reason + ")");
-        }
+        Action a;
+        a.handoff = d.handoff;
+        c.actions.push_back(std::move(a));
+        c.with_bot = false;  // no more turns until it comes back
+        c.handed_off = true;
     }
 }
 
-void BotRunner::send_reply(const std::string& conv, const Reply& reply, session::Client& client,
-                           std::int64_t now_ms, std::vector<std::string>& log) {
-    const std::string parts = reply.parts.empty() ? std::string() : to_json(reply.parts).dump();
-    std::string cid;
-    if (reply.stream) {
-        // The deltas bot_wire cuts (at spaces, never inside a UTF-8 sequence); the first
-        // opens the stream and names its cid.
-        for (const nlohmann::json& frame : stream_frames(conv, "", reply)) {
-            auto sent = client.stream(conv, cid, frame.value("delta", ""), now_ms);
-            if (!sent) {  // not connected: the whole reply still goes out below
-                cid.clear();
-                break;
-            }
-            cid = sent.value();
+std::vector<std::string> BotRunner::pump(session::Client& client, std::int64_t now_ms) {
+    std::vector<std::string> log;
+    for (auto& [conv, c] : convs_)
+        while (!c.actions.empty() && c.actions.front().next_at <= now_ms &&
+               step(conv, c, c.actions.front(), client, now_ms, log))
+            c.actions.pop_front();
+    return log;
+}
+
+std::optional<std::int64_t> BotRunner::next_deadline() const {
+    std::optional<std::int64_t> at;
+    for (const auto& [conv, c] : convs_)
+        if (!c.actions.empty() && (!at || c.actions.front().next_at < *at)) at = c.actions.front().next_at;
+    return at;
+}
+
+bool BotRunner::step(const std::string& conv, Conv&, Action& a, session::Client& client, std::int64_t now_ms,
+                     std::vector<std::string>& log) {
+    if (a.handoff) {
+        const std::optional<std::string> team =
+            a.handoff->team.empty() ? std::nullopt : std::optional<std::string>(a.handoff->team);
+        if (Status st = client.handoff(conv, a.handoff->reason, a.handoff->summary, team, now_ms); !st) {
+            ++counts_.errors;
+            log.push_back(conv + ": handoff refused: " + st.error().detail);
+        } else {
+            ++counts_.handoffs;
+            log.push_back(conv + ": handed off (" + a.handoff->reason + ")");
         }
-        if (!cid.empty()) ++counts_.streamed;
+        return true;
     }
+    if (!a.pieces.empty()) {  // the next delta of a streamed reply
+        auto sent = client.stream(conv, a.cid, a.pieces.front(), now_ms);
+        if (sent) {
+            a.cid = sent.value();
+            a.pieces.erase(a.pieces.begin());
+            a.next_at = now_ms + kStreamPaceMs;  // the final message a beat after the last delta
+            return false;
+        }
+        // Not connected: the stream is gone with the transport; the whole reply still goes
+        // out (queued, resent after the welcome) under a new cid.
+        a.pieces.clear();
+        a.cid.clear();
+    }
+    finish_reply(conv, *a.reply, a.cid, client, now_ms, log);
+    return true;
+}
+
+void BotRunner::finish_reply(const std::string& conv, const Reply& reply, const std::string& cid,
+                             session::Client& client, std::int64_t now_ms, std::vector<std::string>& log) {
+    const std::string parts = reply.parts.empty() ? std::string() : to_json(reply.parts).dump();
     auto sent = client.send_rich(conv, reply.text, parts, cid, now_ms);
     if (!sent) {
         ++counts_.errors;
@@ -116,6 +152,7 @@ void BotRunner::send_reply(const std::string& conv, const Reply& reply, session:
         return;
     }
     ++counts_.replies;
+    if (!cid.empty()) ++counts_.streamed;
     log.push_back(conv + ": replied" + (cid.empty() ? "" : " (streamed)") +
                   (reply.source.empty() ? "" : " from " + reply.source));
 }

@@ -3,20 +3,26 @@
 // finalised with its parts, a handoff with its summary, a knowledge gap recorded.
 //
 // Theory of operation. The relay gives the bot the conversations that are with it
-// (docs/bots.md): their `conv` updates say which (state "bot", not paused), and each
-// visitor `message` of one of them is decided by BotCore with that conversation's state.
+// (docs/bots.md): their `conv` updates say which (state "bot", not paused; a new
+// conversation's first message comes before its `conv`, so a message of a conversation
+// not seen yet is one of them), and each visitor `message` of one of them is decided by
+// BotCore with that conversation's state.
 // A conversation handed back by an agent (state "bot" again after a handoff) starts
 // from a clean count (BotCore::on_handback). Messages of conversations that are not the
 // bot's, the bot's own messages and history are ignored. A reply longer than the
-// config's stream_min_bytes is streamed (bot_wire's pieces) and finalised by a send with
-// the same cid, so the visitor watches it grow and the store keeps only the whole text.
+// config's stream_min_bytes is streamed (bot_wire's pieces, one every kStreamPaceMs, as a
+// reader's eye follows) and finalised by a send with the same cid, so the visitor watches
+// it grow and the store keeps only the whole text. A decision's actions run in order per
+// conversation (a handoff waits for the reply before it), from pump().
 //
 // No I/O and no clock: the program (main.cpp) drives it with a native Connection, a
 // test with a Client it feeds frames. Not thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,10 +37,16 @@ public:
     // `gaps` may be null (gaps are then only logged). Both must outlive the runner.
     BotRunner(const BotCore& core, GapLog* gaps) : core_(core), gaps_(gaps) {}
 
-    // One event of the session: decides and acts on `client` when it is a visitor
-    // message of one of the bot's conversations. Returns what it did, one line each,
-    // for the program's log.
-    std::vector<std::string> on_event(const session::Event& event, session::Client& client, std::int64_t now_ms);
+    // One event of the session: a visitor message of one of the bot's conversations is
+    // decided, and its actions queued for pump(). Returns what it did, one line each, for
+    // the program's log.
+    std::vector<std::string> on_event(const session::Event& event, std::int64_t now_ms);
+    // Carries out what is due: the next delta of each streamed reply, then what follows
+    // it. Call it after on_event and at next_deadline().
+    std::vector<std::string> pump(session::Client& client, std::int64_t now_ms);
+    // When pump() has something to do next; nullopt when nothing waits.
+    std::optional<std::int64_t> next_deadline() const;
+    static constexpr std::int64_t kStreamPaceMs = 30;
 
     struct Counts {
         std::int64_t answered = 0;   // visitor messages decided
@@ -48,16 +60,27 @@ public:
     std::size_t active() const;
 
 private:
+    // One step of a decision, carried out in order.
+    struct Action {
+        std::optional<Reply> reply;
+        std::optional<Handoff> handoff;
+        std::vector<std::string> pieces;  // a streamed reply's deltas not yet sent
+        std::string cid;                  // its stream's cid, once opened
+        std::int64_t next_at = 0;         // when its next delta is due
+    };
     struct Conv {
         ConversationState state;
         bool with_bot = false;  // state "bot" and not paused
         bool handed_off = false;
+        std::deque<Action> actions;
     };
     void on_conv(const protocol::ConvSummary& summary, std::vector<std::string>& log);
-    void on_message(const protocol::Message& m, session::Client& client, std::int64_t now_ms,
-                    std::vector<std::string>& log);
-    void send_reply(const std::string& conv, const Reply& reply, session::Client& client, std::int64_t now_ms,
-                    std::vector<std::string>& log);
+    void on_message(const protocol::Message& m, std::int64_t now_ms, std::vector<std::string>& log);
+    // Advances the conversation's first action; true when it is done.
+    bool step(const std::string& conv, Conv& c, Action& a, session::Client& client, std::int64_t now_ms,
+              std::vector<std::string>& log);
+    void finish_reply(const std::string& conv, const Reply& reply, const std::string& cid,
+                      session::Client& client, std::int64_t now_ms, std::vector<std::string>& log);
 
     const BotCore& core_;
     GapLog* gaps_;

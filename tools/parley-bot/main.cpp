@@ -4,7 +4,7 @@
 // BotRunner) and hands over to people when its rules say so.
 //
 //   parley-bot --relay ws://127.0.0.1:8080/ --config deploy/bot/bot.toml
-//              [--key-file FILE] [--gaps FILE] [--model FILE] [--ca-file FILE]
+//              [--key-file FILE] [--gaps FILE] [--model FILE] [--ca-file FILE] [--verbose]
 //   parley-bot --list-gaps [--gaps FILE]
 //
 // The key comes from $PARLEY_BOT_KEY or --key-file (never the command line, which every
@@ -12,6 +12,7 @@
 // knowledge base with it; a file with a mistake keeps the previous rules and is logged.
 // Exit: 0 on SIGINT/SIGTERM, 1 when the relay refuses the key (close 41xx) or on a
 // start error, 2 on bad usage.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -39,7 +40,7 @@ volatile std::sig_atomic_t interrupted = 0;
 int usage() {
     std::fprintf(stderr,
                  "usage: parley-bot --relay URL --config FILE [--key-file FILE] [--gaps FILE] [--model FILE]\n"
-                 "                  [--ca-file FILE]\n"
+                 "                  [--ca-file FILE] [--verbose]\n"
                  "       parley-bot --list-gaps [--gaps FILE]\n"
                  "The API key: $PARLEY_BOT_KEY, else the first line of --key-file\n"
                  "(made by parley-relay --create-bot-key NAME).\n");
@@ -73,7 +74,7 @@ std::optional<parley::triage::Model> load_model(const std::string& path) {
 int main(int argc, char** argv) {
     using namespace parley;
     std::string relay, config_path, key_file, gaps_path = "parley-bot-gaps.db", model_path, ca_file;
-    bool list_gaps = false;
+    bool list_gaps = false, verbose = false;
 #ifdef PARLEY_BUILD_TRIAGE_MODEL
     model_path = PARLEY_BUILD_TRIAGE_MODEL;
 #endif
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
         auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
         const char* v = nullptr;
         if (a == "--list-gaps") list_gaps = true;
+        else if (a == "--verbose") verbose = true;
         else if (a == "--relay" && (v = next())) relay = v;
         else if (a == "--config" && (v = next())) config_path = v;
         else if (a == "--key-file" && (v = next())) key_file = v;
@@ -131,13 +133,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto kb_dir = [&] { return (config.value().base_dir() / config.value().config()->kb.dir).string(); };
-    auto kb = std::make_unique<bot::KnowledgeBase>();
-    if (auto loaded = bot::KnowledgeBase::load(kb_dir()); loaded) {
+    std::unique_ptr<bot::KnowledgeBase> kb;
+    if (auto loaded = bot::KnowledgeBase::load(kb_dir()); loaded)
         kb = std::make_unique<bot::KnowledgeBase>(std::move(loaded).value());
-    } else {
+    else
         say("knowledge base: " + loaded.error().detail + " (every question will miss)");
-        kb.reset();
-    }
     std::optional<triage::Model> model;
     if (!model_path.empty()) {
         model = load_model(model_path);
@@ -169,12 +169,18 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, [](int) { interrupted = 1; });
     std::int64_t next_reload = native::Connection::now_ms() + 2000;
     while (!interrupted) {
-        connection.poll(250);
+        // Wake for the runner's next delta, else at most every 250 ms.
+        std::int64_t wait = 250;
+        if (auto due = runner.next_deadline())
+            wait = std::max<std::int64_t>(0, std::min<std::int64_t>(wait, *due - native::Connection::now_ms()));
+        connection.poll(static_cast<int>(wait));
         const std::int64_t now = native::Connection::now_ms();
         for (const session::Event& event : connection.take_events()) {
+            if (verbose) say("event " + session::event_json(event));
             if (const auto* w = std::get_if<protocol::Welcome>(&event)) say("ready: " + w->me.id);
-            for (const std::string& line : runner.on_event(event, connection.client(), now)) say(line);
+            for (const std::string& line : runner.on_event(event, now)) say(line);
         }
+        for (const std::string& line : runner.pump(connection.client(), native::Connection::now_ms())) say(line);
         if (connection.state() == session::State::stopped) {
             say("the relay refused the bot (close " + std::to_string(connection.last_close_code().value_or(0)) +
                 "): is the key revoked or wrong?");
