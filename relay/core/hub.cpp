@@ -125,7 +125,7 @@ void Hub::on_binary(ConnId conn, std::int64_t) {
         send_error(conn, ErrorCode::binary_frame, "binary messages are not accepted");
 }
 
-void Hub::on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry_after_ms, std::int64_t) {
+void Hub::on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry_after_ms, std::int64_t now) {
     if (!conns_.count(conn) || stopping_) return;
     // Which frame was refused — its cid when it has one, its type and conversation
     // always — lets the client resend exactly that frame (sync, read… have no cid).
@@ -140,8 +140,30 @@ void Hub::on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry
             if constexpr (has_conv<std::decay_t<decltype(x)>>::value) return x.conv;
             else return {};
         }, f);
+        // A refused message holds the later ones of its conversation back (held_back).
+        const bool stored_kind = std::holds_alternative<p::Send>(f) || std::holds_alternative<p::Note>(f);
+        if (stored_kind && !e.ref.empty() && !e.conv.empty()) {
+            Conn& c = conns_.at(conn);
+            if (!c.held.count(e.conv)) c.held[e.conv] = Conn::HeldSend{e.ref, now + kHoldSendMs};
+        }
     }
     send(conn, e);
+}
+
+bool Hub::held_back(ConnId id, Conn& c, const std::string& conv, const std::string& cid, const char* frame,
+                    std::int64_t now) {
+    auto it = c.held.find(conv);
+    if (it == c.held.end()) return false;
+    if (it->second.cid == cid || now >= it->second.until) {  // the refused one is back (or gave up)
+        c.held.erase(it);
+        return false;
+    }
+    p::ErrorFrame e{ErrorCode::rate_limited, "an earlier message of this conversation was refused: resend it first",
+                    cid, kHeldRetryMs};
+    e.frame = frame;
+    e.conv = conv;
+    send(id, e);
+    return true;
 }
 
 void Hub::on_too_large(ConnId conn, std::int64_t) {
@@ -609,6 +631,7 @@ Viewer Hub::viewer_of(const Conn& c) const {
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
+    if (held_back(id, c, f.conv, f.cid, "send", now)) return;
     auto conv = accessible(c, f.conv, ConvAct::send, f.cid);
     if (!conv) return send_error(id, conv.error());
     // A visitor may write to their closed conversation: routing reopens it (P4).

@@ -358,7 +358,20 @@ private:
                                         // per-address limit or quota)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
         std::set<std::string> audited_reads;  // supervisors: reads outside their teams logged
+        // Order (§8): a send or note of a conversation refused by the rate limit holds the
+        // later ones of that conversation on this connection back (4029 too) until it is
+        // sent again, or kHoldSendMs pass; else a later message could take an earlier seq.
+        struct HeldSend {
+            std::string cid;
+            std::int64_t until = 0;
+        };
+        std::map<std::string, HeldSend> held;  // conv → the refused cid
     };
+    static constexpr std::int64_t kHoldSendMs = 30'000;
+    static constexpr std::int64_t kHeldRetryMs = 100;  // retry_after_ms of a held-back frame
+    // True (and a 4029 sent) when this send/note must wait for an earlier refused one.
+    bool held_back(ConnId id, Conn& c, const std::string& conv, const std::string& cid, const char* frame,
+                   std::int64_t now);
     struct PendingLogin {
         ConnId conn = 0;
         std::string account;  // login_account_key of the e-mail

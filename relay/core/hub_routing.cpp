@@ -358,6 +358,7 @@ void Hub::route_error(ConnId id, const route::Outcome& o, const std::string& ref
 }
 
 void Hub::handle(ConnId id, Conn& c, const p::Note& f, std::int64_t now) {
+    if (held_back(id, c, f.conv, f.cid, "note", now)) return;
     auto conv = accessible(c, f.conv, ConvAct::note, f.cid);
     if (!conv) return send_error(id, conv.error());
     NewMessage m{f.conv, f.cid, c.party, masked(config_.triage, f.text), now};

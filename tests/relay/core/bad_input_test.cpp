@@ -176,3 +176,44 @@ TEST_CASE("a frame without a cid refused by the rate limit is named by its type 
         CHECK(out[0].text().find("\"conv\"") == std::string::npos);
     }
 }
+
+TEST_CASE("after a send refused for rate, later sends of that conversation wait for it, so order holds",
+          "[hub][rate_limit][order]") {
+    // A client pipelines k1, k2, k3; the rate limit refuses k1, then has room again by
+    // the time k2 arrives. Stored, k2 would take seq 1 and the resent k1 seq 3.
+    HubHarness h;
+    p::Welcome w;
+    const ConnId v = h.visitor(&w);
+    h.hub.on_rate_limited(v, p::encode(p::Send{*w.conv, "k1", "first"}), 200, h.now);
+    h.send(v, p::Send{*w.conv, "k2", "second"});
+    h.send(v, p::Send{*w.conv, "k3", "third"});
+    h.pump();
+    for (const char* cid : {"k1", "k2", "k3"}) {
+        const p::ErrorFrame e = h.error(v);
+        CHECK(e.code == ErrorCode::rate_limited);
+        CHECK(e.ref == cid);
+        CHECK(e.frame == "send");
+        CHECK(e.conv == *w.conv);
+    }
+    CHECK(h.store.messages_after(*w.conv, 0, 10).value().empty());
+    // The client resends its outbox in order: each takes the next seq.
+    h.now += 200;
+    for (const char* cid : {"k1", "k2", "k3"}) h.send(v, p::Send{*w.conv, cid, std::string("resent ") + cid});
+    const auto stored = h.store.messages_after(*w.conv, 0, 10).value();
+    REQUIRE(stored.size() == 3);
+    CHECK(stored[0].cid == "k1");
+    CHECK(stored[1].cid == "k2");
+    CHECK(stored[2].cid == "k3");
+    SECTION("a client that never resends the refused one is held back 30 s at most") {
+        h.hub.on_rate_limited(v, p::encode(p::Send{*w.conv, "k4", "lost"}), 200, h.now);
+        h.send(v, p::Send{*w.conv, "k5", "next"});
+        h.pump();
+        h.drain(v);
+        h.now += 30'000;  // Hub::kHoldSendMs
+        h.send(v, p::Send{*w.conv, "k5", "next"});
+        h.pump();
+        auto msgs = h.store.messages_after(*w.conv, 3, 10).value();
+        REQUIRE(msgs.size() == 1);
+        CHECK(msgs[0].cid == "k5");
+    }
+}
