@@ -16,7 +16,7 @@ std::string normalise(std::string_view origin) {
 
 }  // namespace
 
-OriginPolicy::OriginPolicy(std::vector<std::string> allowed) {
+OriginPolicy::OriginPolicy(std::vector<std::string> allowed, bool tls) : tls_(tls) {
     for (const auto& a : allowed) allowed_.push_back(normalise(a));
 }
 
@@ -38,7 +38,7 @@ bool OriginPolicy::allows(std::string_view origin, std::string_view host) const 
     const std::string o = normalise(origin);
     if (!host.empty()) {
         const std::string h = normalise(host);
-        for (const char* scheme : {"http://", "https://"})
+        for (const char* scheme : {"https://", tls_ ? "https://" : "http://"})
             if (o.size() == std::string_view(scheme).size() + h.size() && o.rfind(scheme, 0) == 0 &&
                 o.compare(std::string_view(scheme).size(), std::string::npos, h) == 0)
                 return true;

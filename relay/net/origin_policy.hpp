@@ -14,7 +14,10 @@ public:
     // `allowed`: exact origins ("scheme://host[:port]", no path). A trailing '/' is
     // ignored and the comparison is ASCII case-insensitive, as browsers serialise
     // origins in lower case.
-    explicit OriginPolicy(std::vector<std::string> allowed = {});
+    // `tls`: the relay itself speaks TLS, so its own pages are https:// only (an http://
+    // origin naming it can only be a downgraded page); without it a TLS proxy in front
+    // may be what the browser saw, so either scheme is the relay's own.
+    explicit OriginPolicy(std::vector<std::string> allowed = {}, bool tls = false);
 
     // The relay's own origins, the default allow-list: http://HOST:PORT,
     // http://127.0.0.1:PORT and http://localhost:PORT; with `tls` (the relay serves
@@ -36,6 +39,7 @@ public:
 
 private:
     std::vector<std::string> allowed_;  // normalised
+    bool tls_ = false;
 };
 
 }  // namespace parley::relay

@@ -312,7 +312,8 @@ Result<int> Server::start() {
     const int port = vhost_ ? lws_get_vhost_listen_port(vhost_) : options_.port;
 
     origins_ = OriginPolicy(options_.allow_origins.empty() ? OriginPolicy::defaults(options_.host, port, tls())
-                                                           : options_.allow_origins);
+                                                           : options_.allow_origins,
+                            tls());
     t.baseline_csp = baseline_security_policy(origins_.allowed());
     t.headers[2].value = t.baseline_csp.c_str();
     lwsl_warn("open files limit %d: at most %d sockets, %d per address\n", fd_limit, sockets_.max_sockets(),

@@ -57,3 +57,9 @@ TEST_CASE("the relay's own pages are allowed by whatever name the browser reache
     CHECK_FALSE(policy.allows("https://chat.shop.example", ""));
     CHECK(policy.allows("https://shop.example", "chat.shop.example"));
 }
+
+TEST_CASE("a relay that speaks TLS itself takes only https:// pages of its host as its own", "[origin][tls]") {
+    const OriginPolicy policy({"https://shop.example"}, /*tls=*/true);
+    CHECK(policy.allows("https://chat.shop.example", "chat.shop.example"));
+    CHECK_FALSE(policy.allows("http://chat.shop.example", "chat.shop.example"));  // a downgraded page
+}
