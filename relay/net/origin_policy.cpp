@@ -38,10 +38,10 @@ bool OriginPolicy::allows(std::string_view origin, std::string_view host) const 
     const std::string o = normalise(origin);
     if (!host.empty()) {
         const std::string h = normalise(host);
-        for (const char* scheme : {"https://", tls_ ? "https://" : "http://"})
-            if (o.size() == std::string_view(scheme).size() + h.size() && o.rfind(scheme, 0) == 0 &&
-                o.compare(std::string_view(scheme).size(), std::string::npos, h) == 0)
-                return true;
+        // The relay's own page: scheme + the Host header. https:// always; http:// too
+        // unless the relay speaks TLS itself.
+        auto own = [&](std::string_view scheme) { return o == std::string(scheme) + h; };
+        if (own("https://") || (!tls_ && own("http://"))) return true;
     }
     return std::find(allowed_.begin(), allowed_.end(), o) != allowed_.end();
 }
