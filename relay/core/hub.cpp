@@ -144,7 +144,8 @@ void Hub::on_rate_limited(ConnId conn, std::string_view text, std::int64_t retry
         const bool stored_kind = std::holds_alternative<p::Send>(f) || std::holds_alternative<p::Note>(f);
         if (stored_kind && !e.ref.empty() && !e.conv.empty()) {
             Conn& c = conns_.at(conn);
-            if (!c.held.count(e.conv)) c.held[e.conv] = Conn::HeldSend{e.ref, now + kHoldSendMs};
+            if (!c.held.count(e.conv) && c.held.size() < kMaxHeldConvs)
+                c.held[e.conv] = Conn::HeldSend{e.ref, now + kHoldSendMs};
         }
     }
     send(conn, e);

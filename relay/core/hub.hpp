@@ -368,6 +368,9 @@ private:
         std::map<std::string, HeldSend> held;  // conv → the refused cid
     };
     static constexpr std::int64_t kHoldSendMs = 30'000;
+    // Holds kept per connection: a refusal names any conversation id, so without a cap a
+    // client flooding refused frames with made-up ids would grow this map without end.
+    static constexpr std::size_t kMaxHeldConvs = 16;
     static constexpr std::int64_t kHeldRetryMs = 100;  // retry_after_ms of a held-back frame
     // True (and a 4029 sent) when this send/note must wait for an earlier refused one.
     bool held_back(ConnId id, Conn& c, const std::string& conv, const std::string& cid, const char* frame,

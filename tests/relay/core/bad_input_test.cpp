@@ -3,6 +3,7 @@
 // data stay as they were. The codec's own table is in tests/sdk/protocol/codec_test.cpp.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <limits>
 #include <tuple>
 
@@ -216,4 +217,27 @@ TEST_CASE("after a send refused for rate, later sends of that conversation wait 
         REQUIRE(msgs.size() == 1);
         CHECK(msgs[0].cid == "k5");
     }
+}
+
+TEST_CASE("refusals naming made-up conversations hold at most 16 of them per connection",
+          "[hub][rate_limit][order]") {
+    // A hostile client floods refused sends, each naming another conversation id: the
+    // holds it can make are capped, so its connection's state stays bounded.
+    HubHarness h;
+    p::Welcome w;
+    const ConnId v = h.visitor(&w);
+    for (int i = 0; i < 1000; ++i) {
+        char conv[19];
+        std::snprintf(conv, sizeof conv, "c_%016x", i + 1);
+        h.hub.on_rate_limited(v, p::encode(p::Send{conv, "x" + std::to_string(i), "flood"}), 200, h.now);
+    }
+    h.pump();
+    h.drain(v);
+    // The cap is full of made-up ids: a refusal of the visitor's own send holds nothing
+    // more, so their next send is stored (their own order is theirs to keep here).
+    h.hub.on_rate_limited(v, p::encode(p::Send{*w.conv, "k1", "first"}), 200, h.now);
+    h.send(v, p::Send{*w.conv, "k2", "second"});
+    const auto stored = h.store.messages_after(*w.conv, 0, 10).value();
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0].cid == "k2");
 }
