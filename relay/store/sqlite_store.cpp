@@ -357,17 +357,43 @@ private:
 
 // ---- sealing (store/column_sealer.hpp) -------------------------------------------
 
+namespace {
+
+// A column value as stored: sealed bytes (a BLOB) or plain text (TEXT).
+struct StoredValue {
+    bool blob = false;
+    std::string bytes;
+};
+
+// The same, borrowed from the statement's row (valid until its next step).
+struct StoredView {
+    bool blob = false;
+    std::string_view bytes;
+};
+
+StoredView stored_view(sqlite3_stmt* s, int column) {
+    const bool blob = sqlite3_column_type(s, column) == SQLITE_BLOB;
+    const void* p = blob ? sqlite3_column_blob(s, column) : sqlite3_column_text(s, column);
+    return {blob, std::string_view(p ? static_cast<const char*>(p) : "",
+                                   static_cast<std::size_t>(sqlite3_column_bytes(s, column)))};
+}
+
+StoredValue stored_value(sqlite3_stmt* s, int column) {
+    const StoredView v = stored_view(s, column);
+    return {v.blob, std::string(v.bytes)};
+}
+
+}  // namespace
+
+
 void SqliteStore::bind_personal(Stmt& s, int i, const std::string& plain, const std::string& binding) {
     if (auto sealed = sealer_.seal(plain, binding)) s.bind_blob(i, *sealed);
     else s.bind(i, plain);
 }
 
 Result<std::string> SqliteStore::personal(sqlite3_stmt* s, int column, const std::string& binding) const {
-    const bool blob = sqlite3_column_type(s, column) == SQLITE_BLOB;
-    const void* p = blob ? sqlite3_column_blob(s, column) : sqlite3_column_text(s, column);
-    const std::string_view stored(p ? static_cast<const char*>(p) : "",
-                                  static_cast<std::size_t>(sqlite3_column_bytes(s, column)));
-    auto opened = sealer_.open(stored, blob, binding);
+    const StoredView stored = stored_view(s, column);
+    auto opened = sealer_.open(stored.bytes, stored.blob, binding);
     if (!opened) return storage_error(std::string(sqlite3_column_name(s, column)) + ": " + opened.error().detail);
     return opened;
 }
@@ -548,23 +574,6 @@ Status SqliteStore::check_and_record_keys(bool allow_missing) {
     recorded.push_back(sealer_.sealing_key_id());
     return put_setting(kSealedWith, format_key_ids(recorded));
 }
-
-namespace {
-
-// A column value as stored: sealed bytes (a BLOB) or plain text (TEXT).
-struct StoredValue {
-    bool blob = false;
-    std::string bytes;
-};
-
-StoredValue stored_value(sqlite3_stmt* s, int column) {
-    const bool blob = sqlite3_column_type(s, column) == SQLITE_BLOB;
-    const void* p = blob ? sqlite3_column_blob(s, column) : sqlite3_column_text(s, column);
-    return {blob, std::string(p ? static_cast<const char*>(p) : "",
-                              static_cast<std::size_t>(sqlite3_column_bytes(s, column)))};
-}
-
-}  // namespace
 
 Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
     if (batch_open_) return storage_error("reseal inside a batch");
@@ -843,16 +852,9 @@ Result<Appended> SqliteStore::append_message(const NewMessage& m) {
     if (Stmt(begin.value()).step() != SQLITE_DONE) return fail("begin");
 
     auto attempt = [&]() -> Result<Appended> {
-        auto find = prepare(kFindBySenderCid);
-        if (!find) return find.error();
-        {
-            Stmt s(find.value());
-            const int rc = s.bind(1, m.conv).bind(2, m.from.id).bind(3, m.cid).step();
-            if (rc == SQLITE_ROW)
-                return Appended{sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1),
-                                false};
-            if (rc != SQLITE_DONE) return fail("find message");
-        }
+        auto sent = find_sent(m.conv, m.from.id, m.cid);  // a resend: its first answer
+        if (!sent) return sent.error();
+        if (sent.value()) return *sent.value();
         std::int64_t seq = 0;
         {
             auto last = prepare(kLastSeq);
