@@ -19,16 +19,6 @@ namespace {
 
 constexpr std::int64_t T0 = 1'700'000'000'000;
 
-// The raw bytes of the database and its log, as they are on disk now.
-std::string raw_files(const TempDir& dir) {
-    std::string bytes;
-    for (const char* name : {"parley.db", "parley.db-wal"}) {
-        std::ifstream in(dir.file(name), std::ios::binary);
-        bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    return bytes;
-}
-
 // A visitor with a distinctive name and many distinctive messages (enough to need
 // overflow and several leaf pages), beside another visitor whose data must stay.
 void fill(Store& s, const std::string& visitor, const std::string& conv, const std::string& marker) {

@@ -21,15 +21,6 @@ namespace {
 
 constexpr std::int64_t T0 = 1'700'000'000'000;
 
-std::string raw_files(const TempDir& dir) {
-    std::string bytes;
-    for (const char* name : {"parley.db", "parley.db-wal"}) {
-        std::ifstream in(dir.file(name), std::ios::binary);
-        bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    return bytes;
-}
-
 std::unique_ptr<SqliteStore> open_store(const TempDir& dir, std::optional<DataKey> key,
                                         std::vector<DataKey> old = {}) {
     SqliteOptions options;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <string>
@@ -34,6 +36,17 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// The raw bytes of a store's database file "parley.db" in `dir` and its log, as they
+// are on disk now: what an auditor (or a thief) greps.
+inline std::string raw_files(const TempDir& dir) {
+    std::string bytes;
+    for (const char* name : {"parley.db", "parley.db-wal"}) {
+        std::ifstream in(dir.file(name), std::ios::binary);
+        bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return bytes;
+}
 
 struct MemoryBackend {
     static constexpr const char* name = "memory";
