@@ -81,8 +81,7 @@ void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms,
     for (const Reply& r : d.replies) {
         Action a;
         a.reply = r;
-        if (r.stream)
-            for (const nlohmann::json& frame : stream_frames(m.conv, "", r)) a.pieces.push_back(frame.value("delta", ""));
+        if (r.stream) a.pieces = stream_pieces(r.text);
         a.next_at = now_ms;
         c.actions.push_back(std::move(a));
     }

@@ -36,10 +36,8 @@ nlohmann::json send_frame(const std::string& conv, const std::string& cid, const
     return j;
 }
 
-std::vector<nlohmann::json> stream_frames(const std::string& conv, const std::string& cid, const Reply& reply,
-                                          std::size_t piece_bytes) {
-    std::vector<nlohmann::json> out;
-    const std::string& t = reply.text;
+std::vector<std::string> stream_pieces(const std::string& t, std::size_t piece_bytes) {
+    std::vector<std::string> out;
     if (piece_bytes < 8) piece_bytes = 8;
     if (piece_bytes > 2000) piece_bytes = 2000;
     size_t at = 0;
@@ -50,9 +48,17 @@ std::vector<nlohmann::json> stream_frames(const std::string& conv, const std::st
             if (space != std::string::npos && space > at) end = space + 1;  // the space ends this piece
             while (end > at + 1 && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) --end;
         }
-        out.push_back({{"v", 1}, {"type", "stream"}, {"conv", conv}, {"cid", cid}, {"delta", t.substr(at, end - at)}});
+        out.push_back(t.substr(at, end - at));
         at = end;
     }
+    return out;
+}
+
+std::vector<nlohmann::json> stream_frames(const std::string& conv, const std::string& cid, const Reply& reply,
+                                          std::size_t piece_bytes) {
+    std::vector<nlohmann::json> out;
+    for (std::string& piece : stream_pieces(reply.text, piece_bytes))
+        out.push_back({{"v", 1}, {"type", "stream"}, {"conv", conv}, {"cid", cid}, {"delta", std::move(piece)}});
     return out;
 }
 

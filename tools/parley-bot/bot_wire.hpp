@@ -22,6 +22,10 @@ std::optional<Incoming> incoming_from_msg(const nlohmann::json& msg);
 // (also the finalisation of a stream with the same cid).
 nlohmann::json send_frame(const std::string& conv, const std::string& cid, const Reply& reply);
 
+// A streamed reply's text cut into deltas of about `piece_bytes` (8–2000), in order, as
+// stream_frames below cuts it (what a transport with its own stream call sends).
+std::vector<std::string> stream_pieces(const std::string& text, std::size_t piece_bytes = 48);
+
 // The `stream` deltas of a streamed reply, in order: its text cut into pieces of about
 // `piece_bytes` (at spaces where possible, never inside a UTF-8 sequence; BOTS.md allows
 // 1–2000 bytes per delta). The transport sends them, then send_frame with the same cid.
