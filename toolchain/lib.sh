@@ -10,3 +10,14 @@ JOBS=${PARLEY_JOBS:-$(nproc)}
 
 # Each step with the seconds since the script started, so a slow phase shows in CI logs.
 say() { printf '\033[1m==> %s\033[0m (%ss)\n' "$*" "$SECONDS" >&2; }
+
+# The CMake generator for build dir $1: Ninja (faster than make, and .ninja_log holds
+# each file's compile time), unless the dir was already configured with another one.
+cmake_generator() {
+  local cache="$1/CMakeCache.txt"
+  if [ -f "$cache" ]; then
+    sed -n 's/^CMAKE_GENERATOR:INTERNAL=\(.*\)$/-G\n\1/p' "$cache"
+  elif command -v ninja >/dev/null; then
+    printf '%s\n' -G Ninja
+  fi
+}
