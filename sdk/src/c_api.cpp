@@ -11,6 +11,7 @@
 #include "parley/json/parse.hpp"
 #include "parley/json/value.hpp"
 #include "parley/session/client.hpp"
+#include "parley/session/json_actions.hpp"
 
 using json = parley::json::Value;
 using parley::Error;
@@ -330,13 +331,7 @@ const char* parley_client_take_outgoing(parley_client* client) {
 
 const char* parley_client_take_events(parley_client* client) {
     if (!client) return "[]";
-    std::string out = "[";
-    for (const auto& e : client->client.take_events()) {
-        if (out.size() > 1) out += ',';
-        out += parley::session::event_json(e);
-    }
-    out += ']';
-    client->events = std::move(out);
+    client->events = parley::session::events_json(client->client.take_events());
     return client->events.c_str();
 }
 
@@ -347,3 +342,24 @@ double parley_client_next_deadline(parley_client* client) {
 }
 
 }  // extern "C"
+
+// The same JSON surface for the native transport's C API (json_actions.hpp).
+namespace parley::session {
+
+bool config_from_json(const char* config_json, Config& out) { return ::read_config(::parse(config_json), out); }
+
+int act_from_json(Client& client, const char* action_json, std::int64_t now_ms) {
+    return ::act(client, ::parse(action_json), now_ms);
+}
+
+std::string events_json(const std::vector<Event>& events) {
+    std::string out = "[";
+    for (const auto& e : events) {
+        if (out.size() > 1) out += ',';
+        out += event_json(e);
+    }
+    out += ']';
+    return out;
+}
+
+}  // namespace parley::session
