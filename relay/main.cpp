@@ -328,6 +328,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     const Options& o = parsed.options;
+    if (o.version) {
+        std::printf("parley-relay %s\n", PARLEY_VERSION);
+        return 0;
+    }
     if (o.help) {
         std::cout << usage();
         return 0;
@@ -513,6 +517,12 @@ int main(int argc, char** argv) {
     for (const std::string& spec : o.trusted_proxies)
         if (auto net = IpNetwork::parse(spec)) proxies.push_back(*net);  // parse_options checked them
     so.trusted_proxies = TrustedProxies(std::move(proxies));
+    std::vector<IpNetwork> scrapers;
+    for (const std::string& spec : o.metrics_allow)
+        if (auto net = IpNetwork::parse(spec)) scrapers.push_back(*net);  // parse_options checked them
+    so.metrics_allow = TrustedProxies(std::move(scrapers));
+    so.data_dir = o.data_dir;
+    so.version = PARLEY_VERSION;
     Server server(hub, so);
 
     install_signal_handlers();

@@ -120,6 +120,9 @@ const char* usage() {
            "                         IPv6; repeatable) whose X-Forwarded-For names the\n"
            "                         client for the per-address limits; exempt from\n"
            "                         --max-sockets-per-ip. Other peers' header is ignored\n"
+           "  --metrics-allow ADDR   answer GET /metrics only to peers in this address or\n"
+           "                         CIDR network (repeatable; default: everyone). /healthz\n"
+           "                         and /readyz are always open\n"
            "  --retain-closed-days N purge closed conversations (messages, read marks,\n"
            "                         routing record; a visitor left with none) N days after\n"
            "                         their last message (default 0: keep forever)\n"
@@ -134,6 +137,7 @@ const char* usage() {
            "                         (default 30; 0: no quota; over it: error 4051)\n"
            "  --quota-visitor-bytes N  bytes of message text one visitor may store per day\n"
            "                         (default 1000000; 0: no quota; over it: error 4052)\n"
+           "  --version              print the version and exit\n"
            "  --help                 this text\n";
 }
 
@@ -153,7 +157,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             return true;
         };
         std::string v;
-        if (a == "--help" || a == "-h") {
+        if (a == "--version") {
+            o.version = true;
+        } else if (a == "--help" || a == "-h") {
             o.help = true;
         } else if (a == "--host") {
             if (!value(o.host) || o.host.empty()) return fail("--host needs an address");
@@ -180,6 +186,11 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
                 return fail("--trusted-proxy needs an IPv4 or IPv6 address or network such as 10.0.0.0/8, not '" +
                             v + "'");
             o.trusted_proxies.push_back(v);
+        } else if (a == "--metrics-allow") {
+            if (!value(v) || !IpNetwork::parse(v))
+                return fail("--metrics-allow needs an IPv4 or IPv6 address or network such as 10.0.0.0/8, not '" +
+                            v + "'");
+            o.metrics_allow.push_back(v);
         } else if (a == "--demo-agent") {
             o.demo_agent = true;
         } else if (a == "--demo-password") {

@@ -38,6 +38,7 @@ struct Options {
     int bot_reply_secs = 15;
     int bot_max_turns_unanswered = 5;
     bool help = false;
+    bool version = false;  // --version: print it and exit (issue 18)
     // Privacy (P7): one visitor's data (id v_… or one of their conversations c_…),
     // exported as JSON to stdout or erased; then exit. Refused while a relay runs.
     std::string export_visitor;  // --export-visitor ID
@@ -98,6 +99,7 @@ struct Options {
     // Facing the internet (P7; docs/operations.md "TLS" and "Behind a proxy").
     std::string tls_cert, tls_key;             // --tls-cert / --tls-key (PEM; both or neither)
     std::vector<std::string> trusted_proxies;  // --trusted-proxy ADDR[/PREFIX] (repeatable)
+    std::vector<std::string> metrics_allow;    // --metrics-allow ADDR[/PREFIX] (repeatable; issue 18)
     // Retention (P7; docs/operations.md "Retention"): closed conversations purged after
     // N days without a message; 0 = kept forever (the default).
     int retain_closed_days = 0;                          // --retain-closed-days N

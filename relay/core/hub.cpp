@@ -65,7 +65,15 @@ bool Hub::commit_batch_now() {
     bool ok = true;
     if (batch_open_) {
         batch_open_ = false;
-        if (Status s = store_.commit_batch(); !s) {
+        const std::uint64_t messages = std::exchange(batch_messages_, 0);
+        Status committed = store_.commit_batch();
+        if (committed) {
+            ++counters_.commits;
+            if (messages) counters_.commit_batch_messages.observe(static_cast<double>(messages));
+        } else {
+            ++counters_.commit_failures;
+        }
+        if (Status s = committed; !s) {
             // Nothing of the batch is stored: no ack or message may go out. Their
             // senders reconnect and resend (same cid); everyone else never saw it.
             ok = false;
@@ -672,7 +680,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     message.meta = t.meta;
     message.parts = f.parts;
     message.reply = f.reply;
-    auto stored = store_.append_message(message);
+    auto stored = append(message);
     if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the message; resend later", f.cid);
     const Appended& a = stored.value();
     if (counted && a.inserted) quotas_.visitor_bytes.add(c.party.id, bytes, now);
@@ -770,7 +778,32 @@ std::set<ConnId> Hub::conversation_audience(const std::string& conv) const {
 
 // ---- output -----------------------------------------------------------------------
 
+Result<Appended> Hub::append(const NewMessage& message) {
+    auto stored = store_.append_message(message);
+    if (stored && stored.value().inserted) {
+        ++counters_.messages_stored;
+        if (batch_open_) ++batch_messages_;
+    }
+    return stored;
+}
+
+RelayGauges Hub::gauges() const {
+    RelayGauges g;
+    for (const char* role : {"visitor", "agent", "bot", "pending"}) g.connections[role] = 0;
+    for (const auto& [id, c] : conns_) ++g.connections[c.ready ? c.party.role : "pending"];
+    for (const auto& [id, presence] : presence_)
+        if (presence.party.role == "agent" && presence.connections > 0) ++g.agents[presence.status];
+    std::set<std::string> teams{config_.routing.default_team};
+    for (const auto& [id, a] : route_agents_) teams.insert(a.teams.begin(), a.teams.end());
+    for (const auto& team : teams) g.queued[team] = static_cast<std::uint64_t>(router_.queue_length(team));
+    for (const auto& [conv, b] : bot_convs_)
+        if (auto v = router_.conversation(conv); v && v->state == route::ConvState::Bot) ++g.bot_conversations;
+    g.bots_online = bot_conns_.size();
+    return g;
+}
+
 void Hub::send(ConnId id, const p::RelayFrame& frame) {
+    if (const auto* e = std::get_if<p::ErrorFrame>(&frame)) ++counters_.errors[static_cast<int>(e->code)];
     outputs_.push_back(Output::frame(id, std::make_shared<const std::string>(p::encode(frame))));
 }
 

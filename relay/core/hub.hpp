@@ -168,6 +168,7 @@
 #include "core/message_triage.hpp"
 #include "core/quotas.hpp"
 #include "core/random_source.hpp"
+#include "ops/ops_endpoints.hpp"
 #include "parley/protocol/frames.hpp"
 #include "route/router.hpp"
 #include "store/store.hpp"
@@ -316,6 +317,10 @@ public:
     bool batch_open() const { return batch_open_; }
 
     std::size_t connection_count() const { return conns_.size(); }
+    // For /metrics (issue 18, ops/ops_endpoints.hpp): what the Hub counted since the
+    // start, and gauges read now (connections, agents, queues, bots).
+    const HubCounters& counters() const { return counters_; }
+    RelayGauges gauges() const;
     // Audit entries that could not be written since the start (see the theory above).
     std::uint64_t audit_failures() const { return audit_failures_; }
 
@@ -521,6 +526,8 @@ private:
     bool syncing(ConnId id, const std::string& conv) const;  // a sync of conv pending
 
     void send(ConnId id, const protocol::RelayFrame& frame);
+    // store_.append_message, counted for /metrics when the message is new.
+    Result<Appended> append(const NewMessage& message);
     void send_all(const std::set<ConnId>& ids, const protocol::RelayFrame& frame);
     void send_error(ConnId id, protocol::ErrorCode code, std::string message, std::string ref = {});
     void send_error(ConnId id, const Error& e);
@@ -606,6 +613,8 @@ private:
         int same = 0;
     };
     std::set<ConnId> bot_conns_;                 // ready bot connections
+    HubCounters counters_;                       // /metrics (ops/relay_counters.hpp)
+    std::uint64_t batch_messages_ = 0;           // new messages in the open batch
     std::map<std::string, BotConv> bot_convs_;   // conversations a bot has had
     std::set<std::string> bots_told_;            // bots were sent it in state bot
     std::set<std::pair<std::int64_t, std::string>> bot_due_;  // (reply_due, conv), soonest first

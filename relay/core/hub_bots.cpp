@@ -229,6 +229,7 @@ void Hub::bot_taken_over(const Conn& c, const std::string& conv, std::int64_t no
 
 void Hub::bot_handoff(const std::string& conv, const p::Party& by, const std::string& reason,
                       const std::string& summary, const std::string& team, std::int64_t now) {
+    counters_.handoffs.add(reason);  // /metrics: handoffs by reason
     if (!with_bot(router_.conversation(conv))) return;
     const std::string masked = config_.triage ? config_.triage->mask(summary) : summary;
     BotConv& b = bot_convs_[conv];

@@ -288,7 +288,7 @@ Result<Appended> Hub::post_system(const std::string& conv, const std::string& te
                                   std::int64_t now) {
     NewMessage m{conv, random_id(random_, "s_"), kSystem, masked(config_.triage, text), now};
     m.internal = internal;
-    auto stored = store_.append_message(m);
+    auto stored = append(m);
     if (!stored) return stored;
     p::Message msg{conv, stored.value().seq, m.cid, stored.value().ts, kSystem, m.text};
     msg.internal = internal;
@@ -363,7 +363,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Note& f, std::int64_t now) {
     if (!conv) return send_error(id, conv.error());
     NewMessage m{f.conv, f.cid, c.party, masked(config_.triage, f.text), now};
     m.internal = true;
-    auto stored = store_.append_message(m);
+    auto stored = append(m);
     if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the note; resend later", f.cid);
     const Appended& a = stored.value();
     send(id, p::Ack{f.conv, f.cid, a.seq, a.ts});

@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -58,10 +60,16 @@ struct Tick {
     volatile std::sig_atomic_t* reload = nullptr;  // SIGHUP: reload the TLS certificate
     Server* server = nullptr;
     unsigned ticks = 0;
+    std::chrono::steady_clock::time_point due{};  // when this tick should have fired
 };
 void on_tick(lws_sorted_usec_list_t* sul) {
     Tick* tick = lws_container_of(sul, Tick, sul);
     lws_sul_schedule(tick->context, 0, &tick->sul, on_tick, 100 * LWS_US_PER_MS);
+    // How late it fired is how long the loop was busy elsewhere (/metrics, /readyz).
+    const auto now = std::chrono::steady_clock::now();
+    if (tick->server && tick->due.time_since_epoch().count())
+        tick->server->observe_loop_lag(std::max(0.0, std::chrono::duration<double>(now - tick->due).count()));
+    tick->due = now + std::chrono::milliseconds(100);
     if (tick->server && ++tick->ticks % 10 == 0) tick->server->cull_stalled();  // once a second
     if (tick->server && tick->reload && *tick->reload) {
         *tick->reload = 0;
@@ -164,6 +172,7 @@ struct Server::LwsTables {
     lws_protocols protocols[3];
     lws_protocol_vhost_options mimes[6];
     lws_http_mount mount;
+    lws_http_mount ops[3];  // /healthz, /readyz, /metrics (ops/ops_endpoints.hpp)
     lws_protocol_vhost_options headers[4];  // on every response, errors included (HSTS: TLS only)
     std::string baseline_csp;               // headers[2]'s value (lws keeps the pointer)
     Tick tick;
@@ -215,6 +224,19 @@ Result<int> Server::start() {
     for (std::size_t i = 0; i < kMimes; ++i)
         t.mimes[i] = {i + 1 < kMimes ? &t.mimes[i + 1] : nullptr, nullptr, types[i][0], types[i][1]};
 
+    // The operations endpoints: callback mounts of the "http" protocol (on_http answers
+    // them), more specific than "/" so lws picks them first.
+    static const char* const kOpsPaths[] = {"/healthz", "/readyz", "/metrics"};
+    for (std::size_t i = 0; i < 3; ++i) {
+        lws_http_mount& m = t.ops[i];
+        m.mount_next = i + 1 < 3 ? &t.ops[i + 1] : (options_.web_root.empty() ? nullptr : &t.mount);
+        m.mountpoint = kOpsPaths[i];
+        m.mountpoint_len = static_cast<unsigned char>(std::strlen(kOpsPaths[i]));
+        m.origin_protocol = LWSMPRO_CALLBACK;
+        m.protocol = "http";
+    }
+    started_ms_ = wall_clock_ms();
+
     t.mount.mountpoint = "/";
     t.mount.mountpoint_len = 1;
     t.mount.origin = options_.web_root.c_str();
@@ -254,7 +276,7 @@ Result<int> Server::start() {
     info.port = options_.port;
     info.iface = options_.host.c_str();
     info.protocols = t.protocols;
-    info.mounts = options_.web_root.empty() ? nullptr : &t.mount;
+    info.mounts = &t.ops[0];
     // No extensions are registered, so permessage-deflate is off: compressed frames
     // would defeat the byte limits above and cost CPU per connection.
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
@@ -393,6 +415,7 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
                                  ? sockets_.max_sockets() == 0 || sockets_.open_sockets() < sockets_.max_sockets()
                                  : sockets_.allows(address);
         if (!allowed) {
+            ++wire_.connections_refused;
             lwsl_warn("refusing a connection from %s: %d sockets open from it, %d in all\n", address.c_str(),
                       sockets_.open_from(address), sockets_.open_sockets());
             return 1;
@@ -412,7 +435,16 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
         return 0;
     case LWS_CALLBACK_WSI_DESTROY:  // always protocols[0]: WebSockets end here too
         sockets_.close(reinterpret_cast<std::uintptr_t>(wsi));
+        http_answers_.erase(wsi);
         return 0;
+    case LWS_CALLBACK_HTTP:  // only the callback mounts land here: /healthz, /readyz, /metrics
+        return answer_ops(wsi);
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (http_answers_.count(wsi)) return write_ops_answer(wsi);
+        return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+    case LWS_CALLBACK_CLOSED_HTTP:
+        http_answers_.erase(wsi);
+        return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
     case LWS_CALLBACK_ADD_HEADERS: {
         // A file response (the mount names this protocol): the page's CSP, which narrows
         // the baseline one every response carries (net/security_headers.hpp).
@@ -455,11 +487,13 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
                 host.clear();
         }
         if (origins_.allows(origin, host)) return 0;
+        ++wire_.connections_refused;
         lwsl_warn("refusing a WebSocket from origin %s\n", origin.c_str());
         return refuse(wsi);
     }
     case LWS_CALLBACK_ESTABLISHED: {
         session->id = next_id_++;
+        ++wire_.connections_opened;
         Peer& peer = peers_[session->id];
         peer.wsi = wsi;
         peer.progress_at = wall_clock_ms();
@@ -556,6 +590,8 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
         text = peer.rx;
     }
 
+    ++wire_.frames_in;
+    wire_.bytes_in += text.size();
     const std::int64_t now = wall_clock_ms();
     const std::int64_t wait = peer.close_code ? -1 : limits_.charge(id, now);
     if (wait < 0) {
@@ -578,6 +614,7 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
 // follows as soon as the socket takes it, and if it never does (a client that stopped
 // reading) lws drops the connection 5 s later.
 void Server::close_too_slow(Peer& peer) {
+    ++wire_.slow_closed;
     peer.queue.clear();
     peer.queued_bytes = 0;
     peer.close_code = protocol::close_code::too_slow;
@@ -632,7 +669,26 @@ void Server::dispatch() {
         if (!passwords_ || !passwords_->submit(PasswordJob{ticket, std::move(check.password), std::move(check.hash)}))
             hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
     }
-    deliver(hub_.take_outputs());
+    // The commit of the pass's batch happens inside take_outputs(): its time (fsync
+    // included) is the commit histogram of /metrics.
+    if (hub_.batch_open()) {
+        const auto begin = std::chrono::steady_clock::now();
+        auto outputs = hub_.take_outputs();
+        wire_.commit_seconds.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+        deliver(std::move(outputs));
+    } else {
+        deliver(hub_.take_outputs());
+    }
+    // /readyz: the store is ready while its last commit went through.
+    if (const HubCounters& counted = hub_.counters(); counted.commit_failures != commit_failures_seen_) {
+        commit_failures_seen_ = counted.commit_failures;
+        commits_seen_ = counted.commits;
+        last_commit_ok_ = false;
+    } else if (counted.commits != commits_seen_) {
+        commits_seen_ = counted.commits;
+        last_commit_ok_ = true;
+    }
     // P7: an audit entry that could not be written is never silent (hub.hpp says which
     // acts went ahead without one).
     if (hub_.audit_failures() > audit_failures_logged_) {
@@ -774,6 +830,8 @@ bool Server::write_queued(Peer& peer) {
     // LWS_WRITE_RAW: the bytes go out as they are (lws frames nothing; no extension is
     // registered that could). A partial send is kept by lws and finished first.
     if (lws_write(peer.wsi, write_buf_.data() + LWS_PRE, len, LWS_WRITE_RAW) < static_cast<int>(len)) return false;
+    wire_.frames_out += frames;
+    wire_.bytes_out += len;
     for (std::size_t k = 0; k < frames; ++k) {
         peer.queued_bytes -= peer.queue.front()->size();
         peer.queue.pop_front();
@@ -791,6 +849,77 @@ int Server::write_one(Peer& peer) {
         return -1;
     }
     return 0;
+}
+
+// ---- operations endpoints (issue 18, ops/ops_endpoints.hpp) ---------------------------
+
+void Server::observe_loop_lag(double seconds) {
+    loop_lag_seconds_ = seconds;
+    wire_.loop_lag_seconds.observe(seconds);
+}
+
+Readiness Server::readiness() const {
+    Readiness r;
+    r.store_ok = last_commit_ok_;
+    r.loop_lag_seconds = loop_lag_seconds_;
+    if (!options_.data_dir.empty()) {
+        struct statvfs fs {};
+        r.data_dir_writable = access(options_.data_dir.c_str(), W_OK) == 0 &&
+                              statvfs(options_.data_dir.c_str(), &fs) == 0 && fs.f_bavail > 0;
+    }
+    return r;
+}
+
+namespace {
+// The socket's peer (a proxy's address when behind one: --metrics-allow names who may
+// scrape, which is the proxy or the Prometheus server itself).
+std::string peer_of(lws* wsi) {
+    char peer[64] = "";
+    lws_get_peer_simple(wsi, peer, sizeof peer);
+    return peer;
+}
+}  // namespace
+
+int Server::answer_ops(lws* wsi) {
+    ++wire_.http_requests;
+    char uri[64] = "";
+    HttpAnswer answer;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
+        answer = {405, "text/plain; charset=utf-8", "only GET\n"};
+    } else if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0 || !is_ops_path(uri)) {
+        answer = {404, "text/plain; charset=utf-8", "not found\n"};
+    } else if (std::string_view(uri) == "/metrics" && !options_.metrics_allow.empty() &&
+               !options_.metrics_allow.contains(std::string_view(peer_of(wsi)))) {
+        answer = {403, "text/plain; charset=utf-8", "/metrics is not open to this address (--metrics-allow)\n"};
+    } else {
+        answer = parley::relay::answer_ops(uri, hub_.counters(), wire_, hub_.gauges(), readiness(), options_.version,
+                                           (wall_clock_ms() - started_ms_) / 1000.0);
+    }
+    unsigned char headers[LWS_PRE + 512];
+    unsigned char* start = headers + LWS_PRE;
+    unsigned char* p = start;
+    unsigned char* end = headers + sizeof headers - 1;
+    static const char kNoStore[] = "no-store";
+    if (lws_add_http_common_headers(wsi, static_cast<unsigned int>(answer.status), answer.content_type.c_str(),
+                                    answer.body.size(), &p, end) ||
+        lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>("cache-control:"),
+                                    reinterpret_cast<const unsigned char*>(kNoStore), sizeof kNoStore - 1, &p, end) ||
+        lws_finalize_write_http_header(wsi, start, &p, end))
+        return 1;
+    http_answers_[wsi] = std::move(answer.body);
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+int Server::write_ops_answer(lws* wsi) {
+    auto it = http_answers_.find(wsi);
+    std::string body = std::move(it->second);
+    http_answers_.erase(it);
+    std::vector<unsigned char> buf(LWS_PRE + body.size());
+    std::memcpy(buf.data() + LWS_PRE, body.data(), body.size());
+    if (lws_write(wsi, buf.data() + LWS_PRE, body.size(), LWS_WRITE_HTTP_FINAL) < static_cast<int>(body.size()))
+        return -1;
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
 }  // namespace parley::relay

@@ -114,6 +114,12 @@ struct ServerOptions {
     std::string tls_cert, tls_key;
     // Reverse proxies whose X-Forwarded-For names the client (net/client_address.hpp).
     TrustedProxies trusted_proxies;
+    // Operations (issue 18, ops/ops_endpoints.hpp): GET /healthz, /readyz, /metrics.
+    // /metrics answers only peers inside these networks (empty: everyone); the data
+    // directory is what /readyz checks for writability; the version is in /metrics.
+    TrustedProxies metrics_allow;
+    std::string data_dir;
+    std::string version;
 };
 
 class Server {
@@ -196,6 +202,20 @@ private:
     SocketLimits sockets_;        // TCP connections, from accept() on
     std::string accepted_from_;   // FILTER_NETWORK_CONNECTION → the WSI_CREATE that follows
     bool draining_ = false;  // SIGTERM: no new connections, the rest get 1001
+    // Operations (issue 18): what crossed the wire, the loop's lateness, and the answers
+    // to /healthz, /readyz and /metrics waiting for their socket to take them.
+    WireCounters wire_;
+    double loop_lag_seconds_ = 0;  // the housekeeping timer's latest lateness
+    std::int64_t started_ms_ = 0;
+    std::uint64_t commits_seen_ = 0, commit_failures_seen_ = 0;  // Hub counters at the last dispatch
+    bool last_commit_ok_ = true;                                 // /readyz's store check
+    std::unordered_map<lws*, std::string> http_answers_;
+    int answer_ops(lws* wsi);             // LWS_CALLBACK_HTTP on an ops mount
+    int write_ops_answer(lws* wsi);       // LWS_CALLBACK_HTTP_WRITEABLE
+    Readiness readiness() const;
+public:
+    void observe_loop_lag(double seconds);  // the tick (server.cpp); not for other use
+private:
     struct ev_loop* loop_ = nullptr;  // our libev loop, which lws joins; null: lws's poll loop
     bool turn();                 // one turn of the loop (run()'s drain)
 

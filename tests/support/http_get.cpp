@@ -1,0 +1,60 @@
+#include "http_get.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+
+namespace parley::test {
+
+HttpResponse http_request(int port, const std::string& method, const std::string& path, const std::string& host) {
+    HttpResponse r;
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return r;
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(port));
+    ::inet_pton(AF_INET, host.c_str(), &to.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+        ::close(fd);
+        return r;
+    }
+    const std::string request =
+        method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    std::string got;
+    char buf[8192];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 200) <= 0) continue;
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+        // Done once the body announced by content-length is in (the relay may keep the
+        // socket open a little after it).
+        const auto end = got.find("\r\n\r\n");
+        if (end == std::string::npos) continue;
+        std::string head = got.substr(0, end + 2);
+        for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const auto cl = head.find("\r\ncontent-length:");
+        if (cl != std::string::npos &&
+            got.size() >= end + 4 + std::strtoull(head.c_str() + cl + 17, nullptr, 10))
+            break;
+    }
+    ::close(fd);
+    const auto end = got.find("\r\n\r\n");
+    if (got.rfind("HTTP/1.", 0) != 0 || end == std::string::npos) return r;
+    r.status = std::atoi(got.c_str() + 9);
+    r.head = got.substr(0, end + 2);
+    for (char& c : r.head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.body = got.substr(end + 4);
+    return r;
+}
+
+}  // namespace parley::test

@@ -1,0 +1,19 @@
+// One plain HTTP/1.1 request to the relay on loopback, read to the end: for the tests
+// of its HTTP endpoints (/healthz, /readyz, /metrics). Bounded: 5 s at most.
+#pragma once
+
+#include <string>
+
+namespace parley::test {
+
+struct HttpResponse {
+    int status = 0;       // 0: no answer (refused, timed out, not HTTP)
+    std::string head;     // status line and headers, header names lower-cased
+    std::string body;
+};
+
+HttpResponse http_request(int port, const std::string& method, const std::string& path,
+                          const std::string& host = "127.0.0.1");
+inline HttpResponse http_get(int port, const std::string& path) { return http_request(port, "GET", path); }
+
+}  // namespace parley::test
