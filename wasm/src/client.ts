@@ -206,6 +206,11 @@ export class ParleyClient {
   reopen(conv: string): number {
     return this.act({ do: "reopen", conv });
   }
+  /** Agents (issue 16): gives a conversation handed off by the bot back to it (its
+   *  holder or a supervisor; 3006 while no bot is connected). */
+  handback(conv: string): number {
+    return this.act({ do: "handback", conv });
+  }
 
   // ---- sessions (agents) ----------------------------------------------------------
   /** Sign-out: the relay revokes this session (`all`: every session of the agent;

@@ -3,7 +3,7 @@
 // (sdk/include/parley/c_api.h) and the wire protocol (docs/protocol.md); field names
 // stay snake_case because they are the core's JSON, passed through untouched.
 
-export type Role = "visitor" | "agent" | "system";
+export type Role = "visitor" | "agent" | "bot" | "system";
 
 /** A participant, as the relay names it (protocol §2 `party`). */
 export interface Party {
@@ -93,6 +93,18 @@ export interface ConversationSummary {
   rank?: number;
   /** Routing: who should write next, "agent" | "customer". */
   awaiting?: string;
+  /** Bots (issue 16): the last handoff away from the bot (kept after a hand-back). */
+  handoff?: Handoff;
+  /** Bots: "paused" while handed off and not handed back. */
+  bot?: string;
+}
+
+/** Bots (issue 16): who handed a conversation away from the bot, why and when. */
+export interface Handoff {
+  by: Party;
+  reason: string;
+  summary: string;
+  ts: number;
 }
 
 /** Routing (P4): one agent's load on the supervisor board. */

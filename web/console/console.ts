@@ -3,7 +3,9 @@
 // Every conversation the relay lists gets an entry holding its summary, and — once it
 // is opened or a message for it arrives — its own Thread and scroll container, so
 // switching back and forth keeps each thread's messages and scroll position. The
-// session token lives in sessionStorage (one browser tab = one agent session).
+// session token lives in sessionStorage (one browser tab = one agent session). Each
+// `conv` frame replaces the entry's summary whole. Routing (routing.ts), bots
+// (bots.ts), sessions, audit and privacy hang off a few hooks here.
 
 import { ParleyClient } from "../../wasm/src/client";
 import type { ConnectionState, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
@@ -17,6 +19,10 @@ import {
 import { attachSessions, initSessionsUi, signOut } from "./sessions";
 import { attachAudit, initAuditUi } from "./audit";
 import { attachPrivacy, initPrivacyUi } from "./privacy";
+import {
+  attachBots, botFilterAccepts, botPaused, emptyInboxText, initBotsUi, renderBotBanner, renderBotFilter,
+  renderBotItem, withBot,
+} from "./bots";
 
 const MAX_TEXT_BYTES = 8000;
 const TOKEN_KEY = "parley.agent.token";
@@ -52,7 +58,7 @@ const ui = {
 
 const threadStrings = { sending: "Sending…", sent: "Sent", failed: "Not sent", seen: "Seen" };
 // Authors carry their role, so a visitor who calls themselves "Demo Agent" reads as one.
-const ROLE_LABEL: Record<string, string> = { visitor: "Visitor", agent: "Agent" };
+const ROLE_LABEL: Record<string, string> = { visitor: "Visitor", agent: "Agent", bot: "Bot" };
 const stateText: Record<ConnectionState, string> = {
   offline: "Offline",
   connecting: "Connecting…",
@@ -72,7 +78,7 @@ interface Entry {
   time: HTMLElement;
   badge: HTMLElement;
   readUpTo: number; // our own read receipt
-  typing: Map<string, string>;
+  typing: Map<string, Party>; // who types, by id: visitors and bots
   historyAsked: boolean;
   typingSent: boolean;
 }
@@ -111,6 +117,7 @@ async function startSession(login?: { email: string; password: string }): Promis
   // Supervisors: export and erase the open conversation's visitor (P7).
   attachPrivacy(c, () => (active ? entries.get(active)?.summary : undefined),
                 () => storage?.getItem(TOKEN_KEY) ?? null);
+  attachBots(c); // issue 16: bot state, handoff banner, take over / hand back
   c.on("state", (ev) => {
     ui.conn.textContent = stateText[ev.state];
     ui.conn.setAttribute("data-state", ev.state);
@@ -153,7 +160,7 @@ async function startSession(login?: { email: string; password: string }): Promis
   c.on("typing", (ev) => {
     const e = entries.get(ev.conv);
     if (!e || ev.from.role === "agent") return;
-    if (ev.on) e.typing.set(ev.from.id, ev.from.name);
+    if (ev.on) e.typing.set(ev.from.id, ev.from);
     else e.typing.delete(ev.from.id);
     renderTyping();
   });
@@ -259,8 +266,10 @@ function upsert(s: ConversationSummary): void {
     };
     entries.set(s.conv, e);
   }
-  // A summary without an intent (an agent's message, an older relay) keeps the last one.
-  e.summary = { ...e.summary, ...s, intent: s.intent || e.summary.intent };
+  // A summary is whole: a field it lacks is unset (a hand-back drops `bot`, a handoff
+  // `agent`). Only the intent carries over: a summary without one (an agent's message,
+  // an older relay) keeps the last one.
+  e.summary = { ...s, intent: s.intent || e.summary.intent };
   renderItem(e);
   sortInbox();
   if (active === s.conv) renderHeader(e);
@@ -306,14 +315,16 @@ function renderItem(e: Entry): void {
   e.last.textContent = cleanName(s.last_text || "No messages yet");  // a preview: no reordering either
   renderInboxIntent(e.item, s.intent);
   renderRoutingItem(e.item, s);
-  e.li.hidden = !visibleToMe(s);
+  renderBotItem(e.item, s);
+  e.li.hidden = !visibleToMe(s) || !botFilterAccepts(s);
   e.time.textContent = s.updated ? shortTime(s.updated) : "";
   const unread = active === s.conv && pageVisible() ? 0 : Math.max(0, s.last_seq - e.readUpTo);
   e.badge.textContent = unread > 99 ? "99+" : String(unread);
   e.badge.hidden = unread === 0;
   e.item.classList.toggle("unread", unread > 0);
   e.item.setAttribute("aria-current", String(active === s.conv));
-  e.item.setAttribute("aria-label", `${name}: ${e.last.textContent}${unread ? `, ${unread} unread` : ""}`);
+  const bot = withBot(s) ? ", with the bot" : botPaused(s) ? ", bot paused" : "";
+  e.item.setAttribute("aria-label", `${name}: ${e.last.textContent}${bot}${unread ? `, ${unread} unread` : ""}`);
 }
 
 function sortInbox(): void {
@@ -346,6 +357,8 @@ function renderInboxMeta(): void {
   const shown = Array.from(entries.values()).filter((e) => !e.li.hidden).length;
   ui.inboxCount.textContent = shown ? String(shown) : "";
   ui.inboxEmpty.hidden = shown > 0;
+  ui.inboxEmpty.textContent = emptyInboxText();
+  renderBotFilter(Array.from(entries.values()).filter((e) => visibleToMe(e.summary)).map((e) => e.summary));
 }
 
 // ---- conversation -----------------------------------------------------------------
@@ -364,6 +377,8 @@ function ensureThread(e: Entry): Thread {
     decorateRouting(el, m);
     const label = ROLE_LABEL[m.from.role];
     if (label) el.querySelector(".author")?.appendChild(roleBadge(m.from.role, label));
+    // The author line shows only at the start of a run: each bot turn says so itself.
+    if (m.from.role === "bot") el.insertBefore(visuallyHidden("Bot message"), el.querySelector(".bubble"));
   };
   return e.thread;
 }
@@ -427,13 +442,15 @@ function renderHeader(e: Entry): void {
   paintAvatar(ui.convAvatar, e.summary.visitor);
   ui.convSub.textContent = `${e.summary.conv} · ${e.summary.status}`;
   renderRoutingHeader(e.summary);
+  renderBotBanner(e.summary);
 }
 
 function renderTyping(): void {
   const e = active ? entries.get(active) : undefined;
-  const names = e ? Array.from(e.typing.values()) : [];
-  ui.typing.hidden = names.length === 0;
-  ui.typingText.textContent = names.length ? (names[0] ? `Visitor ${isolatedName(names[0])} is typing…` : "Visitor is typing…") : "";
+  const who = e ? Array.from(e.typing.values()) : [];
+  ui.typing.hidden = who.length === 0;
+  const kind = who[0]?.role === "bot" ? "Bot" : "Visitor";
+  ui.typingText.textContent = who.length ? (who[0].name ? `${kind} ${isolatedName(who[0].name)} is typing…` : `${kind} is typing…`) : "";
 }
 
 function pageVisible(): boolean {
@@ -526,6 +543,10 @@ ui.loginForm.addEventListener("submit", (ev) => {
   startSession({ email, password }).catch(fail);
 });
 initRoutingUi();
+initBotsUi(() => {
+  entries.forEach(renderItem);
+  renderInboxMeta();
+});
 document.addEventListener("visibilitychange", markRead);
 window.addEventListener("focus", markRead);
 
@@ -542,6 +563,13 @@ function roleBadge(role: string, label: string): HTMLElement {
   el.setAttribute("data-role", role);
   el.setAttribute("data-testid", "role-badge");
   el.textContent = label;
+  return el;
+}
+
+function visuallyHidden(text: string): HTMLElement {
+  const el = document.createElement("span");
+  el.className = "visually-hidden";
+  el.textContent = text;
   return el;
 }
 

@@ -27,7 +27,7 @@ const STATE_LABEL: Record<string, string> = {
   active: "Active",
   inactive: "Inactive",
   closed: "Closed",
-  bot: "Bot",
+  bot: "With bot",
 };
 
 /** Connects the module to a session; `list` gives the console's current summaries. */
