@@ -1,0 +1,179 @@
+// The widget with the house bot (issue 16), in real Chromium: the real relay and the real
+// `parley-bot` on the demo config and knowledge base (house_bot.mjs), the demo site's
+// widget as the visitor. The visitor asks a FAQ question and watches the answer stream
+// in (a MutationObserver in the frame sees the same element grow, then become the stored
+// message), picks a clarifying quick reply with the keyboard alone, fills the lead form
+// with a bad then a good e-mail (the relay's reason shown at the field, then accepted),
+// and asks for a person (the queue notice). Screenshots of the chat at each step land in
+// tests/browser/artifacts/bot-*.png.
+//
+//   PARLEY_RELAY_BIN=build/relay/parley-relay PARLEY_BOT_BIN=build/tools/parley-bot/parley-bot \
+//     PARLEY_WEB_ROOT=build/web node --test tests/browser/bot.test.mjs
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { artifacts, launchChromium, tearDown, watchPage, WAIT } from "./support.mjs";
+import { relayWithHouseBot, stopHouseBot } from "./house_bot.mjs";
+
+let relay, bot, dataDir, browser, page;
+const pageErrors = [];
+
+before(async () => {
+  ({ relay, bot, dataDir } = await relayWithHouseBot({ name: "browser-bot" }));
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1100, height: 860 } });
+  page = await context.newPage();
+  watchPage("visitor", page, pageErrors);
+});
+
+after(async () => {
+  await stopHouseBot(bot);
+  await tearDown({ pages: { "bot-visitor": page }, errors: pageErrors, browser, relay, dataDir });
+});
+
+const widget = () => page.frameLocator("[data-testid=parley-frame]");
+const chatFrame = () => page.frames().find((f) => f.url().includes("/widget/frame.html"));
+/** A screenshot of the chat; `settled`: once the log has scrolled (smoothly) to its end. */
+async function shot(name, settled = true) {
+  if (settled)
+    await chatFrame().waitForFunction(() => {
+      const log = document.querySelector("[data-testid=messages]");
+      return log.scrollHeight - log.scrollTop - log.clientHeight < 2;
+    }, null, { timeout: 5_000 });
+  await page.locator("[data-testid=parley-frame]").screenshot({ path: join(artifacts, `bot-${name}.png`) });
+}
+
+async function say(text) {
+  const composer = widget().locator("[data-testid=composer]");
+  await composer.fill(text);
+  await composer.press("Enter");
+  await widget().locator("[data-testid=message][data-mine=true][data-seq]", { hasText: text }).waitFor();
+}
+
+/** The bot's stored message containing `text` (a locator). */
+const botMessage = (text) => widget().locator("[data-testid=message][data-mine=false][data-seq]", { hasText: text });
+
+test("the widget shows the house bot's streamed answer, quick replies, form and handoff", { timeout: 110_000 }, async (t) => {
+  await t.test("the visitor opens the widget", async () => {
+    await page.goto(relay.url + "/");
+    await page.locator("[data-testid=parley-launcher]").click();
+    await widget().locator("[data-testid=conn-state][data-state=connected]").waitFor();
+  });
+
+  await t.test("a FAQ answer streams in and the same element becomes the stored message", async () => {
+    // Every change of the log is recorded: each streaming element gets a number, and
+    // each record notes its text length, whether it still streams, and aria-hidden.
+    await chatFrame().evaluate(() => {
+      const log = document.querySelector("[data-testid=messages]");
+      const numbers = new WeakMap();
+      let count = 0;
+      const records = (window.__streamRecords = []);
+      const record = () => {
+        for (const el of log.querySelectorAll("[data-testid=message]")) {
+          const streaming = el.hasAttribute("data-streaming");
+          if (streaming && !numbers.has(el)) numbers.set(el, ++count);
+          if (!numbers.has(el)) continue;
+          const r = { n: numbers.get(el), streaming, len: el.querySelector(".bubble").textContent.length,
+                      hidden: el.getAttribute("aria-hidden"), seq: el.getAttribute("data-seq") };
+          const last = records.filter((x) => x.n === r.n).pop();
+          if (!last || last.len !== r.len || last.streaming !== r.streaming || last.seq !== r.seq) records.push(r);
+        }
+      };
+      new MutationObserver(record).observe(log, { childList: true, subtree: true, characterData: true, attributes: true });
+    });
+    await say("how much does the pro plan cost?");
+    // Mid-stream if the screenshot is quick enough; the assertions below do not need it.
+    await widget().locator("[data-streaming]").waitFor({ timeout: WAIT }).then(() => shot("1-streaming", false), () => {});
+    const answer = botMessage("$49 per agent");
+    await answer.waitFor();
+    await shot("2-streamed");
+    const records = await chatFrame().evaluate(() => window.__streamRecords);
+    const mine = records.filter((r) => r.n === 1);
+    const growing = mine.filter((r) => r.streaming);
+    const final = mine.filter((r) => !r.streaming);
+    assert.ok(new Set(growing.map((r) => r.len)).size >= 2,
+              `the reply grew over at least two observed lengths before it was final: ${JSON.stringify(mine)}`);
+    for (let i = 1; i < growing.length; i++) assert.ok(growing[i].len > growing[i - 1].len, "it only grew");
+    assert.ok(growing.every((r) => r.hidden === "true"), "screen readers are not read every delta");
+    assert.ok(final.length >= 1 && final[0].seq, "the same element became the stored message");
+    assert.ok(mine.indexOf(final[0]) > mine.indexOf(growing.at(-1)), "final after the last delta");
+    assert.equal(final.at(-1).hidden, null, "the final message is exposed to the live log");
+    assert.equal(await widget().locator("[data-streaming]").count(), 0, "no stream left growing");
+    // The answer's source link: a real link, opened in a new tab without an opener.
+    const link = answer.locator("[data-testid=part-link]");
+    assert.match(await link.getAttribute("href"), /^https:\/\/help\.parley\.example\//);
+    assert.equal(await link.getAttribute("target"), "_blank");
+    assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
+  });
+
+  await t.test("a clarifying question's quick reply is chosen with the keyboard alone", async () => {
+    await say("how do I install the widget on shopify");
+    const question = botMessage("Which one do you mean?");
+    await question.waitFor();
+    const chips = question.locator("[data-testid=quick-reply]");
+    assert.ok((await chips.count()) >= 2, "the bot offers the close articles as chips");
+    assert.equal(await question.locator("[role=group]").first().getAttribute("aria-label"), "Suggested replies");
+    // From the composer, Shift+Tab walks back into the last message's chips.
+    await widget().locator("[data-testid=composer]").focus();
+    const target = "Shopify and WooCommerce";
+    let focused = "";
+    for (let i = 0; i < 8 && focused !== target; i++) {
+      await page.keyboard.press("Shift+Tab");
+      focused = await chatFrame().evaluate(() => document.activeElement?.getAttribute("data-testid") === "quick-reply"
+        ? document.activeElement.textContent : "");
+    }
+    assert.equal(focused, target, "the chip is reachable by Tab");
+    const outline = await chatFrame().evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "the focused chip shows its focus");
+    await shot("3-chip-focused", false);
+    await page.keyboard.press("Enter");
+    await widget().locator("[data-testid=message][data-mine=true][data-seq]", { hasText: target }).waitFor();
+    await botMessage("Source: Shopify and WooCommerce").waitFor();
+    const chosen = question.locator("[data-testid=quick-reply][aria-pressed=true]");
+    assert.equal(await chosen.textContent(), target, "the chosen chip is marked");
+    assert.equal(await question.locator("[data-testid=quick-reply]:enabled").count(), 0, "answered chips are disabled");
+    await shot("4-chip-answered");
+  });
+
+  await t.test("the lead form shows the relay's reason at the field, then is accepted", async () => {
+    await say("can I get a quote for the enterprise plan");
+    const form = widget().locator("[data-testid=rich-form][data-form=lead]");
+    await form.waitFor();
+    const email = form.locator("input[name=email]");
+    await email.fill("bob@example");
+    await form.locator("input[name=company]").fill("Bobs");
+    await form.locator("select[name=timeline]").selectOption("later");
+    await form.locator("[data-testid=form-submit]").click();
+    const error = form.locator("[data-testid=field-error]:visible");
+    await error.waitFor();
+    assert.match(await error.textContent(), /e-mail address/);
+    assert.equal(await email.getAttribute("aria-invalid"), "true");
+    assert.equal(await email.getAttribute("aria-describedby"), await error.getAttribute("id"));
+    assert.equal(await form.locator("input[name=company]").inputValue(), "Bobs", "the form stays filled");
+    assert.equal(await form.getAttribute("data-state"), "open");
+    assert.equal(await widget().locator("[data-testid=message]", { hasText: "bob@example," }).count(), 0,
+                 "the refused answer is not shown as sent");
+    await shot("5-form-error", false); // the bad field has the focus, in view
+    await email.fill("bob@gmail.com");
+    await email.press("Enter"); // submits the form
+    await botMessage("in touch at bob@gmail.com").waitFor();
+    await form.locator("xpath=self::*[@data-state='answered']").waitFor();
+    assert.equal(await email.isDisabled(), true, "an answered form is read-only");
+    assert.equal(await email.getAttribute("aria-invalid"), null, "its error is gone");
+    await shot("6-form-accepted");
+  });
+
+  await t.test("asking for a person hands over and shows the queue", async () => {
+    assert.equal(await widget().locator("[data-testid=queue-status]").isVisible(), false);
+    await say("can I talk to a real person");
+    const queue = widget().locator("[data-testid=queue-status]");
+    await queue.waitFor({ state: "visible" });
+    assert.match(await queue.textContent(), /in line/);
+    await botMessage("passing you to a colleague").waitFor();
+    await shot("7-handoff");
+  });
+
+  await t.test("the page ran without script errors", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
