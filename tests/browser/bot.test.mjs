@@ -15,11 +15,12 @@ import { join } from "node:path";
 import { artifacts, launchChromium, tearDown, watchPage, WAIT } from "./support.mjs";
 import { relayWithHouseBot, stopHouseBot } from "./house_bot.mjs";
 
-let relay, bot, dataDir, browser, page;
+let relay, bot, dataDir, browser, page, page2;
 const pageErrors = [];
 
 before(async () => {
-  ({ relay, bot, dataDir } = await relayWithHouseBot({ name: "browser-bot" }));
+  // A short grace: the last step kills the bot and waits for the relay's bot_gone handoff.
+  ({ relay, bot, dataDir } = await relayWithHouseBot({ name: "browser-bot", extra: ["--bot-grace-secs", "2"] }));
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1100, height: 860 } });
   page = await context.newPage();
@@ -28,7 +29,7 @@ before(async () => {
 
 after(async () => {
   await stopHouseBot(bot);
-  await tearDown({ pages: { "bot-visitor": page }, errors: pageErrors, browser, relay, dataDir });
+  await tearDown({ pages: { "bot-visitor": page, "bot-visitor2": page2 }, errors: pageErrors, browser, relay, dataDir });
 });
 
 const widget = () => page.frameLocator("[data-testid=parley-frame]");
@@ -171,6 +172,29 @@ test("the widget shows the house bot's streamed answer, quick replies, form and 
     assert.match(await queue.textContent(), /in line/);
     await botMessage("passing you to a colleague").waitFor();
     await shot("7-handoff");
+  });
+
+  await t.test("a reply cut off by the bot's death is marked interrupted, then people take over", async () => {
+    // A second visitor, so the conversation is a fresh one with the bot.
+    page2 = await (await browser.newContext({ viewport: { width: 1100, height: 860 } })).newPage();
+    watchPage("visitor2", page2, pageErrors);
+    const chat = () => page2.frameLocator("[data-testid=parley-frame]");
+    await page2.goto(relay.url + "/");
+    await page2.locator("[data-testid=parley-launcher]").click();
+    await chat().locator("[data-testid=conn-state][data-state=connected]").waitFor();
+    await chat().locator("[data-testid=composer]").fill("how much does the pro plan cost?");
+    await chat().locator("[data-testid=composer]").press("Enter");
+    await chat().locator("[data-streaming]").waitFor();
+    bot.child.kill("SIGKILL"); // mid-stream: the relay ends it with sender_gone
+    const cut = chat().locator("[data-testid=message][data-interrupted]");
+    await cut.waitFor();
+    assert.equal(await cut.locator(".bubble").textContent(), "This reply was interrupted.");
+    assert.equal(await cut.getAttribute("aria-hidden"), null, "the interruption is announced");
+    assert.equal(await chat().locator("[data-streaming]").count(), 0, "no stream left growing");
+    assert.equal(await chat().locator("[data-testid=message]", { hasText: "$49" }).count(), 0,
+                 "no partial text left");
+    await chat().locator("[data-testid=queue-status]").waitFor({ state: "visible" }); // bot_gone
+    await page2.locator("[data-testid=parley-frame]").screenshot({ path: join(artifacts, "bot-8-interrupted.png") });
   });
 
   await t.test("the page ran without script errors", () => {
