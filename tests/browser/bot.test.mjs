@@ -164,9 +164,20 @@ test("the widget shows the house bot's streamed answer, quick replies, form and 
     await shot("6-form-accepted");
   });
 
-  await t.test("asking for a person hands over and shows the queue", async () => {
-    assert.equal(await widget().locator("[data-testid=queue-status]").isVisible(), false);
+  await t.test("chips left unanswered are disabled once the visitor writes on", async () => {
+    await say("what's the weather tomorrow");
+    const offer = botMessage("only help with questions about Parley");
+    await offer.waitFor();
+    const chips = offer.locator("[data-testid=quick-reply]");
+    assert.ok((await chips.count()) >= 2);
+    assert.equal(await offer.locator("[data-testid=quick-reply]:disabled").count(), 0, "live while they are the last word");
+    assert.equal(await widget().locator("[data-testid=queue-status]").isVisible(), false, "no queue before the handoff");
     await say("can I talk to a real person");
+    assert.equal(await offer.locator("[data-testid=quick-reply]:enabled").count(), 0, "disabled after a later message");
+    assert.equal(await offer.locator("[aria-pressed=true]").count(), 0, "none of them was chosen");
+  });
+
+  await t.test("asking for a person hands over and shows the queue", async () => {
     const queue = widget().locator("[data-testid=queue-status]");
     await queue.waitFor({ state: "visible" });
     assert.match(await queue.textContent(), /in line/);
