@@ -9,7 +9,7 @@
 // `decorate` may add after them what the page wants (the console: a role badge).
 //
 // Streams (issue 16): a reply being written is one element per (sender, cid), placed
-// after the stored messages; each delta is appended to its bubble as a text node, so
+// last; each delta is appended to its bubble as a text node, so
 // nothing is redrawn and nothing above it moves. The final `msg` with that sender and
 // cid turns the SAME element into the stored message (its text replaced only when it
 // differs). While it grows the element is aria-hidden, so the live log does not read
@@ -336,7 +336,9 @@ export class Thread {
   private layout(stick: boolean): void {
     const atEnd = this.atEnd();
     const ordered = Array.from(this.bySeq.values()).sort((a, b) => a.seq - b.seq);
-    ordered.push(...this.streams.values(), ...this.pending);
+    // Streams last: a message of ours written meanwhile goes above the growing reply at
+    // once (it will be stored first), instead of jumping over it when acknowledged.
+    ordered.push(...this.pending, ...this.streams.values());
     let lastMine: Item | null = null;
     for (const item of ordered) if (item.mine && item.seq) lastMine = item;
     const nodes: HTMLElement[] = [];
