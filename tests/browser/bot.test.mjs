@@ -4,15 +4,18 @@
 // in (a MutationObserver in the frame sees the same element grow, then become the stored
 // message), picks a clarifying quick reply with the keyboard alone, fills the lead form
 // with a bad then a good e-mail (the relay's reason shown at the field, then accepted),
-// and asks for a person (the queue notice). Screenshots of the chat at each step land in
-// tests/browser/artifacts/bot-*.png.
+// sees chips it left unanswered disabled once it writes on, and asks for a person (the
+// queue notice). The demo agent then answers with a card (an image in a fixed box, a
+// link, a postback pressed with Space), and a second visitor's streamed answer is cut by
+// kill -9 of parley-bot (marked interrupted, then the relay's bot_gone handoff).
+// Screenshots of the chat at each step land in tests/browser/artifacts/bot-*.png.
 //
 //   PARLEY_RELAY_BIN=build/relay/parley-relay PARLEY_BOT_BIN=build/tools/parley-bot/parley-bot \
 //     PARLEY_WEB_ROOT=build/web node --test tests/browser/bot.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { artifacts, launchChromium, tearDown, watchPage, WAIT } from "./support.mjs";
+import { artifacts, DEMO_EMAIL, DEMO_PASSWORD, launchChromium, tearDown, watchPage, WAIT } from "./support.mjs";
 import { relayWithHouseBot, stopHouseBot } from "./house_bot.mjs";
 
 let relay, bot, dataDir, browser, page, page2;
@@ -185,6 +188,70 @@ test("the widget shows the house bot's streamed answer, quick replies, form and 
     await shot("7-handoff");
   });
 
+  await t.test("an agent's card and postback buttons: image in its box, a button pressed with Space", async () => {
+    // A 1×1 PNG for the card's image (the machine has no network); the widget's CSP
+    // lets https images load.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    await page.context().route("https://img.example/**", (route) => route.fulfill({ contentType: "image/png", body: png }));
+    // The demo agent, as a plain protocol client on the console's page (its origin is
+    // the relay's), answers the queued conversation with a card: that claims it.
+    const agent = await browser.newPage();
+    await agent.goto(relay.url + "/console/");
+    const sent = await agent.evaluate(async ({ email, password }) => {
+      const ws = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws", "parley.v1");
+      const frames = [];
+      const waiters = [];
+      ws.onmessage = (ev) => {
+        frames.push(JSON.parse(ev.data));
+        for (const w of waiters.splice(0)) w();
+      };
+      const deadline = Date.now() + 10_000;
+      const next = async (pred) => {
+        for (;;) {
+          const f = frames.find(pred);
+          if (f) return f;
+          if (Date.now() > deadline) throw new Error("no such frame; got " + JSON.stringify(frames).slice(0, 2000));
+          await new Promise((r) => { waiters.push(r); setTimeout(r, 200); });
+        }
+      };
+      await new Promise((r) => (ws.onopen = r));
+      ws.send(JSON.stringify({ v: 1, type: "login", email, password }));
+      await next((f) => f.type === "welcome");
+      const conv = (await next((f) => f.type === "inbox" && f.convs.length)).convs[0].conv; // the one queued
+      ws.send(JSON.stringify({ v: 1, type: "send", conv, cid: "t1.1", text: "Our Pro plan: Start a trial / Compare plans",
+        parts: [{ kind: "card", title: "Pro plan", text: "$49 per agent per month, every feature.",
+                  image: "https://img.example/pro.png",
+                  buttons: [{ id: "trial", label: "Start a trial" }, { label: "Compare plans", url: "https://parley.example/pricing" }] }] }));
+      return next((f) => (f.type === "ack" && f.cid === "t1.1") || f.type === "error");
+    }, { email: DEMO_EMAIL, password: DEMO_PASSWORD });
+    assert.equal(sent.type, "ack", JSON.stringify(sent));
+    const card = widget().locator("[data-testid=card]");
+    await card.waitFor();
+    assert.equal(await card.getAttribute("aria-labelledby"), await card.locator(".card-title").getAttribute("id"));
+    const img = card.locator("img");
+    assert.equal(await img.getAttribute("alt"), "Pro plan");
+    const box = await card.locator(".card-media").boundingBox();
+    assert.ok(Math.abs(box.height - (box.width * 9) / 16) < 2, `a 16:9 box: ${JSON.stringify(box)}`);
+    const link = card.locator("[data-testid=part-link]");
+    assert.equal(await link.getAttribute("href"), "https://parley.example/pricing");
+    // Keyboard: Shift+Tab from the composer to the postback button, Space presses it.
+    await widget().locator("[data-testid=composer]").focus();
+    let focused = "";
+    for (let i = 0; i < 4 && focused !== "Start a trial"; i++) {
+      await page.keyboard.press("Shift+Tab");
+      focused = await chatFrame().evaluate(() => document.activeElement?.textContent || "");
+    }
+    assert.equal(focused, "Start a trial");
+    await page.keyboard.press("Space");
+    await widget().locator("[data-testid=message][data-mine=true][data-seq]", { hasText: "Start a trial" }).waitFor();
+    const trial = card.locator("[data-testid=part-button][data-option=trial]");
+    assert.equal(await trial.getAttribute("aria-pressed"), "true", "the pressed button is marked");
+    assert.equal(await trial.isDisabled(), true, "an answered message's postbacks are disabled");
+    assert.equal(await link.isVisible(), true, "links stay usable");
+    await shot("8-card");
+    await agent.close();
+  });
+
   await t.test("a reply cut off by the bot's death is marked interrupted, then people take over", async () => {
     // A second visitor, so the conversation is a fresh one with the bot.
     page2 = await (await browser.newContext({ viewport: { width: 1100, height: 860 } })).newPage();
@@ -205,7 +272,7 @@ test("the widget shows the house bot's streamed answer, quick replies, form and 
     assert.equal(await chat().locator("[data-testid=message]", { hasText: "$49" }).count(), 0,
                  "no partial text left");
     await chat().locator("[data-testid=queue-status]").waitFor({ state: "visible" }); // bot_gone
-    await page2.locator("[data-testid=parley-frame]").screenshot({ path: join(artifacts, "bot-8-interrupted.png") });
+    await page2.locator("[data-testid=parley-frame]").screenshot({ path: join(artifacts, "bot-9-interrupted.png") });
   });
 
   await t.test("the page ran without script errors", () => {
