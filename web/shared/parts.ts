@@ -64,6 +64,35 @@ function webUrl(raw: unknown): string | null {
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
+/** A chip or postback button: disabled or not, marked when it is the answer. */
+function choose(c: Choice, reply: Reply | undefined, disabled: boolean): void {
+  const chosen = !!reply && reply.option === c.id;
+  c.btn.disabled = disabled;
+  c.btn.classList.toggle("chosen", chosen);
+  if (chosen) c.btn.setAttribute("aria-pressed", "true");
+  else c.btn.removeAttribute("aria-pressed");
+}
+
+/** A field's error (or none): its text, aria-invalid and aria-describedby. */
+function mark(v: FieldView, error: string): void {
+  v.error.textContent = error;
+  v.error.hidden = !error;
+  if (error) {
+    v.input.setAttribute("aria-invalid", "true");
+    v.input.setAttribute("aria-describedby", v.error.id);
+  } else {
+    v.input.removeAttribute("aria-invalid");
+    v.input.removeAttribute("aria-describedby");
+  }
+}
+
+function labelled(cls: string, label: string): HTMLElement {
+  const g = make("div", cls);
+  g.setAttribute("role", "group");
+  g.setAttribute("aria-label", label);
+  return g;
+}
+
 export class RichParts {
   readonly el: HTMLElement;
   private readonly chips: Choice[] = [];
@@ -89,8 +118,8 @@ export class RichParts {
   update(reply: Reply | undefined, pending: boolean, superseded: boolean, live: boolean, S: PartStrings): void {
     this.S = S;
     this.answered = !!reply;
-    for (const c of this.chips) this.choose(c, reply, !live || !!reply || superseded);
-    for (const c of this.posts) this.choose(c, reply, !live || !!reply);
+    for (const c of this.chips) choose(c, reply, !live || !!reply || superseded);
+    for (const c of this.posts) choose(c, reply, !live || !!reply);
     for (const f of this.forms) {
       const mine = !!reply && reply.form === f.id;
       f.set.disabled = !live || mine;
@@ -100,7 +129,7 @@ export class RichParts {
       if (mine)
         for (const v of f.fields) {
           v.input.value = str(reply!.values?.[v.field.name]);
-          this.mark(v, "");
+          mark(v, "");
         }
     }
   }
@@ -121,7 +150,7 @@ export class RichParts {
       const text = words[str(why)] || str(why);
       if (!v) other.push(name + ": " + text);
       else {
-        this.mark(v, text);
+        mark(v, text);
         first = first || v;
       }
     }
@@ -130,31 +159,11 @@ export class RichParts {
     (first ? first.input : f.submit).focus();
   }
 
-  private choose(c: Choice, reply: Reply | undefined, disabled: boolean): void {
-    const chosen = !!reply && reply.option === c.id;
-    c.btn.disabled = disabled;
-    c.btn.classList.toggle("chosen", chosen);
-    if (chosen) c.btn.setAttribute("aria-pressed", "true");
-    else c.btn.removeAttribute("aria-pressed");
-  }
-
-  private mark(v: FieldView, error: string): void {
-    v.error.textContent = error;
-    v.error.hidden = !error;
-    if (error) {
-      v.input.setAttribute("aria-invalid", "true");
-      v.input.setAttribute("aria-describedby", v.error.id);
-    } else {
-      v.input.removeAttribute("aria-invalid");
-      v.input.removeAttribute("aria-describedby");
-    }
-  }
-
   private drawPart(part: RichPart, labelId: string): void {
     if (!part || typeof part !== "object") return;
     switch (part.kind) {
       case "quick_replies": {
-        const group = this.group("chips", this.S.quickReplies);
+        const group = labelled("chips", this.S.quickReplies);
         for (const o of list<{ id: string; label: string }>(part.options))
           this.chips.push(this.postback(group, "chip", "quick-reply", str(o.id), str(o.label)));
         return void this.el.appendChild(group);
@@ -166,13 +175,6 @@ export class RichParts {
       case "form":
         return void this.el.appendChild(this.form(part, labelId));
     }
-  }
-
-  private group(cls: string, label: string): HTMLElement {
-    const g = make("div", cls);
-    g.setAttribute("role", "group");
-    g.setAttribute("aria-label", label);
-    return g;
   }
 
   private postback(parent: HTMLElement, cls: string, testid: string, id: string, label: string): Choice {
@@ -189,7 +191,7 @@ export class RichParts {
   }
 
   private buttons(buttons: unknown): HTMLElement {
-    const group = this.group("buttons", this.S.actions);
+    const group = labelled("buttons", this.S.actions);
     for (const b of list<RichButton>(buttons)) {
       const label = str(b.label);
       if (b.id !== undefined) {
@@ -301,7 +303,7 @@ export class RichParts {
       const values: Record<string, string> = {};
       const shown: string[] = [];
       for (const v of fields) {
-        this.mark(v, "");
+        mark(v, "");
         const value = v.input.value.trim();
         if (!value) continue;
         values[v.field.name] = value;
