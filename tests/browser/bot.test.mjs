@@ -260,9 +260,18 @@ test("the widget shows the house bot's streamed answer, quick replies, form and 
     await page2.goto(relay.url + "/");
     await page2.locator("[data-testid=parley-launcher]").click();
     await chat().locator("[data-testid=conn-state][data-state=connected]").waitFor();
+    // The first delta is seen by a MutationObserver in the frame (Playwright's polling
+    // may wait longer than the stream lasts), and the bot killed at once.
+    const frame2 = page2.frames().find((f) => f.url().includes("/widget/frame.html"));
+    const streaming = frame2.evaluate(() => new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelector("[data-streaming]")) observer.disconnect(), resolve();
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    }));
     await chat().locator("[data-testid=composer]").fill("how much does the pro plan cost?");
     await chat().locator("[data-testid=composer]").press("Enter");
-    await chat().locator("[data-streaming]").waitFor();
+    await streaming;
     bot.child.kill("SIGKILL"); // mid-stream: the relay ends it with sender_gone
     const cut = chat().locator("[data-testid=message][data-interrupted]");
     await cut.waitFor();
