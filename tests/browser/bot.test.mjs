@@ -2,7 +2,8 @@
 // `parley-bot` on the demo config and knowledge base (house_bot.mjs), the demo site's
 // widget as the visitor. The visitor asks a FAQ question and watches the answer stream
 // in (a MutationObserver in the frame sees the same element grow, then become the stored
-// message), picks a clarifying quick reply with the keyboard alone, fills the lead form
+// message), loses its connection in the middle of a second one (the partial text goes,
+// the final comes by sync), picks a clarifying quick reply with the keyboard alone, fills the lead form
 // with a bad then a good e-mail (the relay's reason shown at the field, then accepted),
 // sees chips it left unanswered disabled once it writes on, and asks for a person (the
 // queue notice). The demo agent then answers with a card (an image in a fixed box, a
@@ -20,12 +21,32 @@ import { relayWithHouseBot, stopHouseBot } from "./house_bot.mjs";
 
 let relay, bot, dataDir, browser, page, page2;
 const pageErrors = [];
+let online = true;
+const routes = new Set(); // live [pageSide, serverSide] pairs of the visitor's WebSockets
+
+function cutVisitor() {
+  online = false;
+  for (const [pageSide, server] of routes) {
+    pageSide.close({ code: 4000, reason: "cut (test)" }).catch(() => {});
+    server.close().catch(() => {});
+  }
+  routes.clear();
+}
 
 before(async () => {
   // A short grace: the last step kills the bot and waits for the relay's bot_gone handoff.
   ({ relay, bot, dataDir } = await relayWithHouseBot({ name: "browser-bot", extra: ["--bot-grace-secs", "2"] }));
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1100, height: 860 } });
+  // The visitor's network switch (as in offline.test.mjs): online, each WebSocket is
+  // passed through to the relay; cut, the live ones are closed on both sides and new
+  // ones refused with a transient code (the widget retries with backoff).
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    if (!online) return void ws.close({ code: 4000, reason: "offline (test)" });
+    const pair = [ws, ws.connectToServer()];
+    routes.add(pair);
+    ws.onClose(() => routes.delete(pair));
+  });
   page = await context.newPage();
   watchPage("visitor", page, pageErrors);
 });
@@ -108,6 +129,27 @@ test("the widget shows the house bot's streamed answer, quick replies, form and 
     assert.match(await link.getAttribute("href"), /^https:\/\/help\.parley\.example\//);
     assert.equal(await link.getAttribute("target"), "_blank");
     assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
+  });
+
+  await t.test("a stream cut by the visitor's lost connection leaves nothing partial; the final comes by sync", async () => {
+    const streaming = chatFrame().evaluate(() => new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelector("[data-streaming]")) observer.disconnect(), resolve();
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    }));
+    await say("is there a free trial? do I need a credit card");
+    await streaming;
+    cutVisitor();
+    await widget().locator("[data-testid=conn-state]:not([data-state=connected])").waitFor();
+    assert.equal(await widget().locator("[data-streaming], [data-interrupted]").count(), 0,
+                 "the partial text is dropped with the connection");
+    online = true;
+    await widget().locator("[data-testid=conn-state][data-state=connected]").waitFor();
+    const answer = botMessage("14-day");
+    await answer.waitFor();
+    assert.equal(await answer.count(), 1, "the final message once");
+    assert.equal(await widget().locator("[data-streaming], [data-interrupted]").count(), 0, "nothing partial after sync");
   });
 
   await t.test("a clarifying question's quick reply is chosen with the keyboard alone", async () => {
