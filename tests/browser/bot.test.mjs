@@ -3,10 +3,10 @@
 // widget as the visitor. The visitor asks a FAQ question and watches the answer stream
 // in (a MutationObserver in the frame sees the same element grow, then become the stored
 // message), loses its connection in the middle of a second one (the partial text goes,
-// the final comes by sync), picks a clarifying quick reply with the keyboard alone, fills the lead form
-// with a bad then a good e-mail (the relay's reason shown at the field, then accepted),
-// sees chips it left unanswered disabled once it writes on, and asks for a person (the
-// queue notice). The demo agent then answers with a card (an image in a fixed box, a
+// the final comes by sync), picks a clarifying quick reply with the keyboard alone,
+// fills the lead form with a bad then a good e-mail (the relay's reason shown at the
+// field, then accepted), sees chips it left unanswered disabled once it writes on, and
+// asks for a person (the queue notice). The demo agent then answers with a card (an image in a fixed box, a
 // link, a postback pressed with Space), and a second visitor's streamed answer is cut by
 // kill -9 of parley-bot (marked interrupted, then the relay's bot_gone handoff).
 // Screenshots of the chat at each step land in tests/browser/artifacts/bot-*.png.

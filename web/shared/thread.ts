@@ -9,10 +9,9 @@
 // `decorate` may add after them what the page wants (the console: a role badge).
 //
 // Streams (issue 16): a reply being written is one element per (sender, cid), placed
-// last; each delta is appended to its bubble as a text node, so
-// nothing is redrawn and nothing above it moves. The final `msg` with that sender and
-// cid turns the SAME element into the stored message (its text replaced only when it
-// differs). While it grows the element is aria-hidden, so the live log does not read
+// last; each delta is appended to its bubble as a text node, so nothing is redrawn and
+// nothing above it moves. The final `msg` with that sender and cid turns the SAME
+// element into the stored message (its text replaced only when it differs). While it grows the element is aria-hidden, so the live log does not read
 // every delta; un-hiding it when final adds it to the accessibility tree once, which
 // the log announces. A stream that ends without a final: `cancelled` (its writer took
 // it back, or it was a resend already shown), `dropped` or `disconnected` (a delta was
