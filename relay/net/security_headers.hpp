@@ -39,9 +39,12 @@ namespace parley::relay {
 
 // The policy the widget's and the console's pages declare in their <meta> tag
 // (web/widget/frame.html, web/console/index.html); a test checks they agree.
+// img-src allows https: images: a bot's or an agent's card (issue 16) shows one from
+// the site's own CDN; only agents and bots can send cards, and http: images stay out
+// (mixed content on any real deployment).
 inline constexpr std::string_view kAppPagePolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:; "
-    "style-src 'self'; img-src 'self' data:";
+    "style-src 'self'; img-src 'self' data: https:";
 
 // HSTS (P7), on every response when the relay serves TLS itself (--tls-cert), never over
 // plain http: a year, the value browsers' preload lists ask for; no includeSubDomains (the

@@ -27,6 +27,19 @@ const en = {
   quotaNew: "Too many new chats from your network. We'll retry in {wait}.",
   quotaSend: "Not sent: you've written a lot today. We'll retry in {wait}.",
   powered: "Powered by Parley",
+  // Streams and rich messages (issue 16; shared/thread.ts, shared/parts.ts).
+  interrupted: "This reply was interrupted.",
+  quickReplies: "Suggested replies",
+  actions: "Options",
+  newTab: "(opens in a new tab)",
+  choose: "Choose…",
+  // The relay's reasons for a refused form value (1011; others are shown as it words them).
+  fieldRequired: "Please fill this in.",
+  fieldEmail: "Enter an e-mail address, like name@example.com.",
+  // The visitor's place in the queue after a handoff to people (`queue`).
+  queuePlace: "You're number {n} in line for our team.",
+  queueWait: "About {wait}.",
+  queueBusy: "Everyone is busy right now; someone will reply as soon as they're free.",
 };
 
 export type Strings = typeof en;
@@ -52,6 +65,16 @@ const tables: Record<string, Partial<Strings>> = {
     reconnecting: "Reconnexion…",
     offline: "Hors ligne — vos messages partiront au retour de la connexion",
     stopped: "Déconnecté",
+    interrupted: "Cette réponse a été interrompue.",
+    quickReplies: "Réponses suggérées",
+    actions: "Options",
+    newTab: "(s'ouvre dans un nouvel onglet)",
+    choose: "Choisir…",
+    fieldRequired: "Veuillez remplir ce champ.",
+    fieldEmail: "Saisissez une adresse e-mail, comme nom@exemple.fr.",
+    queuePlace: "Vous êtes numéro {n} dans la file d'attente.",
+    queueWait: "Environ {wait}.",
+    queueBusy: "Tout le monde est occupé ; quelqu'un vous répondra dès que possible.",
   },
   de: {
     title: "Schreiben Sie uns",
@@ -71,6 +94,16 @@ const tables: Record<string, Partial<Strings>> = {
     reconnecting: "Verbinde erneut…",
     offline: "Offline — Nachrichten werden gesendet, sobald Sie wieder online sind",
     stopped: "Getrennt",
+    interrupted: "Diese Antwort wurde unterbrochen.",
+    quickReplies: "Vorgeschlagene Antworten",
+    actions: "Optionen",
+    newTab: "(öffnet in einem neuen Tab)",
+    choose: "Auswählen…",
+    fieldRequired: "Bitte ausfüllen.",
+    fieldEmail: "Geben Sie eine E-Mail-Adresse ein, z. B. name@beispiel.de.",
+    queuePlace: "Sie sind Nummer {n} in der Warteschlange.",
+    queueWait: "Etwa {wait}.",
+    queueBusy: "Gerade sind alle beschäftigt; wir antworten, sobald jemand frei ist.",
   },
   es: {
     title: "Escríbenos",
@@ -90,6 +123,16 @@ const tables: Record<string, Partial<Strings>> = {
     reconnecting: "Reconectando…",
     offline: "Sin conexión — los mensajes se enviarán al volver",
     stopped: "Desconectado",
+    interrupted: "Esta respuesta se interrumpió.",
+    quickReplies: "Respuestas sugeridas",
+    actions: "Opciones",
+    newTab: "(se abre en una pestaña nueva)",
+    choose: "Elegir…",
+    fieldRequired: "Rellena este campo.",
+    fieldEmail: "Escribe una dirección de correo, como nombre@ejemplo.es.",
+    queuePlace: "Eres el número {n} en la cola.",
+    queueWait: "Unos {wait}.",
+    queueBusy: "Ahora mismo todos están ocupados; te responderán en cuanto alguien esté libre.",
   },
 };
 

@@ -7,16 +7,32 @@
 // unacknowledged messages last. Text is only ever set through textContent; authors'
 // names sit in an isolated <bdi> (shared/names.ts), first in the author line, so that
 // `decorate` may add after them what the page wants (the console: a role badge).
+//
+// Streams (issue 16): a reply being written is one element per (sender, cid), placed
+// last; each delta is appended to its bubble as a text node, so nothing is redrawn and
+// nothing above it moves. The final `msg` with that sender and cid turns the SAME
+// element into the stored message (its text replaced only when it differs). While it grows the element is aria-hidden, so the live log does not read
+// every delta; un-hiding it when final adds it to the accessibility tree once, which
+// the log announces. A stream that ends without a final: `cancelled` (its writer took
+// it back, or it was a resend already shown), `dropped` or `disconnected` (a delta was
+// missed or our connection closed: the final comes by sync) remove the element;
+// `sender_gone` and `timeout` replace the partial text by a muted "This reply was
+// interrupted." (a half sentence is not an answer, and a reply vanishing unexplained
+// looks like a bug), which is never stored: history and resume show finals only.
+//
+// Rich parts (shared/parts.ts) are drawn under the text; which message answers which
+// (`reply.to`) is worked out here on every layout, so chips and forms show their
+// answer, pending or stored, whichever side (widget or console) draws the thread.
 
-import type { Message, Party } from "../../wasm/src/types";
+import type { Message, Party, Reply } from "../../wasm/src/types";
+import { strings as stringsFor, type Strings } from "./i18n";
 import { cleanName, nameElement } from "./names";
+import { RichParts, type PartStrings } from "./parts";
 
-export interface ThreadStrings {
-  sending: string;
-  sent: string;
-  failed: string;
-  seen: string;
-}
+/** The statuses, and optionally the words of streams and rich parts (English when
+ *  absent; the widget passes its locale's). */
+export type ThreadStrings = { sending: string; sent: string; failed: string; seen: string } & Partial<Strings>;
+type AllStrings = PartStrings & { sent: string; failed: string; seen: string; interrupted: string };
 
 interface Item {
   cid: string;
@@ -28,7 +44,12 @@ interface Item {
   status: "queued" | "sent" | "failed";
   el: HTMLElement;
   author: HTMLElement;
+  bubble: HTMLElement;
   meta: HTMLElement;
+  /** Our answer to a rich message (from `queued`, or the stored message's). */
+  reply?: Reply;
+  /** Its rich parts, once drawn. */
+  parts?: RichParts | null;
 }
 
 const timeFormat = (() => {
@@ -39,15 +60,26 @@ const timeFormat = (() => {
   }
 })();
 
+let bubbles = 0;
+
 export class Thread {
   readonly el: HTMLElement;
   private readonly bySeq = new Map<number, Item>();
   private readonly byCid = new Map<string, Item>();
   private pending: Item[] = [];
+  /** Streams shown, by sender id + " " + cid, in the order they opened. */
+  private readonly streams = new Map<string, Item>();
   private peerRead = 0;
   private readonly receipt: HTMLElement;
+  private strings!: AllStrings;
 
-  constructor(private readonly scroller: HTMLElement, private strings: ThreadStrings) {
+  /** Set by a page whose user answers rich messages (the widget): called with the seq
+   *  answered, the text the answer shows, and the option or form values. Without it the
+   *  parts are drawn read-only (links still work). */
+  answer: ((to: number, text: string, reply: Omit<Reply, "to">) => void) | null = null;
+
+  constructor(private readonly scroller: HTMLElement, strings: ThreadStrings) {
+    this.setStrings(strings);
     this.el = document.createElement("div");
     this.el.className = "thread";
     scroller.appendChild(this.el);
@@ -59,8 +91,8 @@ export class Thread {
 
   /** Changes the UI language of statuses written from now on. */
   setStrings(strings: ThreadStrings): void {
-    this.strings = strings;
-    this.receipt.textContent = strings.seen;
+    this.strings = { ...stringsFor("en"), ...strings };
+    if (this.receipt) this.receipt.textContent = strings.seen;
   }
 
   /** Highest stored seq shown, 0 when none. */
@@ -85,12 +117,64 @@ export class Thread {
     return this.bySeq.size + this.pending.length;
   }
 
-  /** Our message, accepted by the core, not yet stored by the relay. */
-  queued(cid: string, text: string, me: Party | null): void {
+  /** Our message, accepted by the core, not yet stored by the relay; `reply` when it
+   *  answers a rich message. */
+  queued(cid: string, text: string, me: Party | null, reply?: Reply): void {
     if (this.byCid.has(cid)) return;
     const item = this.make(cid, 0, Date.now(), me, true, text, "queued");
+    item.reply = reply;
     this.pending.push(item);
     this.layout(true);
+  }
+
+  /** The relay refused our answer to a form (1011 invalid_form, `ref` = its cid): the
+   *  answer is withdrawn (nothing was stored) and each reason shown at its field. */
+  formRejected(cid: string, reasons: Record<string, string>): void {
+    const item = this.byCid.get(cid);
+    if (!item || item.seq || !item.reply?.form) return;
+    const { to, form } = item.reply;
+    this.byCid.delete(cid);
+    this.pending = this.pending.filter((p) => p !== item);
+    item.el.remove();
+    this.layout(false);
+    this.bySeq.get(to)?.parts?.showErrors(form, reasons);
+  }
+
+  /** A delta of a reply being written (the `stream` event), appended where it grows. */
+  stream(cid: string, from: Party, delta: string): void {
+    const key = from.id + " " + cid;
+    let item = this.streams.get(key);
+    if (!item) {
+      item = this.make(cid, 0, Date.now(), from, false, "", "sent");
+      item.el.setAttribute("aria-hidden", "true");
+      item.el.setAttribute("data-streaming", "true");
+      this.streams.set(key, item);
+      this.layout(true);
+    } else if (!item.el.hasAttribute("data-streaming")) {
+      return; // interrupted: only a final brings it back
+    }
+    const atEnd = this.atEnd();
+    item.bubble.appendChild(document.createTextNode(delta));
+    item.text += delta;
+    if (atEnd) this.scrollToEnd();
+  }
+
+  /** A stream ended without a final message (the `stream_end` event); see the top. */
+  streamEnd(cid: string, from: Party, reason: string): void {
+    const key = from.id + " " + cid;
+    const item = this.streams.get(key);
+    if (!item) return;
+    if (reason === "sender_gone" || reason === "timeout") {
+      item.el.removeAttribute("data-streaming");
+      item.el.removeAttribute("aria-hidden");
+      item.el.setAttribute("data-interrupted", "true");
+      item.bubble.textContent = this.strings.interrupted;
+      item.text = "";
+    } else {
+      this.streams.delete(key);
+      item.el.remove();
+      this.layout(false);
+    }
   }
 
   ack(cid: string, seq: number, ts: number): void {
@@ -105,6 +189,7 @@ export class Thread {
     if (!item || item.seq) return;
     item.status = "failed";
     this.paint(item);
+    if (item.reply) this.layout(false); // its rich message can be answered again
   }
 
   /** Called with each new stored message's element (the console adds triage tags). */
@@ -116,15 +201,45 @@ export class Thread {
     const own = m.mine && m.cid ? this.byCid.get(m.cid) : undefined;
     if (own) {
       own.from = m.from;
+      own.reply = m.reply ?? own.reply;
       this.store(own, m.seq, m.ts);
       this.layout(false);
       return false;
     }
-    const item = this.make(m.cid, m.seq, m.ts, m.from, m.mine, m.text, "sent");
-    this.decorate?.(item.el, m);
-    this.bySeq.set(m.seq, item);
+    this.add(m);
     this.layout(true);
     return true;
+  }
+
+  /** A stored message not shown yet: its stream's element made final, or a new one. */
+  private add(m: Message): void {
+    const key = m.from.id + " " + m.cid;
+    let item = m.cid ? this.streams.get(key) : undefined;
+    if (item) {
+      this.streams.delete(key);
+      item.seq = m.seq;
+      item.ts = m.ts;
+      item.from = m.from;
+      if (item.text !== m.text || item.el.hasAttribute("data-interrupted")) item.bubble.textContent = m.text;
+      item.text = m.text;
+      item.el.removeAttribute("data-streaming");
+      item.el.removeAttribute("data-interrupted");
+      item.el.removeAttribute("aria-hidden"); // now the log reads it, once
+    } else {
+      item = this.make(m.cid, m.seq, m.ts, m.from, m.mine, m.text, "sent");
+    }
+    item.reply = m.reply;
+    this.drawParts(item, m);
+    this.decorate?.(item.el, m);
+    this.bySeq.set(m.seq, item);
+    this.paint(item);
+  }
+
+  private drawParts(item: Item, m: Message): void {
+    if (!m.parts) return;
+    item.parts = RichParts.draw(m.parts, this.strings, item.bubble.id, () =>
+      this.answer ? (text, reply) => this.answer?.(item.seq, text, reply) : null);
+    if (item.parts) item.el.insertBefore(item.parts.el, item.meta);
   }
 
   /** Older messages, oldest first; keeps the reader's scroll position. */
@@ -134,9 +249,7 @@ export class Thread {
     let added = false;
     for (const m of msgs) {
       if (this.bySeq.has(m.seq) || (m.mine && m.cid && this.byCid.has(m.cid))) continue;
-      const item = this.make(m.cid, m.seq, m.ts, m.from, m.mine, m.text, "sent");
-      this.decorate?.(item.el, m);
-      this.bySeq.set(m.seq, item);
+      this.add(m);
       added = true;
     }
     if (!added) return;
@@ -153,6 +266,10 @@ export class Thread {
 
   scrollToEnd(): void {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private atEnd(): boolean {
+    return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 60;
   }
 
   private store(item: Item, seq: number, ts: number): void {
@@ -187,11 +304,12 @@ export class Thread {
     author.appendChild(nameElement(""));
     const bubble = document.createElement("div");
     bubble.className = "bubble";
+    bubble.id = "m" + ++bubbles; // names the message's form (shared/parts.ts)
     bubble.textContent = text;
     const meta = document.createElement("div");
     meta.className = "meta";
     el.append(author, bubble, meta);
-    const item: Item = { cid, seq, ts, from, mine, text, status, el, author, meta };
+    const item: Item = { cid, seq, ts, from, mine, text, status, el, author, bubble, meta };
     if (mine && cid) this.byCid.set(cid, item);
     this.paint(item);
     return item;
@@ -215,9 +333,11 @@ export class Thread {
   /** Puts every element in order, shows authors at the start of each run and the
    *  receipt under our last stored message once the peer has read it. */
   private layout(stick: boolean): void {
-    const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 60;
+    const atEnd = this.atEnd();
     const ordered = Array.from(this.bySeq.values()).sort((a, b) => a.seq - b.seq);
-    ordered.push(...this.pending);
+    // Streams last: a message of ours written meanwhile goes above the growing reply at
+    // once (it will be stored first), instead of jumping over it when acknowledged.
+    ordered.push(...this.pending, ...this.streams.values());
     let lastMine: Item | null = null;
     for (const item of ordered) if (item.mine && item.seq) lastMine = item;
     const nodes: HTMLElement[] = [];
@@ -236,6 +356,24 @@ export class Thread {
       if (cursor === node) cursor = cursor.nextSibling;
       else this.el.insertBefore(node, cursor);
     }
+    this.refreshParts(ordered);
     if (stick || atEnd) this.scrollToEnd();
+  }
+
+  /** The state of every message's parts: its latest answer (ours pending, or stored;
+   *  a failed one does not count) and whether the visitor wrote after it. */
+  private refreshParts(ordered: Item[]): void {
+    const answers = new Map<number, Item>();
+    for (const item of ordered) if (item.reply && item.status !== "failed") answers.set(item.reply.to, item);
+    let visitorLater = false;
+    for (let i = ordered.length - 1; i >= 0; i--) {
+      const item = ordered[i];
+      if (item.parts) {
+        const answer = answers.get(item.seq);
+        item.parts.update(answer?.reply, !!answer && !answer.seq, visitorLater, !!this.answer && !!item.seq,
+                          this.strings);
+      }
+      if (item.from ? item.from.role === "visitor" : item.mine) visitorLater = true;
+    }
   }
 }

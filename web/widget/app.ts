@@ -28,6 +28,7 @@ const ui = {
   greeting: $("greeting-text"),
   typing: $("typing"),
   typingText: $("typing-text"),
+  queue: $("queue"),
   form: $<HTMLFormElement>("composer-form"),
   composer: $<HTMLTextAreaElement>("composer"),
   composerLabel: $("composer-label"),
@@ -79,7 +80,20 @@ let lastReadSent = 0;
 let unread = 0;
 let typingSent = false;
 const typers = new Map<string, string>(); // party id -> name of who types now
-let thread = new Thread(ui.messages, S);
+let thread = newThread();
+
+/** A thread whose rich messages the visitor answers (chips, postback buttons, forms). */
+function newThread(): Thread {
+  const t = new Thread(ui.messages, S);
+  t.answer = (to, text, reply) => {
+    if (!client || !conv) return;
+    client.reply(conv, text, { to, ...reply });
+    // The control used is disabled now: keep the keyboard in the chat. A refused form
+    // takes the focus back to its first bad field.
+    ui.composer.focus();
+  };
+  return t;
+}
 
 // ---- rendering --------------------------------------------------------------------
 function applySettings(): void {
@@ -150,7 +164,7 @@ async function start(): Promise<void> {
   }
   const c = client;
   // Messages a previous page load could not deliver; the core resends them on welcome.
-  for (const p of c.pending) thread.queued(p.cid, p.text, null);
+  for (const p of c.pending) thread.queued(p.cid, p.text, null, p.reply);
   c.on("state", (ev) => {
     state = ev.state;
     renderState();
@@ -161,7 +175,7 @@ async function start(): Promise<void> {
   });
   c.on("welcome", onWelcome);
   // A visitor has one conversation; a send before the first welcome has conv "".
-  c.on("queued", (ev) => thread.queued(ev.cid, ev.text, me));
+  c.on("queued", (ev) => thread.queued(ev.cid, ev.text, me, ev.reply));
   c.on("ack", (ev) => thread.ack(ev.cid, ev.seq, ev.ts));
   c.on("message", onMessage);
   c.on("history", (ev) => {
@@ -169,6 +183,25 @@ async function start(): Promise<void> {
     thread.prepend(ev.msgs);
     ui.more.hidden = !ev.more;
     markRead();
+  });
+  // Streams (issue 16): a reply growing in place; its final text comes as a message.
+  c.on("stream", (ev) => {
+    if (ev.conv !== conv) return;
+    if (typers.delete(ev.from.id)) renderTyping();
+    thread.stream(ev.cid, ev.from, ev.delta);
+  });
+  c.on("stream_end", (ev) => {
+    if (ev.conv === conv) thread.streamEnd(ev.cid, ev.from, ev.reason);
+  });
+  // Routing (P4): after a handoff to people, the visitor's place in the queue.
+  c.on("queue", (ev) => {
+    if (ev.conv !== conv) return;
+    const wait = ev.expected_wait_ms < 0 ? S.queueBusy : S.queueWait.replace("{wait}", minutes(ev.expected_wait_ms));
+    ui.queue.textContent = S.queuePlace.replace("{n}", String(ev.position)) + " " + wait;
+    ui.queue.hidden = ev.position <= 0; // 0: someone has the conversation now
+    // The notice takes room from the log, often while it still scrolls (smoothly) to the
+    // handoff message: keep that message in view.
+    if (!ui.queue.hidden) thread.scrollToEnd();
   });
   c.on("typing", (ev) => {
     if (ev.conv !== conv || ev.from.role === "visitor") return;
@@ -180,16 +213,22 @@ async function start(): Promise<void> {
     if (ev.conv === conv && ev.from.role !== "visitor") thread.setPeerRead(ev.seq);
   });
   c.on("error", (ev) => {
-    if (ev.ref) thread.failed(ev.ref);
+    // 1011: a form answer refused; its reasons go to the fields, nothing was stored.
+    if (ev.code == 1011 && ev.ref && ev.fields) thread.formRejected(ev.ref, ev.fields);
+    else if (ev.ref) thread.failed(ev.ref);
     const quota = ev.code == 4052 ? S.quotaSend : ev.code == 4050 || ev.code == 4051 ? S.quotaNew : "";
     if (quota) {
-      const m = Math.ceil((ev.retry_after_ms || 1) / 6e4);
-      ui.error.textContent = quota.replace("{wait}", m < 90 ? m + " min" : Math.round(m / 60) + " h");
+      ui.error.textContent = quota.replace("{wait}", minutes(ev.retry_after_ms || 1));
       ui.error.hidden = false;
     }
     console.warn("parley: relay error", ev.code, ev.message);
   });
   c.connect();
+}
+
+function minutes(ms: number): string {
+  const m = Math.max(1, Math.ceil(ms / 6e4));
+  return m < 90 ? m + " min" : Math.round(m / 60) + " h";
 }
 
 function onWelcome(ev: EventMap["welcome"]): void {
@@ -200,7 +239,7 @@ function onWelcome(ev: EventMap["welcome"]): void {
     if (conv) {
       // A new identity (the stored token expired): start a fresh thread.
       ui.messages.removeChild(thread.el);
-      thread = new Thread(ui.messages, S);
+      thread = newThread();
       historyAsked = false;
       lastReadSent = 0;
     }
