@@ -151,6 +151,10 @@ async function startSession(login?: { email: string; password: string }): Promis
     renderItem(e);
   });
   c.on("message", onMessage);
+  // A bot's or a colleague's reply growing as it is written (issue 16): only in a
+  // thread already open; the final message replaces it in place.
+  c.on("stream", (ev) => entries.get(ev.conv)?.thread?.stream(ev.cid, ev.from, ev.delta));
+  c.on("stream_end", (ev) => entries.get(ev.conv)?.thread?.streamEnd(ev.cid, ev.from, ev.reason));
   c.on("history", (ev) => {
     const e = entries.get(ev.conv);
     if (!e) return;
