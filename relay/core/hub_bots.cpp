@@ -92,6 +92,7 @@ void Hub::hello_bot(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
     c.session = hash;
     bot_conns_.insert(id);
     bots_gone_at_ = 0;
+    router_.set_bots_online(true);  // a conversation the bot closed reopens with it
 
     p::Welcome w;
     w.role = "bot";
@@ -114,6 +115,7 @@ void Hub::hello_bot(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
 void Hub::bot_closed(ConnId id, std::int64_t now) {
     bot_conns_.erase(id);
     if (bot_conns_.empty()) bots_gone_at_ = now;  // bot_gone runs from here
+    router_.set_bots_online(!bot_conns_.empty());
 }
 
 void Hub::check_bot_keys() {
