@@ -17,6 +17,9 @@
 //                         frames (conversation_audience), supervisors see it too. Bots
 //                         share the conversations in state bot: several connections of a
 //                         bot are replicas, not rivals (the house bot runs one).
+//                         The router is told whether a bot is online (set_bots_online): a
+//                         conversation closed while with the bot reopens with the bot when
+//                         its visitor writes again (else with the humans, as any other).
 //   handoff (bot)         router handoff() (or a transfer to `team`, which must exist:
 //                         else 3004), the conversation's BotConv records {by, reason,
 //                         summary (masked like notes), ts} and pauses the bot; an internal
@@ -42,7 +45,8 @@
 //
 // What lasts: the last handoff and the paused flag ride in the conversation's routing
 // record (route_record.hpp BotRecord, written by route_save), so after a restart agents
-// still see why. The counters of the rules (reply due, turns, repeats) are memory only:
+// still see why; a conversation opened with the bot saves its record at once
+// (route_message), so a restart leaves it with the bot. The counters of the rules (reply due, turns, repeats) are memory only:
 // a restart gives a conversation with the bot a fresh start, and bot_gone runs from the
 // relay's first connection. Everything a bot receives is masked per the outbound policy
 // (mask_for_bots; --mask-outbound, default all kinds).
