@@ -3,7 +3,8 @@
 // PARLEY_BOT_KEY, beside the real relay. A raw-protocol visitor checks what the example
 // promises: each answer grows as deltas before the stored message whose text is the
 // deltas joined, the first answer carries quick replies as parts, and "a person please"
-// ends in a handoff whose reason and summary the agent sees. Built only when CMake found
+// ends in a handoff whose reason and summary the agent sees; a conversation closed while
+// with the bot is answered by the bot again when the visitor returns. Built only when CMake found
 // node (PARLEY_NODE_BIN); the ctest integration_node_bot is absent otherwise.
 #include <catch2/catch.hpp>
 
@@ -161,4 +162,36 @@ TEST_CASE("The Node.js example bot reconnects after the relay restarts", "[integ
     REQUIRE(welcome);
     REQUIRE(visitor.send({{"type", "send"}, {"conv", welcome->conv}, {"cid", "v.1"}, {"text", "Still there?"}}));
     CHECK(visitor.wait_for(is_bot_msg, kWait));
+}
+
+TEST_CASE("The Node.js example bot answers a visitor who returns to a conversation closed while with it",
+          "[integration][node-bot]") {
+    if (!have_node()) return;
+    NodeBot n;
+    ProtocolPeer visitor;
+    REQUIRE(visitor.connect(n.relay.host(), n.relay.port()));
+    auto welcome = visitor.hello_new_visitor(kWait);
+    REQUIRE(welcome);
+    const std::string conv = welcome->conv;
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "v.1"}, {"text", "Do you ship to Norway?"}}));
+    INFO(n.bot->log());
+    REQUIRE(visitor.wait_for(is_bot_msg, kWait));
+
+    // A supervisor closes it while the bot has it (the bot had answered everything).
+    ProtocolPeer agent;
+    REQUIRE(agent.connect(n.relay.host(), n.relay.port()));
+    REQUIRE(agent.send({{"type", "login"}, {"email", "demo@parley.local"}, {"password", "demo-password"}}));
+    REQUIRE(agent.wait_type("inbox", kWait));
+    REQUIRE(agent.send({{"type", "close"}, {"conv", conv}}));
+    REQUIRE(visitor.wait_for([](const json& f) { return type_of(f) == "msg" && f.value("text", "") == "Conversation closed"; },
+                             kWait));
+
+    // The visitor comes back: the bot answers again, nobody is queued.
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "v.2"}, {"text", "And to Iceland?"}}));
+    auto again = visitor.wait_for(
+        [](const json& f) { return is_bot_msg(f) && f.value("text", "").find("And to Iceland?") != std::string::npos; },
+        kWait);
+    REQUIRE(again);
+    CHECK(deltas_before_final(visitor, (*again)["cid"].get<std::string>()) == (*again)["text"].get<std::string>());
+    for (const json& f : visitor.seen()) CHECK(type_of(f) != "queue");
 }
