@@ -125,6 +125,8 @@ async function onVisitorMessage(m) {
   if (ASKS_FOR_A_PERSON.test(m.text)) {
     // The agent reads the summary instead of asking the visitor again (≤ 1 000 bytes).
     const summary = `Asked for a person. First message: "${c.firstText}". Last: "${m.text}".`.slice(0, 900);
+    // Not connected right now? Then the relay hands it over by itself when the bot
+    // stays silent (bot_slow) or away (bot_gone): the visitor still reaches a person.
     write({ type: 'handoff', conv: m.conv, reason: 'asks_human', summary });
     convs.delete(m.conv);  // no more turns for us until an agent hands it back
     log(`${m.conv}: handed off (asks_human)`);
