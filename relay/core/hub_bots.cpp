@@ -46,9 +46,9 @@
 // What lasts: the last handoff and the paused flag ride in the conversation's routing
 // record (route_record.hpp BotRecord, written by route_save), so after a restart agents
 // still see why; a conversation opened with the bot saves its record at once
-// (route_message), so a restart leaves it with the bot. The counters of the rules (reply due, turns, repeats) are memory only:
-// a restart gives a conversation with the bot a fresh start, and bot_gone runs from the
-// relay's first connection. Everything a bot receives is masked per the outbound policy
+// (route_message), so a restart leaves it with the bot. The counters of the rules
+// (reply due, turns, repeats) are memory only: a restart gives a conversation with the
+// bot a fresh start, and bot_gone runs from the relay's first connection. Everything a bot receives is masked per the outbound policy
 // (mask_for_bots; --mask-outbound, default all kinds).
 #include <algorithm>
 
