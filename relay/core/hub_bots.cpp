@@ -17,6 +17,9 @@
 //                         frames (conversation_audience), supervisors see it too. Bots
 //                         share the conversations in state bot: several connections of a
 //                         bot are replicas, not rivals (the house bot runs one).
+//                         The router is told whether a bot is online (set_bots_online): a
+//                         conversation closed while with the bot reopens with the bot when
+//                         its visitor writes again (else with the humans, as any other).
 //   handoff (bot)         router handoff() (or a transfer to `team`, which must exist:
 //                         else 3004), the conversation's BotConv records {by, reason,
 //                         summary (masked like notes), ts} and pauses the bot; an internal
@@ -42,9 +45,10 @@
 //
 // What lasts: the last handoff and the paused flag ride in the conversation's routing
 // record (route_record.hpp BotRecord, written by route_save), so after a restart agents
-// still see why. The counters of the rules (reply due, turns, repeats) are memory only:
-// a restart gives a conversation with the bot a fresh start, and bot_gone runs from the
-// relay's first connection. Everything a bot receives is masked per the outbound policy
+// still see why; a conversation opened with the bot saves its record at once
+// (route_message), so a restart leaves it with the bot. The counters of the rules
+// (reply due, turns, repeats) are memory only: a restart gives a conversation with the
+// bot a fresh start, and bot_gone runs from the relay's first connection. Everything a bot receives is masked per the outbound policy
 // (mask_for_bots; --mask-outbound, default all kinds).
 #include <algorithm>
 
@@ -92,6 +96,7 @@ void Hub::hello_bot(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
     c.session = hash;
     bot_conns_.insert(id);
     bots_gone_at_ = 0;
+    router_.set_bots_online(true);  // a conversation the bot closed reopens with it
 
     p::Welcome w;
     w.role = "bot";
@@ -114,6 +119,7 @@ void Hub::hello_bot(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
 void Hub::bot_closed(ConnId id, std::int64_t now) {
     bot_conns_.erase(id);
     if (bot_conns_.empty()) bots_gone_at_ = now;  // bot_gone runs from here
+    router_.set_bots_online(!bot_conns_.empty());
 }
 
 void Hub::check_bot_keys() {

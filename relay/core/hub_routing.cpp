@@ -254,8 +254,12 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
         if (!router_.conversation(conv) && before.status == "closed")
             if (auto snapshot = stored_route(conv)) opened = route_restore(conv, *snapshot, before.last_seq, now);
         // Issue 16: while a bot is online, a new conversation opens with the bot.
-        if (!router_.conversation(conv))
+        if (!router_.conversation(conv)) {
             opened = router_.open({conv, intent, c.page, {}, {}, !bot_conns_.empty()}, now);
+            // Opening with the bot decides nothing to apply, so nothing would save the
+            // snapshot: save it here, or a restart would route it afresh to humans.
+            if (!bot_conns_.empty()) route_save(conv);
+        }
         route::Outcome said = router_.customer_message(conv, text, now);
         opened.decisions.insert(opened.decisions.end(), said.decisions.begin(), said.decisions.end());
         return opened;

@@ -52,6 +52,7 @@ std::string encode_route_record(const route::ConvSnapshot& s) {
     j["cust"] = s.last_customer;
     j["staff"] = s.last_staff;
     j["order"] = s.order;
+    if (s.closed_with_bot) j["closed_with_bot"] = true;  // issue 16: reopens with the bot
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -70,6 +71,10 @@ std::optional<route::ConvSnapshot> decode_route_record(std::string_view text) {
         if (state == e.name) s.state = e.state, known = true;
     if (!known || (turn != "agent" && turn != "customer")) return std::nullopt;
     s.turn = turn == "agent" ? route::Turn::Agent : route::Turn::Customer;
+    if (auto it = j.find("closed_with_bot"); it != j.end()) {
+        if (!it->is_boolean()) return std::nullopt;
+        s.closed_with_bot = it->get<bool>();
+    }
     if (auto it = j.find("skills"); it != j.end()) {
         if (!it->is_array()) return std::nullopt;
         for (const auto& k : *it) {

@@ -13,7 +13,9 @@
 //             customer message wakes it: back to the same agent if available and below
 //             max load (even above preferred), otherwise re-routed with a note.
 //   Closed    done. A customer message reopens it like a returning conversation; an
-//             acknowledgement ("thanks") within the window does nothing.
+//             acknowledgement ("thanks") within the window does nothing. One that was
+//             with the bot when it closed (the bot resolved it) reopens with the bot
+//             while a bot is online (set_bots_online); otherwise it goes to humans.
 //
 // Inputs are the public entry points after the workflow rules have classified the
 // message (workflow.hpp): an ordinary customer message, an acknowledgement, or a decline
@@ -62,7 +64,8 @@ enum class Action : std::uint8_t {
     Close,
     GoInactive,
     Wake,          // reactivate (Inactive) or reopen (Closed), then route back
-    AckOrWake,     // acknowledgement: inside the window Track, after it Wake
+    Return,        // the customer writes to a closed one: back to the bot that had it, else Wake
+    AckOrWake,     // acknowledgement: inside the window Track, after it Return (or Wake)
     Transfer,
     Reroute,
     ToBot,         // hand back to the bot: leave the queue or the agent (seat freed)
@@ -79,7 +82,7 @@ constexpr std::array<std::array<Action, kInputs>, kStates> kTable{{
 /* Queued */  {{A::Ignore,A::Track,      A::Track,    A::Close,  A::Reject,     A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore,   A::ToBot}},
 /* Assigned */{{A::Ignore,A::CustomerTurn,A::Track,   A::Close,  A::AgentTurn,  A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::GoInactive, A::Reroute, A::ToBot}},
 /* Inactive */{{A::Ignore,A::Wake,       A::AckOrWake,A::Close,  A::StaffQuiet, A::Prompt, A::Close,  A::Ignore, A::Transfer, A::Transfer, A::Ignore,     A::Ignore,   A::ToBot}},
-/* Closed */  {{A::Ignore,A::Wake,       A::AckOrWake,A::Ignore, A::Ignore,     A::Ignore, A::Ignore, A::Wake,   A::Reject,   A::Reject,   A::Ignore,     A::Ignore,   A::Reject}},
+/* Closed */  {{A::Ignore,A::Return,     A::AckOrWake,A::Ignore, A::Ignore,     A::Ignore, A::Ignore, A::Wake,   A::Reject,   A::Reject,   A::Ignore,     A::Ignore,   A::Reject}},
 }};
 // clang-format on
 
@@ -148,6 +151,7 @@ struct Router::Impl {
         bool gap_open = false;  // a staff message waits for its first customer answer
         bool prompt = false;    // "anything else?" armed
         bool queued_front = false;
+        bool closed_with_bot = false;  // Closed: it was with the bot when it closed
         std::uint64_t ticket = 0;  // current queue entry, 0 = none
         std::uint64_t gen = 0;     // bumps cancel a pending silence timer
     };
@@ -184,6 +188,7 @@ struct Router::Impl {
     std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
     std::uint64_t assign_counter = 0, ticket_counter = 0;
     Millis now_ = 0;
+    bool bots_online = false;  // set_bots_online(): a returning conversation may go to the bot
 
     explicit Impl(RouterConfig c) : cfg(std::move(c)), workflow(cfg.workflow) { add_config_teams(); }
 
@@ -490,10 +495,14 @@ struct Router::Impl {
                 if (in == Input::CustomerText) note_customer(c, now, true);
                 wake(c, now, out);
                 return std::nullopt;
+            case A::Return:
+                note_customer(c, now, true);
+                customer_returns(c, now, out);
+                return std::nullopt;
             case A::AckOrWake: {
                 const Millis since = cv.state == ConvState::Inactive ? cv.inactive_since : cv.closed_at;
                 note_customer(c, now, false);
-                if (now - since >= cfg.workflow.ack_window_ms) wake(c, now, out);
+                if (now - since >= cfg.workflow.ack_window_ms) customer_returns(c, now, out);
                 return std::nullopt;
             }
             case A::Transfer: return transfer(c, ctx, now, out);
@@ -540,6 +549,7 @@ struct Router::Impl {
         detach(c);
         if (owner != kNone) cv.prev_agent = owner;
         const bool was_queued = cv.state == ConvState::Queued;
+        cv.closed_with_bot = cv.state == ConvState::Bot;
         cv.state = ConvState::Closed;
         cv.closed_at = now;
         cv.prompt = false;
@@ -548,6 +558,19 @@ struct Router::Impl {
         if (was_queued) queue_updates(cv.team, now, out);
         if (had_seat) fill(owner, now, out);
         return std::nullopt;
+    }
+
+    // The customer writes to a closed (or inactive) conversation. Closed with the bot and
+    // a bot online: Reopened, and with the bot again (no seat, no queue). Else wake().
+    void customer_returns(int c, Millis now, Out& out) {
+        Conv& cv = convs[c];
+        if (cv.state != ConvState::Closed || !cv.closed_with_bot || !bots_online) return wake(c, now, out);
+        out.push_back(Reopened{cv.id, agent_id(cv.prev_agent)});
+        cv.state = ConvState::Bot;
+        cv.closed_with_bot = false;
+        cv.turn = Turn::Agent;
+        cv.awaiting_since = now;
+        cv.prompt = false;
     }
 
     // Inactive → Reactivated, Closed → Reopened; then back to the previous agent when
@@ -789,6 +812,8 @@ Outcome Router::open(const ConvSpec& spec, Millis now) {
     return o;
 }
 
+void Router::set_bots_online(bool online) { impl_->bots_online = online; }
+
 Outcome Router::handoff(std::string_view conv, Millis now) {
     return impl_->conv_input(conv, Input::Handoff, now, {});
 }
@@ -966,6 +991,7 @@ std::optional<ConvSnapshot> Router::snapshot(std::string_view conv) const {
         case ConvState::Inactive: s.since = cv.inactive_since; break;
         case ConvState::Closed: s.since = cv.closed_at; break;
     }
+    s.closed_with_bot = cv.state == ConvState::Closed && cv.closed_with_bot;
     s.last_customer = cv.last_customer;
     s.last_staff = cv.last_staff;
     s.order = cv.ticket;
@@ -1004,6 +1030,7 @@ Outcome Router::restore(std::string_view conv, const ConvSnapshot& s, Millis now
         case ConvState::Closed:
             cv.state = ConvState::Closed;
             cv.closed_at = s.since;
+            cv.closed_with_bot = s.closed_with_bot;
             if (owner_known) cv.prev_agent = a;
             break;
         case ConvState::Inactive:

@@ -93,6 +93,7 @@ struct ConvSnapshot {
     Millis since = 0;
     Millis last_customer = 0, last_staff = 0;
     std::uint64_t order = 0;  // queued: place in line among equal `since` (restore by since, order)
+    bool closed_with_bot = false;  // closed: it was with the bot when it closed (issue 16)
 };
 
 class Router {
@@ -123,6 +124,11 @@ public:
     // leaves it with the bot when spec.with_bot). Errors: DuplicateConversation,
     // BadArgument (empty id).
     Outcome open(const ConvSpec& spec, Millis now);
+    // Bots (issue 16): whether a bot is online now (the relay's bot connections). While
+    // it is, a customer message that reopens a conversation closed while with the bot
+    // reopens it with the bot; otherwise, and for an agent's reopen(), it returns to the
+    // humans as any closed conversation does. New conversations take ConvSpec::with_bot.
+    void set_bots_online(bool online);
     // The bot hands over to a human. No-op unless the conversation is with the bot.
     Outcome handoff(std::string_view conv, Millis now);
     // Bots (issue 16): an agent hands the conversation back to the bot. A queued one
@@ -131,7 +137,8 @@ public:
     // UnknownConversation, NotAllowed (closed, or already with the bot).
     Outcome hand_back(std::string_view conv, Millis now);
     // A customer message (already stored by the caller). The workflow rules decide
-    // whether it needs a reply, closes, reactivates or reopens. Errors: UnknownConversation.
+    // whether it needs a reply, closes, reactivates or reopens (with the bot when it
+    // closed with the bot and bots are online). Errors: UnknownConversation.
     Outcome customer_message(std::string_view conv, std::string_view text, Millis now);
     // A message from a human agent. Errors: UnknownConversation, UnknownAgent, NotAllowed
     // (the conversation is queued or with the bot: transfer it to the agent first).

@@ -4,7 +4,8 @@
 // a human comes, the agent gets the conversation with the reason and summary, answers
 // and hands it back; bot_gone after the bot's connection dies (--bot-grace-secs 1); a
 // revoked key closes the live bot with 4102 (within the relay's 10 s session check) and
-// is refused (2003, close 4100) at the next hello.
+// is refused (2003, close 4100) at the next hello. A conversation the bot resolved comes
+// back to the bot when the visitor writes again; one a human closed goes to the human.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -136,4 +137,56 @@ TEST_CASE("A bot answers, hands off with a summary, gets it back; bot_gone; a re
     CHECK(type_of(no) == "error");
     CHECK(no.value("code", 0) == 2003);
     CHECK(wait_closed(refused, kWait) == 4100);
+}
+
+TEST_CASE("A visitor who writes again after the bot resolved the conversation is answered by the bot",
+          "[integration][bots]") {
+    RelayOptions o;
+    o.demo_agent = true;
+    o.demo_password = kPassword;
+    auto relay = start_relay({"--bot-reply-secs", "0"}, o);
+    const auto created = relay->command("--create-bot-key helper --bot-name 'Helper Bot'", false);
+    REQUIRE(created.status == 0);
+    ProtocolPeer bot;
+    REQUIRE(type_of(bot_hello(bot, *relay, created.out.substr(0, created.out.find('\n')))) == "welcome");
+    ProtocolPeer agent;
+    REQUIRE(agent.connect(relay->host(), relay->port()));
+    REQUIRE(agent.send({{"type", "login"}, {"email", "demo@parley.local"}, {"password", kPassword}}));
+    REQUIRE(agent.wait_type("welcome", kWait));
+    ProtocolPeer visitor;
+    REQUIRE(visitor.connect(relay->host(), relay->port()));
+    auto vw = visitor.hello_new_visitor(kWait);
+    REQUIRE(vw);
+    const std::string conv = vw->conv;
+
+    // The bot answers and asks "anything else?"; "no" closes it, with no human involved.
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "v.1"}, {"text", "Do you have a yearly plan?"}}));
+    REQUIRE(wait_msg(bot, "Do you have a yearly plan?"));
+    REQUIRE(bot.send({{"type", "send"}, {"conv", conv}, {"cid", "b.1"}, {"text", "Yes, two months free. Anything else?"}}));
+    REQUIRE(wait_msg(visitor, "Yes, two months free. Anything else?"));
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "v.2"}, {"text", "no"}}));
+    REQUIRE(wait_conv(bot, conv, [](const json& j) { return j.value("status", "") == "closed"; }));
+
+    // Written to again: it reopens with the bot, and nobody is queued.
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "v.3"}, {"text", "Wait, can I pay by invoice?"}}));
+    REQUIRE(wait_msg(bot, "Wait, can I pay by invoice?"));
+    REQUIRE(wait_conv(bot, conv, [](const json& j) {
+        return j.value("state", "") == "bot" && j.value("status", "") == "open";
+    }));
+    REQUIRE(bot.send({{"type", "send"}, {"conv", conv}, {"cid", "b.2"}, {"text", "Yes, on the yearly plan."}}));
+    REQUIRE(wait_msg(visitor, "Yes, on the yearly plan."));
+    for (const json& j : visitor.seen()) CHECK(type_of(j) != "queue");
+
+    // Handed to the human, closed by them: written to again, it goes back to the human.
+    REQUIRE(bot.send({{"type", "handoff"}, {"conv", conv}, {"reason", "asks_human"}}));
+    REQUIRE(wait_conv(agent, conv, [](const json& j) { return j.value("state", "") == "active"; }));
+    (void)bot.drain(200);  // what came before the handoff
+    REQUIRE(agent.send({{"type", "close"}, {"conv", conv}}));
+    REQUIRE(wait_conv(agent, conv, [](const json& j) { return j.value("status", "") == "closed"; }));
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "v.4"}, {"text", "One last question"}}));
+    REQUIRE(wait_msg(agent, "One last question"));
+    CHECK(wait_conv(agent, conv, [](const json& j) {
+        return j.value("state", "") == "active" && j.value("status", "") == "open";
+    }));
+    for (const json& j : bot.drain(300)) CHECK(type_of(j) != "msg");
 }

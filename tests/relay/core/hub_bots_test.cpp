@@ -488,6 +488,79 @@ TEST_CASE("after a restart agents still see why the bot handed a conversation ov
     CHECK(s.bot == "paused");
 }
 
+TEST_CASE("after a restart a conversation that was with the bot is with the bot again", "[hub][bots]") {
+    BotWorld world;  // opened with the bot: no routing decision was ever applied to it
+    auto& h = world.h;
+    // A new Hub on the same store: the relay restarted; the bot is the first to return.
+    Hub again(h.store, h.random, bot_config());
+    again.on_open(100, h.now);
+    again.on_text(100, p::encode(p::ClientFrame{p::Hello{"bot", std::nullopt, std::nullopt, std::nullopt, kKey}}), h.now);
+    std::optional<p::Inbox> inbox;
+    for (const Output& out : again.take_outputs()) {
+        if (out.kind != Output::Kind::frame) continue;
+        auto f = p::decode_relay(out.text());
+        REQUIRE(f.ok());
+        if (auto* in = std::get_if<p::Inbox>(&f.value())) inbox = *in;
+    }
+    REQUIRE(inbox);
+    REQUIRE(inbox->convs.size() == 1);
+    CHECK(inbox->convs[0].conv == world.conv);
+    CHECK(inbox->convs[0].state == "bot");
+}
+
+TEST_CASE("a visitor who writes to a conversation the bot closed is answered by the bot again", "[hub][bots]") {
+    BotWorld world;
+    auto& h = world.h;
+    h.send(world.bot, p::Send{world.conv, "b.1", "20 EUR a month. Anything else?"});
+    h.send(world.ada, p::Send{world.conv, "v.2", "no"});
+    REQUIRE(world.state() == "closed");
+    world.drain_all();
+
+    h.send(world.ada, p::Send{world.conv, "v.3", "One more: is there a yearly plan?"});
+    CHECK(world.state() == "bot");
+    CHECK(frames<p::QueueNotice>(h, world.ada).empty());  // nobody to wait for
+    bool bot_heard = false;
+    for (const auto& m : msgs(h, world.bot)) bot_heard = bot_heard || m.text == "One more: is there a yearly plan?";
+    CHECK(bot_heard);
+    CHECK(msgs(h, world.ann).empty());
+    REQUIRE(last_conv(h, world.bot, world.conv));
+    // Every conv frame since the message says open: none tells the bot it is over.
+    for (const auto& c : frames<p::ConvUpdate>(h, world.bot)) {
+        CHECK(c.summary.state == "bot");
+        CHECK(c.summary.status == "open");
+    }
+    world.drain_all();
+    h.send(world.bot, p::Send{world.conv, "b.2", "Yes: two months free."});
+    CHECK(h.next<p::Ack>(world.bot).seq > 0);
+
+    SECTION("with no bot online it goes to a human instead") {
+        h.send(world.bot, p::Send{world.conv, "b.3", "Anything else?"});
+        h.send(world.ada, p::Send{world.conv, "v.4", "no"});
+        REQUIRE(world.state() == "closed");
+        h.close(world.bot);
+        world.bot = 0;
+        h.send(world.ada, p::Send{world.conv, "v.5", "Actually, one more thing"});
+        CHECK(world.state() == "active");
+        CHECK(last_conv(h, world.sue, world.conv)->agent == "a_ann");
+    }
+}
+
+TEST_CASE("a visitor who writes to a conversation a human closed goes back to the human, bot or not",
+          "[hub][bots]") {
+    BotWorld world;
+    auto& h = world.h;
+    h.send(world.bot, p::Handoff{world.conv, "asks_human", "", std::nullopt});
+    REQUIRE(world.state() == "active");
+    h.send(world.ann, p::Send{world.conv, "a.1", "Done, anything else?"});
+    h.send(world.ann, p::CloseConv{world.conv});
+    REQUIRE(world.state() == "closed");
+    world.drain_all();
+    h.send(world.ada, p::Send{world.conv, "v.2", "One more thing"});
+    CHECK(world.state() == "active");
+    CHECK(last_conv(h, world.sue, world.conv)->agent == "a_ann");
+    CHECK(msgs(h, world.bot).empty());
+}
+
 TEST_CASE("a handoff and a handback are written to the audit log, without the summary", "[hub][bots][audit]") {
     BotWorld world;
     auto& h = world.h;

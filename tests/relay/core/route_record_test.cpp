@@ -21,6 +21,7 @@ TEST_CASE("a routing snapshot survives its stored form", "[route][record]") {
     s.last_customer = 1732200001000;
     s.last_staff = 1732200002000;
     s.order = 17;
+    s.closed_with_bot = GENERATE(false, true);
     auto back = decode_route_record(encode_route_record(s));
     REQUIRE(back);
     CHECK(back->state == s.state);
@@ -33,13 +34,15 @@ TEST_CASE("a routing snapshot survives its stored form", "[route][record]") {
     CHECK(back->last_customer == s.last_customer);
     CHECK(back->last_staff == s.last_staff);
     CHECK(back->order == s.order);
+    CHECK(back->closed_with_bot == s.closed_with_bot);
 }
 
 TEST_CASE("a damaged routing record is refused whole", "[route][record]") {
     const char* bad = GENERATE(
         "", "{", "[]", "null", R"({"state":"lost"})", R"({"state":"queued","turn":"nobody"})",
         R"({"state":"queued","since":"yesterday"})", R"({"state":"queued","skills":"de"})",
-        R"({"state":"queued","skills":[1]})", R"({"state":7})", R"({})");
+        R"({"state":"queued","skills":[1]})", R"({"state":7})", R"({})",
+        R"({"state":"closed","closed_with_bot":1})");
     CAPTURE(bad);
     CHECK_FALSE(decode_route_record(bad));
 }

@@ -603,6 +603,97 @@ SCENARIO("A conversation handed back to the bot leaves its agent or its queue", 
     }
 }
 
+SCENARIO("A visitor who writes to a conversation the bot closed goes back to the bot", "[route][bot][reopen]") {
+    GIVEN("a conversation the bot resolved ('anything else?' - 'no'), and Ann available") {
+        Fixture f(config());
+        f.agent("ann");
+        f.router.set_bots_online(true);
+        ConvSpec s;
+        s.id = "c1";
+        s.with_bot = true;
+        f.router.open(s, f.t);
+        f.customer("c1", "How do I reset my password?");
+        f.router.bot_message("c1", "Use the link on the sign-in page. Anything else?", f.t);
+        REQUIRE(has<Closed>(f.customer("c1", "no")));
+        f.t += 10 * kMin;  // well past the window for a "thanks"
+        WHEN("the visitor writes again while a bot is online") {
+            auto o = f.customer("c1", "Another question: can I change my e-mail?");
+            THEN("it reopens with the bot: no agent, no queue") {
+                CHECK(first<Reopened>(o).conv == "c1");
+                CHECK_FALSE(has<Assigned>(o));
+                CHECK_FALSE(has<Queued>(o));
+                CHECK(f.state("c1") == ConvState::Bot);
+                CHECK(f.load("ann") == 0);
+                AND_THEN("the bot can hand it to a human as before") {
+                    CHECK(first<Assigned>(f.router.handoff("c1", f.t)).agent == "ann");
+                }
+            }
+        }
+        WHEN("a 'thanks' within the window after the close") {
+            Fixture g(config());
+            g.router.set_bots_online(true);
+            g.router.open(s, g.t);
+            g.customer("c1", "How do I reset my password?");
+            g.router.bot_message("c1", "Done. Anything else?", g.t);
+            g.customer("c1", "no");
+            auto o = g.customer("c1", "thanks");
+            THEN("it stays closed") {
+                CHECK_FALSE(has<Reopened>(o));
+                CHECK(g.state("c1") == ConvState::Closed);
+            }
+        }
+        WHEN("the visitor writes again while no bot is online") {
+            f.router.set_bots_online(false);
+            auto o = f.customer("c1", "Another question");
+            THEN("it goes to the humans, as any closed conversation") {
+                CHECK(has<Reopened>(o));
+                CHECK(first<Assigned>(o).agent == "ann");
+            }
+        }
+        WHEN("an agent reopens it") {
+            auto o = f.router.reopen("c1", f.t);
+            THEN("the agent's action brings it to the humans") {
+                CHECK(has<Reopened>(o));
+                CHECK(first<Assigned>(o).agent == "ann");
+            }
+        }
+        WHEN("the router restarts from its snapshot first") {
+            Fixture g(config());
+            g.agent("ann");
+            g.router.set_bots_online(true);
+            const auto snap = f.router.snapshot("c1");
+            REQUIRE(snap);
+            CHECK(snap->closed_with_bot);
+            g.t = f.t;
+            REQUIRE(g.router.restore("c1", *snap, g.t).ok());
+            g.customer("c1", "Another question");
+            THEN("it still reopens with the bot") { CHECK(g.state("c1") == ConvState::Bot); }
+        }
+    }
+    GIVEN("a conversation the bot handed to Ann, who closed it") {
+        Fixture f(config());
+        f.agent("ann");
+        f.router.set_bots_online(true);
+        ConvSpec s;
+        s.id = "c1";
+        s.with_bot = true;
+        f.router.open(s, f.t);
+        f.customer("c1", "I want a human");
+        f.router.handoff("c1", f.t);
+        f.reply("c1", "ann", "Hi, Ann here. Done!");
+        f.router.close("c1", CloseReason::Agent, f.t);
+        f.t += 10 * kMin;
+        WHEN("the visitor writes again, a bot online") {
+            auto o = f.customer("c1", "One more thing");
+            THEN("it goes back to Ann, as today") {
+                CHECK(first<Assigned>(o).agent == "ann");
+                CHECK(f.state("c1") == ConvState::Assigned);
+                CHECK_FALSE(f.router.snapshot("c1")->closed_with_bot);
+            }
+        }
+    }
+}
+
 // ---- errors ------------------------------------------------------------------------
 
 TEST_CASE("Errors are values naming what was wrong", "[route][errors]") {
