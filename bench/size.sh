@@ -22,9 +22,9 @@
 #
 # Inputs (environment, else the first that exists):
 #   PARLEY_RELAY_BIN  build/relay/parley-relay
-#   PARLEY_WEB_ROOT   a built web root holding loader.js, parley_core.wasm and
+#   PARLEY_WEB_ROOT   a built web root holding loader.js, parley_core_visitor.wasm and
 #                     triage/default.ptm; else one is built into a temp dir from
-#   PARLEY_WASM_DIR   build-wasm/wasm   (parley_core.js/.wasm)
+#   PARLEY_WASM_DIR   build-wasm/wasm   (parley_core*.js/.wasm)
 #   PARLEY_MODEL      build/triage/default.ptm
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,7 +55,7 @@ web=${PARLEY_WEB_ROOT:-}
 if [ -z "$web" ]; then
   wasm=${PARLEY_WASM_DIR:-$(first build-wasm/wasm)}
   model=${PARLEY_MODEL:-$(first build/triage/default.ptm)}
-  if [ -z "$wasm" ] || [ ! -e "$wasm/parley_core.wasm" ] || [ -z "$model" ]; then
+  if [ -z "$wasm" ] || [ ! -e "$wasm/parley_core_visitor.wasm" ] || [ -z "$model" ]; then
     echo "size.sh: no Wasm core or triage model; build them: ./toolchain/build" >&2
     echo "         (or set PARLEY_WEB_ROOT, or PARLEY_WASM_DIR and PARLEY_MODEL)" >&2
     exit 2
@@ -63,7 +63,7 @@ if [ -z "$web" ]; then
   web="$tmp/web"
   node web/build.mjs --wasm "$wasm" --model "$model" --out "$web" >/dev/null
 fi
-for f in loader.js widget/app.js parley_core.wasm triage/default.ptm; do
+for f in loader.js widget/app.js parley_core_visitor.wasm triage/default.ptm; do
   [ -e "$web/$f" ] || { echo "size.sh: $web has no $f (build with --wasm and --model)" >&2; exit 2; }
 done
 
@@ -83,8 +83,8 @@ const KINDS = [
   ["app_js", /\/widget\/app\.js$/],
   ["app_css", /\/widget\/app\.css$/],
   ["frame_html", /\/widget\/frame\.html$/],
-  ["core_js", /\/parley_core\.js$/],
-  ["wasm", /\/parley_core\.wasm$/],
+  ["core_js", /\/parley_core(_visitor)?\.js$/],  // the widget loads the visitor core
+  ["wasm", /\/parley_core(_visitor)?\.wasm$/],
   ["model", /\/triage\/default\.ptm$/],
 ];
 const kindOf = (url) => (KINDS.find(([, re]) => re.test(new URL(url).pathname)) || ["host_page"])[0];

@@ -16,7 +16,9 @@
 //   loader.js                            the snippet's script (IIFE, tiny)
 //   widget/frame.html app.js app.css     the chat app inside the iframe
 //   console/index.html console.js console.css
-//   parley_core.js parley_core.wasm      the client core
+//   parley_core.js parley_core.wasm      the client core (the console)
+//   parley_core_visitor.js/.wasm         the same for visitors only (the widget: agents'
+//                                        and bots' actions left out; wasm/CMakeLists.txt)
 //   triage/default.ptm                   the intent model (with --model)
 
 import { build, transform } from "esbuild";
@@ -86,23 +88,28 @@ for (const [from, to] of copies) {
   copyFileSync(join(web, from), join(out, to));
 }
 
+const cores = ["parley_core", "parley_core_visitor"];
 if (wasm) {
-  for (const file of ["parley_core.js", "parley_core.wasm"]) {
-    const src = join(wasm, file);
-    if (!existsSync(src)) throw new Error(`missing ${src}: build the wasm/ target first`);
-    copyFileSync(src, join(out, file));
+  for (const core of cores) {
+    for (const file of [`${core}.js`, `${core}.wasm`]) {
+      const src = join(wasm, file);
+      if (!existsSync(src)) throw new Error(`missing ${src}: build the wasm/ targets first`);
+      copyFileSync(src, join(out, file));
+    }
   }
   // The Emscripten glue as emcc writes it keeps its local names and much of its white
   // space (Debian's emscripten has no closure compiler). esbuild minifies it like our
   // own bundles: about 1 KB less gzip for the widget (issue 6). Top-level names are
   // kept (a classic script: `createParleyCore` stays a global), and the glue reaches
   // the Wasm exports by string keys, so renaming its locals is safe.
-  const glue = join(out, "parley_core.js");
-  const { code } = await transform(readFileSync(glue, "utf8"), {
-    minify: true, target: common.target, legalComments: "none", charset: "utf8" });
-  writeFileSync(glue, code);
+  for (const core of cores) {
+    const glue = join(out, `${core}.js`);
+    const { code } = await transform(readFileSync(glue, "utf8"), {
+      minify: true, target: common.target, legalComments: "none", charset: "utf8" });
+    writeFileSync(glue, code);
+  }
 } else {
-  console.warn("build.mjs: no --wasm DIR given; parley_core.js/.wasm are not copied");
+  console.warn("build.mjs: no --wasm DIR given; the parley_core*.js/.wasm are not copied");
 }
 
 if (model) {
@@ -115,12 +122,12 @@ if (model) {
 
 // Sizes, as a visitor's browser downloads them.
 const report = ["loader.js", "widget/app.js", "widget/app.css", "console/console.js", "parley_core.js", "parley_core.wasm",
-  "triage/default.ptm"];
+  "parley_core_visitor.js", "parley_core_visitor.wasm", "triage/default.ptm"];
 for (const file of report) {
   const path = join(out, file);
   if (!existsSync(path)) continue;
   const bytes = readFileSync(path);
   const kb = (n) => (n / 1024).toFixed(1).padStart(6) + " KB";
-  console.log(`${file.padEnd(20)} ${kb(bytes.length)}  gzip ${kb(gzipSync(bytes, { level: 9 }).length)}`);
+  console.log(`${file.padEnd(24)} ${kb(bytes.length)}  gzip ${kb(gzipSync(bytes, { level: 9 }).length)}`);
 }
 console.log(`web root: ${relative(process.cwd(), out) || "."}`);

@@ -8,6 +8,7 @@
 #include <limits>
 #include <string>
 
+#include "parley/core/visitor_only.hpp"
 #include "parley/json/parse.hpp"
 #include "parley/json/value.hpp"
 #include "parley/session/client.hpp"
@@ -15,6 +16,7 @@
 
 using json = parley::json::Value;
 using parley::Error;
+using parley::kVisitorOnly;
 using parley::Status;
 using parley::protocol::ErrorCode;
 using parley::session::Client;
@@ -30,6 +32,13 @@ namespace {
 
 constexpr int kOk = 0;
 constexpr int kBadField = static_cast<int>(ErrorCode::bad_field);
+constexpr int kForbidden = static_cast<int>(ErrorCode::forbidden);
+
+// The actions of agents and bots only. The visitor build (core/visitor_only.hpp) answers
+// each with 2004 forbidden, as the relay answers a visitor's frame of that kind, and
+// sends nothing.
+const char* const kAgentActions[] = {"stream", "cancel_stream", "note",     "transfer", "close",  "reopen",
+                                     "handoff", "handback",     "logout",   "sessions", "audit"};
 
 int code_of(const Status& s) { return s ? kOk : static_cast<int>(s.error().code); }
 
@@ -93,9 +102,11 @@ bool read_config(const json& j, Config& c) {
     c.role = *role;
     c.instance = *instance;
     if (!get_string(j, "token", c.token) || !get_string(j, "name", c.name) ||
-        !get_string(j, "page", c.page) ||
-        !get_string(j, "email", c.email) || !get_string(j, "password", c.password) ||
-        !get_string(j, "key", c.key))  // bots (issue 16)
+        !get_string(j, "page", c.page))
+        return false;
+    // Agents' and bots' credentials (the visitor build refuses those roles in validate()).
+    if (!kVisitorOnly && (!get_string(j, "email", c.email) || !get_string(j, "password", c.password) ||
+                          !get_string(j, "key", c.key)))  // bots (issue 16)
         return false;
     if (const json* seed = j.find("seed")) c.seed = seed_of(*seed);
     if (const json* known = j.find("known"); known && !known->is_null()) {
@@ -176,21 +187,11 @@ int act(Client& client, const json& a, std::int64_t now) {
         const json* parts = a.find("parts");
         if ((parts && !parts->is_null()) || cid) {
             if (parts && !parts->is_null() && !parts->is_array()) return kBadField;
+            if (kVisitorOnly) return kForbidden;  // parts and streams: agents and bots
             auto r = client.send_rich(c, *text, parts && parts->is_array() ? parts->dump() : "", cid.value_or(""), now);
             return r ? kOk : static_cast<int>(r.error().code);
         }
         auto r = client.send(c, *text, now);
-        return r ? kOk : static_cast<int>(r.error().code);
-    }
-    // Streaming (issue 16, agents and bots): stream {conv, cid, delta}, cancel_stream
-    // {conv, cid}. The caller names the cid: it finalises with send {conv, cid, text}.
-    if (*what == "stream" || *what == "cancel_stream") {
-        std::optional<std::string> cid, delta;
-        if (!get_string(a, "cid", cid) || !get_string(a, "delta", delta)) return kBadField;
-        if (!cid) return static_cast<int>(ErrorCode::missing_field);
-        if (*what == "cancel_stream") return code_of(client.cancel_stream(c, *cid, now));
-        if (!delta) return static_cast<int>(ErrorCode::missing_field);
-        auto r = client.stream(c, *cid, *delta, now);
         return r ? kOk : static_cast<int>(r.error().code);
     }
     // A visitor's answer (issue 16): reply {conv, text, to, option} or
@@ -230,6 +231,31 @@ int act(Client& client, const json& a, std::int64_t now) {
         if (!status) return static_cast<int>(ErrorCode::missing_field);
         return code_of(client.presence(*status, now));
     }
+    if (*what == "connect") {
+        client.connect(now);
+        return kOk;
+    }
+    if (*what == "disconnect") {
+        client.disconnect(now);
+        return kOk;
+    }
+    // The rest are agents' and bots': not in the visitor build.
+    if (kVisitorOnly) {
+        for (const char* name : kAgentActions)
+            if (*what == name) return kForbidden;
+        return kBadField;
+    }
+    // Streaming (issue 16, agents and bots): stream {conv, cid, delta}, cancel_stream
+    // {conv, cid}. The caller names the cid: it finalises with send {conv, cid, text}.
+    if (*what == "stream" || *what == "cancel_stream") {
+        std::optional<std::string> cid, delta;
+        if (!get_string(a, "cid", cid) || !get_string(a, "delta", delta)) return kBadField;
+        if (!cid) return static_cast<int>(ErrorCode::missing_field);
+        if (*what == "cancel_stream") return code_of(client.cancel_stream(c, *cid, now));
+        if (!delta) return static_cast<int>(ErrorCode::missing_field);
+        auto r = client.stream(c, *cid, *delta, now);
+        return r ? kOk : static_cast<int>(r.error().code);
+    }
     // Routing actions (P4, agents): note {conv,text}, transfer {conv, to_agent|to_team,
     // note}, close {conv}, reopen {conv}.
     if (*what == "note") {
@@ -266,14 +292,6 @@ int act(Client& client, const json& a, std::int64_t now) {
     if (*what == "sessions") return code_of(client.list_sessions(now));
     // Supervisors: audit {before?, limit?}.
     if (*what == "audit") return code_of(client.audit(before, limit.value_or(50), now));
-    if (*what == "connect") {
-        client.connect(now);
-        return kOk;
-    }
-    if (*what == "disconnect") {
-        client.disconnect(now);
-        return kOk;
-    }
     return kBadField;
 }
 

@@ -1,11 +1,12 @@
 // Native and Wasm triage give identical answers on the same inputs (P5): the default
 // model's held-out texts (data/triage/holdout.csv) plus messages with personal data
 // are read by `parley-triage predict` / `signals` (native) and by the triage C API of
-// parley_core.wasm (the very module the widget loads). Labels, top-3 confidences (4
-// decimals), signals and masked texts must match line for line.
+// parley_core.wasm and parley_core_visitor.wasm (the very module the widget loads).
+// Labels, top-3 confidences (4 decimals), signals and masked texts must match line for
+// line.
 //
 // Env: PARLEY_TRIAGE_BIN (parley-triage), PARLEY_TRIAGE_MODEL (default.ptm),
-//      PARLEY_WASM_DIR (folder with parley_core.js + parley_core.wasm).
+//      PARLEY_WASM_DIR (folder with parley_core{,_visitor}.js + .wasm).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -61,14 +62,14 @@ function texts() {
   return out;
 }
 
-async function loadWasm() {
-  // parley_core.js is a classic script / CommonJS module; the repository's package.json
-  // says "type":"module", so require a .cjs copy.
+async function loadWasm(core) {
+  // The glue is a classic script / CommonJS module; the repository's package.json says
+  // "type":"module", so require a .cjs copy.
   const dir = mkdtempSync(join(tmpdir(), "parley-parity-"));
-  copyFileSync(join(wasmDir, "parley_core.js"), join(dir, "parley_core.cjs"));
-  const factory = createRequire(import.meta.url)(join(dir, "parley_core.cjs"));
+  copyFileSync(join(wasmDir, `${core}.js`), join(dir, `${core}.cjs`));
+  const factory = createRequire(import.meta.url)(join(dir, `${core}.cjs`));
   rmSync(dir, { recursive: true, force: true });
-  return factory({ wasmBinary: readFileSync(join(wasmDir, "parley_core.wasm")) });
+  return factory({ wasmBinary: readFileSync(join(wasmDir, `${core}.wasm`)) });
 }
 
 function cString(M, text) {
@@ -78,7 +79,9 @@ function cString(M, text) {
   return ptr;
 }
 
-test("native and Wasm triage give identical predictions, signals and masks", { skip: !bin || !modelPath || !wasmDir }, async () => {
+// The console's core and the widget's (visitors only): the same triage code in each.
+for (const core of ["parley_core", "parley_core_visitor"])
+test(`native and Wasm triage (${core}) give identical predictions, signals and masks`, { skip: !bin || !modelPath || !wasmDir }, async () => {
   const inputs = texts();
   assert.ok(inputs.length > 150, "held-out texts read");
   const stdin = inputs.join("\n") + "\n";
@@ -91,7 +94,7 @@ test("native and Wasm triage give identical predictions, signals and masks", { s
   assert.equal(predicted.length, inputs.length);
 
   // Wasm.
-  const M = await loadWasm();
+  const M = await loadWasm(core);
   const bytes = readFileSync(modelPath);
   const mp = M._malloc(bytes.length);
   M.HEAPU8.set(bytes, mp);

@@ -51,7 +51,10 @@ int parley_client_tick(parley_client* client, double now_ms);
  *   {"do":"logout","all":?bool,"session":?"s_…"}  (agents) -> event "logged_out"
  *   {"do":"sessions"}                               (agents) -> event "sessions"
  *   {"do":"audit","before":?n,"limit":?n}       (supervisors) -> event "audit"
- *   {"do":"connect"}  {"do":"disconnect"}                                         */
+ *   {"do":"connect"}  {"do":"disconnect"}
+ * The widget's visitors-only build (PARLEY_VISITOR_ONLY, docs/sdk.md "The visitor build")
+ * refuses other roles in parley_client_new and answers the agents' and bots' actions
+ * (stream, note, transfer, close, handoff, logout, audit, send with parts, …) with 2004. */
 int parley_client_act(parley_client* client, const char* action_json, double now_ms);
 
 /* JSON array of frame texts to write to the transport, in order. */

@@ -14,6 +14,7 @@
 #include <utility>
 #include <variant>
 
+#include "parley/core/visitor_only.hpp"
 #include "parley/json/parse.hpp"
 #include "parley/json/value.hpp"
 #include "parley/protocol/json_writer.hpp"
@@ -778,11 +779,15 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
     read_stream, read_stream_cancel,
 };
+// The frames the relay sends to agents only (docs/protocol.md §5): the visitor build
+// (core/visitor_only.hpp) has no reader for them, so they decode as unknown_type there.
+constexpr Reader<RelayFrame> agents_only(Reader<RelayFrame> reader) { return kVisitorOnly ? nullptr : reader; }
 const Reader<RelayFrame> kRelayReaders[] = {
     read_welcome, read_ack,  read_msg,  read_typing_notice, read_read_notice, read_synced,
-    read_page, read_presence_notice, read_inbox, read_conv, read_pong, read_error,
-    read_queue, read_supervisor, read_logged_out, read_session_list, read_audit_page,
-    read_visitor_export, read_erased, read_stream_notice, read_stream_end,
+    read_page, read_presence_notice, agents_only(read_inbox), agents_only(read_conv), read_pong, read_error,
+    read_queue, agents_only(read_supervisor), agents_only(read_logged_out), agents_only(read_session_list),
+    agents_only(read_audit_page), agents_only(read_visitor_export), agents_only(read_erased),
+    read_stream_notice, read_stream_end,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -815,6 +820,7 @@ Result<Frame> decode(std::string_view text, const char* const (&types)[N],
     const std::string& name = type->as_string();
     for (std::size_t i = 0; i < N; ++i) {
         if (name != types[i]) continue;
+        if (!readers[i]) break;  // not read by this build (agents_only)
         Fields fields(doc);
         Frame frame = readers[i](fields);
         if (fields.failed()) {
@@ -940,6 +946,17 @@ void write_members(JsonWriter& j, const Page& f) {
 }
 void write_members(JsonWriter& j, const Pong& f) { j.num("n", f.n); }
 
+// The client frames only agents and bots send. The visitor build (core/visitor_only.hpp)
+// has no writers for them: its client never makes one (their actions are compiled out),
+// and a visit over the whole variant would keep every writer in the widget's Wasm.
+template <class F>
+constexpr bool kAgentSends =
+    std::is_same_v<F, Login> || std::is_same_v<F, Note> || std::is_same_v<F, Transfer> ||
+    std::is_same_v<F, CloseConv> || std::is_same_v<F, Reopen> || std::is_same_v<F, Logout> ||
+    std::is_same_v<F, ListSessions> || std::is_same_v<F, AuditQuery> || std::is_same_v<F, ExportVisitor> ||
+    std::is_same_v<F, EraseVisitor> || std::is_same_v<F, Handoff> || std::is_same_v<F, Handback> ||
+    std::is_same_v<F, Stream> || std::is_same_v<F, StreamCancel>;
+
 // `{"v":1,"type":…,` then the frame's members, `}`.
 template <class Frame>
 std::string encode_frame(const Frame& frame) {
@@ -948,7 +965,11 @@ std::string encode_frame(const Frame& frame) {
     JsonWriter j(out);
     j.num("v", kVersion);
     j.str("type", frame_type(frame));
-    std::visit([&j](const auto& f) { write_members(j, f); }, frame);
+    std::visit(
+        [&j](const auto& f) {
+            if constexpr (!(kVisitorOnly && kAgentSends<std::decay_t<decltype(f)>>)) write_members(j, f);
+        },
+        frame);
     j.end();
     return out;
 }

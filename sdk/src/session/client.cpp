@@ -52,6 +52,7 @@
 #include <limits>
 #include <utility>
 
+#include "parley/core/visitor_only.hpp"
 #include "parley/json/parse.hpp"
 #include "parley/protocol/codec.hpp"
 #include "parley/protocol/rules.hpp"
@@ -87,6 +88,8 @@ void remove(std::vector<std::string>& set, const std::string& s) {
 
 std::optional<Error> validate(const Config& c) {
     if (!is_client_role(c.role)) return bad(ErrorCode::bad_field, "role must be visitor, agent or bot");
+    if (kVisitorOnly && c.role != "visitor")
+        return bad(ErrorCode::bad_field, "this build of the client core is for visitors only");
     if (!is_instance(c.instance))
         return bad(ErrorCode::bad_field, "instance must be 1-40 of [A-Za-z0-9_.:-]");
     if (c.name)
@@ -300,7 +303,10 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
             c.events_.push_back(std::move(page));
         }
         void operator()(PresenceNotice& p) { c.events_.push_back(std::move(p)); }
+        // The frames only agents are sent: the visitor build does not decode them
+        // (core/visitor_only.hpp), so it has no code for them here either.
         void operator()(Inbox& in) {
+            if (kVisitorOnly) return;
             // The inbox is the agent's starting point: later msgs continue from each
             // conversation's last_seq; older ones are fetched with history().
             for (const auto& s : in.convs) c.known_.emplace(s.conv, s.last_seq);
@@ -308,19 +314,28 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         }
         // A conv update may precede the msg it announces, so it must not move
         // known_ forward (that msg would be dropped as a duplicate).
-        void operator()(ConvUpdate& u) { c.events_.push_back(std::move(u)); }
+        void operator()(ConvUpdate& u) {
+            if (!kVisitorOnly) c.events_.push_back(std::move(u));
+        }
         void operator()(Pong&) {}
         void operator()(ErrorFrame& e) { c.on_error(e, now); }
         void operator()(QueueNotice& q) { c.events_.push_back(std::move(q)); }
-        void operator()(SupervisorBoard& b) { c.events_.push_back(std::move(b)); }
+        void operator()(SupervisorBoard& b) {
+            if (!kVisitorOnly) c.events_.push_back(std::move(b));
+        }
         void operator()(LoggedOut& l) {
+            if (kVisitorOnly) return;
             // Our session is revoked: its token is worthless, and the relay's 4102
             // close that follows stops the session.
             if (l.current) c.token_.reset();
             c.events_.push_back(std::move(l));
         }
-        void operator()(SessionList& s) { c.events_.push_back(std::move(s)); }
-        void operator()(AuditPage& a) { c.events_.push_back(std::move(a)); }
+        void operator()(SessionList& s) {
+            if (!kVisitorOnly) c.events_.push_back(std::move(s));
+        }
+        void operator()(AuditPage& a) {
+            if (!kVisitorOnly) c.events_.push_back(std::move(a));
+        }
         // Answers to export_visitor / erase_visitor, which this client never sends (the
         // console asks on a connection of its own: docs/sdk.md). Other agents hear of an
         // erasure as a `conv` event with status "erased".
@@ -406,7 +421,7 @@ void Client::on_error(const ErrorFrame& e, std::int64_t now) {
         // the same handshake goes again after retry_after_ms (else a backoff).
         const bool auth = e.code == ErrorCode::bad_credentials || e.code == ErrorCode::bad_token ||
                           e.code == ErrorCode::login_throttled;
-        if (e.code == ErrorCode::bad_token && config_.email && config_.password) {
+        if (!kVisitorOnly && e.code == ErrorCode::bad_token && config_.email && config_.password) {
             token_.reset();  // the session expired: fall back to the password
             send_handshake();
             return;
@@ -756,12 +771,12 @@ std::vector<Event> Client::take_events() { return std::exchange(events_, {}); }
 // ---- helpers --------------------------------------------------------------------------
 
 void Client::send_handshake() {
-    if (config_.role == "agent" && !token_ && config_.email && config_.password) {
+    if (!kVisitorOnly && config_.role == "agent" && !token_ && config_.email && config_.password) {
         send_frame(Login{*config_.email, *config_.password});
         return;
     }
     Hello hello{config_.role, token_, std::nullopt, std::nullopt};
-    if (config_.role == "bot") {  // issue 16: the key alone
+    if (!kVisitorOnly && config_.role == "bot") {  // issue 16: the key alone
         hello.token.reset();
         hello.key = config_.key;
     }

@@ -2,7 +2,9 @@
 
 #include <iterator>
 #include <string>
+#include <type_traits>
 
+#include "parley/core/visitor_only.hpp"
 #include "parley/protocol/codec.hpp"
 #include "parley/protocol/json_writer.hpp"
 
@@ -48,13 +50,22 @@ struct Fields {
         j.end_array();
         j.flag("more", e.more);
     }
-    void operator()(const protocol::Inbox& e) const { write_members(j, e, Shape::event); }
-    void operator()(const protocol::ConvUpdate& e) const { write_members(j, e, Shape::event); }
+    // Agents' events: the visitor build's client never makes one (core/visitor_only.hpp).
+    void operator()(const protocol::Inbox& e) const {
+        if (!kVisitorOnly) write_members(j, e, Shape::event);
+    }
+    void operator()(const protocol::ConvUpdate& e) const {
+        if (!kVisitorOnly) write_members(j, e, Shape::event);
+    }
     void operator()(const protocol::ErrorFrame& e) const { write_members(j, e, Shape::event); }
-    // Ack, typing, read, presence, synced, queue, supervisor: as on the wire.
+    // Ack, typing, read, presence, synced, queue, supervisor, …: as on the wire.
     template <class Frame>
     void operator()(const Frame& e) const {
-        write_members(j, e);
+        constexpr bool agents_only = std::is_same_v<Frame, protocol::SupervisorBoard> ||
+                                     std::is_same_v<Frame, protocol::LoggedOut> ||
+                                     std::is_same_v<Frame, protocol::SessionList> ||
+                                     std::is_same_v<Frame, protocol::AuditPage>;
+        if constexpr (!(kVisitorOnly && agents_only)) write_members(j, e);
     }
 };
 
