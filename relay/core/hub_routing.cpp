@@ -272,7 +272,8 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
         // A queued conversation answered from the queue view: the agent claims it.
         route::Outcome claimed = router_.transfer_to_agent(conv, c.party.id, "", now);
         if (!claimed.ok()) return {};
-        // Answering is not a transfer: no transcript line for it, only the assignment.
+        // Answering is not a transfer: no transcript line for it, only the assignment,
+        // taken as from the queue (the answer itself tells the visitor who is there).
         auto& d = claimed.decisions;
         d.erase(std::remove_if(d.begin(), d.end(),
                                [](const route::Decision& x) {
@@ -280,6 +281,8 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
                                           std::holds_alternative<route::InternalNote>(x);
                                }),
                 d.end());
+        for (route::Decision& x : d)
+            if (auto* assigned = std::get_if<route::Assigned>(&x)) assigned->reason = route::AssignReason::FromQueue;
         if (from_bot) bot_taken_over(c, conv, now);  // issue 16: answering pauses the bot
         route::Outcome again = router_.agent_message(conv, c.party.id, text, now);
         claimed.decisions.insert(claimed.decisions.end(), again.decisions.begin(), again.decisions.end());
@@ -321,6 +324,10 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
                 if constexpr (std::is_same_v<T, route::Assigned>) {
                     // Only a visitor who was told to wait hears that the wait is over.
                     if (told_queued_.erase(x.conv)) tell_visitor(x.conv, p::QueueNotice{x.conv, x.team, 0, 0});
+                    // A new person took over a conversation already being served: the
+                    // visitor is told who, in words meant for them (issue 17).
+                    if (x.reason == route::AssignReason::Transfer || x.reason == route::AssignReason::Reroute)
+                        post_system(x.conv, agent_name(x.agent) + " joined the conversation", false, now);
                 } else if constexpr (std::is_same_v<T, route::Queued>) {
                     told_queued_.insert(x.conv);
                     tell_visitor(x.conv, p::QueueNotice{x.conv, x.team, x.position, x.expected_wait_ms});
@@ -331,11 +338,13 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
                     store_.set_conversation_status(x.conv, "open");
                     post_system(x.conv, "Conversation reopened", false, now);
                 } else if constexpr (std::is_same_v<T, route::Transferred>) {
-                    // The visitor sees where it went; the note travels as an InternalNote.
+                    // Agents see where it went and who sent it; team ids are internal
+                    // labels, so the visitor hears only who joins (Assigned, above). The
+                    // note travels as an InternalNote.
                     std::string text = "Transferred to " +
                                        (x.to_agent.empty() ? x.to_team : agent_name(x.to_agent));
                     if (!transfer_by_.empty()) text += " by " + agent_name(transfer_by_);
-                    post_system(x.conv, text, false, now);
+                    post_system(x.conv, text, true, now);
                 } else if constexpr (std::is_same_v<T, route::InternalNote>) {
                     std::string text = x.text;  // the router names agents by id
                     for (const auto& [id, a] : route_agents_)

@@ -98,7 +98,8 @@ test("an agent transfers a conversation to another agent with a note the visitor
     await item.click();
     await billie.locator("[data-testid=message]", { hasText: question }).waitFor({ state: "visible" });
     await billie.locator("[data-testid=internal-note]", { hasText: "SECRET-NOTE-4821" }).first().waitFor({ state: "visible" });
-    await billie.locator("[data-testid=message]", { hasText: "Transferred to" }).waitFor({ state: "visible" });
+    // Where it went and who sent it: an internal line, for agents only.
+    await billie.locator("[data-testid=internal-note]", { hasText: "Transferred to" }).first().waitFor({ state: "visible" });
     // And adds a note of her own from the composer.
     await billie.locator("[data-testid=mode-note]").click();
     await billie.locator("[data-testid=composer]").fill("Checked the ledger: PRIVATE-CHECK-77");
@@ -109,10 +110,12 @@ test("an agent transfers a conversation to another agent with a note the visitor
   });
 
   await t.test("the visitor sees the transfer and the reply, never the notes", async () => {
-    await widget().locator("[data-testid=message]", { hasText: "Transferred to" }).waitFor({ state: "visible" });
+    // Who joined, in words for the visitor; the team's id and who sent it stay internal.
+    await widget().locator("[data-testid=message]", { hasText: "joined the conversation" }).waitFor({ state: "visible" });
     await widget().locator("[data-testid=message]", { hasText: "refunded" }).waitFor({ state: "visible" });
     const text = await widget().locator("body").innerText();
     assert.ok(!text.includes("SECRET-NOTE"), "the transfer note reached the visitor's page");
+    assert.ok(!text.includes("Transferred to"), "the internal transfer line reached the visitor's page");
     assert.ok(!text.includes("PRIVATE-CHECK"), "an internal note reached the visitor's page");
     // After a reload the widget resumes through sync/history: still no note.
     await visitor.reload();

@@ -147,13 +147,14 @@ SCENARIO("The relay routes, parks, returns, transfers and closes conversations",
     CHECK(view(*a1, c3).agent == a1_id);
 
     // 4. Transfer with a note: a1 hands c1 to a2. a2 gets the whole conversation and the
-    //    note; the visitor sees the transfer line but never the note.
+    //    note; the visitor sees who joined but never the note.
     const std::string note = "VIP-NOTE-7731: prefers e-mail follow-up";
     REQUIRE(a1->core().transfer(c1, a2_id, std::nullopt, note, now_ms()).ok());
     REQUIRE(pump_until(all, [&] { return view(*a2, c1).agent == a2_id && has_text(a2->messages(c1), note); }, kWait));
     // a1 was told it left (its update may still be on the wire when a2's has arrived).
     CHECK(pump_until(all, [&] { return view(*a1, c1).agent == a2_id; }, kWait));
-    REQUIRE(pump_until(all, [&] { return has_text(v1->messages(c1), "Transferred to"); }, kWait));
+    REQUIRE(pump_until(all, [&] { return has_text(v1->messages(c1), "joined the conversation"); }, kWait));
+    CHECK_FALSE(has_text(v1->messages(c1), "Transferred to"));
     a2->core().note(c1, "second note, also private", now_ms());
     REQUIRE(pump_until(all, [&] { return has_text(a2->messages(c1), "second note"); }, kWait));
     REQUIRE(v1->history(c1).ok());

@@ -178,7 +178,7 @@ TEST_CASE("a sync streamed in chunks never shows a visitor an internal note, and
     CHECK(synced[0].last_seq == 121);
 }
 
-TEST_CASE("a transfer moves the conversation, tells the visitor, and keeps the note internal", "[hub][routing]") {
+TEST_CASE("a transfer moves the conversation, tells the visitor who joined, and keeps the rest internal", "[hub][routing]") {
     Routed r;
     const ConnId owner = r.owner();
     const ConnId other = owner == r.ann ? r.bob : r.ann;
@@ -193,8 +193,15 @@ TEST_CASE("a transfer moves the conversation, tells the visitor, and keeps the n
     for (const auto& m : frames<p::Msg>(r.h, other)) note_seen |= m.message.internal && m.message.text.find("VIP, be nice") != std::string::npos;
     CHECK(note_seen);
     const std::string seen = all_text(r.h, r.visitor);
-    CHECK(seen.find("Transferred to") != std::string::npos);
+    // The visitor hears who joined, in words meant for them; where it was sent and by
+    // whom (internal labels) only the agents see.
+    CHECK(seen.find(std::string(owner == r.ann ? "Bob" : "Ann") + " joined the conversation") != std::string::npos);
+    CHECK(seen.find("Transferred to") == std::string::npos);
     CHECK(seen.find("VIP") == std::string::npos);
+    bool agents_told = false;
+    for (const auto& m : frames<p::Msg>(r.h, other))
+        agents_told |= m.message.internal && m.message.text.find("Transferred to") != std::string::npos;
+    CHECK(agents_told);
 
     SECTION("to an unknown agent is error 3004") {
         r.h.drain(other);
