@@ -7,6 +7,13 @@
 //   frames per address        ... and one from its address's bucket (all its
 //                             connections together); either empty → error 4029
 //                             rate_limited with retry_after_ms, the frame is dropped
+//   frames of a bot           a connection the Hub has welcomed as a bot (issue 16) draws
+//                             from its own bucket at bot_rate/bot_burst and not from its
+//                             address's: one bot connection answers every visitor of
+//                             the site, so a visitor's 20 frames/s would cap it at a few
+//                             streamed answers a second (each is ~20 stream deltas and
+//                             its final message), and it often shares its address (the
+//                             relay's host) with nobody it should slow down
 //   after a refusal           every frame of that connection is refused until the wait
 //                             is over, so nothing sent behind a refused frame can be
 //                             processed before the refused frame's resend: one
@@ -34,6 +41,8 @@ struct RateLimitConfig {
     double ip_rate = 400;         // frames per second, all connections of one address
     double ip_burst = 800;
     int max_conns_per_ip = 256;   // 0: no limit
+    double bot_rate = 2000;       // frames per second, one bot connection (issue 16)
+    double bot_burst = 4000;
 };
 
 class TokenBucket {
@@ -63,7 +72,8 @@ public:
     // The connection closed (admitted or not; unknown ids are ignored).
     void release(std::uint64_t conn);
     // One frame from `conn`: 0 → process it; n > 0 → refuse it, retry after n ms.
-    std::int64_t charge(std::uint64_t conn, std::int64_t now_ms);
+    // `bot`: the connection is a welcomed bot (its own budget, no address budget).
+    std::int64_t charge(std::uint64_t conn, std::int64_t now_ms, bool bot = false);
 
     int connections_of(const std::string& address) const;
 
