@@ -101,6 +101,8 @@ public:
             v.sent_at = now_ns();
             if (c.send_text(p::encode(p::ClientFrame{s}))) ++sent;
             else fail("could not send a question");
+        } else if (std::holds_alternative<p::Ack>(f)) {
+            ack.record(now - v.sent_at);  // the question is stored: the relay's part so far
         } else if (const auto* s = std::get_if<p::StreamNotice>(&f)) {
             if (s->from.role != "bot") return;
             first_token(v, now);
@@ -140,7 +142,9 @@ public:
         return true;
     }
 
-    Histogram ttft, answer;
+    Histogram ttft, answer, ack;
+    std::vector<Histogram> ttft_by_5s;  // by the send time's 5-second window from t0
+    std::int64_t t0 = 0;
     std::uint64_t sent = 0, first_tokens = 0, answers = 0, streamed = 0, queued = 0, errors = 0, closes = 0;
     std::string first_error;
 
@@ -150,6 +154,9 @@ private:
         v.first = true;
         ++first_tokens;
         ttft.record(now - v.sent_at);
+        const std::size_t w = std::size_t(std::max<std::int64_t>(0, v.sent_at - t0) / 5'000'000'000LL);
+        if (ttft_by_5s.size() <= w) ttft_by_5s.resize(w + 1);
+        ttft_by_5s[w].record(now - v.sent_at);
     }
     // The visitor leaves once its answer is in (the bot may still hand over after it:
     // that needs no visitor). Left open, a few thousand idle visitors would only
@@ -240,6 +247,7 @@ BotResult run_bot(const Paths& paths, const BotConfig& cfg) {
     const std::int64_t period = std::int64_t(1e9 / std::max(0.1, cfg.rate));
     const ProcSample bot0 = sample_process(bot.pid), relay0 = sample_process(relay.pid);
     const std::int64_t t0 = now_ns();
+    v.t0 = t0;
     for (std::uint64_t i = 0; i < n; ++i) {
         const std::int64_t at = t0 + std::int64_t(i) * period;
         while (now_ns() < at) loop.run_until(at);
@@ -275,6 +283,11 @@ BotResult run_bot(const Paths& paths, const BotConfig& cfg) {
                 (unsigned long long)r.queued);
     std::printf("bot: first token p50 %.1f ms, p99 %.1f ms, max %.1f ms; whole answer p50 %.0f ms, p99 %.0f ms\n",
                 r.ttft_p50, r.ttft_p99, r.ttft_max, r.answer_p50, r.answer_p99);
+    std::printf("bot: the question's ack (stored by the relay) p50 %.1f ms, p99 %.1f ms\n", v.ack.percentile_ms(0.5),
+                v.ack.percentile_ms(0.99));
+    std::printf("bot: first token p50/p99 by 5 s of the run:");
+    for (const Histogram& h : v.ttft_by_5s) std::printf(" %.0f/%.0f", h.percentile_ms(0.5), h.percentile_ms(0.99));
+    std::printf(" ms\n");
     std::printf("bot: CPU per answer: parley-bot %.0f us (%.2f s), relay %.0f us (%.2f s); parley-bot RSS %.1f MiB%s%s\n",
                 r.bot_us_per_answer, r.bot_cpu_s, r.relay_us_per_answer, r.relay_cpu_s, r.bot_rss_mib,
                 r.error.empty() ? "" : "; first error: ", r.error.c_str());
