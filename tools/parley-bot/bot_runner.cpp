@@ -52,6 +52,7 @@ void BotRunner::on_conv(const protocol::ConvSummary& s, std::vector<std::string>
     const bool with_bot = s.state == "bot" && s.bot != "paused" && s.status == "open";
     if (!with_bot && s.status != "open") {  // closed (or erased): forget it
         convs_.erase(s.conv);
+        busy_.erase(s.conv);
         return;
     }
     Conv& c = convs_[s.conv];
@@ -92,21 +93,36 @@ void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms,
         c.with_bot = false;  // no more turns until it comes back
         c.handed_off = true;
     }
+    if (!c.actions.empty()) busy_.insert(m.conv);
 }
 
 std::vector<std::string> BotRunner::pump(session::Client& client, std::int64_t now_ms) {
     std::vector<std::string> log;
-    for (auto& [conv, c] : convs_)
-        while (!c.actions.empty() && c.actions.front().next_at <= now_ms &&
-               step(conv, c, c.actions.front(), client, now_ms, log))
-            c.actions.pop_front();
+    for (auto b = busy_.begin(); b != busy_.end();) {
+        auto it = convs_.find(*b);
+        if (it != convs_.end()) {
+            Conv& c = it->second;
+            while (!c.actions.empty() && c.actions.front().next_at <= now_ms &&
+                   step(it->first, c, c.actions.front(), client, now_ms, log))
+                c.actions.pop_front();
+            if (!c.actions.empty()) {
+                ++b;
+                continue;
+            }
+        }
+        b = busy_.erase(b);
+    }
     return log;
 }
 
 std::optional<std::int64_t> BotRunner::next_deadline() const {
     std::optional<std::int64_t> at;
-    for (const auto& [conv, c] : convs_)
-        if (!c.actions.empty() && (!at || c.actions.front().next_at < *at)) at = c.actions.front().next_at;
+    for (const std::string& conv : busy_) {
+        auto it = convs_.find(conv);
+        if (it == convs_.end() || it->second.actions.empty()) continue;
+        const std::int64_t next = it->second.actions.front().next_at;
+        if (!at || next < *at) at = next;
+    }
     return at;
 }
 

@@ -23,6 +23,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ private:
     const BotCore& core_;
     GapLog* gaps_;
     std::map<std::string, Conv> convs_;
+    // The conversations with actions waiting: pump() and next_deadline() look at these
+    // only (convs_ holds every open conversation the bot has seen: thousands).
+    std::set<std::string> busy_;
     Counts counts_;
 };
 
