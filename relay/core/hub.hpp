@@ -316,9 +316,9 @@ public:
     bool batch_open() const { return batch_open_; }
 
     std::size_t connection_count() const { return conns_.size(); }
-    // A connection welcomed as a bot (issue 16): the adapter charges its frames to the
-    // bots' own rate limit (core/rate_limits.hpp).
-    bool is_bot(ConnId conn) const;
+    // The bot party id of a connection welcomed as a bot (issue 16), else null: the
+    // adapter charges its frames to that bot's rate limit (core/rate_limits.hpp).
+    const std::string* bot_party(ConnId conn) const;
     // Audit entries that could not be written since the start (see the theory above).
     std::uint64_t audit_failures() const { return audit_failures_; }
 

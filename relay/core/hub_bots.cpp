@@ -111,9 +111,10 @@ void Hub::hello_bot(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
     party_joined(id, c.party, "online");
 }
 
-bool Hub::is_bot(ConnId conn) const {
+const std::string* Hub::bot_party(ConnId conn) const {
     auto it = conns_.find(conn);
-    return it != conns_.end() && it->second.ready && it->second.party.role == "bot";
+    if (it == conns_.end() || !it->second.ready || it->second.party.role != "bot") return nullptr;
+    return &it->second.party.id;
 }
 
 void Hub::bot_closed(ConnId id, std::int64_t now) {

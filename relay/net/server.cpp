@@ -557,7 +557,8 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
     }
 
     const std::int64_t now = wall_clock_ms();
-    const std::int64_t wait = peer.close_code ? -1 : limits_.charge(id, now, hub_.is_bot(id));
+    const std::string* bot = hub_.bot_party(id);
+    const std::int64_t wait = peer.close_code ? -1 : limits_.charge(id, now, bot ? *bot : std::string_view());
     if (wait < 0) {
         // Refused at its handshake, or closing: what it sends is not read any more.
     } else if (wait > 0)

@@ -559,9 +559,10 @@ TEST_CASE("a bot streams its answers in many conversations at once, past an agen
           "[hub][bots][streams]") {
     // At 50 new conversations a second about 20 answers are being streamed at any time.
     BotWorld world;
-    CHECK(world.h.hub.is_bot(world.bot));
-    CHECK_FALSE(world.h.hub.is_bot(world.ann));
-    CHECK_FALSE(world.h.hub.is_bot(world.ada));
+    REQUIRE(world.h.hub.bot_party(world.bot));
+    CHECK(*world.h.hub.bot_party(world.bot) == "b_helper");
+    CHECK_FALSE(world.h.hub.bot_party(world.ann));
+    CHECK_FALSE(world.h.hub.bot_party(world.ada));
     std::vector<std::pair<ConnId, std::string>> visitors;
     for (int i = 0; i < 20; ++i) {
         p::Welcome w;

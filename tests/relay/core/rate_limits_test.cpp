@@ -97,7 +97,7 @@ TEST_CASE("a bot connection has its own frame budget and leaves its address's to
     l.admit(1, "127.0.0.1");  // the bot, on the relay's host
     l.admit(2, "127.0.0.1");  // a visitor from the same address
     // A second of 50 answers a second: 1 000 frames at once, none refused.
-    for (int i = 0; i < 1000; ++i) REQUIRE(l.charge(1, 0, true) == 0);
+    for (int i = 0; i < 1000; ++i) REQUIRE(l.charge(1, 0, "b_house") == 0);
     // The address's budget is untouched: the visitor beside it is served.
     CHECK(l.charge(2, 0) == 0);
     SECTION("the same frames from a connection that is not a bot are refused past its burst") {
@@ -106,9 +106,13 @@ TEST_CASE("a bot connection has its own frame budget and leaves its address's to
         for (int i = 0; i < 1000; ++i) refused += l.charge(3, 0) > 0;
         CHECK(refused >= 1000 - 60);
     }
-    SECTION("a bot is bounded too") {
+    SECTION("a bot is bounded too, all its connections together") {
+        l.admit(4, "10.9.9.9");  // a second connection with the same (stolen) key
         int refused = 0;
-        for (int i = 0; i < 4000; ++i) refused += l.charge(1, 0, true) > 0;
+        for (int i = 0; i < 2000; ++i) refused += l.charge(1, 0, "b_house") > 0;
+        for (int i = 0; i < 2000; ++i) refused += l.charge(4, 0, "b_house") > 0;
         CHECK(refused >= 1000);
+        l.admit(5, "10.9.9.9");
+        CHECK(l.charge(5, 0, "b_other") == 0);  // another bot has its own budget
     }
 }
