@@ -123,7 +123,11 @@ int main(int argc, char** argv) {
         rig.bot_config = config_path;
         replay::ProtocolRig running(rig);
         const auto t0 = std::chrono::steady_clock::now();
-        if (std::string problem = running.start(); !problem.empty()) die("cannot start the rig: " + problem);
+        if (std::string problem = running.start(); !problem.empty()) {
+            // Returned, not exit()ed: the rig's destructor stops the programs and its thread.
+            std::fprintf(stderr, "parley-bot-replay: cannot start the relay and parley-bot: %s\n", problem.c_str());
+            return 2;
+        }
         std::cout << "relay " << running.relay_url() << " and parley-bot up in "
                   << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
                   << " ms; " << list.value().size() << " transcripts, " << jobs << " visitors at once" << std::endl;
