@@ -502,6 +502,8 @@ int main(int argc, char** argv) {
     so.limits.conn_burst = o.conn_burst;
     so.limits.ip_rate = o.ip_rate;
     so.limits.ip_burst = o.ip_burst;
+    so.limits.bot_rate = o.bot_conn_rate;
+    so.limits.bot_burst = o.bot_conn_burst;
     so.limits.max_conns_per_ip = o.max_conns_per_ip;
     so.max_sockets_per_ip = o.max_sockets_per_ip;
     so.handshake_timeout_secs = o.handshake_timeout_secs;

@@ -88,6 +88,9 @@ const char* usage() {
            "  --conn-rate N          frames per second per connection (default 20;\n"
            "                         over it: error 4029 with retry_after_ms)\n"
            "  --conn-burst N         frames a connection may send at once (default 60)\n"
+           "  --bot-conn-rate N      frames per second of a bot, all its connections\n"
+           "                         (default 2000; not counted for its address)\n"
+           "  --bot-conn-burst N     (default 4000)\n"
            "  --ip-rate N            frames per second per client address (default 400)\n"
            "  --ip-burst N           (default 800)\n"
            "  --max-conns-per-ip N   open connections per address (default 256; over it:\n"
@@ -292,6 +295,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
              : a == "--mask-outbound"     ? o.mask_outbound
                                           : o.mask_in_browser) = v;
         } else if (a == "--conn-rate" || a == "--conn-burst" || a == "--ip-rate" || a == "--ip-burst" ||
+                   a == "--bot-conn-rate" || a == "--bot-conn-burst" ||
                    a == "--max-conns-per-ip" || a == "--heartbeat-secs" || a == "--dead-peer-secs" ||
                    a == "--max-sockets-per-ip" || a == "--handshake-timeout-secs" ||
                    a == "--stall-secs") {
@@ -304,6 +308,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             if (a == "--conn-rate") o.conn_rate = int(n);
             else if (a == "--conn-burst") o.conn_burst = int(n);
             else if (a == "--ip-rate") o.ip_rate = int(n);
+            else if (a == "--bot-conn-rate") o.bot_conn_rate = int(n);
+            else if (a == "--bot-conn-burst") o.bot_conn_burst = int(n);
             else if (a == "--ip-burst") o.ip_burst = int(n);
             else if (a == "--max-conns-per-ip") o.max_conns_per_ip = int(n);
             else if (a == "--max-sockets-per-ip") o.max_sockets_per_ip = int(n);

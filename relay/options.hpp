@@ -79,6 +79,7 @@ struct Options {
     // Limits and heartbeats (docs/operations.md "Limits"; 0 switches one off).
     int conn_rate = 20, conn_burst = 60;  // frames per second / at once, one connection
     int ip_rate = 400, ip_burst = 800;    // the same for all connections of an address
+    int bot_conn_rate = 2000, bot_conn_burst = 4000;  // one bot connection (issue 16)
     int max_conns_per_ip = 256;
     int max_sockets_per_ip = 512;   // TCP connections per address, before any handshake
     int handshake_timeout_secs = 5; // to send a whole HTTP request after connecting

@@ -3,7 +3,8 @@
 //   parley-load SCENARIO [options]
 //
 // Scenarios: fanout (Parley), mosquitto (the same fan-out against mosquitto), compare
-// (both, with ratios), chat, idle, storm, all (every one; the bench/run.sh default).
+// (both, with ratios), chat, idle, storm, all (every one; the bench/run.sh default), and
+// bot (the house bot's time to first token; not in `all`: it needs parley-bot).
 // Each starts the server it measures itself, on 127.0.0.1 with a fresh temp data dir,
 // prints a human table, and ends with ONE JSON line holding every figure. `all --smoke`
 // runs everything tiny and exits 1 unless every message was delivered and every client
@@ -31,7 +32,7 @@ namespace {
 
 const char* kUsage =
     "usage: parley-load SCENARIO [options]\n"
-    "scenarios: fanout | mosquitto | compare | chat | idle | storm | all\n"
+    "scenarios: fanout | mosquitto | compare | chat | idle | storm | all | bot\n"
     "common:\n"
     "  --relay PATH        parley-relay binary (default $PARLEY_RELAY, else parley-relay in PATH)\n"
     "  --mosquitto PATH    mosquitto binary (default: from PATH or /usr/sbin; 'none' skips it)\n"
@@ -47,7 +48,10 @@ const char* kUsage =
     "chat:  --pairs N (100) --agents A (10) --human-s X (10) --think-s X (1)\n"
     "       --rate M (1000 msgs/s; 0 skips) --rate-s X (5)\n"
     "idle:  --conns N (10000) --sources K (4) --hold-s X (5) --idle-data-root DIR (/dev/shm)\n"
-    "storm: --clients N (1000) --sources K (4) --timeout-s X (60)\n";
+    "storm: --clients N (1000) --sources K (4) --timeout-s X (60)\n"
+    "bot:   --bot PATH (parley-bot) --bot-config FILE (deploy/bot/bot.toml)\n"
+    "       --questions DIR (transcripts: each file's first typed visitor line)\n"
+    "       --conv-rate R (50 new conversations/s) --bot-s X (25) --drain-s X (15)\n";
 
 struct Args {
     std::map<std::string, std::string> kv;
@@ -79,7 +83,8 @@ Args parse(int argc, char** argv, int from) {
     }
     // Every option but these paths takes a number (--rates a comma-separated list of
     // them): one that does not parse, or is negative, is refused rather than read as 0.
-    static const char* const kPathOptions[] = {"relay", "mosquitto", "tmpfs", "idle-data-root"};
+    static const char* const kPathOptions[] = {"relay", "mosquitto", "tmpfs", "idle-data-root", "bot", "bot-config",
+                                               "questions"};
     for (const auto& [key, value] : a.kv) {
         if (std::find(std::begin(kPathOptions), std::end(kPathOptions), key) != std::end(kPathOptions)) continue;
         std::stringstream items(value);
@@ -153,6 +158,18 @@ StormConfig storm_config(const Args& a) {
     c.clients = int(a.num("clients", c.clients));
     c.timeout_s = a.num("timeout-s", c.timeout_s);
     c.sources = int(a.num("sources", c.sources));
+    return c;
+}
+
+BotConfig bot_config(const Args& a) {
+    BotConfig c;
+    if (a.smoke) c.rate = 10, c.seconds = 2, c.drain_s = 20;
+    c.bot = find_executable(a.str("bot", "parley-bot"));
+    c.bot_config = a.str("bot-config", "");
+    c.questions = a.str("questions", "");
+    c.rate = a.num("conv-rate", c.rate);
+    c.seconds = a.num("bot-s", c.seconds);
+    c.drain_s = a.num("drain-s", c.drain_s);
     return c;
 }
 
@@ -308,7 +325,16 @@ int main(int argc, char** argv) {
         complete = complete && r.complete();
     };
 
+    auto run_bot_ = [&]() {
+        const BotResult r = run_bot(paths, bot_config(args));
+        out.num("bot_ttft_p50_ms", r.ttft_p50, 2).num("bot_ttft_p99_ms", r.ttft_p99, 2);
+        out.num("bot_us_per_answer", r.bot_us_per_answer, 1).num("bot_relay_us_per_answer", r.relay_us_per_answer, 1);
+        out.raw("bot", r.json().text());
+        complete = complete && r.complete();
+    };
+
     if (scenario == "fanout") run_fanouts(true, false);
+    else if (scenario == "bot") run_bot_();
     else if (scenario == "mosquitto") run_fanouts(false, true);
     else if (scenario == "compare") run_fanouts(true, true);
     else if (scenario == "chat") run_chat_();

@@ -1,6 +1,6 @@
 // The other scenarios: chat (ack and delivery latency of visitor↔agent pairs), idle
-// (relay memory per idle connection) and storm (reconnect and resume after a relay
-// restart). Each is bounded in time and count, prints a table, and returns its
+// (relay memory per idle connection), storm (reconnect and resume after a relay
+// restart) and bot (time to the house bot's first token at new visitors). Each is bounded in time and count, prints a table, and returns its
 // figures as a JSON object; `complete()` is what --smoke asserts.
 #pragma once
 
@@ -99,5 +99,31 @@ struct StormResult {
     JsonObject json() const;
 };
 StormResult run_storm(const Paths& paths, const StormConfig& cfg);
+
+// ---- bot (bench/load/bot.cpp; issue 16) ------------------------------------------------
+struct BotConfig {
+    std::string bot;          // parley-bot
+    std::string bot_config;   // its rules file (deploy/bot/bot.toml)
+    std::string questions;    // a folder of transcripts: each file's first typed visitor line
+    double rate = 50;         // new conversations per second (open loop)
+    double seconds = 25;
+    double drain_s = 15;      // after the last one, for the answers still coming
+};
+struct BotResult {
+    bool ok = false;
+    std::string error;
+    int questions = 0;
+    std::uint64_t offered = 0, sent = 0, first_tokens = 0, answers = 0, streamed = 0, queued = 0;
+    std::uint64_t errors = 0, closes = 0;
+    double ttft_p50 = 0, ttft_p99 = 0, ttft_max = 0;        // ms, send → first bot token
+    double answer_p50 = 0, answer_p99 = 0;                  // ms, send → the final message
+    double seconds = 0;                                     // the measured window
+    double bot_cpu_s = 0, relay_cpu_s = 0;
+    double bot_us_per_answer = 0, relay_us_per_answer = 0;
+    double bot_rss_mib = 0;
+    bool complete() const;
+    JsonObject json() const;
+};
+BotResult run_bot(const Paths& paths, const BotConfig& cfg);
 
 }  // namespace parley::load

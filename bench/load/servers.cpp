@@ -132,6 +132,40 @@ bool add_agent(const RelaySetup& setup, const std::string& email, const std::str
     return false;
 }
 
+std::string create_bot_key(const RelaySetup& setup, const std::string& name, std::string& error) {
+    const std::string out = setup.work_dir + "/create-bot-key.out", err = setup.work_dir + "/create-bot-key.err";
+    const pid_t pid = spawn({setup.binary, "--data-dir", setup.data_dir, "--create-bot-key", name}, out, err, -1);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    std::string key = read_file(out);
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && key.rfind("pk_", 0) == 0) return key;
+    error = "--create-bot-key failed: " + tail(read_file(err));
+    return {};
+}
+
+ServerProcess start_program(const std::vector<std::string>& argv, const std::string& dir, const std::string& name,
+                            const std::string& ready, int timeout_ms, std::string& error) {
+    ServerProcess p;
+    p.out_path = dir + "/" + name + ".out";
+    p.err_path = dir + "/" + name + ".err";
+    p.pid = spawn(argv, p.out_path, p.err_path, -1);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (read_file(p.err_path).find(ready) != std::string::npos) return p;
+        int st = 0;
+        if (exited(p.pid, &st)) {
+            error = name + " exited (status " + std::to_string(WEXITSTATUS(st)) + "): " + tail(read_file(p.err_path));
+            p.pid = -1;
+            return p;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    error = name + " did not print \"" + ready + "\" in time: " + tail(read_file(p.err_path));
+    stop_process(p, 2000);
+    return p;
+}
+
 ServerProcess start_mosquitto(const std::string& binary, const std::string& dir, std::string& error) {
     ServerProcess p;
     p.port = free_port();

@@ -46,6 +46,16 @@ ServerProcess start_relay(const RelaySetup& setup, int port, std::string& error)
 bool add_agent(const RelaySetup& setup, const std::string& email, const std::string& name,
                const std::string& password, const std::vector<std::string>& extra, std::string& error);
 
+// parley-relay --create-bot-key NAME: the key it prints once (issue 16); "" and `error`
+// on failure.
+std::string create_bot_key(const RelaySetup& setup, const std::string& name, std::string& error);
+
+// Another program of ours (parley-bot): started with `argv`, stdout and stderr to
+// `dir`/NAME.out / .err; waits (≤ timeout_ms) for `ready` in its stderr. On failure
+// returns pid -1 and sets `error` (with its stderr).
+ServerProcess start_program(const std::vector<std::string>& argv, const std::string& dir, const std::string& name,
+                            const std::string& ready, int timeout_ms, std::string& error);
+
 // Writes a mosquitto config in `dir` (a WebSocket listener on 127.0.0.1, anonymous,
 // persistence off) and starts it; waits ≤ 10 s until the port accepts.
 ServerProcess start_mosquitto(const std::string& binary, const std::string& dir, std::string& error);

@@ -321,13 +321,20 @@ public:
     // start, and gauges read now (connections, agents, queues, bots).
     const HubCounters& counters() const { return counters_; }
     RelayGauges gauges() const;
+    // The bot party id of a connection welcomed as a bot (issue 16), else null: the
+    // adapter charges its frames to that bot's rate limit (core/rate_limits.hpp).
+    const std::string* bot_party(ConnId conn) const;
     // Audit entries that could not be written since the start (see the theory above).
     std::uint64_t audit_failures() const { return audit_failures_; }
 
     // Streaming (issue 16, hub_streams.cpp): a stream without a delta for this long ends
-    // (stream_end timeout); a party has at most kMaxStreamsPerParty open (3007 beyond).
+    // (stream_end timeout); a party has at most kMaxStreamsPerParty open, a bot
+    // kMaxStreamsPerBot (3007 beyond).
     static constexpr std::int64_t kStreamTimeoutMs = 15'000;
     static constexpr std::size_t kMaxStreamsPerParty = 8;
+    // A bot answers every conversation of the site at once (at 50 new conversations a
+    // second, about 20 of its answers are being streamed at any time), so it has more.
+    static constexpr std::size_t kMaxStreamsPerBot = 256;
     std::size_t open_streams() const { return streams_.size(); }
 
     // Routing timers (P4, hub_routing.cpp): the adapter calls tick() at or after

@@ -116,6 +116,12 @@ void Hub::hello_bot(ConnId id, Conn& c, const p::Hello& f, std::int64_t now) {
     party_joined(id, c.party, "online");
 }
 
+const std::string* Hub::bot_party(ConnId conn) const {
+    auto it = conns_.find(conn);
+    if (it == conns_.end() || !it->second.ready || it->second.party.role != "bot") return nullptr;
+    return &it->second.party.id;
+}
+
 void Hub::bot_closed(ConnId id, std::int64_t now) {
     bot_conns_.erase(id);
     if (bot_conns_.empty()) bots_gone_at_ = now;  // bot_gone runs from here

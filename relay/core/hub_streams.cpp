@@ -13,7 +13,7 @@
 //   --------------------------------------  ------------------------------------------
 //   stream, visitor                         2004, nothing kept
 //   stream, conversation not theirs/closed  2004 / 3001 (the send rule), nothing kept
-//   stream, new cid, sender has 8 open      3007 too_many_streams
+//   stream, new cid, sender has 8 open      3007 too_many_streams (a bot: 256)
 //   stream, total past 8 000 bytes          1009 text_too_long; the stream stays as it was
 //   stream                                  delta + offset to the others; last = now
 //   send with the stream's cid              stored, acked, msg fanned out; forgotten
@@ -26,8 +26,8 @@
 // A stream_end for a stream that is not open (ended already, never opened, another
 // sender's) is ignored: the key holds the sender's id, so only a stream's sender can
 // end it. Deltas pass the adapter's frame rate limit like every other frame. The
-// memory held is bounded by kMaxStreamsPerParty per sending party (agents and bots are
-// made by operators), each a few dozen bytes: the deltas' text is never kept.
+// memory held is bounded by kMaxStreamsPerParty per agent and kMaxStreamsPerBot per bot
+// (both are made by operators), each a few dozen bytes: the deltas' text is never kept.
 #include <algorithm>
 
 #include "core/hub.hpp"
@@ -49,9 +49,10 @@ void Hub::handle(ConnId id, Conn& c, const p::Stream& f, std::int64_t now) {
     auto it = streams_.find(key);
     if (it == streams_.end()) {
         std::size_t& open = streams_of_party_[c.party.id];
-        if (open >= kMaxStreamsPerParty)
+        const std::size_t most = c.party.role == "bot" ? kMaxStreamsPerBot : kMaxStreamsPerParty;
+        if (open >= most)
             return send_error(id, ErrorCode::too_many_streams,
-                              "8 streams are open already; finalise or cancel one first", f.cid);
+                              std::to_string(most) + " streams are open already; finalise or cancel one first", f.cid);
         ++open;
         it = streams_.emplace(key, OpenStream{c.party, 0, now}).first;
     }

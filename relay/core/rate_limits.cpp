@@ -40,14 +40,15 @@ void RateLimits::release(std::uint64_t conn) {
     conns_.erase(it);
 }
 
-std::int64_t RateLimits::charge(std::uint64_t conn, std::int64_t now_ms) {
+std::int64_t RateLimits::charge(std::uint64_t conn, std::int64_t now_ms, std::string_view bot) {
     auto it = conns_.find(conn);
     if (it == conns_.end()) return 0;  // not admitted through us: nothing to charge
     Conn& c = it->second;
     if (now_ms < c.refused_until) return c.refused_until - now_ms;
     sweep(now_ms);
-    std::int64_t wait = c.bucket.take(now_ms, config_.conn_rate, config_.conn_burst);
-    if (!wait) {
+    std::int64_t wait = !bot.empty() ? bots_[std::string(bot)].take(now_ms, config_.bot_rate, config_.bot_burst)
+                                     : c.bucket.take(now_ms, config_.conn_rate, config_.conn_burst);
+    if (!wait && bot.empty()) {
         auto a = addresses_.find(c.address);
         if (a == addresses_.end()) return 0;
         wait = a->second.bucket.take(now_ms, config_.ip_rate, config_.ip_burst);

@@ -7,6 +7,15 @@
 //   frames per address        ... and one from its address's bucket (all its
 //                             connections together); either empty → error 4029
 //                             rate_limited with retry_after_ms, the frame is dropped
+//   frames of a bot           a connection the Hub has welcomed as a bot (issue 16) draws
+//                             from its bot's bucket (bot_rate/bot_burst, shared by every
+//                             connection of that bot: a stolen key does not multiply it
+//                             by opening more) and not from its own or its address's:
+//                             one bot answers every visitor of the site, so a visitor's
+//                             20 frames/s would cap it at a few streamed answers a
+//                             second (each is ~20 stream deltas and its final message),
+//                             and it often shares its address (the relay's host) with
+//                             nobody it should slow down
 //   after a refusal           every frame of that connection is refused until the wait
 //                             is over, so nothing sent behind a refused frame can be
 //                             processed before the refused frame's resend: one
@@ -24,6 +33,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace parley::relay {
@@ -34,6 +44,8 @@ struct RateLimitConfig {
     double ip_rate = 400;         // frames per second, all connections of one address
     double ip_burst = 800;
     int max_conns_per_ip = 256;   // 0: no limit
+    double bot_rate = 2000;       // frames per second, one bot connection (issue 16)
+    double bot_burst = 4000;
 };
 
 class TokenBucket {
@@ -63,7 +75,9 @@ public:
     // The connection closed (admitted or not; unknown ids are ignored).
     void release(std::uint64_t conn);
     // One frame from `conn`: 0 → process it; n > 0 → refuse it, retry after n ms.
-    std::int64_t charge(std::uint64_t conn, std::int64_t now_ms);
+    // `bot`: the party id of a connection welcomed as a bot (its bot's budget, no
+    // address budget); empty for every other connection.
+    std::int64_t charge(std::uint64_t conn, std::int64_t now_ms, std::string_view bot = {});
 
     int connections_of(const std::string& address) const;
 
@@ -83,6 +97,7 @@ private:
     std::int64_t last_sweep_ = 0;
     std::unordered_map<std::string, Address> addresses_;
     std::unordered_map<std::uint64_t, Conn> conns_;
+    std::unordered_map<std::string, TokenBucket> bots_;  // by bot party id (operator-made)
 };
 
 }  // namespace parley::relay

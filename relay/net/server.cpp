@@ -593,7 +593,8 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
     ++wire_.frames_in;
     wire_.bytes_in += text.size();
     const std::int64_t now = wall_clock_ms();
-    const std::int64_t wait = peer.close_code ? -1 : limits_.charge(id, now);
+    const std::string* bot = hub_.bot_party(id);
+    const std::int64_t wait = peer.close_code ? -1 : limits_.charge(id, now, bot ? *bot : std::string_view());
     if (wait < 0) {
         // Refused at its handshake, or closing: what it sends is not read any more.
     } else if (wait > 0)

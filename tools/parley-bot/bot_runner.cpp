@@ -32,7 +32,7 @@ std::size_t BotRunner::active() const {
     return n;
 }
 
-std::vector<std::string> BotRunner::on_event(const session::Event& event, std::int64_t now_ms) {
+std::vector<std::string> BotRunner::on_event(const session::Event& event, std::int64_t now_ms, std::int64_t wall_ms) {
     std::vector<std::string> log;
     if (const auto* inbox = std::get_if<protocol::Inbox>(&event)) {
         for (const protocol::ConvSummary& s : inbox->convs) on_conv(s, log);
@@ -40,7 +40,7 @@ std::vector<std::string> BotRunner::on_event(const session::Event& event, std::i
         on_conv(update->summary, log);
     } else if (const auto* delivered = std::get_if<session::Delivered>(&event)) {
         if (!delivered->mine && delivered->message.from.role == "visitor")
-            on_message(delivered->message, now_ms, log);
+            on_message(delivered->message, now_ms, wall_ms ? wall_ms : now_ms, log);
     } else if (const auto* error = std::get_if<protocol::ErrorFrame>(&event)) {
         ++counts_.errors;
         log.push_back("relay error " + std::to_string(static_cast<int>(error->code)) + ": " + error->message);
@@ -52,6 +52,7 @@ void BotRunner::on_conv(const protocol::ConvSummary& s, std::vector<std::string>
     const bool with_bot = s.state == "bot" && s.bot != "paused" && s.status == "open";
     if (!with_bot && s.status != "open") {  // closed (or erased): forget it
         convs_.erase(s.conv);
+        busy_.erase(s.conv);
         return;
     }
     Conv& c = convs_[s.conv];
@@ -64,7 +65,7 @@ void BotRunner::on_conv(const protocol::ConvSummary& s, std::vector<std::string>
     c.with_bot = with_bot;
 }
 
-void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms,
+void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms, std::int64_t wall_ms,
                            std::vector<std::string>& log) {
     // The relay sends a bot the messages of its conversations only, and a new
     // conversation's first message before its `conv` frame: unknown means new, and ours.
@@ -75,7 +76,7 @@ void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms,
     ++counts_.answered;
     const Decision d = core_.on_message(c.state, incoming_of(m), now_ms);
     if (d.gap && gaps_) {
-        if (auto recorded = gaps_->record(*d.gap, now_ms); !recorded)
+        if (auto recorded = gaps_->record(*d.gap, wall_ms); !recorded)
             log.push_back("cannot record a knowledge gap: " + recorded.error().detail);
     }
     for (const Reply& r : d.replies) {
@@ -92,21 +93,36 @@ void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms,
         c.with_bot = false;  // no more turns until it comes back
         c.handed_off = true;
     }
+    if (!c.actions.empty()) busy_.insert(m.conv);
 }
 
 std::vector<std::string> BotRunner::pump(session::Client& client, std::int64_t now_ms) {
     std::vector<std::string> log;
-    for (auto& [conv, c] : convs_)
-        while (!c.actions.empty() && c.actions.front().next_at <= now_ms &&
-               step(conv, c, c.actions.front(), client, now_ms, log))
-            c.actions.pop_front();
+    for (auto b = busy_.begin(); b != busy_.end();) {
+        auto it = convs_.find(*b);
+        if (it != convs_.end()) {
+            Conv& c = it->second;
+            while (!c.actions.empty() && c.actions.front().next_at <= now_ms &&
+                   step(it->first, c, c.actions.front(), client, now_ms, log))
+                c.actions.pop_front();
+            if (!c.actions.empty()) {
+                ++b;
+                continue;
+            }
+        }
+        b = busy_.erase(b);
+    }
     return log;
 }
 
 std::optional<std::int64_t> BotRunner::next_deadline() const {
     std::optional<std::int64_t> at;
-    for (const auto& [conv, c] : convs_)
-        if (!c.actions.empty() && (!at || c.actions.front().next_at < *at)) at = c.actions.front().next_at;
+    for (const std::string& conv : busy_) {
+        auto it = convs_.find(conv);
+        if (it == convs_.end() || it->second.actions.empty()) continue;
+        const std::int64_t next = it->second.actions.front().next_at;
+        if (!at || next < *at) at = next;
+    }
     return at;
 }
 

@@ -23,6 +23,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,9 @@ public:
 
     // One event of the session: a visitor message of one of the bot's conversations is
     // decided, and its actions queued for pump(). Returns what it did, one line each, for
-    // the program's log.
-    std::vector<std::string> on_event(const session::Event& event, std::int64_t now_ms);
+    // the program's log. `now_ms` is the loop's clock (pump's); `wall_ms`, milliseconds
+    // since the epoch, dates a knowledge gap (0: now_ms, for tests on one fake clock).
+    std::vector<std::string> on_event(const session::Event& event, std::int64_t now_ms, std::int64_t wall_ms = 0);
     // Carries out what is due: the next delta of each streamed reply, then what follows
     // it. Call it after on_event and at next_deadline().
     std::vector<std::string> pump(session::Client& client, std::int64_t now_ms);
@@ -75,7 +77,8 @@ private:
         std::deque<Action> actions;
     };
     void on_conv(const protocol::ConvSummary& summary, std::vector<std::string>& log);
-    void on_message(const protocol::Message& m, std::int64_t now_ms, std::vector<std::string>& log);
+    void on_message(const protocol::Message& m, std::int64_t now_ms, std::int64_t wall_ms,
+                    std::vector<std::string>& log);
     // Advances the conversation's first action; true when it is done.
     bool step(const std::string& conv, Conv& c, Action& a, session::Client& client, std::int64_t now_ms,
               std::vector<std::string>& log);
@@ -85,6 +88,9 @@ private:
     const BotCore& core_;
     GapLog* gaps_;
     std::map<std::string, Conv> convs_;
+    // The conversations with actions waiting: pump() and next_deadline() look at these
+    // only (convs_ holds every open conversation the bot has seen: thousands).
+    std::set<std::string> busy_;
     Counts counts_;
 };
 

@@ -13,6 +13,7 @@
 // Exit: 0 on SIGINT/SIGTERM, 1 when the relay refuses the key (close 41xx) or on a
 // start error, 2 on bad usage.
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -178,7 +179,10 @@ int main(int argc, char** argv) {
         for (const session::Event& event : connection.take_events()) {
             if (verbose) say("event " + session::event_json(event));
             if (const auto* w = std::get_if<protocol::Welcome>(&event)) say("ready: " + w->me.id);
-            for (const std::string& line : runner.on_event(event, now)) say(line);
+            // Gaps are dated by the wall clock (`--list-gaps` prints them as dates).
+            const std::int64_t wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch()).count();
+            for (const std::string& line : runner.on_event(event, now, wall)) say(line);
         }
         for (const std::string& line : runner.pump(connection.client(), native::Connection::now_ms())) say(line);
         if (connection.state() == session::State::stopped) {

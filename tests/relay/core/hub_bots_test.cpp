@@ -627,3 +627,28 @@ TEST_CASE("a bot is online to agents while connected, and may say it is away", "
     h.send(world.bot, p::SetPresence{"available"});
     CHECK(h.error(world.bot).code == ErrorCode::bad_field);
 }
+
+TEST_CASE("a bot streams its answers in many conversations at once, past an agent's 8 open streams",
+          "[hub][bots][streams]") {
+    // At 50 new conversations a second about 20 answers are being streamed at any time.
+    BotWorld world;
+    REQUIRE(world.h.hub.bot_party(world.bot));
+    CHECK(*world.h.hub.bot_party(world.bot) == "b_helper");
+    CHECK_FALSE(world.h.hub.bot_party(world.ann));
+    CHECK_FALSE(world.h.hub.bot_party(world.ada));
+    std::vector<std::pair<ConnId, std::string>> visitors;
+    for (int i = 0; i < 20; ++i) {
+        p::Welcome w;
+        const ConnId v = world.h.visitor(&w);
+        world.h.send(v, p::Send{*w.conv, "v." + std::to_string(i), "how do I install the widget?"});
+        visitors.emplace_back(v, *w.conv);
+    }
+    world.h.drain(world.bot);
+    for (const auto& [v, conv] : visitors) {
+        world.h.drain(v);
+        world.h.send(world.bot, p::Stream{conv, "b.1", "Paste the snippet "});
+    }
+    CHECK(frames<p::ErrorFrame>(world.h, world.bot).empty());
+    for (const auto& [v, conv] : visitors) CHECK(frames<p::StreamNotice>(world.h, v).size() == 1);
+    CHECK(world.h.hub.open_streams() == 20);
+}

@@ -82,3 +82,37 @@ TEST_CASE("after a refusal every frame of that connection is refused until the w
     CHECK(l.charge(1, 99) == 1);
     CHECK(l.charge(1, 100) == 0);  // the resend is served
 }
+
+TEST_CASE("a bot connection has its own frame budget and leaves its address's to the others",
+          "[rate_limit][bots]") {
+    // One bot connection answers every visitor of a site: ~20 frames per streamed answer.
+    RateLimitConfig c;
+    c.conn_rate = 20;
+    c.conn_burst = 60;
+    c.ip_rate = 400;
+    c.ip_burst = 800;
+    c.bot_rate = 2000;
+    c.bot_burst = 4000;
+    RateLimits l(c);
+    l.admit(1, "127.0.0.1");  // the bot, on the relay's host
+    l.admit(2, "127.0.0.1");  // a visitor from the same address
+    // A second of 50 answers a second: 1 000 frames at once, none refused.
+    for (int i = 0; i < 1000; ++i) REQUIRE(l.charge(1, 0, "b_house") == 0);
+    // The address's budget is untouched: the visitor beside it is served.
+    CHECK(l.charge(2, 0) == 0);
+    SECTION("the same frames from a connection that is not a bot are refused past its burst") {
+        l.admit(3, "127.0.0.2");
+        int refused = 0;
+        for (int i = 0; i < 1000; ++i) refused += l.charge(3, 0) > 0;
+        CHECK(refused >= 1000 - 60);
+    }
+    SECTION("a bot is bounded too, all its connections together") {
+        l.admit(4, "10.9.9.9");  // a second connection with the same (stolen) key
+        int refused = 0;
+        for (int i = 0; i < 2000; ++i) refused += l.charge(1, 0, "b_house") > 0;
+        for (int i = 0; i < 2000; ++i) refused += l.charge(4, 0, "b_house") > 0;
+        CHECK(refused >= 1000);
+        l.admit(5, "10.9.9.9");
+        CHECK(l.charge(5, 0, "b_other") == 0);  // another bot has its own budget
+    }
+}

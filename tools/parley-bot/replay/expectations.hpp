@@ -32,6 +32,11 @@ struct ObservedTurn {
     std::optional<ObservedHandoff> handoff;
     bool gap_recorded = false;
     std::string intent;  // the triage reading (reports only)
+    // Over the protocol (ProtocolDriver): ms from the visitor's send to the bot's first
+    // stream delta or message at the visitor; and what went wrong on the way (a relay
+    // error, no answer at all), reported as a miss of the turn.
+    std::optional<double> first_token_ms;
+    std::string problem;
 };
 
 // Expectations about the content of an answer: a miss of one of these, when the bot
