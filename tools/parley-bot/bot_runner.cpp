@@ -59,6 +59,7 @@ void BotRunner::on_conv(const protocol::ConvSummary& s, std::vector<std::string>
     if (with_bot && !c.with_bot && c.handed_off) {
         core_.on_handback(c.state);  // an agent gave it back: a clean count
         c.handed_off = false;
+        c.humans_answered_to = s.last_seq;
         log.push_back(s.conv + ": handed back to the bot");
     }
     if (!with_bot && c.with_bot) c.handed_off = true;
@@ -73,6 +74,7 @@ void BotRunner::on_message(const protocol::Message& m, std::int64_t now_ms, std:
     if (it == convs_.end()) it = convs_.emplace(m.conv, Conv{{}, true, false}).first;
     if (!it->second.with_bot) return;  // handed off: not the bot's turn there
     Conv& c = it->second;
+    if (m.seq <= c.humans_answered_to) return;  // written while a person had it
     ++counts_.answered;
     const Decision d = core_.on_message(c.state, incoming_of(m), now_ms);
     if (d.gap && gaps_) {

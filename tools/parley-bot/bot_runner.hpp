@@ -74,6 +74,9 @@ private:
         ConversationState state;
         bool with_bot = false;  // state "bot" and not paused
         bool handed_off = false;
+        // Handed back at this seq: what the visitor wrote up to it was the humans' to
+        // answer (and the SDK's sync may still deliver it), never the bot's.
+        std::int64_t humans_answered_to = 0;
         std::deque<Action> actions;
     };
     void on_conv(const protocol::ConvSummary& summary, std::vector<std::string>& log);
