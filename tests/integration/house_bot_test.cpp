@@ -106,22 +106,13 @@ TEST_CASE("The house bot streams a knowledge-base answer, then hands over to a p
     CHECK((*queued)["conv"] == conv);
 
     // The agent sees why, and what the visitor said, without asking again.
-    ProtocolPeer agent;
-    REQUIRE(agent.connect(h.relay.host(), h.relay.port()));
-    REQUIRE(agent.send({{"type", "login"}, {"email", "demo@parley.local"}, {"password", "demo-password"}}));
-    auto inbox = agent.wait_type("inbox", kWait);
-    REQUIRE(inbox);
-    bool found = false;
-    for (const json& c : (*inbox)["convs"]) {
-        if (c.value("conv", "") != conv) continue;
-        found = true;
-        REQUIRE(c.contains("handoff"));
-        CHECK(c["handoff"].value("reason", "") == "asks_human");
-        CHECK(c["handoff"]["by"].value("role", "") == "bot");
-        CHECK_FALSE(c["handoff"].value("summary", "").empty());
-        CHECK(c.value("bot", "") == "paused");
-    }
-    CHECK(found);
+    const auto entry = demo_agent_inbox_entry(h.relay.host(), h.relay.port(), conv);
+    REQUIRE(entry);
+    REQUIRE(entry->contains("handoff"));
+    CHECK((*entry)["handoff"].value("reason", "") == "asks_human");
+    CHECK((*entry)["handoff"]["by"].value("role", "") == "bot");
+    CHECK_FALSE((*entry)["handoff"].value("summary", "").empty());
+    CHECK(entry->value("bot", "") == "paused");
     CHECK(h.bot->log().find(conv + ": handed off (asks_human)") != std::string::npos);
 }
 

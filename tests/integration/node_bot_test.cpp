@@ -120,22 +120,13 @@ TEST_CASE("The Node.js example bot streams its answers, offers quick replies, an
     auto queued = visitor.wait_type("queue", kWait);
     REQUIRE(queued);
     CHECK((*queued)["conv"] == conv);
-    ProtocolPeer agent;
-    REQUIRE(agent.connect(n.relay.host(), n.relay.port()));
-    REQUIRE(agent.send({{"type", "login"}, {"email", "demo@parley.local"}, {"password", "demo-password"}}));
-    auto inbox = agent.wait_type("inbox", kWait);
-    REQUIRE(inbox);
-    bool found = false;
-    for (const json& c : (*inbox)["convs"]) {
-        if (c.value("conv", "") != conv) continue;
-        found = true;
-        REQUIRE(c.contains("handoff"));
-        CHECK(c["handoff"].value("reason", "") == "asks_human");
-        CHECK(c["handoff"]["by"].value("id", "") == "b_nodey");
-        CHECK(c["handoff"].value("summary", "").find("Do you have a free plan?") != std::string::npos);
-        CHECK(c.value("bot", "") == "paused");
-    }
-    CHECK(found);
+    const auto entry = demo_agent_inbox_entry(n.relay.host(), n.relay.port(), conv);
+    REQUIRE(entry);
+    REQUIRE(entry->contains("handoff"));
+    CHECK((*entry)["handoff"].value("reason", "") == "asks_human");
+    CHECK((*entry)["handoff"]["by"].value("id", "") == "b_nodey");
+    CHECK((*entry)["handoff"].value("summary", "").find("Do you have a free plan?") != std::string::npos);
+    CHECK(entry->value("bot", "") == "paused");
     CHECK(n.bot->wait_for_log(conv + ": handed off (asks_human)", kWait));
     // No more bot answers in that conversation: the bot got no turn after the handoff.
     for (const json& f : visitor.drain(500)) CHECK_FALSE(is_bot_msg(f));

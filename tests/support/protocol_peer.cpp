@@ -88,4 +88,16 @@ std::vector<json> ProtocolPeer::drain(int ms) {
     return out;
 }
 
+std::optional<json> demo_agent_inbox_entry(const std::string& host, int port, const std::string& conv,
+                                           const std::string& password, int timeout_ms) {
+    ProtocolPeer agent;
+    if (!agent.connect(host, port)) return std::nullopt;
+    if (!agent.send({{"type", "login"}, {"email", "demo@parley.local"}, {"password", password}})) return std::nullopt;
+    auto inbox = agent.wait_type("inbox", timeout_ms);
+    if (!inbox || !inbox->contains("convs")) return std::nullopt;
+    for (const json& c : (*inbox)["convs"])
+        if (c.value("conv", "") == conv) return c;
+    return std::nullopt;
+}
+
 }  // namespace parley::test

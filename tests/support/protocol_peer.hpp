@@ -69,4 +69,11 @@ private:
     int close_code_ = 0;
 };
 
+// The demo agent's inbox entry for `conv` (its `handoff`, `bot`, `state`…): a fresh
+// connection logs in as demo@parley.local (a relay started with --demo-agent and
+// RelayOptions' demo password) and reads the first inbox. nullopt when the login or the
+// inbox did not come, or the inbox does not list it.
+std::optional<json> demo_agent_inbox_entry(const std::string& host, int port, const std::string& conv,
+                                           const std::string& password = "demo-password", int timeout_ms = 8000);
+
 }  // namespace parley::test
