@@ -22,6 +22,9 @@ const en = {
   reconnecting: "Reconnecting…",
   offline: "Offline — messages will be sent when you're back online",
   stopped: "Disconnected",
+  // Not connected for a while although the browser is online (issue 17): the relay is
+  // down, unreachable or refuses this page; the core keeps retrying.
+  unreachable: "Can't reach the chat. Retrying…",
   tooLong: "This message is too long.",
   // Quotas (4050/4051 on connecting, 4052 on sending); the core retries by itself.
   quotaNew: "Too many new chats from your network. We'll retry in {wait}.",
@@ -65,6 +68,7 @@ const tables: Record<string, Partial<Strings>> = {
     reconnecting: "Reconnexion…",
     offline: "Hors ligne — vos messages partiront au retour de la connexion",
     stopped: "Déconnecté",
+    unreachable: "Chat injoignable. Nouvel essai…",
     interrupted: "Cette réponse a été interrompue.",
     quickReplies: "Réponses suggérées",
     actions: "Options",
@@ -94,6 +98,7 @@ const tables: Record<string, Partial<Strings>> = {
     reconnecting: "Verbinde erneut…",
     offline: "Offline — Nachrichten werden gesendet, sobald Sie wieder online sind",
     stopped: "Getrennt",
+    unreachable: "Chat nicht erreichbar. Neuer Versuch…",
     interrupted: "Diese Antwort wurde unterbrochen.",
     quickReplies: "Vorgeschlagene Antworten",
     actions: "Optionen",
@@ -123,6 +128,7 @@ const tables: Record<string, Partial<Strings>> = {
     reconnecting: "Reconectando…",
     offline: "Sin conexión — los mensajes se enviarán al volver",
     stopped: "Desconectado",
+    unreachable: "Chat no disponible. Reintentando…",
     interrupted: "Esta respuesta se interrumpió.",
     quickReplies: "Respuestas sugeridas",
     actions: "Opciones",

@@ -115,9 +115,31 @@ function applySettings(): void {
   renderTyping();
 }
 
+// Not connected for this long while the browser says it is online: the relay is down,
+// unreachable or refuses this page (issue 17). The visitor is told so instead of
+// "Connecting…" forever; the core keeps retrying and the state clears on the welcome.
+const UNREACHABLE_AFTER_MS = 8_000;
+let unreachable = false;
+let unreachableTimer: ReturnType<typeof setTimeout> | undefined;
+
+function watchReachability(): void {
+  if (state === "connected" || state === "stopped") {
+    clearTimeout(unreachableTimer);
+    unreachableTimer = undefined;
+    unreachable = false;
+  } else if (unreachableTimer === undefined && !unreachable) {
+    unreachableTimer = setTimeout(() => {
+      unreachableTimer = undefined;
+      unreachable = state !== "connected" && state !== "stopped" && navigator.onLine !== false;
+      renderState();
+    }, UNREACHABLE_AFTER_MS);
+  }
+}
+
 function renderState(): void {
-  ui.conn.setAttribute("data-state", state);
-  ui.connText.textContent = state === "connected" ? settings.subtitle || S.subtitle : S[state];
+  const shown = unreachable && state !== "offline" ? "unreachable" : state;
+  ui.conn.setAttribute("data-state", shown);
+  ui.connText.textContent = state === "connected" ? settings.subtitle || S.subtitle : S[shown];
 }
 
 function renderTyping(): void {
@@ -167,6 +189,7 @@ async function start(): Promise<void> {
   for (const p of c.pending) thread.queued(p.cid, p.text, null, p.reply);
   c.on("state", (ev) => {
     state = ev.state;
+    watchReachability();
     renderState();
     if (state !== "connected") {
       typers.clear();
