@@ -8,6 +8,7 @@
 // (bots.ts), sessions, audit and privacy hang off a few hooks here.
 
 import { ParleyClient } from "../../wasm/src/client";
+import { ParleyCore } from "../../wasm/src/core";
 import type { ConnectionState, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
 import { cleanName, isolatedName, nameElement } from "../shared/names";
 import { Thread } from "../shared/thread";
@@ -98,8 +99,28 @@ const storage = (() => {
   }
 })();
 
+// Signing in (or resuming) against a relay that does not answer: down, unreachable, or
+// refusing this page. After this long without a welcome the sign-in form says so,
+// instead of a button that stays disabled (issue 17).
+const SIGN_IN_TIMEOUT_MS = 8_000;
+let signInTimer: ReturnType<typeof setTimeout> | undefined;
+
+// The Wasm core, loaded once as the page loads: signing in then needs only the
+// WebSocket, so a relay that went away meanwhile is reported as unreachable.
+let corePromise: Promise<ParleyCore> | null = null;
+function loadCore(): Promise<ParleyCore> {
+  corePromise ??= ParleyCore.load({}).catch((err: unknown) => {
+    corePromise = null; // the next sign-in tries again
+    throw err;
+  });
+  return corePromise;
+}
+void loadCore().catch(() => {}); // reported by the sign-in that needs it
+
 async function startSession(login?: { email: string; password: string }): Promise<void> {
   stopSession();
+  clearTimeout(signInTimer);
+  const core = await loadCore();
   const c = await ParleyClient.create({
     url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
     role: "agent",
@@ -107,8 +128,13 @@ async function startSession(login?: { email: string; password: string }): Promis
     password: login?.password,
     storage,
     storageKey: TOKEN_KEY,
-  });
+  }, core);
   client = c;
+  signInTimer = setTimeout(() => {
+    if (client !== c || !ui.consoleView.hidden) return;
+    stopSession();
+    showLogin("Cannot reach the Parley relay. Check your connection, or ask your administrator whether it is running and allows this page.");
+  }, SIGN_IN_TIMEOUT_MS);
   // Routing (P4): priority order, queues, transfer/note/close, supervisor board.
   attachRouting(c, () => new Map(Array.from(entries, ([k, v]) => [k, v.summary])), open);
   c.on("supervisor", () => entries.forEach(renderItem)); // agent names arrive with the board
@@ -131,6 +157,7 @@ async function startSession(login?: { email: string; password: string }): Promis
     }
   });
   c.on("welcome", (ev) => {
+    clearTimeout(signInTimer);
     me = ev.me;
     readMarks = loadReadMarks();
     for (const e of entries.values()) e.readUpTo = Math.max(e.readUpTo, readMarks[e.summary.conv] || 0);
