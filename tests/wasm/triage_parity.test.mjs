@@ -5,7 +5,8 @@
 // widget masks with its parley_core_visitor.wasm and analyses with parley_triage.wasm,
 // the analysis module it fetches with the model (the visitor core has no analysis: a
 // test below pins that). Labels, top-3 confidences (4 decimals), signals and masked
-// texts must match line for line.
+// texts must match line for line. Last, wasm/src/triage.ts's ParleyTriage must drive
+// both arrangements alike (it needs esbuild from node_modules, as web/build.mjs does).
 //
 // Env: PARLEY_TRIAGE_BIN (parley-triage), PARLEY_TRIAGE_MODEL (default.ptm),
 //      PARLEY_WASM_DIR (folder with parley_core{,_visitor}.js, parley_triage.js + .wasm).
@@ -157,4 +158,34 @@ test("the widget's core has masking and no analysis; parley_triage has the analy
   assert.equal(T._parley_triage_load(bad, 4), 0);
   assert.notEqual(T.UTF8ToString(T._parley_triage_load_error()), "");
   T._free(bad);
+});
+
+// The TypeScript driver (wasm/src/triage.ts, bundled here with esbuild as web/build.mjs
+// does): one ParleyTriage API over the full core, and over the widget's core plus
+// parley_triage once useAnalysis() hands it the module; the same readings either way.
+test("ParleyTriage reads and masks alike over the full core and over the widget's pair", { skip: !modelPath || !wasmDir }, async () => {
+  const { build } = await import("esbuild");
+  const bundle = await build({ entryPoints: [join(repo, "wasm/src/triage.ts")], bundle: true, write: false,
+                               format: "esm", platform: "neutral", logLevel: "warning" });
+  const { ParleyTriage } = await import("data:text/javascript;base64," +
+    Buffer.from(bundle.outputFiles[0].text).toString("base64"));
+  const model = new Uint8Array(readFileSync(modelPath));
+  const full = new ParleyTriage(await loadWasm("parley_core"));
+  const widget = new ParleyTriage(await loadWasm("parley_core_visitor"));
+  assert.equal(full.canAnalyze, true);
+  assert.equal(widget.canAnalyze, false);
+  assert.throws(() => widget.load(model), /no triage analysis/);
+  assert.equal(widget.analyze("I want a refund"), null, "no reading before the analysis and the model");
+  assert.equal(widget.mask("card 4111 1111 1111 1111", ["card"]), "card [card]", "masking needs neither");
+  full.load(model);
+  widget.useAnalysis(await loadWasm("parley_triage"));
+  widget.load(model);
+  assert.equal(widget.loaded, true);
+  for (const text of texts().slice(0, 40)) {
+    assert.deepEqual(widget.analyze(text, 3), full.analyze(text, 3), text);
+    assert.equal(widget.mask(text, ["email", "phone", "card", "iban"]), full.mask(text, ["email", "phone", "card", "iban"]), text);
+  }
+  full.free();
+  widget.free();
+  assert.equal(widget.analyze("refund"), null);
 });
