@@ -4,10 +4,14 @@
 #   bench/size.sh [--runs N] [--smoke]
 #
 # Starts the real relay (--port 0, a temp data dir, the built web root), opens the demo
-# page in headless Chromium, opens the widget (so the iframe, the Wasm core and the
-# triage model load), records every response and classifies it: loader, chat app JS,
-# CSS, core JS glue, core Wasm, triage model. Bytes are the response bodies as served;
-# gzip is computed from them with zlib level 9 (what web/build.mjs reports: the relay
+# page in headless Chromium, opens the widget (so the iframe, the Wasm core, then the
+# triage model and the analysis module that reads it load), records every response and
+# classifies it: loader, chat app JS, CSS, core JS glue, core Wasm, triage model,
+# analysis module (parley_triage.js + .wasm). The chat app is what the frame needs
+# before the first message can be sent (frame, app JS and CSS, core glue and Wasm);
+# the model and the analysis module come after, in the background, outside the
+# budget (ctest web_budget has the same definition). Bytes are the response bodies as
+# served; gzip is computed from them with zlib level 9 (what web/build.mjs reports: the relay
 # serves files uncompressed, a CDN or proxy in front would gzip or brotli them).
 #
 # Times, median of N runs (default 5), each in a fresh browser context (empty cache):
@@ -15,16 +19,20 @@
 #                        statement of loader.js) → "parley:launcher-visible" (the frame
 #                        after the launcher is in the page);
 #   first_sendable_ms    the launcher click → the frame's conn-state is "connected" and
-#                        its composer is enabled (a MutationObserver in the frame).
+#                        its composer is enabled (a MutationObserver in the frame);
+#   reading_ready_ms     the launcher click → the frame's "parley:triage-ready" mark (the
+#                        model and the analysis module loaded: messages sent from then on
+#                        carry a local reading).
 #
 # Prints a table, then ONE JSON object on the last line. --smoke runs once and only
 # checks that it completed and found every kind of file (never a size or a time).
 #
 # Inputs (environment, else the first that exists):
 #   PARLEY_RELAY_BIN  build/relay/parley-relay
-#   PARLEY_WEB_ROOT   a built web root holding loader.js, parley_core_visitor.wasm and
-#                     triage/default.ptm; else one is built into a temp dir from
-#   PARLEY_WASM_DIR   build-wasm/wasm   (parley_core*.js/.wasm)
+#   PARLEY_WEB_ROOT   a built web root holding loader.js, parley_core_visitor.wasm,
+#                     parley_triage.wasm and triage/default.ptm; else one is built into
+#                     a temp dir from
+#   PARLEY_WASM_DIR   build-wasm/wasm   (parley_core*.js/.wasm, parley_triage.js/.wasm)
 #   PARLEY_MODEL      build/triage/default.ptm
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,7 +71,7 @@ if [ -z "$web" ]; then
   web="$tmp/web"
   node web/build.mjs --wasm "$wasm" --model "$model" --out "$web" >/dev/null
 fi
-for f in loader.js widget/app.js parley_core_visitor.wasm triage/default.ptm; do
+for f in loader.js widget/app.js parley_core_visitor.wasm parley_triage.wasm triage/default.ptm; do
   [ -e "$web/$f" ] || { echo "size.sh: $web has no $f (build with --wasm and --model)" >&2; exit 2; }
 done
 
@@ -86,6 +94,8 @@ const KINDS = [
   ["core_js", /\/parley_core(_visitor)?\.js$/],  // the widget loads the visitor core
   ["wasm", /\/parley_core(_visitor)?\.wasm$/],
   ["model", /\/triage\/default\.ptm$/],
+  ["analysis_js", /\/parley_triage\.js$/],   // the triage analysis, fetched with the model
+  ["analysis_wasm", /\/parley_triage\.wasm$/],
 ];
 const kindOf = (url) => (KINDS.find(([, re]) => re.test(new URL(url).pathname)) || ["host_page"])[0];
 
@@ -135,14 +145,20 @@ async function once(browser, url) {
   const frameHandle = page.frames().find((f) => f.url().includes("/widget/frame.html"));
   const sendableAt = await frameHandle.waitForFunction(() => window.__parleySendableAt).then((h) => h.jsonValue());
   const openAt = await page.evaluate(() => window.__parleyOpenAt);
-  // The model is fetched once the core is up; wait until it has arrived too.
+  // The model and the analysis module are fetched once the core is up; wait until
+  // they have arrived too.
   const deadline = Date.now() + WAIT;
-  while (!responses.some((r) => r.kind === "model" && r.body) && Date.now() < deadline)
+  const arrived = (kind) => responses.some((r) => r.kind === kind && r.body);
+  while (!(arrived("model") && arrived("analysis_wasm")) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
+  const readyAt = await frameHandle.waitForFunction(() => {
+    const m = performance.getEntriesByName("parley:triage-ready")[0];
+    return m && performance.timeOrigin + m.startTime;
+  }).then((h) => h.jsonValue());
   await new Promise((r) => setTimeout(r, 200));  // let the last bodies land
   await context.close();
   return { responses, launcherVisible: marks.visible - marks.start, loaderStart: marks.start,
-           firstSendable: sendableAt - openAt };
+           firstSendable: sendableAt - openAt, readingReady: readyAt - openAt };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1;
@@ -183,11 +199,17 @@ for (const [path, f] of [...files].sort((a, b) => a[1].kind.localeCompare(b[1].k
   console.log(`${path.padEnd(28)} ${f.kind.padEnd(10)} ${kb(f.raw)}  ${kb(f.gzip)}`);
 console.log(`${"chat app (JS+Wasm+CSS+HTML)".padEnd(39)} ${kb(app.raw)}  ${kb(app.gzip)}   budget 60 KB gzip`);
 console.log(`${"loader".padEnd(39)} ${kb(get("loader").raw)}  ${kb(get("loader").gzip)}   budget 5 KB gzip`);
+const analysis = ["analysis_js", "analysis_wasm"].reduce(
+  (s, k) => ({ raw: s.raw + get(k).raw, gzip: s.gzip + get(k).gzip }), { raw: 0, gzip: 0 });
+console.log(`${"analysis module (with the model)".padEnd(39)} ${kb(analysis.raw)}  ${kb(analysis.gzip)}   outside the budget`);
 const lv = results.map((r) => r.launcherVisible), fs = results.map((r) => r.firstSendable);
 console.log(`launcher visible  median ${median(lv).toFixed(1)} ms  (runs: ${lv.map((x) => x.toFixed(1)).join(", ")})`);
 console.log(`first sendable    median ${median(fs).toFixed(1)} ms  (runs: ${fs.map((x) => x.toFixed(1)).join(", ")})`);
+const rr = results.map((r) => r.readingReady);
+console.log(`reading ready     median ${median(rr).toFixed(1)} ms  (runs: ${rr.map((x) => x.toFixed(1)).join(", ")})`);
 
-const missing = ["loader", "app_js", "app_css", "frame_html", "core_js", "wasm", "model"].filter((k) => !byKind[k]);
+const missing = ["loader", "app_js", "app_css", "frame_html", "core_js", "wasm", "model", "analysis_js", "analysis_wasm"]
+  .filter((k) => !byKind[k]);
 const summary = {
   loader_gzip_bytes: get("loader").gzip, loader_raw_bytes: get("loader").raw,
   app_gzip_bytes: app.gzip, app_raw_bytes: app.raw,
@@ -197,7 +219,9 @@ const summary = {
   core_js_gzip_bytes: get("core_js").gzip, core_js_raw_bytes: get("core_js").raw,
   wasm_gzip_bytes: get("wasm").gzip, wasm_raw_bytes: get("wasm").raw,
   model_gzip_bytes: get("model").gzip, model_raw_bytes: get("model").raw,
+  analysis_gzip_bytes: analysis.gzip, analysis_raw_bytes: analysis.raw,
   launcher_visible_ms: Number(median(lv).toFixed(1)), first_sendable_ms: Number(median(fs).toFixed(1)),
+  reading_ready_ms: Number(median(rr).toFixed(1)),
   runs, gzip_level: 9, missing,
 };
 console.log(JSON.stringify(summary));

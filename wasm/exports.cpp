@@ -4,6 +4,9 @@
 // and keep every entry point, whatever -sEXPORTED_FUNCTIONS does with archives.
 // The JS side is hand-written (wasm/src/core.ts) instead of embind: smaller, and no
 // generated code that needs eval, so the widget runs under a strict CSP.
+//
+// PARLEY_CORE_NO_ANALYSIS (the widget's parley_core_visitor): masking only, no model
+// reader; the analysis is the separate module of triage_exports.cpp (wasm/CMakeLists.txt).
 #include "parley/c_api.h"
 #include "parley/triage_c_api.h"
 
@@ -22,12 +25,15 @@ __attribute__((used)) const AnyFn keep_c_api[] = {
     reinterpret_cast<AnyFn>(&parley_client_take_outgoing),
     reinterpret_cast<AnyFn>(&parley_client_take_events),
     reinterpret_cast<AnyFn>(&parley_client_next_deadline),
-    // Triage (P5): the widget reads each message before it leaves the browser.
+    // Triage (P5): masking before a message leaves the browser (no model needed)…
+    reinterpret_cast<AnyFn>(&parley_triage_mask),
+#ifndef PARLEY_CORE_NO_ANALYSIS
+    // …and the model's reading of it.
     reinterpret_cast<AnyFn>(&parley_triage_load),
     reinterpret_cast<AnyFn>(&parley_triage_load_error),
     reinterpret_cast<AnyFn>(&parley_triage_free),
     reinterpret_cast<AnyFn>(&parley_triage_analyze),
-    reinterpret_cast<AnyFn>(&parley_triage_mask),
+#endif
 };
 
 }  // namespace

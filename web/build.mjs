@@ -4,9 +4,9 @@
 //   node web/build.mjs [--out DIR] [--wasm DIR]
 //
 //   --out   output folder (default: build/web under the repository)
-//   --wasm  folder holding parley_core.js and parley_core.wasm from the Emscripten
-//           build (the wasm/ folder of the build tree); without it the pages build
-//           but cannot start the chat core.
+//   --wasm  folder holding parley_core*.js/.wasm and parley_triage.js/.wasm from the
+//           Emscripten build (the wasm/ folder of the build tree); without it the pages
+//           build but cannot start the chat core.
 //   --model the triage model file (build/triage/default.ptm of the native build),
 //           served at /triage/default.ptm for the widget; without it the widget
 //           sends messages without reading them first (the relay still does).
@@ -18,7 +18,10 @@
 //   console/index.html console.js console.css
 //   parley_core.js parley_core.wasm      the client core (the console)
 //   parley_core_visitor.js/.wasm         the same for visitors only (the widget: agents'
-//                                        and bots' actions left out; wasm/CMakeLists.txt)
+//                                        and bots' actions and the triage analysis left
+//                                        out, masking kept; wasm/CMakeLists.txt)
+//   parley_triage.js/.wasm               the triage analysis alone: the widget fetches it
+//                                        with the model, to read messages locally
 //   triage/default.ptm                   the intent model (with --model)
 
 import { build, transform } from "esbuild";
@@ -88,7 +91,7 @@ for (const [from, to] of copies) {
   copyFileSync(join(web, from), join(out, to));
 }
 
-const cores = ["parley_core", "parley_core_visitor"];
+const cores = ["parley_core", "parley_core_visitor", "parley_triage"];
 if (wasm) {
   for (const core of cores) {
     for (const file of [`${core}.js`, `${core}.wasm`]) {
@@ -100,8 +103,8 @@ if (wasm) {
   // The Emscripten glue as emcc writes it keeps its local names and much of its white
   // space (Debian's emscripten has no closure compiler). esbuild minifies it like our
   // own bundles: about 1 KB less gzip for the widget (issue 6). Top-level names are
-  // kept (a classic script: `createParleyCore` stays a global), and the glue reaches
-  // the Wasm exports by string keys, so renaming its locals is safe.
+  // kept (a classic script: `createParleyCore`, `createParleyTriage` stay globals), and
+  // the glue reaches the Wasm exports by string keys, so renaming its locals is safe.
   for (const core of cores) {
     const glue = join(out, `${core}.js`);
     const { code } = await transform(readFileSync(glue, "utf8"), {
@@ -122,7 +125,7 @@ if (model) {
 
 // Sizes, as a visitor's browser downloads them.
 const report = ["loader.js", "widget/app.js", "widget/app.css", "console/console.js", "parley_core.js", "parley_core.wasm",
-  "parley_core_visitor.js", "parley_core_visitor.wasm", "triage/default.ptm"];
+  "parley_core_visitor.js", "parley_core_visitor.wasm", "parley_triage.js", "parley_triage.wasm", "triage/default.ptm"];
 for (const file of report) {
   const path = join(out, file);
   if (!existsSync(path)) continue;

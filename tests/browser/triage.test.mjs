@@ -3,7 +3,9 @@
 // console shows the masked text with the relay's intent tag, and the relay's database
 // never holds the number. The relay runs with storage masking OFF, so only the
 // widget's masking can keep the number out of the database, and with a per-site policy
-// that also masks e-mail addresses in the browser.
+// that also masks e-mail addresses in the browser. Once the model and the analysis
+// module (parley_triage.wasm: the widget's core has masking only) have arrived, the
+// widget reads each message locally too (data-last-intent on the composer form).
 //
 //   PARLEY_RELAY_BIN=build/relay/parley-relay PARLEY_WEB_ROOT=build/web \
 //     node --test tests/browser/triage.test.mjs
@@ -21,12 +23,15 @@ const CARD_TEXT = "my card is 4111 1111 1111 1111 and I want a refund";
 const CARD_MASKED = "my card is [card] and I want a refund";
 const EMAIL_TEXT = "you can also mail me at ada.lovelace@example.com";
 const EMAIL_MASKED = "you can also mail me at [email]";
+const REFUND_TEXT = "I was charged twice for my order, I want my money back";
 const SECRETS = ["4111 1111 1111 1111", "4111111111111111", "ada.lovelace@example.com"];
 
 
 let relay, dataDir, browser, visitorPage, agentPage;
 const pageErrors = [];
 const framesSent = []; // every WebSocket frame the visitor's browser sent
+const fetched = []; // every path the visitor's browser fetched
+let localIntent = null; // the widget's own reading of REFUND_TEXT
 
 before(async () => {
   // Per-site policy under test: the browser masks cards, IBANs and e-mails; the relay
@@ -39,6 +44,7 @@ before(async () => {
   visitorPage = await visitorContext.newPage();
   agentPage = await agentContext.newPage();
   visitorPage.on("websocket", (ws) => ws.on("framesent", (f) => framesSent.push(String(f.payload))));
+  visitorPage.on("response", (res) => fetched.push(new URL(res.url()).pathname));
   for (const [who, page] of [["visitor", visitorPage], ["agent", agentPage]]) watchPage(who, page, pageErrors);
 });
 
@@ -66,9 +72,28 @@ test("a card number is masked in the browser and the agent sees the intent", { t
     await widget().locator("[data-testid=message][data-mine=true]", { hasText: EMAIL_MASKED }).waitFor({ state: "visible" });
   });
 
+  await t.test("once the model and the analysis module have arrived, the widget reads messages locally", async () => {
+    const frame = visitorPage.frames().find((f) => f.url().includes("/widget/frame.html"));
+    await frame.waitForFunction(() => performance.getEntriesByName("parley:triage-ready").length > 0, null, { timeout: 20_000 });
+    // The reading comes from parley_triage.wasm, fetched beside the model after the chat started.
+    assert.ok(fetched.includes("/parley_triage.wasm"), fetched.join("\n"));
+    assert.ok(fetched.includes("/triage/default.ptm"), fetched.join("\n"));
+    const form = widget().locator("#composer-form");
+    // Earlier messages may have set it already (if the model was quicker than the test):
+    // clear it, so what follows is this message's reading.
+    await form.evaluate((f) => f.removeAttribute("data-last-intent"));
+    await widget().locator("[data-testid=composer]").fill(REFUND_TEXT);
+    await widget().locator("[data-testid=send]").click();
+    // Set as the message is prepared, before it is sent.
+    await widget().locator("[data-testid=message][data-mine=true]", { hasText: REFUND_TEXT }).waitFor({ state: "visible" });
+    localIntent = await form.getAttribute("data-last-intent");
+    assert.ok(localIntent, "a local reading");
+    await widget().locator("[data-testid=message][data-mine=true][data-status=sent]").nth(2).waitFor();
+  });
+
   await t.test("no frame the browser sent holds the card number or the e-mail", () => {
     const sends = framesSent.filter((f) => f.includes('"type":"send"'));
-    assert.equal(sends.length, 2, "two send frames:\n" + framesSent.join("\n"));
+    assert.equal(sends.length, 3, "three send frames:\n" + framesSent.join("\n"));
     for (const f of framesSent) for (const s of SECRETS) assert.ok(!f.includes(s), `sent frame holds ${s}: ${f}`);
   });
 
@@ -112,10 +137,13 @@ test("a card number is masked in the browser and the agent sees the intent", { t
     // And what SQL sees: the masked texts, with the relay's meta.
     const rows = execFileSync("sqlite3", ["-readonly", join(dir, "parley.db"),
       "SELECT text || '|' || meta FROM messages ORDER BY seq"]).toString().trim().split("\n");
-    assert.equal(rows.length, 3, rows.join("\n"));
+    assert.equal(rows.length, 4, rows.join("\n"));
     assert.ok(rows[0].startsWith(CARD_MASKED + "|"), rows[0]);
     assert.equal(JSON.parse(rows[0].slice(CARD_MASKED.length + 1)).intent, "refund");
     assert.ok(rows[1].startsWith(EMAIL_MASKED + "|"), rows[1]);
+    // The widget's reading and the relay's: the same model, the same answer.
+    assert.ok(rows[2].startsWith(REFUND_TEXT + "|"), rows[2]);
+    assert.equal(JSON.parse(rows[2].slice(REFUND_TEXT.length + 1)).intent, localIntent);
     for (const r of rows) for (const s of SECRETS) assert.ok(!r.includes(s), r);
   });
 

@@ -1,12 +1,15 @@
 // Native and Wasm triage give identical answers on the same inputs (P5): the default
 // model's held-out texts (data/triage/holdout.csv) plus messages with personal data
-// are read by `parley-triage predict` / `signals` (native) and by the triage C API of
-// parley_core.wasm and parley_core_visitor.wasm (the very module the widget loads).
-// Labels, top-3 confidences (4 decimals), signals and masked texts must match line for
-// line.
+// are read by `parley-triage predict` / `signals` (native) and by the triage C API in
+// Wasm, as each page loads it: the console's parley_core.wasm analyses and masks; the
+// widget masks with its parley_core_visitor.wasm and analyses with parley_triage.wasm,
+// the analysis module it fetches with the model (the visitor core has no analysis: a
+// test below pins that). Labels, top-3 confidences (4 decimals), signals and masked
+// texts must match line for line. Last, wasm/src/triage.ts's ParleyTriage must drive
+// both arrangements alike (it needs esbuild from node_modules, as web/build.mjs does).
 //
 // Env: PARLEY_TRIAGE_BIN (parley-triage), PARLEY_TRIAGE_MODEL (default.ptm),
-//      PARLEY_WASM_DIR (folder with parley_core{,_visitor}.js + .wasm).
+//      PARLEY_WASM_DIR (folder with parley_core{,_visitor}.js, parley_triage.js + .wasm).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -79,9 +82,13 @@ function cString(M, text) {
   return ptr;
 }
 
-// The console's core and the widget's (visitors only): the same triage code in each.
-for (const core of ["parley_core", "parley_core_visitor"])
-test(`native and Wasm triage (${core}) give identical predictions, signals and masks`, { skip: !bin || !modelPath || !wasmDir }, async () => {
+// The console's core alone, and the widget's pair: the same triage code in each.
+const PAIRS = [
+  { analysis: "parley_core", mask: "parley_core" },
+  { analysis: "parley_triage", mask: "parley_core_visitor" },
+];
+for (const { analysis, mask } of PAIRS)
+test(`native and Wasm triage (analysis: ${analysis}, masking: ${mask}) give identical predictions, signals and masks`, { skip: !bin || !modelPath || !wasmDir }, async () => {
   const inputs = texts();
   assert.ok(inputs.length > 150, "held-out texts read");
   const stdin = inputs.join("\n") + "\n";
@@ -93,22 +100,25 @@ test(`native and Wasm triage (${core}) give identical predictions, signals and m
     .toString().trimEnd().split("\n").map((l) => JSON.parse(l));
   assert.equal(predicted.length, inputs.length);
 
-  // Wasm.
-  const M = await loadWasm(core);
+  // Wasm: M analyses, K masks (each module has its own heap).
+  const M = await loadWasm(analysis);
+  const K = analysis === mask ? M : await loadWasm(mask);
   const bytes = readFileSync(modelPath);
   const mp = M._malloc(bytes.length);
   M.HEAPU8.set(bytes, mp);
   const handle = M._parley_triage_load(mp, bytes.length);
   M._free(mp);
   assert.notEqual(handle, 0, "model loads in Wasm: " + M.UTF8ToString(M._parley_triage_load_error()));
-  const all = cString(M, "all");
+  const all = cString(K, "all");
 
   let same = 0;
   inputs.forEach((text, i) => {
     const tp = cString(M, text);
     const a = JSON.parse(M.UTF8ToString(M._parley_triage_analyze(handle, tp, 3)));
-    const masked = M.UTF8ToString(M._parley_triage_mask(tp, all));
     M._free(tp);
+    const kp = cString(K, text);
+    const masked = K.UTF8ToString(K._parley_triage_mask(kp, all));
+    K._free(kp);
     const native = predicted[i];
     const ctx = `line ${i + 1}: ${text}`;
     assert.equal(a.intent, native[0], ctx);
@@ -125,7 +135,57 @@ test(`native and Wasm triage (${core}) give identical predictions, signals and m
     assert.equal(masked, s.masked, ctx);
     ++same;
   });
-  M._free(all);
+  K._free(all);
   M._parley_triage_free(handle);
   console.log(`identical on ${same} texts`);
+});
+
+// The split itself: the widget's core masks but cannot read (its analysis is in
+// parley_triage only), and parley_triage reads but does not mask.
+test("the widget's core has masking and no analysis; parley_triage has the analysis alone", { skip: !wasmDir }, async () => {
+  const V = await loadWasm("parley_core_visitor");
+  assert.equal(typeof V._parley_triage_mask, "function");
+  for (const f of ["_parley_triage_load", "_parley_triage_load_error", "_parley_triage_free", "_parley_triage_analyze"])
+    assert.equal(V[f], undefined, `parley_core_visitor exports ${f}`);
+  const T = await loadWasm("parley_triage");
+  for (const f of ["_parley_triage_load", "_parley_triage_load_error", "_parley_triage_free", "_parley_triage_analyze"])
+    assert.equal(typeof T[f], "function", `parley_triage lacks ${f}`);
+  assert.equal(T._parley_triage_mask, undefined);
+  assert.equal(T._parley_client_new, undefined);
+  // A bad model is refused with the core's reason, as in the full core.
+  const bad = T._malloc(4);
+  T.HEAPU8.set([1, 2, 3, 4], bad);
+  assert.equal(T._parley_triage_load(bad, 4), 0);
+  assert.notEqual(T.UTF8ToString(T._parley_triage_load_error()), "");
+  T._free(bad);
+});
+
+// The TypeScript driver (wasm/src/triage.ts, bundled here with esbuild as web/build.mjs
+// does): one ParleyTriage API over the full core, and over the widget's core plus
+// parley_triage once useAnalysis() hands it the module; the same readings either way.
+test("ParleyTriage reads and masks alike over the full core and over the widget's pair", { skip: !modelPath || !wasmDir }, async () => {
+  const { build } = await import("esbuild");
+  const bundle = await build({ entryPoints: [join(repo, "wasm/src/triage.ts")], bundle: true, write: false,
+                               format: "esm", platform: "neutral", logLevel: "warning" });
+  const { ParleyTriage } = await import("data:text/javascript;base64," +
+    Buffer.from(bundle.outputFiles[0].text).toString("base64"));
+  const model = new Uint8Array(readFileSync(modelPath));
+  const full = new ParleyTriage(await loadWasm("parley_core"));
+  const widget = new ParleyTriage(await loadWasm("parley_core_visitor"));
+  assert.equal(full.canAnalyze, true);
+  assert.equal(widget.canAnalyze, false);
+  assert.throws(() => widget.load(model), /no triage analysis/);
+  assert.equal(widget.analyze("I want a refund"), null, "no reading before the analysis and the model");
+  assert.equal(widget.mask("card 4111 1111 1111 1111", ["card"]), "card [card]", "masking needs neither");
+  full.load(model);
+  widget.useAnalysis(await loadWasm("parley_triage"));
+  widget.load(model);
+  assert.equal(widget.loaded, true);
+  for (const text of texts().slice(0, 40)) {
+    assert.deepEqual(widget.analyze(text, 3), full.analyze(text, 3), text);
+    assert.equal(widget.mask(text, ["email", "phone", "card", "iban"]), full.mask(text, ["email", "phone", "card", "iban"]), text);
+  }
+  full.free();
+  widget.free();
+  assert.equal(widget.analyze("refund"), null);
 });

@@ -9,8 +9,9 @@
 // This file knows nothing of sockets or timers (client.ts owns those), so it works the
 // same in a browser, a web view or Node.
 
-import { ParleyTriage, type TriageModule } from "./triage.js";
-import type { Action, CoreConfig, CoreEvent, CoreFactory, CoreLoadOptions } from "./types.js";
+import { instantiate } from "./instantiate.js";
+import { ParleyTriage, type MaskModule } from "./triage.js";
+import type { Action, CoreConfig, CoreEvent, CoreLoadOptions } from "./types.js";
 
 /** The Emscripten module object, as far as we use it. */
 interface EmModule {
@@ -39,17 +40,7 @@ export class ParleyCore {
    *  first (it defines the global `createParleyCore`); in Node pass `factory` and
    *  `wasmBinary`. */
   static async load(options: CoreLoadOptions = {}): Promise<ParleyCore> {
-    const factory: CoreFactory | undefined =
-      options.factory ?? (globalThis as { createParleyCore?: CoreFactory }).createParleyCore;
-    if (!factory) throw new Error("parley: parley_core.js is not loaded (no createParleyCore)");
-    const moduleArg: Record<string, unknown> = {};
-    if (options.wasmBinary) moduleArg.wasmBinary = options.wasmBinary;
-    if (options.wasmUrl) {
-      const url = options.wasmUrl;
-      moduleArg.locateFile = (file: string, dir: string) => (file.endsWith(".wasm") ? url : dir + file);
-    }
-    const m = (await factory(moduleArg)) as EmModule;
-    return new ParleyCore(m);
+    return new ParleyCore((await instantiate("createParleyCore", "parley_core.js", options)) as EmModule);
   }
 
   /** A new client core; throws when the configuration is refused (bad JSON, no role). */
@@ -59,9 +50,11 @@ export class ParleyCore {
     return new CoreHandle(this.m, ptr, this);
   }
 
-  /** Triage (P5) over the same module: load a model, analyse and mask (triage.ts). */
+  /** Triage (P5) over the same module: masking always; loading a model and analysing
+   *  too in the full parley_core, while the widget's parley_core_visitor leaves the
+   *  analysis to parley_triage.wasm (ParleyTriage.useAnalysis; triage.ts). */
   triage(): ParleyTriage {
-    return new ParleyTriage(this.m as unknown as TriageModule);
+    return new ParleyTriage(this.m as unknown as MaskModule);
   }
 
   /** Calls fn with a heap copy of text, freed afterwards. */

@@ -2,5 +2,5 @@
 // ESM entry of the npm package layout; parley_core.js/.wasm ship beside it.
 export { ParleyClient, SUBPROTOCOL } from "./client.js";
 export { ParleyCore, CoreHandle } from "./core.js";
-export { ParleyTriage, type Analysis } from "./triage.js";
+export { ParleyTriage, type Analysis, type AnalysisModule, type MaskModule } from "./triage.js";
 export type * from "./types.js";

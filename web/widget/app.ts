@@ -170,7 +170,8 @@ async function start(): Promise<void> {
   if (client) return;
   try {
     const core = await ParleyCore.load({});
-    triage = new WidgetTriage(core, new URL("../triage/default.ptm", location.href).href);
+    triage = new WidgetTriage(core, new URL("../triage/default.ptm", location.href).href,
+                              new URL("../parley_triage.js", location.href).href);
     client = await ParleyClient.create({
       url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
       role: "visitor",
