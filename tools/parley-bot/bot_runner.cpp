@@ -1,5 +1,6 @@
 #include "bot_runner.hpp"
 
+#include <algorithm>
 #include <variant>
 
 #include "bot_wire.hpp"
@@ -44,8 +45,24 @@ std::vector<std::string> BotRunner::on_event(const session::Event& event, std::i
     } else if (const auto* error = std::get_if<protocol::ErrorFrame>(&event)) {
         ++counts_.errors;
         log.push_back("relay error " + std::to_string(static_cast<int>(error->code)) + ": " + error->message);
+        retry_refused(*error, now_ms, log);
     }
     return log;
+}
+
+void BotRunner::retry_refused(const protocol::ErrorFrame& error, std::int64_t now_ms, std::vector<std::string>& log) {
+    if (error.code != protocol::ErrorCode::rate_limited || error.frame != "handoff") return;
+    auto it = convs_.find(error.conv);
+    if (it == convs_.end() || !it->second.last_handoff) return;
+    Conv& c = it->second;
+    for (const Action& pending : c.actions)
+        if (pending.handoff) return;  // already on its way again
+    Action a;
+    a.handoff = c.last_handoff;
+    a.next_at = now_ms + std::max<std::int64_t>(error.retry_after_ms.value_or(kHandoffRetryMs), 1);
+    c.actions.push_back(std::move(a));
+    busy_.insert(error.conv);
+    log.push_back(error.conv + ": handoff refused for now (4029); trying again");
 }
 
 void BotRunner::on_conv(const protocol::ConvSummary& s, std::vector<std::string>& log) {
@@ -63,6 +80,7 @@ void BotRunner::on_conv(const protocol::ConvSummary& s, std::vector<std::string>
         log.push_back(s.conv + ": handed back to the bot");
     }
     if (!with_bot && c.with_bot) c.handed_off = true;
+    if (!with_bot) c.last_handoff.reset();  // the relay took it away: nothing to resend
     c.with_bot = with_bot;
 }
 
@@ -128,15 +146,21 @@ std::optional<std::int64_t> BotRunner::next_deadline() const {
     return at;
 }
 
-bool BotRunner::step(const std::string& conv, Conv&, Action& a, session::Client& client, std::int64_t now_ms,
+bool BotRunner::step(const std::string& conv, Conv& c, Action& a, session::Client& client, std::int64_t now_ms,
                      std::vector<std::string>& log) {
     if (a.handoff) {
         const std::optional<std::string> team =
             a.handoff->team.empty() ? std::nullopt : std::optional<std::string>(a.handoff->team);
         if (Status st = client.handoff(conv, a.handoff->reason, a.handoff->summary, team, now_ms); !st) {
+            // Not connected: again once the client is back (it reconnects by itself).
+            if (st.error().code == protocol::ErrorCode::not_authenticated && ++a.attempts < kMaxHandoffAttempts) {
+                a.next_at = now_ms + kHandoffRetryMs;
+                return false;
+            }
             ++counts_.errors;
             log.push_back(conv + ": handoff refused: " + st.error().detail);
         } else {
+            c.last_handoff = a.handoff;
             ++counts_.handoffs;
             log.push_back(conv + ": handed off (" + a.handoff->reason + ")");
         }

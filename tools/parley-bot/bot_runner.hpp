@@ -67,6 +67,7 @@ private:
         std::optional<Reply> reply;
         std::optional<Handoff> handoff;
         std::vector<std::string> pieces;  // a streamed reply's deltas not yet sent
+        int attempts = 0;                  // a handoff the client or the relay refused for now
         std::string cid;                  // its stream's cid, once opened
         std::int64_t next_at = 0;         // when its next delta is due
     };
@@ -77,6 +78,7 @@ private:
         // Handed back at this seq: what the visitor wrote up to it was the humans' to
         // answer (and the SDK's sync may still deliver it), never the bot's.
         std::int64_t humans_answered_to = 0;
+        std::optional<Handoff> last_handoff;  // sent, not yet confirmed: resent after a 4029
         std::deque<Action> actions;
     };
     void on_conv(const protocol::ConvSummary& summary, std::vector<std::string>& log);
@@ -93,6 +95,11 @@ private:
     std::map<std::string, Conv> convs_;
     // The conversations with actions waiting: pump() and next_deadline() look at these
     // only (convs_ holds every open conversation the bot has seen: thousands).
+    // A handoff refused because the connection is down, or with 4029, is tried again:
+    // it is the visitor's way to a person (the relay's bot_slow is only the backstop).
+    static constexpr std::int64_t kHandoffRetryMs = 500;
+    static constexpr int kMaxHandoffAttempts = 120;  // a minute of reconnecting
+    void retry_refused(const protocol::ErrorFrame& error, std::int64_t now_ms, std::vector<std::string>& log);
     std::set<std::string> busy_;
     Counts counts_;
 };

@@ -61,3 +61,87 @@ TEST_CASE("After a hand back the bot answers what comes next, not what a person 
     runner.on_event(visitor(7, "how do I reset my password?"), 0, 0);
     CHECK(runner.counts().answered == 1);
 }
+
+namespace {
+
+// A bot session that has said hello and got its welcome, as parley-bot's would.
+session::Client connected_bot() {
+    session::Config config;
+    config.role = "bot";
+    config.instance = "bot1";
+    config.key = "pk_" + std::string(43, 'A');
+    session::Client client(config);
+    client.connect(1);
+    client.opened(2);
+    (void)client.receive(R"({"v":1,"type":"welcome","role":"bot","token":"","me":{"role":"bot","id":"b_house","name":"Parley Bot"}})", 3);
+    (void)client.take_outgoing();
+    return client;
+}
+
+session::Event asks_for_a_person(const std::string& conv) {
+    protocol::Message m;
+    m.conv = conv;
+    m.seq = 1;
+    m.cid = "v.1";
+    m.from = protocol::Party{"visitor", "v_1", "Ada"};
+    m.text = "I want to talk to a human please";
+    return session::Delivered{m, false};
+}
+
+int handoffs_in(const std::vector<std::string>& frames) {
+    int n = 0;
+    for (const auto& f : frames) n += f.find("\"type\":\"handoff\"") != std::string::npos;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("A handoff the relay refused with 4029 is sent again after retry_after_ms", "[bot][runner]") {
+    const BotCore core(test::demo_config(), &test::demo_kb(), &test::default_model());
+    BotRunner runner(core, nullptr);
+    session::Client client = connected_bot();
+    const std::string conv = "c_0123456789abcdef";
+    runner.on_event(asks_for_a_person(conv), 10, 10);
+    for (std::int64_t t = 10; t < 5'000; t += 50) (void)runner.pump(client, t);  // its reply, then the handoff
+    REQUIRE(handoffs_in(client.take_outgoing()) == 1);
+
+    protocol::ErrorFrame refused{protocol::ErrorCode::rate_limited, "too many frames; retry later", {}, 700};
+    refused.frame = "handoff";
+    refused.conv = conv;
+    runner.on_event(refused, 5'000, 5'000);
+    REQUIRE(runner.next_deadline() == 5'700);
+    (void)runner.pump(client, 5'600);
+    CHECK(handoffs_in(client.take_outgoing()) == 0);
+    (void)runner.pump(client, 5'700);
+    CHECK(handoffs_in(client.take_outgoing()) == 1);
+
+    // Once the relay shows the conversation left the bot, a late refusal resends nothing.
+    protocol::ConvSummary s;
+    s.conv = conv;
+    s.status = "open";
+    s.state = "queued";
+    s.bot = "paused";
+    runner.on_event(protocol::ConvUpdate{s}, 5'800, 5'800);
+    runner.on_event(refused, 5'900, 5'900);
+    CHECK_FALSE(runner.next_deadline());
+}
+
+TEST_CASE("A handoff decided while the connection is down goes out once it is back", "[bot][runner]") {
+    const BotCore core(test::demo_config(), &test::demo_kb(), &test::default_model());
+    BotRunner runner(core, nullptr);
+    session::Config config;
+    config.role = "bot";
+    config.instance = "bot1";
+    config.key = "pk_" + std::string(43, 'A');
+    session::Client client(config);  // not connected yet
+    const std::string conv = "c_0123456789abcdef";
+    runner.on_event(asks_for_a_person(conv), 10, 10);
+    for (std::int64_t t = 10; t < 5'000; t += 50) (void)runner.pump(client, t);
+    CHECK(runner.next_deadline());  // the handoff waits; it was not dropped
+    client.connect(5'000);
+    client.opened(5'001);
+    (void)client.receive(R"({"v":1,"type":"welcome","role":"bot","token":"","me":{"role":"bot","id":"b_house","name":"Parley Bot"}})", 5'002);
+    (void)client.take_outgoing();
+    for (std::int64_t t = 5'002; t < 6'000; t += 50) (void)runner.pump(client, t);
+    CHECK(handoffs_in(client.take_outgoing()) == 1);
+}
