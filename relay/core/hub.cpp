@@ -285,6 +285,10 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     // 4. Presence: the visitor learns which agents are around; agents learn of the visitor.
     for (const auto& entry : presence_)
         if (entry.second.party.role == "agent") send(id, p::PresenceNotice{entry.second.party, entry.second.status});
+    // A visitor still waiting in a queue learns their place again on every connection:
+    // a reload or a reconnect must not leave the widget without it.
+    if (auto place = router_.queue_place(summary.conv, now))
+        send(id, p::QueueNotice{summary.conv, place->team, place->position, place->expected_wait_ms});
     party_joined(id, c.party, "online");
 }
 

@@ -84,6 +84,31 @@ TEST_CASE("a visitor who must wait is told their place, then that the wait is ov
     CHECK(q[1].position == 0);
 }
 
+TEST_CASE("a visitor who reconnects while waiting is told their place again", "[hub][routing]") {
+    HubHarness h{routing_config()};
+    p::Welcome w;
+    const ConnId first = h.visitor(&w);
+    h.send(first, p::Send{*w.conv, "v.1", "hello"});
+    REQUIRE(frames<p::QueueNotice>(h, first).size() == 1);
+    h.close(first);
+    const ConnId again = h.open();  // the page was reloaded
+    h.send(again, p::Hello{"visitor", w.token, std::string("Ada")});
+    auto q = frames<p::QueueNotice>(h, again);
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].conv == *w.conv);
+    CHECK(q[0].position == 1);
+    CHECK(q[0].team == "general");
+
+    SECTION("one who is not waiting hears nothing of a queue") {
+        h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+        h.close(again);
+        const ConnId served = h.open();
+        h.send(served, p::Hello{"visitor", w.token, std::string("Ada")});
+        CHECK(frames<p::Welcome>(h, served).size() == 1);
+        CHECK(frames<p::QueueNotice>(h, served).empty());
+    }
+}
+
 TEST_CASE("the page the visitor is on chooses the team by the page rules", "[hub][routing]") {
     HubConfig config = routing_config();
     config.routing.rules = {parley::route::TeamRule{"", "/billing", "billing", {}},
