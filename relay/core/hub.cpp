@@ -786,6 +786,7 @@ Result<Appended> Hub::append(const NewMessage& message) {
     auto stored = store_.append_message(message);
     if (stored && stored.value().inserted) {
         ++counters_.messages_stored;
+        ++counters_.messages_stored_by_role[message.from.role];
         if (batch_open_) ++batch_messages_;
     }
     return stored;

@@ -592,6 +592,8 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
 
     ++wire_.frames_in;
     wire_.bytes_in += text.size();
+    const auto read_at = std::chrono::steady_clock::now();
+    const std::uint64_t stored_before = hub_.counters().messages_stored;
     const std::int64_t now = wall_clock_ms();
     const std::string* bot = hub_.bot_party(id);
     const std::int64_t wait = peer.close_code ? -1 : limits_.charge(id, now, bot ? *bot : std::string_view());
@@ -605,6 +607,8 @@ void Server::receive(ConnId id, Peer& peer, const char* data, std::size_t len, b
         hub_.on_binary(id, now);
     else
         hub_.on_text(id, text, now);
+    // /metrics' ack latency: what this frame stored waits for the next dispatch's commit.
+    for (auto n = hub_.counters().messages_stored - stored_before; n > 0; --n) awaiting_commit_.push_back(read_at);
     // An idle connection holds no reassembly buffer.
     if (peer.rx.capacity() > std::string().capacity()) std::string().swap(peer.rx);
     peer.rx_binary = false;
@@ -672,15 +676,17 @@ void Server::dispatch() {
     }
     // The commit of the pass's batch happens inside take_outputs(): its time (fsync
     // included) is the commit histogram of /metrics.
-    if (hub_.batch_open()) {
-        const auto begin = std::chrono::steady_clock::now();
-        auto outputs = hub_.take_outputs();
-        wire_.commit_seconds.observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
-        deliver(std::move(outputs));
-    } else {
-        deliver(hub_.take_outputs());
-    }
+    const bool committing = hub_.batch_open();
+    const auto begin = std::chrono::steady_clock::now();
+    auto outputs = hub_.take_outputs();
+    const auto committed_at = std::chrono::steady_clock::now();
+    if (committing) wire_.commit_seconds.observe(std::chrono::duration<double>(committed_at - begin).count());
+    // A failed commit acknowledged nothing: its senders resend, and are timed again then.
+    if (hub_.counters().commit_failures == commit_failures_seen_)
+        for (const auto read_at : awaiting_commit_)
+            wire_.ack_seconds.observe(std::chrono::duration<double>(committed_at - read_at).count());
+    awaiting_commit_.clear();
+    deliver(std::move(outputs));
     // /readyz: the store is ready while its last commit went through.
     if (const HubCounters& counted = hub_.counters(); counted.commit_failures != commit_failures_seen_) {
         commit_failures_seen_ = counted.commit_failures;

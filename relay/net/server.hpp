@@ -66,6 +66,7 @@
 //   reconnect (to the restarted relay) with backoff.
 #pragma once
 
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <list>
@@ -205,6 +206,8 @@ private:
     // Operations (issue 18): what crossed the wire, the loop's lateness, and the answers
     // to /healthz, /readyz and /metrics waiting for their socket to take them.
     WireCounters wire_;
+    // When each message stored since the last dispatch was read (one entry per message).
+    std::vector<std::chrono::steady_clock::time_point> awaiting_commit_;
     double loop_lag_seconds_ = 0;  // the housekeeping timer's latest lateness
     std::int64_t started_ms_ = 0;
     std::uint64_t commits_seen_ = 0, commit_failures_seen_ = 0;  // Hub counters at the last dispatch

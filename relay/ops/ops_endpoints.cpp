@@ -116,6 +116,12 @@ std::string prometheus_text(const HubCounters& hub, const WireCounters& wire, co
     // Storage.
     t.one("parley_messages_stored_total", "counter", "New messages stored (visitors, agents, bots, system).",
           static_cast<double>(hub.messages_stored));
+    t.by("parley_messages_stored_by_role_total", "counter", "New messages stored, by the sender's role.", "role",
+         hub.messages_stored_by_role);
+    t.histogram("parley_ack_seconds",
+                "From a client's frame read off the socket to the commit of what it stored (fsync included), "
+                "per message.",
+                wire.ack_seconds);
     t.one("parley_commits_total", "counter", "Group-commit batches committed.", static_cast<double>(hub.commits));
     t.one("parley_commit_failures_total", "counter", "Batches the store could not commit (senders resend).",
           static_cast<double>(hub.commit_failures));

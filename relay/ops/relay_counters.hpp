@@ -46,6 +46,8 @@ struct LabelledCounter {
 // The Hub's counts.
 struct HubCounters {
     std::uint64_t messages_stored = 0;  // new messages (a resend of a stored one is not new)
+    // The same by the sender's role (visitor, agent, bot, system): a bot's answers show here.
+    std::map<std::string, std::uint64_t> messages_stored_by_role;
     std::uint64_t commits = 0;          // group-commit batches committed
     std::uint64_t commit_failures = 0;  // batches the store refused (their senders resend)
     Histogram<8> commit_batch_messages{{1, 2, 4, 8, 16, 32, 64, 128}};  // messages per commit
@@ -64,6 +66,10 @@ struct WireCounters {
     // Seconds a loop pass spent committing and handing out (take_outputs with a batch
     // open): the store's fsync shows here.
     Histogram<10> commit_seconds{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
+    // From a client's frame read off its socket to the commit that makes what it stored
+    // durable, once per message stored (fsync included): the latency a sender waits for
+    // its ack. Messages that frame caused (a system line) count with it.
+    Histogram<12> ack_seconds{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
     // How late the 100 ms housekeeping timer fired: the event loop's responsiveness.
     Histogram<8> loop_lag_seconds{{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
 };

@@ -95,6 +95,12 @@ TEST_CASE("/metrics counts connections, frames, stored messages, commits and ref
     auto during = scrape(relay);
     CHECK(during["parley_connections{role=\"visitor\"}"] == 1);
     CHECK(during["parley_messages_stored_total"] == 2);
+    CHECK(during["parley_messages_stored_by_role_total{role=\"visitor\"}"] == 2);
+    // Each stored message was timed from its frame to its commit; the resend and the
+    // refused send stored nothing and are not.
+    CHECK(during["parley_ack_seconds_count"] == 2);
+    CHECK(during["parley_ack_seconds_sum"] > 0);
+    CHECK(during["parley_ack_seconds_bucket{le=\"+Inf\"}"] == 2);
     CHECK(during["parley_frames_received_total"] >= 5);  // hello, 3 sends, the bad one
     CHECK(during["parley_frames_sent_total"] >= 4);      // welcome, 3 acks, the error
     CHECK(during["parley_connections_opened_total"] == 1);
