@@ -30,6 +30,7 @@
 #include "net/server.hpp"
 #include "options.hpp"
 #include "privacy/visitor_export.hpp"
+#include "store/backup.hpp"
 #include "store/data_dir_lock.hpp"
 #include "store/column_sealer.hpp"
 #include "store/data_key_file.hpp"
@@ -266,6 +267,13 @@ bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
 
 // A data directory made by an older relay (or by hand) may be readable by others: make
 // it 0700 and its files 0600. Returns what it changed ("" when nothing), for the log.
+// What a backup holds, in one line: "schema 8, 3 conversations, 120 messages, visitor keys".
+std::string describe(const BackupFacts& facts) {
+    return "schema " + std::to_string(facts.schema_version) + ", " + std::to_string(facts.conversations) +
+           " conversation(s), " + std::to_string(facts.messages) + " message(s)" +
+           (facts.visitor_keys ? ", visitor token keys" : ", no visitor token keys");
+}
+
 std::string restrict_data_dir(const std::string& dir) {
     namespace fs = std::filesystem;
     std::string changed;
@@ -363,11 +371,31 @@ int main(int argc, char** argv) {
     const bool bot_command = !o.create_bot_key.empty() || !o.revoke_bot_key.empty() || o.list_bot_keys;
     const bool agent_command =
         o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || o.export_audit || bot_command;
+    const std::string visitor_key_path =
+        o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
+    // A backup only reads (store/backup.hpp): it runs beside the relay, without the lock.
+    if (!o.backup_to.empty()) {
+        auto done = backup_data_dir(o.data_dir, visitor_key_path, o.backup_to);
+        if (!done) return fail("backup failed: " + done.error().detail);
+        std::cout << "backed up " << o.data_dir << " to " << o.backup_to << ": " << describe(done.value()) << "\n";
+        if (!o.data_key_file.empty())
+            std::cout << "the data key " << o.data_key_file << " is not in the backup: keep a copy of it apart\n";
+        return 0;
+    }
     std::optional<DataDirLock> lock;
     if (!agent_command) {
         auto taken = DataDirLock::acquire(o.data_dir);
         if (!taken) return fail(taken.error().detail);
         lock.emplace(std::move(taken).value());
+    }
+    if (!o.restore_from.empty()) {
+        auto done = restore_data_dir(o.restore_from, o.data_dir, visitor_key_path, SqliteStore::kSchemaVersion,
+                                     wall_clock_ms());
+        if (!done) return fail("restore failed: " + done.error().detail);
+        std::cout << "restored " << o.restore_from << " into " << o.data_dir << ": " << describe(done.value()) << "\n";
+        if (!done.value().replaced.empty())
+            std::cout << "the database it replaced is kept as " << done.value().replaced << "\n";
+        return 0;
     }
 
     // Sealed transcripts (P7): the data key seals, older keys only open. The agent
@@ -407,8 +435,7 @@ int main(int argc, char** argv) {
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     // Token keys (P7): in their own file, never in the database. Rotation is offline
     // (the lock is held) and takes effect at the next start.
-    const std::string key_path =
-        o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
+    const std::string& key_path = visitor_key_path;
     if (o.rotate_visitor_key) {
         auto rotated = rotate_visitor_key(key_path, *store.value(), random, wall_clock_ms());
         if (!rotated) return fail("cannot rotate the visitor token key: " + rotated.error().detail);

@@ -47,6 +47,12 @@ const char* usage() {
            "                         10 s\n"
            "  --enable-agent EMAIL   let a disabled agent sign in again, then exit\n"
            "  --export-audit         print the audit log as JSON lines, oldest first, exit\n"
+           "  --backup-to DIR        copy the database (one consistent moment) and the\n"
+           "                         visitor token keys into the new directory DIR, exit;\n"
+           "                         safe while a relay runs (not the --data-key-file)\n"
+           "  --restore-from DIR     put a backup made by --backup-to in place as DIR's\n"
+           "                         database (what it replaces is moved aside), exit;\n"
+           "                         refuses while a relay runs on the data dir\n"
            "  --create-bot-key NAME  create a bot's API key (NAME: 1-32 of a-z 0-9 _ -),\n"
            "                         print it once, then exit\n"
            "  --bot-name TEXT        with --create-bot-key: the bot's display name\n"
@@ -233,6 +239,9 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             o.rotate_visitor_key = true;
         } else if (a == "--export-audit") {
             o.export_audit = true;
+        } else if (a == "--backup-to" || a == "--restore-from") {
+            std::string& dir = a == "--backup-to" ? o.backup_to : o.restore_from;
+            if (!value(dir) || dir.empty()) return fail(a + " needs a directory");
         } else if (a == "--disable-agent" || a == "--enable-agent") {
             std::string& email = a == "--disable-agent" ? o.disable_agent : o.enable_agent;
             if (!value(email) || email.empty()) return fail(a + " needs an e-mail");
@@ -377,6 +386,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     }
     if (!o.export_visitor.empty() && !o.erase_visitor.empty())
         return fail("--export-visitor and --erase-visitor are separate runs (export first)");
+    if (!o.backup_to.empty() && !o.restore_from.empty())
+        return fail("--backup-to and --restore-from are separate runs");
     if (o.forget_unreadable && !o.reseal_data)
         return fail("--forget-unreadable goes with --reseal-data (it rewrites what it cannot open)");
     if (o.tls_cert.empty() != o.tls_key.empty())

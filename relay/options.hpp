@@ -60,6 +60,9 @@ struct Options {
     // --export-audit: print the audit log as JSON lines, oldest first; then exit. Reads
     // only, so it may run beside a relay.
     bool export_audit = false;
+    // Backup and restore (issue 18; store/backup.hpp): --backup-to DIR reads only and
+    // runs beside a relay; --restore-from DIR takes the data dir's lock. Both then exit.
+    std::string backup_to, restore_from;
     // Routing (P4): agents created by --add-agent, and the router's configuration.
     std::vector<std::string> agent_teams;   // --team (repeatable); default "general"
     std::vector<std::string> agent_skills;  // --skill (repeatable)
