@@ -30,6 +30,8 @@
 #include "net/server.hpp"
 #include "options.hpp"
 #include "privacy/visitor_export.hpp"
+#include "reports/report.hpp"
+#include "reports/report_source.hpp"
 #include "store/backup.hpp"
 #include "store/data_dir_lock.hpp"
 #include "store/column_sealer.hpp"
@@ -267,6 +269,29 @@ bool ensure_demo_agent(Store& store, RandomSource& random, const Options& o) {
 
 // A data directory made by an older relay (or by hand) may be readable by others: make
 // it 0700 and its files 0600. Returns what it changed ("" when nothing), for the log.
+// --report (issue 18, reports/report.hpp): the conversations opened on the days named,
+// as CSV on stdout.
+int report_command(Store& store, const Options& o) {
+    using namespace reports;
+    constexpr std::int64_t kDay = 24 * 3600 * 1000;
+    const std::int64_t today = wall_clock_ms() / kDay * kDay;
+    std::optional<std::int64_t> to = o.report_to.empty() ? std::optional<std::int64_t>(today) : parse_utc_date(o.report_to);
+    if (!to) return fail("--to needs a date as YYYY-MM-DD, not " + o.report_to);
+    std::optional<std::int64_t> from =
+        o.report_from.empty() ? std::optional<std::int64_t>(*to - 29 * kDay) : parse_utc_date(o.report_from);
+    if (!from) return fail("--from needs a date as YYYY-MM-DD, not " + o.report_from);
+    if (*from > *to) return fail("--from " + o.report_from + " is after --to " + o.report_to);
+    const auto by = parse_group_by(o.report_by);
+    if (!by) return fail("--by needs all, day, team, agent or intent, not " + o.report_by);
+    auto histories = load_histories(store, *from, *to + kDay);
+    if (!histories) return fail("cannot read the report's conversations: " + histories.error().detail);
+    std::map<std::string, std::string> names;
+    if (auto agents = store.list_agents())
+        for (const auto& a : agents.value()) names[a.id] = a.name;
+    std::cout << report_csv(compute_report(histories.value(), *by), *by, names);
+    return 0;
+}
+
 // What a backup holds, in one line: "schema 8, 3 conversations, 120 messages, visitor keys".
 std::string describe(const BackupFacts& facts) {
     return "schema " + std::to_string(facts.schema_version) + ", " + std::to_string(facts.conversations) +
@@ -369,8 +394,8 @@ int main(int argc, char** argv) {
     // disabling and enabling an agent are safe beside a running relay (a row each; the
     // relay re-reads sessions on its own) and take no lock.
     const bool bot_command = !o.create_bot_key.empty() || !o.revoke_bot_key.empty() || o.list_bot_keys;
-    const bool agent_command =
-        o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || o.export_audit || bot_command;
+    const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() ||
+                               o.export_audit || bot_command || o.report;
     const std::string visitor_key_path =
         o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
     // A backup only reads (store/backup.hpp): it runs beside the relay, without the lock.
@@ -431,6 +456,7 @@ int main(int argc, char** argv) {
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
     if (o.export_audit) return export_audit(*store.value());
+    if (o.report) return report_command(*store.value(), o);
     if (bot_command) return bot_key_command(*store.value(), random, o);
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     // Token keys (P7): in their own file, never in the database. Rotation is offline

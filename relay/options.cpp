@@ -47,6 +47,11 @@ const char* usage() {
            "                         10 s\n"
            "  --enable-agent EMAIL   let a disabled agent sign in again, then exit\n"
            "  --export-audit         print the audit log as JSON lines, oldest first, exit\n"
+           "  --report               print a support report as CSV (docs/reports.md), exit;\n"
+           "                         reads only, so it may run beside a relay\n"
+           "  --from DATE, --to DATE the report's days (UTC, YYYY-MM-DD, both included;\n"
+           "                         default: the 30 days up to today)\n"
+           "  --by all|day|team|agent|intent  the report's rows (default all)\n"
            "  --backup-to DIR        copy the database (one consistent moment) and the\n"
            "                         visitor token keys into the new directory DIR, exit;\n"
            "                         safe while a relay runs (not the --data-key-file)\n"
@@ -239,6 +244,13 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             o.rotate_visitor_key = true;
         } else if (a == "--export-audit") {
             o.export_audit = true;
+        } else if (a == "--report") {
+            o.report = true;
+        } else if (a == "--from" || a == "--to") {
+            std::string& date = a == "--from" ? o.report_from : o.report_to;
+            if (!value(date) || date.empty()) return fail(a + " needs a date (YYYY-MM-DD)");
+        } else if (a == "--by") {
+            if (!value(o.report_by) || o.report_by.empty()) return fail("--by needs all, day, team, agent or intent");
         } else if (a == "--backup-to" || a == "--restore-from") {
             std::string& dir = a == "--backup-to" ? o.backup_to : o.restore_from;
             if (!value(dir) || dir.empty()) return fail(a + " needs a directory");
@@ -386,6 +398,8 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     }
     if (!o.export_visitor.empty() && !o.erase_visitor.empty())
         return fail("--export-visitor and --erase-visitor are separate runs (export first)");
+    if (!o.report && (!o.report_from.empty() || !o.report_to.empty() || o.report_by != "all"))
+        return fail("--from, --to and --by go with --report");
     if (!o.backup_to.empty() && !o.restore_from.empty())
         return fail("--backup-to and --restore-from are separate runs");
     if (o.forget_unreadable && !o.reseal_data)

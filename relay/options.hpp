@@ -63,6 +63,9 @@ struct Options {
     // Backup and restore (issue 18; store/backup.hpp): --backup-to DIR reads only and
     // runs beside a relay; --restore-from DIR takes the data dir's lock. Both then exit.
     std::string backup_to, restore_from;
+    // --report [--from DATE] [--to DATE] [--by KEY] (issue 18, reports/): CSV on stdout.
+    bool report = false;
+    std::string report_from, report_to, report_by = "all";
     // Routing (P4): agents created by --add-agent, and the router's configuration.
     std::vector<std::string> agent_teams;   // --team (repeatable); default "general"
     std::vector<std::string> agent_skills;  // --skill (repeatable)

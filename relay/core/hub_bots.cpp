@@ -243,6 +243,7 @@ void Hub::bot_handoff(const std::string& conv, const p::Party& by, const std::st
                       const std::string& summary, const std::string& team, std::int64_t now) {
     counters_.handoffs.add(reason);  // /metrics: handoffs by reason
     if (!with_bot(router_.conversation(conv))) return;
+    record_event({0, now, conv, "handoff", team, "", reason, ""});
     const std::string masked = config_.triage ? config_.triage->mask(summary) : summary;
     BotConv& b = bot_convs_[conv];
     b.handoff = p::HandoffInfo{by, reason, masked, now};

@@ -256,6 +256,8 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
         // Issue 16: while a bot is online, a new conversation opens with the bot.
         if (!router_.conversation(conv)) {
             opened = router_.open({conv, intent, c.page, {}, {}, !bot_conns_.empty()}, now);
+            if (opened.ok())
+                record_event({0, now, conv, "opened", "", "", bot_conns_.empty() ? "humans" : "bot", intent});
             // Opening with the bot decides nothing to apply, so nothing would save the
             // snapshot: save it here, or a restart would route it afresh to humans.
             if (!bot_conns_.empty()) route_save(conv);
@@ -309,6 +311,34 @@ std::string Hub::agent_name(const std::string& id) const {
     return it == route_agents_.end() || it->second.party.name.empty() ? id : it->second.party.name;
 }
 
+// Reports (issue 18, reports/report.hpp) read these. A step that cannot be written is
+// counted (/metrics) and never holds up the conversation: a report then misses it.
+void Hub::record_event(const ConvEvent& event) {
+    if (!store_.append_event(event)) ++counters_.event_failures;
+}
+
+namespace {
+const char* assign_reason_name(route::AssignReason r) {
+    switch (r) {
+    case route::AssignReason::New: return "new";
+    case route::AssignReason::FromQueue: return "queue";
+    case route::AssignReason::Returning: return "returning";
+    case route::AssignReason::Transfer: return "transfer";
+    case route::AssignReason::Reroute: return "reroute";
+    }
+    return "new";
+}
+const char* close_reason_name(route::CloseReason r) {
+    switch (r) {
+    case route::CloseReason::Agent: return "agent";
+    case route::CloseReason::CustomerDeclined: return "customer";
+    case route::CloseReason::Bot: return "bot";
+    case route::CloseReason::System: return "system";
+    }
+    return "agent";
+}
+}  // namespace
+
 void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
     if (o.decisions.empty()) return;
     std::set<std::string> convs;
@@ -322,6 +352,7 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
                 using T = std::decay_t<decltype(x)>;
                 convs.insert(x.conv);
                 if constexpr (std::is_same_v<T, route::Assigned>) {
+                    record_event({0, now, x.conv, "assigned", x.team, x.agent, assign_reason_name(x.reason), ""});
                     // Only a visitor who was told to wait hears that the wait is over.
                     if (told_queued_.erase(x.conv)) tell_visitor(x.conv, p::QueueNotice{x.conv, x.team, 0, 0});
                     // A new person took over a conversation already being served: the
@@ -329,15 +360,19 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
                     if (x.reason == route::AssignReason::Transfer || x.reason == route::AssignReason::Reroute)
                         post_system(x.conv, agent_name(x.agent) + " joined the conversation", false, now);
                 } else if constexpr (std::is_same_v<T, route::Queued>) {
-                    told_queued_.insert(x.conv);
+                    if (told_queued_.insert(x.conv).second)  // a new wait, not a new place in it
+                        record_event({0, now, x.conv, "queued", x.team, "", "", ""});
                     tell_visitor(x.conv, p::QueueNotice{x.conv, x.team, x.position, x.expected_wait_ms});
                 } else if constexpr (std::is_same_v<T, route::Closed>) {
                     store_.set_conversation_status(x.conv, "closed");
+                    record_event({0, now, x.conv, "closed", "", x.agent, close_reason_name(x.reason), ""});
                     post_system(x.conv, "Conversation closed", false, now);
                 } else if constexpr (std::is_same_v<T, route::Reopened>) {
                     store_.set_conversation_status(x.conv, "open");
+                    record_event({0, now, x.conv, "reopened", "", x.previous_agent, "", ""});
                     post_system(x.conv, "Conversation reopened", false, now);
                 } else if constexpr (std::is_same_v<T, route::Transferred>) {
+                    record_event({0, now, x.conv, "transferred", x.to_team, x.to_agent, x.from_agent, ""});
                     // Agents see where it went and who sent it; team ids are internal
                     // labels, so the visitor hears only who joins (Assigned, above). The
                     // note travels as an InternalNote.

@@ -125,6 +125,9 @@ std::string prometheus_text(const HubCounters& hub, const WireCounters& wire, co
     t.one("parley_commits_total", "counter", "Group-commit batches committed.", static_cast<double>(hub.commits));
     t.one("parley_commit_failures_total", "counter", "Batches the store could not commit (senders resend).",
           static_cast<double>(hub.commit_failures));
+    t.one("parley_report_event_failures_total", "counter",
+          "Routing events for reports that could not be written (the conversation went on).",
+          static_cast<double>(hub.event_failures));
     t.histogram("parley_commit_batch_messages", "Messages per committed batch.", hub.commit_batch_messages);
     t.histogram("parley_commit_seconds", "Time a loop pass spent committing its batch (fsync included).",
                 wire.commit_seconds);

@@ -50,6 +50,7 @@ struct HubCounters {
     std::map<std::string, std::uint64_t> messages_stored_by_role;
     std::uint64_t commits = 0;          // group-commit batches committed
     std::uint64_t commit_failures = 0;  // batches the store refused (their senders resend)
+    std::uint64_t event_failures = 0;   // report events that could not be written (issue 18)
     Histogram<8> commit_batch_messages{{1, 2, 4, 8, 16, 32, 64, 128}};  // messages per commit
     LabelledCounter handoffs;            // bot → humans, by reason (issue 16)
     std::map<int, std::uint64_t> errors;  // error frames sent, by code (rate limits, quotas, …)

@@ -215,6 +215,7 @@ Result<Erased> MemoryStore::erase_visitor(const std::string& visitor_id) {
         ++erased.conversations;
         erased.convs.push_back(it->first);
         erased.messages += static_cast<int>(it->second.messages.size());
+        erase_events_of(it->first);
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == it->first ? read_marks_.erase(m) : std::next(m);
         it = convs_.erase(it);
@@ -249,6 +250,7 @@ Result<Erased> MemoryStore::erase_conversations(const std::vector<std::string>& 
         erased.convs.push_back(it->first);
         erased.messages += static_cast<int>(it->second.messages.size());
         visitors.insert(it->second.visitor_id);
+        erase_events_of(conv);
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == conv ? read_marks_.erase(m) : std::next(m);
         convs_.erase(it);
@@ -375,6 +377,29 @@ Status MemoryStore::set_agent_disabled(const std::string& agent_id, bool disable
     it->second.disabled = disabled;
     if (disabled) delete_sessions_of_agent(agent_id);
     return Ok{};
+}
+
+// ---- conversation events ------------------------------------------------------------
+
+Status MemoryStore::append_event(const ConvEvent& event) {
+    events_.push_back(event);
+    events_.back().id = next_event_id_++;
+    return Ok{};
+}
+
+Result<std::vector<ConvEvent>> MemoryStore::events_of_conversations_opened(std::int64_t from, std::int64_t to) {
+    std::set<std::string> opened;
+    for (const ConvEvent& e : events_)
+        if (e.kind == "opened" && e.ts >= from && e.ts < to) opened.insert(e.conv);
+    std::vector<ConvEvent> out;
+    for (const ConvEvent& e : events_)
+        if (opened.count(e.conv)) out.push_back(e);
+    return out;
+}
+
+void MemoryStore::erase_events_of(const std::string& conv) {
+    events_.erase(std::remove_if(events_.begin(), events_.end(), [&](const ConvEvent& e) { return e.conv == conv; }),
+                  events_.end());
 }
 
 // ---- audit log ------------------------------------------------------------------

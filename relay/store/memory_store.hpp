@@ -63,6 +63,8 @@ public:
                                                           const std::string& after_conv, int limit) override;
     Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
+    Status append_event(const ConvEvent& event) override;
+    Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
     Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override;
@@ -94,6 +96,9 @@ private:
     std::map<std::string, BotKey> bot_keys_;  // by name
     std::map<std::string, std::string> settings_;
     std::vector<AuditEntry> audit_;  // audit_[i].id == i + 1
+    std::vector<ConvEvent> events_;  // in id order
+    std::int64_t next_event_id_ = 1;
+    void erase_events_of(const std::string& conv);
 };
 
 }  // namespace parley::relay

@@ -105,6 +105,13 @@ constexpr const char* kMigrations[] = {
     //    it is (reply JSON object); "" when none. Form values live in `reply`.
     "ALTER TABLE messages ADD COLUMN parts TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE messages ADD COLUMN reply TEXT NOT NULL DEFAULT '';",
+    // 9: conversation events for reports (issue 18): routing steps with ids and labels;
+    //    found by kind and time (the conversations opened in a period), then by conv.
+    "CREATE TABLE IF NOT EXISTS conversation_events(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
+    " conv TEXT NOT NULL, kind TEXT NOT NULL, team TEXT NOT NULL, agent TEXT NOT NULL, detail TEXT NOT NULL,"
+    " intent TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS conversation_events_by_kind ON conversation_events(kind, ts);"
+    "CREATE INDEX IF NOT EXISTS conversation_events_by_conv ON conversation_events(conv, id);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -218,6 +225,13 @@ constexpr const char* kEraseReadMarks =
     "DELETE FROM read_marks WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
 constexpr const char* kEraseMessages =
     "DELETE FROM messages WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kEraseEvents =
+    "DELETE FROM conversation_events WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kInsertEvent =
+    "INSERT INTO conversation_events(ts, conv, kind, team, agent, detail, intent) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kEventsOfOpened =
+    "SELECT id, ts, conv, kind, team, agent, detail, intent FROM conversation_events WHERE conv IN "
+    "(SELECT conv FROM conversation_events WHERE kind = 'opened' AND ts >= ?1 AND ts < ?2) ORDER BY id";
 constexpr const char* kVisitorConvIds =
     "SELECT id FROM conversations WHERE visitor_id = ?1 ORDER BY created, rowid";
 constexpr const char* kEraseConvs = "DELETE FROM conversations WHERE visitor_id = ?1";
@@ -232,6 +246,7 @@ constexpr const char* kClosedBefore =
 constexpr const char* kVisitorOfConv = "SELECT visitor_id FROM conversations WHERE id = ?1";
 constexpr const char* kPurgeReadMarks = "DELETE FROM read_marks WHERE conv = ?1";
 constexpr const char* kPurgeMessages = "DELETE FROM messages WHERE conv = ?1";
+constexpr const char* kPurgeEvents = "DELETE FROM conversation_events WHERE conv = ?1";
 constexpr const char* kPurgeConv = "DELETE FROM conversations WHERE id = ?1";
 constexpr const char* kPurgeLoneVisitor =
     "DELETE FROM visitors WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM conversations WHERE visitor_id = ?1)";
@@ -1092,7 +1107,8 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         while ((rc = s.step()) == SQLITE_ROW) erased.convs.push_back(column_text(s.get(), 0));
         return rc == SQLITE_DONE;
     };
-    const bool ok = ids() && run(kEraseReadMarks, nullptr) && run(kEraseMessages, &erased.messages) &&
+    const bool ok = ids() && run(kEraseReadMarks, nullptr) && run(kEraseEvents, nullptr) &&
+                    run(kEraseMessages, &erased.messages) &&
                     run(kEraseConvs, &erased.conversations) && run(kEraseVisitor, &erased.visitors);
     if (!ok) {
         Error e = fail("erase visitor");
@@ -1171,7 +1187,8 @@ Result<Erased> SqliteStore::erase_conversations(const std::vector<std::string>& 
         if (rc == SQLITE_DONE) continue;  // no such conversation
         if (rc != SQLITE_ROW) { ok = false; break; }
         visitors.push_back(column_text(s.get(), 0));
-        ok = run(kPurgeReadMarks, conv, nullptr) && run(kPurgeMessages, conv, &erased.messages) &&
+        ok = run(kPurgeReadMarks, conv, nullptr) && run(kPurgeEvents, conv, nullptr) &&
+             run(kPurgeMessages, conv, &erased.messages) &&
              run(kPurgeConv, conv, &erased.conversations);
     }
     for (const std::string& v : visitors)
@@ -1388,6 +1405,32 @@ Result<std::vector<AuditEntry>> SqliteStore::audit_after(std::int64_t after, int
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_audit(s.get()));
     if (rc != SQLITE_DONE) return fail("read audit log");
+    return out;
+}
+
+// ---- conversation events (issue 18) ----------------------------------------------
+
+Status SqliteStore::append_event(const ConvEvent& e) {
+    auto p = prepare(kInsertEvent);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, e.ts).bind(2, e.conv).bind(3, e.kind).bind(4, e.team).bind(5, e.agent).bind(6, e.detail).bind(7, e.intent);
+    if (s.step() != SQLITE_DONE) return fail("append conversation event");
+    return Ok{};
+}
+
+Result<std::vector<ConvEvent>> SqliteStore::events_of_conversations_opened(std::int64_t from, std::int64_t to) {
+    auto p = prepare(kEventsOfOpened);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, from).bind(2, to);
+    std::vector<ConvEvent> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back(ConvEvent{sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1),
+                                column_text(s.get(), 2), column_text(s.get(), 3), column_text(s.get(), 4),
+                                column_text(s.get(), 5), column_text(s.get(), 6), column_text(s.get(), 7)});
+    if (rc != SQLITE_DONE) return fail("read conversation events");
     return out;
 }
 

@@ -49,7 +49,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 8;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 9;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -128,6 +128,8 @@ public:
                                                           const std::string& after_conv, int limit) override;
     Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
+    Status append_event(const ConvEvent& event) override;
+    Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
     Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override;

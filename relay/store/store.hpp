@@ -94,6 +94,25 @@ struct NewMessage {
     std::optional<protocol::Reply> reply;  // issue 16: a visitor's answer; returned likewise
 };
 
+// A step in a conversation's routing, kept for reports (issue 18, reports/report.hpp):
+// written by the Hub in the same transaction as the change it records; deleted with the
+// conversation (erasure, retention). Holds ids and labels only, never message text.
+struct ConvEvent {
+    std::int64_t id = 0;  // assigned by the store; increasing
+    std::int64_t ts = 0;  // wall clock, ms
+    std::string conv;
+    // opened (detail: "bot" or "humans"; intent: triage's, of the first message),
+    // queued (team), assigned (agent, team; detail: new|queue|returning|transfer|reroute),
+    // transferred (agent: the target agent or "", team: the target team), handoff
+    // (detail: the reason), closed (agent: the owner or ""; detail: agent|customer|bot|
+    // system), reopened.
+    std::string kind;
+    std::string team;
+    std::string agent;
+    std::string detail;
+    std::string intent;
+};
+
 struct Appended {
     std::int64_t seq = 0;
     std::int64_t ts = 0;      // of the stored message (the original one for a resend)
@@ -250,6 +269,13 @@ public:
     virtual Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) = 0;
     // Oldest first: entries with id > after, at most limit (exports page with it).
     virtual Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) = 0;
+    // ---- conversation events (issue 18, reports/) --------------------------------
+    // Appends one routing event (its id is ignored); joins the open batch like every write.
+    virtual Status append_event(const ConvEvent& event) = 0;
+    // Every event of the conversations that opened (an `opened` event) at a time in
+    // [from, to), in id order (which is time order): whole histories, later events
+    // included, so a report sees how each of them went.
+    virtual Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) = 0;
     // ---- retention (P7): closed conversations purged after a window --------------
     // Closed conversations with updated < cutoff, ordered by (updated, conv), only those
     // after the cursor (after_updated, after_conv) in that order, at most `limit`. A

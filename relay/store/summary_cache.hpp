@@ -126,6 +126,10 @@ public:
     }
     Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
+    Status append_event(const ConvEvent& event) override { return inner_.append_event(event); }
+    Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override {
+        return inner_.events_of_conversations_opened(from, to);
+    }
     Result<std::int64_t> append_audit(const AuditEntry& entry) override { return inner_.append_audit(entry); }
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override {
         return inner_.audit_before(before, limit);

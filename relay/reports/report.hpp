@@ -1,0 +1,78 @@
+// Support reports (issue 18, docs/reports.md): how conversations went, per day, team,
+// agent or intent.
+//
+// Theory of operation. A report is a pure function of conversation histories: each
+// conversation's routing events (store ConvEvent rows: opened, queued, assigned,
+// handoff, closed, reopened…) and the time and sender role of its visible messages.
+// Every figure is defined on one conversation (its first response time, whether the bot
+// contained it…) and then aggregated over the conversations of a group; docs/reports.md
+// gives each definition in words, and tests/relay/report_test.cpp checks each one on a
+// hand-made history with a known answer. A conversation belongs to the period in which
+// it opened (its `opened` event), and to one group: the day it opened (UTC), the first
+// team or agent that took it from the router, or the intent of its first message.
+// Durations are reported as medians and 90th percentiles (nearest rank), in seconds,
+// over the conversations where the duration exists.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace parley::relay::reports {
+
+struct MessageStamp {
+    std::int64_t ts = 0;
+    std::string role;  // visitor | agent | bot | system
+};
+
+struct ConversationHistory {
+    std::string conv;
+    std::vector<ConvEvent> events;      // in id order
+    std::vector<MessageStamp> messages;  // the visible ones (not internal), in seq order
+};
+
+enum class GroupBy { all, day, team, agent, intent };
+std::optional<GroupBy> parse_group_by(const std::string& name);
+
+// A duration's distribution over the conversations where it exists.
+struct Durations {
+    std::size_t count = 0;
+    double median_s = 0;
+    double p90_s = 0;
+};
+Durations summarise(std::vector<std::int64_t> millis);
+
+struct ReportRow {
+    std::string key;                // the group: "all", a date, a team, an agent id, an intent
+    std::size_t conversations = 0;  // opened in the period
+    std::size_t with_bot = 0;       // opened with the bot
+    std::size_t contained = 0;      // with the bot, and never reached a human
+    std::size_t escalated = 0;      // with the bot, then reached humans (handoff or take-over)
+    std::size_t reached_humans = 0; // queued for or assigned to a human at some point
+    std::size_t closed = 0;         // closed at least once
+    std::size_t reopened = 0;       // reopened at least once
+    std::size_t abandoned = 0;      // closed while waiting in a queue
+    Durations first_bot_reply;      // first visitor message → first bot message
+    Durations first_response;       // reaching humans → first agent message
+    Durations queue_wait;           // each wait: queued → assigned
+    Durations resolution;           // opened → last close (conversations closed at the end)
+    double containment() const { return with_bot ? double(contained) / double(with_bot) : 0; }
+    double escalation() const { return with_bot ? double(escalated) / double(with_bot) : 0; }
+    double reopen_rate() const { return closed ? double(reopened) / double(closed) : 0; }
+};
+
+// One row per group, in key order ("all": one row).
+std::vector<ReportRow> compute_report(const std::vector<ConversationHistory>& histories, GroupBy by);
+
+// CSV with a header line; `names` turns agent ids into names for GroupBy::agent.
+std::string report_csv(const std::vector<ReportRow>& rows, GroupBy by,
+                       const std::map<std::string, std::string>& names = {});
+
+// "2026-12-07" (UTC) → its first millisecond; nullopt for anything else.
+std::optional<std::int64_t> parse_utc_date(const std::string& date);
+
+}  // namespace parley::relay::reports

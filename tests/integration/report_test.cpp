@@ -1,0 +1,42 @@
+// parley-relay --report (issue 18, docs/reports.md) against a real relay's data: the
+// CSV a support lead gets, and the errors for what it cannot read.
+#include <catch2/catch.hpp>
+
+#include "protocol_peer.hpp"
+#include "relay_process.hpp"
+
+using namespace parley::test;
+
+TEST_CASE("--report prints the conversations of the days asked for as CSV, beside a running relay",
+          "[integration][report]") {
+    RelayProcess relay;
+    REQUIRE(relay.start());
+    ProtocolPeer visitor;
+    REQUIRE(visitor.connect(relay.host(), relay.port()));
+    auto welcome = visitor.hello_new_visitor();
+    REQUIRE(welcome);
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", welcome->conv}, {"cid", "v.1"}, {"text", "anyone there?"}}));
+    REQUIRE(visitor.wait_type("ack", 5000));
+
+    // No agent is online: the conversation waits in the general queue.
+    const auto by_team = relay.command("--report --by team", false);
+    INFO(by_team.out);
+    REQUIRE(by_team.status == 0);
+    CHECK(by_team.out.rfind("team,conversations,with_bot,", 0) == 0);
+    CHECK(by_team.out.find("\r\ngeneral,1,0,") != std::string::npos);
+
+    // Days before the conversation opened hold nothing: a header alone.
+    const auto long_ago = relay.command("--report --from 2020-01-01 --to 2020-01-31", false);
+    REQUIRE(long_ago.status == 0);
+    CHECK(long_ago.out.find("\r\n") == long_ago.out.size() - 2);
+
+    const auto bad_date = relay.command("--report --from 2026-13-01");
+    CHECK(bad_date.status == 1);
+    CHECK(bad_date.out.find("--from needs a date as YYYY-MM-DD") != std::string::npos);
+    const auto bad_key = relay.command("--report --by week");
+    CHECK(bad_key.status == 1);
+    CHECK(bad_key.out.find("--by needs all, day, team, agent or intent") != std::string::npos);
+    const auto stray = relay.command("--by team");
+    CHECK(stray.status == 2);
+    CHECK(stray.out.find("go with --report") != std::string::npos);
+}
