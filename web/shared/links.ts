@@ -35,17 +35,25 @@ function link(raw: string): { text: string; href: string } | null {
   }
 }
 
+/** The addresses in `text` that become links, in order: where each starts, the text
+ *  shown (as written) and its URL. Pure: tests/web/links.test.mjs runs it in Node. */
+export function findLinks(text: string): { start: number; text: string; href: string }[] {
+  const out: { start: number; text: string; href: string }[] = [];
+  for (const m of text.matchAll(ADDRESS)) {
+    const found = link(m[0]);
+    if (found) out.push({ start: m.index ?? 0, ...found });
+  }
+  return out;
+}
+
 /** Replaces `el`'s content by `text`, its addresses as links. `hintId`: the element
  *  whose words a screen reader hears after each link ("(opens in a new tab)"); it is
  *  outside the text, which stays exactly what was written. */
 export function setLinkedText(el: HTMLElement, text: string, hintId: string): void {
   el.textContent = "";
   let at = 0;
-  for (const m of text.matchAll(ADDRESS)) {
-    const found = link(m[0]);
-    if (!found) continue;
-    const start = m.index ?? 0;
-    if (start > at) el.appendChild(document.createTextNode(text.slice(at, start)));
+  for (const found of findLinks(text)) {
+    if (found.start > at) el.appendChild(document.createTextNode(text.slice(at, found.start)));
     const a = document.createElement("a");
     a.href = found.href;
     a.target = "_blank";
@@ -55,7 +63,7 @@ export function setLinkedText(el: HTMLElement, text: string, hintId: string): vo
     a.textContent = found.text;
     a.setAttribute("aria-describedby", hintId);
     el.appendChild(a);
-    at = start + found.text.length;
+    at = found.start + found.text.length;
   }
   if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
 }

@@ -432,11 +432,13 @@ export class Thread {
     for (const item of ordered) {
       const sameRun = prev && prev.mine === item.mine && prev.from?.id === item.from?.id;
       const ts = item.ts || now;
-      const newDay = !prev || dayKey(prev.ts || now) !== dayKey(ts);
+      let newDay = !prev || dayKey(prev.ts || now) !== dayKey(ts);
       if (newDay) {
+        // Once per day, even when clocks disagree and a day comes back (our pending
+        // message stamped by this browser after the relay's stamp of the next day).
         const sep = this.daySeparator(ts, now);
-        nodes.push(sep);
-        shownDays.add(sep);
+        if (shownDays.has(sep)) newDay = false;
+        else nodes.push(sep), shownDays.add(sep);
       }
       const run = !!sameRun && !newDay;
       item.author.hidden = item.mine || run || !item.name.textContent;
