@@ -221,6 +221,17 @@ test("the widget and the console pass axe, speak French, and fit a phone", { tim
     await days.first().waitFor();
     assert.equal(await days.first().textContent(), "Yesterday");
     await later.close();
+    // Three days on: the weekday and date, in the page's language.
+    const inThreeDays = Date.now() + 3 * 86_400_000;
+    const after3 = await visitor.context().newPage();
+    watchPage("visitor-in-three-days", after3, errors);
+    await after3.clock.setFixedTime(inThreeDays);
+    await openWidget(after3);
+    const weekday = new Intl.DateTimeFormat("en", { weekday: "long" }).format(new Date());
+    await widget(after3).locator("[data-testid=day-separator]").first().waitFor();
+    assert.match(await widget(after3).locator("[data-testid=day-separator]").first().textContent(),
+                 new RegExp(`^${weekday}, `), "the day the messages were written");
+    await after3.close();
     await widget(visitor).locator("[data-testid=message]", { hasText: "on it" }).scrollIntoViewIfNeeded();
     await visitor.screenshot({ path: join(artifacts, "screen-widget-desktop.png") });
   });
@@ -278,6 +289,9 @@ test("the widget and the console pass axe, speak French, and fit a phone", { tim
     const closed = widget(french).locator("[data-testid=message][data-role=system]", { hasText: tables.fr.sysClosed });
     await closed.waitFor();
     assert.equal(await closed.locator(".author").isVisible(), false, "no \"Parley\" signature");
+    const closedForAgent = agent.locator("[data-testid=message][data-role=system]", { hasText: "Conversation closed" });
+    await closedForAgent.waitFor();
+    assert.equal(await closedForAgent.locator(".author").isVisible(), false, "nor in the console");
     await assertNoEnglish(french, "closed");
     await french.screenshot({ path: join(artifacts, "screen-widget-phone.png") });
   });
@@ -306,6 +320,15 @@ test("the widget and the console pass axe, speak French, and fit a phone", { tim
     await agentPhone.screenshot({ path: join(artifacts, "screen-console-phone.png") });
     await agentPhone.locator("[data-testid=back-to-inbox]").click();
     await inbox.waitFor({ state: "visible" });
+  });
+
+  await t.test("console on a phone: the supervisor's team board", async () => {
+    await agentPhone.locator("[data-testid=tab-board]").click();
+    await agentPhone.locator("[data-testid=board]").waitFor();
+    await noSidewaysScroll(agentPhone, "the team board on a phone");
+    await noAxeFindings(agentPhone, "the team board on a phone");
+    await agentPhone.screenshot({ path: join(artifacts, "a11y-console-phone-board.png") });
+    await agentPhone.locator("#tab-inbox").click();
   });
 
   await t.test("the pages ran without script errors", () => {
