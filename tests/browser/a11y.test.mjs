@@ -2,15 +2,15 @@
 // real relay: one relay, one browser, four contexts.
 //   - axe-core finds nothing serious or critical in the widget (launcher, the open chat
 //     with messages, a rich message with quick replies and a form, the queued state) nor
-//     in the console (sign-in, inbox with a conversation open), on a desktop and on a
-//     390×844 phone;
+//     in the console (sign-in, inbox with a conversation open, the transfer dialog, the
+//     team board), on a desktop and on a 390×844 phone;
 //   - a French widget shows no English, in each of its states: welcome (with the team
 //     away), conversation, queued, form errors, closed, unreachable;
 //   - on the phone the widget fills the screen, the console switches between inbox and
 //     thread, and nothing scrolls sideways;
-//   - the thread's date separators ("Today", "Yesterday"), links in message text (http,
-//     https and mailto only, new tab, no opener), agents' avatars, the team's presence,
-//     and system lines without the "Parley" signature.
+//   - the thread's date separators ("Today", "Yesterday", a weekday), links in message
+//     text (http, https and mailto only, new tab, no opener), agents' avatars, the team's
+//     presence (available / away, live), and system lines without the "Parley" signature.
 // Screenshots: tests/browser/artifacts/screen-{widget,console}-{desktop,phone}.png (kept in
 // git, looked at by a person), plus a11y-*.png of each step.
 //
@@ -209,6 +209,11 @@ test("the widget and the console pass axe, speak French, and fit a phone", { tim
   await t.test("console: the inbox with a conversation open", async () => {
     await agent.locator("[data-testid=rich-form]").waitFor();
     await noAxeFindings(agent, "the console with a conversation open");
+    await agent.locator("[data-testid=transfer-open]").click();
+    await agent.locator("[data-testid=transfer-dialog]").waitFor();
+    await noAxeFindings(agent, "the console's transfer dialog");
+    await agent.keyboard.press("Escape");
+    await agent.locator("[data-testid=transfer-dialog]").waitFor({ state: "hidden" });
     await agent.screenshot({ path: join(artifacts, "screen-console-desktop.png") });
   });
 
@@ -268,6 +273,7 @@ test("the widget and the console pass axe, speak French, and fit a phone", { tim
     // Back from away: answering the queued conversation claims it (an away agent's
     // answer does not), and the visitor's wait is over.
     await agent.locator("[data-testid=presence]").selectOption("available");
+    await widget(french).locator("[data-testid=conn-state][data-presence=available]").waitFor(); // live
     const ack = await agentSends(conv2, { cid: "a11y.2", text: "Votre adresse ?",
       parts: [{ kind: "form", id: "mail", submit: "Envoyer", fields: [
         { name: "email", label: "Adresse e-mail", type: "email", required: true }] }] });

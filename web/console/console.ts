@@ -359,7 +359,7 @@ function renderItem(e: Entry): void {
   const bot = withBot(s) ? ", with the bot" : botPaused(s) ? ", bot paused" : "";
   // The item is named by what it shows (an aria-label hid the time and states from some
   // readers and mismatched the visible text, axe's label-content-name-mismatch).
-  e.spoken.textContent = `${bot}${unread ? ` unread` : ""}`;
+  e.spoken.textContent = `${unread ? " unread" : ""}${bot}`; // after the badge: "2 unread, with the bot"
 }
 
 function sortInbox(): void {
