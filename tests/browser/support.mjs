@@ -2,7 +2,7 @@
 // with a fresh data dir, headless Debian Chromium, and the demo agent's credentials.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -107,4 +107,25 @@ export async function tearDown({ pages, errors, browser, relay, dataDir }) {
   await browser?.close();
   if (relay) await stopRelay(relay.child);
   if (dataDir && !process.env.PARLEY_KEEP_TMP) rmSync(dataDir, { recursive: true, force: true });
+}
+
+const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "..",
+                                    "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+/** axe-core's findings of impact serious or critical in `target` (a Page or a Frame),
+ *  each as "rule: target — summary". axe is evaluated into the document (not added as a
+ *  <script>, which the pages' CSP would refuse), once per document. `context`: what to
+ *  check (axe's include/exclude), the whole document by default. WCAG 2.x A and AA
+ *  rules and axe's best practices, as axe runs them by default. */
+export async function axeFindings(target, context = undefined) {
+  if (!(await target.evaluate(() => typeof window.axe === "object"))) await target.evaluate(axeSource);
+  const violations = await target.evaluate(async (ctx) => {
+    const result = await window.axe.run(ctx ?? document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact,
+      nodes: v.nodes.map((n) => `${n.target.join(" ")} — ${n.failureSummary.replace(/\s+/g, " ").slice(0, 240)}`),
+    }));
+  }, context);
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n}`));
 }

@@ -76,6 +76,7 @@ interface Entry {
   li: HTMLLIElement;
   name: HTMLElement;
   last: HTMLElement;
+  spoken: HTMLElement; // what the item's look says without words: bot state, unread
   time: HTMLElement;
   badge: HTMLElement;
   readUpTo: number; // our own read receipt
@@ -287,12 +288,13 @@ function upsert(s: ConversationSummary): void {
     badge.setAttribute("data-testid", "unread");
     top.append(name, time);
     bottom.append(last, badge);
-    body.append(top, bottom);
+    const spoken = visuallyHidden("");
+    body.append(top, bottom, spoken);
     item.append(avatar, body);
     li.appendChild(item);
     item.addEventListener("click", () => open(s.conv));
     e = {
-      summary: s, thread: null, scroller: null, item, li, name, last, time, badge,
+      summary: s, thread: null, scroller: null, item, li, name, last, time, badge, spoken,
       readUpTo: readMarks[s.conv] || 0, typing: new Map(), historyAsked: false, typingSent: false,
     };
     entries.set(s.conv, e);
@@ -355,7 +357,9 @@ function renderItem(e: Entry): void {
   e.item.classList.toggle("unread", unread > 0);
   e.item.setAttribute("aria-current", String(active === s.conv));
   const bot = withBot(s) ? ", with the bot" : botPaused(s) ? ", bot paused" : "";
-  e.item.setAttribute("aria-label", `${name}: ${e.last.textContent}${bot}${unread ? `, ${unread} unread` : ""}`);
+  // The item is named by what it shows (an aria-label hid the time and states from some
+  // readers and mismatched the visible text, axe's label-content-name-mismatch).
+  e.spoken.textContent = `${unread ? " unread" : ""}${bot}`; // after the badge: "2 unread, with the bot"
 }
 
 function sortInbox(): void {
@@ -461,6 +465,9 @@ function open(conv: string): void {
 }
 
 function showConversation(e: Entry | null): void {
+  // On a phone the open conversation replaces the inbox (console.css).
+  if (e) ui.consoleView.setAttribute("data-view", "thread");
+  else ui.consoleView.removeAttribute("data-view");
   ui.empty.hidden = !!e;
   ui.conversation.hidden = !e;
   if (e) renderHeader(e);
@@ -553,6 +560,16 @@ async function endSession(everywhere: boolean): Promise<void> {
   }
 }
 ui.signOut.addEventListener("click", () => void endSession(false));
+// A phone's way back to the inbox: the conversation is closed here (no longer read).
+$("back-to-inbox").addEventListener("click", () => {
+  const e = active ? entries.get(active) : undefined;
+  if (!e) return showConversation(null);
+  stopTyping(e);
+  active = null;
+  showConversation(null);
+  renderItem(e);
+  e.item.focus();
+});
 initSessionsUi(() => void endSession(true));
 initAuditUi();
 initPrivacyUi();

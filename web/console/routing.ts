@@ -176,7 +176,7 @@ function renderQueues(): void {
       row.type = "button";
       row.className = "queue-row";
       row.textContent = (s?.visitor.name ? "Visitor " + isolatedName(s.visitor.name) : "Visitor") + " — " +
-        isolatedName(s?.last_text || conv);
+        isolatedName(s?.last_text || "No messages yet"); // never the raw conversation id (issue 17)
       row.addEventListener("click", () => openConv(conv));
       block.appendChild(row);
     }

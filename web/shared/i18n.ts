@@ -1,5 +1,8 @@
-// UI strings of the widget. Host pages pick one with Parley.push(["set","locale","fr"]);
-// anything missing falls back to English. Strings are only ever set with textContent.
+// UI strings of the widget. Host pages pick one with Parley.push(["set","locale","fr"]).
+// Every shipped language has every key (tests/web/i18n.test.mjs fails otherwise, and
+// tests/browser/a11y.test.mjs finds no English left in a French widget); an unknown
+// language gets English. Strings are only ever set with textContent. The console is
+// English-only for now: it passes its own words to shared/thread.ts.
 
 const en = {
   title: "Chat with us",
@@ -43,11 +46,27 @@ const en = {
   queuePlace: "You're number {n} in line for our team.",
   queueWait: "About {wait}.",
   queueBusy: "Everyone is busy right now; someone will reply as soon as they're free.",
+  // Durations in the notices above.
+  minutes: "{n} min",
+  hours: "{n} h",
+  // The team's presence (agents' `presence` frames), shown in the header once connected.
+  away: "We're away right now. Leave us a message.",
+  // Date separators in the thread (shared/thread.ts); other days by Intl in `lang`.
+  today: "Today",
+  yesterday: "Yesterday",
+  // The relay's system lines to visitors (docs/protocol.md §4 "System messages"),
+  // matched exactly and shown in the visitor's language; others are shown as sent.
+  sysClosed: "Conversation closed",
+  sysReopened: "Conversation reopened",
+  sysJoined: "{name} joined the conversation",
+  // The language's tag, for Intl date formats.
+  lang: "en",
 };
 
 export type Strings = typeof en;
 
-const tables: Record<string, Partial<Strings>> = {
+/** Every shipped table, by language (tests/web/i18n.test.mjs checks each is complete). */
+export const tables: Record<string, Partial<Strings>> = {
   en,
   fr: {
     title: "Discutons",
@@ -79,6 +98,21 @@ const tables: Record<string, Partial<Strings>> = {
     queuePlace: "Vous êtes numéro {n} dans la file d'attente.",
     queueWait: "Environ {wait}.",
     queueBusy: "Tout le monde est occupé ; quelqu'un vous répondra dès que possible.",
+    messages: "Conversation",
+    someone: "L'équipe",
+    tooLong: "Ce message est trop long.",
+    quotaNew: "Trop de nouvelles discussions depuis votre réseau. Nouvel essai dans {wait}.",
+    quotaSend: "Non envoyé : vous avez beaucoup écrit aujourd'hui. Nouvel essai dans {wait}.",
+    powered: "Propulsé par Parley",
+    minutes: "{n} min",
+    hours: "{n} h",
+    away: "Absents pour le moment. Laissez-nous un message.",
+    today: "Aujourd'hui",
+    yesterday: "Hier",
+    sysClosed: "Conversation terminée",
+    sysReopened: "Conversation rouverte",
+    sysJoined: "{name} a rejoint la conversation",
+    lang: "fr",
   },
   de: {
     title: "Schreiben Sie uns",
@@ -109,6 +143,22 @@ const tables: Record<string, Partial<Strings>> = {
     queuePlace: "Sie sind Nummer {n} in der Warteschlange.",
     queueWait: "Etwa {wait}.",
     queueBusy: "Gerade sind alle beschäftigt; wir antworten, sobald jemand frei ist.",
+    composerLabel: "Nachricht",
+    messages: "Unterhaltung",
+    someone: "Das Team",
+    tooLong: "Diese Nachricht ist zu lang.",
+    quotaNew: "Zu viele neue Chats aus Ihrem Netzwerk. Neuer Versuch in {wait}.",
+    quotaSend: "Nicht gesendet: Sie haben heute viel geschrieben. Neuer Versuch in {wait}.",
+    powered: "Bereitgestellt von Parley",
+    minutes: "{n} Min.",
+    hours: "{n} Std.",
+    away: "Gerade nicht da. Hinterlassen Sie uns eine Nachricht.",
+    today: "Heute",
+    yesterday: "Gestern",
+    sysClosed: "Unterhaltung beendet",
+    sysReopened: "Unterhaltung wieder geöffnet",
+    sysJoined: "{name} ist der Unterhaltung beigetreten",
+    lang: "de",
   },
   es: {
     title: "Escríbenos",
@@ -139,6 +189,22 @@ const tables: Record<string, Partial<Strings>> = {
     queuePlace: "Eres el número {n} en la cola.",
     queueWait: "Unos {wait}.",
     queueBusy: "Ahora mismo todos están ocupados; te responderán en cuanto alguien esté libre.",
+    composerLabel: "Mensaje",
+    messages: "Conversación",
+    someone: "El equipo",
+    tooLong: "Este mensaje es demasiado largo.",
+    quotaNew: "Demasiados chats nuevos desde tu red. Lo intentaremos de nuevo en {wait}.",
+    quotaSend: "No enviado: has escrito mucho hoy. Lo intentaremos de nuevo en {wait}.",
+    powered: "Con la tecnología de Parley",
+    minutes: "{n} min",
+    hours: "{n} h",
+    away: "Ahora no estamos. Déjanos un mensaje.",
+    today: "Hoy",
+    yesterday: "Ayer",
+    sysClosed: "Conversación cerrada",
+    sysReopened: "Conversación reabierta",
+    sysJoined: "{name} se ha unido a la conversación",
+    lang: "es",
   },
 };
 

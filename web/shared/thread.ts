@@ -4,9 +4,18 @@
 // `message` events (ours included, echoed by the relay), history pages, and resends
 // after a reconnect. It merges them by cid (our own) and by seq (everything stored),
 // so a message is shown once whatever the order of arrival, in seq order, with our
-// unacknowledged messages last. Text is only ever set through textContent; authors'
-// names sit in an isolated <bdi> (shared/names.ts), first in the author line, so that
-// `decorate` may add after them what the page wants (the console: a role badge).
+// unacknowledged messages last. Text is only ever set through textContent, its web and
+// mail addresses as links built node by node (shared/links.ts); authors' names sit in
+// an isolated <bdi> (shared/names.ts) after their avatar (initials on a colour derived
+// from the name, shared/avatar.ts), so that `decorate` may add after them what the page
+// wants (the console: a role badge). The relay's system lines ("Conversation closed")
+// have no author line: they are events, not someone's words, and are shown in the
+// page's language when they are one of the documented ones.
+//
+// Date separators (issue 17): before the first message of each local day, "Today",
+// "Yesterday" or the date in the page's language. They are placed by `layout` like the
+// messages, one element per day kept across layouts, and their words recomputed each
+// time (a thread left open over midnight says "Yesterday" at its next message).
 //
 // Streams (issue 16): a reply being written is one element per (sender, cid), placed
 // last; each delta is appended to its bubble as a text node, so nothing is redrawn and
@@ -26,13 +35,16 @@
 
 import type { Message, Party, Reply } from "../../wasm/src/types";
 import { strings as stringsFor, type Strings } from "./i18n";
+import { avatarElement, paintAvatar } from "./avatar";
+import { setLinkedText } from "./links";
 import { cleanName, nameElement } from "./names";
 import { RichParts, type PartStrings } from "./parts";
 
 /** The statuses, and optionally the words of streams and rich parts (English when
  *  absent; the widget passes its locale's). */
 export type ThreadStrings = { sending: string; sent: string; failed: string; seen: string } & Partial<Strings>;
-type AllStrings = PartStrings & { sent: string; failed: string; seen: string; interrupted: string };
+type AllStrings = PartStrings & Pick<Strings, "sent" | "failed" | "seen" | "interrupted" | "today" | "yesterday" |
+  "sysClosed" | "sysReopened" | "sysJoined" | "lang" | "newTab">;
 
 interface Item {
   cid: string;
@@ -44,6 +56,8 @@ interface Item {
   status: "queued" | "sent" | "failed";
   el: HTMLElement;
   author: HTMLElement;
+  avatar: HTMLElement;
+  name: HTMLElement;
   bubble: HTMLElement;
   meta: HTMLElement;
   /** Our answer to a rich message (from `queued`, or the stored message's). */
@@ -62,6 +76,38 @@ const timeFormat = (() => {
 
 let bubbles = 0;
 
+const DAY_MS = 86_400_000;
+/** The local day of `ts` as yyyy-mm-dd, which sorts and compares. */
+function dayKey(ts: number): string {
+  const d = new Date(ts);
+  return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+}
+
+/** A separator's words: "Today", "Yesterday", else the date in `lang` (with the year
+ *  when it is not this year's). */
+function dayLabel(ts: number, now: number, S: AllStrings): string {
+  const key = dayKey(ts);
+  if (key === dayKey(now)) return S.today;
+  if (key === dayKey(now - DAY_MS) || key === dayKey(now - DAY_MS - 3_600_000)) return S.yesterday; // DST
+  const d = new Date(ts);
+  const options: Intl.DateTimeFormatOptions = { weekday: "long", day: "numeric", month: "long" };
+  if (d.getFullYear() !== new Date(now).getFullYear()) options.year = "numeric";
+  try {
+    return new Intl.DateTimeFormat(S.lang, options).format(d);
+  } catch {
+    return key;
+  }
+}
+
+/** A system line in the reader's language when it is one the relay documents
+ *  (docs/protocol.md §4 "System messages"); any other as it was sent. */
+function systemText(text: string, S: AllStrings): string {
+  if (text === "Conversation closed") return S.sysClosed;
+  if (text === "Conversation reopened") return S.sysReopened;
+  const joined = /^(.+) joined the conversation$/.exec(text);
+  return joined ? S.sysJoined.replace("{name}", joined[1]) : text;
+}
+
 export class Thread {
   readonly el: HTMLElement;
   private readonly bySeq = new Map<number, Item>();
@@ -71,6 +117,10 @@ export class Thread {
   private readonly streams = new Map<string, Item>();
   private peerRead = 0;
   private readonly receipt: HTMLElement;
+  /** "(opens in a new tab)", describing every link in message text (shared/links.ts). */
+  private readonly linkHint: HTMLElement;
+  /** Date separators shown, by local day (dayKey). */
+  private readonly days = new Map<string, HTMLElement>();
   private strings!: AllStrings;
 
   /** Set by a page whose user answers rich messages (the widget): called with the seq
@@ -87,12 +137,19 @@ export class Thread {
     this.receipt.className = "receipt";
     this.receipt.setAttribute("data-testid", "read-receipt");
     this.receipt.textContent = strings.seen;
+    this.linkHint = document.createElement("span");
+    this.linkHint.id = "link-hint-" + ++bubbles;
+    this.linkHint.className = "visually-hidden";
+    this.linkHint.hidden = true;
+    this.linkHint.textContent = this.strings.newTab;
+    scroller.appendChild(this.linkHint);
   }
 
   /** Changes the UI language of statuses written from now on. */
   setStrings(strings: ThreadStrings): void {
     this.strings = { ...stringsFor("en"), ...strings };
     if (this.receipt) this.receipt.textContent = strings.seen;
+    if (this.linkHint) this.linkHint.textContent = this.strings.newTab;
   }
 
   /** Highest stored seq shown, 0 when none. */
@@ -220,8 +277,8 @@ export class Thread {
       item.seq = m.seq;
       item.ts = m.ts;
       item.from = m.from;
-      if (item.text !== m.text || item.el.hasAttribute("data-interrupted")) item.bubble.textContent = m.text;
       item.text = m.text;
+      this.setText(item); // its links, and the text itself when it differs from the deltas
       item.el.removeAttribute("data-streaming");
       item.el.removeAttribute("data-interrupted");
       item.el.removeAttribute("aria-hidden"); // now the log reads it, once
@@ -301,15 +358,17 @@ export class Thread {
     if (from) el.setAttribute("data-role", from.role);
     const author = document.createElement("div");
     author.className = "author";
-    author.appendChild(nameElement(""));
+    const avatar = avatarElement();
+    const name = nameElement("");
+    author.append(avatar, name);
     const bubble = document.createElement("div");
     bubble.className = "bubble";
     bubble.id = "m" + ++bubbles; // names the message's form (shared/parts.ts)
-    bubble.textContent = text;
     const meta = document.createElement("div");
     meta.className = "meta";
     el.append(author, bubble, meta);
-    const item: Item = { cid, seq, ts, from, mine, text, status, el, author, bubble, meta };
+    const item: Item = { cid, seq, ts, from, mine, text, status, el, author, avatar, name, bubble, meta };
+    this.setText(item);
     if (mine && cid) this.byCid.set(cid, item);
     this.paint(item);
     return item;
@@ -327,7 +386,33 @@ export class Thread {
       text = time ? time + " · " + status : status;
     }
     item.meta.textContent = text;
-    item.author.firstChild!.textContent = item.from ? cleanName(item.from.name || "") : "";
+    // A system line is an event, not someone's words: no author ("Parley") above it.
+    const author = item.from && item.from.role !== "system" ? cleanName(item.from.name || "") : "";
+    item.name.textContent = author;
+    paintAvatar(item.avatar, author);
+  }
+
+  /** The bubble's text, addresses as links; a system line in the reader's language. */
+  private setText(item: Item): void {
+    if (!item.text) return;
+    if (item.from?.role === "system") item.bubble.textContent = systemText(item.text, this.strings);
+    else setLinkedText(item.bubble, item.text, this.linkHint.id);
+  }
+
+  /** The separator before the first message of `ts`'s day, its words up to date. */
+  private daySeparator(ts: number, now: number): HTMLElement {
+    const key = dayKey(ts);
+    let el = this.days.get(key);
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "day";
+      el.setAttribute("data-testid", "day-separator");
+      el.setAttribute("data-day", key);
+      el.appendChild(document.createElement("span"));
+      this.days.set(key, el);
+    }
+    el.firstChild!.textContent = dayLabel(ts, now, this.strings);
+    return el;
   }
 
   /** Puts every element in order, shows authors at the start of each run and the
@@ -341,16 +426,29 @@ export class Thread {
     let lastMine: Item | null = null;
     for (const item of ordered) if (item.mine && item.seq) lastMine = item;
     const nodes: HTMLElement[] = [];
+    const now = Date.now();
+    const shownDays = new Set<HTMLElement>();
     let prev: Item | null = null;
     for (const item of ordered) {
       const sameRun = prev && prev.mine === item.mine && prev.from?.id === item.from?.id;
-      item.author.hidden = item.mine || !!sameRun || !item.author.textContent;
-      item.el.classList.toggle("cont", !!sameRun);
+      const ts = item.ts || now;
+      let newDay = !prev || dayKey(prev.ts || now) !== dayKey(ts);
+      if (newDay) {
+        // Once per day, even when clocks disagree and a day comes back (our pending
+        // message stamped by this browser after the relay's stamp of the next day).
+        const sep = this.daySeparator(ts, now);
+        if (shownDays.has(sep)) newDay = false;
+        else nodes.push(sep), shownDays.add(sep);
+      }
+      const run = !!sameRun && !newDay;
+      item.author.hidden = item.mine || run || !item.name.textContent;
+      item.el.classList.toggle("cont", run);
       nodes.push(item.el);
       if (item === lastMine && this.peerRead >= item.seq) nodes.push(this.receipt);
       prev = item;
     }
     if (!lastMine || this.peerRead < lastMine.seq) this.receipt.remove();
+    for (const sep of this.days.values()) if (!shownDays.has(sep)) sep.remove();
     let cursor = this.el.firstChild;
     for (const node of nodes) {
       if (cursor === node) cursor = cursor.nextSibling;

@@ -5,6 +5,11 @@
 // page's loader sends it settings and open/close over postMessage; it answers with
 // ready/close/unread/message, always to the one origin named in ?host= and only
 // accepting messages from that origin and from its parent window.
+//
+// Every word it shows comes from web/shared/i18n.ts in the host's language, or from the
+// host's settings (title, subtitle, greeting). Once connected, the header tells whether
+// the team is around: the relay sends visitors every agent's `presence` (the current
+// picture after `welcome`, then changes); "available" when at least one agent is.
 
 import { ParleyClient } from "../../wasm/src/client";
 import { ParleyCore } from "../../wasm/src/core";
@@ -80,6 +85,7 @@ let lastReadSent = 0;
 let unread = 0;
 let typingSent = false;
 const typers = new Map<string, string>(); // party id -> name of who types now
+const agents = new Map<string, string>(); // agent id -> presence status
 let thread = newThread();
 
 /** A thread whose rich messages the visitor answers (chips, postback buttons, forms). */
@@ -100,6 +106,7 @@ function applySettings(): void {
   S = strings(settings.locale);
   document.documentElement.lang = (settings.locale || navigator.language || "en").slice(0, 2);
   ui.title.textContent = settings.title || S.title;
+  document.title = settings.title || S.title;
   ui.greeting.textContent = settings.greeting || S.greeting;
   ui.composer.placeholder = S.placeholder;
   ui.composer.setAttribute("aria-label", S.composerLabel);
@@ -138,8 +145,10 @@ function watchReachability(): void {
 
 function renderState(): void {
   const shown = unreachable && state !== "offline" ? "unreachable" : state;
+  const available = Array.from(agents.values()).includes("available");
   ui.conn.setAttribute("data-state", shown);
-  ui.connText.textContent = state === "connected" ? settings.subtitle || S.subtitle : S[shown];
+  ui.conn.setAttribute("data-presence", available ? "available" : "away");
+  ui.connText.textContent = state !== "connected" ? S[shown] : available ? settings.subtitle || S.subtitle : S.away;
 }
 
 function renderTyping(): void {
@@ -193,11 +202,18 @@ async function start(): Promise<void> {
     watchReachability();
     renderState();
     if (state !== "connected") {
+      agents.clear(); // the next welcome brings the current picture
       typers.clear();
       renderTyping();
     }
   });
   c.on("welcome", onWelcome);
+  c.on("presence", (ev) => {
+    if (ev.who.role !== "agent") return;
+    if (ev.status === "offline") agents.delete(ev.who.id);
+    else agents.set(ev.who.id, ev.status);
+    renderState();
+  });
   // A visitor has one conversation; a send before the first welcome has conv "".
   c.on("queued", (ev) => thread.queued(ev.cid, ev.text, me, ev.reply));
   c.on("ack", (ev) => thread.ack(ev.cid, ev.seq, ev.ts));
@@ -252,7 +268,7 @@ async function start(): Promise<void> {
 
 function minutes(ms: number): string {
   const m = Math.max(1, Math.ceil(ms / 6e4));
-  return m < 90 ? m + " min" : Math.round(m / 60) + " h";
+  return m < 90 ? S.minutes.replace("{n}", String(m)) : S.hours.replace("{n}", String(Math.round(m / 60)));
 }
 
 function onWelcome(ev: EventMap["welcome"]): void {
