@@ -38,7 +38,7 @@ export class ParleyCore {
 
   /** Instantiates parley_core.wasm. In a page, load parley_core.js with a script tag
    *  first (it defines the global `createParleyCore`); in Node pass `factory` and
-   *  `wasmBinary`. */
+   *  `wasmBinary`. The npm package's loadCore() (connect.ts) does all that itself. */
   static async load(options: CoreLoadOptions = {}): Promise<ParleyCore> {
     return new ParleyCore((await instantiate("createParleyCore", "parley_core.js", options)) as EmModule);
   }
