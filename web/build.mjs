@@ -8,10 +8,10 @@
 //           Emscripten build (the wasm/ folder of the build tree); without it the pages
 //           build but cannot start the chat core.
 //   --model the triage model file (build/triage/default.ptm of the native build),
-//           served at /triage/default.ptm for the widget; without it the widget
+//           served as /triage/default-<hash>.ptm for the widget; without it the widget
 //           sends messages without reading them first (the relay still does).
 //
-// Output:
+// Output (names before hashing; see "Caching" below):
 //   index.html demo.css demo.js          the "Acme" demo site embedding the widget
 //   loader.js                            the snippet's script (IIFE, tiny)
 //   widget/frame.html app.js app.css     the chat app inside the iframe
@@ -25,7 +25,7 @@
 //   triage/default.ptm                   the intent model (with --model)
 //   asset-manifest.json                  { "logical/name": "served/name" } for tools and tests
 //
-// Caching (docs/operations.md "Caching"): every file a page fetches gets the first 16
+// Caching (docs/operations.md "Caching and compression of the web root"): every file a page fetches gets the first 16
 // hex digits of the SHA-256 of its bytes in its name (widget/app.js is served as
 // widget/app-<hash>.js), so the relay can let browsers and CDNs keep it for a year: a
 // new build is new names. The pages are rewritten to those names: each <script src>

@@ -209,8 +209,13 @@ const StaticFile* StaticSite::find(std::string_view path) const {
 }
 
 StaticAnswer StaticSite::answer(const StaticRequest& request) const {
-    const bool head = request.method == "HEAD";
-    if (!head && request.method != "GET") {
+    StaticAnswer a = answer_get(request);
+    if (request.method == "HEAD") a.body = {};  // the headers GET would get, Content-Length too
+    return a;
+}
+
+StaticAnswer StaticSite::answer_get(const StaticRequest& request) const {
+    if (request.method != "HEAD" && request.method != "GET") {
         StaticAnswer a = error_answer(405, "only GET and HEAD\n");
         a.allow_get_head = true;
         return a;
@@ -248,7 +253,7 @@ StaticAnswer StaticSite::answer(const StaticRequest& request) const {
     a.status = 200;
     a.content_encoding = encoding_token(*encoding);
     a.content_length = bytes.size();
-    if (!head) a.body = bytes;
+    a.body = bytes;
     return a;
 }
 

@@ -98,6 +98,7 @@ public:
     const std::vector<std::string>& warnings() const { return warnings_; }
 
 private:
+    StaticAnswer answer_get(const StaticRequest& request) const;  // answer() before HEAD drops the body
     std::map<std::string, StaticFile, std::less<>> files_;  // "/widget/frame.html" → file
     std::set<std::string, std::less<>> folders_;            // "/console": has an index.html
     std::size_t total_bytes_ = 0;

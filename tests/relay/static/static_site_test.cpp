@@ -172,6 +172,12 @@ TEST_CASE("HEAD gets the headers GET would, without the body", "[static_site]") 
     CHECK(head.content_length == getting.body.size());
     CHECK(head.content_encoding == "gzip");
     CHECK(head.etag == getting.etag);
+    SECTION("a missing file or a redirect too: no body after the headers") {
+        const StaticAnswer missing = site.answer({"HEAD", "/missing.js", std::nullopt, std::nullopt});
+        CHECK(missing.status == 404);
+        CHECK(missing.body.empty());
+        CHECK(missing.content_length > 0);
+    }
 }
 
 TEST_CASE("methods other than GET and HEAD get 405 naming the allowed ones", "[static_site]") {
