@@ -980,15 +980,23 @@ int Server::answer_http(lws* wsi) {
     }
     if (!body) return lws_http_transaction_completed(wsi) ? -1 : 0;
     static_sends_[wsi] = {a.body, 0};  // the site outlives every connection
+    arm_static_stall(wsi);
     lws_callback_on_writable(wsi);
     return 0;
+}
+
+// A body's reader must take each chunk within stall_secs (as a WebSocket must its
+// frames), or lws closes the connection: a client that stops reading keeps neither a
+// socket nor a buffered chunk for long.
+void Server::arm_static_stall(lws* wsi) {
+    if (options_.stall_secs > 0) lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, options_.stall_secs);
 }
 
 int Server::write_static(lws* wsi) {
     StaticSend& send = static_sends_.at(wsi);
     // One chunk per WRITEABLE: lws keeps what the socket does not take and calls back
     // once it has gone, so a connection holds at most one chunk beyond the table.
-    const std::size_t n = std::min(send.body.size() - send.sent, kMaxWriteBytes);
+    const std::size_t n = std::min(send.body.size() - send.sent, kStaticChunkBytes);
     const bool last = send.sent + n == send.body.size();
     if (http_buf_.size() < LWS_PRE + n) http_buf_.resize(LWS_PRE + n);
     std::memcpy(http_buf_.data() + LWS_PRE, send.body.data() + send.sent, n);
@@ -997,9 +1005,11 @@ int Server::write_static(lws* wsi) {
         return -1;
     send.sent += n;
     if (!last) {
+        arm_static_stall(wsi);
         lws_callback_on_writable(wsi);
         return 0;
     }
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
     static_sends_.erase(wsi);
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }

@@ -42,8 +42,9 @@
 // - The web root is read once, at start(): at most web_root_max_bytes (64 MiB, .gz/.br
 //   included) or the relay does not start. Requests are looked up in that table, never
 //   on disk (no traversal); GET and HEAD only (405, and the connection closed, for any
-//   other method). A body goes out one kMaxWriteBytes chunk per writable callback, so a
-//   slow reader costs one chunk of buffer, the bytes being a view into the table.
+//   other method). A body goes out one 16 KiB chunk per writable callback, so a slow
+//   reader costs at most one chunk of buffer (the bytes are a view into the table), and
+//   one that takes no chunk for stall_secs (30 s) is disconnected.
 // - TLS (P7, tls_cert/tls_key): the port speaks only TLS 1.2+ (net/tls_certificate.hpp
 //   for the settings); the TLS handshake has handshake_timeout_secs too. The pair is
 //   checked before lws sees it, so a bad file stops the start with a message naming it;
@@ -233,6 +234,8 @@ private:
     std::unordered_map<lws*, StaticSend> static_sends_;
     std::vector<unsigned char> http_buf_;  // LWS_PRE headroom + one chunk of a body
     int write_static(lws* wsi);
+    void arm_static_stall(lws* wsi);  // stall_secs to take the next chunk, or closed
+    static constexpr std::size_t kStaticChunkBytes = 16 * 1024;
     Readiness readiness() const;
 public:
     void observe_loop_lag(double seconds);  // the tick (server.cpp); not for other use
