@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The widget's weight and load time, as the demo page loads it (issue 6).
+# The widget's weight and load time, as the demo page loads it (issue 6), and the bytes
+# a page view transfers, first and repeat (issue 17).
 #
 #   bench/size.sh [--runs N] [--smoke]
 #
@@ -10,9 +11,21 @@
 # analysis module (parley_triage.js + .wasm). The chat app is what the frame needs
 # before the first message can be sent (frame, app JS and CSS, core glue and Wasm);
 # the model and the analysis module come after, in the background, outside the
-# budget (ctest web_budget has the same definition). Bytes are the response bodies as
-# served; gzip is computed from them with zlib level 9 (what web/build.mjs reports: the relay
-# serves files uncompressed, a CDN or proxy in front would gzip or brotli them).
+# budget (ctest web_budget has the same definition). Sizes are of the files' plain bytes
+# (decoded), gzip computed from them with zlib level 9 (the budget's definition, as
+# web/build.mjs reports it); what actually crossed the wire is the transfer below.
+#
+# Transfer (issue 17): the bytes Chromium received for a page view, response headers
+# included (CDP Network.loadingFinished encodedDataLength, summed over every request
+# of the page and its frames; WebSocket frames not counted):
+#   widget_first_bytes    a fresh context opens the demo page, opens the chat until the
+#                         first message can be sent, and waits for the model and the
+#                         analysis module (everything that page view loads);
+#   widget_repeat_bytes   the same context reloads and does it again (its HTTP cache
+#                         warm: hashed files are immutable, the pages revalidated);
+#   console_first_bytes / console_repeat_bytes  the console: sign in until connected,
+#                         then a reload until connected again.
+# Bytes are deterministic for one build (no timing in them).
 #
 # Times, median of N runs (default 5), each in a fresh browser context (empty cache):
 #   launcher_visible_ms  performance marks in the loader: "parley:loader-start" (first
@@ -71,31 +84,36 @@ if [ -z "$web" ]; then
   web="$tmp/web"
   node web/build.mjs --wasm "$wasm" --model "$model" --out "$web" >/dev/null
 fi
-for f in loader.js widget/app.js parley_core_visitor.wasm parley_triage.wasm triage/default.ptm; do
-  [ -e "$web/$f" ] || { echo "size.sh: $web has no $f (build with --wasm and --model)" >&2; exit 2; }
+for f in loader.js widget/frame.html console/index.html; do
+  [ -e "$web/$f" ] || { echo "size.sh: $web has no $f (build it with web/build.mjs --wasm and --model)" >&2; exit 2; }
 done
+ls "$web"/parley_core_visitor*.wasm "$web"/parley_triage*.wasm "$web"/triage/default*.ptm >/dev/null 2>&1 ||
+  { echo "size.sh: $web has no Wasm cores or model (build with --wasm and --model)" >&2; exit 2; }
 
 PARLEY_RELAY_BIN=$relay PARLEY_WEB_ROOT=$web SIZE_RUNS=$runs SIZE_SMOKE=$smoke SIZE_TMP=$tmp \
   node --input-type=module - <<'EOF'
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
-import { startRelay, stopRelay, launchChromium } from "./tests/browser/support.mjs";
+import { startRelay, stopRelay, launchChromium, countBytes, transferredSince, DEMO_EMAIL, DEMO_PASSWORD }
+  from "./tests/browser/support.mjs";
 
 const runs = Number(process.env.SIZE_RUNS);
 const smoke = process.env.SIZE_SMOKE === "1";
 const WAIT = 20_000;
 
-// What each served path is. Anything else is the host page's own (demo) files.
+// What each served path is (with or without web/build.mjs's content hash in the name).
+// Anything else is the host page's own (demo) files.
+const H = "(-[0-9a-f]{16})?";
 const KINDS = [
   ["loader", /\/loader\.js$/],
-  ["app_js", /\/widget\/app\.js$/],
-  ["app_css", /\/widget\/app\.css$/],
+  ["app_js", new RegExp(`/widget/app${H}\\.js$`)],
+  ["app_css", new RegExp(`/widget/app${H}\\.css$`)],
   ["frame_html", /\/widget\/frame\.html$/],
-  ["core_js", /\/parley_core(_visitor)?\.js$/],  // the widget loads the visitor core
-  ["wasm", /\/parley_core(_visitor)?\.wasm$/],
-  ["model", /\/triage\/default\.ptm$/],
-  ["analysis_js", /\/parley_triage\.js$/],   // the triage analysis, fetched with the model
-  ["analysis_wasm", /\/parley_triage\.wasm$/],
+  ["core_js", new RegExp(`/parley_core(_visitor)?${H}\\.js$`)],  // the widget loads the visitor core
+  ["wasm", new RegExp(`/parley_core(_visitor)?${H}\\.wasm$`)],
+  ["model", new RegExp(`/triage/default${H}\\.ptm$`)],
+  ["analysis_js", new RegExp(`/parley_triage${H}\\.js$`)],   // the triage analysis, fetched with the model
+  ["analysis_wasm", new RegExp(`/parley_triage${H}\\.wasm$`)],
 ];
 const kindOf = (url) => (KINDS.find(([, re]) => re.test(new URL(url).pathname)) || ["host_page"])[0];
 
@@ -161,6 +179,52 @@ async function once(browser, url) {
            firstSendable: sendableAt - openAt, readingReady: readyAt - openAt };
 }
 
+// ---- transfer: bytes a page view received, first and repeat ---------------------------
+/** The demo page with the chat open until a message can be sent, the model in. */
+async function widgetView(page, url, reload) {
+  if (reload) await page.reload(); else await page.goto(url + "/");
+  const launcher = page.locator("[data-testid=parley-launcher]");
+  await launcher.waitFor({ state: "visible" });
+  const frame = page.frameLocator("[data-testid=parley-frame]");
+  if (!(await page.locator("[data-testid=parley-frame]").isVisible())) await launcher.click();
+  await frame.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "attached" });
+  await frame.locator("[data-testid=composer]:enabled").waitFor();
+  const handle = page.frames().find((f) => f.url().includes("/widget/frame.html"));
+  await handle.waitForFunction(() => performance.getEntriesByName("parley:triage-ready").length > 0);
+}
+
+/** The console signed in and connected (signing in when the page asks). */
+async function consoleView(page, url, reload) {
+  if (reload) await page.reload(); else await page.goto(url + "/console/");
+  const login = page.locator("[data-testid=login-view]");
+  const connected = page.locator("#console-view [data-testid=conn-state][data-state=connected]");
+  await Promise.race([login.waitFor({ state: "visible" }), connected.waitFor({ state: "attached" })]);
+  if (await login.isVisible()) {
+    await page.locator("[data-testid=login-email]").fill(DEMO_EMAIL);
+    await page.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
+    await page.locator("[data-testid=login-submit]").click();
+  }
+  await connected.waitFor({ state: "attached" });
+}
+
+async function transfers(browser, url) {
+  const out = {};
+  for (const [name, view] of [["widget", widgetView], ["console", consoleView]]) {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    const read = await countBytes(page);
+    let before = read();
+    await view(page, url, false);
+    out[`${name}_first`] = await transferredSince(read, before);
+    before = read();
+    await view(page, url, true);
+    out[`${name}_repeat`] = await transferredSince(read, before);
+    await context.close();
+  }
+  return out;
+}
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
@@ -169,8 +233,10 @@ const { child, url } = await startRelay({ bin: process.env.PARLEY_RELAY_BIN, web
                                           dataDir: join(process.env.SIZE_TMP, "data") });
 const browser = await launchChromium();
 let results = [];
+let transfer;
 try {
   for (let i = 0; i < runs; i++) results.push(await once(browser, url));
+  transfer = await transfers(browser, url);
 } finally {
   await browser.close();
   await stopRelay(child);
@@ -208,6 +274,13 @@ console.log(`first sendable    median ${median(fs).toFixed(1)} ms  (runs: ${fs.m
 const rr = results.map((r) => r.readingReady);
 console.log(`reading ready     median ${median(rr).toFixed(1)} ms  (runs: ${rr.map((x) => x.toFixed(1)).join(", ")})`);
 
+console.log("transferred (bytes received, headers included)   first view    repeat view");
+for (const name of ["widget", "console"]) {
+  const f = transfer[`${name}_first`], r = transfer[`${name}_repeat`];
+  console.log(`${(name === "widget" ? "demo page + chat until sendable + model" : "console sign-in until connected").padEnd(46)}` +
+              `${kb(f.bytes)} (${f.requests} req)  ${kb(r.bytes)} (${r.requests} req)`);
+}
+
 const missing = ["loader", "app_js", "app_css", "frame_html", "core_js", "wasm", "model", "analysis_js", "analysis_wasm"]
   .filter((k) => !byKind[k]);
 const summary = {
@@ -222,6 +295,8 @@ const summary = {
   analysis_gzip_bytes: analysis.gzip, analysis_raw_bytes: analysis.raw,
   launcher_visible_ms: Number(median(lv).toFixed(1)), first_sendable_ms: Number(median(fs).toFixed(1)),
   reading_ready_ms: Number(median(rr).toFixed(1)),
+  widget_first_bytes: transfer.widget_first.bytes, widget_repeat_bytes: transfer.widget_repeat.bytes,
+  console_first_bytes: transfer.console_first.bytes, console_repeat_bytes: transfer.console_repeat.bytes,
   runs, gzip_level: 9, missing,
 };
 console.log(JSON.stringify(summary));

@@ -20,6 +20,7 @@
 #include "core/log_throttle.hpp"
 #include "net/security_headers.hpp"
 #include "parley/protocol/frames.hpp"
+#include "static/static_site.hpp"
 
 namespace parley::relay {
 
@@ -170,8 +171,7 @@ int open_files_limit() {
 
 struct Server::LwsTables {
     lws_protocols protocols[3];
-    lws_protocol_vhost_options mimes[6];
-    lws_http_mount mount;
+    lws_http_mount mount;  // "/": the web root, from memory (answer_http)
     lws_http_mount ops[3];  // /healthz, /readyz, /metrics (ops/ops_endpoints.hpp)
     lws_protocol_vhost_options headers[4];  // on every response, errors included (HSTS: TLS only)
     std::string baseline_csp;               // headers[2]'s value (lws keeps the pointer)
@@ -210,19 +210,13 @@ Result<int> Server::start() {
     t.protocols[1] = {"parley.v1", parley_callback, sizeof(PerSession), 1024,
                       0, nullptr, kMaxWriteBytes};
 
-    // lws knows .html, .css, .png and friends; these it lacks or names differently.
-    // Browsers insist on application/wasm for streaming compilation and on a
-    // JavaScript type for modules.
-    const char* const types[][2] = {{".wasm", "application/wasm"},
-                                    {".mjs", "text/javascript"},
-                                    {".js", "text/javascript"},
-                                    {".json", "application/json"},
-                                    {".map", "application/json"},
-                                    {".ptm", "application/octet-stream"}};  // triage model (P5)
-    constexpr std::size_t kMimes = sizeof types / sizeof types[0];
-    static_assert(kMimes == sizeof(LwsTables::mimes) / sizeof(LwsTables::mimes[0]), "one slot per type");
-    for (std::size_t i = 0; i < kMimes; ++i)
-        t.mimes[i] = {i + 1 < kMimes ? &t.mimes[i + 1] : nullptr, nullptr, types[i][0], types[i][1]};
+    // The web root, read once into memory (static/static_site.hpp): an unreadable or
+    // oversized one stops the start here, with a message that names it.
+    if (!options_.web_root.empty()) {
+        auto site = StaticSite::load(options_.web_root, options_.web_root_max_bytes);
+        if (!site) return site.error();
+        site_ = std::make_unique<StaticSite>(std::move(site.value()));
+    }
 
     // The operations endpoints: callback mounts of the "http" protocol (on_http answers
     // them), more specific than "/" so lws picks them first.
@@ -237,14 +231,11 @@ Result<int> Server::start() {
     }
     started_ms_ = wall_clock_ms();
 
+    // The web root: a callback mount too (lws 4.1.6's file mounts read the disk per
+    // request and cannot pick a precompressed sibling); answer_http serves it.
     t.mount.mountpoint = "/";
     t.mount.mountpoint_len = 1;
-    t.mount.origin = options_.web_root.c_str();
-    t.mount.def = "index.html";
-    t.mount.origin_protocol = LWSMPRO_FILE;
-    t.mount.extra_mimetypes = &t.mimes[0];
-    // Naming a protocol makes lws 4.1.6 call its LWS_CALLBACK_ADD_HEADERS before it
-    // serves a file (lws_http_serve), which is where each page gets its CSP.
+    t.mount.origin_protocol = LWSMPRO_CALLBACK;
     t.mount.protocol = "http";
     // lws adds the vhost's canned headers in lws_add_http_header_status(), so they reach
     // every response: files, 404s, refused upgrades. It reads them through the pointer
@@ -264,6 +255,11 @@ Result<int> Server::start() {
     // Errors and warnings (refused origins, culled laggards) to stderr, escaped and
     // rate-limited (emit_log); lws's startup notices would drown them.
     lws_set_log_level(LLL_ERR | LLL_WARN, emit_log);
+    if (site_) {
+        for (const std::string& warning : site_->warnings()) lwsl_warn("%s\n", warning.c_str());
+        lwsl_warn("web root %s: %zu files, %zu bytes in memory\n", options_.web_root.c_str(), site_->file_count(),
+                  site_->total_bytes());
+    }
 
     // At most this many sockets in all (core/socket_limits.hpp): the reserve keeps fds
     // for SQLite, logs and served files, so accept() never meets EMFILE.
@@ -436,31 +432,18 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
     case LWS_CALLBACK_WSI_DESTROY:  // always protocols[0]: WebSockets end here too
         sockets_.close(reinterpret_cast<std::uintptr_t>(wsi));
         http_answers_.erase(wsi);
+        static_sends_.erase(wsi);
         return 0;
-    case LWS_CALLBACK_HTTP:  // only the callback mounts land here: /healthz, /readyz, /metrics
-        return answer_ops(wsi);
+    case LWS_CALLBACK_HTTP:  // every HTTP request: the mounts are callback mounts
+        return answer_http(wsi);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (http_answers_.count(wsi)) return write_ops_answer(wsi);
+        if (static_sends_.count(wsi)) return write_static(wsi);
         return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
     case LWS_CALLBACK_CLOSED_HTTP:
         http_answers_.erase(wsi);
+        static_sends_.erase(wsi);
         return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
-    case LWS_CALLBACK_ADD_HEADERS: {
-        // A file response (the mount names this protocol): the page's CSP, which narrows
-        // the baseline one every response carries (net/security_headers.hpp).
-        auto* args = static_cast<lws_process_html_args*>(in);
-        char uri[512] = "";
-        if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0) uri[0] = '\0';
-        const std::string csp = content_security_policy(uri, origins_.allowed());
-        auto* p = reinterpret_cast<unsigned char*>(args->p);
-        if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>("content-security-policy:"),
-                                        reinterpret_cast<const unsigned char*>(csp.data()),
-                                        static_cast<int>(csp.size()), &p,
-                                        reinterpret_cast<unsigned char*>(args->p) + args->max_len))
-            return 1;
-        args->p = reinterpret_cast<char*>(p);
-        return 0;
-    }
     default:
         return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
     }
@@ -926,6 +909,114 @@ int Server::write_ops_answer(lws* wsi) {
     std::memcpy(buf.data() + LWS_PRE, body.data(), body.size());
     if (lws_write(wsi, buf.data() + LWS_PRE, body.size(), LWS_WRITE_HTTP_FINAL) < static_cast<int>(body.size()))
         return -1;
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+// ---- the web root (issue 17, static/static_site.hpp) -----------------------------------
+
+namespace {
+// A request header's value; nullopt when the request has none.
+std::optional<std::string> header_of(lws* wsi, lws_token_indexes token) {
+    const int n = lws_hdr_total_length(wsi, token);
+    if (n <= 0) return std::nullopt;
+    std::string value(static_cast<std::size_t>(n) + 1, '\0');
+    if (lws_hdr_copy(wsi, value.data(), n + 1, token) != n) return std::nullopt;
+    value.resize(static_cast<std::size_t>(n));
+    return value;
+}
+}  // namespace
+
+int Server::answer_http(lws* wsi) {
+    const bool get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
+    const bool head = !get && lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
+    std::optional<std::string> path = header_of(wsi, get ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI);
+    if (!path) {  // another method: its URI, to tell an ops path from a file
+        char* uri = nullptr;
+        int uri_len = 0;
+        if (lws_http_get_uri_and_method(wsi, &uri, &uri_len) >= 0 && uri) path.emplace(uri, std::size_t(uri_len));
+    }
+    if (!site_ || (path && is_ops_path(*path))) return answer_ops(wsi);
+    ++wire_.http_requests;
+    const std::optional<std::string> accept = header_of(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
+    const std::optional<std::string> none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
+    StaticRequest request;
+    request.method = get ? "GET" : head ? "HEAD" : "OTHER";
+    request.path = path ? std::string_view(*path) : std::string_view();
+    if (accept) request.accept_encoding = *accept;
+    if (none_match) request.if_none_match = *none_match;
+    const StaticAnswer a = site_->answer(request);
+
+    // The headers: lws_add_http_header_status adds the vhost's canned ones (nosniff,
+    // referrer policy, baseline CSP, HSTS); the page's own CSP goes on every answer.
+    const std::string csp = content_security_policy(request.path, origins_.allowed());
+    std::vector<unsigned char> buf(LWS_PRE + 2048 + csp.size() + tables_->baseline_csp.size());
+    unsigned char* start = buf.data() + LWS_PRE;
+    unsigned char* p = start;
+    unsigned char* end = buf.data() + buf.size() - 1;
+    auto add = [&](const char* name, std::string_view value) {
+        return lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>(name),
+                                           reinterpret_cast<const unsigned char*>(value.data()),
+                                           static_cast<int>(value.size()), &p, end) == 0;
+    };
+    const bool body = !a.body.empty();
+    bool ok = lws_add_http_header_status(wsi, static_cast<unsigned int>(a.status), &p, end) == 0 &&
+              (a.status == 304 || add("content-type:", a.content_type)) &&
+              // Content-Length by name for HEAD and 304: lws would wait for the bytes
+              // it announces if set with lws_add_http_header_content_length.
+              (body ? lws_add_http_header_content_length(wsi, a.body.size(), &p, end) == 0
+                    : a.status == 304 || add("content-length:", std::to_string(a.content_length))) &&
+              (a.content_encoding.empty() || add("content-encoding:", a.content_encoding)) &&
+              (a.etag.empty() || add("etag:", a.etag)) &&
+              (a.cache_control.empty() || add("cache-control:", a.cache_control)) &&
+              (!a.vary_accept_encoding || add("vary:", "Accept-Encoding")) &&
+              (a.location.empty() || add("location:", a.location)) &&
+              (!a.allow_get_head || add("allow:", "GET, HEAD")) &&
+              // Not GET or HEAD: lws would read a request body next; close instead.
+              (get || head || add("connection:", "close")) &&
+              add("content-security-policy:", csp) &&
+              lws_finalize_write_http_header(wsi, start, &p, end) == 0;
+    if (!ok) return 1;
+    if (!get && !head) {
+        // Written at once and the connection closed: lws would otherwise read the
+        // request's body first (and a chunked one it may wait for), never calling back.
+        std::vector<unsigned char> out(LWS_PRE + a.body.size());
+        std::memcpy(out.data() + LWS_PRE, a.body.data(), a.body.size());
+        (void)lws_write(wsi, out.data() + LWS_PRE, a.body.size(), LWS_WRITE_HTTP_FINAL);
+        return -1;
+    }
+    if (!body) return lws_http_transaction_completed(wsi) ? -1 : 0;
+    static_sends_[wsi] = {a.body, 0};  // the site outlives every connection
+    arm_static_stall(wsi);
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+// A body's reader must take each chunk within stall_secs (as a WebSocket must its
+// frames), or lws closes the connection: a client that stops reading keeps neither a
+// socket nor a buffered chunk for long.
+void Server::arm_static_stall(lws* wsi) {
+    if (options_.stall_secs > 0) lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, options_.stall_secs);
+}
+
+int Server::write_static(lws* wsi) {
+    StaticSend& send = static_sends_.at(wsi);
+    // One chunk per WRITEABLE: lws keeps what the socket does not take and calls back
+    // once it has gone, so a connection holds at most one chunk beyond the table.
+    const std::size_t n = std::min(send.body.size() - send.sent, kStaticChunkBytes);
+    const bool last = send.sent + n == send.body.size();
+    if (http_buf_.size() < LWS_PRE + n) http_buf_.resize(LWS_PRE + n);
+    std::memcpy(http_buf_.data() + LWS_PRE, send.body.data() + send.sent, n);
+    if (lws_write(wsi, http_buf_.data() + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) <
+        static_cast<int>(n))
+        return -1;
+    send.sent += n;
+    if (!last) {
+        arm_static_stall(wsi);
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+    static_sends_.erase(wsi);
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 

@@ -3,8 +3,11 @@
 // the Hub (core/hub.hpp), none here.
 //
 // One context, one vhost, two protocols:
-//   "http"       static files from --web-root at "/" (index.html by default); without a
-//                web root every HTTP request gets 404. A WebSocket upgrade that names
+//   "http"       the files of --web-root at "/", read into memory at start()
+//                (static/static_site.hpp: precompressed br/gzip by Accept-Encoding,
+//                ETag and 304, a year of caching for content-hashed names, no-cache
+//                for entry points); /healthz, /readyz, /metrics (ops/); without a web
+//                root every other HTTP request gets 404. A WebSocket upgrade that names
 //                no subprotocol lands here and is refused.
 //   "parley.v1"  the chat protocol, on any path (clients use /ws).
 //
@@ -36,6 +39,12 @@
 //   5) after it was accepted is closed (lws's header-table idle timeout).
 // - Every HTTP response carries X-Content-Type-Options, Referrer-Policy and, for files,
 //   a Content-Security-Policy (net/security_headers.hpp); with TLS, HSTS as well.
+// - The web root is read once, at start(): at most web_root_max_bytes (64 MiB, .gz/.br
+//   included) or the relay does not start. Requests are looked up in that table, never
+//   on disk (no traversal); GET and HEAD only (405, and the connection closed, for any
+//   other method). A body goes out one 16 KiB chunk per writable callback, so a slow
+//   reader costs at most one chunk of buffer (the bytes are a view into the table), and
+//   one that takes no chunk for stall_secs (30 s) is disconnected.
 // - TLS (P7, tls_cert/tls_key): the port speaks only TLS 1.2+ (net/tls_certificate.hpp
 //   for the settings); the TLS handshake has handshake_timeout_secs too. The pair is
 //   checked before lws sees it, so a bad file stops the start with a message naming it;
@@ -82,6 +91,7 @@
 #include "net/client_address.hpp"
 #include "net/origin_policy.hpp"
 #include "net/tls_certificate.hpp"
+#include "static/static_site.hpp"
 
 struct lws;
 struct lws_context;
@@ -95,6 +105,7 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 8080;                       // 0: the kernel picks a free port
     std::string web_root;                  // empty: no static files
+    std::size_t web_root_max_bytes = kDefaultWebRootMaxBytes;  // the web root in memory, .gz/.br included
     std::vector<std::string> allow_origins;  // empty: OriginPolicy::defaults(host, port)
     std::size_t max_queue_bytes = 4u << 20;
     std::size_t pump_below_bytes = 256u << 10;  // bulk answers: next chunk below this
@@ -213,8 +224,21 @@ private:
     std::uint64_t commits_seen_ = 0, commit_failures_seen_ = 0;  // Hub counters at the last dispatch
     bool last_commit_ok_ = true;                                 // /readyz's store check
     std::unordered_map<lws*, std::string> http_answers_;
-    int answer_ops(lws* wsi);             // LWS_CALLBACK_HTTP on an ops mount
+    int answer_http(lws* wsi);            // LWS_CALLBACK_HTTP: an ops path, or the web root
+    int answer_ops(lws* wsi);             // /healthz, /readyz, /metrics
     int write_ops_answer(lws* wsi);       // LWS_CALLBACK_HTTP_WRITEABLE
+    // The web root (issue 17), in memory from start() on; null without --web-root. Each
+    // response body being written is a view into it and how much has gone.
+    struct StaticSend {
+        std::string_view body;
+        std::size_t sent = 0;
+    };
+    std::unique_ptr<StaticSite> site_;
+    std::unordered_map<lws*, StaticSend> static_sends_;
+    std::vector<unsigned char> http_buf_;  // LWS_PRE headroom + one chunk of a body
+    int write_static(lws* wsi);
+    void arm_static_stall(lws* wsi);  // stall_secs to take the next chunk, or closed
+    static constexpr std::size_t kStaticChunkBytes = 16 * 1024;
     Readiness readiness() const;
 public:
     void observe_loop_lag(double seconds);  // the tick (server.cpp); not for other use

@@ -35,9 +35,23 @@ function weigh(path) {
   return { path, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
+// The Wasm an Emscripten glue (web-root path of the .js) fetches: the one .wasm name it
+// holds (web/build.mjs writes the hashed name there), beside the glue; null for a script
+// that is not a glue.
+function wasmOf(glue) {
+  const names = [...readFileSync(join(root, glue), "utf8").matchAll(/"([\w.-]+\.wasm)"/g)].map((m) => m[1]);
+  const wasm = names.length === 1 ? posix.join(posix.dirname(glue), names[0]) : null;
+  return wasm && existsSync(join(root, wasm)) ? wasm : null;
+}
+
+// A logical web-root path ("parley_triage.js") as served (hashed: asset-manifest.json).
+function served(logical) {
+  const manifest = join(root, "asset-manifest.json");
+  return (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8"))[logical]) || logical;
+}
+
 // The files the chat frame loads, as web-root paths: itself, its scripts and
-// stylesheets, and for an Emscripten glue (a script whose name has a .wasm beside it)
-// that Wasm.
+// stylesheets, and for an Emscripten glue the Wasm it fetches.
 function chatApp() {
   const frame = "widget/frame.html";
   const html = readFileSync(join(root, frame), "utf8");
@@ -45,8 +59,8 @@ function chatApp() {
     .map((m) => posix.normalize(posix.join("widget", m[1])));
   const files = [frame, ...refs];
   for (const ref of refs) {
-    const wasm = ref.replace(/\.js$/, ".wasm");
-    if (ref.endsWith(".js") && existsSync(join(root, wasm))) files.push(wasm);
+    const wasm = ref.endsWith(".js") ? wasmOf(ref) : null;
+    if (wasm) files.push(wasm);
   }
   return files.map(weigh);
 }
@@ -58,7 +72,7 @@ async function instantiate(glue) {
   copyFileSync(join(root, glue), join(dir, "glue.cjs"));
   const factory = createRequire(import.meta.url)(join(dir, "glue.cjs"));
   rmSync(dir, { recursive: true, force: true });
-  return factory({ wasmBinary: readFileSync(join(root, glue.replace(/\.js$/, ".wasm"))) });
+  return factory({ wasmBinary: readFileSync(join(root, wasmOf(glue))) });
 }
 
 const ANALYSIS = ["_parley_triage_load", "_parley_triage_load_error", "_parley_triage_free", "_parley_triage_analyze"];
@@ -73,20 +87,20 @@ test("the widget's chat app is within 60 KiB gzip and its loader within 5 KiB", 
   console.log(row({ path: "chat app", ...total }) + `  budget ${APP_BUDGET} B: ${APP_BUDGET - total.gzip} B left`);
   console.log(row(loader) + `  budget ${LOADER_BUDGET} B: ${LOADER_BUDGET - loader.gzip} B left`);
   // Fetched in the background with the model, not waited for: outside the budget.
-  for (const path of ["parley_triage.js", "parley_triage.wasm", "triage/default.ptm"])
+  for (const path of ["parley_triage.js", "parley_triage.wasm", "triage/default.ptm"].map(served))
     if (existsSync(join(root, path))) console.log(row(weigh(path)) + "  with the model, outside the budget");
   assert.ok(total.gzip <= APP_BUDGET, `chat app ${total.gzip} B gzip > ${APP_BUDGET} B (bench/README.md "Widget weight")`);
   assert.ok(loader.gzip <= LOADER_BUDGET, `loader ${loader.gzip} B gzip > ${LOADER_BUDGET} B`);
 });
 
 test("the widget's core masks but leaves the triage analysis to parley_triage.wasm", { skip: !root }, async () => {
-  const glues = chatApp().map((f) => f.path).filter((p) => p.endsWith(".js") && existsSync(join(root, p.replace(/\.js$/, ".wasm"))));
+  const glues = chatApp().map((f) => f.path).filter((p) => p.endsWith(".js") && wasmOf(p));
   assert.equal(glues.length, 1, `the frame loads one Wasm core: ${glues.join(", ")}`);
   const core = await instantiate(glues[0]);
   assert.equal(typeof core._parley_triage_mask, "function", `${glues[0]} masks (from the first keystroke)`);
   for (const f of ANALYSIS)
     assert.equal(core[f], undefined, `${glues[0]} exports ${f}: the analysis belongs in parley_triage.wasm, ` +
       "fetched with the model outside the chat app's budget (bench/README.md \"Widget weight\")");
-  const analysis = await instantiate("parley_triage.js");
+  const analysis = await instantiate(served("parley_triage.js"));
   for (const f of ANALYSIS) assert.equal(typeof analysis[f], "function", `parley_triage.js lacks ${f}`);
 });

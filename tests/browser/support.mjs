@@ -129,3 +129,30 @@ export async function axeFindings(target, context = undefined) {
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical")
     .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n}`));
 }
+
+/** Counts the bytes `page` receives (CDP Network.loadingFinished encodedDataLength:
+ *  bodies as sent, compressed or not, plus response headers; every frame of the page
+ *  that shares its process, so the relay's same-origin widget frame too; WebSocket
+ *  frames not counted). Resolves to a function that reads the running totals; pass two
+ *  readings to `transferredSince` for what one page view cost (bench/size.sh,
+ *  tests/browser/static.test.mjs). */
+export async function countBytes(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const counted = { bytes: 0, requests: 0 };
+  cdp.on("Network.loadingFinished", (e) => { counted.bytes += e.encodedDataLength; counted.requests += 1; });
+  return () => ({ ...counted });
+}
+
+/** The bytes and requests from the reading `before` to now, once nothing more has
+ *  arrived for 300 ms (bodies still in flight are counted). */
+export async function transferredSince(read, before) {
+  let last = -1;
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = read();
+    if (now.bytes === last) return { bytes: now.bytes - before.bytes, requests: now.requests - before.requests };
+    last = now.bytes;
+  }
+  throw new Error("the page never stopped loading");
+}

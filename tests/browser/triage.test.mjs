@@ -36,7 +36,7 @@ let localIntent = null; // the widget's own reading of REFUND_TEXT
 before(async () => {
   // Per-site policy under test: the browser masks cards, IBANs and e-mails; the relay
   // stores what it receives (so the widget alone must mask).
-  ({ relay, dataDir } = await relayFromEnv({ name: "triage-browser", extra: ["--mask-in-browser", "card,iban,email", "--mask-before-storage", "none"], webFile: "triage/default.ptm" }));
+  ({ relay, dataDir } = await relayFromEnv({ name: "triage-browser", extra: ["--mask-in-browser", "card,iban,email", "--mask-before-storage", "none"], webFile: "asset-manifest.json" }));
 
   browser = await launchChromium();
   const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -75,9 +75,10 @@ test("a card number is masked in the browser and the agent sees the intent", { t
   await t.test("once the model and the analysis module have arrived, the widget reads messages locally", async () => {
     const frame = visitorPage.frames().find((f) => f.url().includes("/widget/frame.html"));
     await frame.waitForFunction(() => performance.getEntriesByName("parley:triage-ready").length > 0, null, { timeout: 20_000 });
-    // The reading comes from parley_triage.wasm, fetched beside the model after the chat started.
-    assert.ok(fetched.includes("/parley_triage.wasm"), fetched.join("\n"));
-    assert.ok(fetched.includes("/triage/default.ptm"), fetched.join("\n"));
+    // The reading comes from parley_triage.wasm, fetched beside the model after the chat
+    // started (both under content-hashed names: web/build.mjs).
+    assert.ok(fetched.some((p) => /^\/parley_triage-[0-9a-f]{16}\.wasm$/.test(p)), fetched.join("\n"));
+    assert.ok(fetched.some((p) => /^\/triage\/default-[0-9a-f]{16}\.ptm$/.test(p)), fetched.join("\n"));
     const form = widget().locator("#composer-form");
     // Earlier messages may have set it already (if the model was quicker than the test):
     // clear it, so what follows is this message's reading.

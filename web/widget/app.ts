@@ -19,6 +19,7 @@ import { isolatedName } from "../shared/names";
 import type { FrameMessage, HostMessage, WidgetSettings } from "../shared/messages";
 import { Thread } from "../shared/thread";
 import { WidgetTriage } from "./triage";
+import { assetUrl } from "../shared/assets";
 
 const MAX_TEXT_BYTES = 8000; // protocol §1
 
@@ -179,8 +180,8 @@ async function start(): Promise<void> {
   if (client) return;
   try {
     const core = await ParleyCore.load({});
-    triage = new WidgetTriage(core, new URL("../triage/default.ptm", location.href).href,
-                              new URL("../parley_triage.js", location.href).href);
+    const root = new URL("../", location.href); // the web root: the frame is /widget/frame.html
+    triage = new WidgetTriage(core, assetUrl("triage/default.ptm", root), assetUrl("parley_triage.js", root));
     client = await ParleyClient.create({
       url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
       role: "visitor",
