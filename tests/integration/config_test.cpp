@@ -164,4 +164,19 @@ TEST_CASE("start-up errors people meet say what to do", "[integration][config]")
         CHECK(r.out.find("--tls-cert " + dir.path.string() + "/none.pem: cannot read (No such file or directory)") !=
               std::string::npos);
     }
+    SECTION("the TLS certificate is not readable by the relay's user") {
+        const std::string cert = dir.file("cert.pem", "secret"), key = dir.file("key.pem", "secret");
+        fs::permissions(cert, fs::perms::owner_read | fs::perms::owner_write);
+        fs::permissions(dir.path, fs::perms::all);
+        fs::create_directories(dir.path / "d");
+        fs::permissions(dir.path / "d", fs::perms::all);
+        const bool root = ::geteuid() == 0;
+        if (!root) fs::permissions(cert, fs::perms::none);
+        const std::string as_user = root ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+        const Run r = sh(as_user + relay_bin() + " --no-triage --port 0 --data-dir " + (dir.path / "d").string() +
+                         " --tls-cert " + cert + " --tls-key " + key);
+        CHECK(r.status == 1);
+        CHECK(r.out.find("--tls-cert " + cert + ": cannot read (Permission denied): make it readable by the relay's "
+                         "user, uid ") != std::string::npos);
+    }
 }
