@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
@@ -27,12 +29,17 @@
 #include "core/audit_log.hpp"
 #include "core/hub.hpp"
 #include "core/route_config.hpp"
+#include "net/listen_probe.hpp"
 #include "net/server.hpp"
+#include "config/config_render.hpp"
+#include "config/config_sources.hpp"
+#include "config/referenced_files.hpp"
 #include "options.hpp"
 #include "privacy/visitor_export.hpp"
 #include "reports/report.hpp"
 #include "reports/report_source.hpp"
 #include "store/backup.hpp"
+#include "store/data_dir_check.hpp"
 #include "store/data_dir_lock.hpp"
 #include "store/column_sealer.hpp"
 #include "store/data_key_file.hpp"
@@ -354,19 +361,55 @@ int bot_key_command(Store& store, RandomSource& random, const Options& o) {
     return 0;
 }
 
+// Reads a config file for config::resolve_config.
+std::optional<std::string> read_config_file(const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        error = "read error";
+        return std::nullopt;
+    }
+    return text.str();
+}
+
 int main(int argc, char** argv) {
-    const ParsedOptions parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
-    if (!parsed.error.empty()) {
-        std::cerr << "parley-relay: " << parsed.error << "\n" << usage();
+    // Settings: flags > PARLEY_* environment > config file > defaults (config/).
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+    const config::ResolvedConfig resolved =
+        config::resolve_config(std::vector<std::string>(argv + 1, argv + argc), env, read_config_file);
+    if (resolved.print_markdown) {
+        std::cout << config::options_markdown();
+        return 0;
+    }
+    if (!resolved.problems.empty()) {
+        for (const std::string& problem : resolved.problems) std::cerr << "parley-relay: " << problem << "\n";
+        if (!resolved.check_config) std::cerr << "parley-relay --help lists the options\n";
         return 2;
     }
-    const Options& o = parsed.options;
+    if (resolved.check_config) {  // nothing opened, nothing bound
+        const std::vector<std::string> missing = config::referenced_file_problems(resolved.options);
+        for (const std::string& problem : missing) std::cerr << "parley-relay: " << problem << "\n";
+        if (!missing.empty()) return 2;
+        std::cout << "ok\n";
+        return 0;
+    }
+    const Options& o = resolved.options;
     if (o.version) {
         std::printf("parley-relay %s\n", PARLEY_VERSION);
         return 0;
     }
     if (o.help) {
         std::cout << usage();
+        return 0;
+    }
+    if (resolved.print_config) {
+        std::cout << config::effective_toml(resolved);
         return 0;
     }
     if (!sodium_ready()) return fail("libsodium cannot initialise (no random source?)");
@@ -382,9 +425,7 @@ int main(int argc, char** argv) {
                   << " (0600); back it up apart from the data directory\n";
         return 0;
     }
-    std::error_code ec;
-    std::filesystem::create_directories(o.data_dir, ec);
-    if (ec) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());
+    if (auto problem = prepare_data_dir(o.data_dir)) return fail(*problem);
     if (auto tightened = restrict_data_dir(o.data_dir); !tightened.empty())
         std::cerr << "parley-relay: " << tightened << "\n";
     if (!o.web_root.empty() && !std::filesystem::is_directory(o.web_root))
@@ -583,7 +624,13 @@ int main(int argc, char** argv) {
     install_signal_handlers();
     raise_open_files_limit();
     auto port = server.start();
-    if (!port) return fail(port.error().detail);
+    if (!port) {
+        // lws says only that it could not listen: a socket of our own says why (port in
+        // use, privileged port, not this machine's address).
+        const auto why = port.error().detail.rfind("cannot listen", 0) == 0 ? listen_problem(o.host, o.port)
+                                                                            : std::nullopt;
+        return fail(why ? *why : port.error().detail);
+    }
     // Tests and scripts wait for exactly this line.
     std::cout << "parley-relay listening on " << (server.tls() ? "https://" : "http://") << o.host << ":"
               << port.value() << std::endl;

@@ -1,5 +1,6 @@
-// The relay's command line (see docs/operations.md). Parsing is pure so it is tested
-// without starting anything.
+// The relay's options (see docs/operations.md "Configuration"): what they are is
+// declared once in config/option_table.cpp, read from flags, PARLEY_* variables and a
+// TOML file by config/config_sources.hpp. Pure, so it is tested without starting anything.
 #pragma once
 
 #include <map>
@@ -124,7 +125,8 @@ struct ParsedOptions {
     std::string error;  // non-empty: the command line is wrong (exit code 2)
 };
 
-ParsedOptions parse_options(const std::vector<std::string>& args);  // args without argv[0]
+// The command line alone (args without argv[0]); the first problem, if any, in error.
+ParsedOptions parse_options(const std::vector<std::string>& args);
 
 const char* usage();
 

@@ -6,6 +6,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -35,7 +37,11 @@ BioPtr open_file(const std::string& path, std::string& error) {
     BioPtr bio(BIO_new_file(path.c_str(), "r"));
     if (!bio) {
         // errno still holds why fopen failed (no such file, permission denied).
-        error = path + ": cannot read (" + std::string(std::strerror(errno)) + ")";
+        const int err = errno;
+        error = path + ": cannot read (" + std::string(std::strerror(err)) + ")";
+        if (err == EACCES)  // what to do: the relay's user, named (issue 18)
+            error += ": make it readable by the relay's user, uid " + std::to_string(::geteuid()) +
+                     " (under systemd with DynamicUser, pass it with LoadCredential=)";
         ERR_clear_error();
     }
     return bio;

@@ -1,0 +1,182 @@
+// The relay binary's configuration and start-up errors as an operator meets them: a
+// config file and PARLEY_* variables, --check-config and --print-config, and the
+// messages of a port in use, a data directory that cannot be used or is locked by
+// another relay, and a TLS certificate that cannot be read (docs/operations.md).
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "relay_process.hpp"
+
+using namespace parley::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int status = -1;
+    std::string out;  // stdout and stderr
+};
+
+// A shell command line, as an operator types it; `cd` to a fresh directory first.
+Run sh(const std::string& command) {
+    Run run;
+    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (!p) return run;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) run.out.append(buf, n);
+    const int status = ::pclose(p);
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+std::string relay_bin() { return "'" + default_relay_binary() + "'"; }
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/parley-config-XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::string file(const std::string& name, const std::string& text) const {
+        std::ofstream(path / name) << text;
+        return (path / name).string();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a relay starts from its config file, and a PARLEY_ variable overrides the file", "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "port = 1\nconn_rate = 7\nno_triage = true\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};  // RelayProcess passes --port 0, which beats the file
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    CHECK(relay.log().find("triage is OFF") != std::string::npos);  // from the file
+
+    const Run printed = sh("PARLEY_CONN_RATE=9 " + relay_bin() + " --config " + file + " --print-config");
+    CHECK(printed.status == 0);
+    CHECK(printed.out.find("conn_rate = 9  # environment") != std::string::npos);
+    CHECK(printed.out.find("no_triage = true  # file") != std::string::npos);
+    CHECK(printed.out.find("port = 1  # file") != std::string::npos);
+}
+
+TEST_CASE("--check-config says ok for a good file and lists every problem of a bad one, exit 2",
+          "[integration][config]") {
+    TempDir dir;
+    SECTION("the documented example, deploy/relay.toml") {
+        const Run r = sh(relay_bin() + " --check-config " PARLEY_SOURCE_DIR "/deploy/relay.toml");
+        CHECK(r.status == 0);
+        CHECK(r.out == "ok\n");
+    }
+    SECTION("a bad file and a bad variable: each with where it is and why; nothing opened or bound") {
+        const std::string file = dir.file("bad.toml", "port = 70000\ndata_dri = \"/x\"\nhost = \"::\"\n");
+        const Run r = sh("cd " + dir.path.string() + " && PARLEY_CONN_RAET=5 " + relay_bin() + " --check-config " +
+                         file);
+        CHECK(r.status == 2);
+        CHECK(r.out.find(file + ":1:8: port needs a number from 0 to 65535, not '70000'") != std::string::npos);
+        CHECK(r.out.find(file + ":2:1: unknown key 'data_dri' (did you mean data_dir?)") != std::string::npos);
+        CHECK(r.out.find("environment: PARLEY_CONN_RAET is not a setting of parley-relay (did you mean "
+                         "PARLEY_CONN_RATE?)") != std::string::npos);
+        CHECK_FALSE(fs::exists(dir.path / "data"));  // the default data dir was not made
+    }
+    SECTION("the files the settings name must be readable") {
+        const std::string file = dir.file("tls.toml", "tls_cert = \"" + dir.path.string() + "/cert.pem\"\n" +
+                                                          "tls_key = \"" + dir.path.string() + "/key.pem\"\n");
+        dir.file("key.pem", "not checked here, only read");
+        const Run r = sh(relay_bin() + " --check-config " + file);
+        CHECK(r.status == 2);
+        CHECK(r.out == "parley-relay: tls_cert " + dir.path.string() + "/cert.pem: cannot read (No such file or "
+                       "directory)\n");
+    }
+    SECTION("a start with a bad value exits 2 before touching anything") {
+        const Run r = sh("cd " + dir.path.string() + " && PARLEY_PORT=http " + relay_bin());
+        CHECK(r.status == 2);
+        CHECK(r.out.find("parley-relay: environment: PARLEY_PORT needs a number from 0 to 65535, not 'http'") !=
+              std::string::npos);
+        CHECK_FALSE(fs::exists(dir.path / "data"));
+    }
+}
+
+TEST_CASE("start-up errors people meet say what to do", "[integration][config]") {
+    RelayProcess first;
+    REQUIRE(first.start());
+    TempDir dir;
+    const std::string port = std::to_string(first.port());
+
+    SECTION("the port is in use") {
+        const Run r = sh(relay_bin() + " --no-triage --data-dir " + dir.path.string() + "/d --port " + port);
+        CHECK(r.status == 1);
+        CHECK(r.out.find("parley-relay: port " + port + " is in use by another process: stop it or pass --port") !=
+              std::string::npos);
+    }
+    SECTION("the data directory is locked by another relay: its pid is named") {
+        const Run r = sh(relay_bin() + " --no-triage --port 0 --data-dir " + first.data_dir());
+        CHECK(r.status == 1);
+        CHECK(r.out.find("another parley-relay (pid " + std::to_string(first.pid()) + ") is using " +
+                         first.data_dir() + "; stop it first, or give this one another --data-dir") !=
+              std::string::npos);
+    }
+    SECTION("the data directory is a file") {
+        const std::string file = dir.file("not-a-dir", "x");
+        const Run r = sh(relay_bin() + " --no-triage --port 0 --data-dir " + file);
+        CHECK(r.status == 1);
+        CHECK(r.out.find("the data directory " + file + " is not a directory: pass --data-dir") != std::string::npos);
+    }
+    SECTION("the data directory is not writable by the relay's user") {
+        // As root every directory is writable: then the relay runs as nobody (setpriv).
+        fs::create_directories(dir.path / "locked");
+        fs::permissions(dir.path / "locked", fs::perms::owner_read | fs::perms::owner_exec);
+        fs::permissions(dir.path, fs::perms::all);
+        const std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+        const Run r = sh(as_user + relay_bin() + " --no-triage --port 0 --data-dir " + (dir.path / "locked").string());
+        CHECK(r.status == 1);
+        CHECK(r.out.find("the data directory " + (dir.path / "locked").string() + " is not writable") !=
+              std::string::npos);
+        CHECK(r.out.find("give it to the relay's user, uid ") != std::string::npos);
+    }
+    SECTION("a data directory that cannot be created") {
+        fs::create_directories(dir.path / "ro");
+        fs::permissions(dir.path / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+        fs::permissions(dir.path, fs::perms::all);
+        const std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+        const std::string target = (dir.path / "ro" / "data").string();
+        const Run r = sh(as_user + relay_bin() + " --no-triage --port 0 --data-dir " + target);
+        CHECK(r.status == 1);
+        CHECK(r.out.find("cannot create the data directory " + target + " (Permission denied): give it to the "
+                         "relay's user") != std::string::npos);
+    }
+    SECTION("the TLS certificate cannot be read") {
+        const Run r = sh(relay_bin() + " --no-triage --port 0 --data-dir " + dir.path.string() + "/d --tls-cert " +
+                         dir.path.string() + "/none.pem --tls-key " + dir.path.string() + "/none.key");
+        CHECK(r.status == 1);
+        CHECK(r.out.find("--tls-cert " + dir.path.string() + "/none.pem: cannot read (No such file or directory)") !=
+              std::string::npos);
+    }
+    SECTION("the TLS certificate is not readable by the relay's user") {
+        const std::string cert = dir.file("cert.pem", "secret"), key = dir.file("key.pem", "secret");
+        fs::permissions(cert, fs::perms::owner_read | fs::perms::owner_write);
+        fs::permissions(dir.path, fs::perms::all);
+        fs::create_directories(dir.path / "d");
+        fs::permissions(dir.path / "d", fs::perms::all);
+        const bool root = ::geteuid() == 0;
+        if (!root) fs::permissions(cert, fs::perms::none);
+        const std::string as_user = root ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+        const Run r = sh(as_user + relay_bin() + " --no-triage --port 0 --data-dir " + (dir.path / "d").string() +
+                         " --tls-cert " + cert + " --tls-key " + key);
+        CHECK(r.status == 1);
+        CHECK(r.out.find("--tls-cert " + cert + ": cannot read (Permission denied): make it readable by the relay's "
+                         "user, uid ") != std::string::npos);
+    }
+}
