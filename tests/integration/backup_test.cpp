@@ -147,7 +147,8 @@ TEST_CASE("Backup and restore refuse what would lose or mix data", "[integration
     SECTION("a restore refuses to run beside the relay that owns the data dir") {
         const auto refused = relay.command("--restore-from " + backup_dir);
         CHECK(refused.status == 1);
-        CHECK(refused.out.find("another parley-relay is using") != std::string::npos);
+        CHECK(refused.out.find("another parley-relay (pid ") != std::string::npos);
+        CHECK(refused.out.find("stop it first") != std::string::npos);
     }
     SECTION("a directory that holds no backup is refused by name") {
         REQUIRE(relay.stop());

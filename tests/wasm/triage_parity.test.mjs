@@ -24,6 +24,14 @@ const bin = process.env.PARLEY_TRIAGE_BIN;
 const modelPath = process.env.PARLEY_TRIAGE_MODEL;
 const wasmDir = process.env.PARLEY_WASM_DIR;
 
+// The web root serves content-hashed names (web/build.mjs): its manifest maps each
+// logical name to the file as served.
+function served(name) {
+  let manifest = {};
+  try { manifest = JSON.parse(readFileSync(join(wasmDir, "asset-manifest.json"), "utf8")); } catch { /* unhashed */ }
+  return join(wasmDir, manifest[name] ?? name);
+}
+
 // RFC 4180 CSV (quoted fields may hold commas, "" and newlines) → rows of fields.
 function parseCsv(text) {
   const rows = [];
@@ -69,10 +77,10 @@ async function loadWasm(core) {
   // The glue is a classic script / CommonJS module; the repository's package.json says
   // "type":"module", so require a .cjs copy.
   const dir = mkdtempSync(join(tmpdir(), "parley-parity-"));
-  copyFileSync(join(wasmDir, `${core}.js`), join(dir, `${core}.cjs`));
+  copyFileSync(served(`${core}.js`), join(dir, `${core}.cjs`));
   const factory = createRequire(import.meta.url)(join(dir, `${core}.cjs`));
   rmSync(dir, { recursive: true, force: true });
-  return factory({ wasmBinary: readFileSync(join(wasmDir, `${core}.wasm`)) });
+  return factory({ wasmBinary: readFileSync(served(`${core}.wasm`)) });
 }
 
 function cString(M, text) {

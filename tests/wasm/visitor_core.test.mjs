@@ -20,14 +20,22 @@ import { join } from "node:path";
 
 const wasmDir = process.env.PARLEY_WASM_DIR;
 
+// The web root serves content-hashed names (web/build.mjs): its manifest maps each
+// logical name to the file as served.
+function served(name) {
+  let manifest = {};
+  try { manifest = JSON.parse(readFileSync(join(wasmDir, "asset-manifest.json"), "utf8")); } catch { /* unhashed */ }
+  return join(wasmDir, manifest[name] ?? name);
+}
+
 async function loadCore(name) {
   // The glue is a classic script / CommonJS module; the repository's package.json says
   // "type":"module", so require a .cjs copy.
   const dir = mkdtempSync(join(tmpdir(), "parley-visitor-core-"));
-  copyFileSync(join(wasmDir, `${name}.js`), join(dir, `${name}.cjs`));
+  copyFileSync(served(`${name}.js`), join(dir, `${name}.cjs`));
   const factory = createRequire(import.meta.url)(join(dir, `${name}.cjs`));
   rmSync(dir, { recursive: true, force: true });
-  return factory({ wasmBinary: readFileSync(join(wasmDir, `${name}.wasm`)) });
+  return factory({ wasmBinary: readFileSync(served(`${name}.wasm`)) });
 }
 
 // The C API as the TS glue (wasm/src/core.ts) calls it.

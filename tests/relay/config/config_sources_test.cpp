@@ -217,7 +217,7 @@ TEST_CASE("names are derived once: PARLEY_ and upper case for the environment, u
     }
 }
 
-TEST_CASE("--print-config writes a file that reads back to the same settings", "[config]") {
+TEST_CASE("The relay's --print-config writes a file that reads back to the same settings", "[config]") {
     const ResolvedConfig first = resolve({"--allow-origin", "https://shop.example", "--retain-closed-days-team",
                                           "billing=7", "--inactive-after-ms", "900"},
                                          {"PARLEY_HOST=0.0.0.0", "PARLEY_NO_TRIAGE=true"}, "port = 9000\n");
@@ -233,7 +233,7 @@ TEST_CASE("--print-config writes a file that reads back to the same settings", "
         if (s.kind == Kind::setting) CHECK(s.show(again.options) == s.show(first.options));
 }
 
-TEST_CASE("--check-config names its file and asks for a check", "[config]") {
+TEST_CASE("The relay's --check-config names its file and asks for a check", "[config]") {
     Files files;
     files.text["r.toml"] = "port = 1\n";
     const ResolvedConfig c = resolve_config({"--check-config", "r.toml"}, {}, files.reader());
@@ -242,7 +242,7 @@ TEST_CASE("--check-config names its file and asks for a check", "[config]") {
     CHECK(c.options.port == 1);
 }
 
-TEST_CASE("--help shows every setting with its default, and every command", "[config]") {
+TEST_CASE("The relay's --help shows every setting with its default, and every command", "[config]") {
     const std::string help = usage_text();
     for (const OptionSpec& s : option_table()) {
         CAPTURE(s.name);
