@@ -651,6 +651,11 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     if (conv.value().status != "open" && c.party.role != "visitor")
         return send_error(id, ErrorCode::unknown_conversation, "the conversation is closed", f.cid);
     if (!rich_send_ok(id, c, f)) return;  // issue 16: parts and reply (hub_streams.cpp)
+    if (auto refused = claim_refusal(c, f.conv, f.cid)) {
+        // A resend of what was stored before is still acknowledged (append, below).
+        auto sent = store_.find_sent(f.conv, c.party.id, f.cid);
+        if (!(sent && sent.value())) return send_error(id, *refused);
+    }
 
     // Triage (P5, P7): the relay masks per the storage policy and computes the meta of a
     // visitor's message itself; a `meta` the client sent is never read.

@@ -488,7 +488,8 @@ private:
     route::Outcome route_message(const Conn& c, const protocol::ConvSummary& before, const std::string& text,
                                  const std::string& intent, std::int64_t now);
     void route_apply(const route::Outcome& o, std::int64_t now);
-    void record_event(const ConvEvent& event);  // issue 18: the routing history reports read
+    void record_event(const ConvEvent& event);
+    std::optional<Error> claim_refusal(const Conn& c, const std::string& conv, const std::string& cid);  // issue 18: the routing history reports read
     void route_error(ConnId id, const route::Outcome& o, const std::string& ref);
     Result<Appended> post_system(const std::string& conv, const std::string& text, bool internal,
                                  std::int64_t now);

@@ -364,6 +364,8 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
                         record_event({0, now, x.conv, "queued", x.team, "", "", ""});
                     tell_visitor(x.conv, p::QueueNotice{x.conv, x.team, x.position, x.expected_wait_ms});
                 } else if constexpr (std::is_same_v<T, route::Closed>) {
+                    // A visitor told to wait stops waiting: their widget drops the place.
+                    if (told_queued_.erase(x.conv)) tell_visitor(x.conv, p::QueueNotice{x.conv, "", 0, 0});
                     store_.set_conversation_status(x.conv, "closed");
                     record_event({0, now, x.conv, "closed", "", x.agent, close_reason_name(x.reason), ""});
                     post_system(x.conv, "Conversation closed", false, now);
@@ -397,6 +399,26 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
         if (auto v = router_.conversation(conv); v && !v->agent.empty()) owners.insert(v->agent);
     for (const auto& a : owners) publish_agent(a);
     publish_board();
+}
+
+// Answering a queued conversation, or one with the bot, claims it (route_message). A
+// claim the router would refuse is refused before the message is stored: otherwise the
+// visitor would read an answer while still told to wait in line.
+std::optional<Error> Hub::claim_refusal(const Conn& c, const std::string& conv, const std::string& cid) {
+    if (c.party.role != "agent") return std::nullopt;
+    const auto view = router_.conversation(conv);
+    if (!view || (view->state != route::ConvState::Queued && view->state != route::ConvState::Bot)) return std::nullopt;
+    const auto me = router_.agent(c.party.id);
+    if (!me) return std::nullopt;
+    if (me->status != route::AgentStatus::Available)
+        return Error{ErrorCode::agent_unavailable,
+                     "you are not available: set yourself available to take a conversation from the queue", cid};
+    if (me->load >= me->max_load)
+        return Error{ErrorCode::agent_unavailable,
+                     "you are at your maximum load (" + std::to_string(me->max_load) +
+                         "): close or transfer a conversation first",
+                     cid};
+    return std::nullopt;
 }
 
 // ---- routing frames ------------------------------------------------------------------------

@@ -366,3 +366,45 @@ TEST_CASE("a long queue is listed in part on the board, and counted whole", "[hu
         }
     CHECK(seen);
 }
+
+TEST_CASE("An agent who is away cannot answer a queued conversation: nothing is stored, the visitor keeps waiting",
+          "[routing]") {
+    HubHarness h;
+    const ConnId ann = h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+    h.send(ann, p::SetPresence{"away"});
+    p::Welcome w;
+    const ConnId visitor = h.visitor(&w);
+    h.send(visitor, p::Send{*w.conv, "v.1", "hello?"});
+    REQUIRE_FALSE(frames<p::QueueNotice>(h, visitor).empty());
+    h.drain(visitor);
+    h.drain(ann);
+
+    h.send(ann, p::Send{*w.conv, "a.1", "Hi, Ann here"});
+    auto errors = frames<p::ErrorFrame>(h, ann);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].code == parley::protocol::ErrorCode::agent_unavailable);
+    CHECK(errors[0].message.find("set yourself available") != std::string::npos);
+    CHECK(errors[0].ref == "a.1");
+    CHECK(frames<p::Msg>(h, visitor).empty());
+    CHECK(h.store.messages_after(*w.conv, 0, 10).value().size() == 1);  // the visitor's alone
+
+    // Available again: the queue gives it to her, and her answer goes through.
+    h.send(ann, p::SetPresence{"available"});
+    h.send(ann, p::Send{*w.conv, "a.2", "Hi, Ann here"});
+    CHECK(frames<p::Msg>(h, visitor).size() == 1);
+}
+
+TEST_CASE("Closing a conversation whose visitor waits in a queue tells them they no longer wait", "[routing]") {
+    HubHarness h;
+    const ConnId sue = h.agent(h.make_agent("a_sue", "sue@example.com", "Sue", {"general"}, true));
+    h.send(sue, p::SetPresence{"away"});
+    p::Welcome w;
+    const ConnId visitor = h.visitor(&w);
+    h.send(visitor, p::Send{*w.conv, "v.1", "hello?"});
+    REQUIRE(frames<p::QueueNotice>(h, visitor).size() == 1);
+    CHECK(frames<p::QueueNotice>(h, visitor)[0].position == 1);
+    h.send(sue, p::CloseConv{*w.conv});
+    auto q = frames<p::QueueNotice>(h, visitor);
+    REQUIRE(q.size() == 2);
+    CHECK(q[1].position == 0);
+}
