@@ -31,6 +31,11 @@ const char* usage() {
            "  --rotate-visitor-key   add a new signing key (older ones verify for 30 more\n"
            "                         days; no one is logged out), then exit; refuses while\n"
            "                         a relay runs on DIR\n"
+           "  --identity-secret-file PATH  the secret a site's server signs its users'\n"
+           "                         identities with (default DIR/keys/identity.secret; none:\n"
+           "                         every identity claim is unverified)\n"
+           "  --create-identity-secret  write a new identity secret (the current one still\n"
+           "                         verifies until the next), print it once, then exit\n"
            "  --generate-data-key PATH  write a new 32-byte data key (0600) to PATH, then\n"
            "                         exit; never overwrites a file\n"
            "  --data-key-file PATH   seal transcripts at rest with this key (message text,\n"
@@ -229,6 +234,11 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
             o.reseal_data = true;
         } else if (a == "--forget-unreadable") {
             o.forget_unreadable = true;
+        } else if (a == "--identity-secret-file") {
+            if (!value(o.identity_secret_file) || o.identity_secret_file.empty())
+                return fail("--identity-secret-file needs a file");
+        } else if (a == "--create-identity-secret") {
+            o.create_identity_secret = true;
         } else if (a == "--rotate-visitor-key") {
             o.rotate_visitor_key = true;
         } else if (a == "--export-audit") {
