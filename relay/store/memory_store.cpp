@@ -216,6 +216,9 @@ Result<std::optional<VisitorRecord>> MemoryStore::visitor_record(const std::stri
     auto v = visitors_.find(visitor_id);
     if (v == visitors_.end()) return std::optional<VisitorRecord>{};
     VisitorRecord record{v->second, {}, {}};
+    auto contact = find_contact(record.visitor.id);  // issue 17
+    if (!contact) return contact.error();
+    record.contact = contact.value();
     std::vector<std::pair<std::int64_t, std::string>> order;  // (creation order, id)
     for (const auto& [id, c] : convs_)
         if (c.visitor_id == visitor_id) order.emplace_back(c.order, id);

@@ -1102,6 +1102,9 @@ Result<std::optional<VisitorRecord>> SqliteStore::visitor_record(const std::stri
     if (!visitor) return visitor.error();
     if (!visitor.value()) return std::optional<VisitorRecord>{};
     VisitorRecord record{*visitor.value(), {}, {}};
+    auto contact = find_contact(record.visitor.id);  // issue 17
+    if (!contact) return contact.error();
+    record.contact = contact.value();
     {
         auto p = prepare(kVisitorConvs);
         if (!p) return p.error();

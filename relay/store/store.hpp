@@ -106,6 +106,7 @@ struct VisitorRecord {
     Visitor visitor;
     std::vector<ConvSummary> conversations;
     std::vector<Message> messages;
+    std::optional<Contact> contact = {};  // issue 17: their identity claims, if any
 };
 
 // What Store::erase_visitor deleted.

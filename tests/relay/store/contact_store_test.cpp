@@ -44,6 +44,12 @@ TEMPLATE_TEST_CASE("a visitor's contact is stored, replaced, and at most one vis
     SECTION("a contact of a visitor that does not exist is refused") {
         CHECK_FALSE(s.put_contact("v_9", ada, T0).ok());
     }
+    SECTION("the visitor's record (the data-subject export) holds the contact") {
+        auto record = s.visitor_record("v_1");
+        REQUIRE(record.value());
+        REQUIRE(record.value()->contact);
+        CHECK(*record.value()->contact == ada);
+    }
     SECTION("erasing the visitor erases the contact") {
         REQUIRE(s.erase_visitor("v_1").ok());
         CHECK_FALSE(s.find_contact("v_1").value());
