@@ -466,6 +466,9 @@ int main(int argc, char** argv) {
     HubConfig config;
     config.visitor_keys = std::move(visitor_keys.value().ring);
     config.identity_secrets = std::move(identity_secrets).value();
+    config.identity_proofs = o.identity_proof == "user_hash"        ? IdentityProofs::user_hash
+                             : o.identity_proof == "identity_token" ? IdentityProofs::identity_token
+                                                                    : IdentityProofs::both;
     config.triage = &triage;
     config.group_commit = !o.commit_each;
     // Routing (P4): defaults, then the file, then the command line's timeouts.

@@ -34,6 +34,9 @@ const char* usage() {
            "  --identity-secret-file PATH  the secret a site's server signs its users'\n"
            "                         identities with (default DIR/keys/identity.secret; none:\n"
            "                         every identity claim is unverified)\n"
+           "  --identity-proof KIND  user_hash (default), identity_token (JWT) or both: the\n"
+           "                         proofs accepted; both only when users cannot choose\n"
+           "                         their own user ids (docs/identity.md)\n"
            "  --create-identity-secret  write a new identity secret (the current one still\n"
            "                         verifies until the next), print it once, then exit\n"
            "  --generate-data-key PATH  write a new 32-byte data key (0600) to PATH, then\n"
@@ -237,6 +240,10 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
         } else if (a == "--identity-secret-file") {
             if (!value(o.identity_secret_file) || o.identity_secret_file.empty())
                 return fail("--identity-secret-file needs a file");
+        } else if (a == "--identity-proof") {
+            if (!value(o.identity_proof) ||
+                (o.identity_proof != "both" && o.identity_proof != "user_hash" && o.identity_proof != "identity_token"))
+                return fail("--identity-proof needs user_hash, identity_token or both");
         } else if (a == "--create-identity-secret") {
             o.create_identity_secret = true;
         } else if (a == "--rotate-visitor-key") {

@@ -100,6 +100,7 @@ const char* identity_check_name(IdentityCheck check) {
         case IdentityCheck::bad_token: return "bad_token";
         case IdentityCheck::expired: return "expired";
         case IdentityCheck::not_yet_valid: return "not_yet_valid";
+        case IdentityCheck::proof_not_accepted: return "proof_not_accepted";
     }
     return "bad_token";
 }

@@ -47,6 +47,7 @@ enum class IdentityCheck {
     bad_token,       // malformed JWT, another alg, a bad signature, bad or missing claims
     expired,         // exp + skew <= now
     not_yet_valid,   // nbf (or iat) - skew > now
+    proof_not_accepted,  // the relay accepts the other kind of proof only (--identity-proof)
 };
 const char* identity_check_name(IdentityCheck check);
 

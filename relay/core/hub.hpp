@@ -248,6 +248,8 @@ struct HubConfig {
     // Identity (issue 17, auth/identity_secret_file.hpp): the site's secrets, current
     // first. Empty: every identity claim is unverified.
     std::vector<std::string> identity_secrets;
+    // Secure by default: one proof (core/identity_claim.hpp says why not both).
+    IdentityProofs identity_proofs = IdentityProofs::user_hash;  // --identity-proof
     std::int64_t visitor_token_ttl_ms = kVisitorTokenTtlMs;  // 30 days
     std::int64_t session_ttl_ms = kSessionTtlMs;             // 12 hours
     int inbox_limit = 200;                       // conversations in an agent's inbox

@@ -5,7 +5,7 @@
 namespace parley::relay {
 
 std::optional<IdentityClaim> identity_claim(const protocol::Hello& f, const std::vector<std::string>& secrets,
-                                            std::int64_t now) {
+                                            std::int64_t now, IdentityProofs accepted) {
     if (!f.user_id && !f.email && f.attributes.empty() && !f.user_hash && !f.identity_token) return std::nullopt;
     IdentityClaim out;
     protocol::Contact contact;
@@ -13,7 +13,13 @@ std::optional<IdentityClaim> identity_claim(const protocol::Hello& f, const std:
     contact.email = f.email.value_or("");
     contact.attributes = f.attributes;
     IdentityCheck check = secrets.empty() ? IdentityCheck::no_secret : IdentityCheck::no_proof;
-    if (f.identity_token) {
+    const bool refused = secrets.empty() ? false
+                         : f.identity_token ? accepted == IdentityProofs::user_hash
+                         : f.user_hash      ? accepted == IdentityProofs::identity_token
+                                            : false;
+    if (refused) {
+        check = IdentityCheck::proof_not_accepted;
+    } else if (f.identity_token) {
         TokenCheck t = verify_identity_token(secrets, *f.identity_token, now);
         check = t.check;
         if (check == IdentityCheck::verified) {

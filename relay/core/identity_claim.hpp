@@ -21,6 +21,13 @@
 
 namespace parley::relay {
 
+// Which proofs the relay accepts (--identity-proof). Why not always both: they share
+// the secret, so a site that lets users pick their own user id and renders its
+// user_hash would sign, as a "user id", any JWT signing input "header.payload" a user
+// chose; its hash is then that JWT's signature. So one proof by default (user_hash);
+// both only for a site whose user ids are its own (numbers, UUIDs).
+enum class IdentityProofs { both, user_hash, identity_token };
+
 struct IdentityClaim {
     protocol::IdentityState state;            // the welcome's `identity`
     std::optional<protocol::Contact> contact; // none: no user id could be read
@@ -28,7 +35,8 @@ struct IdentityClaim {
 };
 
 // nullopt when the hello makes no claim (no user_id, email, attributes or proof).
+// A proof of a kind not accepted is not checked: reason "proof_not_accepted".
 std::optional<IdentityClaim> identity_claim(const protocol::Hello& hello, const std::vector<std::string>& secrets,
-                                            std::int64_t now);
+                                            std::int64_t now, IdentityProofs accepted = IdentityProofs::both);
 
 }  // namespace parley::relay

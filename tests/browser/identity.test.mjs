@@ -23,7 +23,7 @@ const errors = [];
 before(async () => {
   const secretFile = join(mkdtempSync(join(tmpdir(), "parley-identity-secret-")), "identity.secret");
   writeFileSync(secretFile, SECRET + "\n", { mode: 0o600 });
-  ({ relay, dataDir } = await relayFromEnv({ name: "identity", extra: ["--no-triage", "--identity-secret-file", secretFile] }));
+  ({ relay, dataDir } = await relayFromEnv({ name: "identity", extra: ["--no-triage", "--identity-secret-file", secretFile, "--identity-proof", "user_hash"] }));
   browser = await launchChromium();
   for (const who of ["agent", "laptop", "phone", "forger"]) {
     const context = await browser.newContext({ viewport: { width: who === "agent" ? 1280 : 900, height: 760 } });

@@ -15,9 +15,11 @@ namespace {
 
 const std::string kSecret = "0123456789abcdef0123456789abcdef";
 
+// Both proofs accepted (the relay's default is user_hash alone), so each is exercised.
 HubConfig identity_config(bool with_secret = true) {
     HubConfig c = HubHarness::config();
     if (with_secret) c.identity_secrets = {kSecret};
+    c.identity_proofs = IdentityProofs::both;
     return c;
 }
 
@@ -320,4 +322,40 @@ TEST_CASE("a hello with malformed identity fields gets its documented error and 
         CHECK(h.idle(c));
     }
     CHECK_FALSE(h.store.verified_visitor("u").value());
+}
+
+TEST_CASE("a relay accepts user_hash alone by default, and one kind of proof leaves the other unverified",
+          "[identity]") {
+    CHECK(HubConfig{}.identity_proofs == IdentityProofs::user_hash);
+    // Why (core/identity_claim.hpp): a site whose users choose their own ids, rendering
+    // user_hash, would otherwise sign any JWT signing input a user picked as a "user id".
+    HubConfig c = identity_config();
+    c.identity_proofs = IdentityProofs::identity_token;
+    HubHarness h(c);
+    const std::string signing = base64url_encode(R"({"alg":"HS256"})") + "." +
+                                base64url_encode(R"({"sub":"victim","exp":)" + std::to_string(h.now / 1000 + 300) + "}");
+    // The attack: the site computed user_hash for a user who named themselves `signing`,
+    // and the hash is a valid signature of a token claiming to be "victim".
+    const std::string hex = hash_of(signing);
+    std::string mac;
+    for (std::size_t i = 0; i < hex.size(); i += 2) mac += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    p::Hello forged_token{"visitor", std::nullopt, std::nullopt};
+    forged_token.identity_token = signing + "." + base64url_encode(mac);
+    SECTION("with both proofs accepted the forged token would verify: the reason for the option") {
+        HubHarness both(identity_config());
+        CHECK(hello(both, both.open(), forged_token).identity->verified);
+    }
+    SECTION("a user_hash is not checked when only tokens are accepted") {
+        const p::Welcome w = hello(h, h.open(), claim("u_42", hash_of("u_42")));
+        CHECK_FALSE(w.identity->verified);
+        CHECK(w.identity->reason == "proof_not_accepted");
+    }
+    SECTION("a token is not checked when only user_hash is accepted") {
+        HubConfig hc = identity_config();
+        hc.identity_proofs = IdentityProofs::user_hash;
+        HubHarness hh(hc);
+        const p::Welcome w = hello(hh, hh.open(), forged_token);
+        CHECK_FALSE(w.identity->verified);
+        CHECK(w.identity->reason == "proof_not_accepted");
+    }
 }
