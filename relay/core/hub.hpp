@@ -35,6 +35,8 @@
 //
 // Per connection the Hub keeps: authenticated or not, the party (role, id, name) and, for a visitor, their one
 // conversation. Per party it keeps a presence status and a connection count.
+// A visitor's hello may claim a site's user (issue 17): a verified claim makes the
+// connection that user's one visitor, whatever its token (hub_identity.cpp).
 //
 // A connection's life, as a table (frame → outcome):
 //
