@@ -24,6 +24,7 @@
 #include "auth/demo_password.hpp"
 #include "auth/sodium_random.hpp"
 #include "auth/visitor_key_file.hpp"
+#include "auth/identity_secret_file.hpp"
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
 #include "core/audit_log.hpp"
@@ -509,6 +510,19 @@ int main(int argc, char** argv) {
         std::cout << rotated.value().note << "\n";
         return 0;
     }
+    // Identity (issue 17): the site's secret, in its own file; made offline, read at start.
+    const std::string identity_path =
+        o.identity_secret_file.empty() ? default_identity_secret_path(o.data_dir) : o.identity_secret_file;
+    if (o.create_identity_secret) {
+        auto secret = create_identity_secret(identity_path, random);
+        if (!secret) return fail("cannot create the identity secret: " + secret.error().detail);
+        std::cout << secret.value() << "\n";
+        std::cerr << "parley-relay: identity secret written to " << identity_path
+                  << " (give it to the site's server; the previous one, if any, still verifies)\n";
+        return 0;
+    }
+    auto identity_secrets = read_identity_secrets(identity_path);
+    if (!identity_secrets) return fail("cannot load the identity secret: " + identity_secrets.error().detail);
     if (!o.disable_agent.empty()) return set_agent_disabled_by_email(*store.value(), o.disable_agent, true);
     if (!o.enable_agent.empty()) return set_agent_disabled_by_email(*store.value(), o.enable_agent, false);
     // Expired agent sessions are deleted at start (and hourly by the hub), so the table
@@ -545,6 +559,10 @@ int main(int argc, char** argv) {
 
     HubConfig config;
     config.visitor_keys = std::move(visitor_keys.value().ring);
+    config.identity_secrets = std::move(identity_secrets).value();
+    config.identity_proofs = o.identity_proof == "user_hash"        ? IdentityProofs::user_hash
+                             : o.identity_proof == "identity_token" ? IdentityProofs::identity_token
+                                                                    : IdentityProofs::both;
     config.triage = &triage;
     config.group_commit = !o.commit_each;
     // Routing (P4): defaults, then the file, then the command line's timeouts.

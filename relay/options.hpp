@@ -48,6 +48,12 @@ struct Options {
     // visitor-token.key. --rotate-visitor-key makes a new signing key, then exits.
     std::string visitor_key_file;     // --visitor-key-file PATH
     bool rotate_visitor_key = false;  // --rotate-visitor-key
+    // Identity (issue 17, auth/identity_secret_file.hpp). Empty: DATA_DIR/keys/
+    // identity.secret. --create-identity-secret writes a new secret (the old one kept as
+    // previous), prints it once, then exits.
+    std::string identity_secret_file;      // --identity-secret-file PATH
+    bool create_identity_secret = false;   // --create-identity-secret
+    std::string identity_proof = "user_hash";  // --identity-proof user_hash|identity_token|both
     // Transcripts sealed at rest (P7; store/column_sealer.hpp). --generate-data-key
     // writes a new 32-byte key file, then exits. --data-key-file: seal with this key;
     // --old-data-key-file (repeatable): keys that only open (after a rotation);

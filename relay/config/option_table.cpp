@@ -295,6 +295,22 @@ std::vector<OptionSpec> build_table() {
                              "instead of failing")));
     t.push_back(command(flag("export-audit", &Options::export_audit,
                              "print the audit log as JSON lines, oldest first, then exit")));
+    // Identity (issue 17, docs/identity.md).
+    t.push_back(text("identity-secret-file", &Options::identity_secret_file, "PATH",
+                     "the secret a site's server signs its users' identities with (default "
+                     "DATA_DIR/keys/identity.secret; none: every identity claim is unverified)",
+                     needs("needs a file")));
+    t.push_back(text("identity-proof", &Options::identity_proof, "KIND",
+                     "user_hash, identity_token (JWT) or both: the proofs accepted; both only when users cannot "
+                     "choose their own user ids (docs/identity.md)",
+                     [](const std::string& v) {
+                         return v == "user_hash" || v == "identity_token" || v == "both"
+                                    ? ""
+                                    : "needs user_hash, identity_token or both";
+                     }));
+    t.push_back(command(flag("create-identity-secret", &Options::create_identity_secret,
+                             "write a new identity secret (the current one still verifies until the next), print it "
+                             "once, then exit")));
     // Reports (issue 18, docs/reports.md).
     t.push_back(command(flag("report", &Options::report,
                              "print a support report as CSV (docs/reports.md), then exit; reads only, so it may run "

@@ -230,9 +230,15 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
             visitor = found.value();
         }
     }
+    // Identity (issue 17, hub_identity.cpp): a verified claim names the user's own
+    // visitor, whatever device (token) this is; an unverified one changes nothing here.
+    const std::optional<IdentityClaim> claim = identity_claim(f, config_.identity_secrets, now, config_.identity_proofs);
+    if (claim)
+        if (Status s = adopt_identity(*claim, visitor); !s) return send_error(id, s.error());
     // The name is masked before it is stored or shown (issue 15): every kind, always.
     std::optional<std::string> name;
     if (f.name) name = mask_name(*f.name);
+    else if (claim && claim->name) name = mask_name(*claim->name);
     if (!visitor) {
         // Quotas (core/quotas.hpp): a new identity brings a new conversation, so both
         // are checked before either is created; a refused hello creates nothing.
@@ -244,6 +250,13 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     } else if (name && *name != visitor->name) {
         if (Status s = store_.rename_visitor(visitor->id, *name); !s) return send_error(id, s.error());
         visitor->name = *name;
+    }
+
+    bool claim_stored = false;
+    if (claim) {
+        auto stored = store_claim(*claim, *visitor, now);
+        if (!stored) return send_error(id, stored.error());
+        claim_stored = stored.value();
     }
 
     // 2. Their conversation, created on first hello.
@@ -280,7 +293,9 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     w.conv = summary.conv;
     w.last_seq = summary.last_seq;
     if (config_.triage) w.mask_client = config_.triage->browser_kinds();  // P7
+    if (claim) w.identity = claim->state;  // issue 17
     send(id, w);
+    if (claim_stored) publish_conv(summary.conv);  // agents see the claims at once
 
     // 4. Presence: the visitor learns which agents are around; agents learn of the visitor.
     for (const auto& entry : presence_)

@@ -35,6 +35,8 @@
 //
 // Per connection the Hub keeps: authenticated or not, the party (role, id, name) and, for a visitor, their one
 // conversation. Per party it keeps a presence status and a connection count.
+// A visitor's hello may claim a site's user (issue 17): a verified claim makes the
+// connection that user's one visitor, whatever its token (hub_identity.cpp).
 //
 // A connection's life, as a table (frame → outcome):
 //
@@ -164,6 +166,7 @@
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
 #include "core/access_rule.hpp"
+#include "core/identity_claim.hpp"
 #include "core/login_throttle.hpp"
 #include "core/message_triage.hpp"
 #include "core/quotas.hpp"
@@ -244,6 +247,11 @@ struct BotRules {
 
 struct HubConfig {
     VisitorKeyRing visitor_keys;                 // sign and verify visitor tokens (P7)
+    // Identity (issue 17, auth/identity_secret_file.hpp): the site's secrets, current
+    // first. Empty: every identity claim is unverified.
+    std::vector<std::string> identity_secrets;
+    // Secure by default: one proof (core/identity_claim.hpp says why not both).
+    IdentityProofs identity_proofs = IdentityProofs::user_hash;  // --identity-proof
     std::int64_t visitor_token_ttl_ms = kVisitorTokenTtlMs;  // 30 days
     std::int64_t session_ttl_ms = kSessionTtlMs;             // 12 hours
     int inbox_limit = 200;                       // conversations in an agent's inbox
@@ -506,6 +514,12 @@ private:
     void publish_board();
 
     void hello_visitor(ConnId id, Conn& c, const protocol::Hello& f, std::int64_t now);
+    // Identity (issue 17, hub_identity.cpp): a verified claim may name the user's own
+    // visitor instead of the token's (or none: a fresh one); then the claim is stored
+    // with the visitor (true when it changed). add_contact: a summary's `contact`.
+    Status adopt_identity(const IdentityClaim& claim, std::optional<Visitor>& visitor);
+    Result<bool> store_claim(const IdentityClaim& claim, const Visitor& visitor, std::int64_t now);
+    void add_contact(protocol::ConvSummary& s) const;
     // The error for a visitor's hello that would create, from this connection's address,
     // a visitor identity (`identity`) and/or a conversation over its quota; none: within.
     std::optional<protocol::ErrorFrame> over_quota(const Conn& c, bool identity, std::int64_t now);

@@ -157,6 +157,7 @@ void Hub::mask_for_bots(p::Message& m) const {
 }
 
 void Hub::mask_for_bots(p::ConvSummary& s) const {
+    s.contact.reset();  // issue 17: a visitor's claims are for agents only
     if (!config_.triage) return;
     const triage::MaskOptions& policy = config_.triage->policy().outbound;
     if (!triage::masks_anything(policy)) return;

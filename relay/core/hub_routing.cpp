@@ -532,6 +532,7 @@ std::set<ConnId> Hub::agents_seeing(const std::string& conv) const {
 }
 
 void Hub::route_summary(p::ConvSummary& s) const {
+    add_contact(s);  // issue 17
     auto v = router_.conversation(s.conv);
     if (!v) return;
     s.state = state_name(v->state);

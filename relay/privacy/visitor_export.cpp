@@ -33,11 +33,19 @@ std::string visitor_export_json(const VisitorRecord& record, std::int64_t export
                          {"updated", c.updated},
                          {"messages", msgs.is_null() ? json::array() : msgs}});
     }
+    json visitor = {{"id", record.visitor.id}, {"name", record.visitor.name}, {"created", record.visitor.created}};
+    if (record.contact) {  // issue 17: what the visitor's pages said about them
+        const Contact& c = *record.contact;
+        json contact = {{"user_id", c.user_id}, {"verified", c.verified}};
+        if (!c.email.empty()) contact["email"] = c.email;
+        json attributes = json::object();
+        for (const auto& [k, v] : c.attributes) attributes[k] = v;
+        if (!c.attributes.empty()) contact["attributes"] = std::move(attributes);
+        visitor["contact"] = std::move(contact);
+    }
     const json doc = {{"format", "parley.visitor-export.v1"},
                       {"exported_at", exported_at},
-                      {"visitor", {{"id", record.visitor.id},
-                                   {"name", record.visitor.name},
-                                   {"created", record.visitor.created}}},
+                      {"visitor", std::move(visitor)},
                       {"conversations", std::move(convs)}};
     // Invalid UTF-8 (never stored by the relay, but a file may be old) is replaced, not
     // thrown: an export must not fail on one bad byte.

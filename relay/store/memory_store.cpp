@@ -55,6 +55,31 @@ Status MemoryStore::rename_visitor(const std::string& id, const std::string& nam
     return Ok{};
 }
 
+// ---- contacts (issue 17) ---------------------------------------------------------
+
+Status MemoryStore::put_contact(const std::string& visitor_id, const Contact& contact, std::int64_t) {
+    if (!visitors_.count(visitor_id)) return storage_error("no such visitor: " + visitor_id);
+    if (contact.verified) {
+        auto holder = verified_visitor(contact.user_id);
+        if (holder.value() && *holder.value() != visitor_id)
+            return storage_error("user id already verified for another visitor");
+    }
+    contacts_[visitor_id] = contact;
+    return Ok{};
+}
+
+Result<std::optional<Contact>> MemoryStore::find_contact(const std::string& visitor_id) {
+    auto it = contacts_.find(visitor_id);
+    if (it == contacts_.end()) return std::optional<Contact>{};
+    return std::optional<Contact>{it->second};
+}
+
+Result<std::optional<std::string>> MemoryStore::verified_visitor(const std::string& user_id) {
+    for (const auto& [visitor, c] : contacts_)
+        if (c.verified && c.user_id == user_id) return std::optional<std::string>{visitor};
+    return std::optional<std::string>{};
+}
+
 // ---- conversations --------------------------------------------------------------
 
 Status MemoryStore::create_conversation(const std::string& conv, const std::string& visitor_id,
@@ -191,6 +216,9 @@ Result<std::optional<VisitorRecord>> MemoryStore::visitor_record(const std::stri
     auto v = visitors_.find(visitor_id);
     if (v == visitors_.end()) return std::optional<VisitorRecord>{};
     VisitorRecord record{v->second, {}, {}};
+    auto contact = find_contact(record.visitor.id);  // issue 17
+    if (!contact) return contact.error();
+    record.contact = contact.value();
     std::vector<std::pair<std::int64_t, std::string>> order;  // (creation order, id)
     for (const auto& [id, c] : convs_)
         if (c.visitor_id == visitor_id) order.emplace_back(c.order, id);
@@ -206,6 +234,7 @@ Result<std::optional<VisitorRecord>> MemoryStore::visitor_record(const std::stri
 Result<Erased> MemoryStore::erase_visitor(const std::string& visitor_id) {
     Erased erased;
     if (!visitors_.erase(visitor_id)) return erased;
+    contacts_.erase(visitor_id);
     erased.visitors = 1;
     for (auto it = convs_.begin(); it != convs_.end();) {
         if (it->second.visitor_id != visitor_id) {
@@ -258,7 +287,9 @@ Result<Erased> MemoryStore::erase_conversations(const std::vector<std::string>& 
     for (const std::string& v : visitors) {
         const bool has_more = std::any_of(convs_.begin(), convs_.end(),
                                           [&](const auto& c) { return c.second.visitor_id == v; });
-        if (!has_more) erased.visitors += static_cast<int>(visitors_.erase(v));
+        if (has_more) continue;
+        erased.visitors += static_cast<int>(visitors_.erase(v));
+        contacts_.erase(v);
     }
     return erased;
 }

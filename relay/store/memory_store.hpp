@@ -16,6 +16,9 @@ public:
     Status create_visitor(const Visitor& visitor) override;
     Result<std::optional<Visitor>> find_visitor(const std::string& id) override;
     Status rename_visitor(const std::string& id, const std::string& name) override;
+    Status put_contact(const std::string& visitor_id, const Contact& contact, std::int64_t now) override;
+    Result<std::optional<Contact>> find_contact(const std::string& visitor_id) override;
+    Result<std::optional<std::string>> verified_visitor(const std::string& user_id) override;
 
     Status create_conversation(const std::string& conv, const std::string& visitor_id,
                                std::int64_t now) override;
@@ -87,6 +90,7 @@ private:
     ConvSummary summary(const std::string& id, const Conversation& c) const;
 
     std::map<std::string, Visitor> visitors_;
+    std::map<std::string, Contact> contacts_;  // by visitor id (issue 17)
     std::map<std::string, Conversation> convs_;
     std::int64_t next_order_ = 0;
     std::map<std::tuple<std::string, std::string>, std::int64_t> read_marks_;

@@ -2,6 +2,7 @@
 
 #include "store/meta_column.hpp"
 #include "store/reply_column.hpp"
+#include "store/contact_column.hpp"
 
 #include <sqlite3.h>
 
@@ -112,6 +113,13 @@ constexpr const char* kMigrations[] = {
     " intent TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS conversation_events_by_kind ON conversation_events(kind, ts);"
     "CREATE INDEX IF NOT EXISTS conversation_events_by_conv ON conversation_events(conv, id);",
+    // 10: identity (issue 17): a visitor's claims (store/contact_column.hpp). At most one
+    //    verified contact per user id; erasing the visitor erases their contact.
+    "CREATE TABLE IF NOT EXISTS contacts(visitor_id TEXT PRIMARY KEY, user_id TEXT NOT NULL,"
+    " verified INTEGER NOT NULL, details NOT NULL, updated INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS contacts_verified_user ON contacts(user_id) WHERE verified = 1;"
+    "CREATE TRIGGER IF NOT EXISTS visitors_erase_contact AFTER DELETE ON visitors"
+    " BEGIN DELETE FROM contacts WHERE visitor_id = OLD.id; END;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -120,6 +128,14 @@ static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSche
 constexpr const char* kInsertVisitor = "INSERT INTO visitors(id, name, created) VALUES(?1, ?2, ?3)";
 constexpr const char* kFindVisitor = "SELECT id, name, created FROM visitors WHERE id = ?1";
 constexpr const char* kRenameVisitor = "UPDATE visitors SET name = ?2 WHERE id = ?1";
+// Contacts (issue 17, schema step 9).
+constexpr const char* kPutContact =
+    "INSERT INTO contacts(visitor_id, user_id, verified, details, updated) "
+    "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM visitors WHERE id = ?1) "
+    "ON CONFLICT(visitor_id) DO UPDATE SET user_id = excluded.user_id, verified = excluded.verified, "
+    "details = excluded.details, updated = excluded.updated";
+constexpr const char* kFindContact = "SELECT user_id, verified, details FROM contacts WHERE visitor_id = ?1";
+constexpr const char* kVerifiedVisitor = "SELECT visitor_id FROM contacts WHERE user_id = ?1 AND verified = 1";
 constexpr const char* kInsertConv =
     "INSERT INTO conversations(id, visitor_id, created, updated) "
     "SELECT ?1, id, ?3, ?3 FROM visitors WHERE id = ?2";
@@ -786,6 +802,50 @@ Status SqliteStore::rename_visitor(const std::string& id, const std::string& nam
     return Ok{};
 }
 
+// ---- contacts (issue 17) ---------------------------------------------------------
+
+namespace {
+std::string contact_binding(std::string_view visitor_id) { return seal_binding("contacts.details", {visitor_id}); }
+}  // namespace
+
+Status SqliteStore::put_contact(const std::string& visitor_id, const Contact& contact, std::int64_t now) {
+    auto p = prepare(kPutContact);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, visitor_id).bind(2, contact.user_id).bind(3, std::int64_t{contact.verified ? 1 : 0});
+    bind_personal(s, 4, contact_details_to_column(contact), contact_binding(visitor_id));
+    s.bind(5, now);
+    if (s.step() != SQLITE_DONE) return fail("store contact");  // a second verified visitor: the unique index
+    if (sqlite3_changes(db_) != 1) return storage_error("no such visitor: " + visitor_id);
+    return Ok{};
+}
+
+Result<std::optional<Contact>> SqliteStore::find_contact(const std::string& visitor_id) {
+    auto p = prepare(kFindContact);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, visitor_id).step();
+    if (rc == SQLITE_DONE) return std::optional<Contact>{};
+    if (rc != SQLITE_ROW) return fail("find contact");
+    Contact c;
+    c.user_id = column_text(s.get(), 0);
+    c.verified = sqlite3_column_int64(s.get(), 1) != 0;
+    auto details = personal(s.get(), 2, contact_binding(visitor_id));
+    if (!details) return details.error();
+    contact_details_from_column(details.value(), c);
+    return std::optional<Contact>{std::move(c)};
+}
+
+Result<std::optional<std::string>> SqliteStore::verified_visitor(const std::string& user_id) {
+    auto p = prepare(kVerifiedVisitor);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, user_id).step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>{};
+    if (rc != SQLITE_ROW) return fail("find verified visitor");
+    return std::optional<std::string>{column_text(s.get(), 0)};
+}
+
 // ---- conversations --------------------------------------------------------------
 
 Status SqliteStore::create_conversation(const std::string& conv, const std::string& visitor_id,
@@ -1057,6 +1117,9 @@ Result<std::optional<VisitorRecord>> SqliteStore::visitor_record(const std::stri
     if (!visitor) return visitor.error();
     if (!visitor.value()) return std::optional<VisitorRecord>{};
     VisitorRecord record{*visitor.value(), {}, {}};
+    auto contact = find_contact(record.visitor.id);  // issue 17
+    if (!contact) return contact.error();
+    record.contact = contact.value();
     {
         auto p = prepare(kVisitorConvs);
         if (!p) return p.error();

@@ -49,7 +49,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 9;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 10;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -75,6 +75,9 @@ public:
     Status create_visitor(const Visitor& visitor) override;
     Result<std::optional<Visitor>> find_visitor(const std::string& id) override;
     Status rename_visitor(const std::string& id, const std::string& name) override;
+    Status put_contact(const std::string& visitor_id, const Contact& contact, std::int64_t now) override;
+    Result<std::optional<Contact>> find_contact(const std::string& visitor_id) override;
+    Result<std::optional<std::string>> verified_visitor(const std::string& user_id) override;
 
     Status create_conversation(const std::string& conv, const std::string& visitor_id,
                                std::int64_t now) override;

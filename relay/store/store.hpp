@@ -33,6 +33,7 @@
 namespace parley::relay {
 
 using protocol::AuditEntry;
+using protocol::Contact;
 using protocol::ConvSummary;
 using protocol::Message;
 using protocol::Party;
@@ -124,6 +125,7 @@ struct VisitorRecord {
     Visitor visitor;
     std::vector<ConvSummary> conversations;
     std::vector<Message> messages;
+    std::optional<Contact> contact = {};  // issue 17: their identity claims, if any
 };
 
 // What Store::erase_visitor deleted.
@@ -154,6 +156,16 @@ public:
     virtual Result<std::optional<Visitor>> find_visitor(const std::string& id) = 0;
     // Also updates the visitor party shown in summaries of their conversations.
     virtual Status rename_visitor(const std::string& id, const std::string& name) = 0;
+
+    // ---- contacts (issue 17): who a visitor says they are on the site ------------
+    // Sets (replaces) the visitor's contact. At most one visitor holds a verified contact
+    // for a user id: storing a second fails (the Hub checks verified_visitor first).
+    // Fails when the visitor does not exist. Erasing the visitor (erase_visitor, or
+    // retention erasing their last conversation) deletes their contact too.
+    virtual Status put_contact(const std::string& visitor_id, const Contact& contact, std::int64_t now) = 0;
+    virtual Result<std::optional<Contact>> find_contact(const std::string& visitor_id) = 0;
+    // The visitor whose contact is verified for `user_id`, if any.
+    virtual Result<std::optional<std::string>> verified_visitor(const std::string& user_id) = 0;
 
     // ---- conversations ----------------------------------------------------------
     // Creates an open, empty conversation of an existing visitor (last_seq 0,

@@ -33,6 +33,15 @@ public:
         return inner_.find_visitor(id);
     }
     Status rename_visitor(const std::string& id, const std::string& name) override;
+    Status put_contact(const std::string& visitor_id, const Contact& contact, std::int64_t now) override {
+        return inner_.put_contact(visitor_id, contact, now);
+    }
+    Result<std::optional<Contact>> find_contact(const std::string& visitor_id) override {
+        return inner_.find_contact(visitor_id);
+    }
+    Result<std::optional<std::string>> verified_visitor(const std::string& user_id) override {
+        return inner_.verified_visitor(user_id);
+    }
 
     Status create_conversation(const std::string& conv, const std::string& visitor_id,
                                std::int64_t now) override {

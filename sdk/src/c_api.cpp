@@ -94,6 +94,21 @@ std::uint64_t seed_of(const json& v) {
     return 0;
 }
 
+// {"user_id","email","attributes":{k:v},"user_hash","identity_token"} (issue 17).
+bool read_identity(const json& j, parley::session::Identity& i) {
+    if (!j.is_object() || !get_string(j, "user_id", i.user_id) || !get_string(j, "email", i.email) ||
+        !get_string(j, "user_hash", i.user_hash) || !get_string(j, "identity_token", i.identity_token))
+        return false;
+    if (const json* a = j.find("attributes"); a && !a->is_null()) {
+        if (!a->is_object()) return false;
+        for (const auto& [k, v] : a->members()) {
+            if (!v.is_string()) return false;
+            i.attributes.emplace_back(k, v.as_string());
+        }
+    }
+    return true;
+}
+
 bool read_config(const json& j, Config& c) {
     if (!j.is_object()) return false;
     std::optional<std::string> role, instance;
@@ -108,6 +123,10 @@ bool read_config(const json& j, Config& c) {
     if (!kVisitorOnly && (!get_string(j, "email", c.email) || !get_string(j, "password", c.password) ||
                           !get_string(j, "key", c.key)))  // bots (issue 16)
         return false;
+    if (const json* identity = j.find("identity"); identity && !identity->is_null()) {
+        c.identity.emplace();
+        if (!read_identity(*identity, *c.identity)) return false;
+    }
     if (const json* seed = j.find("seed")) c.seed = seed_of(*seed);
     if (const json* known = j.find("known"); known && !known->is_null()) {
         if (!known->is_object()) return false;
@@ -238,6 +257,17 @@ int act(Client& client, const json& a, std::int64_t now) {
     if (*what == "disconnect") {
         client.disconnect(now);
         return kOk;
+    }
+    // Issue 17: identify {identity: {user_id, email, attributes, user_hash | identity_token}}
+    // or {identity: null} (nobody).
+    if (*what == "identify") {
+        const json* given = a.find("identity");
+        std::optional<parley::session::Identity> identity;
+        if (given && !given->is_null()) {
+            identity.emplace();
+            if (!read_identity(*given, *identity)) return kBadField;
+        }
+        return code_of(client.identify(std::move(identity), now));
     }
     // The rest are agents' and bots': not in the visitor build.
     if (kVisitorOnly) {

@@ -212,3 +212,20 @@ TEST_CASE("a queued reply is reported whole and resent whole from an outbox hand
     CHECK_FALSE(make(R"({"role":"visitor","instance":"w1","outbox":[{"conv":"","cid":"w1.1","text":"x","parts":{"a":1}}]})"));
     CHECK_FALSE(make(R"({"role":"visitor","instance":"w1","outbox":[{"conv":"","cid":"w1.1","text":"x","reply":{"to":1}}]})"));
 }
+
+TEST_CASE("the C API carries a visitor's identity in its config and an identify action", "[c_api][identity]") {
+    Handle h = make(R"({"role":"visitor","instance":"w1","seed":3,
+        "identity":{"user_id":"u_42","email":"ada@example.com","attributes":{"plan":"pro"},"user_hash":"ab"}})");
+    REQUIRE(h);
+    parley_client* c = h.get();
+    REQUIRE(parley_client_act(c, R"({"do":"connect"})", 1000) == 0);
+    REQUIRE(parley_client_opened(c, 1001) == 0);
+    auto out = outgoing(c);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0] == R"({"v":1,"type":"hello","role":"visitor","user_id":"u_42","email":"ada@example.com",)"
+                    R"("attributes":{"plan":"pro"},"user_hash":"ab"})");
+    CHECK(parley_client_act(c, R"({"do":"identify","identity":{"user_hash":"ab"}})", 1002) == 1004);
+    CHECK(parley_client_act(c, R"({"do":"identify","identity":{"user_id":"u","attributes":{"n":1}}})", 1002) == 1005);
+    CHECK(parley_client_act(c, R"({"do":"identify","identity":null})", 1002) == 0);
+    CHECK(parley_client_new(R"({"role":"visitor","instance":"w1","identity":{"user_id":""}})") == nullptr);
+}

@@ -19,6 +19,7 @@ import type {
   CoreEvent,
   EventName,
   Handler,
+  Identity,
   OutboxEntry,
   Party,
   PresenceStatus,
@@ -79,6 +80,7 @@ export class ParleyClient {
       token: options.token ?? this.load(this.storageKey) ?? undefined,
       name: options.name,
       page: options.page,
+      identity: options.identity,
       email: options.email,
       password: options.password,
       instance: randomId(),
@@ -141,6 +143,11 @@ export class ParleyClient {
   }
   disconnect(): number {
     return this.act({ do: "disconnect" });
+  }
+  /** Visitors (issue 17): who the visitor is on the site (null: nobody, after the
+   *  site's logout). An open session restarts so the next hello carries it. */
+  identify(identity: Identity | null): number {
+    return this.act({ do: "identify", identity });
   }
   send(conv: string, text: string): number {
     return this.act({ do: "send", conv, text });

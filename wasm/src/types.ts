@@ -97,6 +97,30 @@ export interface ConversationSummary {
   handoff?: Handoff;
   /** Bots: "paused" while handed off and not handed back. */
   bot?: string;
+  /** Identity (issue 17): what the visitor claims; `verified` only when the site's
+   *  server vouched for user_id (`email_verified` for the e-mail). Agents only. */
+  contact?: Contact;
+}
+
+/** Identity (issue 17): a visitor's claims as agents see them. */
+export interface Contact {
+  user_id: string;
+  email?: string;
+  name?: string;
+  attributes?: Record<string, string>;
+  verified: boolean;
+  email_verified?: boolean;
+}
+
+/** Identity (issue 17): the site's logged-in user and its server's proof
+ *  (docs/protocol.md §4 "Identity"): user_hash = hex HMAC-SHA256(secret, user_id), or
+ *  identity_token, an HS256 JWT with sub/email/name/exp. */
+export interface Identity {
+  user_id?: string;
+  email?: string;
+  attributes?: Record<string, string>;
+  user_hash?: string;
+  identity_token?: string;
 }
 
 /** Bots (issue 16): who handed a conversation away from the bot, why and when. */
@@ -153,6 +177,8 @@ export interface EventMap {
     role: Role; token: string; me: Party; conv?: string; last_seq?: number;
     /** Visitors (P7): kinds of personal data to mask before a message is sent. */
     mask?: { client: string[] };
+    /** Visitors whose hello made a claim (issue 17): was it vouched for, and if not why. */
+    identity?: { user_id: string; verified: boolean; reason?: string };
   };
   /** A message was accepted locally and waits for the relay's ack. */
   queued: { conv: string; cid: string; text: string; parts?: RichPart[]; reply?: Reply };
@@ -218,7 +244,8 @@ export type Action =
   | { do: "sessions" }
   | { do: "audit"; before?: number; limit?: number }
   | { do: "connect" }
-  | { do: "disconnect" };
+  | { do: "disconnect" }
+  | { do: "identify"; identity: Identity | null };
 
 /** Configuration handed to parley_client_new. */
 export interface CoreConfig {
@@ -229,6 +256,8 @@ export interface CoreConfig {
   name?: string;
   email?: string;
   password?: string;
+  /** Visitors (issue 17): the site's logged-in user. */
+  identity?: Identity;
   /** Unique per client instance: prefixes the client message ids. */
   instance: string;
   /** Seed of the reconnect jitter. */
@@ -294,6 +323,8 @@ export interface ClientOptions extends CoreLoadOptions {
   /** Visitor only: the page the widget is on, origin + path (no query or fragment,
    *  ≤ 512 bytes); the relay's team rules may route by it. */
   page?: string;
+  /** Visitor only (issue 17): the site's logged-in user, sent with every hello. */
+  identity?: Identity;
   /** Agent password login (when no valid token is held). */
   email?: string;
   password?: string;

@@ -13,6 +13,7 @@ import type { ConnectionState, ConversationSummary, EventMap, Message, Party } f
 import { cleanName, isolatedName, nameElement } from "../shared/names";
 import { Thread } from "../shared/thread";
 import { decorateMessage, renderInboxIntent } from "./tags";
+import { renderContact } from "./identity";
 import {
   attachRouting, compareSummaries, decorateRouting, initRoutingUi, renderRoutingHeader,
   renderRoutingItem, sendNote, visibleToMe,
@@ -479,6 +480,7 @@ function renderHeader(e: Entry): void {
   ui.convTitle.append(nameElement(name), roleBadge("visitor", "Visitor"));
   paintAvatar(ui.convAvatar, e.summary.visitor);
   ui.convSub.textContent = `${e.summary.conv} · ${e.summary.status}`;
+  renderContact(ui.convSub.parentElement as HTMLElement, e.summary);  // issue 17
   renderRoutingHeader(e.summary);
   renderBotBanner(e.summary);
 }

@@ -21,9 +21,19 @@ export interface WidgetSettings {
   locale?: string;
 }
 
+/** Parley.push(["identify", {...}]) (issue 17): the site's logged-in user and the proof
+ *  its server computed; plain strings (attributes: string values). */
+export interface WidgetIdentity {
+  user_id?: string;
+  email?: string;
+  user_hash?: string;
+  identity_token?: string;
+  attributes?: Record<string, string>;
+}
+
 /** Loader → frame. */
 export type HostMessage =
-  | { parley: 1; type: "config"; settings: WidgetSettings; open: boolean }
+  | { parley: 1; type: "config"; settings: WidgetSettings; open: boolean; identity?: WidgetIdentity }
   | { parley: 1; type: "open"; open: boolean };
 
 /** Frame → loader. */

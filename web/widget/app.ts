@@ -16,7 +16,7 @@ import { ParleyCore } from "../../wasm/src/core";
 import type { ConnectionState, EventMap, Party } from "../../wasm/src/types";
 import { strings, type Strings } from "../shared/i18n";
 import { isolatedName } from "../shared/names";
-import type { FrameMessage, HostMessage, WidgetSettings } from "../shared/messages";
+import type { FrameMessage, HostMessage, WidgetIdentity, WidgetSettings } from "../shared/messages";
 import { Thread } from "../shared/thread";
 import { WidgetTriage } from "./triage";
 import { assetUrl } from "../shared/assets";
@@ -176,6 +176,9 @@ function markRead(): void {
 }
 
 // ---- the client ---------------------------------------------------------------------
+let identity: WidgetIdentity | undefined;  // Parley.push(["identify", …]) (issue 17)
+let identityJson = "null";
+
 async function start(): Promise<void> {
   if (client) return;
   try {
@@ -187,6 +190,7 @@ async function start(): Promise<void> {
       role: "visitor",
       name: settings.name,
       page: hostPage,
+      identity,
       storageKey: "parley.visitor.token",
     }, core);
   } catch (err) {
@@ -387,6 +391,13 @@ window.addEventListener("message", (ev: MessageEvent) => {
   if (!msg || msg.parley !== 1) return;
   if (msg.type === "config") {
     settings = { ...msg.settings };
+    // Issue 17: a new identity restarts the session (only a hello carries it).
+    const who = JSON.stringify(msg.identity ?? null);
+    if (who !== identityJson) {
+      identityJson = who;
+      identity = msg.identity;
+      client?.identify(identity ?? null);
+    }
     applySettings();
     void start();
     setOpen(msg.open);

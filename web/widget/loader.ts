@@ -13,7 +13,7 @@
 // each side checks event.origin and event.source. The iframe is created on first open
 // and then kept, so an unread count can reach the launcher while the chat is closed.
 
-import type { HostMessage, FrameMessage, WidgetSettings } from "../shared/messages";
+import type { HostMessage, FrameMessage, WidgetIdentity, WidgetSettings } from "../shared/messages";
 
 type Command = [string, ...unknown[]];
 type Listener = (detail?: unknown) => void;
@@ -144,7 +144,7 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     switch (msg.type) {
       case "ready":
         frameReady = true;
-        post({ parley: 1, type: "config", settings, open: isOpen });
+        post({ parley: 1, type: "config", settings, open: isOpen, identity });
         break;
       case "close":
         setOpen(false);
@@ -194,7 +194,22 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     host.classList.toggle("left", settings.position === "left");
     if (frame) frame.title = settings.title || "Chat";
     label();
-    post({ parley: 1, type: "config", settings, open: isOpen });
+    post({ parley: 1, type: "config", settings, open: isOpen, identity });
+  }
+
+  // Parley.push(["identify", {user_id, email, name, user_hash | identity_token, attributes}])
+  // (issue 17; docs/web.md "Identity"); null or no object: nobody (after the site's logout).
+  let identity: WidgetIdentity | undefined;
+  function identify(who: unknown): void {
+    const o = (typeof who === "object" && who ? who : {}) as Record<string, unknown>;
+    const str = (v: unknown) => (v == null ? undefined : String(v));
+    const attrs = typeof o.attributes === "object" && o.attributes ? o.attributes as Record<string, unknown> : {};
+    identity = who ? {
+      user_id: str(o.user_id), email: str(o.email), user_hash: str(o.user_hash), identity_token: str(o.identity_token),
+      attributes: Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, String(v)])),
+    } : undefined;
+    if (o.name != null) settings.name = String(o.name);
+    set({});
   }
 
   // ---- the command queue ----------------------------------------------------------
@@ -205,6 +220,7 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     else if (name === "close") setOpen(false);
     else if (name === "toggle") setOpen(!isOpen);
     else if (name === "set") set(a, b);
+    else if (name === "identify") identify(a);
     else if (name === "on" && typeof b === "function") (listeners[String(a)] ||= []).push(b as Listener);
   }
 

@@ -354,6 +354,8 @@ void read_routing(Fields& f, ConvSummary& s) {
     read_bot_fields(f, s);
 }
 
+void read_contact(Fields& f, std::optional<Contact>& out);  // issue 17, below
+
 void read_summary(Fields& f, ConvSummary& s) {
     f.conv("conv", s.conv);
     f.party("visitor", s.visitor);
@@ -365,6 +367,79 @@ void read_summary(Fields& f, ConvSummary& s) {
     std::optional<std::string> intent;  // triage (P5), optional
     f.opt_string("intent", intent);
     s.intent = intent.value_or("");
+    read_contact(f, s.contact);
+}
+
+// Identity claims of a visitor's hello (issue 17): bounded, visitors only. Whether the
+// proof holds is the relay's to judge (an unverified claim is still a valid frame).
+bool is_attribute_key(std::string_view k) { return k.size() <= kMaxAttributeKeyBytes && is_cid(k); }
+
+void read_identity(Fields& f, Hello& h) {
+    auto bounded = [&](const char* key, std::optional<std::string>& out, std::size_t max) {
+        f.opt_string(key, out);
+        if (!f.failed() && out && (out->empty() || out->size() > max)) f.fail(ErrorCode::bad_field, key);
+    };
+    bounded("user_id", h.user_id, kMaxUserIdBytes);
+    bounded("email", h.email, kMaxEmailBytes);
+    bounded("user_hash", h.user_hash, kMaxUserHashBytes);
+    bounded("identity_token", h.identity_token, kMaxIdentityTokenBytes);
+    if (const json* a = f.find("attributes", false)) {
+        if (!a->is_object() || a->members().size() > kMaxAttributes) return f.fail(ErrorCode::bad_field, "attributes");
+        for (const auto& [k, v] : a->members()) {
+            if (!is_attribute_key(k) || !v.is_string() || v.as_string().size() > kMaxAttributeValueBytes)
+                return f.fail(ErrorCode::bad_field, "attributes");
+            for (const auto& seen : h.attributes)
+                if (seen.first == k) return f.fail(ErrorCode::bad_field, "attributes");
+            h.attributes.emplace_back(k, v.as_string());
+        }
+    }
+    if (f.failed()) return;
+    const bool claims = h.user_id || h.email || !h.attributes.empty() || h.user_hash || h.identity_token;
+    if (claims && h.role != "visitor")
+        return f.fail(ErrorCode::bad_field, h.user_id ? "user_id" : h.identity_token ? "identity_token" : "user_hash");
+    if (h.user_hash && h.identity_token) return f.fail(ErrorCode::bad_field, "identity_token");
+    if ((h.user_hash || h.email || !h.attributes.empty()) && !h.user_id && !h.identity_token)
+        return f.fail(ErrorCode::missing_field, "user_id");
+}
+
+// The welcome's identity state (issue 17), optional.
+void read_identity_state(Fields& f, std::optional<IdentityState>& out) {
+    const json* v = f.find("identity", false);
+    if (!v) return;
+    f.nested("identity", *v, [&](Fields& g) {
+        IdentityState s;
+        g.string("user_id", s.user_id);
+        g.boolean("verified", s.verified);
+        std::optional<std::string> reason;
+        g.opt_string("reason", reason);
+        s.reason = reason.value_or("");
+        if (!g.failed()) out = std::move(s);
+    });
+}
+
+// A summary's contact (issue 17), optional.
+void read_contact(Fields& f, std::optional<Contact>& out) {
+    const json* v = f.find("contact", false);
+    if (!v) return;
+    f.nested("contact", *v, [&](Fields& g) {
+        Contact c;
+        g.string("user_id", c.user_id);
+        std::optional<std::string> email, name;
+        g.opt_string("email", email);
+        g.opt_string("name", name);
+        c.email = email.value_or("");
+        c.name = name.value_or("");
+        g.boolean("verified", c.verified);
+        g.boolean("email_verified", c.email_verified, /*required=*/false);
+        if (const json* a = g.find("attributes", false)) {
+            if (!a->is_object()) return g.fail(ErrorCode::bad_field, "attributes");
+            for (const auto& [k, val] : a->members()) {
+                if (!val.is_string()) return g.fail(ErrorCode::bad_field, "attributes");
+                c.attributes.emplace_back(k, val.as_string());
+            }
+        }
+        if (!g.failed()) out = std::move(c);
+    });
 }
 
 // ---- per-type decoders ----------------------------------------------------------
@@ -385,6 +460,7 @@ ClientFrame read_hello(Fields& f) {
     if (!f.failed() && h.role == "bot" && !h.key) f.fail(ErrorCode::missing_field, "key");
     if (!f.failed() && h.role == "bot" && h.token) f.fail(ErrorCode::bad_field, "token");
     if (!f.failed() && h.role != "bot" && h.key) f.fail(ErrorCode::bad_field, "key");
+    read_identity(f, h);
     return h;
 }
 ClientFrame read_login(Fields& f) {
@@ -548,6 +624,7 @@ RelayFrame read_welcome(Fields& f) {
     f.opt_conv("conv", w.conv);
     f.integer("last_seq", w.last_seq, 0, std::numeric_limits<std::int64_t>::max(), false);
     read_mask(f, w.mask_client);
+    read_identity_state(f, w.identity);
     return w;
 }
 RelayFrame read_ack(Fields& f) {
@@ -853,6 +930,15 @@ void write_members(JsonWriter& j, const Hello& f) {
     if (f.name) j.str("name", *f.name);
     if (f.page) j.str("page", *f.page);
     if (f.key) j.str("key", *f.key);
+    if (f.user_id) j.str("user_id", *f.user_id);
+    if (f.email) j.str("email", *f.email);
+    if (!f.attributes.empty()) {
+        j.open("attributes");
+        for (const auto& [k, v] : f.attributes) j.member(k, v);
+        j.end();
+    }
+    if (f.user_hash) j.str("user_hash", *f.user_hash);
+    if (f.identity_token) j.str("identity_token", *f.identity_token);
 }
 void write_members(JsonWriter& j, const Login& f) {
     j.str("email", f.email);
@@ -1042,6 +1128,22 @@ void write_bot_fields(JsonWriter& j, const ConvSummary& s) {
     if (!s.bot.empty()) j.str("bot", s.bot);
 }
 
+// A visitor's claims (issue 17): email, name and attributes only when set.
+void write_contact(JsonWriter& j, const Contact& c) {
+    j.open("contact");
+    j.str("user_id", c.user_id);
+    if (!c.email.empty()) j.str("email", c.email);
+    if (!c.name.empty()) j.str("name", c.name);
+    if (!c.attributes.empty()) {
+        j.open("attributes");
+        for (const auto& [k, v] : c.attributes) j.member(k, v);
+        j.end();
+    }
+    j.flag("verified", c.verified);
+    if (!c.email.empty()) j.flag("email_verified", c.email_verified);
+    j.end();
+}
+
 void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
     j.str("conv", s.conv);
     write_party(j, "visitor", s.visitor);
@@ -1049,6 +1151,7 @@ void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
     j.str("last_text", s.last_text);
     j.num("updated", s.updated);
     j.str("status", s.status);
+    if (s.contact) write_contact(j, *s.contact);
     if (shape == Shape::event) {
         // Events: the routing fields all or none (only when the relay routes).
         if (s.state.empty()) return;
@@ -1080,6 +1183,13 @@ void write_members(JsonWriter& j, const Welcome& f, Shape shape) {
     if (!f.conv) return;
     j.str("conv", *f.conv);
     j.num("last_seq", f.last_seq);
+    if (f.identity) {  // issue 17
+        j.open("identity");
+        j.str("user_id", f.identity->user_id);
+        j.flag("verified", f.identity->verified);
+        if (!f.identity->reason.empty()) j.str("reason", f.identity->reason);
+        j.end();
+    }
     // The masking policy (P7): on the wire only when there is one; events always
     // carry it with the conversation.
     if (shape == Shape::wire && f.mask_client.empty()) return;

@@ -86,6 +86,25 @@ void remove(std::vector<std::string>& set, const std::string& s) {
 
 }  // namespace
 
+std::optional<Error> identity_problem(const Identity& i) {
+    auto bounded = [](const std::optional<std::string>& v, std::size_t max) { return v && (v->empty() || v->size() > max); };
+    if (bounded(i.user_id, kMaxUserIdBytes)) return bad(ErrorCode::bad_field, "user_id: 1-128 bytes");
+    if (bounded(i.email, kMaxEmailBytes)) return bad(ErrorCode::bad_field, "email: 1-254 bytes");
+    if (bounded(i.user_hash, kMaxUserHashBytes)) return bad(ErrorCode::bad_field, "user_hash: 1-128 bytes");
+    if (bounded(i.identity_token, kMaxIdentityTokenBytes)) return bad(ErrorCode::bad_field, "identity_token: 1-2048 bytes");
+    if (i.attributes.size() > kMaxAttributes) return bad(ErrorCode::bad_field, "attributes: at most 20");
+    for (std::size_t k = 0; k < i.attributes.size(); ++k) {
+        const auto& [key, value] = i.attributes[k];
+        if (key.size() > kMaxAttributeKeyBytes || !is_cid(key) || value.size() > kMaxAttributeValueBytes)
+            return bad(ErrorCode::bad_field, "attributes: keys 1-40 of [A-Za-z0-9_.:-], values at most 256 bytes");
+        for (std::size_t m = 0; m < k; ++m)
+            if (i.attributes[m].first == key) return bad(ErrorCode::bad_field, "attributes: a key given twice");
+    }
+    if (i.user_hash && i.identity_token) return bad(ErrorCode::bad_field, "user_hash or identity_token, not both");
+    if (!i.user_id && !i.identity_token) return bad(ErrorCode::missing_field, "user_id (or identity_token)");
+    return std::nullopt;
+}
+
 std::optional<Error> validate(const Config& c) {
     if (!is_client_role(c.role)) return bad(ErrorCode::bad_field, "role must be visitor, agent or bot");
     if (kVisitorOnly && c.role != "visitor")
@@ -99,6 +118,9 @@ std::optional<Error> validate(const Config& c) {
     if (c.role == "agent" && !c.token && !(c.email && c.password))
         return bad(ErrorCode::missing_field, "an agent needs a token or email and password");
     if (c.role == "bot" && !c.key) return bad(ErrorCode::missing_field, "a bot needs its key");
+    if (c.identity && c.role != "visitor") return bad(ErrorCode::bad_field, "an identity is for visitors");
+    if (c.identity)
+        if (auto problem = identity_problem(*c.identity)) return problem;
     if (c.key && c.role != "bot") return bad(ErrorCode::bad_field, "a key is for bots");
     for (const auto& [conv, seq] : c.known)
         if (!is_conv_id(conv) || seq < 0) return bad(ErrorCode::bad_field, "bad known entry: " + conv);
@@ -555,6 +577,19 @@ void Client::disconnect(std::int64_t) {
     if (transport) events_.push_back(DisconnectRequest{});
 }
 
+Status Client::identify(std::optional<Identity> identity, std::int64_t now) {
+    if (config_.role != "visitor") return Error{ErrorCode::forbidden, "only visitors identify", {}};
+    if (identity)
+        if (auto problem = identity_problem(*identity)) return *problem;
+    config_.identity = std::move(identity);
+    // Only a hello carries it: an open (or opening) session starts again.
+    if (phase_ == Phase::opening || phase_ == Phase::handshaking || ready()) {
+        disconnect(now);
+        connect(now);
+    }
+    return Unit{};
+}
+
 Result<std::string> Client::send(const std::string& conv, const std::string& text,
                                  std::int64_t now) {
     if (conv.empty() ? config_.role != "visitor" : !is_conv_id(conv))
@@ -783,6 +818,13 @@ void Client::send_handshake() {
     if (config_.role == "visitor") {
         hello.name = config_.name;
         hello.page = config_.page;
+        if (config_.identity) {  // issue 17
+            hello.user_id = config_.identity->user_id;
+            hello.email = config_.identity->email;
+            hello.attributes = config_.identity->attributes;
+            hello.user_hash = config_.identity->user_hash;
+            hello.identity_token = config_.identity->identity_token;
+        }
     }
     send_frame(hello);
 }

@@ -992,3 +992,46 @@ TEST_CASE("every event is written as its documented JSON, event first", "[client
         CHECK(parley::session::event_json(events[i]) == expected[i]);
     }
 }
+
+// ---- identity (issue 17) -------------------------------------------------------------
+
+TEST_CASE("a visitor's identity goes with every hello, and identify restarts an open session", "[client][identity]") {
+    Config c = visitor_config();
+    c.identity = Identity{std::string("u_42"), std::string("ada@example.com"), {{"plan", "pro"}},
+                          std::string(64, 'a'), std::nullopt};
+    Harness h(c);
+    h.connect();
+    auto hello = only<protocol::Hello>(h.written());
+    REQUIRE(hello.size() == 1);
+    CHECK(hello[0].user_id == std::optional<std::string>("u_42"));
+    CHECK(hello[0].email == std::optional<std::string>("ada@example.com"));
+    CHECK(hello[0].attributes == protocol::Attributes{{"plan", "pro"}});
+    CHECK(hello[0].user_hash == std::optional<std::string>(std::string(64, 'a')));
+    h.events();
+
+    WHEN("the page identifies another user while connected") {
+        Identity other{std::nullopt, std::nullopt, {}, std::nullopt, std::string("a.b.c")};
+        REQUIRE(h.client.identify(other, h.now));
+        THEN("the session is restarted and the new hello carries the token alone") {
+            const auto ev = names(h.events());
+            CHECK(std::find(ev.begin(), ev.end(), "disconnect") != ev.end());
+            CHECK(ev.back() == "connect");
+            h.open();
+            auto again = only<protocol::Hello>(h.written());
+            REQUIRE(again.size() == 1);
+            CHECK_FALSE(again[0].user_id);
+            CHECK(again[0].identity_token == std::optional<std::string>("a.b.c"));
+        }
+    }
+    WHEN("an identity breaks the relay's rules") {
+        CHECK(h.client.identify(Identity{}, h.now).error().code == protocol::ErrorCode::missing_field);
+        CHECK(h.client.identify(Identity{std::string(129, 'u'), {}, {}, {}, {}}, h.now).error().code == protocol::ErrorCode::bad_field);
+        CHECK(h.client.identify(Identity{std::string("u"), {}, {}, std::string("h"), std::string("t")}, h.now).error().code ==
+              protocol::ErrorCode::bad_field);
+        CHECK(names(h.events()).empty());  // nothing restarted
+    }
+    WHEN("an agent identifies") {
+        Client agent(agent_config());
+        CHECK(agent.identify(Identity{std::string("u"), {}, {}, {}, {}}, 0).error().code == protocol::ErrorCode::forbidden);
+    }
+}

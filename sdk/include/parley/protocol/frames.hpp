@@ -95,6 +95,41 @@ struct HandoffInfo {
 constexpr std::size_t kMaxReasonBytes = 40;
 constexpr std::size_t kMaxSummaryBytes = 1000;
 
+// Identity (issue 17; docs/protocol.md §4 "Identity"): who a visitor says they are on
+// the site, and whether the site's server vouched for it. Bounds of the hello's fields:
+constexpr std::size_t kMaxUserIdBytes = 128;
+constexpr std::size_t kMaxEmailBytes = 254;
+constexpr std::size_t kMaxAttributes = 20;
+constexpr std::size_t kMaxAttributeKeyBytes = 40;     // 1–40 of [A-Za-z0-9_.:-]
+constexpr std::size_t kMaxAttributeValueBytes = 256;
+constexpr std::size_t kMaxUserHashBytes = 128;        // the relay wants 64 hex digits
+constexpr std::size_t kMaxIdentityTokenBytes = 2048;
+using Attributes = std::vector<std::pair<std::string, std::string>>;
+
+// What agents see of a visitor's claims (`contact` of a summary). `verified`: the site's
+// server vouched for user_id; `email_verified`: for the e-mail too (a JWT's `email`
+// claim; a user_hash covers the user id alone). An unverified claim is shown as such.
+// Attributes and the name are never vouched for.
+struct Contact {
+    std::string user_id;
+    std::string email;  // "" when none
+    std::string name;   // "" when none
+    Attributes attributes;
+    bool verified = false;
+    bool email_verified = false;
+    bool operator==(const Contact& o) const {
+        return user_id == o.user_id && email == o.email && name == o.name && attributes == o.attributes &&
+               verified == o.verified && email_verified == o.email_verified;
+    }
+};
+
+// The welcome's answer to a hello's claims.
+struct IdentityState {
+    std::string user_id;
+    bool verified = false;
+    std::string reason;  // why not verified ("" when verified): no_secret, bad_hash, …
+};
+
 // What an agent's inbox shows of a conversation (`inbox` entries and `conv` frames).
 struct ConvSummary {
     std::string conv;
@@ -119,6 +154,8 @@ struct ConvSummary {
     // has no turn there (after a handoff, until a handback). Not encoded when unset.
     std::optional<HandoffInfo> handoff;
     std::string bot;
+    // Identity (issue 17): the visitor's claims, to agents only. Not encoded when unset.
+    std::optional<Contact> contact = {};
 };
 
 // ---- client → relay -------------------------------------------------------------
@@ -131,6 +168,13 @@ struct Hello {
     std::optional<std::string> page;
     // Bot only (issue 16): its API key, "pk_" + 43 base64url characters.
     std::optional<std::string> key = {};
+    // Visitor only (issue 17): the site's user, and its server's proof (user_hash, or an
+    // identity_token JWT carrying the claims itself; not both).
+    std::optional<std::string> user_id = {};
+    std::optional<std::string> email = {};
+    Attributes attributes = {};
+    std::optional<std::string> user_hash = {};
+    std::optional<std::string> identity_token = {};
 };
 struct Login {
     std::string email;
@@ -249,6 +293,7 @@ struct Welcome {
     std::optional<std::string> conv;  // visitors only
     std::int64_t last_seq = 0;        // visitors only
     std::vector<std::string> mask_client;  // visitors: kinds the client masks before sending
+    std::optional<IdentityState> identity = {};  // visitors whose hello made a claim (issue 17)
 };
 struct Ack {
     std::string conv;

@@ -37,6 +37,19 @@ struct OutboxEntry {
     std::optional<protocol::Reply> reply;  // issue 16: a visitor's answer to a rich message
 };
 
+// Visitor (issue 17; docs/protocol.md §4 "Identity"): the site's logged-in user, and the
+// proof its server computed (user_hash = hex HMAC-SHA256 of user_id, or identity_token, a
+// JWT); sent with every hello. Bounds as in protocol/frames.hpp (kMaxUserIdBytes, …).
+struct Identity {
+    std::optional<std::string> user_id;  // required unless identity_token carries it
+    std::optional<std::string> email;
+    protocol::Attributes attributes;     // ≤ 20, keys 1–40 of [A-Za-z0-9_.:-], values ≤ 256 bytes
+    std::optional<std::string> user_hash;
+    std::optional<std::string> identity_token;
+};
+// The first problem with an identity, if any (the relay's rule, checked locally).
+std::optional<Error> identity_problem(const Identity& identity);
+
 struct Config {
     std::string role = "visitor";          // "visitor" | "agent" | "bot"
     std::optional<std::string> token;      // from an earlier welcome (not bots)
@@ -45,6 +58,7 @@ struct Config {
     std::optional<std::string> email;      // agent password login, used when no token
     std::optional<std::string> password;   //   or when the relay refuses the token
     std::optional<std::string> key;        // bot (issue 16): its API key, "pk_…"
+    std::optional<Identity> identity;      // visitor (issue 17): the site's user
     std::string instance;                  // unique per client instance; cid prefix
     std::uint64_t seed = 0;                // drives backoff jitter, deterministically
     std::map<std::string, std::int64_t> known;  // conv → last seq seen (resume state)
@@ -92,6 +106,11 @@ public:
     // Stop: emits "disconnect" when a transport is open or opening; state offline.
     // The outbox is kept and sent on the next connect().
     void disconnect(std::int64_t now_ms);
+    // Visitors (issue 17): who the visitor is on the site (nullopt: nobody, e.g. after
+    // the site's logout). A hello is the only place for it, so an open session is
+    // restarted (emits "disconnect" then "connect"); otherwise the next hello carries it.
+    // Errors: forbidden (not a visitor), bad_field / missing_field (identity_problem).
+    Status identify(std::optional<Identity> identity, std::int64_t now_ms);
     // Queue a message and return its cid; sent now when connected, else after the
     // next welcome, in order. `conv` empty means the visitor's own conversation.
     // Errors: bad_field (conv, empty/blank text), text_too_long.
