@@ -272,7 +272,7 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
     route::Outcome said = router_.agent_message(conv, c.party.id, text, now);
     if (said.error && said.error->code == route::ErrorCode::NotAllowed) {
         // A queued conversation answered from the queue view: the agent claims it.
-        route::Outcome claimed = router_.transfer_to_agent(conv, c.party.id, "", now);
+        route::Outcome claimed = router_.transfer_to_agent(conv, c.party.id, "", now, /*beyond_max_load=*/true);
         if (!claimed.ok()) return {};
         // Answering is not a transfer: no transcript line for it, only the assignment,
         // taken as from the queue (the answer itself tells the visitor who is there).
@@ -401,9 +401,10 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
     publish_board();
 }
 
-// Answering a queued conversation, or one with the bot, claims it (route_message). A
-// claim the router would refuse is refused before the message is stored: otherwise the
-// visitor would read an answer while still told to wait in line.
+// Answering a queued conversation, or one with the bot, claims it (route_message), even
+// beyond the agent's maximum load. An agent who is away or offline cannot claim (the
+// router would move it on after the grace period): their message is refused before it
+// is stored, or the visitor would read an answer while still told to wait in line.
 std::optional<Error> Hub::claim_refusal(const Conn& c, const std::string& conv, const std::string& cid) {
     if (c.party.role != "agent") return std::nullopt;
     const auto view = router_.conversation(conv);
@@ -413,11 +414,7 @@ std::optional<Error> Hub::claim_refusal(const Conn& c, const std::string& conv, 
     if (me->status != route::AgentStatus::Available)
         return Error{ErrorCode::agent_unavailable,
                      "you are not available: set yourself available to take a conversation from the queue", cid};
-    if (me->load >= me->max_load)
-        return Error{ErrorCode::agent_unavailable,
-                     "you are at your maximum load (" + std::to_string(me->max_load) +
-                         "): close or transfer a conversation first",
-                     cid};
+    // Maximum load bounds what the router hands out; an agent may choose to take more.
     return std::nullopt;
 }
 

@@ -175,6 +175,7 @@ struct Router::Impl {
         std::string_view note;
         CloseReason close_reason = CloseReason::Agent;
         RerouteReason reroute_reason = RerouteReason::AgentAway;
+        bool beyond_max_load = false;  // a claim: the agent's own choice, not the router's
     };
     using Out = std::vector<Decision>;
 
@@ -611,7 +612,7 @@ struct Router::Impl {
             if (ctx.agent == old) return err(ErrorCode::BadArgument, "already with " + to.id);
             if (to.removed || to.status != AgentStatus::Available)
                 return err(ErrorCode::AgentUnavailable, to.id + " is not available");
-            if (!inactive && to.load >= to.max_load)
+            if (!inactive && !ctx.beyond_max_load && to.load >= to.max_load)
                 return err(ErrorCode::AgentAtMaxLoad, to.id + " is at maximum load");
         }
         const int was_queued = cv.state == ConvState::Queued ? cv.team : kNone;
@@ -868,10 +869,11 @@ Outcome Router::reopen(std::string_view conv, Millis now) {
 }
 
 Outcome Router::transfer_to_agent(std::string_view conv, std::string_view agent,
-                                  std::string_view note, Millis now) {
+                                  std::string_view note, Millis now, bool beyond_max_load) {
     Impl& m = *impl_;
     Impl::Ctx ctx;
     ctx.note = note;
+    ctx.beyond_max_load = beyond_max_load;
     ctx.agent = Impl::find(m.agent_ix, agent);
     if (ctx.agent == kNone || m.agents[ctx.agent].removed) {
         Outcome o;

@@ -149,11 +149,13 @@ public:
     Outcome close(std::string_view conv, CloseReason reason, Millis now);
     // Reopens a closed conversation (an agent's action); routed like a returning one.
     Outcome reopen(std::string_view conv, Millis now);
-    // Hands the conversation to `agent` (must be available, below max load) or to the
-    // team's routing; the note is stored as an internal note. Errors: UnknownConversation,
-    // UnknownAgent, UnknownTeam, AgentUnavailable, AgentAtMaxLoad, NotAllowed (closed).
+    // Hands the conversation to `agent` (must be available, below max load unless
+    // `beyond_max_load`: an agent claiming a conversation by answering it chose to take
+    // one more) or to the team's routing; the note is stored as an internal note. Errors:
+    // UnknownConversation, UnknownAgent, UnknownTeam, AgentUnavailable, AgentAtMaxLoad,
+    // NotAllowed (closed).
     Outcome transfer_to_agent(std::string_view conv, std::string_view agent,
-                              std::string_view note, Millis now);
+                              std::string_view note, Millis now, bool beyond_max_load = false);
     Outcome transfer_to_team(std::string_view conv, std::string_view team,
                              std::string_view note, Millis now);
     // Puts back a conversation from a snapshot taken before a restart: Assigned and

@@ -408,3 +408,23 @@ TEST_CASE("Closing a conversation whose visitor waits in a queue tells them they
     REQUIRE(q.size() == 2);
     CHECK(q[1].position == 0);
 }
+
+TEST_CASE("An agent at maximum load who answers a queued conversation takes it all the same", "[routing]") {
+    HubHarness h;
+    const ConnId ann = h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+    std::vector<std::string> convs;
+    std::vector<ConnId> visitors;
+    for (int i = 0; i < 6; ++i) {  // her maximum load is 5: the sixth waits
+        p::Welcome w;
+        visitors.push_back(h.visitor(&w));
+        convs.push_back(*w.conv);
+        h.send(visitors.back(), p::Send{*w.conv, "v.1", "hello"});
+    }
+    REQUIRE_FALSE(frames<p::QueueNotice>(h, visitors[5]).empty());
+    h.drain(ann);
+    h.send(ann, p::Send{convs[5], "a.1", "I'll take this one too"});
+    CHECK(frames<p::ErrorFrame>(h, ann).empty());
+    CHECK(frames<p::Msg>(h, visitors[5]).size() == 2);  // hers after the visitor's own
+    auto q = frames<p::QueueNotice>(h, visitors[5]);
+    CHECK(q.back().position == 0);  // no longer told to wait
+}
