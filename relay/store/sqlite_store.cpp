@@ -281,6 +281,9 @@ constexpr const char* kResealMessage = "UPDATE messages SET from_name = ?3, text
 constexpr const char* kResealReplies =
     "SELECT conv, seq, reply FROM messages WHERE (conv, seq) > (?1, ?2) AND reply <> '' ORDER BY conv, seq LIMIT 256";
 constexpr const char* kResealReply = "UPDATE messages SET reply = ?3 WHERE conv = ?1 AND seq = ?2";
+constexpr const char* kResealContacts =
+    "SELECT visitor_id, details FROM contacts WHERE visitor_id > ?1 ORDER BY visitor_id LIMIT 256";
+constexpr const char* kResealContact = "UPDATE contacts SET details = ?2 WHERE visitor_id = ?1";
 constexpr const char* kGetSetting = "SELECT value FROM settings WHERE key = ?1";
 constexpr const char* kPutSetting =
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -606,6 +609,10 @@ Status SqliteStore::check_and_record_keys(bool allow_missing) {
     return put_setting(kSealedWith, format_key_ids(recorded));
 }
 
+namespace {
+std::string contact_binding(std::string_view visitor_id) { return seal_binding("contacts.details", {visitor_id}); }
+}  // namespace
+
 Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
     if (batch_open_) return storage_error("reseal inside a batch");
     Resealed done;
@@ -726,6 +733,12 @@ Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
         u.keyed_by_seq = true;
         return keep(u.a, redo(stored_value(s, 2), message_reply_binding(u.key1, u.key2)));
     });
+    // Contacts (issue 17): e-mail, name and attributes, sealed like a visitor's name. A
+    // value no key opens becomes the placeholder, which reads back as no details.
+    if (st) st = walk(kResealContacts, kResealContact, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key1 = column_text(s, 0);
+        return keep(u.a, redo(stored_value(s, 1), contact_binding(u.key1)));
+    });
     if (!st) return st.error();
     // Everything is under the sealing key now (or plain).
     std::vector<std::uint32_t> now;
@@ -804,9 +817,6 @@ Status SqliteStore::rename_visitor(const std::string& id, const std::string& nam
 
 // ---- contacts (issue 17) ---------------------------------------------------------
 
-namespace {
-std::string contact_binding(std::string_view visitor_id) { return seal_binding("contacts.details", {visitor_id}); }
-}  // namespace
 
 Status SqliteStore::put_contact(const std::string& visitor_id, const Contact& contact, std::int64_t now) {
     auto p = prepare(kPutContact);

@@ -263,3 +263,36 @@ TEST_CASE("A visitor's form values are sealed like their text, and reseal rewrit
     CHECK(msgs.value()[0].reply->form == "lead");
     CHECK(msgs.value()[0].reply->values.at(0).second == "zqxform-lead@example.com");
 }
+
+TEST_CASE("Reseal rewrites contacts too: after a rotation the old key is not needed for them",
+          "[store][sealed][sqlite]") {
+    TempDir dir;
+    const DataKey old_key = random_data_key(), new_key = random_data_key();
+    Contact ada;
+    ada.user_id = "u_1";
+    ada.email = "zqxcontact@example.com";
+    ada.name = "Ada";
+    ada.verified = true;
+    {
+        auto s = open_store(dir, std::nullopt);  // plain first: the e-mail is in the clear
+        fill(*s, "ZQXCONTACT");
+        REQUIRE(s->put_contact("v_1", ada, T0).ok());
+    }
+    REQUIRE(raw_files(dir).find("zqxcontact@example.com") != std::string::npos);
+    {
+        auto s = open_store(dir, old_key);
+        REQUIRE(s->reseal(false).ok());
+        CHECK(raw_files(dir).find("zqxcontact@example.com") == std::string::npos);
+    }
+    {
+        auto s = open_store(dir, new_key, {old_key});
+        REQUIRE(s->reseal(false).ok());
+    }
+    auto s = open_store(dir, new_key);  // the old key is not needed any more
+    auto found = s->find_contact("v_1");
+    REQUIRE(found.ok());
+    REQUIRE(found.value());
+    CHECK(found.value()->email == "zqxcontact@example.com");
+    CHECK(found.value()->verified);
+    CHECK(raw_files(dir).find("zqxcontact@example.com") == std::string::npos);
+}
