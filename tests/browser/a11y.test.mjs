@@ -246,7 +246,10 @@ test("the widget and the console pass axe, speak French, and fit a phone", { tim
     await french.goto(relay.url + "/");
     await french.locator("[data-testid=parley-launcher]").waitFor();
     await noAxeFindings(french, "the demo page on a phone");
+    assert.match(await french.locator("[data-testid=parley-launcher]").getAttribute("aria-label"), /^Ouvrir /);
     await openWidget(french);
+    // The launcher speaks the chat's language too (loader.ts), open or closed.
+    assert.match(await french.locator("[data-testid=parley-launcher]").getAttribute("aria-label"), /^Fermer /);
     await widget(french).locator("[data-testid=conn-state][data-presence=away]").waitFor();
     assert.equal(await widget(french).locator("#conn-text").textContent(), tables.fr.away);
     // The chat fills the phone's screen; nothing scrolls sideways.

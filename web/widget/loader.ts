@@ -111,9 +111,24 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
   root.appendChild(wrap);
   let unread = 0;
 
+  // The launcher's words, in the chat's language (settings.locale, else the browser's,
+  // as shared/i18n.ts picks it). A few words here: the loader stays small and does not
+  // load the chat's string table.
+  const WORDS: Record<string, { open: string; close: string; unread: string; chat: string; frame: string }> = {
+    en: { open: "Open {name}", close: "Close {name}", unread: "{n} unread", chat: "chat", frame: "Chat" },
+    fr: { open: "Ouvrir {name}", close: "Fermer {name}", unread: "{n} non lu(s)", chat: "la discussion", frame: "Discussion" },
+    de: { open: "{name} öffnen", close: "{name} schließen", unread: "{n} ungelesen", chat: "Chat", frame: "Chat" },
+    es: { open: "Abrir {name}", close: "Cerrar {name}", unread: "{n} sin leer", chat: "el chat", frame: "Chat" },
+  };
+  function words() {
+    const lang = (settings.locale || navigator.language || "en").slice(0, 2).toLowerCase();
+    return WORDS[lang] || WORDS.en;
+  }
   function label(): void {
-    const name = settings.title || "chat";
-    button.setAttribute("aria-label", (isOpen ? "Close " : "Open ") + name + (unread ? ` (${unread} unread)` : ""));
+    const t = words();
+    const name = settings.title || t.chat;
+    button.setAttribute("aria-label", (isOpen ? t.close : t.open).replace("{name}", name) +
+      (unread ? " (" + t.unread.replace("{n}", String(unread)) + ")" : ""));
     button.setAttribute("aria-expanded", String(isOpen));
   }
 
@@ -122,7 +137,7 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     if (frame) return frame;
     frame = document.createElement("iframe");
     frame.setAttribute("data-testid", "parley-frame");
-    frame.title = settings.title || "Chat";
+    frame.title = settings.title || words().frame;
     frame.setAttribute("allow", "clipboard-write");
     // The page (origin + path, never the query or fragment, which may hold tokens) lets
     // the relay's team rules route by where the visitor is (docs/routing.md §7).
@@ -192,7 +207,7 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     for (const [k, v] of entries) (settings as Record<string, unknown>)[k] = v == null ? undefined : String(v);
     if (settings.color) host.style.setProperty("--accent", settings.color);
     host.classList.toggle("left", settings.position === "left");
-    if (frame) frame.title = settings.title || "Chat";
+    if (frame) frame.title = settings.title || words().frame;
     label();
     post({ parley: 1, type: "config", settings, open: isOpen, identity });
   }
