@@ -53,6 +53,9 @@ inline constexpr const char* kBotKeyCreate = "bot_key.create";    // CLI (issue 
 inline constexpr const char* kHandoff = "conv.handoff";           // a bot (issue 16)
 inline constexpr const char* kHandback = "conv.handback";         // an agent (issue 16)
 inline constexpr const char* kBotKeyRevoke = "bot_key.revoke";    // CLI (issue 16)
+// A device welcomed as a verified user's visitor it did not hold (issue 17): the trail
+// to follow if a site's user_hash or identity token leaked.
+inline constexpr const char* kIdentityJoined = "identity.joined";
 
 // Longest text of any field; longer ones are cut (on a UTF-8 boundary).
 constexpr std::size_t kMaxAuditField = 128;

@@ -234,7 +234,7 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     // visitor, whatever device (token) this is; an unverified one changes nothing here.
     const std::optional<IdentityClaim> claim = identity_claim(f, config_.identity_secrets, now, config_.identity_proofs);
     if (claim)
-        if (Status s = adopt_identity(*claim, visitor); !s) return send_error(id, s.error());
+        if (Status s = adopt_identity(c, *claim, visitor); !s) return send_error(id, s.error());
     // The name is masked before it is stored or shown (issue 15): every kind, always.
     std::optional<std::string> name;
     if (f.name) name = mask_name(*f.name);

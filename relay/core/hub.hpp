@@ -517,7 +517,7 @@ private:
     // Identity (issue 17, hub_identity.cpp): a verified claim may name the user's own
     // visitor instead of the token's (or none: a fresh one); then the claim is stored
     // with the visitor (true when it changed). add_contact: a summary's `contact`.
-    Status adopt_identity(const IdentityClaim& claim, std::optional<Visitor>& visitor);
+    Status adopt_identity(const Conn& c, const IdentityClaim& claim, std::optional<Visitor>& visitor);
     Result<bool> store_claim(const IdentityClaim& claim, const Visitor& visitor, std::int64_t now);
     void add_contact(protocol::ConvSummary& s) const;
     // The error for a visitor's hello that would create, from this connection's address,

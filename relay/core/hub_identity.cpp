@@ -25,13 +25,14 @@
 // When the user already has a visitor elsewhere, the anonymous conversation of *this*
 // device stays with its anonymous identity (agents keep it; the device now shows the
 // user's): merging two live conversations (two queues, two owners) has no safe answer.
+#include "core/audit_log.hpp"
 #include "core/hub.hpp"
 
 namespace parley::relay {
 
 namespace p = protocol;
 
-Status Hub::adopt_identity(const IdentityClaim& claim, std::optional<Visitor>& visitor) {
+Status Hub::adopt_identity(const Conn& c, const IdentityClaim& claim, std::optional<Visitor>& visitor) {
     if (!claim.contact || !claim.contact->verified) return Ok{};  // the token decides
     const std::string& user = claim.contact->user_id;
     auto holder = store_.verified_visitor(user);
@@ -41,6 +42,16 @@ Status Hub::adopt_identity(const IdentityClaim& claim, std::optional<Visitor>& v
         auto found = store_.find_visitor(*holder.value());
         if (!found) return found.error();
         if (found.value()) {
+            // Another device (or a cleared browser) joins the user's visitor: audited,
+            // with the address; the user id is the site's, the visitor id is ours.
+            p::AuditEntry e;
+            e.actor_role = "visitor";
+            e.actor_id = found.value()->id;
+            e.action = audit::kIdentityJoined;
+            e.target = found.value()->id;
+            e.detail = "a verified claim from another device";
+            e.address = c.address;
+            audit(std::move(e));
             visitor = found.value();
             return Ok{};
         }

@@ -131,6 +131,18 @@ SCENARIO("a verified user's second device resumes the user's conversation with i
                 REQUIRE(page.msgs.size() == 1);
                 CHECK(page.msgs[0].text == "Where is my order?");
             }
+            AND_THEN("the audit log names the device that joined the user (identity.joined), once") {
+                auto entries = h.store.audit_after(0, 100);
+                REQUIRE(entries);
+                int joined = 0;
+                for (const auto& e : entries.value())
+                    if (e.action == "identity.joined") {
+                        ++joined;
+                        CHECK(e.target == first.me.id);
+                        CHECK(e.actor_role == "visitor");
+                    }
+                CHECK(joined == 1);  // the first device founded the user; it did not join one
+            }
         }
         WHEN("the second device had a token and an anonymous conversation of its own") {
             const ConnId phone = h.open();
