@@ -135,3 +135,30 @@ TEST_CASE("At the default log level the relay writes no access log", "[integrati
     CHECK(events(all, "listening").size() == 1);
     CHECK(events(all, "http_request").empty());
 }
+
+TEST_CASE("--log-level error keeps warnings out of the log, but not the listening event", "[integration][logs]") {
+    RelayOptions o;
+    o.extra_args = {"--log-format", "json", "--log-level", "error"};
+    RelayProcess relay(o);
+    REQUIRE(relay.start().ok);
+    {
+        ProtocolPeer refused;
+        (void)refused.connect(relay.host(), relay.port(), "http://evil.example");
+    }
+    REQUIRE(relay.stop());
+    const std::vector<json> all = records(relay.log());
+    CHECK(events(all, "listening").size() == 1);
+    CHECK(events(all, "stopped").size() == 1);
+    CHECK(events(all, "origin_refused").empty());
+    CHECK(events(all, "open_files_limit").empty());
+}
+
+TEST_CASE("A log format or level the relay does not know stops it with the values it takes", "[integration][logs]") {
+    RelayProcess relay;
+    const auto format = relay.command("--log-format xml");
+    CHECK(format.status != 0);
+    CHECK(format.out.find("needs auto, json or text, not 'xml'") != std::string::npos);
+    const auto level = relay.command("--log-level verbose");
+    CHECK(level.status != 0);
+    CHECK(level.out.find("needs error, warn, notice, info or debug, not 'verbose'") != std::string::npos);
+}
