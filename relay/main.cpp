@@ -30,6 +30,7 @@
 #include "core/audit_log.hpp"
 #include "core/hub.hpp"
 #include "core/route_config.hpp"
+#include "net/log_sink.hpp"
 #include "net/listen_probe.hpp"
 #include "net/server.hpp"
 #include "config/config_render.hpp"
@@ -83,14 +84,24 @@ void raise_open_files_limit() {
         rl.rlim_cur = target;
         if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
     }
-    std::cout << "open files limit " << rl.rlim_cur;
-    if (rl.rlim_cur != before) std::cout << " (raised from " << before << ")";
-    std::cout << std::endl;
+    std::string line = "open files limit " + std::to_string(rl.rlim_cur);
+    if (rl.rlim_cur != before) line += " (raised from " + std::to_string(before) + ")";
+    if (logs_are_json())
+        log_event(LogLevel::notice, "open_files_limit", {{"limit", std::to_string(rl.rlim_cur), true}}, line);
+    else
+        std::cout << line << std::endl;
 }
 
 int fail(const std::string& message) {
     std::cerr << "parley-relay: " << message << "\n";
     return 1;
+}
+
+// What the relay says while it starts to serve: a log record (net/log_sink.hpp) in JSON
+// mode, else the plain "parley-relay: …" line it always wrote.
+void note(const char* event, const std::string& message) {
+    if (logs_are_json()) log_event(LogLevel::notice, event, {}, message, true);
+    else std::cerr << "parley-relay: " << message << "\n";
 }
 
 // The audit entry of an offline command (P7): the actor is the operator, named by the
@@ -414,6 +425,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (!sodium_ready()) return fail("libsodium cannot initialise (no random source?)");
+    // The log (net/log_sink.hpp; the option table checked both values). Errors that stop
+    // the start and the offline commands' messages stay plain text, for a person.
+    configure_logs(parse_log_format(o.log_format).value_or(LogFormat::auto_detect),
+                   parse_log_level(o.log_level).value_or(LogLevel::notice));
 
     // P7, data at rest: everything the relay creates is its user's alone (the database
     // holds transcripts, password hashes and the token key), whatever umask it inherited.
@@ -428,7 +443,7 @@ int main(int argc, char** argv) {
     }
     if (auto problem = prepare_data_dir(o.data_dir)) return fail(*problem);
     if (auto tightened = restrict_data_dir(o.data_dir); !tightened.empty())
-        std::cerr << "parley-relay: " << tightened << "\n";
+        note("data_dir_tightened", tightened);
     if (!o.web_root.empty() && !std::filesystem::is_directory(o.web_root))
         return fail("--web-root " + o.web_root + " is not a directory");
 
@@ -528,12 +543,12 @@ int main(int argc, char** argv) {
     // Expired agent sessions are deleted at start (and hourly by the hub), so the table
     // holds only live ones however long the relay has been down.
     if (auto purged = store.value()->purge_sessions(wall_clock_ms()); purged && purged.value() > 0)
-        std::cerr << "parley-relay: purged " << purged.value() << " expired agent session(s)\n";
+        note("agent_sessions_purged", "purged " + std::to_string(purged.value()) + " expired agent session(s)");
     if (o.demo_agent && !ensure_demo_agent(*store.value(), random, o)) return 1;
 
     auto visitor_keys = load_or_create_visitor_keys(key_path, *store.value(), random, wall_clock_ms());
     if (!visitor_keys) return fail("cannot load the visitor token keys: " + visitor_keys.error().detail);
-    if (!visitor_keys.value().note.empty()) std::cerr << "parley-relay: " << visitor_keys.value().note << "\n";
+    if (!visitor_keys.value().note.empty()) note("visitor_keys", visitor_keys.value().note);
 
     // Triage (P5, P7): the model the relay reads visitor messages with, and the masking
     // policy. Without a model the relay starts only when told to (--no-triage).
@@ -545,7 +560,7 @@ int main(int argc, char** argv) {
         for (const std::string& path : paths) {
             if (!o.triage_model.empty() || std::filesystem::exists(path)) model = load_model_file(path, error);
             if (model) {
-                std::cerr << "parley-relay: triage model " << path << "\n";
+                note("triage_model", "triage model " + path);
                 break;
             }
         }
@@ -553,7 +568,7 @@ int main(int argc, char** argv) {
             return fail("no triage model (" + (error.empty() ? "default.ptm not found" : error) +
                         "); give --triage-model PATH, or --no-triage to run without");
     } else {
-        std::cerr << "parley-relay: triage is OFF (--no-triage): messages carry no intent\n";
+        note("triage_off", "triage is OFF (--no-triage): messages carry no intent");
     }
     const MessageTriage triage(model ? &*model : nullptr, mask_policy_from(o));
 
@@ -649,11 +664,22 @@ int main(int argc, char** argv) {
                                                                             : std::nullopt;
         return fail(why ? *why : port.error().detail);
     }
-    // Tests and scripts wait for exactly this line.
-    std::cout << "parley-relay listening on " << (server.tls() ? "https://" : "http://") << o.host << ":"
-              << port.value() << std::endl;
+    // Tests and scripts wait for exactly this line on stdout, whatever the log format
+    // (docker's entrypoint test, the browser tests, the bench); in JSON mode the log on
+    // stderr has it too, as the listening event.
+    const std::string listening = std::string("parley-relay listening on ") +
+                                  (server.tls() ? "https://" : "http://") + o.host + ":" +
+                                  std::to_string(port.value());
+    if (logs_are_json())
+        log_event(LogLevel::notice, "listening",
+                  {{"host", o.host},
+                   {"port", std::to_string(port.value()), true},
+                   {"tls", server.tls() ? "true" : "false"}},
+                  listening, true);
+    std::cout << listening << std::endl;
 
     server.run(g_stop, &g_reload);
+    if (logs_are_json()) log_event(LogLevel::notice, "stopped", {}, "parley-relay stopped", true);
     std::cout << "parley-relay stopped" << std::endl;
     return 0;
 }

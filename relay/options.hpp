@@ -114,6 +114,8 @@ struct Options {
     std::string tls_cert, tls_key;             // --tls-cert / --tls-key (PEM; both or neither)
     std::vector<std::string> trusted_proxies;  // --trusted-proxy ADDR[/PREFIX] (repeatable)
     std::vector<std::string> metrics_allow;    // --metrics-allow ADDR[/PREFIX] (repeatable; issue 18)
+    std::string log_format = "auto";           // --log-format auto|json|text (issue 18, net/log_sink.hpp)
+    std::string log_level = "notice";          // --log-level error|warn|notice|info|debug
     // Retention (P7; docs/operations.md "Retention"): closed conversations purged after
     // N days without a message; 0 = kept forever (the default).
     int retain_closed_days = 0;                          // --retain-closed-days N

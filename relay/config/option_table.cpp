@@ -4,6 +4,7 @@
 #include <climits>
 #include <map>
 
+#include "core/log_format.hpp"
 #include "net/client_address.hpp"
 #include "parley/triage/analysis.hpp"
 
@@ -444,6 +445,18 @@ std::vector<OptionSpec> build_table() {
                      "answer GET /metrics only to peers in this address or CIDR network (repeatable; default: "
                      "everyone). /healthz and /readyz are always open",
                      address_or_network()));
+    t.push_back(text("log-format", &Options::log_format, "FORMAT",
+                     "how stderr's log lines are written: json (one object per line), text, or auto (text when "
+                     "stderr is a terminal, else JSON)",
+                     [](const std::string& v) {
+                         return parse_log_format(v) ? "" : "needs auto, json or text, not '" + v + "'";
+                     }));
+    t.push_back(text("log-level", &Options::log_level, "LEVEL",
+                     "the least severe lines written: error, warn, notice, info (adds the HTTP access log) or debug "
+                     "(adds libwebsockets' own)",
+                     [](const std::string& v) {
+                         return parse_log_level(v) ? "" : "needs error, warn, notice, info or debug, not '" + v + "'";
+                     }));
     // Retention and quotas (docs/operations.md "Retention", "Quotas"; 0 switches one off).
     t.push_back(number("retain-closed-days", &Options::retain_closed_days, 0, 36500, "N",
                        "purge closed conversations (messages, read marks, routing record; a visitor left with none) "

@@ -1,6 +1,6 @@
 // LogThrottle: what the relay's log sink writes, so a client can neither flood the log
 // nor forge lines in it (issue 15, defect 4). Pure: the time comes in, the lines to write
-// come out; net/server.cpp feeds it every libwebsockets log line (ours included).
+// come out; net/log_sink.cpp feeds it every log line (libwebsockets' and ours), text or JSON.
 //
 //   control characters   every byte below 0x20 and 0x7f inside a line is written as
 //                        \xNN, so text a client chose (an Origin header, an address)

@@ -17,7 +17,7 @@
 #include <mutex>
 #include <optional>
 
-#include "core/log_throttle.hpp"
+#include "net/log_sink.hpp"
 #include "net/security_headers.hpp"
 #include "parley/protocol/frames.hpp"
 #include "static/static_site.hpp"
@@ -147,19 +147,6 @@ std::string address_of(const sockaddr_storage& sa) {
     return text;
 }
 
-// The log sink of lws and of this adapter: every line through a LogThrottle, then to
-// stderr with lws's timestamp. Locked: lwsl_* may be called from a worker thread too.
-void emit_log(int level, const char* line) {
-    static std::mutex lock;
-    static LogThrottle throttle;
-    const std::lock_guard<std::mutex> hold(lock);
-    using namespace std::chrono;
-    const auto now = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-    char stamp[64] = "";
-    lwsl_timestamp(level, stamp, sizeof stamp);
-    for (const std::string& out : throttle.admit(line, now)) std::fprintf(stderr, "%s%s\n", stamp, out.c_str());
-}
-
 // The soft open-files limit now (the relay raised it to the hard limit at start).
 int open_files_limit() {
     rlimit rl{};
@@ -253,8 +240,9 @@ Result<int> Server::start() {
     }
 
     // Errors and warnings (refused origins, culled laggards) to stderr, escaped and
-    // rate-limited (emit_log); lws's startup notices would drown them.
-    lws_set_log_level(LLL_ERR | LLL_WARN, emit_log);
+    // rate-limited, as text or JSON (net/log_sink.hpp); lws's startup notices would
+    // drown them, so they come only at --log-level debug.
+    lws_set_log_level(lws_log_mask(), lws_log_sink);
     if (site_) {
         for (const std::string& warning : site_->warnings()) lwsl_warn("%s\n", warning.c_str());
         lwsl_warn("web root %s: %zu files, %zu bytes in memory\n", options_.web_root.c_str(), site_->file_count(),
@@ -471,7 +459,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
         }
         if (origins_.allows(origin, host)) return 0;
         ++wire_.connections_refused;
-        lwsl_warn("refusing a WebSocket from origin %s\n", origin.c_str());
+        log_event(LogLevel::warn, "origin_refused", {{"origin", origin}}, "refusing a WebSocket from origin " + origin);
         return refuse(wsi);
     }
     case LWS_CALLBACK_ESTABLISHED: {
@@ -637,7 +625,9 @@ void Server::deliver(std::vector<Output> outputs) {
         } else if (peer.queued_bytes + out.text().size() > options_.max_queue_bytes) {
             // The receiver is the boss, but a receiver that does not read would make us
             // hold unbounded memory: drop what is queued and close with "too slow".
-            lwsl_warn("closing a connection whose queue exceeded %zu bytes\n", options_.max_queue_bytes);
+            log_event(LogLevel::warn, "slow_consumer_closed", {{"conn", std::to_string(out.conn), true}},
+                      "closing a connection whose queue exceeded " + std::to_string(options_.max_queue_bytes) +
+                          " bytes");
             close_too_slow(peer);
         } else {
             peer.queued_bytes += out.text().size();
@@ -672,6 +662,8 @@ void Server::dispatch() {
     deliver(std::move(outputs));
     // /readyz: the store is ready while its last commit went through.
     if (const HubCounters& counted = hub_.counters(); counted.commit_failures != commit_failures_seen_) {
+        lwsl_err("commit failed: %llu batch(es) not stored since start; their senders resend\n",
+                 static_cast<unsigned long long>(counted.commit_failures));
         commit_failures_seen_ = counted.commit_failures;
         commits_seen_ = counted.commits;
         last_commit_ok_ = false;
@@ -756,7 +748,8 @@ void Server::cull_stalled() {
             continue;
         }
         if (now - peer.progress_at < std::int64_t(options_.stall_secs) * 1000) continue;
-        lwsl_warn("closing a connection that read nothing for %d s\n", options_.stall_secs);
+        log_event(LogLevel::warn, "stalled_connection_closed", {{"conn", std::to_string(id), true}},
+                  "closing a connection that read nothing for " + std::to_string(options_.stall_secs) + " s");
         close_too_slow(peer);
     }
 }
@@ -868,9 +861,34 @@ std::string peer_of(lws* wsi) {
     lws_get_peer_simple(wsi, peer, sizeof peer);
     return peer;
 }
+
+// The access log (--log-level info, docs/operations.md "Logs"): one line per plain HTTP
+// answer, when it is queued (`duration_ms` is the relay's time to answer, not the
+// transfer's). The path without its query string (which may carry a token); no header.
+void log_access(lws* wsi, std::string_view method, std::string_view path, int status, std::size_t bytes,
+                std::chrono::steady_clock::time_point began) {
+    if (!log_enabled(LogLevel::info)) return;
+    path = path.substr(0, path.find('?'));
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.3f",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
+    std::string client = peer_of(wsi);
+    if (client.rfind("::ffff:", 0) == 0 && client.find('.') != std::string::npos) client.erase(0, 7);  // IPv4
+    std::string msg = std::string(method) + " " + std::string(path) + " " + std::to_string(status) + " " +
+                      std::to_string(bytes) + " B " + duration + " ms from " + client;
+    log_event(LogLevel::info, "http_request",
+              {{"method", std::string(method)},
+               {"path", std::string(path)},
+               {"status", std::to_string(status), true},
+               {"bytes", std::to_string(bytes), true},
+               {"duration_ms", duration, true},
+               {"client", client}},
+              std::move(msg));
+}
 }  // namespace
 
 int Server::answer_ops(lws* wsi) {
+    const auto began = std::chrono::steady_clock::now();
     ++wire_.http_requests;
     char uri[64] = "";
     HttpAnswer answer;
@@ -896,6 +914,14 @@ int Server::answer_ops(lws* wsi) {
                                     reinterpret_cast<const unsigned char*>(kNoStore), sizeof kNoStore - 1, &p, end) ||
         lws_finalize_write_http_header(wsi, start, &p, end))
         return 1;
+    if (log_enabled(LogLevel::info)) {
+        char* method_uri = nullptr;
+        int method_uri_len = 0;
+        const int method = lws_http_get_uri_and_method(wsi, &method_uri, &method_uri_len);
+        log_access(wsi, method == LWSHUMETH_GET ? "GET" : "OTHER",
+                   method_uri ? std::string_view(method_uri, std::size_t(std::max(0, method_uri_len))) : "",
+                   answer.status, answer.body.size(), began);
+    }
     http_answers_[wsi] = std::move(answer.body);
     lws_callback_on_writable(wsi);
     return 0;
@@ -927,6 +953,7 @@ std::optional<std::string> header_of(lws* wsi, lws_token_indexes token) {
 }  // namespace
 
 int Server::answer_http(lws* wsi) {
+    const auto began = std::chrono::steady_clock::now();
     const bool get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
     const bool head = !get && lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
     std::optional<std::string> path = header_of(wsi, get ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI);
@@ -976,6 +1003,7 @@ int Server::answer_http(lws* wsi) {
               add("content-security-policy:", csp) &&
               lws_finalize_write_http_header(wsi, start, &p, end) == 0;
     if (!ok) return 1;
+    log_access(wsi, request.method, request.path, a.status, a.body.size(), began);
     if (!get && !head) {
         // Written at once and the connection closed: lws would otherwise read the
         // request's body first (and a chunked one it may wait for), never calling back.

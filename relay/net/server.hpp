@@ -56,8 +56,9 @@
 //   ignored. Raw sockets from a trusted proxy are exempt from max_sockets_per_ip (it
 //   counts before any header exists, so it would count all the proxy's clients as one);
 //   the total cap still applies.
-// - Log lines (lws's and ours) go through core/log_throttle.hpp: control characters
-//   escaped, repeats collapsed, at most 20 lines a second.
+// - Log lines (lws's and ours) go through net/log_sink.hpp: core/log_throttle.hpp
+//   (control characters escaped, repeats collapsed, at most 20 lines a second), then
+//   text or JSON; plain HTTP answers are logged there at --log-level info (access log).
 // - Rate limits (core/rate_limits.hpp): a connection beyond max_conns_per_ip is closed
 //   with 4002 right after its handshake; a frame over the per-connection or per-address
 //   budget is not processed and gets error 4029 with retry_after_ms.

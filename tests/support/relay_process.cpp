@@ -136,7 +136,12 @@ RelayStatus RelayProcess::start() {
     // child only calls async-signal-safe functions.
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e)
-        if (std::strncmp(*e, "PARLEY_DEMO_PASSWORD=", 21) != 0) env.emplace_back(*e);
+        if (std::strncmp(*e, "PARLEY_DEMO_PASSWORD=", 21) != 0 && std::strncmp(*e, "PARLEY_LOG_FORMAT=", 18) != 0)
+            env.emplace_back(*e);
+    // Text logs, which the tests read ("listening on", refused origins): a relay.log is
+    // no terminal, so --log-format auto would write JSON. A test of JSON logs passes
+    // --log-format json, which beats the environment.
+    env.push_back("PARLEY_LOG_FORMAT=text");
     if (options_.demo_agent) env.push_back("PARLEY_DEMO_PASSWORD=" + options_.demo_password);
     for (const auto& a : options_.extra_args) args.push_back(a);
 
