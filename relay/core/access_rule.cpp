@@ -50,6 +50,8 @@ std::optional<Refusal> refusal(const Viewer& v, const ConvFacts& c, ConvAct act)
         return Refusal{ErrorCode::forbidden, "this frame is for agents"};
     if (v.role != Viewer::Role::bot && act == ConvAct::handoff)
         return Refusal{ErrorCode::forbidden, "this frame is for bots"};
+    if (v.role != Viewer::Role::visitor && act == ConvAct::rate)
+        return Refusal{ErrorCode::forbidden, "this frame is for visitors"};
     // Supervisors may see everything, so telling them an id is unknown reveals nothing.
     if (v.role == Viewer::Role::supervisor && !c.exists)
         return Refusal{ErrorCode::unknown_conversation, "no such conversation"};

@@ -7,7 +7,7 @@
 // -------------------
 // Each client frame that names a conversation is one act of two kinds:
 //   look   read, sync, history — see the transcript, move one's own read mark
-//   write  send, typing, note, transfer, close, reopen, handoff, handback — change the
+//   write  send, typing, note, transfer, close, reopen, handoff, handback, rate — change the
 //          conversation, or show something to its visitor (typing)
 // A party holds one of three levels on a conversation: none, look or write.
 //
@@ -31,6 +31,7 @@
 //
 // Agent-only frames: note, transfer, close, reopen, handback. Handoff is the bot's alone
 // (visitors and agents: 2004); an agent leaves a bot's conversation by transfer instead.
+// Rate (CSAT, issue 17) is the visitor's alone: a rating speaks for the customer.
 // Refusals: none → 2004 forbidden, the same answer whether or not the id exists, so ids
 // cannot be probed (only supervisors, who may see everything, get 3001 for an unknown
 // id); a write with look only → 2004 too ("held by another agent").
@@ -59,7 +60,7 @@
 namespace parley::relay {
 
 // The client frames that name a conversation.
-enum class ConvAct { send, typing, read, sync, history, note, transfer, close, reopen, handoff, handback };
+enum class ConvAct { send, typing, read, sync, history, note, transfer, close, reopen, handoff, handback, rate };
 
 enum class AccessLevel { none, look, write };
 

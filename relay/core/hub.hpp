@@ -463,6 +463,7 @@ private:
     // Streaming (issue 16, hub_streams.cpp).
     void handle(ConnId id, Conn& c, const protocol::Stream& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::StreamCancel& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::Rate& f, std::int64_t now);  // hub_csat.cpp
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);
@@ -499,8 +500,10 @@ private:
     void record_event(const ConvEvent& event);
     std::optional<Error> claim_refusal(const Conn& c, const std::string& conv, const std::string& cid);  // issue 18: the routing history reports read
     void route_error(ConnId id, const route::Outcome& o, const std::string& ref);
+    // `also`: connections sent the line besides those the visibility rule lists (CSAT:
+    // the agent who closed the conversation, which lists nobody but supervisors).
     Result<Appended> post_system(const std::string& conv, const std::string& text, bool internal,
-                                 std::int64_t now);
+                                 std::int64_t now, const std::set<ConnId>& also = {});
     std::string agent_name(const std::string& id) const;
     std::set<ConnId> conns_of_agents(const std::set<std::string>& ids) const;
     std::set<std::string> agents_seeing_ids(const std::string& conv) const;

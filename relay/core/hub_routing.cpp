@@ -294,14 +294,16 @@ route::Outcome Hub::route_message(const Conn& c, const p::ConvSummary& before, c
 }
 
 Result<Appended> Hub::post_system(const std::string& conv, const std::string& text, bool internal,
-                                  std::int64_t now) {
+                                  std::int64_t now, const std::set<ConnId>& also) {
     NewMessage m{conv, random_id(random_, "s_"), kSystem, masked(config_.triage, text), now};
     m.internal = internal;
     auto stored = append(m);
     if (!stored) return stored;
     p::Message msg{conv, stored.value().seq, m.cid, stored.value().ts, kSystem, m.text};
     msg.internal = internal;
-    send_all(internal ? agents_seeing(conv) : conversation_audience(conv), p::Msg{msg});
+    std::set<ConnId> audience = internal ? agents_seeing(conv) : conversation_audience(conv);
+    audience.insert(also.begin(), also.end());
+    send_all(audience, p::Msg{msg});
     return stored;
 }
 

@@ -15,6 +15,7 @@ struct Facts {
     bool closed = false, reopened = false, closed_at_end = false;
     std::size_t abandoned = 0;
     std::optional<std::int64_t> first_bot_reply, first_response, resolution;
+    std::optional<int> csat;  // the last rating: a new one replaces the earlier
     std::vector<std::int64_t> queue_waits;
 };
 
@@ -59,6 +60,8 @@ Facts facts_of(const ConversationHistory& h) {
         } else if (e.kind == "reopened") {
             f.reopened = true;
             f.closed_at_end = false;
+        } else if (e.kind == "csat" && e.detail.size() == 1 && e.detail[0] >= '1' && e.detail[0] <= '5') {
+            f.csat = e.detail[0] - '0';
         }
     }
     f.reached_humans = humans_at.has_value();
@@ -163,6 +166,11 @@ std::vector<ReportRow> compute_report(const std::vector<ConversationHistory>& hi
         if (f.closed) ++r.closed;
         if (f.reopened) ++r.reopened;
         r.abandoned += f.abandoned;
+        if (f.csat) {
+            ++r.csat_responses;
+            r.csat_score_sum += static_cast<std::size_t>(*f.csat);
+            if (*f.csat >= 4) ++r.csat_satisfied;
+        }
         if (f.first_bot_reply) g.bot_reply.push_back(*f.first_bot_reply);
         if (f.first_response) g.response.push_back(*f.first_response);
         if (f.resolution) g.resolution.push_back(*f.resolution);
@@ -191,7 +199,7 @@ std::string report_csv(const std::vector<ReportRow>& rows, GroupBy by, const std
                       ",conversations,with_bot,bot_containment,escalation_rate,first_bot_reply_median_s,"
                       "reached_humans,first_response_median_s,first_response_p90_s,queue_waits,"
                       "queue_wait_median_s,queue_wait_p90_s,abandoned_in_queue,closed,resolution_median_s,"
-                      "resolution_p90_s,reopen_rate\r\n";
+                      "resolution_p90_s,reopen_rate,csat_responses,csat_average,csat_satisfied\r\n";
     for (const ReportRow& r : rows) {
         out += csv_field(r.key);
         if (by == GroupBy::agent) {
@@ -205,7 +213,8 @@ std::string report_csv(const std::vector<ReportRow>& rows, GroupBy by, const std
                seconds(r.queue_wait.median_s) + "," + seconds(r.queue_wait.p90_s) + "," +
                std::to_string(r.abandoned) + "," + std::to_string(r.closed) + "," +
                seconds(r.resolution.median_s) + "," + seconds(r.resolution.p90_s) + "," +
-               ratio(r.reopen_rate()) + "\r\n";
+               ratio(r.reopen_rate()) + "," + std::to_string(r.csat_responses) + "," + ratio(r.csat_average()) +
+               "," + ratio(r.csat_satisfied_share()) + "\r\n";
     }
     return out;
 }

@@ -3,7 +3,7 @@
 //
 // Theory of operation. A report is a pure function of conversation histories: each
 // conversation's routing events (store ConvEvent rows: opened, queued, assigned,
-// handoff, closed, reopened…) and the time and sender role of its visible messages.
+// handoff, closed, reopened…, and the visitor's csat ratings) and the time and sender role of its visible messages.
 // Every figure is defined on one conversation (its first response time, whether the bot
 // contained it…) and then aggregated over the conversations of a group; docs/reports.md
 // gives each definition in words, and tests/relay/report_test.cpp checks each one on a
@@ -60,9 +60,16 @@ struct ReportRow {
     Durations first_response;       // reaching humans → first agent message
     Durations queue_wait;           // each wait: queued → assigned
     Durations resolution;           // opened → last close (conversations closed at the end)
+    std::size_t csat_responses = 0; // conversations the visitor rated (their last rating)
+    std::size_t csat_score_sum = 0; // the sum of those ratings (1–5 each)
+    std::size_t csat_satisfied = 0; // of those, rated 4 or 5
     double containment() const { return with_bot ? double(contained) / double(with_bot) : 0; }
     double escalation() const { return with_bot ? double(escalated) / double(with_bot) : 0; }
     double reopen_rate() const { return closed ? double(reopened) / double(closed) : 0; }
+    double csat_average() const { return csat_responses ? double(csat_score_sum) / double(csat_responses) : 0; }
+    double csat_satisfied_share() const {
+        return csat_responses ? double(csat_satisfied) / double(csat_responses) : 0;
+    }
 };
 
 // One row per group, in key order ("all": one row).

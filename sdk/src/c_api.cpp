@@ -258,6 +258,15 @@ int act(Client& client, const json& a, std::int64_t now) {
         client.disconnect(now);
         return kOk;
     }
+    // Issue 17, CSAT (visitors): rate {conv, score: 1–5, comment?}.
+    if (*what == "rate") {
+        std::optional<std::int64_t> score;
+        std::optional<std::string> comment;
+        if (!get_int(a, "score", score) || !get_string(a, "comment", comment)) return kBadField;
+        if (!score) return static_cast<int>(ErrorCode::missing_field);
+        if (*score < 1 || *score > 5) return kBadField;
+        return code_of(client.rate(c, static_cast<int>(*score), comment.value_or(""), now));
+    }
     // Issue 17: identify {identity: {user_id, email, attributes, user_hash | identity_token}}
     // or {identity: null} (nobody).
     if (*what == "identify") {

@@ -149,6 +149,13 @@ export class ParleyClient {
   identify(identity: Identity | null): number {
     return this.act({ do: "identify", identity });
   }
+  /** Visitors (issue 17): rates the closed conversation, `score` 1–5, with an optional
+   *  comment (≤ 1000 bytes). The relay answers with a `rated` event (3006: still open). */
+  rate(conv: string, score: number, comment?: string): number {
+    const action: Action = { do: "rate", conv, score };
+    if (comment) action.comment = comment;
+    return this.act(action);
+  }
   send(conv: string, text: string): number {
     return this.act({ do: "send", conv, text });
   }

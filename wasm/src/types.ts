@@ -215,6 +215,8 @@ export interface EventMap {
   /** Streaming (issue 16): drop the partial text. "cancelled" | "sender_gone" |
    *  "timeout" (the relay), "dropped" | "disconnected" (the core). */
   stream_end: { conv: string; cid: string; from: Party; reason: string };
+  /** CSAT (issue 17), visitors: the relay stored the rating of `conv`. */
+  rated: { conv: string; score: number };
 }
 
 export type EventName = keyof EventMap;
@@ -245,7 +247,8 @@ export type Action =
   | { do: "audit"; before?: number; limit?: number }
   | { do: "connect" }
   | { do: "disconnect" }
-  | { do: "identify"; identity: Identity | null };
+  | { do: "identify"; identity: Identity | null }
+  | { do: "rate"; conv: string; score: number; comment?: string };
 
 /** Configuration handed to parley_client_new. */
 export interface CoreConfig {

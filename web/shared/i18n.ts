@@ -59,6 +59,12 @@ const en = {
   sysClosed: "Conversation closed",
   sysReopened: "Conversation reopened",
   sysJoined: "{name} joined the conversation",
+  // CSAT (issue 17): asked once the conversation closes; "{n}" is 1–5.
+  rateAsk: "How was this conversation?",
+  rateScore: "{n} out of 5",
+  rateComment: "Comment (optional)",
+  rateSend: "Send rating",
+  rateThanks: "Thank you for your rating",
   // The language's tag, for Intl date formats.
   lang: "en",
 };
@@ -112,6 +118,11 @@ export const tables: Record<string, Partial<Strings>> = {
     sysClosed: "Conversation terminée",
     sysReopened: "Conversation rouverte",
     sysJoined: "{name} a rejoint la conversation",
+    rateAsk: "Comment s'est passée cette conversation ?",
+    rateScore: "{n} sur 5",
+    rateComment: "Commentaire (facultatif)",
+    rateSend: "Envoyer la note",
+    rateThanks: "Merci pour votre note",
     lang: "fr",
   },
   de: {
@@ -158,6 +169,11 @@ export const tables: Record<string, Partial<Strings>> = {
     sysClosed: "Unterhaltung beendet",
     sysReopened: "Unterhaltung wieder geöffnet",
     sysJoined: "{name} ist der Unterhaltung beigetreten",
+    rateAsk: "Wie war diese Unterhaltung?",
+    rateScore: "{n} von 5",
+    rateComment: "Kommentar (optional)",
+    rateSend: "Bewertung senden",
+    rateThanks: "Danke für Ihre Bewertung",
     lang: "de",
   },
   es: {
@@ -204,6 +220,11 @@ export const tables: Record<string, Partial<Strings>> = {
     sysClosed: "Conversación cerrada",
     sysReopened: "Conversación reabierta",
     sysJoined: "{name} se ha unido a la conversación",
+    rateAsk: "¿Qué tal fue esta conversación?",
+    rateScore: "{n} de 5",
+    rateComment: "Comentario (opcional)",
+    rateSend: "Enviar valoración",
+    rateThanks: "Gracias por tu valoración",
     lang: "es",
   },
 };

@@ -41,6 +41,14 @@ const ui = {
   send: $<HTMLButtonElement>("send"),
   error: $("composer-error"),
   brand: $("brand"),
+  rating: $("rating"),
+  ratingForm: $<HTMLFormElement>("rating-form"),
+  ratingAsk: $("rating-ask"),
+  scores: Array.from($("scores").children) as HTMLButtonElement[],
+  ratingComment: $<HTMLTextAreaElement>("rating-comment"),
+  ratingCommentLabel: $("rating-comment-label"),
+  ratingSend: $<HTMLButtonElement>("rating-send"),
+  ratingThanks: $("rating-thanks"),
 };
 
 // ---- who we talk to -----------------------------------------------------------------
@@ -117,6 +125,11 @@ function applySettings(): void {
   ui.messages.setAttribute("aria-label", S.messages);
   ui.more.textContent = S.more;
   ui.brand.textContent = S.powered;
+  ui.ratingAsk.textContent = S.rateAsk;
+  ui.scores.forEach((b, i) => b.setAttribute("aria-label", S.rateScore.replace("{n}", String(i + 1))));
+  ui.ratingCommentLabel.textContent = S.rateComment;
+  ui.ratingSend.textContent = S.rateSend;
+  if (ui.ratingThanks.textContent) ui.ratingThanks.textContent = S.rateThanks;
   thread.setStrings(S);
   if (settings.color) document.documentElement.style.setProperty("--accent", settings.color);
   renderState();
@@ -226,6 +239,8 @@ async function start(): Promise<void> {
   c.on("history", (ev) => {
     if (ev.conv !== conv) return;
     thread.prepend(ev.msgs);
+    const last = ev.msgs[ev.msgs.length - 1];
+    if (last && thread.lastSeq === last.seq) onSystemLine(last);
     ui.more.hidden = !ev.more;
     markRead();
   });
@@ -253,6 +268,11 @@ async function start(): Promise<void> {
     if (ev.on) typers.set(ev.from.id, ev.from.name);
     else typers.delete(ev.from.id);
     renderTyping();
+  });
+  c.on("rated", (ev) => {
+    if (ev.conv !== conv) return;
+    ui.rating.hidden = true;
+    ui.ratingThanks.textContent = S.rateThanks;
   });
   c.on("read", (ev) => {
     if (ev.conv === conv && ev.from.role !== "visitor") thread.setPeerRead(ev.seq);
@@ -297,8 +317,52 @@ function onWelcome(ev: EventMap["welcome"]): void {
   }
 }
 
+// ---- CSAT (issue 17) -----------------------------------------------------------------
+// The relay's visible system lines say when the conversation closes and reopens
+// (docs/protocol.md "System messages"): closed asks for a rating, reopened withdraws it.
+let score = 0;
+
+function onSystemLine(m: EventMap["message"]): void {
+  if (m.from.role !== "system") return;
+  if (m.text === "Conversation closed") {
+    score = 0;
+    ui.scores.forEach((b) => b.setAttribute("aria-pressed", "false"));
+    ui.ratingComment.value = "";
+    ui.ratingSend.disabled = true;
+    ui.ratingThanks.textContent = "";
+    ui.rating.hidden = false;
+    thread.scrollToEnd();
+  } else if (m.text === "Conversation reopened") {
+    ui.rating.hidden = true;
+  }
+}
+
+ui.scores.forEach((b, i) =>
+  b.addEventListener("click", () => {
+    score = i + 1;
+    ui.scores.forEach((other) => other.setAttribute("aria-pressed", String(other === b)));
+    ui.ratingSend.disabled = false;
+  }),
+);
+ui.ratingForm.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const comment = ui.ratingComment.value.trim();
+  if (!client || !conv || !score) return;
+  // The protocol's bound is 1 000 bytes; a longer comment is cut on a character.
+  const enc = new TextEncoder();
+  let cut = "";
+  let bytes = 0;
+  for (const ch of comment) {
+    bytes += enc.encode(ch).length;
+    if (bytes > 1000) break;
+    cut += ch;
+  }
+  client.rate(conv, score, cut);
+});
+
 function onMessage(m: EventMap["message"]): void {
   if (m.conv !== conv) return;
+  onSystemLine(m);
   const fresh = thread.message(m);
   if (!m.mine) {
     typers.delete(m.from.id);

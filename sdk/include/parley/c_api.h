@@ -48,6 +48,7 @@ int parley_client_tick(parley_client* client, double now_ms);
  *   {"do":"read","conv":"c_…","seq":12}
  *   {"do":"history","conv":"c_…","before":?n,"limit":?n}
  *   {"do":"presence","status":"away"}
+ *   {"do":"rate","conv":"c_…","score":4,"comment":?"…"}  (visitors) -> event "rated"
  *   {"do":"logout","all":?bool,"session":?"s_…"}  (agents) -> event "logged_out"
  *   {"do":"sessions"}                               (agents) -> event "sessions"
  *   {"do":"audit","before":?n,"limit":?n}       (supervisors) -> event "audit"

@@ -595,6 +595,16 @@ ClientFrame read_stream_cancel(Fields& f) {
     f.cid("cid", s.cid);
     return s;
 }
+ClientFrame read_rate(Fields& f) {
+    Rate r;
+    f.conv("conv", r.conv);
+    f.integer("score", r.score, 1, 5);
+    std::optional<std::string> comment;
+    f.opt_string("comment", comment);
+    if (!f.failed() && comment && comment->size() > kMaxRatingCommentBytes) f.fail(ErrorCode::text_too_long, "comment");
+    r.comment = comment.value_or("");
+    return r;
+}
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
     f.opt_integer("before", q.before, 1);
@@ -823,6 +833,12 @@ RelayFrame read_stream_notice(Fields& f) {
     f.integer("offset", s.offset, 0);
     return s;
 }
+RelayFrame read_rated(Fields& f) {
+    Rated r;
+    f.conv("conv", r.conv);
+    f.integer("score", r.score, 1, 5);
+    return r;
+}
 RelayFrame read_stream_end(Fields& f) {
     StreamEndNotice s;
     f.conv("conv", s.conv);
@@ -839,11 +855,11 @@ const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
                                     "audit", "export_visitor", "erase_visitor", "handoff", "handback", "stream",
-                                    "stream_end"};
+                                    "stream_end", "rate"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
-                                   "sessions", "audit", "visitor_export", "erased", "stream", "stream_end"};
+                                   "sessions", "audit", "visitor_export", "erased", "stream", "stream_end", "rated"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -854,7 +870,7 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
     read_logout, read_list_sessions, read_audit_query,
     read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
-    read_stream, read_stream_cancel,
+    read_stream, read_stream_cancel, read_rate,
 };
 // The frames the relay sends to agents only (docs/protocol.md §5): the visitor build
 // (core/visitor_only.hpp) has no reader for them, so they decode as unknown_type there.
@@ -864,7 +880,7 @@ const Reader<RelayFrame> kRelayReaders[] = {
     read_page, read_presence_notice, agents_only(read_inbox), agents_only(read_conv), read_pong, read_error,
     read_queue, agents_only(read_supervisor), agents_only(read_logged_out), agents_only(read_session_list),
     agents_only(read_audit_page), agents_only(read_visitor_export), agents_only(read_erased),
-    read_stream_notice, read_stream_end,
+    read_stream_notice, read_stream_end, read_rated,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -1004,6 +1020,11 @@ void write_members(JsonWriter& j, const Stream& f) {
 void write_members(JsonWriter& j, const StreamCancel& f) {
     j.str("conv", f.conv);
     j.str("cid", f.cid);
+}
+void write_members(JsonWriter& j, const Rate& f) {
+    j.str("conv", f.conv);
+    j.num("score", f.score);
+    if (!f.comment.empty()) j.str("comment", f.comment);
 }
 void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
@@ -1340,6 +1361,10 @@ void write_members(JsonWriter& j, const StreamEndNotice& f) {
     j.str("cid", f.cid);
     write_party(j, "from", f.from);
     j.str("reason", f.reason);
+}
+void write_members(JsonWriter& j, const Rated& f) {
+    j.str("conv", f.conv);
+    j.num("score", f.score);
 }
 
 const char* frame_type(const ClientFrame& frame) {

@@ -365,6 +365,7 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(VisitorErased&) {}
         void operator()(StreamNotice& s) { c.on_stream(s); }
         void operator()(StreamEndNotice& s) { c.on_stream_end(s); }
+        void operator()(Rated& r) { c.events_.push_back(std::move(r)); }
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -756,6 +757,15 @@ Status Client::close_conversation(const std::string& conv, bool reopen, std::int
     if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
     if (reopen) send_frame(Reopen{conv});
     else send_frame(CloseConv{conv});
+    return Unit{};
+}
+
+Status Client::rate(const std::string& conv, int score, const std::string& comment, std::int64_t) {
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (score < 1 || score > 5) return bad(ErrorCode::bad_field, "score is 1 to 5");
+    if (comment.size() > kMaxRatingCommentBytes) return bad(ErrorCode::text_too_long, "comment longer than 1000 bytes");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(Rate{conv, score, comment});
     return Unit{};
 }
 

@@ -125,6 +125,36 @@ TEST_CASE("Resolution time runs from opening to the last close; reopen rate is o
     CHECK(r.resolution.p90_s == 1800.0);
 }
 
+TEST_CASE("CSAT takes each conversation's last rating: the average, and the share rated 4 or 5", "[reports][csat]") {
+    // a: rated 2, then changed to 5 → 5. b: rated 4. c: rated 1. d: never rated. e: a
+    // detail that is no score (a damaged row) is not a rating. Responses {5, 4, 1}:
+    // average 10 / 3, satisfied 2 of 3.
+    Conv a("a"), b("b"), c("c"), d("d"), e("e");
+    a.opened(kDay0, false).event(ev(kDay0 + 60 * s, "closed")).event(ev(kDay0 + 70 * s, "csat", "", "", "2"))
+        .event(ev(kDay0 + 80 * s, "csat", "", "", "5"));
+    b.opened(kDay0, false).event(ev(kDay0 + 60 * s, "closed")).event(ev(kDay0 + 70 * s, "csat", "", "", "4"));
+    c.opened(kDay0, false).event(ev(kDay0 + 60 * s, "closed")).event(ev(kDay0 + 70 * s, "csat", "", "", "1"));
+    d.opened(kDay0, false).event(ev(kDay0 + 60 * s, "closed"));
+    e.opened(kDay0, false).event(ev(kDay0 + 60 * s, "closed")).event(ev(kDay0 + 70 * s, "csat", "", "", "9"));
+    const ReportRow r = only_row({a, b, c, d, e});
+    CHECK(r.csat_responses == 3);
+    CHECK(r.csat_average() == Approx(10.0 / 3.0));
+    CHECK(r.csat_satisfied == 2);
+    CHECK(r.csat_satisfied_share() == Approx(2.0 / 3.0));
+    const std::string csv = report_csv(compute_report({a.h, b.h, c.h, d.h, e.h}, GroupBy::all), GroupBy::all);
+    CHECK(csv.find(",reopen_rate,csat_responses,csat_average,csat_satisfied\r\n") != std::string::npos);
+    CHECK(csv.find(",3,3.333,0.667\r\n") != std::string::npos);
+}
+
+TEST_CASE("CSAT of a group with no rating is zero responses, not a score", "[reports][csat]") {
+    Conv a("a");
+    a.opened(kDay0, false).event(ev(kDay0 + 60 * s, "closed"));
+    const ReportRow r = only_row({a});
+    CHECK(r.csat_responses == 0);
+    CHECK(r.csat_average() == 0.0);
+    CHECK(r.csat_satisfied_share() == 0.0);
+}
+
 TEST_CASE("Rows group conversations by the day they opened, their first team or agent, or their intent",
           "[reports]") {
     Conv a("a"), b("b"), c("c");

@@ -61,5 +61,6 @@ void write_audit_entry(JsonWriter& j, const AuditEntry& e);
 void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape = Shape::wire);
 void write_members(JsonWriter& j, const StreamNotice& f);
 void write_members(JsonWriter& j, const StreamEndNotice& f);
+void write_members(JsonWriter& j, const Rated& f);
 
 }  // namespace parley::protocol

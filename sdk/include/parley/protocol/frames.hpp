@@ -280,10 +280,19 @@ struct StreamCancel {
     std::string conv;
     std::string cid;
 };
+// CSAT (issue 17), visitors only: how the closed conversation went, 1–5, with an
+// optional comment (≤ kMaxRatingCommentBytes, masked like message text). A new rating
+// replaces the earlier one; the relay answers `rated`.
+constexpr std::size_t kMaxRatingCommentBytes = 1000;
+struct Rate {
+    std::string conv;
+    std::int64_t score = 0;  // 1–5
+    std::string comment;     // may be empty
+};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
                                  Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
-                                 ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel>;
+                                 ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel, Rate>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -335,6 +344,10 @@ struct ConvUpdate {
 };
 struct Pong {
     std::int64_t n = 0;
+};
+struct Rated {  // the answer to `rate` (issue 17)
+    std::string conv;
+    std::int64_t score = 0;
 };
 struct ErrorFrame {
     ErrorCode code;
@@ -462,6 +475,6 @@ struct StreamEndNotice {
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
                                 QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage,
-                                VisitorExport, VisitorErased, StreamNotice, StreamEndNotice>;
+                                VisitorExport, VisitorErased, StreamNotice, StreamEndNotice, Rated>;
 
 }  // namespace parley::protocol

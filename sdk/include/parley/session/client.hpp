@@ -165,6 +165,13 @@ public:
     // reopen = false: `close`; true: `reopen`.
     Status close_conversation(const std::string& conv, bool reopen, std::int64_t now_ms);
 
+    // ---- CSAT (visitors, issue 17) -----------------------------------------------------
+    // Rates the closed conversation: score 1–5, comment ≤ 1000 bytes ("" = none). Not
+    // queued. Errors: not_authenticated when not connected, bad_field / text_too_long for
+    // bad arguments. The relay answers `rated` (event "rated"), or an error (3006: the
+    // conversation is open).
+    Status rate(const std::string& conv, int score, const std::string& comment, std::int64_t now_ms);
+
     // ---- bots (issue 16) ----------------------------------------------------------------
     // A bot hands the conversation to humans: reason 1–40 of [a-z0-9_] (e.g. asks_human),
     // summary ≤ 1000 bytes for the agent, team optional (the conversation's own when

@@ -57,12 +57,13 @@ using Event = std::variant<ConnectRequest, DisconnectRequest, StateChanged, prot
                            protocol::ErrorFrame, protocol::QueueNotice,
                            protocol::SupervisorBoard, protocol::LoggedOut,
                            protocol::SessionList, protocol::AuditPage,
-                           protocol::StreamNotice, protocol::StreamEndNotice>;
+                           protocol::StreamNotice, protocol::StreamEndNotice, protocol::Rated>;
 
 // The event's name: "connect", "disconnect", "state", "welcome", "queued", "ack",
 // "message", "typing", "read", "presence", "history", "inbox", "conv", "synced",
 // "error", …, "stream" (a delta of a reply being written, in order: append it to the
-// text of (conv, from.id, cid)), "stream_end" (drop that text: reason "cancelled",
+// text of (conv, from.id, cid)), "rated" (the relay stored the visitor's rating: conv,
+// score), "stream_end" (drop that text: reason "cancelled",
 // "sender_gone", "timeout" from the relay; "dropped" when a delta was missed and
 // "disconnected" when the transport closed, from the client core). A stream's final
 // text arrives as a "message" with the same from.id and cid, which replaces it.
