@@ -24,14 +24,6 @@ HubConfig bot_config() {
     return c;
 }
 
-template <class T>
-std::vector<T> frames(HubHarness& h, ConnId id) {
-    std::vector<T> out;
-    for (const auto& f : h.received[id])
-        if (auto* x = std::get_if<T>(&f)) out.push_back(*x);
-    return out;
-}
-
 // The last conv frame `id` got about `conv`.
 std::optional<p::ConvSummary> last_conv(HubHarness& h, ConnId id, const std::string& conv) {
     std::optional<p::ConvSummary> out;

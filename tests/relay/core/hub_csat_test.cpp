@@ -13,14 +13,6 @@ using namespace parley::relay::test;
 
 namespace {
 
-template <class T>
-std::vector<T> frames(HubHarness& h, ConnId id) {
-    std::vector<T> out;
-    for (const auto& f : h.received[id])
-        if (auto* x = std::get_if<T>(&f)) out.push_back(*x);
-    return out;
-}
-
 // Ann answered Ada's conversation and closed it. Stored text is masked per the default
 // policy (cards), as a relay started with triage does.
 struct Closed {

@@ -23,14 +23,6 @@ std::string all_text(HubHarness& h, ConnId id) {
     return out;
 }
 
-template <class T>
-std::vector<T> frames(HubHarness& h, ConnId id) {
-    std::vector<T> out;
-    for (const auto& f : h.received[id])
-        if (auto* x = std::get_if<T>(&f)) out.push_back(*x);
-    return out;
-}
-
 struct Routed {
     HubHarness h{routing_config()};
     ConnId ann = 0, bob = 0, visitor = 0;

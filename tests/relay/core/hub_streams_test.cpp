@@ -11,14 +11,6 @@ using namespace parley::relay::test;
 
 namespace {
 
-template <class T>
-std::vector<T> frames(HubHarness& h, ConnId id) {
-    std::vector<T> out;
-    for (const auto& f : h.received[id])
-        if (auto* x = std::get_if<T>(&f)) out.push_back(*x);
-    return out;
-}
-
 // Ann owns the visitor's conversation (the only agent online at its first message);
 // Bob is another agent who does not see it.
 struct Streaming {

@@ -180,4 +180,13 @@ struct HubHarness {
     }
 };
 
+// Every frame of type T received by `id` so far, in order.
+template <class T>
+std::vector<T> frames(HubHarness& h, ConnId id) {
+    std::vector<T> out;
+    for (const auto& f : h.received[id])
+        if (auto* x = std::get_if<T>(&f)) out.push_back(*x);
+    return out;
+}
+
 }  // namespace parley::relay::test
