@@ -92,6 +92,10 @@ const common = {
   charset: "utf8",
   logLevel: "warning",
   write: false,
+  // The console's newer views are Preact components (web/console/views/*.tsx): JSX
+  // compiles to preact's jsx() calls, imported where used.
+  jsx: "automatic",
+  jsxImportSource: "preact",
 };
 /** Builds esbuild entry points {logical name without extension: source} and emits each
  *  output (as `entry` for the names in `entries`). */
