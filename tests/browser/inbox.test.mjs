@@ -218,13 +218,25 @@ test("the console's inbox: alerts, search and filters, shortcuts, a phone", { ti
     await agent.screenshot({ path: join(artifacts, "inbox-desktop.png") });
   });
 
-  await t.test("on a 390 px phone: the list, a conversation, and back", async () => {
+  await t.test("on a 390 px phone: a closed conversation found on the relay; the list, a conversation, and back", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     phone = await context.newPage();
     watchPage("phone", phone, errors);
     await login(phone);
     const ada = phone.locator("[data-testid=inbox-item]", { hasText: "Ada Lovelace" });
     await ada.waitFor();
+    // A new session's inbox holds no closed conversation; the relay's search finds one.
+    const bob = phone.locator("[data-testid=inbox-item]", { hasText: "Bob Stone" });
+    assert.equal(await bob.isVisible(), false, "Bob's conversation was closed before this session");
+    await phone.locator("[data-testid=inbox-search]").fill("subscription");
+    await bob.waitFor({ state: "visible" });
+    assert.equal(await phone.locator("[data-testid=inbox-item]:visible").count(), 1, "only the match");
+    await phone.locator("[data-testid=inbox-search]").fill("");
+    await bob.waitFor({ state: "hidden" });
+    await phone.locator("[data-testid=status-filter]").selectOption("closed");
+    await bob.waitFor({ state: "visible" });
+    await phone.locator("[data-testid=status-filter]").selectOption("any");
+    await bob.waitFor({ state: "hidden" });
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `nothing wider than the phone (${width} px)`);
     await phone.screenshot({ path: join(artifacts, "inbox-phone-list.png") });

@@ -27,7 +27,9 @@ import {
 } from "./bots";
 // Issue 17: alerts, inbox search and filters, keyboard shortcuts (Preact views).
 import { alertMessage, mountAlertSettings, onAlertClick, setUnreadCount } from "./views/alerts";
-import { focusSearch, inboxAccepts, mountInboxTools, resetInboxTools, setInboxFacts } from "./views/inbox_tools";
+import {
+  focusSearch, inboxAccepts, isFound, mountInboxTools, relayFound, resetInboxTools, setInboxFacts, unmarkFound,
+} from "./views/inbox_tools";
 import { mountShortcuts, showShortcuts } from "./views/shortcuts";
 
 const MAX_TEXT_BYTES = 8000;
@@ -180,6 +182,16 @@ async function startSession(login?: { email: string; password: string }): Promis
     showConsole();
   });
   c.on("error", onError);
+  // Inbox search (issue 17): the relay's matches, a page at a time (views/inbox_tools.tsx).
+  c.on("found", (ev) => {
+    searchAnswered();
+    if (!relayFound(ev, (conv) => entries.has(conv))) return;
+    ev.convs.forEach((s) => {
+      if (!entries.has(s.conv) || isFound(s.conv)) upsert(s);
+    });
+    entries.forEach(renderItem);
+    renderInboxMeta();
+  });
   c.on("inbox", (ev) => {
     ev.convs.forEach((s) => upsert(s));
     inboxLoaded = true;
@@ -187,6 +199,7 @@ async function startSession(login?: { email: string; password: string }): Promis
   // A last `conv` with status "erased": its visitor was erased, it no longer exists (P7).
   c.on("conv", (s) => {
     if (s.status === "erased") return dropConversations([s.conv]);
+    unmarkFound(s.conv); // listed live now
     upsert(s, true);
   });
   c.on("queued", (ev) => entryFor(ev.conv)?.thread?.queued(ev.cid, ev.text, me));
@@ -237,6 +250,8 @@ function stopSession(): void {
   freshConvs.clear();
   alerted.clear();
   resetInboxTools();
+  searchQueue = [];
+  searchInFlight = null;
   ui.inbox.textContent = "";
   ui.scrollHost.textContent = "";
   renderInboxMeta();
@@ -245,6 +260,7 @@ function stopSession(): void {
 
 function onError(ev: EventMap["error"]): void {
   if (signingOut) return; // sessions.ts waits for the relay's answer
+  if (ev.frame === "search" && ev.code === 4029) return searchAnswered(ev.retry_after_ms || SEARCH_GAP_MS);
   if (ev.code === 4030) {
     // Login throttled: too many failed attempts (4031, checks busy, the SDK retries).
     const secs = Math.max(1, Math.ceil((ev.retry_after_ms || 1000) / 1000));
@@ -380,8 +396,10 @@ function renderItem(e: Entry): void {
   renderInboxIntent(e.item, s.intent);
   renderRoutingItem(e.item, s);
   renderBotItem(e.item, s);
-  // Search and filters (views/inbox_tools.tsx): the loaded thread's text is searched too.
-  e.li.hidden = !visibleToMe(s) || !botFilterAccepts(s) || !inboxAccepts(s, e.scroller?.textContent ?? "");
+  // Search and filters (views/inbox_tools.tsx): the loaded thread's text is searched too;
+  // a conversation the relay found for a search was checked by the relay (who may see it).
+  const listed = isFound(s.conv) || (visibleToMe(s) && botFilterAccepts(s));
+  e.li.hidden = !listed || !inboxAccepts(s, e.scroller?.textContent ?? "");
   e.time.textContent = s.updated ? shortTime(s.updated) : "";
   const unread = active === s.conv && pageVisible() ? 0 : Math.max(0, s.last_seq - e.readUpTo);
   e.badge.textContent = unread > 99 ? "99+" : String(unread);
@@ -400,7 +418,7 @@ function renderItem(e: Entry): void {
 function renderTitle(): void {
   let unread = 0;
   for (const e of entries.values()) {
-    if (!visibleToMe(e.summary)) continue;
+    if (isFound(e.summary.conv) || !visibleToMe(e.summary)) continue;
     if (active === e.summary.conv && pageVisible()) continue;
     unread += Math.max(0, e.summary.last_seq - e.readUpTo);
   }
@@ -659,6 +677,10 @@ mountInboxTools($("inbox-tools"), {
     entries.forEach(renderItem);
     renderInboxMeta();
   },
+  onSearch: (q, pages) => {
+    searchQueue = pages.map((p) => ({ q: q.text, ...p })); // a new question replaces the old
+    pumpSearch();
+  },
 });
 mountShortcuts($("shortcuts-root"), {
   next: () => step(1),
@@ -678,6 +700,35 @@ initBotsUi(() => {
 });
 document.addEventListener("visibilitychange", markRead);
 window.addEventListener("focus", markRead);
+
+// ---- search on the relay (views/inbox_tools.tsx) --------------------------------------
+// The relay takes one search per connection every 250 ms (docs/protocol.md "Inbox
+// search"): the pages asked for go one at a time, the next one SEARCH_GAP_MS after an
+// answer, and a refused one (4029) again after the wait the relay names.
+const SEARCH_GAP_MS = 260;
+let searchQueue: { q: string; status: "open" | "closed"; cursor?: string }[] = [];
+let searchInFlight: { q: string; status: "open" | "closed"; cursor?: string } | null = null;
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+function pumpSearch(): void {
+  if (searchInFlight || searchTimer !== undefined || !client) return;
+  const next = searchQueue.shift();
+  if (!next) return;
+  searchInFlight = next;
+  if (client.search(next) !== 0) searchInFlight = null;
+  // An answer that never comes (an error without a frame name) must not stop later searches.
+  setTimeout(() => searchInFlight === next && searchAnswered(), 5_000);
+}
+
+function searchAnswered(retryAfterMs?: number): void {
+  if (retryAfterMs !== undefined && searchInFlight) searchQueue.unshift(searchInFlight);
+  searchInFlight = null;
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    searchTimer = undefined;
+    pumpSearch();
+  }, Math.max(SEARCH_GAP_MS, retryAfterMs ?? 0));
+}
 
 // ---- keyboard (views/shortcuts.tsx) ---------------------------------------------------
 /** Opens the next (1) or previous (-1) conversation the inbox shows, in its order. */
