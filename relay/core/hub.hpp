@@ -91,6 +91,9 @@
 //                                        participants with its offset (hub_streams.cpp);
 //                                        visitors: 2004
 //   ready           stream_end (sender)  the stream is forgotten; stream_end cancelled out
+//   ready           search (agents)      a bounded page of stored conversations the agent
+//                                        may look at that match → found{cursor}; one per
+//                                        250 ms (else 4029); others: 2004 (hub_search.cpp)
 //
 // Streaming and rich messages (issue 16, hub_streams.cpp, core/rich_parts.hpp): a
 // stream lives only in memory, per (conversation, sender, cid), until a `send` with its
@@ -378,6 +381,7 @@ private:
                                         // per-address limit or quota)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
         std::set<std::string> audited_reads;  // supervisors: reads outside their teams logged
+        std::int64_t next_search = 0;  // issue 17: no search before then (kSearchIntervalMs)
         // Order (§8): a send or note of a conversation refused by the rate limit holds the
         // later ones of that conversation on this connection back (4029 too) until it is
         // sent again, or kHoldSendMs pass; else a later message could take an earlier seq.
@@ -464,6 +468,12 @@ private:
     void handle(ConnId id, Conn& c, const protocol::Stream& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::StreamCancel& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::Rate& f, std::int64_t now);  // hub_csat.cpp
+    // Inbox search (issue 17, hub_search.cpp): bounded work per frame.
+    void handle(ConnId id, Conn& c, const protocol::Search& f, std::int64_t now);
+    static constexpr int kSearchScanConversations = 200;       // looked at per frame
+    static constexpr int kSearchScanMessages = 2000;           // read per frame
+    static constexpr int kSearchMessagesPerConversation = 1000;  // its newest; older not searched
+    static constexpr std::int64_t kSearchIntervalMs = 250;     // per connection, else 4029
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);

@@ -130,6 +130,27 @@ Result<std::vector<ConvSummary>> MemoryStore::open_conversations(int limit) {
     return out;
 }
 
+Result<std::vector<ConvSummary>> MemoryStore::conversations_before(const std::string& status,
+                                                                   std::int64_t before_updated,
+                                                                   const std::string& before_conv, int limit) {
+    std::vector<const std::pair<const std::string, Conversation>*> rows;
+    for (const auto& entry : convs_) {
+        const Conversation& c = entry.second;
+        if (c.status == status && !c.messages.empty() &&
+            std::tie(c.updated, entry.first) < std::tie(before_updated, before_conv))
+            rows.push_back(&entry);
+    }
+    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
+        return std::tie(a->second.updated, a->first) > std::tie(b->second.updated, b->first);
+    });
+    std::vector<ConvSummary> out;
+    for (auto* entry : rows) {
+        if (static_cast<int>(out.size()) >= limit) break;
+        out.push_back(summary(entry->first, entry->second));
+    }
+    return out;
+}
+
 // ---- messages -------------------------------------------------------------------
 
 Result<Appended> MemoryStore::append_message(const NewMessage& m) {

@@ -150,6 +150,13 @@ constexpr const char* kOpenConvs =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
     "WHERE c.status = 'open' AND c.last_seq > 0 ORDER BY c.updated DESC, c.rowid DESC LIMIT ?1";
+// Inbox search (issue 17): the (status, updated) index gives the rows newest first; ties of
+// `updated` are sorted by id among themselves only, so a page reads about `limit` rows.
+constexpr const char* kConvsBefore =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.status = ?1 AND c.last_seq > 0 AND (c.updated < ?2 OR (c.updated = ?2 AND c.id < ?3)) "
+    "ORDER BY c.updated DESC, c.id DESC LIMIT ?4";
 constexpr const char* kInsertAudit =
     "INSERT INTO audit_log(ts, actor_role, actor_id, actor_name, action, conv, target, detail, address) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -921,6 +928,24 @@ Result<std::vector<ConvSummary>> SqliteStore::open_conversations(int limit) {
     if (rc != SQLITE_DONE) return fail("list conversations");
     for (ConvSummary& summary : out)
         if (Status st = fill_intent(summary); !st) return st.error();
+    return out;
+}
+
+Result<std::vector<ConvSummary>> SqliteStore::conversations_before(const std::string& status,
+                                                                   std::int64_t before_updated,
+                                                                   const std::string& before_conv, int limit) {
+    auto p = prepare(kConvsBefore);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, status).bind(2, before_updated).bind(3, before_conv).bind(4, std::int64_t{limit});
+    std::vector<ConvSummary> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
+    if (rc != SQLITE_DONE) return fail("search conversations");
     return out;
 }
 

@@ -180,6 +180,14 @@ public:
     // Open conversations that have at least one message (a visitor who only opened the
     // widget is nobody's work yet), most recently updated first, at most `limit`.
     virtual Result<std::vector<ConvSummary>> open_conversations(int limit) = 0;
+    // Inbox search (issue 17): conversations of `status` ("open" or "closed") that have
+    // at least one message, ordered by (updated, conv) descending, only those before the
+    // cursor (before_updated, before_conv) in that order, at most `limit`. A caller pages
+    // back by passing the last row as the cursor (INT64_MAX, "" to start at the newest).
+    // Summaries as find_conversation gives them, without the intent.
+    virtual Result<std::vector<ConvSummary>> conversations_before(const std::string& status,
+                                                                  std::int64_t before_updated,
+                                                                  const std::string& before_conv, int limit) = 0;
     // Sets status "open" or "closed" (routing closes and reopens). Fails when the
     // conversation does not exist.
     virtual Status set_conversation_status(const std::string& conv, const std::string& status) = 0;

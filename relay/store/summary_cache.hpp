@@ -54,6 +54,10 @@ public:
     Result<std::vector<ConvSummary>> open_conversations(int limit) override {
         return inner_.open_conversations(limit);
     }
+    Result<std::vector<ConvSummary>> conversations_before(const std::string& status, std::int64_t before_updated,
+                                                          const std::string& before_conv, int limit) override {
+        return inner_.conversations_before(status, before_updated, before_conv, limit);
+    }
     Status set_conversation_status(const std::string& conv, const std::string& status) override;
     Status set_route(const std::string& conv, const std::string& record) override {
         return inner_.set_route(conv, record);

@@ -38,7 +38,8 @@ constexpr int kForbidden = static_cast<int>(ErrorCode::forbidden);
 // each with 2004 forbidden, as the relay answers a visitor's frame of that kind, and
 // sends nothing.
 const char* const kAgentActions[] = {"stream", "cancel_stream", "note",     "transfer", "close",  "reopen",
-                                     "handoff", "handback",     "logout",   "sessions", "audit"};
+                                     "handoff", "handback",     "logout",   "sessions", "audit",
+                                     "search"};
 
 int code_of(const Status& s) { return s ? kOk : static_cast<int>(s.error().code); }
 
@@ -331,6 +332,13 @@ int act(Client& client, const json& a, std::int64_t now) {
     if (*what == "sessions") return code_of(client.list_sessions(now));
     // Supervisors: audit {before?, limit?}.
     if (*what == "audit") return code_of(client.audit(before, limit.value_or(50), now));
+    // Issue 17, agents: search {q?, status: open|closed, cursor?, limit?}.
+    if (*what == "search") {
+        std::optional<std::string> q, cursor;
+        if (!get_string(a, "q", q) || !get_string(a, "cursor", cursor)) return kBadField;
+        return code_of(client.search(q.value_or(""), status.value_or("closed"), cursor.value_or(""),
+                                     limit.value_or(20), now));
+    }
     return kBadField;
 }
 

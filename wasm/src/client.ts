@@ -249,6 +249,16 @@ export class ParleyClient {
     return this.act(action);
   }
 
+  /** Issue 17, agents: searches the stored conversations of `status` for `q` (visitor
+   *  name, claimed name or e-mail, message text; "" lists them all), newest first, those
+   *  the agent may see; the answer is a `found` event. Pass its `cursor` to go on. */
+  search(opts: { q: string; status: "open" | "closed"; cursor?: string; limit?: number }): number {
+    const action: Action = { do: "search", q: opts.q, status: opts.status };
+    if (opts.cursor) action.cursor = opts.cursor;
+    if (opts.limit !== undefined) action.limit = opts.limit;
+    return this.act(action);
+  }
+
   /** Forgets the stored session token (e.g. on sign-out). */
   forgetToken(): void {
     this.unstore(this.storageKey);

@@ -217,6 +217,9 @@ export interface EventMap {
   stream_end: { conv: string; cid: string; from: Party; reason: string };
   /** CSAT (issue 17), visitors: the relay stored the rating of `conv`. */
   rated: { conv: string; score: number };
+  /** Issue 17, agents: the answer to search(): `q` and `status` as asked, the matches
+   *  newest first; `cursor` (absent once the oldest was looked at) goes on from there. */
+  found: { q: string; status: string; convs: ConversationSummary[]; cursor?: string };
 }
 
 export type EventName = keyof EventMap;
@@ -245,6 +248,7 @@ export type Action =
   | { do: "logout"; all?: boolean; session?: string }
   | { do: "sessions" }
   | { do: "audit"; before?: number; limit?: number }
+  | { do: "search"; q: string; status: "open" | "closed"; cursor?: string; limit?: number }
   | { do: "connect" }
   | { do: "disconnect" }
   | { do: "identify"; identity: Identity | null }

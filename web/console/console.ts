@@ -25,6 +25,12 @@ import {
   attachBots, botFilterAccepts, botPaused, emptyInboxText, initBotsUi, renderBotBanner, renderBotFilter,
   renderBotItem, withBot,
 } from "./bots";
+// Issue 17: alerts, inbox search and filters, keyboard shortcuts (Preact views).
+import { alertMessage, mountAlertSettings, onAlertClick, setUnreadCount } from "./views/alerts";
+import {
+  focusSearch, inboxAccepts, isFound, mountInboxTools, relayFound, resetInboxTools, setInboxFacts, unmarkFound,
+} from "./views/inbox_tools";
+import { mountShortcuts, showShortcuts } from "./views/shortcuts";
 
 const MAX_TEXT_BYTES = 8000;
 const TOKEN_KEY = "parley.agent.token";
@@ -91,6 +97,9 @@ let readMarks: Record<string, number> = {}; // conv -> our last read seq, kept p
 let me: Party | null = null;
 let active: string | null = null;
 const entries = new Map<string, Entry>();
+let inboxLoaded = false; // the first `inbox` arrived: later new conversations are news
+const freshConvs = new Set<string>(); // listed live, their first message not alerted yet
+const alerted = new Map<string, number>(); // conv → the last seq alerted
 
 // ---- session ------------------------------------------------------------------------
 const storage = (() => {
@@ -139,7 +148,11 @@ async function startSession(login?: { email: string; password: string }): Promis
   }, SIGN_IN_TIMEOUT_MS);
   // Routing (P4): priority order, queues, transfer/note/close, supervisor board.
   attachRouting(c, () => new Map(Array.from(entries, ([k, v]) => [k, v.summary])), open);
-  c.on("supervisor", () => entries.forEach(renderItem)); // agent names arrive with the board
+  c.on("supervisor", (ev) => {
+    const mine = me ? ev.agents.find((a) => a.agent.id === me!.id) : undefined;
+    if (mine) setInboxFacts({ teams: mine.teams }); // the Team filter
+    entries.forEach(renderItem); // agent names arrive with the board
+  });
   attachSessions(c); // sign-out, sign-out everywhere, the sessions dialog (issue 15)
   attachAudit(c); // supervisors: the audit log dialog (P7)
   // Supervisors: export and erase the open conversation's visitor (P7).
@@ -165,12 +178,30 @@ async function startSession(login?: { email: string; password: string }): Promis
     for (const e of entries.values()) e.readUpTo = Math.max(e.readUpTo, readMarks[e.summary.conv] || 0);
     ui.meName.textContent = cleanName(ev.me.name || "Agent");
     ui.meAvatar.textContent = initials(ev.me.name);
+    setInboxFacts({ me: ev.me.id });
     showConsole();
   });
   c.on("error", onError);
-  c.on("inbox", (ev) => ev.convs.forEach(upsert));
+  // Inbox search (issue 17): the relay's matches, a page at a time (views/inbox_tools.tsx).
+  c.on("found", (ev) => {
+    searchAnswered();
+    if (!relayFound(ev, (conv) => entries.has(conv))) return;
+    ev.convs.forEach((s) => {
+      if (!entries.has(s.conv) || isFound(s.conv)) upsert(s);
+    });
+    entries.forEach(renderItem);
+    renderInboxMeta();
+  });
+  c.on("inbox", (ev) => {
+    ev.convs.forEach((s) => upsert(s));
+    inboxLoaded = true;
+  });
   // A last `conv` with status "erased": its visitor was erased, it no longer exists (P7).
-  c.on("conv", (s) => (s.status === "erased" ? dropConversations([s.conv]) : upsert(s)));
+  c.on("conv", (s) => {
+    if (s.status === "erased") return dropConversations([s.conv]);
+    unmarkFound(s.conv); // listed live now
+    upsert(s, true);
+  });
   c.on("queued", (ev) => entryFor(ev.conv)?.thread?.queued(ev.cid, ev.text, me));
   c.on("ack", (ev) => {
     const e = entries.get(ev.conv);
@@ -215,6 +246,12 @@ function stopSession(): void {
   readMarks = {};
   active = null;
   entries.clear();
+  inboxLoaded = false;
+  freshConvs.clear();
+  alerted.clear();
+  resetInboxTools();
+  searchQueue = [];
+  searchInFlight = null;
   ui.inbox.textContent = "";
   ui.scrollHost.textContent = "";
   renderInboxMeta();
@@ -223,6 +260,7 @@ function stopSession(): void {
 
 function onError(ev: EventMap["error"]): void {
   if (signingOut) return; // sessions.ts waits for the relay's answer
+  if (ev.frame === "search" && ev.code === 4029) return searchAnswered(ev.retry_after_ms || SEARCH_GAP_MS);
   if (ev.code === 4030) {
     // Login throttled: too many failed attempts (4031, checks busy, the SDK retries).
     const secs = Math.max(1, Math.ceil((ev.retry_after_ms || 1000) / 1000));
@@ -260,9 +298,17 @@ function entryFor(conv: string): Entry | undefined {
   return entries.get(conv);
 }
 
-function upsert(s: ConversationSummary): void {
+function upsert(s: ConversationSummary, live = false): void {
   let e = entries.get(s.conv);
   if (!e) {
+    // Newly listed for this agent while the console is open (a new conversation, a
+    // queue, a transfer): the agent hears of it.
+    if (live && inboxLoaded && s.last_seq > 0) {
+      freshConvs.add(s.conv);
+      if (!pageVisible() || active !== s.conv) {
+        alertMessage({ conv: s.conv, fresh: true, visitorName: visitorName(s.visitor), text: s.last_text });
+      }
+    }
     const li = document.createElement("li");
     const item = document.createElement("button");
     item.type = "button";
@@ -350,7 +396,10 @@ function renderItem(e: Entry): void {
   renderInboxIntent(e.item, s.intent);
   renderRoutingItem(e.item, s);
   renderBotItem(e.item, s);
-  e.li.hidden = !visibleToMe(s) || !botFilterAccepts(s);
+  // Search and filters (views/inbox_tools.tsx): the loaded thread's text is searched too;
+  // a conversation the relay found for a search was checked by the relay (who may see it).
+  const listed = isFound(s.conv) || (visibleToMe(s) && botFilterAccepts(s));
+  e.li.hidden = !listed || !inboxAccepts(s, e.scroller?.textContent ?? "");
   e.time.textContent = s.updated ? shortTime(s.updated) : "";
   const unread = active === s.conv && pageVisible() ? 0 : Math.max(0, s.last_seq - e.readUpTo);
   e.badge.textContent = unread > 99 ? "99+" : String(unread);
@@ -361,6 +410,19 @@ function renderItem(e: Entry): void {
   // The item is named by what it shows (an aria-label hid the time and states from some
   // readers and mismatched the visible text, axe's label-content-name-mismatch).
   e.spoken.textContent = `${unread ? " unread" : ""}${bot}`; // after the badge: "2 unread, with the bot"
+  renderTitle();
+}
+
+/** The tab's title counts unread messages of the agent's inbox, whatever the filters
+ *  show (views/alerts.tsx): what the badges say, added up. */
+function renderTitle(): void {
+  let unread = 0;
+  for (const e of entries.values()) {
+    if (isFound(e.summary.conv) || !visibleToMe(e.summary)) continue;
+    if (active === e.summary.conv && pageVisible()) continue;
+    unread += Math.max(0, e.summary.last_seq - e.readUpTo);
+  }
+  setUnreadCount(unread);
 }
 
 function sortInbox(): void {
@@ -394,7 +456,10 @@ function renderInboxMeta(): void {
   ui.inboxCount.textContent = shown ? String(shown) : "";
   ui.inboxEmpty.hidden = shown > 0;
   ui.inboxEmpty.textContent = emptyInboxText();
-  renderBotFilter(Array.from(entries.values()).filter((e) => visibleToMe(e.summary)).map((e) => e.summary));
+  const mine = Array.from(entries.values()).filter((e) => visibleToMe(e.summary)).map((e) => e.summary);
+  renderBotFilter(mine);
+  setInboxFacts({ summaries: mine });
+  renderTitle();
 }
 
 // ---- conversation -----------------------------------------------------------------
@@ -421,6 +486,7 @@ function ensureThread(e: Entry): Thread {
 
 function onMessage(m: Message): void {
   let e = entries.get(m.conv);
+  const isNew = !e;
   if (!e) {
     // A message before its conv frame: list it with what the message tells us.
     upsert({
@@ -428,6 +494,15 @@ function onMessage(m: Message): void {
       last_seq: m.seq, last_text: m.text, updated: m.ts, status: "open",
     });
     e = entries.get(m.conv)!;
+  }
+  // A visitor's unread message the agent is not looking at: sound, notification
+  // (views/alerts.tsx); once per message, and not again for the one that announced a
+  // newly listed conversation.
+  const announced = freshConvs.delete(m.conv);
+  if (m.from.role === "visitor" && !m.mine && inboxLoaded && !announced && m.seq > e.readUpTo &&
+      m.seq > (alerted.get(m.conv) ?? 0) && (!pageVisible() || active !== m.conv)) {
+    alerted.set(m.conv, m.seq);
+    alertMessage({ conv: m.conv, fresh: isNew, visitorName: visitorName(e.summary.visitor), text: m.text });
   }
   ensureThread(e).message(m);
   e.typing.delete(m.from.id);
@@ -442,7 +517,8 @@ function onMessage(m: Message): void {
   markRead();
 }
 
-function open(conv: string): void {
+/** Opens the conversation; `focusComposer` false: the keyboard stays where it is (j/k). */
+function open(conv: string, focusComposer = true): void {
   const e = entries.get(conv);
   if (!e || !client) return;
   if (active && active !== conv) stopTyping(entries.get(active));
@@ -462,7 +538,7 @@ function open(conv: string): void {
   renderTyping();
   markRead();
   ui.composer.value = "";
-  ui.composer.focus();
+  if (focusComposer) ui.composer.focus();
 }
 
 function showConversation(e: Entry | null): void {
@@ -593,12 +669,88 @@ ui.loginForm.addEventListener("submit", (ev) => {
   startSession({ email, password }).catch(fail);
 });
 initRoutingUi();
+// Issue 17: alert settings, search and filters, keyboard shortcuts (views/*.tsx).
+mountAlertSettings($("alert-settings"));
+onAlertClick((conv) => open(conv));
+mountInboxTools($("inbox-tools"), {
+  onChange: () => {
+    entries.forEach(renderItem);
+    renderInboxMeta();
+  },
+  onSearch: (q, pages) => {
+    searchQueue = pages.map((p) => ({ q: q.text, ...p })); // a new question replaces the old
+    pumpSearch();
+  },
+});
+mountShortcuts($("shortcuts-root"), {
+  next: () => step(1),
+  previous: () => step(-1),
+  reply: () => composeIn("mode-reply"),
+  note: () => composeIn("mode-note"),
+  close: () => {
+    const close = $<HTMLButtonElement>("close-conv");
+    if (active && !ui.conversation.hidden && !close.hidden) close.click();
+  },
+  search: focusSearch,
+});
+$("show-shortcuts").addEventListener("click", showShortcuts);
 initBotsUi(() => {
   entries.forEach(renderItem);
   renderInboxMeta();
 });
 document.addEventListener("visibilitychange", markRead);
 window.addEventListener("focus", markRead);
+
+// ---- search on the relay (views/inbox_tools.tsx) --------------------------------------
+// The relay takes one search per connection every 250 ms (docs/protocol.md "Inbox
+// search"): the pages asked for go one at a time, the next one SEARCH_GAP_MS after an
+// answer, and a refused one (4029) again after the wait the relay names.
+const SEARCH_GAP_MS = 260;
+let searchQueue: { q: string; status: "open" | "closed"; cursor?: string }[] = [];
+let searchInFlight: { q: string; status: "open" | "closed"; cursor?: string } | null = null;
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+function pumpSearch(): void {
+  if (searchInFlight || searchTimer !== undefined || !client) return;
+  const next = searchQueue.shift();
+  if (!next) return;
+  searchInFlight = next;
+  if (client.search(next) !== 0) searchInFlight = null;
+  // An answer that never comes (an error without a frame name) must not stop later searches.
+  setTimeout(() => searchInFlight === next && searchAnswered(), 5_000);
+}
+
+function searchAnswered(retryAfterMs?: number): void {
+  if (retryAfterMs !== undefined && searchInFlight) searchQueue.unshift(searchInFlight);
+  searchInFlight = null;
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    searchTimer = undefined;
+    pumpSearch();
+  }, Math.max(SEARCH_GAP_MS, retryAfterMs ?? 0));
+}
+
+// ---- keyboard (views/shortcuts.tsx) ---------------------------------------------------
+/** Opens the next (1) or previous (-1) conversation the inbox shows, in its order. */
+function step(direction: 1 | -1): void {
+  const shown = Array.from(ui.inbox.children)
+    .filter((li) => !(li as HTMLElement).hidden)
+    .map((li) => li.querySelector<HTMLElement>(".inbox-item")?.getAttribute("data-conv") ?? "");
+  if (!shown.length || ui.consoleView.hidden) return;
+  const at = active ? shown.indexOf(active) : -1;
+  const next = at < 0 ? (direction > 0 ? 0 : shown.length - 1) : Math.min(shown.length - 1, Math.max(0, at + direction));
+  if (shown[next] === active) return;
+  open(shown[next], false);
+  const item = entries.get(shown[next])?.item;
+  if (item && item.offsetParent !== null) item.focus(); // on a phone the list is hidden
+}
+
+/** The reply box, in reply or note mode (routing.ts owns the modes). */
+function composeIn(mode: "mode-reply" | "mode-note"): void {
+  if (!active || ui.conversation.hidden) return;
+  $<HTMLButtonElement>(mode).click();
+  ui.composer.focus();
+}
 
 function fail(err: unknown): void {
   console.error("parley: cannot start the console", err);

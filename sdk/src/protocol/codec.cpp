@@ -605,6 +605,23 @@ ClientFrame read_rate(Fields& f) {
     r.comment = comment.value_or("");
     return r;
 }
+// search (issue 17): q ≤ 100 bytes, status open|closed (default closed), cursor ≤ 200
+// bytes of the previous answer's, limit 1..50.
+ClientFrame read_search(Fields& f) {
+    Search q;
+    std::optional<std::string> text, status, cursor;
+    f.opt_string("q", text);
+    if (!f.failed() && text && text->size() > kMaxSearchQueryBytes) f.fail(ErrorCode::text_too_long, "q");
+    f.opt_string("status", status);
+    if (!f.failed() && status && *status != "open" && *status != "closed") f.fail(ErrorCode::bad_field, "status");
+    f.opt_string("cursor", cursor);
+    if (!f.failed() && cursor && cursor->size() > kMaxSearchCursorBytes) f.fail(ErrorCode::bad_field, "cursor");
+    f.integer("limit", q.limit, 1, kMaxSearchResults, /*required=*/false);
+    q.q = text.value_or("");
+    if (status) q.status = *status;
+    q.cursor = cursor.value_or("");
+    return q;
+}
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
     f.opt_integer("before", q.before, 1);
@@ -779,6 +796,19 @@ RelayFrame read_audit_page(Fields& f) {
     f.boolean("more", page.more, /*required=*/false);
     return page;
 }
+RelayFrame read_found(Fields& f) {
+    Found found;
+    f.string("q", found.q);
+    f.string("status", found.status);
+    f.array("convs", [&](Fields& g) {
+        found.convs.emplace_back();
+        read_summary(g, found.convs.back());
+    });
+    std::optional<std::string> cursor;
+    f.opt_string("cursor", cursor);
+    found.cursor = cursor.value_or("");
+    return found;
+}
 RelayFrame read_visitor_export(Fields& f) {
     VisitorExport e;
     f.string("visitor", e.visitor);
@@ -855,11 +885,11 @@ const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
                                     "audit", "export_visitor", "erase_visitor", "handoff", "handback", "stream",
-                                    "stream_end", "rate"};
+                                    "stream_end", "rate", "search"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
-                                   "sessions", "audit", "visitor_export", "erased", "stream", "stream_end", "rated"};
+                                   "sessions", "audit", "visitor_export", "erased", "stream", "stream_end", "rated", "found"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -870,7 +900,7 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
     read_logout, read_list_sessions, read_audit_query,
     read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
-    read_stream, read_stream_cancel, read_rate,
+    read_stream, read_stream_cancel, read_rate, read_search,
 };
 // The frames the relay sends to agents only (docs/protocol.md §5): the visitor build
 // (core/visitor_only.hpp) has no reader for them, so they decode as unknown_type there.
@@ -880,7 +910,7 @@ const Reader<RelayFrame> kRelayReaders[] = {
     read_page, read_presence_notice, agents_only(read_inbox), agents_only(read_conv), read_pong, read_error,
     read_queue, agents_only(read_supervisor), agents_only(read_logged_out), agents_only(read_session_list),
     agents_only(read_audit_page), agents_only(read_visitor_export), agents_only(read_erased),
-    read_stream_notice, read_stream_end, read_rated,
+    read_stream_notice, read_stream_end, read_rated, agents_only(read_found),
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -1026,6 +1056,12 @@ void write_members(JsonWriter& j, const Rate& f) {
     j.num("score", f.score);
     if (!f.comment.empty()) j.str("comment", f.comment);
 }
+void write_members(JsonWriter& j, const Search& f) {
+    j.str("q", f.q);
+    j.str("status", f.status);
+    if (!f.cursor.empty()) j.str("cursor", f.cursor);
+    j.num("limit", f.limit);
+}
 void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
     j.num("limit", f.limit);
@@ -1062,7 +1098,7 @@ constexpr bool kAgentSends =
     std::is_same_v<F, CloseConv> || std::is_same_v<F, Reopen> || std::is_same_v<F, Logout> ||
     std::is_same_v<F, ListSessions> || std::is_same_v<F, AuditQuery> || std::is_same_v<F, ExportVisitor> ||
     std::is_same_v<F, EraseVisitor> || std::is_same_v<F, Handoff> || std::is_same_v<F, Handback> ||
-    std::is_same_v<F, Stream> || std::is_same_v<F, StreamCancel>;
+    std::is_same_v<F, Stream> || std::is_same_v<F, StreamCancel> || std::is_same_v<F, Search>;
 
 // `{"v":1,"type":…,` then the frame's members, `}`.
 template <class Frame>
@@ -1361,6 +1397,18 @@ void write_members(JsonWriter& j, const StreamEndNotice& f) {
     j.str("cid", f.cid);
     write_party(j, "from", f.from);
     j.str("reason", f.reason);
+}
+void write_members(JsonWriter& j, const Found& f, Shape shape) {
+    j.str("q", f.q);
+    j.str("status", f.status);
+    j.open_array("convs");
+    for (const ConvSummary& s : f.convs) {
+        j.item();
+        write_summary(j, s, shape);
+        j.end();
+    }
+    j.end_array();
+    if (!f.cursor.empty()) j.str("cursor", f.cursor);
 }
 void write_members(JsonWriter& j, const Rated& f) {
     j.str("conv", f.conv);

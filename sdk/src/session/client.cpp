@@ -366,6 +366,9 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(StreamNotice& s) { c.on_stream(s); }
         void operator()(StreamEndNotice& s) { c.on_stream_end(s); }
         void operator()(Rated& r) { c.events_.push_back(std::move(r)); }
+        void operator()(Found& f) {
+            if (!kVisitorOnly) c.events_.push_back(std::move(f));
+        }
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -797,6 +800,17 @@ Status Client::logout(bool all, std::optional<std::string> session, std::int64_t
 Status Client::list_sessions(std::int64_t) {
     if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
     send_frame(ListSessions{});
+    return Unit{};
+}
+
+Status Client::search(const std::string& q, const std::string& status, const std::string& cursor,
+                      std::int64_t limit, std::int64_t) {
+    if (q.size() > kMaxSearchQueryBytes) return bad(ErrorCode::text_too_long, "q is at most 100 bytes");
+    if (status != "open" && status != "closed") return bad(ErrorCode::bad_field, "status is open or closed");
+    if (cursor.size() > kMaxSearchCursorBytes) return bad(ErrorCode::bad_field, "cursor is at most 200 bytes");
+    if (limit < 1 || limit > kMaxSearchResults) return bad(ErrorCode::bad_field, "limit is 1..50");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(Search{q, status, cursor, limit});
     return Unit{};
 }
 

@@ -57,6 +57,9 @@ struct Fields {
     void operator()(const protocol::ConvUpdate& e) const {
         if (!kVisitorOnly) write_members(j, e, Shape::event);
     }
+    void operator()(const protocol::Found& e) const {  // issue 17: inbox search
+        if (!kVisitorOnly) write_members(j, e, Shape::event);
+    }
     void operator()(const protocol::ErrorFrame& e) const { write_members(j, e, Shape::event); }
     // Ack, typing, read, presence, synced, queue, supervisor, …: as on the wire.
     template <class Frame>
@@ -74,7 +77,7 @@ const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "qu
                               "ack",     "message",    "typing",  "read",    "presence",
                               "history", "inbox",      "conv",    "synced",  "error",
                               "queue",   "supervisor", "logged_out", "sessions",
-                              "audit", "stream", "stream_end", "rated"};
+                              "audit", "stream", "stream_end", "rated", "found"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

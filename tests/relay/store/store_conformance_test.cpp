@@ -257,6 +257,40 @@ TEMPLATE_TEST_CASE("open conversations with messages are listed most recently up
     CHECK(s.open_conversations(2).value().size() == 2);
 }
 
+TEMPLATE_TEST_CASE("conversations of one status are paged newest first from a cursor, ties by id",
+                   "[store][search]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    // c_a, c_b and c_c closed, c_b and c_c updated at the same time; c_d open; c_e empty.
+    for (const char* id : {"a", "b", "c", "d", "e"}) {
+        const std::string v = std::string("v_") + id, c = std::string("c_") + id;
+        REQUIRE(s.create_visitor(Visitor{v, std::string("Visitor ") + id, T0}).ok());
+        REQUIRE(s.create_conversation(c, v, T0).ok());
+    }
+    const std::pair<const char*, std::int64_t> sends[] = {{"a", T0 + 1}, {"b", T0 + 5}, {"c", T0 + 5}, {"d", T0 + 9}};
+    for (const auto& [id, ts] : sends) {
+        const std::string v = std::string("v_") + id;
+        REQUIRE(s.append_message(NewMessage{std::string("c_") + id, "m", Party{"visitor", v, ""}, "text", ts}).ok());
+    }
+    for (const char* c : {"c_a", "c_b", "c_c", "c_e"}) REQUIRE(s.set_conversation_status(c, "closed").ok());
+
+    auto ids = [](const std::vector<ConvSummary>& list) {
+        std::vector<std::string> out;
+        for (const auto& x : list) out.push_back(x.conv);
+        return out;
+    };
+    const auto all = s.conversations_before("closed", INT64_MAX, "", 10).value();
+    CHECK(ids(all) == std::vector<std::string>{"c_c", "c_b", "c_a"});  // c_e has no message
+    CHECK(all[0].visitor.name == "Visitor c");
+    CHECK(all[0].last_text == "text");
+    const auto first = s.conversations_before("closed", INT64_MAX, "", 1).value();
+    CHECK(ids(first) == std::vector<std::string>{"c_c"});
+    const auto next = s.conversations_before("closed", first[0].updated, first[0].conv, 10).value();
+    CHECK(ids(next) == std::vector<std::string>{"c_b", "c_a"});  // the tie goes on by id
+    CHECK(s.conversations_before("closed", T0 + 1, "c_a", 10).value().empty());
+    CHECK(ids(s.conversations_before("open", INT64_MAX, "", 10).value()) == std::vector<std::string>{"c_d"});
+}
+
 TEMPLATE_TEST_CASE("agents are found by id and by e-mail in any case", "[store]", MemoryBackend,
                    SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;

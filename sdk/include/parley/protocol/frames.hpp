@@ -290,9 +290,24 @@ struct Rate {
     std::string comment;     // may be empty
 };
 
+// Inbox search (issue 17), agents only: the conversations of one stored status ("open"
+// or "closed") whose visitor name, claimed name or e-mail, or message text contains `q`
+// (ASCII case-insensitive; "" matches all), newest first, that the agent may look at.
+// `cursor`: from the previous answer's, to go on. The answer is `found`.
+constexpr std::size_t kMaxSearchQueryBytes = 100;
+constexpr std::size_t kMaxSearchCursorBytes = 200;
+constexpr std::int64_t kMaxSearchResults = 50;
+struct Search {
+    std::string q;
+    std::string status = "closed";
+    std::string cursor;  // "" = from the newest
+    std::int64_t limit = 20;
+};
+
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
                                  Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
-                                 ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel, Rate>;
+                                 ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel, Rate,
+                                 Search>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -472,9 +487,20 @@ struct StreamEndNotice {
     std::string reason;
 };
 
+// The answer to `search` (issue 17): `q` and `status` as asked, the matches newest first
+// (summaries as `conv` frames carry them), and `cursor` when the relay stopped before the
+// oldest conversation (its work per request is bounded: docs/protocol.md "Inbox
+// search"); absent when there is nothing more to look at.
+struct Found {
+    std::string q;
+    std::string status;
+    std::vector<ConvSummary> convs;
+    std::string cursor;  // "" = the search is complete
+};
+
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
                                 QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage,
-                                VisitorExport, VisitorErased, StreamNotice, StreamEndNotice, Rated>;
+                                VisitorExport, VisitorErased, StreamNotice, StreamEndNotice, Rated, Found>;
 
 }  // namespace parley::protocol

@@ -200,6 +200,12 @@ public:
     // agents get error 2004). Not queued. Errors: not_authenticated when not connected,
     // bad_field for a limit outside 1..200 or a before below 1.
     Status audit(std::optional<std::int64_t> before, std::int64_t limit, std::int64_t now_ms);
+    // Issue 17, agents: searches the stored conversations of `status` ("open" | "closed")
+    // for `q` (answer: a "found" event; go on with its cursor). Not queued. Errors:
+    // not_authenticated when not connected, bad_field for a status, cursor or limit
+    // (1..50) out of bounds, text_too_long for a q over 100 bytes.
+    Status search(const std::string& q, const std::string& status, const std::string& cursor,
+                  std::int64_t limit, std::int64_t now_ms);
 
     // ---- outputs -----------------------------------------------------------------
     std::vector<std::string> take_outgoing();
