@@ -55,6 +55,7 @@ struct Config {
     std::optional<std::string> token;      // from an earlier welcome (not bots)
     std::optional<std::string> name;       // visitor display name (≤ 80 bytes)
     std::optional<std::string> page;       // visitor: origin + path of the page (≤ 512 bytes)
+    std::optional<std::string> title;      // visitor (issue 17): the page's title (≤ 200 bytes)
     std::optional<std::string> email;      // agent password login, used when no token
     std::optional<std::string> password;   //   or when the relay refuses the token
     std::optional<std::string> key;        // bot (issue 16): its API key, "pk_…"
@@ -200,6 +201,19 @@ public:
     // agents get error 2004). Not queued. Errors: not_authenticated when not connected,
     // bad_field for a limit outside 1..200 or a before below 1.
     Status audit(std::optional<std::int64_t> before, std::int64_t limit, std::int64_t now_ms);
+
+    // ---- customer context and canned responses (issue 17) -------------------------------
+    // Visitors: the host page changed (a single-page app navigated). Kept for the next
+    // hello, and sent at once as `navigate` when connected. Errors: bad_field (an agent or
+    // bot; url empty or over 512 bytes, title over 200).
+    Status navigate(const std::string& url, const std::string& title, std::int64_t now_ms);
+    // Agents: asks for a conversation's customer context (answer: a "context" event).
+    // Not queued. Errors: not_authenticated, bad_field.
+    Status context(const std::string& conv, std::int64_t now_ms);
+    // Agents: lists, saves or deletes canned responses (answer: a "canned" event with
+    // the whole list, or an error: 2004, 3011 canned_limit, 1005, 1009). Not queued.
+    // Errors: not_authenticated, bad_field.
+    Status canned(const protocol::CannedOp& op, std::int64_t now_ms);
 
     // ---- outputs -----------------------------------------------------------------
     std::vector<std::string> take_outgoing();
