@@ -135,9 +135,14 @@ function paint(): void {
                     onPick={insert} onManage={() => openManager()} />
     ) : null, pickerHost);
     if (composer) {
-      composer.setAttribute("aria-expanded", String(!!p));
-      if (p && items.length) composer.setAttribute("aria-activedescendant", `canned-option-${Math.min(p.active, items.length - 1)}`);
-      else composer.removeAttribute("aria-activedescendant");
+      // A textarea is a textbox: it may name the list and its active option, not expand.
+      if (p && items.length) {
+        composer.setAttribute("aria-controls", "canned-options");
+        composer.setAttribute("aria-activedescendant", `canned-option-${Math.min(p.active, items.length - 1)}`);
+      } else {
+        composer.removeAttribute("aria-controls");
+        composer.removeAttribute("aria-activedescendant");
+      }
     }
   }
   if (dialogHost) {
@@ -246,7 +251,6 @@ function updatePicker(): void {
 export function initCustomerUi(box: HTMLTextAreaElement, form: HTMLFormElement): void {
   composer = box;
   box.setAttribute("aria-autocomplete", "list");
-  box.setAttribute("aria-controls", "canned-options");
   pickerHost = document.createElement("div");
   pickerHost.className = "canned-picker-host";
   pickerHost.hidden = true;
