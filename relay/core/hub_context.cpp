@@ -36,11 +36,12 @@ namespace p = protocol;
 
 Result<bool> Hub::store_visit(const Conn& c, std::int64_t now) {
     if (c.page.empty() || c.conv.empty()) return false;
+    // An unreadable stored context (sealed under a key since forgotten, see --reseal-data)
+    // is replaced like an absent one; a store that cannot write fails the put below.
     auto stored = store_.find_conv_context(c.conv);
-    if (!stored) return stored.error();
-    const auto& old = stored.value();
-    if (old && old->page_url == c.page && old->page_title == c.title && old->user_agent == c.user_agent)
-        return false;  // a reload of the same page: nothing new for the agents
+    const bool same = stored && stored.value() && stored.value()->page_url == c.page &&
+                      stored.value()->page_title == c.title && stored.value()->user_agent == c.user_agent;
+    if (same) return false;  // a reload of the same page: nothing new for the agents
     if (Status s = store_.put_conv_context(c.conv, ConvContext{c.page, c.title, c.user_agent, now}); !s)
         return s.error();
     return true;
