@@ -91,10 +91,15 @@ std::vector<PasswordCheck> Hub::take_password_checks() { return std::exchange(pa
 
 // ---- connection events ---------------------------------------------------------------
 
-void Hub::on_open(ConnId conn, std::int64_t now, std::string_view address) {
+void Hub::on_open(ConnId conn, std::int64_t now, std::string_view address, std::string_view user_agent) {
     batch_begin(0);
     conns_[conn] = Conn{};
     conns_[conn].address = login_address_key(address);
+    // Issue 17: the browser, for the agents' context; cut on a character boundary.
+    std::string_view ua = user_agent.substr(0, p::kMaxUserAgentBytes);
+    while (ua.size() < user_agent.size() && !ua.empty() && (static_cast<unsigned char>(user_agent[ua.size()]) & 0xC0) == 0x80)
+        ua.remove_suffix(1);
+    conns_[conn].user_agent = std::string(ua);
     // The router's state comes back from the store before anyone can act on it: a first
     // message after a restart must find its conversation where it was.
     route_load(now);
@@ -282,6 +287,7 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     // Only origin + path may reach the rules (and the store): a query or fragment can
     // hold a visitor's tokens, whatever the widget was meant to send.
     if (f.page) c.page = f.page->substr(0, f.page->find_first_of("?#"));
+    c.title = f.title.value_or("");  // issue 17
     visitor_conns_.insert(id);
     conv_visitors_[c.conv].insert(id);
 
@@ -295,7 +301,8 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     if (config_.triage) w.mask_client = config_.triage->browser_kinds();  // P7
     if (claim) w.identity = claim->state;  // issue 17
     send(id, w);
-    if (claim_stored) publish_conv(summary.conv);  // agents see the claims at once
+    auto visit = store_visit(c, now);  // issue 17: where they are, for the agents
+    if (claim_stored || (visit && visit.value())) publish_conv(summary.conv);  // agents see it at once
 
     // 4. Presence: the visitor learns which agents are around; agents learn of the visitor.
     for (const auto& entry : presence_)

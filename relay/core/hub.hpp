@@ -169,6 +169,7 @@
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
 #include "core/access_rule.hpp"
+#include "core/canned_responses.hpp"
 #include "core/identity_claim.hpp"
 #include "core/login_throttle.hpp"
 #include "core/message_triage.hpp"
@@ -284,6 +285,7 @@ struct HubConfig {
     // hour, stored text per visitor per day; over them 4050/4051 (hello), 4052 (send).
     QuotaConfig quotas;
     BotRules bots;  // issue 16
+    CannedLimits canned;  // issue 17: canned responses per agent and per team
 };
 
 class Hub {
@@ -291,7 +293,7 @@ public:
     // `store` and `random` must outlive the Hub.
     Hub(Store& store, RandomSource& random, HubConfig config);
 
-    void on_open(ConnId conn, std::int64_t now, std::string_view address = {});
+    void on_open(ConnId conn, std::int64_t now, std::string_view address = {}, std::string_view user_agent = {});
     void on_text(ConnId conn, std::string_view text, std::int64_t now);
     void on_binary(ConnId conn, std::int64_t now);
     void on_too_large(ConnId conn, std::int64_t now);
@@ -374,6 +376,8 @@ private:
         protocol::Party party;
         std::string conv;  // visitors: their conversation
         std::string page;  // visitors: origin + path from hello (team rules match it)
+        std::string title;       // visitors (issue 17): the page's title, from hello / navigate
+        std::string user_agent;  // the handshake's User-Agent, its first kMaxUserAgentBytes
         std::string session;  // agents: hash of the session token it opened with; bots:
                               // the hash of their API key (re-checked like sessions)
         bool closing = false;  // asked to close (session ended): its frames are ignored
@@ -474,6 +478,14 @@ private:
     static constexpr int kSearchScanMessages = 2000;           // read per frame
     static constexpr int kSearchMessagesPerConversation = 1000;  // its newest; older not searched
     static constexpr std::int64_t kSearchIntervalMs = 250;     // per connection, else 4029
+    // Customer context and canned responses (issue 17, hub_context.cpp).
+    void handle(ConnId id, Conn& c, const protocol::Navigate& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::ContextQuery& f, std::int64_t now);
+    void handle(ConnId id, Conn& c, const protocol::CannedOp& f, std::int64_t now);
+    // Stores where the visitor of `c` is (page, title, User-Agent) when it changed; true
+    // when it did (then their agents get a `conv`). add_visit: a summary's page fields.
+    Result<bool> store_visit(const Conn& c, std::int64_t now);
+    void add_visit(protocol::ConvSummary& s) const;
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);

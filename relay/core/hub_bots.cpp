@@ -158,6 +158,8 @@ void Hub::mask_for_bots(p::Message& m) const {
 
 void Hub::mask_for_bots(p::ConvSummary& s) const {
     s.contact.reset();  // issue 17: a visitor's claims are for agents only
+    s.page.reset();     // and so is where they are
+    s.user_agent.clear();
     if (!config_.triage) return;
     const triage::MaskOptions& policy = config_.triage->policy().outbound;
     if (!triage::masks_anything(policy)) return;

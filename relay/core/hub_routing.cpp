@@ -532,6 +532,7 @@ std::set<ConnId> Hub::agents_seeing(const std::string& conv) const {
 
 void Hub::route_summary(p::ConvSummary& s) const {
     add_contact(s);  // issue 17
+    add_visit(s);    // issue 17: page and device
     auto v = router_.conversation(s.conv);
     if (!v) return;
     s.state = state_name(v->state);

@@ -480,7 +480,16 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
             lws_callback_on_writable(wsi);
             return 0;
         }
-        hub_.on_open(session->id, wall_clock_ms(), address);
+        // Issue 17: the browser, for the agents' customer context (the Hub keeps 400 bytes).
+        std::string user_agent;
+        if (const int ua = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_USER_AGENT); ua > 0) {
+            user_agent.assign(static_cast<std::size_t>(ua) + 1, '\0');
+            if (lws_hdr_copy(wsi, user_agent.data(), ua + 1, WSI_TOKEN_HTTP_USER_AGENT) == ua)
+                user_agent.resize(static_cast<std::size_t>(ua));
+            else
+                user_agent.clear();
+        }
+        hub_.on_open(session->id, wall_clock_ms(), address, user_agent);
         schedule_flush();
         return 0;
     }

@@ -522,3 +522,67 @@ Result<std::vector<BotKey>> MemoryStore::list_bot_keys() {
 Result<bool> MemoryStore::delete_bot_key(const std::string& name) { return bot_keys_.erase(name) > 0; }
 
 }  // namespace parley::relay
+
+// ---- customer context and canned responses (issue 17) -------------------------------
+namespace parley::relay {
+
+Status MemoryStore::put_conv_context(const std::string& conv, const ConvContext& context) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return storage_error("no such conversation: " + conv);
+    it->second.context = context;  // erased with the conversation
+    return Ok{};
+}
+
+Result<std::optional<ConvContext>> MemoryStore::find_conv_context(const std::string& conv) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return std::optional<ConvContext>{};
+    return it->second.context;
+}
+
+Result<std::vector<ConvSummary>> MemoryStore::conversations_of(const std::string& visitor_id, int limit) {
+    std::vector<const std::pair<const std::string, Conversation>*> mine;
+    for (const auto& entry : convs_)
+        if (entry.second.visitor_id == visitor_id) mine.push_back(&entry);
+    std::sort(mine.begin(), mine.end(), [](auto* a, auto* b) {
+        if (a->second.updated != b->second.updated) return a->second.updated > b->second.updated;
+        return a->second.order > b->second.order;
+    });
+    std::vector<ConvSummary> out;
+    for (auto* entry : mine) {
+        if (static_cast<int>(out.size()) >= limit) break;
+        out.push_back(summary(entry->first, entry->second));
+    }
+    return out;
+}
+
+Result<std::vector<ConvEvent>> MemoryStore::events_of_conversation(const std::string& conv) {
+    std::vector<ConvEvent> out;
+    for (const ConvEvent& e : events_)
+        if (e.conv == conv) out.push_back(e);
+    return out;
+}
+
+Status MemoryStore::put_canned(const CannedRecord& record) {
+    canned_[record.id] = record;
+    return Ok{};
+}
+
+Result<std::optional<CannedRecord>> MemoryStore::find_canned(const std::string& id) {
+    auto it = canned_.find(id);
+    if (it == canned_.end()) return std::optional<CannedRecord>{};
+    return std::optional<CannedRecord>{it->second};
+}
+
+Result<std::vector<CannedRecord>> MemoryStore::canned_of(const std::string& owner) {
+    std::vector<CannedRecord> out;
+    for (const auto& [id, r] : canned_)
+        if (r.owner == owner) out.push_back(r);
+    std::sort(out.begin(), out.end(), [](const CannedRecord& a, const CannedRecord& b) {
+        return std::tie(a.shortcut, a.id) < std::tie(b.shortcut, b.id);
+    });
+    return out;
+}
+
+Result<bool> MemoryStore::delete_canned(const std::string& id) { return canned_.erase(id) > 0; }
+
+}  // namespace parley::relay

@@ -32,6 +32,15 @@ public:
     Status set_route(const std::string& conv, const std::string& record) override;
     Result<std::optional<std::string>> route_of(const std::string& conv) override;
 
+    Status put_conv_context(const std::string& conv, const ConvContext& context) override;
+    Result<std::optional<ConvContext>> find_conv_context(const std::string& conv) override;
+    Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) override;
+    Result<std::vector<ConvEvent>> events_of_conversation(const std::string& conv) override;
+    Status put_canned(const CannedRecord& record) override;
+    Result<std::optional<CannedRecord>> find_canned(const std::string& id) override;
+    Result<std::vector<CannedRecord>> canned_of(const std::string& owner) override;
+    Result<bool> delete_canned(const std::string& id) override;
+
     Result<Appended> append_message(const NewMessage& message) override;
     Result<std::optional<Appended>> find_sent(const std::string& conv, const std::string& sender_id,
                                               const std::string& cid) override;
@@ -82,6 +91,7 @@ private:
         std::string visitor_id;
         std::string status = "open";
         std::optional<std::string> route;  // set_route's record
+        std::optional<ConvContext> context;  // issue 17: deleted with the conversation
         std::int64_t created = 0;
         std::int64_t updated = 0;
         std::int64_t order = 0;  // creation order, ties of `created` broken by it
@@ -101,6 +111,7 @@ private:
     std::map<std::string, AgentSession> sessions_;
     std::map<std::string, BotKey> bot_keys_;  // by name
     std::map<std::string, std::string> settings_;
+    std::map<std::string, CannedRecord> canned_;  // by id (issue 17)
     std::vector<AuditEntry> audit_;  // audit_[i].id == i + 1
     std::vector<ConvEvent> events_;  // in id order
     std::int64_t next_event_id_ = 1;

@@ -120,6 +120,16 @@ constexpr const char* kMigrations[] = {
     "CREATE UNIQUE INDEX IF NOT EXISTS contacts_verified_user ON contacts(user_id) WHERE verified = 1;"
     "CREATE TRIGGER IF NOT EXISTS visitors_erase_contact AFTER DELETE ON visitors"
     " BEGIN DELETE FROM contacts WHERE visitor_id = OLD.id; END;",
+    // 11: customer context (issue 17): each conversation's visitor page and User-Agent
+    //     (sealed like names), deleted with the conversation; canned responses, personal
+    //     ("agent:<id>") or a team's ("team:<name>"), listed by owner.
+    "CREATE TABLE IF NOT EXISTS conv_context(conv TEXT PRIMARY KEY, page_url NOT NULL, page_title NOT NULL,"
+    " user_agent NOT NULL, updated INTEGER NOT NULL);"
+    "CREATE TRIGGER IF NOT EXISTS conversations_erase_context AFTER DELETE ON conversations"
+    " BEGIN DELETE FROM conv_context WHERE conv = OLD.id; END;"
+    "CREATE TABLE IF NOT EXISTS canned_responses(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+    " shortcut TEXT NOT NULL, text TEXT NOT NULL, updated INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS canned_responses_by_owner ON canned_responses(owner, shortcut, id);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -134,6 +144,28 @@ constexpr const char* kPutContact =
     "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM visitors WHERE id = ?1) "
     "ON CONFLICT(visitor_id) DO UPDATE SET user_id = excluded.user_id, verified = excluded.verified, "
     "details = excluded.details, updated = excluded.updated";
+// Customer context and canned responses (issue 17, schema step 11).
+constexpr const char* kPutConvContext =
+    "INSERT INTO conv_context(conv, page_url, page_title, user_agent, updated) "
+    "SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?1) "
+    "ON CONFLICT(conv) DO UPDATE SET page_url = excluded.page_url, page_title = excluded.page_title, "
+    "user_agent = excluded.user_agent, updated = excluded.updated";
+constexpr const char* kFindConvContext =
+    "SELECT page_url, page_title, user_agent, updated FROM conv_context WHERE conv = ?1";
+constexpr const char* kConvsOfVisitor =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.visitor_id = ?1 ORDER BY c.updated DESC, c.rowid DESC LIMIT ?2";
+constexpr const char* kEventsOfConv =
+    "SELECT id, ts, conv, kind, team, agent, detail, intent FROM conversation_events WHERE conv = ?1 ORDER BY id";
+constexpr const char* kPutCanned =
+    "INSERT INTO canned_responses(id, owner, shortcut, text, updated) VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, shortcut = excluded.shortcut, text = excluded.text, "
+    "updated = excluded.updated";
+constexpr const char* kFindCanned = "SELECT id, owner, shortcut, text, updated FROM canned_responses WHERE id = ?1";
+constexpr const char* kCannedOf =
+    "SELECT id, owner, shortcut, text, updated FROM canned_responses WHERE owner = ?1 ORDER BY shortcut, id";
+constexpr const char* kDeleteCanned = "DELETE FROM canned_responses WHERE id = ?1";
 constexpr const char* kFindContact = "SELECT user_id, verified, details FROM contacts WHERE visitor_id = ?1";
 constexpr const char* kVerifiedVisitor = "SELECT visitor_id FROM contacts WHERE user_id = ?1 AND verified = 1";
 constexpr const char* kInsertConv =
@@ -1584,6 +1616,129 @@ Result<bool> SqliteStore::delete_bot_key(const std::string& name) {
     if (!p) return p.error();
     Stmt s(p.value());
     if (s.bind(1, name).step() != SQLITE_DONE) return fail("delete bot key");
+    return sqlite3_changes(db_) > 0;
+}
+
+}  // namespace parley::relay
+
+// ---- customer context and canned responses (issue 17) -------------------------------
+namespace parley::relay {
+
+namespace {
+std::string context_binding(std::string_view conv, const char* column) {
+    return seal_binding(std::string("conv_context.") + column, {conv});
+}
+}  // namespace
+
+Status SqliteStore::put_conv_context(const std::string& conv, const ConvContext& c) {
+    auto p = prepare(kPutConvContext);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, conv);
+    bind_personal(s, 2, c.page_url, context_binding(conv, "page_url"));
+    bind_personal(s, 3, c.page_title, context_binding(conv, "page_title"));
+    bind_personal(s, 4, c.user_agent, context_binding(conv, "user_agent"));
+    s.bind(5, c.updated);
+    if (s.step() != SQLITE_DONE) return fail("store conversation context");
+    if (sqlite3_changes(db_) != 1) return storage_error("no such conversation: " + conv);
+    return Ok{};
+}
+
+Result<std::optional<ConvContext>> SqliteStore::find_conv_context(const std::string& conv) {
+    auto p = prepare(kFindConvContext);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, conv).step();
+    if (rc == SQLITE_DONE) return std::optional<ConvContext>{};
+    if (rc != SQLITE_ROW) return fail("find conversation context");
+    ConvContext c;
+    const char* columns[] = {"page_url", "page_title", "user_agent"};
+    std::string* out[] = {&c.page_url, &c.page_title, &c.user_agent};
+    for (int i = 0; i < 3; ++i) {
+        auto v = personal(s.get(), i, context_binding(conv, columns[i]));
+        if (!v) return v.error();
+        *out[i] = std::move(v).value();
+    }
+    c.updated = sqlite3_column_int64(s.get(), 3);
+    return std::optional<ConvContext>{std::move(c)};
+}
+
+Result<std::vector<ConvSummary>> SqliteStore::conversations_of(const std::string& visitor_id, int limit) {
+    auto p = prepare(kConvsOfVisitor);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, visitor_id).bind(2, std::int64_t{limit});
+    std::vector<ConvSummary> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
+    if (rc != SQLITE_DONE) return fail("list the visitor's conversations");
+    for (ConvSummary& summary : out)
+        if (Status st = fill_intent(summary); !st) return st.error();
+    return out;
+}
+
+Result<std::vector<ConvEvent>> SqliteStore::events_of_conversation(const std::string& conv) {
+    auto p = prepare(kEventsOfConv);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, conv);
+    std::vector<ConvEvent> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back(ConvEvent{sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1),
+                                column_text(s.get(), 2), column_text(s.get(), 3), column_text(s.get(), 4),
+                                column_text(s.get(), 5), column_text(s.get(), 6), column_text(s.get(), 7)});
+    if (rc != SQLITE_DONE) return fail("read conversation events");
+    return out;
+}
+
+namespace {
+CannedRecord read_canned(sqlite3_stmt* s) {
+    return CannedRecord{column_text(s, 0), column_text(s, 1), column_text(s, 2), column_text(s, 3),
+                        sqlite3_column_int64(s, 4)};
+}
+}  // namespace
+
+Status SqliteStore::put_canned(const CannedRecord& r) {
+    auto p = prepare(kPutCanned);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, r.id).bind(2, r.owner).bind(3, r.shortcut).bind(4, r.text).bind(5, r.updated);
+    if (s.step() != SQLITE_DONE) return fail("store canned response");
+    return Ok{};
+}
+
+Result<std::optional<CannedRecord>> SqliteStore::find_canned(const std::string& id) {
+    auto p = prepare(kFindCanned);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, id).step();
+    if (rc == SQLITE_DONE) return std::optional<CannedRecord>{};
+    if (rc != SQLITE_ROW) return fail("find canned response");
+    return std::optional<CannedRecord>{read_canned(s.get())};
+}
+
+Result<std::vector<CannedRecord>> SqliteStore::canned_of(const std::string& owner) {
+    auto p = prepare(kCannedOf);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, owner);
+    std::vector<CannedRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_canned(s.get()));
+    if (rc != SQLITE_DONE) return fail("list canned responses");
+    return out;
+}
+
+Result<bool> SqliteStore::delete_canned(const std::string& id) {
+    auto p = prepare(kDeleteCanned);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, id).step() != SQLITE_DONE) return fail("delete canned response");
     return sqlite3_changes(db_) > 0;
 }
 

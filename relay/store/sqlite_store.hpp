@@ -49,7 +49,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 10;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 11;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -135,6 +135,14 @@ public:
 
     Status append_event(const ConvEvent& event) override;
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
+    Status put_conv_context(const std::string& conv, const ConvContext& context) override;
+    Result<std::optional<ConvContext>> find_conv_context(const std::string& conv) override;
+    Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) override;
+    Result<std::vector<ConvEvent>> events_of_conversation(const std::string& conv) override;
+    Status put_canned(const CannedRecord& record) override;
+    Result<std::optional<CannedRecord>> find_canned(const std::string& id) override;
+    Result<std::vector<CannedRecord>> canned_of(const std::string& owner) override;
+    Result<bool> delete_canned(const std::string& id) override;
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
     Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override;

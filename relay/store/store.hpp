@@ -120,6 +120,33 @@ struct Appended {
     bool inserted = false;    // false: (conv, sender, cid) was already stored
 };
 
+// Customer context (issue 17): where a conversation's visitor is, as their widget last
+// reported it (origin + path and title of the host page), and their browser's User-Agent.
+// Deleted with the conversation.
+struct ConvContext {
+    std::string page_url;
+    std::string page_title;
+    std::string user_agent;
+    std::int64_t updated = 0;  // ms of the report
+    bool operator==(const ConvContext& o) const {
+        return page_url == o.page_url && page_title == o.page_title && user_agent == o.user_agent &&
+               updated == o.updated;
+    }
+};
+
+// A canned response as stored (issue 17, core/canned_responses.hpp): `owner` is
+// "agent:<agent id>" for a personal one, "team:<team>" for a team's.
+struct CannedRecord {
+    std::string id;
+    std::string owner;
+    std::string shortcut;
+    std::string text;
+    std::int64_t updated = 0;
+    bool operator==(const CannedRecord& o) const {
+        return id == o.id && owner == o.owner && shortcut == o.shortcut && text == o.text && updated == o.updated;
+    }
+};
+
 // What Store::visitor_record returns: the data-subject export's contents.
 struct VisitorRecord {
     Visitor visitor;
@@ -197,6 +224,26 @@ public:
     virtual Status set_route(const std::string& conv, const std::string& record) = 0;
     // The last record set; nullopt when none was (or no such conversation).
     virtual Result<std::optional<std::string>> route_of(const std::string& conv) = 0;
+
+    // ---- customer context (issue 17) -------------------------------------------------
+    // Sets (replaces) the conversation's context. Fails when the conversation does not
+    // exist. Erasing the conversation (erase_visitor, erase_conversations) deletes it.
+    virtual Status put_conv_context(const std::string& conv, const ConvContext& context) = 0;
+    virtual Result<std::optional<ConvContext>> find_conv_context(const std::string& conv) = 0;
+    // Every conversation of the visitor, open or closed, most recently updated first, at
+    // most `limit` (with intent, like find_conversation).
+    virtual Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) = 0;
+    // The conversation's events (append_event), in id order.
+    virtual Result<std::vector<ConvEvent>> events_of_conversation(const std::string& conv) = 0;
+
+    // ---- canned responses (issue 17, core/canned_responses.hpp) -------------------------
+    // Inserts, or replaces the one of the same id.
+    virtual Status put_canned(const CannedRecord& record) = 0;
+    virtual Result<std::optional<CannedRecord>> find_canned(const std::string& id) = 0;
+    // The owner's responses, by shortcut then id.
+    virtual Result<std::vector<CannedRecord>> canned_of(const std::string& owner) = 0;
+    // True when it existed.
+    virtual Result<bool> delete_canned(const std::string& id) = 0;
 
     // ---- group commit ------------------------------------------------------------
     // Between begin_batch() and commit_batch() every write joins one transaction, so

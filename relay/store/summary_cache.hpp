@@ -66,6 +66,27 @@ public:
         return inner_.route_of(conv);
     }
 
+    Status put_conv_context(const std::string& conv, const ConvContext& context) override {
+        return inner_.put_conv_context(conv, context);
+    }
+    Result<std::optional<ConvContext>> find_conv_context(const std::string& conv) override {
+        return inner_.find_conv_context(conv);
+    }
+    Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) override {
+        return inner_.conversations_of(visitor_id, limit);
+    }
+    Result<std::vector<ConvEvent>> events_of_conversation(const std::string& conv) override {
+        return inner_.events_of_conversation(conv);
+    }
+    Status put_canned(const CannedRecord& record) override { return inner_.put_canned(record); }
+    Result<std::optional<CannedRecord>> find_canned(const std::string& id) override {
+        return inner_.find_canned(id);
+    }
+    Result<std::vector<CannedRecord>> canned_of(const std::string& owner) override {
+        return inner_.canned_of(owner);
+    }
+    Result<bool> delete_canned(const std::string& id) override { return inner_.delete_canned(id); }
+
     Status begin_batch() override { return inner_.begin_batch(); }
     Status commit_batch() override;
 

@@ -39,7 +39,7 @@ constexpr int kForbidden = static_cast<int>(ErrorCode::forbidden);
 // sends nothing.
 const char* const kAgentActions[] = {"stream", "cancel_stream", "note",     "transfer", "close",  "reopen",
                                      "handoff", "handback",     "logout",   "sessions", "audit",
-                                     "search"};
+                                     "search", "context", "canned"};
 
 int code_of(const Status& s) { return s ? kOk : static_cast<int>(s.error().code); }
 
@@ -118,7 +118,7 @@ bool read_config(const json& j, Config& c) {
     c.role = *role;
     c.instance = *instance;
     if (!get_string(j, "token", c.token) || !get_string(j, "name", c.name) ||
-        !get_string(j, "page", c.page))
+        !get_string(j, "page", c.page) || !get_string(j, "title", c.title))
         return false;
     // Agents' and bots' credentials (the visitor build refuses those roles in validate()).
     if (!kVisitorOnly && (!get_string(j, "email", c.email) || !get_string(j, "password", c.password) ||
@@ -268,6 +268,13 @@ int act(Client& client, const json& a, std::int64_t now) {
         if (*score < 1 || *score > 5) return kBadField;
         return code_of(client.rate(c, static_cast<int>(*score), comment.value_or(""), now));
     }
+    // Issue 17: navigate {url, title?} (visitors: the host page changed).
+    if (*what == "navigate") {
+        std::optional<std::string> url, title;
+        if (!get_string(a, "url", url) || !get_string(a, "title", title)) return kBadField;
+        if (!url) return static_cast<int>(ErrorCode::missing_field);
+        return code_of(client.navigate(*url, title.value_or(""), now));
+    }
     // Issue 17: identify {identity: {user_id, email, attributes, user_hash | identity_token}}
     // or {identity: null} (nobody).
     if (*what == "identify") {
@@ -338,6 +345,18 @@ int act(Client& client, const json& a, std::int64_t now) {
         if (!get_string(a, "q", q) || !get_string(a, "cursor", cursor)) return kBadField;
         return code_of(client.search(q.value_or(""), status.value_or("closed"), cursor.value_or(""),
                                      limit.value_or(20), now));
+    }
+    // Issue 17 (agents): context {conv}; canned {op, id?, scope?, team?, shortcut?, text?}.
+    if (*what == "context") return code_of(client.context(c, now));
+    if (*what == "canned") {
+        parley::protocol::CannedOp op;
+        std::optional<std::string> v[6];
+        const char* keys[6] = {"op", "id", "scope", "team", "shortcut", "text"};
+        for (int i = 0; i < 6; ++i)
+            if (!get_string(a, keys[i], v[i])) return kBadField;
+        std::string* out[6] = {&op.op, &op.id, &op.scope, &op.team, &op.shortcut, &op.text};
+        for (int i = 0; i < 6; ++i) *out[i] = v[i].value_or("");
+        return code_of(client.canned(op, now));
     }
     return kBadField;
 }

@@ -80,6 +80,7 @@ export class ParleyClient {
       token: options.token ?? this.load(this.storageKey) ?? undefined,
       name: options.name,
       page: options.page,
+      title: options.title,
       identity: options.identity,
       email: options.email,
       password: options.password,
@@ -155,6 +156,11 @@ export class ParleyClient {
     const action: Action = { do: "rate", conv, score };
     if (comment) action.comment = comment;
     return this.act(action);
+  }
+  /** Visitors (issue 17): the host page changed (a single-page site navigated): origin
+   *  + path (≤ 512 bytes) and title (≤ 200). Sent now, and by every later hello. */
+  navigate(url: string, title?: string): number {
+    return this.act(title ? { do: "navigate", url, title } : { do: "navigate", url });
   }
   send(conv: string, text: string): number {
     return this.act({ do: "send", conv, text });
@@ -257,6 +263,15 @@ export class ParleyClient {
     if (opts.cursor) action.cursor = opts.cursor;
     if (opts.limit !== undefined) action.limit = opts.limit;
     return this.act(action);
+  }
+  /** Agents (issue 17): the customer context of `conv` (answer: a `context` event). */
+  context(conv: string): number {
+    return this.act({ do: "context", conv });
+  }
+  /** Agents (issue 17): lists, saves (no id: a new one) or deletes canned responses;
+   *  the answer is a `canned` event with the whole list (or an error: 2004, 3011). */
+  canned(op: Extract<Action, { do: "canned" }>): number {
+    return this.act(op);
   }
 
   /** Forgets the stored session token (e.g. on sign-out). */

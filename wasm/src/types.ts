@@ -100,6 +100,38 @@ export interface ConversationSummary {
   /** Identity (issue 17): what the visitor claims; `verified` only when the site's
    *  server vouched for user_id (`email_verified` for the e-mail). Agents only. */
   contact?: Contact;
+  /** Customer context (issue 17), agents only: the page the visitor is on (origin +
+   *  path, its title, when reported), and their browser's User-Agent. */
+  page?: VisitorPage;
+  user_agent?: string;
+}
+
+/** Customer context (issue 17): where the visitor is, as their widget last said. */
+export interface VisitorPage {
+  url: string;
+  title?: string;
+  ts: number;
+}
+
+/** Customer context (issue 17): one of the visitor's conversations (`context` event). */
+export interface PastConversation {
+  conv: string;
+  status: string;
+  updated: number;
+  last_text: string;
+  intent?: string;
+  /** 1–5, absent when not rated. */
+  csat?: number;
+}
+
+/** Canned responses (issue 17): the agent's own (personal) and their teams'. */
+export interface CannedResponse {
+  id: string;
+  scope: "personal" | "team";
+  team?: string;
+  shortcut: string;
+  text: string;
+  updated: number;
 }
 
 /** Identity (issue 17): a visitor's claims as agents see them. */
@@ -220,6 +252,11 @@ export interface EventMap {
   /** Issue 17, agents: the answer to search(): `q` and `status` as asked, the matches
    *  newest first; `cursor` (absent once the oldest was looked at) goes on from there. */
   found: { q: string; status: string; convs: ConversationSummary[]; cursor?: string };
+  /** Agents (issue 17): the answer to context(): the visitor's conversations this agent
+   *  may open, newest first (the one asked about included). */
+  context: { conv: string; convs: PastConversation[] };
+  /** Agents (issue 17): every canned response this agent sees (answer to canned()). */
+  canned: { items: CannedResponse[] };
 }
 
 export type EventName = keyof EventMap;
@@ -252,7 +289,10 @@ export type Action =
   | { do: "connect" }
   | { do: "disconnect" }
   | { do: "identify"; identity: Identity | null }
-  | { do: "rate"; conv: string; score: number; comment?: string };
+  | { do: "rate"; conv: string; score: number; comment?: string }
+  | { do: "navigate"; url: string; title?: string }
+  | { do: "context"; conv: string }
+  | { do: "canned"; op: "list" | "save" | "delete"; id?: string; scope?: "personal" | "team"; team?: string; shortcut?: string; text?: string };
 
 /** Configuration handed to parley_client_new. */
 export interface CoreConfig {
@@ -330,6 +370,8 @@ export interface ClientOptions extends CoreLoadOptions {
   /** Visitor only: the page the widget is on, origin + path (no query or fragment,
    *  ≤ 512 bytes); the relay's team rules may route by it. */
   page?: string;
+  /** Visitor only (issue 17): the page's title (≤ 200 bytes), for the agents. */
+  title?: string;
   /** Visitor only (issue 17): the site's logged-in user, sent with every hello. */
   identity?: Identity;
   /** Agent password login (when no valid token is held). */

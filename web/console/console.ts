@@ -14,6 +14,7 @@ import { cleanName, isolatedName, nameElement } from "../shared/names";
 import { Thread } from "../shared/thread";
 import { decorateMessage, renderInboxIntent } from "./tags";
 import { renderContact } from "./identity";
+import { attachCustomer, initCustomerUi, showCustomer } from "./customer";
 import {
   attachRouting, compareSummaries, decorateRouting, initRoutingUi, renderRoutingHeader,
   renderRoutingItem, sendNote, visibleToMe,
@@ -159,6 +160,8 @@ async function startSession(login?: { email: string; password: string }): Promis
   attachPrivacy(c, () => (active ? entries.get(active)?.summary : undefined),
                 () => storage?.getItem(TOKEN_KEY) ?? null);
   attachBots(c); // issue 16: bot state, handoff banner, take over / hand back
+  // Issue 17: the customer context sidebar and canned responses (customer.tsx).
+  attachCustomer(c, { me: () => me, open: (conv) => entries.has(conv) && (open(conv), true) });
   c.on("state", (ev) => {
     ui.conn.textContent = stateText[ev.state];
     ui.conn.setAttribute("data-state", ev.state);
@@ -548,6 +551,7 @@ function showConversation(e: Entry | null): void {
   ui.empty.hidden = !!e;
   ui.conversation.hidden = !e;
   if (e) renderHeader(e);
+  else showCustomer(null);
 }
 
 function renderHeader(e: Entry): void {
@@ -559,6 +563,7 @@ function renderHeader(e: Entry): void {
   renderContact(ui.convSub.parentElement as HTMLElement, e.summary);  // issue 17
   renderRoutingHeader(e.summary);
   renderBotBanner(e.summary);
+  showCustomer(e.summary); // issue 17: the customer context sidebar
 }
 
 function renderTyping(): void {
@@ -649,6 +654,7 @@ $("back-to-inbox").addEventListener("click", () => {
   e.item.focus();
 });
 initSessionsUi(() => void endSession(true));
+initCustomerUi(ui.composer, ui.form); // issue 17: `/` canned responses
 initAuditUi();
 initPrivacyUi();
 ui.loginForm.addEventListener("submit", (ev) => {

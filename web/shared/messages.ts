@@ -34,7 +34,10 @@ export interface WidgetIdentity {
 /** Loader → frame. */
 export type HostMessage =
   | { parley: 1; type: "config"; settings: WidgetSettings; open: boolean; identity?: WidgetIdentity }
-  | { parley: 1; type: "open"; open: boolean };
+  | { parley: 1; type: "open"; open: boolean }
+  /** Issue 17: the host page's title, and its path after a single-page site navigated
+   *  (origin + path, never the query or fragment). */
+  | { parley: 1; type: "page"; page: string; title: string };
 
 /** Frame → loader. */
 export type FrameMessage =

@@ -63,9 +63,8 @@ const hostOrigin = (() => {
 const embedded = window.parent !== window && !!hostOrigin && hostOrigin !== "null";
 // The host page the loader named: kept only when it belongs to the host origin, and cut
 // to origin + path (≤ 512 bytes, the protocol's limit), so nothing else reaches the relay.
-const hostPage = (() => {
+function pageOf(raw: string | null): string | undefined {
   try {
-    const raw = new URLSearchParams(location.search).get("page");
     if (!raw || !hostOrigin) return undefined;
     const url = new URL(raw);
     if (url.origin !== hostOrigin) return undefined;
@@ -74,7 +73,9 @@ const hostPage = (() => {
   } catch {
     return undefined;
   }
-})();
+}
+let hostPage = pageOf(new URLSearchParams(location.search).get("page"));
+let hostTitle = "";  // issue 17: from the loader's "page" message
 
 function toHost(msg: FrameMessage): void {
   if (embedded && hostOrigin) window.parent.postMessage(msg, hostOrigin);
@@ -203,6 +204,7 @@ async function start(): Promise<void> {
       role: "visitor",
       name: settings.name,
       page: hostPage,
+      title: hostPage && hostTitle ? hostTitle : undefined,
       identity,
       storageKey: "parley.visitor.token",
     }, core);
@@ -467,6 +469,15 @@ window.addEventListener("message", (ev: MessageEvent) => {
     setOpen(msg.open);
   } else if (msg.type === "open") {
     setOpen(msg.open);
+  } else if (msg.type === "page") {
+    // Issue 17: kept (the first hello carries it) and told to the relay when connected.
+    const page = pageOf(msg.page);
+    const title = new TextEncoder().encode(msg.title).length <= 200 ? msg.title : "";
+    if (page) {
+      hostPage = page;
+      hostTitle = title;
+      client?.navigate(page, title);
+    }
   }
 });
 

@@ -152,6 +152,33 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     if (frame && frameReady && frame.contentWindow) frame.contentWindow.postMessage(msg, relayOrigin);
   }
 
+  // Issue 17: where the visitor is, for the agents: the page's title, and its path again
+  // when a single-page site navigates (history API) or retitles; sent when it changed.
+  let sentPage = "";
+  let pageTimer: ReturnType<typeof setTimeout> | undefined;
+  function reportPage(): void {
+    const page = location.origin + location.pathname;
+    const title = document.title.trim().slice(0, 120);
+    if (page + "\n" + title === sentPage || !frameReady) return;
+    sentPage = page + "\n" + title;
+    post({ parley: 1, type: "page", page, title });
+  }
+  const soon = () => {
+    clearTimeout(pageTimer);
+    pageTimer = setTimeout(reportPage, 300);  // after the app has rendered its new title
+  };
+  for (const name of ["pushState", "replaceState"] as const) {
+    const original = history[name];
+    history[name] = function (this: History, ...args: Parameters<History["pushState"]>) {
+      const result = original.apply(this, args);
+      soon();
+      return result;
+    };
+  }
+  window.addEventListener("popstate", soon);
+  const titleEl = document.querySelector("title");
+  if (titleEl) new MutationObserver(soon).observe(titleEl, { childList: true, characterData: true, subtree: true });
+
   window.addEventListener("message", (ev: MessageEvent) => {
     if (ev.origin !== relayOrigin || !frame || ev.source !== frame.contentWindow) return;
     const msg = ev.data as FrameMessage;
@@ -160,6 +187,7 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
       case "ready":
         frameReady = true;
         post({ parley: 1, type: "config", settings, open: isOpen, identity });
+        reportPage();
         break;
       case "close":
         setOpen(false);

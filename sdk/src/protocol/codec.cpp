@@ -356,6 +356,24 @@ void read_routing(Fields& f, ConvSummary& s) {
 
 void read_contact(Fields& f, std::optional<Contact>& out);  // issue 17, below
 
+// A summary's customer context (issue 17): `page` {url, title?, ts} and `user_agent`.
+void read_visitor_page(Fields& f, ConvSummary& s) {
+    if (const json* v = f.find("page", false)) {
+        VisitorPage page;
+        f.nested("page", *v, [&](Fields& g) {
+            g.string("url", page.url);
+            std::optional<std::string> title;
+            g.opt_string("title", title);
+            page.title = title.value_or("");
+            g.integer("ts", page.ts);
+        });
+        if (!f.failed()) s.page = std::move(page);
+    }
+    std::optional<std::string> ua;
+    f.opt_string("user_agent", ua);
+    s.user_agent = ua.value_or("");
+}
+
 void read_summary(Fields& f, ConvSummary& s) {
     f.conv("conv", s.conv);
     f.party("visitor", s.visitor);
@@ -368,6 +386,7 @@ void read_summary(Fields& f, ConvSummary& s) {
     f.opt_string("intent", intent);
     s.intent = intent.value_or("");
     read_contact(f, s.contact);
+    read_visitor_page(f, s);
 }
 
 // Identity claims of a visitor's hello (issue 17): bounded, visitors only. Whether the
@@ -455,6 +474,9 @@ ClientFrame read_hello(Fields& f) {
     f.opt_string("key", h.key);
     if (!f.failed() && h.page && (h.role != "visitor" || h.page->size() > kMaxPageBytes))
         f.fail(ErrorCode::bad_field, "page");
+    f.opt_string("title", h.title);  // issue 17: with a page only
+    if (!f.failed() && h.title && (!h.page || h.title->size() > kMaxPageTitleBytes))
+        f.fail(ErrorCode::bad_field, "title");
     if (!f.failed() && h.role == "agent" && !h.token) f.fail(ErrorCode::missing_field, "token");
     // Bots (issue 16): a key and nothing else; a key belongs to no other role.
     if (!f.failed() && h.role == "bot" && !h.key) f.fail(ErrorCode::missing_field, "key");
@@ -621,6 +643,50 @@ ClientFrame read_search(Fields& f) {
     if (status) q.status = *status;
     q.cursor = cursor.value_or("");
     return q;
+}
+// Customer context (issue 17).
+ClientFrame read_navigate(Fields& f) {
+    Navigate n;
+    f.string("url", n.url);
+    std::optional<std::string> title;
+    f.opt_string("title", title);
+    n.title = title.value_or("");
+    if (!f.failed() && (n.url.empty() || n.url.size() > kMaxPageBytes)) f.fail(ErrorCode::bad_field, "url");
+    if (!f.failed() && n.title.size() > kMaxPageTitleBytes) f.fail(ErrorCode::bad_field, "title");
+    return n;
+}
+ClientFrame read_context_query(Fields& f) {
+    ContextQuery q;
+    f.conv("conv", q.conv);
+    return q;
+}
+bool is_canned_op(std::string_view op) { return op == "list" || op == "save" || op == "delete"; }
+bool is_canned_scope(std::string_view scope) { return scope == "personal" || scope == "team"; }
+// Canned responses (issue 17): the shapes here; limits, rights and ids are the relay's
+// (relay/core/canned_responses.hpp).
+ClientFrame read_canned_op(Fields& f) {
+    CannedOp c;
+    f.one_of("op", c.op, is_canned_op);
+    std::optional<std::string> v;
+    auto opt = [&](const char* key, std::string& out) {
+        v.reset();
+        f.opt_string(key, v);
+        out = v.value_or("");
+    };
+    opt("id", c.id);
+    opt("scope", c.scope);
+    opt("team", c.team);
+    opt("shortcut", c.shortcut);
+    opt("text", c.text);
+    if (f.failed()) return c;
+    if (c.op == "delete" && c.id.empty()) f.fail(ErrorCode::missing_field, "id");
+    if (c.op != "save") return c;
+    if (c.scope.empty()) return f.fail(ErrorCode::missing_field, "scope"), c;
+    if (!is_canned_scope(c.scope)) return f.fail(ErrorCode::bad_field, "scope"), c;
+    if (c.scope == "team" && c.team.empty()) return f.fail(ErrorCode::missing_field, "team"), c;
+    if (c.shortcut.empty()) return f.fail(ErrorCode::missing_field, "shortcut"), c;
+    if (c.text.empty()) return f.fail(ErrorCode::missing_field, "text"), c;
+    return c;
 }
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
@@ -869,6 +935,39 @@ RelayFrame read_rated(Fields& f) {
     f.integer("score", r.score, 1, 5);
     return r;
 }
+RelayFrame read_context_info(Fields& f) {
+    ContextInfo c;
+    f.conv("conv", c.conv);
+    f.array("convs", [&](Fields& g) {
+        c.convs.emplace_back();
+        PastConversation& p = c.convs.back();
+        g.conv("conv", p.conv);
+        g.string("status", p.status);
+        g.integer("updated", p.updated);
+        g.string("last_text", p.last_text);
+        std::optional<std::string> intent;
+        g.opt_string("intent", intent);
+        p.intent = intent.value_or("");
+        g.integer("csat", p.csat, 0, 5, /*required=*/false);
+    });
+    return c;
+}
+RelayFrame read_canned_list(Fields& f) {
+    CannedList l;
+    f.array("items", [&](Fields& g) {
+        l.items.emplace_back();
+        CannedResponse& r = l.items.back();
+        g.string("id", r.id);
+        g.one_of("scope", r.scope, is_canned_scope);
+        std::optional<std::string> team;
+        g.opt_string("team", team);
+        r.team = team.value_or("");
+        g.string("shortcut", r.shortcut);
+        g.string("text", r.text);
+        g.integer("updated", r.updated);
+    });
+    return l;
+}
 RelayFrame read_stream_end(Fields& f) {
     StreamEndNotice s;
     f.conv("conv", s.conv);
@@ -885,11 +984,12 @@ const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
                                     "audit", "export_visitor", "erase_visitor", "handoff", "handback", "stream",
-                                    "stream_end", "rate", "search"};
+                                    "stream_end", "rate", "search", "navigate", "context", "canned"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
-                                   "sessions", "audit", "visitor_export", "erased", "stream", "stream_end", "rated", "found"};
+                                   "sessions", "audit", "visitor_export", "erased", "stream", "stream_end", "rated",
+                                   "found", "context", "canned"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -900,7 +1000,7 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_presence, read_ping, read_note, read_transfer, read_close, read_reopen,
     read_logout, read_list_sessions, read_audit_query,
     read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
-    read_stream, read_stream_cancel, read_rate, read_search,
+    read_stream, read_stream_cancel, read_rate, read_search, read_navigate, read_context_query, read_canned_op,
 };
 // The frames the relay sends to agents only (docs/protocol.md §5): the visitor build
 // (core/visitor_only.hpp) has no reader for them, so they decode as unknown_type there.
@@ -910,7 +1010,8 @@ const Reader<RelayFrame> kRelayReaders[] = {
     read_page, read_presence_notice, agents_only(read_inbox), agents_only(read_conv), read_pong, read_error,
     read_queue, agents_only(read_supervisor), agents_only(read_logged_out), agents_only(read_session_list),
     agents_only(read_audit_page), agents_only(read_visitor_export), agents_only(read_erased),
-    read_stream_notice, read_stream_end, read_rated, agents_only(read_found),
+    read_stream_notice, read_stream_end, read_rated, agents_only(read_found), agents_only(read_context_info),
+    agents_only(read_canned_list),
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -975,6 +1076,7 @@ void write_members(JsonWriter& j, const Hello& f) {
     if (f.token) j.str("token", *f.token);
     if (f.name) j.str("name", *f.name);
     if (f.page) j.str("page", *f.page);
+    if (f.title) j.str("title", *f.title);
     if (f.key) j.str("key", *f.key);
     if (f.user_id) j.str("user_id", *f.user_id);
     if (f.email) j.str("email", *f.email);
@@ -1062,6 +1164,17 @@ void write_members(JsonWriter& j, const Search& f) {
     if (!f.cursor.empty()) j.str("cursor", f.cursor);
     j.num("limit", f.limit);
 }
+void write_members(JsonWriter& j, const Navigate& f) {
+    j.str("url", f.url);
+    if (!f.title.empty()) j.str("title", f.title);
+}
+void write_members(JsonWriter& j, const ContextQuery& f) { j.str("conv", f.conv); }
+void write_members(JsonWriter& j, const CannedOp& f) {
+    j.str("op", f.op);
+    for (auto [key, value] : {std::pair<const char*, const std::string*>{"id", &f.id}, {"scope", &f.scope},
+                              {"team", &f.team}, {"shortcut", &f.shortcut}, {"text", &f.text}})
+        if (!value->empty()) j.str(key, *value);
+}
 void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
     j.num("limit", f.limit);
@@ -1098,7 +1211,8 @@ constexpr bool kAgentSends =
     std::is_same_v<F, CloseConv> || std::is_same_v<F, Reopen> || std::is_same_v<F, Logout> ||
     std::is_same_v<F, ListSessions> || std::is_same_v<F, AuditQuery> || std::is_same_v<F, ExportVisitor> ||
     std::is_same_v<F, EraseVisitor> || std::is_same_v<F, Handoff> || std::is_same_v<F, Handback> ||
-    std::is_same_v<F, Stream> || std::is_same_v<F, StreamCancel> || std::is_same_v<F, Search>;
+    std::is_same_v<F, Stream> || std::is_same_v<F, StreamCancel> || std::is_same_v<F, Search> ||
+    std::is_same_v<F, ContextQuery> || std::is_same_v<F, CannedOp>;
 
 // `{"v":1,"type":…,` then the frame's members, `}`.
 template <class Frame>
@@ -1209,6 +1323,14 @@ void write_summary(JsonWriter& j, const ConvSummary& s, Shape shape) {
     j.num("updated", s.updated);
     j.str("status", s.status);
     if (s.contact) write_contact(j, *s.contact);
+    if (s.page) {  // issue 17: customer context, in both shapes only when set
+        j.open("page");
+        j.str("url", s.page->url);
+        if (!s.page->title.empty()) j.str("title", s.page->title);
+        j.num("ts", s.page->ts);
+        j.end();
+    }
+    if (!s.user_agent.empty()) j.str("user_agent", s.user_agent);
     if (shape == Shape::event) {
         // Events: the routing fields all or none (only when the relay routes).
         if (s.state.empty()) return;
@@ -1413,6 +1535,36 @@ void write_members(JsonWriter& j, const Found& f, Shape shape) {
 void write_members(JsonWriter& j, const Rated& f) {
     j.str("conv", f.conv);
     j.num("score", f.score);
+}
+
+void write_members(JsonWriter& j, const ContextInfo& f) {
+    j.str("conv", f.conv);
+    j.open_array("convs");
+    for (const PastConversation& p : f.convs) {
+        j.item();
+        j.str("conv", p.conv);
+        j.str("status", p.status);
+        j.num("updated", p.updated);
+        j.str("last_text", p.last_text);
+        if (!p.intent.empty()) j.str("intent", p.intent);
+        if (p.csat > 0) j.num("csat", p.csat);
+        j.end();
+    }
+    j.end_array();
+}
+void write_members(JsonWriter& j, const CannedList& f) {
+    j.open_array("items");
+    for (const CannedResponse& r : f.items) {
+        j.item();
+        j.str("id", r.id);
+        j.str("scope", r.scope);
+        if (!r.team.empty()) j.str("team", r.team);
+        j.str("shortcut", r.shortcut);
+        j.str("text", r.text);
+        j.num("updated", r.updated);
+        j.end();
+    }
+    j.end_array();
 }
 
 const char* frame_type(const ClientFrame& frame) {

@@ -115,6 +115,8 @@ std::optional<Error> validate(const Config& c) {
         if (auto p = name_problem(*c.name)) return bad(*p, "name longer than 80 bytes");
     if (c.page && (c.role != "visitor" || c.page->size() > kMaxPageBytes))
         return bad(ErrorCode::bad_field, "page is for visitors, at most 512 bytes");
+    if (c.title && (!c.page || c.title->size() > kMaxPageTitleBytes))
+        return bad(ErrorCode::bad_field, "title goes with a page, at most 200 bytes");
     if (c.role == "agent" && !c.token && !(c.email && c.password))
         return bad(ErrorCode::missing_field, "an agent needs a token or email and password");
     if (c.role == "bot" && !c.key) return bad(ErrorCode::missing_field, "a bot needs its key");
@@ -368,6 +370,12 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(Rated& r) { c.events_.push_back(std::move(r)); }
         void operator()(Found& f) {
             if (!kVisitorOnly) c.events_.push_back(std::move(f));
+        }
+        void operator()(ContextInfo& i) {
+            if (!kVisitorOnly) c.events_.push_back(std::move(i));
+        }
+        void operator()(CannedList& l) {
+            if (!kVisitorOnly) c.events_.push_back(std::move(l));
         }
     };
     std::visit(Visitor{*this, now}, frame);
@@ -822,6 +830,33 @@ Status Client::audit(std::optional<std::int64_t> before, std::int64_t limit, std
     return Unit{};
 }
 
+Status Client::navigate(const std::string& url, const std::string& title, std::int64_t) {
+    if (config_.role != "visitor") return bad(ErrorCode::bad_field, "navigate is for visitors");
+    if (url.empty() || url.size() > kMaxPageBytes) return bad(ErrorCode::bad_field, "url is 1-512 bytes");
+    if (title.size() > kMaxPageTitleBytes) return bad(ErrorCode::bad_field, "title is at most 200 bytes");
+    config_.page = url;  // a reconnect's hello tells where the visitor is now
+    config_.title = title.empty() ? std::nullopt : std::optional<std::string>(title);
+    if (ready()) send_frame(Navigate{url, title});
+    return Unit{};
+}
+
+Status Client::context(const std::string& conv, std::int64_t) {
+    if (kVisitorOnly) return bad(ErrorCode::forbidden, "agents only");
+    if (!is_conv_id(conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(ContextQuery{conv});
+    return Unit{};
+}
+
+Status Client::canned(const CannedOp& op, std::int64_t) {
+    if (kVisitorOnly) return bad(ErrorCode::forbidden, "agents only");
+    if (op.op != "list" && op.op != "save" && op.op != "delete")
+        return bad(ErrorCode::bad_field, "op is list, save or delete");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(op);
+    return Unit{};
+}
+
 // ---- outputs --------------------------------------------------------------------------
 
 std::vector<std::string> Client::take_outgoing() { return std::exchange(outgoing_, {}); }
@@ -842,6 +877,7 @@ void Client::send_handshake() {
     if (config_.role == "visitor") {
         hello.name = config_.name;
         hello.page = config_.page;
+        hello.title = config_.title;
         if (config_.identity) {  // issue 17
             hello.user_id = config_.identity->user_id;
             hello.email = config_.identity->email;

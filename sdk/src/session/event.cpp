@@ -67,7 +67,9 @@ struct Fields {
         constexpr bool agents_only = std::is_same_v<Frame, protocol::SupervisorBoard> ||
                                      std::is_same_v<Frame, protocol::LoggedOut> ||
                                      std::is_same_v<Frame, protocol::SessionList> ||
-                                     std::is_same_v<Frame, protocol::AuditPage>;
+                                     std::is_same_v<Frame, protocol::AuditPage> ||
+                                     std::is_same_v<Frame, protocol::ContextInfo> ||
+                                     std::is_same_v<Frame, protocol::CannedList>;
         if constexpr (!(kVisitorOnly && agents_only)) write_members(j, e);
     }
 };
@@ -77,7 +79,7 @@ const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "qu
                               "ack",     "message",    "typing",  "read",    "presence",
                               "history", "inbox",      "conv",    "synced",  "error",
                               "queue",   "supervisor", "logged_out", "sessions",
-                              "audit", "stream", "stream_end", "rated", "found"};
+                              "audit", "stream", "stream_end", "rated", "found", "context", "canned"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

@@ -63,5 +63,7 @@ void write_members(JsonWriter& j, const StreamNotice& f);
 void write_members(JsonWriter& j, const StreamEndNotice& f);
 void write_members(JsonWriter& j, const Rated& f);
 void write_members(JsonWriter& j, const Found& f, Shape shape = Shape::wire);  // issue 17: inbox search
+void write_members(JsonWriter& j, const ContextInfo& f);
+void write_members(JsonWriter& j, const CannedList& f);
 
 }  // namespace parley::protocol

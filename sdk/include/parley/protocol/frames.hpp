@@ -130,6 +130,18 @@ struct IdentityState {
     std::string reason;  // why not verified ("" when verified): no_secret, bad_hash, …
 };
 
+// Customer context (issue 17; docs/protocol.md "Customer context"): where the visitor
+// is — the host page's origin + path and title as the widget last reported them (hello,
+// then `navigate`), and when. Stored with the conversation, so a reload still shows it.
+constexpr std::size_t kMaxPageTitleBytes = 200;
+constexpr std::size_t kMaxUserAgentBytes = 400;  // the relay keeps the first 400 bytes
+struct VisitorPage {
+    std::string url;    // origin + path, never a query or fragment
+    std::string title;  // "" when none
+    std::int64_t ts = 0;
+    bool operator==(const VisitorPage& o) const { return url == o.url && title == o.title && ts == o.ts; }
+};
+
 // What an agent's inbox shows of a conversation (`inbox` entries and `conv` frames).
 struct ConvSummary {
     std::string conv;
@@ -156,6 +168,10 @@ struct ConvSummary {
     std::string bot;
     // Identity (issue 17): the visitor's claims, to agents only. Not encoded when unset.
     std::optional<Contact> contact = {};
+    // Customer context (issue 17), to agents only: the visitor's page and the User-Agent
+    // of the connection that last reported it. Not encoded when unset.
+    std::optional<VisitorPage> page = {};
+    std::string user_agent = {};
 };
 
 // ---- client → relay -------------------------------------------------------------
@@ -175,6 +191,8 @@ struct Hello {
     Attributes attributes = {};
     std::optional<std::string> user_hash = {};
     std::optional<std::string> identity_token = {};
+    // Visitor only (issue 17): the title of the page (≤ kMaxPageTitleBytes); needs `page`.
+    std::optional<std::string> title = {};
 };
 struct Login {
     std::string email;
@@ -303,11 +321,36 @@ struct Search {
     std::string cursor;  // "" = from the newest
     std::int64_t limit = 20;
 };
+// Customer context (issue 17). A visitor's widget reports a new page of the host site
+// (single-page apps navigate without reloading the widget): `url` is origin + path
+// (≤ kMaxPageBytes; the relay cuts ?… and #… anyway), `title` may be empty.
+struct Navigate {
+    std::string url;
+    std::string title;
+};
+// Agents: the customer context of a conversation they may look at (answer: `context`).
+struct ContextQuery {
+    std::string conv;
+};
+// Canned responses (issue 17; docs/protocol.md "Canned responses"), agents only. One
+// frame type, three operations: "list"; "save" (a new response without `id`, else the
+// one of that id: scope "personal", or "team" with `team` — team ones by supervisors);
+// "delete" (by `id`). Every answer is the `canned` list the agent sees afterwards.
+constexpr std::size_t kMaxCannedShortcutBytes = 32;  // 1–32 of [a-z0-9_-]
+constexpr std::size_t kMaxCannedTextBytes = 1000;
+struct CannedOp {
+    std::string op;  // "list" | "save" | "delete"
+    std::string id;
+    std::string scope;  // save: "personal" | "team"
+    std::string team;   // save, scope team: the team
+    std::string shortcut;
+    std::string text;
+};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
                                  Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
                                  ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel, Rate,
-                                 Search>;
+                                 Search, Navigate, ContextQuery, CannedOp>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -497,10 +540,45 @@ struct Found {
     std::vector<ConvSummary> convs;
     std::string cursor;  // "" = the search is complete
 };
+// The answer to `context` (issue 17): the visitor's conversations that the agent may
+// look at, newest first (the one asked about included), at most kMaxContextConvs, each
+// with its latest intent and CSAT score (0: not rated). Page, device and contact travel
+// in the conversation's summary.
+constexpr std::size_t kMaxContextConvs = 20;
+struct PastConversation {
+    std::string conv;
+    std::string status;  // "open" | "closed"
+    std::int64_t updated = 0;
+    std::string last_text;
+    std::string intent;  // "" when none
+    std::int64_t csat = 0;  // 1–5, 0 when not rated
+};
+struct ContextInfo {
+    std::string conv;
+    std::vector<PastConversation> convs;
+};
+// One canned response as `canned` lists it: the agent's own (scope "personal") and
+// those of their teams (scope "team", with `team`); by scope, team, then shortcut.
+struct CannedResponse {
+    std::string id;
+    std::string scope;
+    std::string team;  // "" for personal ones
+    std::string shortcut;
+    std::string text;
+    std::int64_t updated = 0;
+    bool operator==(const CannedResponse& o) const {
+        return id == o.id && scope == o.scope && team == o.team && shortcut == o.shortcut && text == o.text &&
+               updated == o.updated;
+    }
+};
+struct CannedList {
+    std::vector<CannedResponse> items;
+};
 
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
                                 QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage,
-                                VisitorExport, VisitorErased, StreamNotice, StreamEndNotice, Rated, Found>;
+                                VisitorExport, VisitorErased, StreamNotice, StreamEndNotice, Rated, Found,
+                                ContextInfo, CannedList>;
 
 }  // namespace parley::protocol

@@ -55,6 +55,7 @@ struct Config {
     std::optional<std::string> token;      // from an earlier welcome (not bots)
     std::optional<std::string> name;       // visitor display name (≤ 80 bytes)
     std::optional<std::string> page;       // visitor: origin + path of the page (≤ 512 bytes)
+    std::optional<std::string> title;      // visitor (issue 17): the page's title (≤ 200 bytes)
     std::optional<std::string> email;      // agent password login, used when no token
     std::optional<std::string> password;   //   or when the relay refuses the token
     std::optional<std::string> key;        // bot (issue 16): its API key, "pk_…"
@@ -206,6 +207,19 @@ public:
     // (1..50) out of bounds, text_too_long for a q over 100 bytes.
     Status search(const std::string& q, const std::string& status, const std::string& cursor,
                   std::int64_t limit, std::int64_t now_ms);
+
+    // ---- customer context and canned responses (issue 17) -------------------------------
+    // Visitors: the host page changed (a single-page app navigated). Kept for the next
+    // hello, and sent at once as `navigate` when connected. Errors: bad_field (an agent or
+    // bot; url empty or over 512 bytes, title over 200).
+    Status navigate(const std::string& url, const std::string& title, std::int64_t now_ms);
+    // Agents: asks for a conversation's customer context (answer: a "context" event).
+    // Not queued. Errors: not_authenticated, bad_field.
+    Status context(const std::string& conv, std::int64_t now_ms);
+    // Agents: lists, saves or deletes canned responses (answer: a "canned" event with
+    // the whole list, or an error: 2004, 3011 canned_limit, 1005, 1009). Not queued.
+    // Errors: not_authenticated, bad_field.
+    Status canned(const protocol::CannedOp& op, std::int64_t now_ms);
 
     // ---- outputs -----------------------------------------------------------------
     std::vector<std::string> take_outgoing();
