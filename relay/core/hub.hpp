@@ -75,6 +75,9 @@
 //                                        closed with 4102; visitors: 2004
 //   ready           sessions (agents)    the agent's unexpired sessions; visitors: 2004
 //   ready           audit (supervisors)  a page of the audit log, newest first; others: 2004
+//   ready           agent_admin          (supervisors, issue 17) list, add, update, disable,
+//                                        enable, reset_password, remove → `agents`
+//                                        (hub_admin.cpp); others: 2004
 //   ready           export_visitor       (supervisors) the visitor's data-subject export,
 //                                        audited, then streamed as visitor_export chunks
 //                                        as the connection drains; unknown: 3010; others: 2004
@@ -312,6 +315,8 @@ public:
     static constexpr std::int64_t kReadsRetryAfterMs = 1000;  // 4040's retry_after_ms
     // An erasure's log that another process held is emptied again this often (tick()).
     static constexpr std::int64_t kLogRetryMs = 1000;
+    // Agent administration (hub_admin.cpp): one password hashed per this many ms at most.
+    static constexpr std::int64_t kAdminHashGapMs = 1000;
 
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
@@ -378,6 +383,7 @@ private:
                                         // per-address limit or quota)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
         std::set<std::string> audited_reads;  // supervisors: reads outside their teams logged
+        bool admin_view = false;  // sent agent_admin: gets `agents` after every change (issue 17)
         // Order (§8): a send or note of a conversation refused by the rate limit holds the
         // later ones of that conversation on this connection back (4029 too) until it is
         // sent again, or kHoldSendMs pass; else a later message could take an earlier seq.
@@ -464,6 +470,12 @@ private:
     void handle(ConnId id, Conn& c, const protocol::Stream& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::StreamCancel& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::Rate& f, std::int64_t now);  // hub_csat.cpp
+    // Agent administration (issue 17, hub_admin.cpp): the list every supervisor gets,
+    // sent again to every supervisor connection but `except` after a change.
+    void handle(ConnId id, Conn& c, const protocol::AgentAdmin& f, std::int64_t now);
+    protocol::AgentList agent_list();
+    void publish_agents(ConnId except);
+    std::int64_t next_admin_hash_ = 0;  // no password hashed before then
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);
@@ -483,6 +495,7 @@ private:
         protocol::Party party;
         bool supervisor = false;
         std::vector<std::string> teams;
+        std::vector<std::string> skills;  // issue 17: compared with the store's (check_sessions)
     };
     void route_load(std::int64_t now);
     std::optional<route::ConvSnapshot> stored_route(const std::string& conv);
@@ -491,6 +504,9 @@ private:
     void route_save(const std::string& conv);
     void route_agent_spec(const Agent& agent, std::int64_t now);
     void route_agent_joined(const Agent& agent, std::int64_t now);
+    // The stored spec of a connected agent differs from the router's (changed by another
+    // process, e.g. the CLI): applied as an update would be (issue 17).
+    void route_agent_changed(const Agent& agent, std::int64_t now);
     void route_presence(const std::string& party_id, const std::string& status);
     // `intent`: triage's tag of the message ("" when none) — team rules use it (P5 → P4).
     // `before`: the conversation as stored before this message.

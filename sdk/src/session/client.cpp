@@ -366,6 +366,9 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(StreamNotice& s) { c.on_stream(s); }
         void operator()(StreamEndNotice& s) { c.on_stream_end(s); }
         void operator()(Rated& r) { c.events_.push_back(std::move(r)); }
+        // Agent administration (issue 17): the console's Agents view asks on a
+        // connection of its own, like export_visitor; this client never sends it.
+        void operator()(AgentList&) {}
     };
     std::visit(Visitor{*this, now}, frame);
 }

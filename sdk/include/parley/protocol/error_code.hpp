@@ -30,6 +30,8 @@ enum class ErrorCode : int {
     not_allowed = 3006,         // routing: the conversation's state forbids it
     unknown_visitor = 3010,     // export/erase: no such visitor (or conversation naming one)
     too_many_streams = 3007,    // streaming: the sender has 8 streams open already
+    last_supervisor = 3011,     // agent administration: it would leave no enabled supervisor
+    agent_exists = 3012,        // agent administration: an agent has this e-mail already
     rate_limited = 4029,        // over a rate limit: resend after retry_after_ms
     login_throttled = 4030,     // login: too many failed attempts; retry after retry_after_ms
     login_busy = 4031,          // login: the relay's password checks are busy; retry after retry_after_ms
