@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "auth/agent_accounts.hpp"
+#include "auth/agent_admin.hpp"
 #include "auth/base64url.hpp"
 #include "auth/bot_keys.hpp"
 #include "auth/demo_password.hpp"
@@ -150,24 +151,76 @@ void audit_route_config(Store& store, const std::string& file, const std::string
     else std::cerr << "parley-relay: cannot write the audit log (routing configuration)\n";
 }
 
+// Agent administration from the CLI (issue 17): the rules are auth/agent_admin.hpp's,
+// the same as the console's; the operator acts as "operator" (the OS user) in the audit.
+admin::Actor operator_actor() { return operator_entry("", {}); }
+
+int admin_failed(const char* what, const parley::Error& e) {
+    return fail(std::string("cannot ") + what + ": " + e.detail + " (" + parley::protocol::error_name(e.code) + ")");
+}
+
+void warn_audit(const admin::Done& done) {
+    if (done.audit_failed) std::cerr << "parley-relay: the change was made but the audit log could not be written\n";
+}
+
+// --team, --skill, --preferred, --max-load, --supervisor as given: --add-agent takes the
+// defaults for the rest, --update-agent leaves the rest as stored.
+admin::AgentFields agent_fields_of(const Options& o) {
+    admin::AgentFields f;
+    if (!o.agent_teams.empty()) f.teams = o.agent_teams;
+    if (!o.agent_skills.empty()) f.skills = o.agent_skills;
+    if (o.agent_preferred_given) f.preferred = o.agent_preferred;
+    if (o.agent_max_given) f.max_load = o.agent_max;
+    if (o.agent_supervisor_given) f.supervisor = o.agent_supervisor;
+    return f;
+}
+
 // --add-agent EMAIL NAME: the password is the first line of stdin, so it never shows
 // in the process list or the shell history.
 int add_agent_from_stdin(Store& store, RandomSource& random, const Options& o) {
     std::string password;
     if (!std::getline(std::cin, password)) return fail("--add-agent reads the password from stdin; got nothing");
     if (!password.empty() && password.back() == '\r') password.pop_back();
-    Agent routing;  // P4: teams, skills, concurrency, supervisor
-    if (!o.agent_teams.empty()) routing.teams = o.agent_teams;
-    routing.skills = o.agent_skills;
-    routing.preferred = o.agent_preferred;
-    routing.max_load = o.agent_max;
-    routing.supervisor = o.agent_supervisor;
-    auto agent = add_agent(store, random, o.agent_email, o.agent_name, password, wall_clock_ms(), routing);
-    if (!agent) return fail("cannot add agent: " + agent.error().detail);
-    if (!store.append_audit(operator_entry(audit::kAgentAdd, agent.value().id,
-                                           routing.supervisor ? "supervisor" : "")))
-        std::cerr << "parley-relay: the agent was created but the audit log could not be written\n";
-    std::cout << "agent " << agent.value().email << " created (" << agent.value().id << ")\n";
+    admin::AgentFields fields = agent_fields_of(o);
+    fields.name = o.agent_name;
+    auto done = admin::add(store, random, operator_actor(), o.agent_email, fields, password, wall_clock_ms());
+    if (!done) return admin_failed("add agent", done.error());
+    warn_audit(done.value());
+    std::cout << "agent " << done.value().agent.email << " created (" << done.value().agent.id << ")\n";
+    return 0;
+}
+
+// --update-agent, --reset-password, --remove-agent ID|EMAIL. Safe beside a running relay
+// (a row each); it applies an update at its next session check, and closes the
+// connections of a reset or removed agent then (their sessions are gone).
+int agent_admin_command(Store& store, RandomSource& random, const Options& o) {
+    const std::string& who =
+        !o.update_agent.empty() ? o.update_agent : !o.reset_password.empty() ? o.reset_password : o.remove_agent;
+    auto agent = admin::find(store, who);
+    if (!agent) return admin_failed("find agent", agent.error());
+    const std::string id = agent.value().id;
+    if (!o.update_agent.empty()) {
+        auto done = admin::update(store, operator_actor(), id, agent_fields_of(o), wall_clock_ms());
+        if (!done) return admin_failed("update agent", done.error());
+        warn_audit(done.value());
+        std::cout << "agent " << done.value().agent.email << " updated\n";
+        return 0;
+    }
+    if (!o.reset_password.empty()) {
+        auto done = admin::reset_password(store, random, operator_actor(), id, wall_clock_ms());
+        if (!done) return admin_failed("reset the password", done.error());
+        warn_audit(done.value());
+        // The password alone on stdout (a script reads it); what happened on stderr.
+        std::cout << done.value().password << "\n";
+        std::cerr << "parley-relay: new password for " << done.value().agent.email << " (shown once); "
+                  << done.value().sessions << " session(s) revoked\n";
+        return 0;
+    }
+    auto done = admin::remove(store, operator_actor(), id, wall_clock_ms());
+    if (!done) return admin_failed("remove agent", done.error());
+    warn_audit(done.value());
+    std::cout << "agent " << done.value().agent.email << " removed; " << done.value().sessions
+              << " session(s) revoked\n";
     return 0;
 }
 
@@ -209,20 +262,17 @@ int privacy_command(Store& store, const Options& o) {
     return 0;
 }
 
-// --disable-agent / --enable-agent EMAIL. The flag and the revocation of every session
+// --disable-agent / --enable-agent ID|EMAIL. The flag and the revocation of every session
 // go in one transaction of the same database file a running relay uses; that relay
 // closes the agent's connections at its next session check (HubConfig).
 int set_agent_disabled_by_email(Store& store, const std::string& email, bool disabled) {
-    auto agent = store.find_agent_by_email(email);
-    if (!agent) return fail("cannot read agents: " + agent.error().detail);
-    if (!agent.value()) return fail("no agent with e-mail " + email);
-    auto sessions = store.sessions_of_agent(agent.value()->id);
-    if (Status s = store.set_agent_disabled(agent.value()->id, disabled); !s)
-        return fail("cannot change agent: " + s.error().detail);
-    if (!store.append_audit(operator_entry(disabled ? audit::kAgentDisable : audit::kAgentEnable, agent.value()->id)))
-        std::cerr << "parley-relay: the agent was changed but the audit log could not be written\n";
-    std::cout << "agent " << agent.value()->email << (disabled ? " disabled" : " enabled");
-    if (disabled && sessions) std::cout << "; " << sessions.value().size() << " session(s) revoked";
+    auto agent = admin::find(store, email);
+    if (!agent) return admin_failed("find agent", agent.error());
+    auto done = admin::set_disabled(store, operator_actor(), agent.value().id, disabled, wall_clock_ms());
+    if (!done) return admin_failed("change agent", done.error());
+    warn_audit(done.value());
+    std::cout << "agent " << agent.value().email << (disabled ? " disabled" : " enabled");
+    if (disabled) std::cout << "; " << done.value().sessions << " session(s) revoked";
     std::cout << "\n";
     return 0;
 }
@@ -451,7 +501,8 @@ int main(int argc, char** argv) {
     // disabling and enabling an agent are safe beside a running relay (a row each; the
     // relay re-reads sessions on its own) and take no lock.
     const bool bot_command = !o.create_bot_key.empty() || !o.revoke_bot_key.empty() || o.list_bot_keys;
-    const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() ||
+    const bool admin_command = !o.update_agent.empty() || !o.reset_password.empty() || !o.remove_agent.empty();
+    const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || admin_command ||
                                o.export_audit || bot_command || o.report;
     const std::string visitor_key_path =
         o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
@@ -512,6 +563,7 @@ int main(int argc, char** argv) {
     }
 
     if (o.add_agent) return add_agent_from_stdin(*store.value(), random, o);
+    if (admin_command) return agent_admin_command(*store.value(), random, o);
     if (o.export_audit) return export_audit(*store.value());
     if (o.report) return report_command(*store.value(), o);
     if (bot_command) return bot_key_command(*store.value(), random, o);

@@ -26,6 +26,12 @@ struct Options {
     // --disable-agent EMAIL / --enable-agent EMAIL: set the flag, then exit. Disabling
     // revokes every session of the agent; a running relay closes their connections.
     std::string disable_agent, enable_agent;
+    // Issue 17 (auth/agent_admin.hpp): --update-agent ID|EMAIL with any of --team,
+    // --skill, --preferred, --max-load, --supervisor (only those given change);
+    // --reset-password ID|EMAIL prints a new password once and revokes every session;
+    // --remove-agent ID|EMAIL deletes the account (history keeps their name). Each exits.
+    std::string update_agent, reset_password, remove_agent;
+    bool agent_preferred_given = false, agent_max_given = false, agent_supervisor_given = false;
     // Bots (issue 16): --create-bot-key NAME [--bot-name "…"] prints a new API key once;
     // --revoke-bot-key NAME deletes it (a running relay closes its bot's connections
     // within 10 s); --list-bot-keys lists them. Each exits after its work.

@@ -1,4 +1,4 @@
-// Creating agent accounts (the --add-agent and --demo-agent options of main.cpp).
+// Creating agent accounts (--demo-agent in main.cpp; auth/agent_admin.hpp for the rest).
 #pragma once
 
 #include <string>

@@ -254,7 +254,8 @@ void check_combinations(ResolvedConfig& out) {
         problem("--forget-unreadable goes with --reseal-data (it rewrites what it cannot open)");
     if (o.tls_cert.empty() != o.tls_key.empty())
         problem("--tls-cert and --tls-key go together (the certificate and its private key)");
-    if (o.agent_max < o.agent_preferred) problem("--max-load must not be below --preferred");
+    // --update-agent checks the pair against the agent's stored values (auth/agent_admin.hpp).
+    if (o.update_agent.empty() && o.agent_max < o.agent_preferred) problem("--max-load must not be below --preferred");
     if (!o.bot_name.empty() && o.create_bot_key.empty()) problem("--bot-name goes with --create-bot-key");
     if (o.dead_peer_secs && o.heartbeat_secs && o.dead_peer_secs <= o.heartbeat_secs)
         problem("--dead-peer-secs must exceed --heartbeat-secs (the peer needs time to answer)");

@@ -217,6 +217,18 @@ OptionSpec add_agent() {
     return s;
 }
 
+// An option whose presence matters beyond its value (--update-agent changes only what
+// was given): applying it also sets `mark`.
+OptionSpec marked(OptionSpec s, bool Options::*mark) {
+    const auto inner = s.apply;
+    s.apply = [inner, mark](Options& o, const std::string& v) {
+        std::string why = inner(o, v);
+        if (why.empty()) o.*mark = true;
+        return why;
+    };
+    return s;
+}
+
 std::vector<OptionSpec> build_table() {
     const Check no_comma = [](const std::string& v) {
         return v.empty() || v.find(',') != std::string::npos ? "needs a name without commas" : "";
@@ -248,15 +260,35 @@ std::vector<OptionSpec> build_table() {
     t.push_back(removed_demo_password());
     t.push_back(add_agent());
     t.push_back(command(list("team", &Options::agent_teams, "NAME",
-                             "with --add-agent: a team of the agent (repeatable; default general)", no_comma)));
-    t.push_back(command(list("skill", &Options::agent_skills, "NAME", "with --add-agent: a skill (repeatable)",
-                             no_comma)));
-    t.push_back(command(number("preferred", &Options::agent_preferred, 0, 1'000'000'000'000LL, "N",
-                               "with --add-agent: preferred concurrency (default 3)", "", 0, 1000)));
-    t.push_back(command(number("max-load", &Options::agent_max, 0, 1'000'000'000'000LL, "N",
-                               "with --add-agent: maximum load (default 5)", "", 0, 1000)));
-    t.push_back(command(flag("supervisor", &Options::agent_supervisor,
-                             "with --add-agent: sees every conversation and queue")));
+                             "with --add-agent or --update-agent: a team of the agent (repeatable; default "
+                             "general)", no_comma)));
+    t.push_back(command(list("skill", &Options::agent_skills, "NAME",
+                             "with --add-agent or --update-agent: a skill (repeatable)", no_comma)));
+    t.push_back(marked(command(number("preferred", &Options::agent_preferred, 0, 1'000'000'000'000LL, "N",
+                                      "with --add-agent or --update-agent: preferred concurrency (default 3)",
+                                      "", 0, 1000)),
+                       &Options::agent_preferred_given));
+    t.push_back(marked(command(number("max-load", &Options::agent_max, 0, 1'000'000'000'000LL, "N",
+                                      "with --add-agent or --update-agent: maximum load (default 5)", "", 0,
+                                      1000)),
+                       &Options::agent_max_given));
+    t.push_back(marked(command(flag("supervisor", &Options::agent_supervisor,
+                                    "with --add-agent or --update-agent: sees every conversation and queue, "
+                                    "administers agents")),
+                       &Options::agent_supervisor_given));
+    t.push_back(command(text("update-agent", &Options::update_agent, "AGENT",
+                             "change an agent's (AGENT: their id a_... or e-mail) --team, --skill, --preferred, --max-load or --supervisor (only "
+                             "those given), then exit; a running relay applies it within 10 s if they are "
+                             "signed in, else at their next sign-in",
+                             needs("needs an agent id (a_...) or e-mail"))));
+    t.push_back(command(text("reset-password", &Options::reset_password, "AGENT",
+                             "give an agent a new random password (printed once) and revoke all their sessions, "
+                             "then exit",
+                             needs("needs an agent id (a_...) or e-mail"))));
+    t.push_back(command(text("remove-agent", &Options::remove_agent, "AGENT",
+                             "delete an agent's account and sessions, then exit (their messages keep the name "
+                             "they were sent with; the audit log keeps their id)",
+                             needs("needs an agent id (a_...) or e-mail"))));
     t.push_back(command(text("disable-agent", &Options::disable_agent, "EMAIL",
                              "disable an agent and revoke all their sessions, then exit; a running relay drops "
                              "their connections within 10 s",

@@ -45,9 +45,13 @@ inline constexpr const char* kReadOutsideTeam = "conv.read_outside_team";  // su
 inline constexpr const char* kVisitorExport = "visitor.export";   // CLI, and supervisors' export_visitor
 inline constexpr const char* kVisitorErase = "visitor.erase";     // CLI, and supervisors' erase_visitor
 inline constexpr const char* kAuditExport = "audit.export";       // CLI
-inline constexpr const char* kAgentAdd = "agent.add";             // CLI
-inline constexpr const char* kAgentDisable = "agent.disable";     // CLI
-inline constexpr const char* kAgentEnable = "agent.enable";       // CLI
+// Agent administration (issue 17, auth/agent_admin.hpp): the CLI, and supervisors.
+inline constexpr const char* kAgentAdd = "agent.add";
+inline constexpr const char* kAgentDisable = "agent.disable";
+inline constexpr const char* kAgentEnable = "agent.enable";
+inline constexpr const char* kAgentUpdate = "agent.update";
+inline constexpr const char* kAgentResetPassword = "agent.reset_password";
+inline constexpr const char* kAgentRemove = "agent.remove";
 inline constexpr const char* kConfigRouting = "config.routing";   // relay start, changed
 inline constexpr const char* kBotKeyCreate = "bot_key.create";    // CLI (issue 16)
 inline constexpr const char* kHandoff = "conv.handoff";           // a bot (issue 16)

@@ -623,6 +623,7 @@ void Hub::check_sessions(std::int64_t now) {
             auto agent = store_.find_agent(agent_id);
             if (!agent) continue;
             ok = agent_ok.emplace(agent_id, agent.value() && !agent.value()->disabled).first;
+            if (ok->second) route_agent_changed(*agent.value(), now);  // issue 17: a CLI --update-agent
         }
         if (!ok->second) ended.insert(hash);
     }

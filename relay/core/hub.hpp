@@ -75,6 +75,9 @@
 //                                        closed with 4102; visitors: 2004
 //   ready           sessions (agents)    the agent's unexpired sessions; visitors: 2004
 //   ready           audit (supervisors)  a page of the audit log, newest first; others: 2004
+//   ready           agent_admin          (supervisors, issue 17) list, add, update, disable,
+//                                        enable, reset_password, remove → `agents`
+//                                        (hub_admin.cpp); others: 2004
 //   ready           export_visitor       (supervisors) the visitor's data-subject export,
 //                                        audited, then streamed as visitor_export chunks
 //                                        as the connection drains; unknown: 3010; others: 2004
@@ -317,6 +320,8 @@ public:
     static constexpr std::int64_t kReadsRetryAfterMs = 1000;  // 4040's retry_after_ms
     // An erasure's log that another process held is emptied again this often (tick()).
     static constexpr std::int64_t kLogRetryMs = 1000;
+    // Agent administration (hub_admin.cpp): one password hashed per this many ms at most.
+    static constexpr std::int64_t kAdminHashGapMs = 1000;
 
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
@@ -386,6 +391,7 @@ private:
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked
         std::set<std::string> audited_reads;  // supervisors: reads outside their teams logged
         std::int64_t next_search = 0;  // issue 17: no search before then (kSearchIntervalMs)
+        bool admin_view = false;  // sent agent_admin: gets `agents` after every change (issue 17)
         // Order (§8): a send or note of a conversation refused by the rate limit holds the
         // later ones of that conversation on this connection back (4029 too) until it is
         // sent again, or kHoldSendMs pass; else a later message could take an earlier seq.
@@ -486,6 +492,12 @@ private:
     // when it did (then their agents get a `conv`). add_visit: a summary's page fields.
     Result<bool> store_visit(const Conn& c, std::int64_t now);
     void add_visit(protocol::ConvSummary& s) const;
+    // Agent administration (issue 17, hub_admin.cpp): the list every supervisor gets,
+    // sent again to every supervisor connection but `except` after a change.
+    void handle(ConnId id, Conn& c, const protocol::AgentAdmin& f, std::int64_t now);
+    protocol::AgentList agent_list();
+    void publish_agents(ConnId except);
+    std::int64_t next_admin_hash_ = 0;  // no password hashed before then
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);
@@ -505,6 +517,7 @@ private:
         protocol::Party party;
         bool supervisor = false;
         std::vector<std::string> teams;
+        std::vector<std::string> skills;  // issue 17: compared with the store's (check_sessions)
     };
     void route_load(std::int64_t now);
     std::optional<route::ConvSnapshot> stored_route(const std::string& conv);
@@ -513,6 +526,9 @@ private:
     void route_save(const std::string& conv);
     void route_agent_spec(const Agent& agent, std::int64_t now);
     void route_agent_joined(const Agent& agent, std::int64_t now);
+    // The stored spec of a connected agent differs from the router's (changed by another
+    // process, e.g. the CLI): applied as an update would be (issue 17).
+    void route_agent_changed(const Agent& agent, std::int64_t now);
     void route_presence(const std::string& party_id, const std::string& status);
     // `intent`: triage's tag of the message ("" when none) — team rules use it (P5 → P4).
     // `before`: the conversation as stored before this message.

@@ -169,7 +169,7 @@ void Hub::route_save(const std::string& conv) {
 void Hub::route_agent_spec(const Agent& a, std::int64_t now) {
     const std::vector<std::string> teams =
         a.teams.empty() ? std::vector<std::string>{config_.routing.default_team} : a.teams;
-    route_agents_[a.id] = RouteAgent{p::Party{"agent", a.id, a.name}, a.supervisor, teams};
+    route_agents_[a.id] = RouteAgent{p::Party{"agent", a.id, a.name}, a.supervisor, teams, a.skills};
     route::AgentSpec spec{a.id, teams, a.skills, a.preferred, a.max_load};
     route_apply(router_.upsert_agent(spec, now), now);
 }
@@ -177,6 +177,20 @@ void Hub::route_agent_spec(const Agent& a, std::int64_t now) {
 void Hub::route_agent_joined(const Agent& a, std::int64_t now) {
     route_load(now);
     route_agent_spec(a, now);  // the stored spec may have changed since the start
+}
+
+void Hub::route_agent_changed(const Agent& a, std::int64_t now) {
+    auto known = route_agents_.find(a.id);
+    auto view = router_.agent(a.id);
+    const std::vector<std::string> teams =
+        a.teams.empty() ? std::vector<std::string>{config_.routing.default_team} : a.teams;
+    if (known != route_agents_.end() && view && known->second.teams == teams && known->second.skills == a.skills &&
+        known->second.supervisor == a.supervisor && known->second.party.name == a.name &&
+        view->preferred == a.preferred && view->max_load == a.max_load)
+        return;
+    route_agent_spec(a, now);
+    publish_agent(a.id);
+    publish_board();
 }
 
 void Hub::route_presence(const std::string& party_id, const std::string& status) {

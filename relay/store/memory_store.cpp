@@ -431,6 +431,31 @@ Status MemoryStore::set_agent_disabled(const std::string& agent_id, bool disable
     return Ok{};
 }
 
+Status MemoryStore::update_agent(const Agent& agent, bool revoke_sessions) {
+    auto it = agents_.find(agent.id);
+    if (it == agents_.end()) return storage_error("no such agent: " + agent.id);
+    Agent& a = it->second;
+    a.name = agent.name;
+    a.password_hash = agent.password_hash;
+    a.teams = agent.teams;
+    a.skills = agent.skills;
+    a.preferred = agent.preferred;
+    a.max_load = agent.max_load;
+    a.supervisor = agent.supervisor;
+    if (revoke_sessions) delete_sessions_of_agent(agent.id);
+    return Ok{};
+}
+
+Status MemoryStore::delete_agent(const std::string& agent_id) {
+    auto it = agents_.find(agent_id);
+    if (it == agents_.end()) return storage_error("no such agent: " + agent_id);
+    delete_sessions_of_agent(agent_id);
+    for (auto e = agent_email_.begin(); e != agent_email_.end();)
+        e = e->second == agent_id ? agent_email_.erase(e) : std::next(e);
+    agents_.erase(it);
+    return Ok{};
+}
+
 // ---- conversation events ------------------------------------------------------------
 
 Status MemoryStore::append_event(const ConvEvent& event) {

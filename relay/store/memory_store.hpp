@@ -65,6 +65,8 @@ public:
     Result<std::int64_t> delete_sessions_of_agent(const std::string& agent_id) override;
     Result<std::int64_t> purge_sessions(std::int64_t now) override;
     Status set_agent_disabled(const std::string& agent_id, bool disabled) override;
+    Status update_agent(const Agent& agent, bool revoke_sessions) override;
+    Status delete_agent(const std::string& agent_id) override;
     Status create_bot_key(const BotKey& key) override;
     Result<std::optional<BotKey>> find_bot_key(const std::string& key_hash) override;
     Status touch_bot_key(const std::string& key_hash, std::int64_t now) override;

@@ -271,6 +271,14 @@ constexpr const char* kSetAgentDisabled = "UPDATE agents SET disabled = ?2 WHERE
 constexpr const char* kSavepointDisable = "SAVEPOINT disable_agent";
 constexpr const char* kReleaseDisable = "RELEASE disable_agent";
 constexpr const char* kRollbackDisable = "ROLLBACK TO disable_agent";
+// Agent administration (issue 17): one savepoint for a row change and its sessions.
+constexpr const char* kUpdateAgent =
+    "UPDATE agents SET name = ?2, password_hash = ?3, teams = ?4, skills = ?5, preferred = ?6, "
+    "max_load = ?7, supervisor = ?8 WHERE id = ?1";
+constexpr const char* kDeleteAgent = "DELETE FROM agents WHERE id = ?1";
+constexpr const char* kSavepointAdmin = "SAVEPOINT admin_agent";
+constexpr const char* kReleaseAdmin = "RELEASE admin_agent";
+constexpr const char* kRollbackAdmin = "ROLLBACK TO admin_agent";
 // Privacy (P7): one visitor's conversations, oldest first, and their erasure.
 constexpr const char* kVisitorConvs =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
@@ -1478,6 +1486,50 @@ Status SqliteStore::set_agent_disabled(const std::string& agent_id, bool disable
         if (!n) return undo(n.error());
     }
     if (Status s = exec(kReleaseDisable); !s) return undo(s.error());
+    return Ok{};
+}
+
+Status SqliteStore::update_agent(const Agent& agent, bool revoke_sessions) {
+    if (Status s = exec(kSavepointAdmin); !s) return s;
+    auto undo = [&](Error e) {
+        step_prepared(kRollbackAdmin);
+        step_prepared(kReleaseAdmin);
+        return e;
+    };
+    {
+        auto p = prepare(kUpdateAgent);
+        if (!p) return undo(p.error());
+        Stmt s(p.value());
+        s.bind(1, agent.id).bind(2, agent.name).bind(3, agent.password_hash).bind(4, join_list(agent.teams));
+        s.bind(5, join_list(agent.skills)).bind(6, std::int64_t{agent.preferred});
+        s.bind(7, std::int64_t{agent.max_load});
+        if (s.bind(8, std::int64_t{agent.supervisor ? 1 : 0}).step() != SQLITE_DONE) return undo(fail("update agent"));
+        if (sqlite3_changes(db_) == 0) return undo(storage_error("no such agent: " + agent.id));
+    }
+    if (revoke_sessions) {
+        auto n = delete_sessions_of_agent(agent.id);
+        if (!n) return undo(n.error());
+    }
+    if (Status s = exec(kReleaseAdmin); !s) return undo(s.error());
+    return Ok{};
+}
+
+Status SqliteStore::delete_agent(const std::string& agent_id) {
+    if (Status s = exec(kSavepointAdmin); !s) return s;
+    auto undo = [&](Error e) {
+        step_prepared(kRollbackAdmin);
+        step_prepared(kReleaseAdmin);
+        return e;
+    };
+    if (auto n = delete_sessions_of_agent(agent_id); !n) return undo(n.error());  // they reference the row
+    {
+        auto p = prepare(kDeleteAgent);
+        if (!p) return undo(p.error());
+        Stmt s(p.value());
+        if (s.bind(1, agent_id).step() != SQLITE_DONE) return undo(fail("delete agent"));
+        if (sqlite3_changes(db_) == 0) return undo(storage_error("no such agent: " + agent_id));
+    }
+    if (Status s = exec(kReleaseAdmin); !s) return undo(s.error());
     return Ok{};
 }
 

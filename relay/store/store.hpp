@@ -301,6 +301,15 @@ public:
     // Sets the agent's disabled flag; disabling also deletes all their sessions, in the
     // same transaction. Fails when there is no such agent.
     virtual Status set_agent_disabled(const std::string& agent_id, bool disabled) = 0;
+    // Agent administration (issue 17, auth/agent_admin.hpp). update_agent rewrites the
+    // agent's name, password hash, teams, skills, concurrency and supervisor flag (not
+    // id, e-mail, creation time or disabled flag); with `revoke_sessions` it also deletes
+    // all their sessions, in the same transaction. delete_agent deletes the account and
+    // its sessions in one transaction; what names the agent elsewhere (messages' author,
+    // audit entries, conversation events, read marks) stays. Both fail when there is no
+    // such agent.
+    virtual Status update_agent(const Agent& agent, bool revoke_sessions) = 0;
+    virtual Status delete_agent(const std::string& agent_id) = 0;
 
     // ---- bot API keys (issue 16) ---------------------------------------------------
     // Fails when a key of that name exists (revoke it first).

@@ -147,6 +147,10 @@ public:
     Status set_agent_disabled(const std::string& agent_id, bool disabled) override {
         return inner_.set_agent_disabled(agent_id, disabled);
     }
+    Status update_agent(const Agent& agent, bool revoke_sessions) override {
+        return inner_.update_agent(agent, revoke_sessions);
+    }
+    Status delete_agent(const std::string& agent_id) override { return inner_.delete_agent(agent_id); }
 
     Result<std::optional<VisitorRecord>> visitor_record(const std::string& visitor_id) override {
         return inner_.visitor_record(visitor_id);

@@ -21,6 +21,7 @@ import {
 } from "./routing";
 import { attachSessions, initSessionsUi, signOut } from "./sessions";
 import { attachAudit, initAuditUi } from "./audit";
+import { mountAgents } from "./views/agents";
 import { attachPrivacy, initPrivacyUi } from "./privacy";
 import {
   attachBots, botFilterAccepts, botPaused, emptyInboxText, initBotsUi, renderBotBanner, renderBotFilter,
@@ -156,6 +157,7 @@ async function startSession(login?: { email: string; password: string }): Promis
   });
   attachSessions(c); // sign-out, sign-out everywhere, the sessions dialog (issue 15)
   attachAudit(c); // supervisors: the audit log dialog (P7)
+  c.on("supervisor", (ev) => ($("show-agents").hidden = !ev.full)); // supervisors: Agents (issue 17)
   // Supervisors: export and erase the open conversation's visitor (P7).
   attachPrivacy(c, () => (active ? entries.get(active)?.summary : undefined),
                 () => storage?.getItem(TOKEN_KEY) ?? null);
@@ -656,6 +658,8 @@ $("back-to-inbox").addEventListener("click", () => {
 initSessionsUi(() => void endSession(true));
 initCustomerUi(ui.composer, ui.form); // issue 17: `/` canned responses
 initAuditUi();
+mountAgents($<HTMLDialogElement>("agents-dialog"), $("show-agents"), () => storage?.getItem(TOKEN_KEY) ?? null,
+            () => me?.id ?? "");
 initPrivacyUi();
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();

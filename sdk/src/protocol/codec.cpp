@@ -688,6 +688,48 @@ ClientFrame read_canned_op(Fields& f) {
     if (c.text.empty()) return f.fail(ErrorCode::missing_field, "text"), c;
     return c;
 }
+bool is_admin_op(std::string_view op) {
+    for (const char* known : {"list", "add", "update", "disable", "enable", "reset_password", "remove"})
+        if (op == known) return true;
+    return false;
+}
+// agent_admin (issue 17): the envelope's shape; the relay checks the values' rules
+// (auth/agent_admin.hpp) and answers 1005 with the field's name.
+ClientFrame read_agent_admin(Fields& f) {
+    AgentAdmin a;
+    f.one_of("op", a.op, is_admin_op);
+    std::optional<std::string> cid, agent, email;
+    f.opt_string("cid", cid);
+    if (!f.failed() && cid && !cid->empty() && !is_cid(*cid)) f.fail(ErrorCode::bad_field, "cid");
+    a.cid = cid.value_or("");
+    f.opt_string("agent", agent);
+    if (!f.failed() && agent && (agent->empty() || agent->size() > 64)) f.fail(ErrorCode::bad_field, "agent");
+    a.agent = agent.value_or("");
+    f.opt_string("email", email);
+    if (!f.failed() && email && email->size() > 254) f.fail(ErrorCode::bad_field, "email");
+    a.email = email.value_or("");
+    f.opt_string("name", a.name);
+    for (auto [key, out] : {std::pair<const char*, std::optional<std::vector<std::string>>*>{"teams", &a.teams},
+                            {"skills", &a.skills}}) {
+        if (!f.find(key, false)) continue;
+        out->emplace();
+        f.strings(key, **out);
+        if (!f.failed() && (*out)->size() > kMaxAgentLabels) f.fail(ErrorCode::bad_field, key);
+    }
+    f.opt_integer("preferred", a.preferred, 0);
+    f.opt_integer("max_load", a.max_load, 0);
+    if (f.find("supervisor", false)) {
+        bool b = false;
+        f.boolean("supervisor", b);
+        a.supervisor = b;
+    }
+    if (f.failed()) return a;
+    const bool names_agent = a.op != "list" && a.op != "add";
+    if (names_agent && a.agent.empty()) f.fail(ErrorCode::missing_field, "agent");
+    else if (a.op == "add" && a.email.empty()) f.fail(ErrorCode::missing_field, "email");
+    else if (a.op == "add" && !a.name) f.fail(ErrorCode::missing_field, "name");
+    return a;
+}
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
     f.opt_integer("before", q.before, 1);
@@ -875,6 +917,33 @@ RelayFrame read_found(Fields& f) {
     found.cursor = cursor.value_or("");
     return found;
 }
+RelayFrame read_agent_list(Fields& f) {
+    AgentList list;
+    f.array("agents", [&](Fields& g) {
+        list.agents.emplace_back();
+        AgentInfo& a = list.agents.back();
+        g.string("id", a.id);
+        g.string("email", a.email);
+        g.string("name", a.name);
+        g.strings("teams", a.teams);
+        g.strings("skills", a.skills);
+        g.integer("preferred", a.preferred, 0);
+        g.integer("max_load", a.max_load, 0);
+        g.boolean("supervisor", a.supervisor);
+        g.boolean("disabled", a.disabled);
+        g.string("status", a.status);
+    });
+    f.boolean("more", list.more, /*required=*/false);
+    std::optional<std::string> v;
+    for (auto [key, out] : {std::pair<const char*, std::string*>{"op", &list.op}, {"cid", &list.cid},
+                            {"agent", &list.agent}, {"password", &list.password}}) {
+        v.reset();
+        f.opt_string(key, v);
+        *out = v.value_or("");
+    }
+    f.integer("sessions", list.sessions, 0, std::numeric_limits<std::int64_t>::max(), /*required=*/false);
+    return list;
+}
 RelayFrame read_visitor_export(Fields& f) {
     VisitorExport e;
     f.string("visitor", e.visitor);
@@ -984,12 +1053,12 @@ const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
                                     "audit", "export_visitor", "erase_visitor", "handoff", "handback", "stream",
-                                    "stream_end", "rate", "search", "navigate", "context", "canned"};
+                                    "stream_end", "rate", "search", "navigate", "context", "canned", "agent_admin"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
                                    "sessions", "audit", "visitor_export", "erased", "stream", "stream_end", "rated",
-                                   "found", "context", "canned"};
+                                   "found", "context", "canned", "agents"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -1001,6 +1070,7 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_logout, read_list_sessions, read_audit_query,
     read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
     read_stream, read_stream_cancel, read_rate, read_search, read_navigate, read_context_query, read_canned_op,
+    read_agent_admin,
 };
 // The frames the relay sends to agents only (docs/protocol.md §5): the visitor build
 // (core/visitor_only.hpp) has no reader for them, so they decode as unknown_type there.
@@ -1011,7 +1081,7 @@ const Reader<RelayFrame> kRelayReaders[] = {
     read_queue, agents_only(read_supervisor), agents_only(read_logged_out), agents_only(read_session_list),
     agents_only(read_audit_page), agents_only(read_visitor_export), agents_only(read_erased),
     read_stream_notice, read_stream_end, read_rated, agents_only(read_found), agents_only(read_context_info),
-    agents_only(read_canned_list),
+    agents_only(read_canned_list), agents_only(read_agent_list),
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -1184,6 +1254,18 @@ void write_visitor_target(JsonWriter& j, const Frame& f) {
     if (!f.visitor.empty()) j.str("visitor", f.visitor);
     if (!f.conv.empty()) j.str("conv", f.conv);
 }
+void write_members(JsonWriter& j, const AgentAdmin& f) {
+    j.str("op", f.op);
+    if (!f.cid.empty()) j.str("cid", f.cid);
+    if (!f.agent.empty()) j.str("agent", f.agent);
+    if (!f.email.empty()) j.str("email", f.email);
+    if (f.name) j.str("name", *f.name);
+    if (f.teams) j.strs("teams", *f.teams);
+    if (f.skills) j.strs("skills", *f.skills);
+    if (f.preferred) j.num("preferred", *f.preferred);
+    if (f.max_load) j.num("max_load", *f.max_load);
+    if (f.supervisor) j.flag("supervisor", *f.supervisor);
+}
 void write_members(JsonWriter& j, const ExportVisitor& f) { write_visitor_target(j, f); }
 void write_members(JsonWriter& j, const EraseVisitor& f) { write_visitor_target(j, f); }
 
@@ -1212,7 +1294,7 @@ constexpr bool kAgentSends =
     std::is_same_v<F, ListSessions> || std::is_same_v<F, AuditQuery> || std::is_same_v<F, ExportVisitor> ||
     std::is_same_v<F, EraseVisitor> || std::is_same_v<F, Handoff> || std::is_same_v<F, Handback> ||
     std::is_same_v<F, Stream> || std::is_same_v<F, StreamCancel> || std::is_same_v<F, Search> ||
-    std::is_same_v<F, ContextQuery> || std::is_same_v<F, CannedOp>;
+    std::is_same_v<F, ContextQuery> || std::is_same_v<F, CannedOp> || std::is_same_v<F, AgentAdmin>;
 
 // `{"v":1,"type":…,` then the frame's members, `}`.
 template <class Frame>
@@ -1483,6 +1565,30 @@ void write_members(JsonWriter& j, const AuditPage& f) {
     }
     j.end_array();
     j.flag("more", f.more);
+}
+void write_members(JsonWriter& j, const AgentList& f) {
+    j.open_array("agents");
+    for (const AgentInfo& a : f.agents) {
+        j.item();
+        j.str("id", a.id);
+        j.str("email", a.email);
+        j.str("name", a.name);
+        j.strs("teams", a.teams);
+        j.strs("skills", a.skills);
+        j.num("preferred", a.preferred);
+        j.num("max_load", a.max_load);
+        j.flag("supervisor", a.supervisor);
+        j.flag("disabled", a.disabled);
+        j.str("status", a.status);
+        j.end();
+    }
+    j.end_array();
+    if (f.more) j.flag("more", true);
+    if (!f.op.empty()) j.str("op", f.op);
+    if (!f.cid.empty()) j.str("cid", f.cid);
+    if (!f.agent.empty()) j.str("agent", f.agent);
+    if (!f.password.empty()) j.str("password", f.password);
+    if (!f.op.empty()) j.num("sessions", f.sessions);
 }
 void write_members(JsonWriter& j, const VisitorExport& f) {
     j.str("visitor", f.visitor);

@@ -27,6 +27,8 @@ const char* error_name(ErrorCode code) {
         case ErrorCode::unknown_visitor: return "unknown_visitor";
         case ErrorCode::too_many_streams: return "too_many_streams";
         case ErrorCode::canned_limit: return "canned_limit";
+        case ErrorCode::last_supervisor: return "last_supervisor";
+        case ErrorCode::agent_exists: return "agent_exists";
         case ErrorCode::rate_limited: return "rate_limited";
         case ErrorCode::login_throttled: return "login_throttled";
         case ErrorCode::login_busy: return "login_busy";

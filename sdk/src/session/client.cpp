@@ -377,6 +377,9 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         void operator()(CannedList& l) {
             if (!kVisitorOnly) c.events_.push_back(std::move(l));
         }
+        // Agent administration (issue 17): the console's Agents view asks on a
+        // connection of its own, like export_visitor; this client never sends it.
+        void operator()(AgentList&) {}
     };
     std::visit(Visitor{*this, now}, frame);
 }

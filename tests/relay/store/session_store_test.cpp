@@ -117,3 +117,52 @@ TEMPLATE_TEST_CASE("an agent created disabled is stored disabled", "[store][sess
     REQUIRE(s.create_agent(a).ok());
     CHECK(s.find_agent("a_1").value()->disabled);
 }
+
+TEMPLATE_TEST_CASE("updating an agent rewrites their name, hash and routing; with revoke_sessions it ends them",
+                   "[store][sessions][admin]", MemoryBackend, SqliteBackend, CachedSqliteBackend,
+                   SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    Agent a = *s.find_agent("a_1").value();
+    a.name = "Samantha";
+    a.password_hash = "h2";
+    a.teams = {"billing", "sales"};
+    a.skills = {"fr"};
+    a.preferred = 1;
+    a.max_load = 2;
+    a.supervisor = true;
+    a.email = "ignored@example.com";  // the e-mail is not rewritten
+    REQUIRE(s.update_agent(a, false).ok());
+    const Agent got = *s.find_agent("a_1").value();
+    CHECK(got.name == "Samantha");
+    CHECK(got.password_hash == "h2");
+    CHECK(got.teams == std::vector<std::string>{"billing", "sales"});
+    CHECK(got.skills == std::vector<std::string>{"fr"});
+    CHECK(got.preferred == 1);
+    CHECK(got.max_load == 2);
+    CHECK(got.supervisor);
+    CHECK(got.email == "sam@example.com");
+    CHECK(s.sessions_of_agent("a_1").value().size() == 2);
+    REQUIRE(s.update_agent(a, true).ok());
+    CHECK(s.sessions_of_agent("a_1").value().empty());
+    CHECK(s.find_session("h3").value());  // another agent's session stays
+    a.id = "a_9";
+    CHECK_FALSE(s.update_agent(a, false).ok());
+}
+
+TEMPLATE_TEST_CASE("deleting an agent deletes their sessions with them and frees the e-mail",
+                   "[store][sessions][admin]", MemoryBackend, SqliteBackend, CachedSqliteBackend,
+                   SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.delete_agent("a_1").ok());
+    CHECK_FALSE(s.find_agent("a_1").value());
+    CHECK_FALSE(s.find_agent_by_email("sam@example.com").value());
+    CHECK_FALSE(s.find_session("h1").value());
+    CHECK(s.find_session("h3").value());
+    CHECK(s.list_agents().value().size() == 1);
+    CHECK(s.create_agent(Agent{"a_3", "SAM@example.com", "Sam again", "h", T0}).ok());
+    CHECK_FALSE(s.delete_agent("a_1").ok());
+}

@@ -65,5 +65,6 @@ void write_members(JsonWriter& j, const Rated& f);
 void write_members(JsonWriter& j, const Found& f, Shape shape = Shape::wire);  // issue 17: inbox search
 void write_members(JsonWriter& j, const ContextInfo& f);
 void write_members(JsonWriter& j, const CannedList& f);
+void write_members(JsonWriter& j, const AgentList& f);  // issue 17
 
 }  // namespace parley::protocol

@@ -31,6 +31,8 @@ enum class ErrorCode : int {
     unknown_visitor = 3010,     // export/erase: no such visitor (or conversation naming one)
     too_many_streams = 3007,    // streaming: the sender has 8 streams open already
     canned_limit = 3011,        // canned responses: the agent's or team's limit is reached
+    last_supervisor = 3012,     // agent administration: it would leave no enabled supervisor
+    agent_exists = 3013,        // agent administration: an agent has this e-mail already
     rate_limited = 4029,        // over a rate limit: resend after retry_after_ms
     login_throttled = 4030,     // login: too many failed attempts; retry after retry_after_ms
     login_busy = 4031,          // login: the relay's password checks are busy; retry after retry_after_ms

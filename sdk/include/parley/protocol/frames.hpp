@@ -346,11 +346,28 @@ struct CannedOp {
     std::string shortcut;
     std::string text;
 };
+// Supervisors (issue 17): agent administration. `op` is list, add, update, disable,
+// enable, reset_password or remove; `agent` names the agent (its id) for all but list
+// and add; add needs `email` and `name`; add and update take any of the optional fields
+// (absent: unchanged, or add's default). The answer is `agents` (AgentList).
+constexpr std::size_t kMaxAgentLabels = 20;  // teams, skills
+struct AgentAdmin {
+    std::string op;
+    std::string cid;    // echoed in the answer and as an error's ref; may be empty
+    std::string agent;  // "a_…"
+    std::string email;
+    std::optional<std::string> name;
+    std::optional<std::vector<std::string>> teams;
+    std::optional<std::vector<std::string>> skills;
+    std::optional<std::int64_t> preferred;
+    std::optional<std::int64_t> max_load;
+    std::optional<bool> supervisor;
+};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
                                  Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
                                  ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel, Rate,
-                                 Search, Navigate, ContextQuery, CannedOp>;
+                                 Search, Navigate, ContextQuery, CannedOp, AgentAdmin>;
 
 // ---- relay → client -------------------------------------------------------------
 struct Welcome {
@@ -574,11 +591,39 @@ struct CannedResponse {
 struct CannedList {
     std::vector<CannedResponse> items;
 };
+// Agent administration (issue 17): one agent as supervisors see it. `status` is the
+// agent's presence now: "available", "away" or "offline".
+struct AgentInfo {
+    std::string id;
+    std::string email;
+    std::string name;
+    std::vector<std::string> teams;
+    std::vector<std::string> skills;
+    std::int64_t preferred = 0;
+    std::int64_t max_load = 0;
+    bool supervisor = false;
+    bool disabled = false;
+    std::string status;
+};
+// `agents`: every agent, by e-mail (at most kMaxAgentsListed; `more` beyond). Every
+// supervisor connection that has sent agent_admin gets it again after each change. The one that asked also gets
+// `op`, `cid`, `agent` (the id acted on), `password` (add and reset_password: the new
+// password, sent only here, once) and `sessions` (how many were revoked).
+constexpr std::size_t kMaxAgentsListed = 150;  // the frame stays below 64 KiB
+struct AgentList {
+    std::vector<AgentInfo> agents;
+    bool more = false;
+    std::string op;
+    std::string cid;
+    std::string agent;
+    std::string password;
+    std::int64_t sessions = 0;
+};
 
 using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Synced, Page,
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
                                 QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage,
                                 VisitorExport, VisitorErased, StreamNotice, StreamEndNotice, Rated, Found,
-                                ContextInfo, CannedList>;
+                                ContextInfo, CannedList, AgentList>;
 
 }  // namespace parley::protocol
