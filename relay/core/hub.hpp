@@ -169,6 +169,7 @@
 #include "core/identity_claim.hpp"
 #include "core/login_throttle.hpp"
 #include "core/message_triage.hpp"
+#include "core/prechat_form.hpp"
 #include "core/quotas.hpp"
 #include "core/random_source.hpp"
 #include "ops/ops_endpoints.hpp"
@@ -281,6 +282,8 @@ struct HubConfig {
     // hour, stored text per visitor per day; over them 4050/4051 (hello), 4052 (send).
     QuotaConfig quotas;
     BotRules bots;  // issue 16
+    // Issue 17 (core/prechat_form.hpp): the pre-chat form (--prechat-fields); empty: none.
+    PrechatForm prechat;
 };
 
 class Hub {
@@ -464,6 +467,7 @@ private:
     void handle(ConnId id, Conn& c, const protocol::Stream& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::StreamCancel& f, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::Rate& f, std::int64_t now);  // hub_csat.cpp
+    void handle(ConnId id, Conn& c, const protocol::Prechat& f, std::int64_t now);  // hub_prechat.cpp
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);

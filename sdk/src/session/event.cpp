@@ -74,7 +74,7 @@ const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "qu
                               "ack",     "message",    "typing",  "read",    "presence",
                               "history", "inbox",      "conv",    "synced",  "error",
                               "queue",   "supervisor", "logged_out", "sessions",
-                              "audit", "stream", "stream_end", "rated"};
+                              "audit", "stream", "stream_end", "rated", "prechat_saved"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

@@ -62,5 +62,6 @@ void write_members(JsonWriter& j, const ErrorFrame& f, Shape shape = Shape::wire
 void write_members(JsonWriter& j, const StreamNotice& f);
 void write_members(JsonWriter& j, const StreamEndNotice& f);
 void write_members(JsonWriter& j, const Rated& f);
+void write_members(JsonWriter& j, const PrechatSaved& f);
 
 }  // namespace parley::protocol

@@ -57,7 +57,8 @@ using Event = std::variant<ConnectRequest, DisconnectRequest, StateChanged, prot
                            protocol::ErrorFrame, protocol::QueueNotice,
                            protocol::SupervisorBoard, protocol::LoggedOut,
                            protocol::SessionList, protocol::AuditPage,
-                           protocol::StreamNotice, protocol::StreamEndNotice, protocol::Rated>;
+                           protocol::StreamNotice, protocol::StreamEndNotice, protocol::Rated,
+                           protocol::PrechatSaved>;
 
 // The event's name: "connect", "disconnect", "state", "welcome", "queued", "ack",
 // "message", "typing", "read", "presence", "history", "inbox", "conv", "synced",
