@@ -5,7 +5,8 @@
 //   - with nobody of the team online, the widget offers "leave your e-mail" once the
 //     visitor waits in the queue, and confirms it; on a 390 px phone too;
 //   - the agent's console header shows the answers and "Will be answered by e-mail";
-//   - a verified visitor whose page told us name and e-mail gets no form at all;
+//   - a verified visitor is asked only what the site did not tell us (here: the order);
+//   - that verified user, on another device, reads their closed conversation read-only;
 //   - after the agent closes, the rating panel stays through the visitor's "thanks"
 //     (which does not reopen the conversation);
 //   - axe finds nothing serious or critical on either form.
@@ -47,6 +48,21 @@ after(() => tearDown({
 }));
 
 const widget = (page) => page.frameLocator("[data-testid=parley-frame]");
+
+/** A page of the site logged in as the verified user u_7 (named Lin), the widget open. */
+async function verifiedPage(page) {
+  const path = "/account";
+  const who = { user_id: "u_7", email: "u7@example.com", name: "Lin", user_hash: createHmac("sha256", SECRET).update("u_7").digest("hex") };
+  await page.route(relay.url + path, (route) => route.fulfill({
+    contentType: "text/html",
+    body: "<!doctype html><meta charset=\"utf-8\"><title>Account</title><h1>Account</h1>" +
+          `<script>window.Parley=[["identify",${JSON.stringify(who)}]];</script>` +
+          '<script async src="/loader.js"></script>',
+  }));
+  await page.goto(relay.url + path);
+  await page.locator("[data-testid=parley-launcher]").click();
+  return widget(page);
+}
 const frameOf = (page) => page.frame({ url: /\/widget\/frame\.html/ });
 
 async function openWidget(page) {
@@ -134,21 +150,17 @@ test("the pre-chat form, the e-mail capture, the agent's view, a verified visito
       await agent.locator("[data-testid=internal-note]", { hasText: "asked to be answered by e-mail" }).waitFor({ state: "visible" });
     });
 
-    await t.test("a verified visitor whose page gave name and e-mail gets no form", async () => {
-      const path = "/account";
-      const who = { user_id: "u_7", email: "u7@example.com", name: "Lin", user_hash: createHmac("sha256", SECRET).update("u_7").digest("hex") };
-      await verified.route(relay.url + path, (route) => route.fulfill({
-        contentType: "text/html",
-        body: "<!doctype html><meta charset=\"utf-8\"><title>Account</title><h1>Account</h1>" +
-              `<script>window.Parley=[["identify",${JSON.stringify(who)}]];</script>` +
-              '<script async src="/loader.js"></script>',
-      }));
-      await verified.goto(relay.url + path);
-      await verified.locator("[data-testid=parley-launcher]").click();
-      const w = widget(verified);
-      await w.locator("[data-testid=composer]").waitFor({ state: "visible" });
-      await w.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "attached" });
-      assert.equal(await w.locator("[data-testid=prechat]").isVisible(), false);
+    await t.test("a verified visitor is asked only what the site did not tell us", async () => {
+      const w = await verifiedPage(verified);
+      await w.locator("[data-testid=prechat]").waitFor({ state: "visible" });
+      assert.equal(await w.locator("[data-testid=prechat-name]").count(), 0, "the page gave the name");
+      assert.equal(await w.locator("[data-testid=prechat-email]").count(), 0, "the site vouched for the e-mail");
+      assert.equal(await w.locator("[data-testid=prechat-order]").count(), 1);
+      await w.locator("[data-testid=prechat-order]").fill("C-3");
+      await w.locator("[data-testid=prechat-submit]").click();
+      await w.locator("[data-testid=composer]").fill("VERIFIED-1 my order C-3");
+      await w.locator("[data-testid=send]").click();
+      await w.locator("[data-testid=message]", { hasText: "VERIFIED-1" }).waitFor({ state: "visible" });
     });
 
     await t.test("the rating panel stays after a visitor's thanks that does not reopen", async () => {
@@ -168,5 +180,29 @@ test("the pre-chat form, the e-mail capture, the agent's view, a verified visito
       assert.equal(await w.locator("[data-testid=message]", { hasText: "Conversation reopened" }).count(), 0,
                    "a thanks does not reopen");
       assert.equal(await rating.isVisible(), true, "the rating panel is still there");
+    });
+
+    await t.test("a verified user reads their closed conversation on another device", async () => {
+      await agent.locator("[data-testid=inbox-item]", { hasText: "Lin" }).click();
+      await agent.locator("[data-testid=message]", { hasText: "VERIFIED-1" }).waitFor({ state: "visible" });
+      await agent.locator("[data-testid=composer]").fill("C-3 left this morning.");
+      await agent.locator("[data-testid=send]").click();
+      await agent.locator("[data-testid=close-conv]").click();
+      await widget(verified).locator("[data-testid=rating]").waitFor({ state: "visible" });
+      // A second device of the same user: a new conversation, and the closed one listed.
+      const laptop = await (await browser.newContext({ viewport: { width: 900, height: 760 } })).newPage();
+      watchPage("laptop", laptop, errors);
+      pages.laptop = laptop;
+      const w = await verifiedPage(laptop);
+      await w.locator("[data-testid=past-toggle]").click();
+      await w.locator("[data-testid=past-item]").first().click();
+      const view = w.locator("[data-testid=past-view]");
+      await view.locator("[data-testid=message]", { hasText: "C-3 left this morning." }).waitFor({ state: "visible" });
+      assert.equal(await w.locator("[data-testid=composer]").isVisible(), false, "read-only: no composer over it");
+      assert.equal(await view.getByText("asked to be answered").count(), 0);
+      assert.deepEqual(await axeFindings(frameOf(laptop), { include: [[".past-view"]] }), []);
+      await shot(laptop, "screen-prechat-past-desktop");
+      await w.locator("[data-testid=past-back]").click();
+      await w.locator("[data-testid=messages]").waitFor({ state: "visible" });
     });
   });

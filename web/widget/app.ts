@@ -58,6 +58,7 @@ const prechat = new SmallForm("prechat");
 const capture = new SmallForm("capture");
 const captureDone = document.createElement("p");
 captureDone.className = "rating-thanks";
+captureDone.id = "capture-done";
 captureDone.setAttribute("role", "status");
 captureDone.setAttribute("data-testid", "capture-done");
 ui.form.before(prechat.el, capture.el, captureDone);
