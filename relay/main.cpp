@@ -632,6 +632,7 @@ int main(int argc, char** argv) {
                                                                     : IdentityProofs::both;
     config.triage = &triage;
     config.group_commit = !o.commit_each;
+    config.prechat = parse_prechat_fields(o.prechat_fields).value();  // checked with the options
     // Routing (P4): defaults, then the file, then the command line's timeouts.
     config.routing = default_route_config();
     std::stringstream route_text;

@@ -60,6 +60,8 @@ struct Options {
     std::string identity_secret_file;      // --identity-secret-file PATH
     bool create_identity_secret = false;   // --create-identity-secret
     std::string identity_proof = "user_hash";  // --identity-proof user_hash|identity_token|both
+    // Pre-chat form (issue 17, core/prechat_form.hpp): "name*,email*,order=Order number".
+    std::string prechat_fields;  // --prechat-fields SPEC; "": no form
     // Transcripts sealed at rest (P7; store/column_sealer.hpp). --generate-data-key
     // writes a new 32-byte key file, then exits. --data-key-file: seal with this key;
     // --old-data-key-file (repeatable): keys that only open (after a rotation);

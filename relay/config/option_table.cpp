@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/log_format.hpp"
+#include "core/prechat_form.hpp"
 #include "net/client_address.hpp"
 #include "parley/triage/analysis.hpp"
 
@@ -340,6 +341,14 @@ std::vector<OptionSpec> build_table() {
                          return v == "user_hash" || v == "identity_token" || v == "both"
                                     ? ""
                                     : "needs user_hash, identity_token or both";
+                     }));
+    // Pre-chat form (issue 17, docs/operations.md "Pre-chat form").
+    t.push_back(text("prechat-fields", &Options::prechat_fields, "SPEC",
+                     "the pre-chat form the widget shows before a visitor's first message, e.g. "
+                     "name*,email*,order=Your order number (* = required; name and email built in; at most 6)",
+                     [](const std::string& v) {
+                         auto form = parse_prechat_fields(v);
+                         return form ? std::string() : form.error().detail;
                      }));
     t.push_back(command(flag("create-identity-secret", &Options::create_identity_secret,
                              "write a new identity secret (the current one still verifies until the next), print it "

@@ -30,7 +30,12 @@ bool is_write(ConvAct act) {
 AccessLevel access_level(const Viewer& v, const ConvFacts& c) {
     if (!c.exists) return AccessLevel::none;
     switch (v.role) {
-        case Viewer::Role::visitor: return c.id == v.own_conv ? AccessLevel::write : AccessLevel::none;
+        // Issue 17: a visitor reads their own earlier conversations (a verified user's
+        // past chats, on any device); they write only the current one.
+        case Viewer::Role::visitor:
+            return c.id == v.own_conv                    ? AccessLevel::write
+                   : !v.id.empty() && c.visitor == v.id ? AccessLevel::look
+                                                        : AccessLevel::none;
         case Viewer::Role::supervisor: return AccessLevel::write;
         case Viewer::Role::bot: return with_bot(c.routing) ? AccessLevel::write : AccessLevel::none;
         case Viewer::Role::agent: break;

@@ -15,6 +15,8 @@
 //   ----------  ----------------------------------------------------  ------------------
 //   visitor     their own                                             write (agent-only
 //                                                                     frames: 2004)
+//   visitor     an earlier one of theirs (a verified user's past     look
+//               chats, issue 17)
 //   visitor     any other, existing or not                            none
 //   bot         with the bot (routing state bot)                      write (agent-only
 //                                                                     frames: 2004)
@@ -69,7 +71,7 @@ struct Viewer {
     enum class Role { visitor, agent, supervisor, bot };
     Role role = Role::agent;
     std::string_view id;        // agents: their id
-    std::string_view own_conv;  // visitors: their conversation
+    std::string_view own_conv;  // visitors: their conversation (and `id`: the visitor)
     const std::vector<std::string>* teams = nullptr;  // agents: their teams (null: none)
 };
 
@@ -78,6 +80,7 @@ struct ConvFacts {
     std::string_view id;
     bool exists = false;
     std::optional<route::ConvView> routing;  // none: not routed yet (or never restored)
+    std::string_view visitor = {};  // the visitor whose conversation it is (issue 17)
 };
 
 struct Refusal {

@@ -300,6 +300,22 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
     w.last_seq = summary.last_seq;
     if (config_.triage) w.mask_client = config_.triage->browser_kinds();  // P7
     if (claim) w.identity = claim->state;  // issue 17
+    // The pre-chat form (issue 17) comes before the first message, without what we know:
+    // the contact's answers and claims, and the display name the site's page gave.
+    if (!config_.prechat.empty() && summary.last_seq == 0) {
+        auto contact = store_.find_contact(visitor->id);
+        if (!contact) return send_error(id, contact.error());
+        p::Contact known = contact.value().value_or(p::Contact{});
+        if (known.name.empty()) known.name = visitor->name;
+        w.prechat = fields_to_ask(config_.prechat, &known);
+    }
+    // A verified user's earlier chats (issue 17): listed, to read on any device.
+    if (claim && claim->state.verified) {
+        auto past = store_.closed_conversations_of_visitor(visitor->id, static_cast<int>(p::kMaxPastConvs));
+        if (!past) return send_error(id, past.error());
+        for (const p::ConvSummary& s : past.value())
+            if (s.conv != summary.conv) w.past.push_back(p::PastConv{s.conv, s.updated});
+    }
     send(id, w);
     auto visit = store_visit(c, now);  // issue 17: where they are, for the agents
     if (claim_stored || (visit && visit.value())) publish_conv(summary.conv);  // agents see it at once
@@ -642,6 +658,7 @@ Result<p::ConvSummary> Hub::accessible(const Conn& c, const std::string& conv, C
     }
     ConvFacts facts{conv, found.value().has_value(), std::nullopt};
     if (facts.exists && c.party.role != "visitor") facts.routing = route_view(conv);
+    if (facts.exists) facts.visitor = found.value()->visitor.id;
     if (auto refused = refusal(viewer_of(c), facts, act)) return Error{refused->code, refused->message, ref};
     return *found.value();
 }
@@ -655,6 +672,7 @@ Viewer Hub::viewer_of(const Conn& c) const {
     }
     if (c.party.role != "agent") {
         v.role = Viewer::Role::visitor;
+        v.id = c.party.id;
         v.own_conv = c.conv;
         return v;
     }

@@ -176,6 +176,7 @@
 #include "core/identity_claim.hpp"
 #include "core/login_throttle.hpp"
 #include "core/message_triage.hpp"
+#include "core/prechat_form.hpp"
 #include "core/quotas.hpp"
 #include "core/random_source.hpp"
 #include "ops/ops_endpoints.hpp"
@@ -289,6 +290,8 @@ struct HubConfig {
     QuotaConfig quotas;
     BotRules bots;  // issue 16
     CannedLimits canned;  // issue 17: canned responses per agent and per team
+    // Issue 17 (core/prechat_form.hpp): the pre-chat form (--prechat-fields); empty: none.
+    PrechatForm prechat;
 };
 
 class Hub {
@@ -498,6 +501,7 @@ private:
     protocol::AgentList agent_list();
     void publish_agents(ConnId except);
     std::int64_t next_admin_hash_ = 0;  // no password hashed before then
+    void handle(ConnId id, Conn& c, const protocol::Prechat& f, std::int64_t now);  // hub_prechat.cpp
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)
     bool audit(protocol::AuditEntry entry);

@@ -70,8 +70,10 @@ Result<bool> Hub::store_claim(const IdentityClaim& claim, const Visitor& visitor
     auto current = store_.find_contact(visitor.id);
     if (!current) return current.error();
     if (current.value() && current.value()->verified && !claim.contact->verified) return false;  // never downgraded
-    if (current.value() && *current.value() == *claim.contact) return false;
-    if (Status s = store_.put_contact(visitor.id, *claim.contact, now); !s) return s.error();
+    // The visitor's pre-chat answers and the e-mail mark stay (core/prechat_form.hpp).
+    const p::Contact next = current.value() ? with_relay_attributes(*claim.contact, *current.value()) : *claim.contact;
+    if (current.value() && *current.value() == next) return false;
+    if (Status s = store_.put_contact(visitor.id, next, now); !s) return s.error();
     return true;
 }
 

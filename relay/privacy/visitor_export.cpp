@@ -38,6 +38,7 @@ std::string visitor_export_json(const VisitorRecord& record, std::int64_t export
         const Contact& c = *record.contact;
         json contact = {{"user_id", c.user_id}, {"verified", c.verified}};
         if (!c.email.empty()) contact["email"] = c.email;
+        if (!c.name.empty()) contact["name"] = c.name;  // a pre-chat answer (issue 17)
         json attributes = json::object();
         for (const auto& [k, v] : c.attributes) attributes[k] = v;
         if (!c.attributes.empty()) contact["attributes"] = std::move(attributes);

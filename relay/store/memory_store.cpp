@@ -151,6 +151,24 @@ Result<std::vector<ConvSummary>> MemoryStore::conversations_before(const std::st
     return out;
 }
 
+Result<std::vector<ConvSummary>> MemoryStore::closed_conversations_of_visitor(const std::string& visitor_id,
+                                                                               int limit) {
+    std::vector<const std::pair<const std::string, Conversation>*> closed;
+    for (const auto& entry : convs_)
+        if (entry.second.visitor_id == visitor_id && entry.second.status == "closed" && !entry.second.messages.empty())
+            closed.push_back(&entry);
+    std::sort(closed.begin(), closed.end(), [](auto* a, auto* b) {
+        if (a->second.updated != b->second.updated) return a->second.updated > b->second.updated;
+        return a->second.order > b->second.order;
+    });
+    std::vector<ConvSummary> out;
+    for (auto* entry : closed) {
+        if (static_cast<int>(out.size()) >= limit) break;
+        out.push_back(summary(entry->first, entry->second));
+    }
+    return out;
+}
+
 // ---- messages -------------------------------------------------------------------
 
 Result<Appended> MemoryStore::append_message(const NewMessage& m) {

@@ -28,6 +28,8 @@ public:
     Result<std::vector<ConvSummary>> open_conversations(int limit) override;
     Result<std::vector<ConvSummary>> conversations_before(const std::string& status, std::int64_t before_updated,
                                                           const std::string& before_conv, int limit) override;
+    Result<std::vector<ConvSummary>> closed_conversations_of_visitor(const std::string& visitor_id,
+                                                                     int limit) override;
     Status set_conversation_status(const std::string& conv, const std::string& status) override;
     Status set_route(const std::string& conv, const std::string& record) override;
     Result<std::optional<std::string>> route_of(const std::string& conv) override;

@@ -178,6 +178,11 @@ constexpr const char* kConvOfVisitor =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
     "WHERE c.visitor_id = ?1 AND c.status = 'open' ORDER BY c.created DESC, c.rowid DESC LIMIT 1";
+constexpr const char* kClosedConvsOfVisitor =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.visitor_id = ?1 AND c.status = 'closed' AND c.last_seq > 0 "
+    "ORDER BY c.updated DESC, c.rowid DESC LIMIT ?2";
 constexpr const char* kOpenConvs =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
@@ -986,6 +991,24 @@ Result<std::vector<ConvSummary>> SqliteStore::conversations_before(const std::st
         out.push_back(std::move(read).value());
     }
     if (rc != SQLITE_DONE) return fail("search conversations");
+    return out;
+}
+
+Result<std::vector<ConvSummary>> SqliteStore::closed_conversations_of_visitor(const std::string& visitor_id,
+                                                                               int limit) {
+    auto p = prepare(kClosedConvsOfVisitor);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, visitor_id);
+    s.bind(2, std::int64_t{limit});
+    std::vector<ConvSummary> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
+    if (rc != SQLITE_DONE) return fail("list a visitor's closed conversations");
     return out;
 }
 

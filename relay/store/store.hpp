@@ -204,6 +204,10 @@ public:
     // The visitor's most recently created open conversation, if any.
     virtual Result<std::optional<ConvSummary>> conversation_of_visitor(
         const std::string& visitor_id) = 0;
+    // Issue 17: the visitor's closed conversations that have a message, most recently
+    // updated first, at most `limit` (a verified user's past chats in the widget).
+    virtual Result<std::vector<ConvSummary>> closed_conversations_of_visitor(const std::string& visitor_id,
+                                                                             int limit) = 0;
     // Open conversations that have at least one message (a visitor who only opened the
     // widget is nobody's work yet), most recently updated first, at most `limit`.
     virtual Result<std::vector<ConvSummary>> open_conversations(int limit) = 0;

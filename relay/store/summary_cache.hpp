@@ -51,6 +51,10 @@ public:
     Result<std::optional<ConvSummary>> conversation_of_visitor(const std::string& visitor_id) override {
         return inner_.conversation_of_visitor(visitor_id);
     }
+    Result<std::vector<ConvSummary>> closed_conversations_of_visitor(const std::string& visitor_id,
+                                                                     int limit) override {
+        return inner_.closed_conversations_of_visitor(visitor_id, limit);
+    }
     Result<std::vector<ConvSummary>> open_conversations(int limit) override {
         return inner_.open_conversations(limit);
     }

@@ -275,6 +275,20 @@ int act(Client& client, const json& a, std::int64_t now) {
         if (!url) return static_cast<int>(ErrorCode::missing_field);
         return code_of(client.navigate(*url, title.value_or(""), now));
     }
+    // Issue 17, pre-chat form and contact capture (visitors): prechat {conv, values:
+    // {name: value}, offline?}.
+    if (*what == "prechat") {
+        const json* values = a.find("values");
+        const json* offline = a.find("offline");
+        if (!values || !values->is_object() || (offline && !offline->is_null() && !offline->is_bool()))
+            return kBadField;
+        parley::protocol::Prechat f{c, {}, offline && offline->is_bool() && offline->as_bool()};
+        for (const auto& [name, value] : values->members()) {
+            if (!value.is_string()) return kBadField;
+            f.values.emplace_back(name, value.as_string());
+        }
+        return code_of(client.prechat(std::move(f), now));
+    }
     // Issue 17: identify {identity: {user_id, email, attributes, user_hash | identity_token}}
     // or {identity: null} (nobody).
     if (*what == "identify") {

@@ -162,6 +162,14 @@ export class ParleyClient {
   navigate(url: string, title?: string): number {
     return this.act(title ? { do: "navigate", url, title } : { do: "navigate", url });
   }
+  /** Visitors (issue 17): the pre-chat form's answers, or with `offline` the e-mail left
+   *  for a reply when nobody is available. The relay answers `prechat_saved`, or an
+   *  error 1011 whose `fields` give a reason per bad field. */
+  prechat(conv: string, values: Record<string, string>, offline = false): number {
+    const action: Action = { do: "prechat", conv, values };
+    if (offline) action.offline = true;
+    return this.act(action);
+  }
   send(conv: string, text: string): number {
     return this.act({ do: "send", conv, text });
   }

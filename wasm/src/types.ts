@@ -211,6 +211,10 @@ export interface EventMap {
     mask?: { client: string[] };
     /** Visitors whose hello made a claim (issue 17): was it vouched for, and if not why. */
     identity?: { user_id: string; verified: boolean; reason?: string };
+    /** Visitors (issue 17): the pre-chat form to show before their first message. */
+    prechat?: PrechatField[];
+    /** Verified visitors (issue 17): their closed conversations, newest first (read-only). */
+    past?: { conv: string; updated: number }[];
   };
   /** A message was accepted locally and waits for the relay's ack. */
   queued: { conv: string; cid: string; text: string; parts?: RichPart[]; reply?: Reply };
@@ -257,6 +261,8 @@ export interface EventMap {
   context: { conv: string; convs: PastConversation[] };
   /** Agents (issue 17): every canned response this agent sees (answer to canned()). */
   canned: { items: CannedResponse[] };
+  /** Issue 17, visitors: the relay stored the pre-chat answers (or, offline, the e-mail). */
+  prechat_saved: { conv: string; offline?: boolean };
 }
 
 export type EventName = keyof EventMap;
@@ -292,7 +298,12 @@ export type Action =
   | { do: "rate"; conv: string; score: number; comment?: string }
   | { do: "navigate"; url: string; title?: string }
   | { do: "context"; conv: string }
-  | { do: "canned"; op: "list" | "save" | "delete"; id?: string; scope?: "personal" | "team"; team?: string; shortcut?: string; text?: string };
+  | { do: "canned"; op: "list" | "save" | "delete"; id?: string; scope?: "personal" | "team"; team?: string; shortcut?: string; text?: string }
+  | { do: "prechat"; conv: string; values: Record<string, string>; offline?: boolean };
+
+/** One question of the pre-chat form (issue 17): "name", "email" or an operator's own
+ *  question with its label. */
+export interface PrechatField { name: string; label?: string; required?: boolean }
 
 /** Configuration handed to parley_client_new. */
 export interface CoreConfig {

@@ -37,14 +37,30 @@ export function renderContact(host: HTMLElement, s: ConversationSummary): void {
     badge.textContent = "Verified";
     el.append(badge, " ");
   }
-  part("User " + c.user_id, c.verified);
+  // Issue 17: a contact without a user id holds the visitor's own pre-chat answers.
+  const sep = () => el!.childNodes.length && el!.append(" · ");
+  if (c.user_id) part("User " + c.user_id, c.verified);
+  if (c.name && !c.user_id) {
+    sep();
+    part(c.name, false);
+  }
   if (c.email) {
-    el.append(" · ");
+    sep();
     part(c.email, !!c.email_verified);
   }
-  const attrs = Object.entries(c.attributes || {});
+  // The relay's own attributes (core/prechat_form.hpp): answers to the operator's
+  // questions ("prechat.<id>"), and the conversation to be answered by e-mail.
+  const attrs = Object.entries(c.attributes || {}).filter(([k]) => k !== "reply_by_email");
   if (attrs.length) {
-    el.append(" · ");
-    part(attrs.map(([k, v]) => `${k}: ${v}`).join(", "), false);
+    sep();
+    part(attrs.map(([k, v]) => `${k.replace(/^prechat\./, "")}: ${v}`).join(", "), false);
+  }
+  if (c.attributes?.reply_by_email === s.conv) {
+    const mark = document.createElement("strong");
+    mark.className = "reply-by-email";
+    mark.setAttribute("data-testid", "reply-by-email");
+    mark.textContent = "Will be answered by e-mail";
+    sep();
+    el.append(mark);
   }
 }

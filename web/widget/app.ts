@@ -20,6 +20,8 @@ import type { FrameMessage, HostMessage, WidgetIdentity, WidgetSettings } from "
 import { Thread } from "../shared/thread";
 import { WidgetTriage } from "./triage";
 import { assetUrl } from "../shared/assets";
+import { SmallForm } from "./prechat";
+import { PastChats } from "./past";
 
 const MAX_TEXT_BYTES = 8000; // protocol §1
 
@@ -50,6 +52,18 @@ const ui = {
   ratingSend: $<HTMLButtonElement>("rating-send"),
   ratingThanks: $("rating-thanks"),
 };
+
+// Pre-chat form and e-mail capture (issue 17, prechat.ts): above the composer.
+const prechat = new SmallForm("prechat");
+const capture = new SmallForm("capture");
+const captureDone = document.createElement("p");
+captureDone.className = "rating-thanks";
+captureDone.id = "capture-done";
+captureDone.setAttribute("role", "status");
+captureDone.setAttribute("data-testid", "capture-done");
+ui.form.before(prechat.el, capture.el, captureDone);
+let captured = false; // this conversation's visitor left an e-mail (or the form gave one)
+let answeredEmail = "";
 
 // ---- who we talk to -----------------------------------------------------------------
 const hostOrigin = (() => {
@@ -97,6 +111,8 @@ let typingSent = false;
 const typers = new Map<string, string>(); // party id -> name of who types now
 const agents = new Map<string, string>(); // agent id -> presence status
 let thread = newThread();
+// Issue 17 (past.ts): a verified user's earlier chats, read-only, above the live log.
+const past = new PastChats(document.querySelector(".app") as HTMLElement, ui.messages, S, (c) => client?.history(c, undefined, 200));
 
 /** A thread whose rich messages the visitor answers (chips, postback buttons, forms). */
 function newThread(): Thread {
@@ -132,6 +148,7 @@ function applySettings(): void {
   ui.ratingSend.textContent = S.rateSend;
   if (ui.ratingThanks.textContent) ui.ratingThanks.textContent = S.rateThanks;
   thread.setStrings(S);
+  past.words(S);
   if (settings.color) document.documentElement.style.setProperty("--accent", settings.color);
   renderState();
   renderTyping();
@@ -239,7 +256,7 @@ async function start(): Promise<void> {
   c.on("ack", (ev) => thread.ack(ev.cid, ev.seq, ev.ts));
   c.on("message", onMessage);
   c.on("history", (ev) => {
-    if (ev.conv !== conv) return;
+    if (past.page(ev) || ev.conv !== conv) return;
     thread.prepend(ev.msgs);
     const last = ev.msgs[ev.msgs.length - 1];
     if (last && thread.lastSeq === last.seq) onSystemLine(last);
@@ -261,6 +278,12 @@ async function start(): Promise<void> {
     const wait = ev.expected_wait_ms < 0 ? S.queueBusy : S.queueWait.replace("{wait}", minutes(ev.expected_wait_ms));
     ui.queue.textContent = S.queuePlace.replace("{n}", String(ev.position)) + " " + wait;
     ui.queue.hidden = ev.position <= 0; // 0: someone has the conversation now
+    // Nobody of the team is available (and no bot has it, or there would be no queue):
+    // the visitor may leave an e-mail instead of waiting (issue 17).
+    const nobody = ev.expected_wait_ms < 0 && !Array.from(agents.values()).includes("available");
+    if (nobody && ev.position > 0 && !captured && capture.el.hidden) {
+      capture.show(S.captureAsk, S.captureSend, [{ name: "email", required: true }], S, answeredEmail);
+    } else if (ev.position <= 0) capture.hide();
     // The notice takes room from the log, often while it still scrolls (smoothly) to the
     // handoff message: keep that message in view.
     if (!ui.queue.hidden) thread.scrollToEnd();
@@ -270,6 +293,18 @@ async function start(): Promise<void> {
     if (ev.on) typers.set(ev.from.id, ev.from.name);
     else typers.delete(ev.from.id);
     renderTyping();
+  });
+  // Issue 17: the pre-chat answers (or the e-mail left for a reply) are stored.
+  c.on("prechat_saved", (ev) => {
+    if (ev.conv !== conv) return;
+    if (ev.offline) {
+      capture.hide();
+      captureDone.textContent = S.captureDone;
+    } else {
+      prechat.hide();
+      ui.form.hidden = false;
+      ui.composer.focus();
+    }
   });
   c.on("rated", (ev) => {
     if (ev.conv !== conv) return;
@@ -281,7 +316,8 @@ async function start(): Promise<void> {
   });
   c.on("error", (ev) => {
     // 1011: a form answer refused; its reasons go to the fields, nothing was stored.
-    if (ev.code == 1011 && ev.ref && ev.fields) thread.formRejected(ev.ref, ev.fields);
+    if (ev.code == 1011 && ev.frame === "prechat" && ev.fields) (prechat.el.hidden ? capture : prechat).showErrors(ev.fields);
+    else if (ev.code == 1011 && ev.ref && ev.fields) thread.formRejected(ev.ref, ev.fields);
     else if (ev.ref) thread.failed(ev.ref);
     const quota = ev.code == 4052 ? S.quotaSend : ev.code == 4050 || ev.code == 4051 ? S.quotaNew : "";
     if (quota) {
@@ -313,6 +349,12 @@ function onWelcome(ev: EventMap["welcome"]): void {
     conv = ev.conv;
   }
   if (!client || !conv) return;
+  past.set(ev.past, S); // issue 17: a verified user's earlier chats
+  // Issue 17: the relay sends the form only before the first message.
+  if (ev.prechat?.length && prechat.el.hidden && !thread.lastSeq) {
+    prechat.show(S.prechatIntro, S.prechatStart, ev.prechat, S);
+    ui.form.hidden = true;
+  }
   if (!historyAsked && (ev.last_seq ?? 0) > 0) {
     historyAsked = true;
     client.history(conv);
@@ -338,6 +380,15 @@ function onSystemLine(m: EventMap["message"]): void {
     ui.rating.hidden = true;
   }
 }
+
+prechat.onAnswers = (values) => {
+  answeredEmail = values.email || "";
+  if (client && conv) client.prechat(conv, values);
+};
+capture.onAnswers = (values) => {
+  captured = true;
+  if (client && conv) client.prechat(conv, values, true);
+};
 
 ui.scores.forEach((b, i) =>
   b.addEventListener("click", () => {

@@ -49,6 +49,7 @@ int parley_client_tick(parley_client* client, double now_ms);
  *   {"do":"history","conv":"c_…","before":?n,"limit":?n}
  *   {"do":"presence","status":"away"}
  *   {"do":"rate","conv":"c_…","score":4,"comment":?"…"}  (visitors) -> event "rated"
+ *   {"do":"prechat","conv":"c_…","values":{"email":"…"},"offline":?bool}  (visitors) -> event "prechat_saved"
  *   {"do":"logout","all":?bool,"session":?"s_…"}  (agents) -> event "logged_out"
  *   {"do":"sessions"}                               (agents) -> event "sessions"
  *   {"do":"audit","before":?n,"limit":?n}       (supervisors) -> event "audit"

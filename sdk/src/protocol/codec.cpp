@@ -730,6 +730,23 @@ ClientFrame read_agent_admin(Fields& f) {
     else if (a.op == "add" && !a.name) f.fail(ErrorCode::missing_field, "name");
     return a;
 }
+// prechat (issue 17): values is an object of 1–kMaxPrechatValues strings, each ≤
+// kMaxPrechatAnswerBytes; which names and values are acceptable is the relay's to judge.
+ClientFrame read_prechat(Fields& f) {
+    Prechat r;
+    f.conv("conv", r.conv);
+    f.boolean("offline", r.offline, /*required=*/false);
+    const json* values = f.find("values", true);
+    if (!values) return r;
+    if (!values->is_object() || values->members().empty() || values->members().size() > kMaxPrechatValues)
+        return f.fail(ErrorCode::bad_field, "values"), r;
+    for (const auto& [name, value] : values->members()) {
+        if (!value.is_string() || name.empty() || name.size() > 32) return f.fail(ErrorCode::bad_field, "values"), r;
+        if (value.as_string().size() > kMaxPrechatAnswerBytes) return f.fail(ErrorCode::text_too_long, "values"), r;
+        r.values.emplace_back(name, value.as_string());
+    }
+    return r;
+}
 ClientFrame read_audit_query(Fields& f) {
     AuditQuery q;
     f.opt_integer("before", q.before, 1);
@@ -760,6 +777,23 @@ RelayFrame read_welcome(Fields& f) {
     f.integer("last_seq", w.last_seq, 0, std::numeric_limits<std::int64_t>::max(), false);
     read_mask(f, w.mask_client);
     read_identity_state(f, w.identity);
+    if (f.find("prechat", false))  // issue 17, optional
+        f.array("prechat", [&](Fields& g) {
+            PrechatField q;
+            g.string("name", q.name);
+            std::optional<std::string> label;
+            g.opt_string("label", label);
+            q.label = label.value_or("");
+            g.boolean("required", q.required, /*required=*/false);
+            if (!g.failed()) w.prechat.push_back(std::move(q));
+        });
+    if (f.find("past", false))  // issue 17, optional
+        f.array("past", [&](Fields& g) {
+            PastConv pc;
+            g.conv("conv", pc.conv);
+            g.integer("updated", pc.updated);
+            if (!g.failed()) w.past.push_back(std::move(pc));
+        });
     return w;
 }
 RelayFrame read_ack(Fields& f) {
@@ -1037,6 +1071,12 @@ RelayFrame read_canned_list(Fields& f) {
     });
     return l;
 }
+RelayFrame read_prechat_saved(Fields& f) {
+    PrechatSaved r;
+    f.conv("conv", r.conv);
+    f.boolean("offline", r.offline, /*required=*/false);
+    return r;
+}
 RelayFrame read_stream_end(Fields& f) {
     StreamEndNotice s;
     f.conv("conv", s.conv);
@@ -1053,12 +1093,13 @@ const char* const kClientTypes[] = {"hello", "login",    "send", "typing", "read
                                     "sync",  "history",  "presence", "ping", "note",
                                     "transfer", "close", "reopen", "logout", "sessions",
                                     "audit", "export_visitor", "erase_visitor", "handoff", "handback", "stream",
-                                    "stream_end", "rate", "search", "navigate", "context", "canned", "agent_admin"};
+                                    "stream_end", "rate", "search", "navigate", "context", "canned", "agent_admin",
+                                    "prechat"};
 const char* const kRelayTypes[] = {"welcome", "ack",   "msg",  "typing",   "read",
                                    "synced",  "page",  "presence", "inbox", "conv",
                                    "pong",    "error", "queue", "supervisor", "logged_out",
                                    "sessions", "audit", "visitor_export", "erased", "stream", "stream_end", "rated",
-                                   "found", "context", "canned", "agents"};
+                                   "found", "context", "canned", "agents", "prechat_saved"};
 
 // The reader of each type, in the same order.
 template <class Frame>
@@ -1070,7 +1111,7 @@ const Reader<ClientFrame> kClientReaders[] = {
     read_logout, read_list_sessions, read_audit_query,
     read_visitor_target<ExportVisitor>, read_visitor_target<EraseVisitor>, read_handoff, read_handback,
     read_stream, read_stream_cancel, read_rate, read_search, read_navigate, read_context_query, read_canned_op,
-    read_agent_admin,
+    read_agent_admin, read_prechat,
 };
 // The frames the relay sends to agents only (docs/protocol.md §5): the visitor build
 // (core/visitor_only.hpp) has no reader for them, so they decode as unknown_type there.
@@ -1081,7 +1122,7 @@ const Reader<RelayFrame> kRelayReaders[] = {
     read_queue, agents_only(read_supervisor), agents_only(read_logged_out), agents_only(read_session_list),
     agents_only(read_audit_page), agents_only(read_visitor_export), agents_only(read_erased),
     read_stream_notice, read_stream_end, read_rated, agents_only(read_found), agents_only(read_context_info),
-    agents_only(read_canned_list), agents_only(read_agent_list),
+    agents_only(read_canned_list), agents_only(read_agent_list), read_prechat_saved,
 };
 
 // The shared steps of both decoders: envelope rules, then the table lookup.
@@ -1244,6 +1285,13 @@ void write_members(JsonWriter& j, const CannedOp& f) {
     for (auto [key, value] : {std::pair<const char*, const std::string*>{"id", &f.id}, {"scope", &f.scope},
                               {"team", &f.team}, {"shortcut", &f.shortcut}, {"text", &f.text}})
         if (!value->empty()) j.str(key, *value);
+}
+void write_members(JsonWriter& j, const Prechat& f) {
+    j.str("conv", f.conv);
+    j.open("values");
+    for (const auto& [name, value] : f.values) j.member(name, value);
+    j.end();
+    if (f.offline) j.flag("offline", true);
 }
 void write_members(JsonWriter& j, const AuditQuery& f) {
     if (f.before) j.num("before", *f.before);
@@ -1451,6 +1499,27 @@ void write_members(JsonWriter& j, const Welcome& f, Shape shape) {
         if (!f.identity->reason.empty()) j.str("reason", f.identity->reason);
         j.end();
     }
+    if (!f.prechat.empty()) {  // issue 17
+        j.open_array("prechat");
+        for (const PrechatField& q : f.prechat) {
+            j.item();
+            j.str("name", q.name);
+            if (!q.label.empty()) j.str("label", q.label);
+            if (q.required) j.flag("required", true);
+            j.end();
+        }
+        j.end_array();
+    }
+    if (!f.past.empty()) {  // issue 17
+        j.open_array("past");
+        for (const PastConv& pc : f.past) {
+            j.item();
+            j.str("conv", pc.conv);
+            j.num("updated", pc.updated);
+            j.end();
+        }
+        j.end_array();
+    }
     // The masking policy (P7): on the wire only when there is one; events always
     // carry it with the conversation.
     if (shape == Shape::wire && f.mask_client.empty()) return;
@@ -1641,6 +1710,10 @@ void write_members(JsonWriter& j, const Found& f, Shape shape) {
 void write_members(JsonWriter& j, const Rated& f) {
     j.str("conv", f.conv);
     j.num("score", f.score);
+}
+void write_members(JsonWriter& j, const PrechatSaved& f) {
+    j.str("conv", f.conv);
+    if (f.offline) j.flag("offline", true);
 }
 
 void write_members(JsonWriter& j, const ContextInfo& f) {

@@ -380,6 +380,7 @@ void Client::on_frame(RelayFrame frame, std::int64_t now) {
         // Agent administration (issue 17): the console's Agents view asks on a
         // connection of its own, like export_visitor; this client never sends it.
         void operator()(AgentList&) {}
+        void operator()(PrechatSaved& r) { c.events_.push_back(std::move(r)); }
     };
     std::visit(Visitor{*this, now}, frame);
 }
@@ -780,6 +781,16 @@ Status Client::rate(const std::string& conv, int score, const std::string& comme
     if (comment.size() > kMaxRatingCommentBytes) return bad(ErrorCode::text_too_long, "comment longer than 1000 bytes");
     if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
     send_frame(Rate{conv, score, comment});
+    return Unit{};
+}
+
+Status Client::prechat(Prechat f, std::int64_t) {
+    if (!is_conv_id(f.conv)) return bad(ErrorCode::bad_field, "bad conversation id");
+    if (f.values.empty() || f.values.size() > kMaxPrechatValues) return bad(ErrorCode::bad_field, "1 to 8 values");
+    for (const auto& v : f.values)
+        if (v.second.size() > kMaxPrechatAnswerBytes) return bad(ErrorCode::text_too_long, "an answer longer than 256 bytes");
+    if (!ready()) return bad(ErrorCode::not_authenticated, "not connected");
+    send_frame(std::move(f));
     return Unit{};
 }
 

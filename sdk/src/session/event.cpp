@@ -79,7 +79,8 @@ const char* const kNames[] = {"connect", "disconnect", "state",   "welcome", "qu
                               "ack",     "message",    "typing",  "read",    "presence",
                               "history", "inbox",      "conv",    "synced",  "error",
                               "queue",   "supervisor", "logged_out", "sessions",
-                              "audit", "stream", "stream_end", "rated", "found", "context", "canned"};
+                              "audit", "stream", "stream_end", "rated", "found", "context", "canned",
+                              "prechat_saved"};
 static_assert(std::size(kNames) == std::variant_size_v<Event>);
 
 }  // namespace

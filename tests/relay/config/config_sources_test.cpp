@@ -173,6 +173,7 @@ TEST_CASE("every setting of the table is read from the file, the environment and
         if (literal.empty()) literal = "5";
         if (spec.type == Type::flag) literal = "true";
         if (literal == "\"\"") literal = "\"/some/file\"";
+        if (spec.name == "prechat-fields") literal = "\"name*,email\"";  // a form, not a file
         if (literal == "[]") literal = spec.name == "allow-origin" ? "[\"https://a.example\"]"
                                        : spec.name == "retain-closed-days-team" ? "[\"billing=3\"]"
                                        : spec.name == "old-data-key-file" ? "[\"/k\"]" : "[\"10.0.0.0/8\"]";

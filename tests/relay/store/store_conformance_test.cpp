@@ -291,6 +291,29 @@ TEMPLATE_TEST_CASE("conversations of one status are paged newest first from a cu
     CHECK(ids(s.conversations_before("open", INT64_MAX, "", 10).value()) == std::vector<std::string>{"c_d"});
 }
 
+TEMPLATE_TEST_CASE("a visitor's closed conversations with a message are listed, newest first", "[store][prechat]",
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);  // v_1 with c_1
+    REQUIRE(s.create_conversation("c_5", "v_1", T0 + 10).ok());
+    REQUIRE(s.create_conversation("c_6", "v_1", T0 + 20).ok());
+    REQUIRE(s.create_conversation("c_7", "v_1", T0 + 30).ok());  // closed but empty: not listed
+    REQUIRE(s.create_visitor(Visitor{"v_2", "Bo", T0}).ok());
+    REQUIRE(s.create_conversation("c_8", "v_2", T0 + 40).ok());  // another visitor's
+    for (const char* c : {"c_5", "c_6", "c_8"})
+        REQUIRE(s.append_message(NewMessage{c, std::string("m") + c, Party{"visitor", "v_1", "Ann"}, "hi", T0 + 50}).ok());
+    REQUIRE(s.append_message(NewMessage{"c_5", "later", Party{"visitor", "v_1", "Ann"}, "hi", T0 + 60}).ok());
+    for (const char* c : {"c_5", "c_6", "c_7", "c_8"}) REQUIRE(s.set_conversation_status(c, "closed").ok());
+    auto list = s.closed_conversations_of_visitor("v_1", 10).value();
+    REQUIRE(list.size() == 2);
+    CHECK(list[0].conv == "c_5");
+    CHECK(list[0].updated == T0 + 60);
+    CHECK(list[1].conv == "c_6");
+    CHECK(s.closed_conversations_of_visitor("v_1", 1).value().size() == 1);
+    CHECK(s.closed_conversations_of_visitor("v_9", 10).value().empty());
+}
+
 TEMPLATE_TEST_CASE("agents are found by id and by e-mail in any case", "[store]", MemoryBackend,
                    SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;

@@ -66,5 +66,6 @@ void write_members(JsonWriter& j, const Found& f, Shape shape = Shape::wire);  /
 void write_members(JsonWriter& j, const ContextInfo& f);
 void write_members(JsonWriter& j, const CannedList& f);
 void write_members(JsonWriter& j, const AgentList& f);  // issue 17
+void write_members(JsonWriter& j, const PrechatSaved& f);
 
 }  // namespace parley::protocol

@@ -363,13 +363,44 @@ struct AgentAdmin {
     std::optional<std::int64_t> max_load;
     std::optional<bool> supervisor;
 };
+// Pre-chat form and contact capture (issue 17), visitors only: the answers to the
+// welcome's `prechat` fields (field name → value), or with `offline` the e-mail a visitor
+// leaves when nobody is available ("we'll reply by e-mail"). The relay validates them
+// (1011 invalid_form names each bad field), stores them on the visitor's contact and
+// answers `prechat_saved`.
+constexpr std::size_t kMaxPrechatValues = 8;
+constexpr std::size_t kMaxPrechatAnswerBytes = 256;
+struct Prechat {
+    std::string conv;
+    std::vector<std::pair<std::string, std::string>> values;
+    bool offline = false;
+};
 
 using ClientFrame = std::variant<Hello, Login, Send, Typing, Read, Sync, History, SetPresence, Ping,
                                  Note, Transfer, CloseConv, Reopen, Logout, ListSessions, AuditQuery,
                                  ExportVisitor, EraseVisitor, Handoff, Handback, Stream, StreamCancel, Rate,
-                                 Search, Navigate, ContextQuery, CannedOp, AgentAdmin>;
+                                 Search, Navigate, ContextQuery, CannedOp, AgentAdmin, Prechat>;
 
 // ---- relay → client -------------------------------------------------------------
+// One question of the pre-chat form (issue 17): "name", "email", or an operator's own
+// question (1–32 of [a-z0-9_]) with its label; the widget words "name" and "email" itself.
+struct PrechatField {
+    std::string name;
+    std::string label;  // "" for name and email
+    bool required = false;
+    bool operator==(const PrechatField& o) const {
+        return name == o.name && label == o.label && required == o.required;
+    }
+};
+// A verified visitor's earlier, closed conversation (issue 17), newest first in the
+// welcome's `past`: read-only, its messages come with `history`. No text: a stored
+// summary's last text may be an internal line the visitor must never see.
+struct PastConv {
+    std::string conv;
+    std::int64_t updated = 0;  // ms since the epoch
+    bool operator==(const PastConv& o) const { return conv == o.conv && updated == o.updated; }
+};
+constexpr std::size_t kMaxPastConvs = 20;
 struct Welcome {
     std::string role;
     std::string token;
@@ -378,6 +409,12 @@ struct Welcome {
     std::int64_t last_seq = 0;        // visitors only
     std::vector<std::string> mask_client;  // visitors: kinds the client masks before sending
     std::optional<IdentityState> identity = {};  // visitors whose hello made a claim (issue 17)
+    // Visitors (issue 17): the pre-chat form to show before their first message; empty
+    // when none is configured, they already wrote, or the site told us every answer.
+    std::vector<PrechatField> prechat = {};
+    // Verified visitors (issue 17): their closed conversations, newest first, at most
+    // kMaxPastConvs; the visitor may read (`history`) but not write them.
+    std::vector<PastConv> past = {};
 };
 struct Ack {
     std::string conv;
@@ -423,6 +460,10 @@ struct Pong {
 struct Rated {  // the answer to `rate` (issue 17)
     std::string conv;
     std::int64_t score = 0;
+};
+struct PrechatSaved {  // the answer to `prechat` (issue 17)
+    std::string conv;
+    bool offline = false;
 };
 struct ErrorFrame {
     ErrorCode code;
@@ -624,6 +665,6 @@ using RelayFrame = std::variant<Welcome, Ack, Msg, TypingNotice, ReadNotice, Syn
                                 PresenceNotice, Inbox, ConvUpdate, Pong, ErrorFrame,
                                 QueueNotice, SupervisorBoard, LoggedOut, SessionList, AuditPage,
                                 VisitorExport, VisitorErased, StreamNotice, StreamEndNotice, Rated, Found,
-                                ContextInfo, CannedList, AgentList>;
+                                ContextInfo, CannedList, AgentList, PrechatSaved>;
 
 }  // namespace parley::protocol

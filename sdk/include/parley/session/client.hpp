@@ -172,6 +172,11 @@ public:
     // bad arguments. The relay answers `rated` (event "rated"), or an error (3006: the
     // conversation is open).
     Status rate(const std::string& conv, int score, const std::string& comment, std::int64_t now_ms);
+    // Sends the pre-chat form's answers, or (offline) the e-mail left for a reply (issue
+    // 17). Not queued. Errors: not_authenticated when not connected, bad_field /
+    // text_too_long for bad arguments. The relay answers `prechat_saved` (event
+    // "prechat_saved") or 1011 invalid_form with a reason per bad field.
+    Status prechat(protocol::Prechat answers, std::int64_t now_ms);
 
     // ---- bots (issue 16) ----------------------------------------------------------------
     // A bot hands the conversation to humans: reason 1–40 of [a-z0-9_] (e.g. asks_human),

@@ -58,7 +58,8 @@ using Event = std::variant<ConnectRequest, DisconnectRequest, StateChanged, prot
                            protocol::SupervisorBoard, protocol::LoggedOut,
                            protocol::SessionList, protocol::AuditPage,
                            protocol::StreamNotice, protocol::StreamEndNotice, protocol::Rated,
-                           protocol::Found, protocol::ContextInfo, protocol::CannedList>;
+                           protocol::Found, protocol::ContextInfo, protocol::CannedList,
+                           protocol::PrechatSaved>;
 
 // The event's name: "connect", "disconnect", "state", "welcome", "queued", "ack",
 // "message", "typing", "read", "presence", "history", "inbox", "conv", "synced",
