@@ -150,6 +150,11 @@ constexpr const char* kOpenConvs =
     "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
     "WHERE c.status = 'open' AND c.last_seq > 0 ORDER BY c.updated DESC, c.rowid DESC LIMIT ?1";
+constexpr const char* kConvPage =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.last_seq > 0 AND (?1 = '' OR c.status = ?1) AND c.updated >= ?2 "
+    "AND (c.updated > ?3 OR (c.updated = ?3 AND c.id > ?4)) ORDER BY c.updated, c.id LIMIT ?5";
 constexpr const char* kInsertAudit =
     "INSERT INTO audit_log(ts, actor_role, actor_id, actor_name, action, conv, target, detail, address) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -911,6 +916,26 @@ Result<std::vector<ConvSummary>> SqliteStore::open_conversations(int limit) {
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, std::int64_t{limit});
+    std::vector<ConvSummary> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
+    if (rc != SQLITE_DONE) return fail("list conversations");
+    for (ConvSummary& summary : out)
+        if (Status st = fill_intent(summary); !st) return st.error();
+    return out;
+}
+
+Result<std::vector<ConvSummary>> SqliteStore::conversations_page(const std::string& status, std::int64_t since,
+                                                                std::int64_t after_updated,
+                                                                const std::string& after_conv, int limit) {
+    auto p = prepare(kConvPage);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, status).bind(2, since).bind(3, after_updated).bind(4, after_conv).bind(5, std::int64_t{limit});
     std::vector<ConvSummary> out;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
