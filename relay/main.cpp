@@ -393,7 +393,7 @@ int api_key_command(Store& store, RandomSource& random, const Options& o) {
     if (!o.revoke_api_key.empty()) {
         auto revoked = api::revoke_api_key(store, o.revoke_api_key, wall_clock_ms());
         if (!revoked) return fail("cannot revoke the API key: " + revoked.error().detail);
-        if (!store.append_audit(operator_entry("api_key.revoke", o.revoke_api_key)))
+        if (!store.append_audit(operator_entry(audit::kApiKeyRevoke, o.revoke_api_key)))
             std::cerr << "parley-relay: the key was revoked but the audit log could not be written\n";
         std::cout << "API key " << o.revoke_api_key << " revoked; a running relay refuses it within 1 s\n";
         return 0;
@@ -402,7 +402,7 @@ int api_key_command(Store& store, RandomSource& random, const Options& o) {
     if (!scope) return fail("--scope needs read, write or admin");
     auto made = api::create_api_key(store, random, o.create_api_key, *scope, wall_clock_ms());
     if (!made) return fail("cannot create the API key: " + made.error().detail);
-    if (!store.append_audit(operator_entry("api_key.create", made.value().row.id,
+    if (!store.append_audit(operator_entry(audit::kApiKeyCreate, made.value().row.id,
                                            std::string("scope=") + api::scope_name(*scope))))
         std::cerr << "parley-relay: the key was created but the audit log could not be written\n";
     std::cerr << "parley-relay: API key " << made.value().row.id << " (" << api::scope_name(*scope)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <tuple>
 #include <variant>
 
 #include "api/api_json.hpp"
@@ -82,11 +83,13 @@ std::optional<std::string> string_member(const json::Value& doc, const char* nam
     return v->as_string();
 }
 
-// What the Hub answered an act with, as a problem (docs/api.md "Errors").
+// What the Hub answered an act with, as a problem (docs/api.md "Errors"). The handlers
+// check that the conversation exists first, so the Hub's 3001 then means its state
+// (closed) refuses the act.
 HttpResponse problem_of(const p::ErrorFrame& e) {
     const std::string detail = e.message + " (relay error " + std::to_string(static_cast<int>(e.code)) + ")";
     switch (e.code) {
-    case p::ErrorCode::unknown_conversation: return problem(ProblemType::not_found, detail);
+    case p::ErrorCode::unknown_conversation: return problem(ProblemType::conflict, detail);
     case p::ErrorCode::forbidden: return problem(ProblemType::forbidden, detail);
     case p::ErrorCode::storage_failed: return problem(ProblemType::unavailable, detail);
     case p::ErrorCode::rate_limited:

@@ -1,12 +1,7 @@
 #include "api/api_service.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "api/problem.hpp"
-#include "api/api_json.hpp"
-#include "parley/json/parse.hpp"
-#include "parley/json/value.hpp"
+#include "core/audit_log.hpp"
 
 namespace parley::relay::api {
 
@@ -84,7 +79,7 @@ void ApiService::audit_write(const Call& call, int status) {
     e.actor_role = "api_key";
     e.actor_id = call.key.id;
     e.actor_name = call.key.name;
-    e.action = "api.write";
+    e.action = audit::kApiWrite;
     if (!call.match.params.empty() && std::string_view(call.match.route->pattern).rfind("/api/v1/conversations/", 0) == 0)
         e.conv = call.match.params[0];
     e.detail = call.request.method + " " + call.match.route->pattern + " " + std::to_string(status);

@@ -442,9 +442,12 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
     case LWS_CALLBACK_HTTP:  // every HTTP request: the mounts are callback mounts
         return answer_http(wsi);
     case LWS_CALLBACK_HTTP_BODY:  // only the exchange's requests read a body
-        return exchange_ && exchange_->owns(wsi) ? exchange_->on_body(wsi, in, len) : -1;
+        if (!exchange_ || !exchange_->owns(wsi))
+            return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+        return exchange_->on_body(wsi, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
-        if (!exchange_ || !exchange_->owns(wsi)) return -1;
+        if (!exchange_ || !exchange_->owns(wsi))
+            return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
         const int rc = exchange_->on_body_done(wsi);
         schedule_flush();  // the handler may have fed the Hub: its live frames go out
         return rc;
