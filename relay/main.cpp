@@ -22,6 +22,10 @@
 #include "auth/agent_admin.hpp"
 #include "auth/base64url.hpp"
 #include "auth/bot_keys.hpp"
+#include "api/api_keys.hpp"
+#include "api/api_service.hpp"
+#include "api/problem.hpp"
+#include "api/routes.hpp"
 #include "auth/demo_password.hpp"
 #include "auth/sodium_random.hpp"
 #include "auth/visitor_key_file.hpp"
@@ -423,6 +427,41 @@ int bot_key_command(Store& store, RandomSource& random, const Options& o) {
     return 0;
 }
 
+// The HTTP API's keys (issue 18, api/api_keys.hpp): --create-api-key, --revoke-api-key
+// and --list-api-keys. One settings row in the database a running relay uses (it
+// re-reads it every second), so they run beside it, like the bot key commands.
+int api_key_command(Store& store, RandomSource& random, const Options& o) {
+    if (o.list_api_keys) {
+        auto keys = api::load_api_keys(store);
+        if (!keys) return fail("cannot read API keys: " + keys.error().detail);
+        if (keys.value().empty()) std::cout << "no API keys\n";
+        for (const api::ApiKey& k : keys.value())
+            std::cout << k.id << "  \"" << k.name << "\"  " << api::scope_name(k.scope) << "  created " << k.created
+                      << (k.revoked ? "  revoked " + std::to_string(k.revoked) : std::string()) << "\n";
+        return 0;
+    }
+    if (!o.revoke_api_key.empty()) {
+        auto revoked = api::revoke_api_key(store, o.revoke_api_key, wall_clock_ms());
+        if (!revoked) return fail("cannot revoke the API key: " + revoked.error().detail);
+        if (!store.append_audit(operator_entry(audit::kApiKeyRevoke, o.revoke_api_key)))
+            std::cerr << "parley-relay: the key was revoked but the audit log could not be written\n";
+        std::cout << "API key " << o.revoke_api_key << " revoked; a running relay refuses it within 1 s\n";
+        return 0;
+    }
+    const auto scope = api::parse_scope(o.api_key_scope);
+    if (!scope) return fail("--scope needs read, write or admin");
+    auto made = api::create_api_key(store, random, o.create_api_key, *scope, wall_clock_ms());
+    if (!made) return fail("cannot create the API key: " + made.error().detail);
+    if (!store.append_audit(operator_entry(audit::kApiKeyCreate, made.value().row.id,
+                                           std::string("scope=") + api::scope_name(*scope))))
+        std::cerr << "parley-relay: the key was created but the audit log could not be written\n";
+    std::cerr << "parley-relay: API key " << made.value().row.id << " (" << api::scope_name(*scope)
+              << ") created; it is shown once, below\n";
+    // The key itself, alone on stdout (scripts read it); only its hash is stored.
+    std::cout << made.value().key << std::endl;
+    return 0;
+}
+
 // Reads a config file for config::resolve_config.
 std::optional<std::string> read_config_file(const std::string& path, std::string& error) {
     std::ifstream in(path, std::ios::binary);
@@ -440,6 +479,12 @@ std::optional<std::string> read_config_file(const std::string& path, std::string
 }
 
 int main(int argc, char** argv) {
+    // Undocumented, alone: the HTTP API's route table, which the OpenAPI check compares
+    // with docs/openapi.json (tests/integration/api_test.cpp).
+    if (argc == 2 && std::string_view(argv[1]) == "--print-api-routes") {
+        std::cout << api::route_table_text();
+        return 0;
+    }
     // Settings: flags > PARLEY_* environment > config file > defaults (config/).
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
@@ -502,8 +547,9 @@ int main(int argc, char** argv) {
     // relay re-reads sessions on its own) and take no lock.
     const bool bot_command = !o.create_bot_key.empty() || !o.revoke_bot_key.empty() || o.list_bot_keys;
     const bool admin_command = !o.update_agent.empty() || !o.reset_password.empty() || !o.remove_agent.empty();
+    const bool api_key_command_given = !o.create_api_key.empty() || !o.revoke_api_key.empty() || o.list_api_keys;
     const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || admin_command ||
-                               o.export_audit || bot_command || o.report;
+                               o.export_audit || bot_command || api_key_command_given || o.report;
     const std::string visitor_key_path =
         o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
     // A backup only reads (store/backup.hpp): it runs beside the relay, without the lock.
@@ -567,6 +613,7 @@ int main(int argc, char** argv) {
     if (o.export_audit) return export_audit(*store.value());
     if (o.report) return report_command(*store.value(), o);
     if (bot_command) return bot_key_command(*store.value(), random, o);
+    if (api_key_command_given) return api_key_command(*store.value(), random, o);
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     // Token keys (P7): in their own file, never in the database. Rotation is offline
     // (the lock is held) and takes effect at the next start.
@@ -705,6 +752,18 @@ int main(int argc, char** argv) {
     so.metrics_allow = TrustedProxies(std::move(scrapers));
     so.data_dir = o.data_dir;
     so.version = PARLEY_VERSION;
+    // The HTTP API (issue 18, relay/api/, docs/api.md): /api/v1 on the same port.
+    api::ApiLimits api_limits;
+    api_limits.key_rate = o.api_rate;
+    api_limits.key_burst = o.api_burst;
+    api::ApiService api_service(summaries, hub, api_limits);
+    so.http_handler_prefixes = {"/api/"};
+    so.http_handler = [&api_service](const HttpRequest& request, std::int64_t now) {
+        return api_service.handle(request, now);
+    };
+    so.http_refusal = [](int status, std::string detail) { return api::problem_for_status(status, std::move(detail)); };
+    so.http_limits.max_body_bytes = static_cast<std::size_t>(o.api_max_body_bytes);
+    so.http_limits.stall_secs = o.stall_secs > 0 ? o.stall_secs : 30;
     Server server(hub, so);
 
     install_signal_handlers();

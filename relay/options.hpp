@@ -37,6 +37,12 @@ struct Options {
     // within 10 s); --list-bot-keys lists them. Each exits after its work.
     std::string create_bot_key, bot_name, revoke_bot_key;
     bool list_bot_keys = false;
+    // The HTTP API (issue 18, api/api_keys.hpp): --create-api-key NAME [--scope S] prints
+    // a new key once; --revoke-api-key ID, --list-api-keys. Each exits after its work.
+    std::string create_api_key, api_key_scope = "read", revoke_api_key;
+    bool list_api_keys = false;
+    int api_rate = 10, api_burst = 50;   // requests per second / at once, one API key
+    int api_max_body_bytes = 64 * 1024;  // an API request's body; beyond it 413
     // The relay's own handoff rules (core/hub_bots.cpp): bot_gone after this long without
     // a bot connection, bot_slow when a visitor's message has no bot answer within
     // bot_reply_secs (0: never), bot_looping beyond this many bot messages in a row (0:

@@ -389,6 +389,27 @@ std::vector<OptionSpec> build_table() {
                              needs("needs a bot name"))));
     t.push_back(command(flag("list-bot-keys", &Options::list_bot_keys,
                              "list bots' keys (name, created, last used), then exit")));
+    // The HTTP API (issue 18, docs/api.md).
+    t.push_back(command(text("create-api-key", &Options::create_api_key, "NAME",
+                             "create an HTTP API key named NAME (with --scope), print it once, then exit",
+                             needs("needs a key name"))));
+    t.push_back(command(text("scope", &Options::api_key_scope, "SCOPE",
+                             "with --create-api-key: read (default; GET routes), write (and POST routes) or admin",
+                             [](const std::string& v) {
+                                 return v == "read" || v == "write" || v == "admin" ? ""
+                                                                                    : "needs read, write or admin";
+                             })));
+    t.push_back(command(text("revoke-api-key", &Options::revoke_api_key, "ID",
+                             "revoke the HTTP API key ID (k_…), then exit; a running relay refuses it within 1 s",
+                             needs("needs a key id"))));
+    t.push_back(command(flag("list-api-keys", &Options::list_api_keys,
+                             "list HTTP API keys (id, name, scope, created, revoked), then exit")));
+    t.push_back(number("api-rate", &Options::api_rate, 1, 1'000'000, "N",
+                       "HTTP API requests per second per key (over it: 429 with Retry-After)"));
+    t.push_back(number("api-burst", &Options::api_burst, 1, 1'000'000, "N",
+                       "HTTP API requests a key may send at once"));
+    t.push_back(number("api-max-body-bytes", &Options::api_max_body_bytes, 1, 16 << 20, "N",
+                       "largest HTTP API request body (over it: 413, before the body is read)"));
     t.push_back(number("bot-grace-secs", &Options::bot_grace_secs, 0, 86400, "N",
                        "hand a bot's conversations to humans after N s with no bot connected"));
     t.push_back(number("bot-reply-secs", &Options::bot_reply_secs, 0, 86400, "N",

@@ -60,6 +60,11 @@ inline constexpr const char* kBotKeyRevoke = "bot_key.revoke";    // CLI (issue 
 // A device welcomed as a verified user's visitor it did not hold (issue 17): the trail
 // to follow if a site's user_hash or identity token leaked.
 inline constexpr const char* kIdentityJoined = "identity.joined";
+// The HTTP API (issue 18, relay/api/): every POST a key made (actor_role "api_key"), and
+// the CLI's key commands.
+inline constexpr const char* kApiWrite = "api.write";
+inline constexpr const char* kApiKeyCreate = "api_key.create";
+inline constexpr const char* kApiKeyRevoke = "api_key.revoke";
 
 // Longest text of any field; longer ones are cut (on a UTF-8 boundary).
 constexpr std::size_t kMaxAuditField = 128;

@@ -670,6 +670,11 @@ Viewer Hub::viewer_of(const Conn& c) const {
         v.id = c.party.id;
         return v;
     }
+    if (c.api_supervisor) {  // the HTTP API's key (hub_api.cpp)
+        v.role = Viewer::Role::supervisor;
+        v.id = c.party.id;
+        return v;
+    }
     if (c.party.role != "agent") {
         v.role = Viewer::Role::visitor;
         v.id = c.party.id;

@@ -358,6 +358,23 @@ public:
     static constexpr std::size_t kMaxStreamsPerBot = 256;
     std::size_t open_streams() const { return streams_.size(); }
 
+    // The HTTP API (issue 18, relay/api/, hub_api.cpp): one client frame (send, close,
+    // reopen, transfer) acted by `as` through the same handler a connection's frame goes
+    // through, so every rule, audit entry and live fan-out is the WebSocket path's. `as`
+    // is an agent or a bot (their own rights, access_rule.hpp), or with `supervisor` the
+    // API key itself, which may act on any existing conversation as a supervisor would.
+    // The group-commit batch is committed before it returns: the answer is never ahead of
+    // the disk. Returns the frame's ack (send), or its error; neither for a done act.
+    // The other outputs (the live frames) wait in take_outputs() as usual.
+    struct ApiOutcome {
+        std::optional<protocol::Ack> ack;
+        std::optional<protocol::ErrorFrame> error;
+    };
+    ApiOutcome api_act(const protocol::Party& as, bool supervisor, const protocol::ClientFrame& frame,
+                       std::int64_t now);
+    // The conversation as agents are sent it: routing state, owner, team, contact.
+    protocol::ConvSummary api_describe(protocol::ConvSummary summary, std::int64_t now);
+
     // Routing timers (P4, hub_routing.cpp): the adapter calls tick() at or after
     // next_deadline() (inactivity, agents' grace periods, the periodic re-rank). May be
     // early, never late.
@@ -389,6 +406,7 @@ private:
         std::string session;  // agents: hash of the session token it opened with; bots:
                               // the hash of their API key (re-checked like sessions)
         bool closing = false;  // asked to close (session ended): its frames are ignored
+        bool api_supervisor = false;  // the HTTP API's own actor (api_act): a supervisor's rights
         std::string address;            // the peer's login_address_key (empty: unknown, no
                                         // per-address limit or quota)
         std::uint64_t login_ticket = 0;  // non-zero: a login's password is being checked

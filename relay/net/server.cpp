@@ -147,6 +147,10 @@ std::string address_of(const sockaddr_storage& sa) {
     return text;
 }
 
+// The access log (defined with answer_ops below).
+void log_access(lws* wsi, std::string_view method, std::string_view path, int status, std::size_t bytes,
+                std::chrono::steady_clock::time_point began);
+
 // The soft open-files limit now (the relay raised it to the hard limit at start).
 int open_files_limit() {
     rlimit rl{};
@@ -217,6 +221,18 @@ Result<int> Server::start() {
         m.protocol = "http";
     }
     started_ms_ = wall_clock_ms();
+    if (options_.http_handler) {
+        auto handler = options_.http_handler;
+        exchange_ = std::make_unique<HttpExchange>(
+            options_.http_handler_prefixes, options_.http_limits,
+            [handler](const HttpRequest& request) { return handler(request, wall_clock_ms()); },
+            options_.http_refusal,
+            [this](lws* wsi, const HttpRequest& request, const HttpResponse& response,
+                   std::chrono::steady_clock::time_point began) {
+                ++wire_.api_responses[std::to_string(response.status / 100) + "xx"];
+                log_access(wsi, request.method, request.path, response.status, response.body.size(), began);
+            });
+    }
 
     // The web root: a callback mount too (lws 4.1.6's file mounts read the disk per
     // request and cannot pick a precompressed sibling); answer_http serves it.
@@ -421,14 +437,28 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
         sockets_.close(reinterpret_cast<std::uintptr_t>(wsi));
         http_answers_.erase(wsi);
         static_sends_.erase(wsi);
+        if (exchange_) exchange_->forget(wsi);
         return 0;
     case LWS_CALLBACK_HTTP:  // every HTTP request: the mounts are callback mounts
         return answer_http(wsi);
+    case LWS_CALLBACK_HTTP_BODY:  // only the exchange's requests read a body
+        if (!exchange_ || !exchange_->owns(wsi))
+            return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+        return exchange_->on_body(wsi, in, len);
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
+        if (!exchange_ || !exchange_->owns(wsi))
+            return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+        const int rc = exchange_->on_body_done(wsi);
+        schedule_flush();  // the handler may have fed the Hub: its live frames go out
+        return rc;
+    }
     case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (exchange_ && exchange_->owns(wsi)) return exchange_->on_writeable(wsi);
         if (http_answers_.count(wsi)) return write_ops_answer(wsi);
         if (static_sends_.count(wsi)) return write_static(wsi);
         return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
     case LWS_CALLBACK_CLOSED_HTTP:
+        if (exchange_) exchange_->forget(wsi);
         http_answers_.erase(wsi);
         static_sends_.erase(wsi);
         return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
@@ -970,6 +1000,11 @@ int Server::answer_http(lws* wsi) {
         char* uri = nullptr;
         int uri_len = 0;
         if (lws_http_get_uri_and_method(wsi, &uri, &uri_len) >= 0 && uri) path.emplace(uri, std::size_t(uri_len));
+    }
+    if (exchange_ && path && exchange_->serves(*path)) {
+        const int rc = exchange_->on_request(wsi);
+        schedule_flush();  // a request without a body was answered: the Hub's outputs go out
+        return rc;
     }
     if (!site_ || (path && is_ops_path(*path))) return answer_ops(wsi);
     ++wire_.http_requests;

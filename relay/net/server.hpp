@@ -9,6 +9,9 @@
 //                for entry points); /healthz, /readyz, /metrics (ops/); without a web
 //                root every other HTTP request gets 404. A WebSocket upgrade that names
 //                no subprotocol lands here and is refused.
+//                Paths under ServerOptions::http_handler_prefixes (/api/) go to the
+//                HTTP exchange (net/http_exchange.hpp: bodies, 411/413, stall timeout)
+//                and its sans-I/O handler (relay/api/).
 //   "parley.v1"  the chat protocol, on any path (clients use /ws).
 //
 // Limits and what happens at them:
@@ -79,6 +82,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -90,6 +94,7 @@
 #include "core/rate_limits.hpp"
 #include "core/socket_limits.hpp"
 #include "net/client_address.hpp"
+#include "net/http_exchange.hpp"
 #include "net/origin_policy.hpp"
 #include "net/tls_certificate.hpp"
 #include "static/static_site.hpp"
@@ -133,6 +138,13 @@ struct ServerOptions {
     TrustedProxies metrics_allow;
     std::string data_dir;
     std::string version;
+    // HTTP requests with bodies (issue 18, net/http_exchange.hpp): paths under these
+    // prefixes go to `http_handler` (the /api/v1 routes, relay/api/), run on the loop
+    // with the wall clock; none: those paths are the web root's like any other.
+    std::vector<std::string> http_handler_prefixes;
+    std::function<HttpResponse(const HttpRequest&, std::int64_t now)> http_handler;
+    std::function<HttpResponse(int status, std::string detail)> http_refusal;  // 411, 413 in its format
+    HttpExchangeLimits http_limits;
 };
 
 class Server {
@@ -235,6 +247,7 @@ private:
         std::size_t sent = 0;
     };
     std::unique_ptr<StaticSite> site_;
+    std::unique_ptr<HttpExchange> exchange_;  // null without ServerOptions::http_handler
     std::unordered_map<lws*, StaticSend> static_sends_;
     std::vector<unsigned char> http_buf_;  // LWS_PRE headroom + one chunk of a body
     int write_static(lws* wsi);

@@ -112,6 +112,8 @@ std::string prometheus_text(const HubCounters& hub, const WireCounters& wire, co
     t.one("parley_sent_bytes_total", "counter", "Payload bytes sent to clients.", static_cast<double>(wire.bytes_out));
     t.one("parley_http_requests_total", "counter", "Requests to /healthz, /readyz and /metrics.",
           static_cast<double>(wire.http_requests));
+    t.by("parley_api_responses_total", "counter", "Answers to /api/v1 requests, by status class.", "code",
+         wire.api_responses);
 
     // Storage.
     t.one("parley_messages_stored_total", "counter", "New messages stored (visitors, agents, bots, system).",

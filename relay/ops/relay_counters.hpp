@@ -64,6 +64,8 @@ struct WireCounters {
     std::uint64_t connections_refused = 0;  // socket limits, origin, handshake timeouts
     std::uint64_t slow_closed = 0;          // 4001: a connection that stopped reading
     std::uint64_t http_requests = 0;        // /healthz, /readyz, /metrics
+    // /api/v1 answers by status class ("2xx", "4xx"…; issue 18, relay/api/).
+    std::map<std::string, std::uint64_t> api_responses;
     // Seconds a loop pass spent committing and handing out (take_outputs with a batch
     // open): the store's fsync shows here.
     Histogram<10> commit_seconds{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};

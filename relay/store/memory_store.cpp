@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <tuple>
 
 namespace parley::relay {
 
@@ -166,6 +167,21 @@ Result<std::vector<ConvSummary>> MemoryStore::closed_conversations_of_visitor(co
         if (static_cast<int>(out.size()) >= limit) break;
         out.push_back(summary(entry->first, entry->second));
     }
+    return out;
+}
+
+Result<std::vector<ConvSummary>> MemoryStore::conversations_page(const std::string& status, std::int64_t since,
+                                                                std::int64_t after_updated,
+                                                                const std::string& after_conv, int limit) {
+    std::vector<std::pair<std::int64_t, std::string>> keys;
+    for (const auto& [id, c] : convs_)
+        if (!c.messages.empty() && (status.empty() || c.status == status) && c.updated >= since &&
+            std::tie(c.updated, id) > std::tie(after_updated, after_conv))
+            keys.emplace_back(c.updated, id);
+    std::sort(keys.begin(), keys.end());
+    if (keys.size() > static_cast<std::size_t>(std::max(limit, 0))) keys.resize(static_cast<std::size_t>(std::max(limit, 0)));
+    std::vector<ConvSummary> out;
+    for (const auto& [updated, id] : keys) out.push_back(summary(id, convs_.at(id)));
     return out;
 }
 

@@ -194,6 +194,11 @@ constexpr const char* kConvsBefore =
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
     "WHERE c.status = ?1 AND c.last_seq > 0 AND (c.updated < ?2 OR (c.updated = ?2 AND c.id < ?3)) "
     "ORDER BY c.updated DESC, c.id DESC LIMIT ?4";
+constexpr const char* kConvPage =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.last_seq > 0 AND (?1 = '' OR c.status = ?1) AND c.updated >= ?2 "
+    "AND (c.updated > ?3 OR (c.updated = ?3 AND c.id > ?4)) ORDER BY c.updated, c.id LIMIT ?5";
 constexpr const char* kInsertAudit =
     "INSERT INTO audit_log(ts, actor_role, actor_id, actor_name, action, conv, target, detail, address) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -1009,6 +1014,26 @@ Result<std::vector<ConvSummary>> SqliteStore::closed_conversations_of_visitor(co
         out.push_back(std::move(read).value());
     }
     if (rc != SQLITE_DONE) return fail("list a visitor's closed conversations");
+    return out;
+}
+
+Result<std::vector<ConvSummary>> SqliteStore::conversations_page(const std::string& status, std::int64_t since,
+                                                                std::int64_t after_updated,
+                                                                const std::string& after_conv, int limit) {
+    auto p = prepare(kConvPage);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, status).bind(2, since).bind(3, after_updated).bind(4, after_conv).bind(5, std::int64_t{limit});
+    std::vector<ConvSummary> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
+    if (rc != SQLITE_DONE) return fail("list conversations");
+    for (ConvSummary& summary : out)
+        if (Status st = fill_intent(summary); !st) return st.error();
     return out;
 }
 

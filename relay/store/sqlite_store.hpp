@@ -89,6 +89,9 @@ public:
                                                           const std::string& before_conv, int limit) override;
     Result<std::vector<ConvSummary>> closed_conversations_of_visitor(const std::string& visitor_id,
                                                                      int limit) override;
+    Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
+                                                        std::int64_t after_updated, const std::string& after_conv,
+                                                        int limit) override;
     Status set_conversation_status(const std::string& conv, const std::string& status) override;
     Status set_route(const std::string& conv, const std::string& record) override;
     Status begin_batch() override;

@@ -219,6 +219,14 @@ public:
     virtual Result<std::vector<ConvSummary>> conversations_before(const std::string& status,
                                                                   std::int64_t before_updated,
                                                                   const std::string& before_conv, int limit) = 0;
+    // The HTTP API's list (issue 18): conversations with at least one message, updated
+    // at or after `since`, of `status` ("" for any), in increasing (updated, id) after
+    // the cursor (after_updated, after_conv), at most `limit`. Increasing order makes the
+    // cursor safe while conversations change: one updated meanwhile comes again later,
+    // none is skipped.
+    virtual Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
+                                                                std::int64_t after_updated,
+                                                                const std::string& after_conv, int limit) = 0;
     // Sets status "open" or "closed" (routing closes and reopens). Fails when the
     // conversation does not exist.
     virtual Status set_conversation_status(const std::string& conv, const std::string& status) = 0;

@@ -55,6 +55,11 @@ public:
                                                                      int limit) override {
         return inner_.closed_conversations_of_visitor(visitor_id, limit);
     }
+    Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
+                                                        std::int64_t after_updated, const std::string& after_conv,
+                                                        int limit) override {
+        return inner_.conversations_page(status, since, after_updated, after_conv, limit);
+    }
     Result<std::vector<ConvSummary>> open_conversations(int limit) override {
         return inner_.open_conversations(limit);
     }

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <strings.h>
+
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -13,6 +15,11 @@
 namespace parley::test {
 
 HttpResponse http_request(int port, const std::string& method, const std::string& path, const std::string& host) {
+    return http_request(port, method, path, {}, {}, host);
+}
+
+HttpResponse http_request(int port, const std::string& method, const std::string& path,
+                          const std::vector<std::string>& headers, const std::string& body, const std::string& host) {
     HttpResponse r;
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return r;
@@ -24,8 +31,14 @@ HttpResponse http_request(int port, const std::string& method, const std::string
         ::close(fd);
         return r;
     }
-    const std::string request =
-        method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    std::string request = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
+    bool length_given = false;
+    for (const std::string& h : headers) {
+        request += h + "\r\n";
+        length_given = length_given || strncasecmp(h.c_str(), "content-length:", 15) == 0;
+    }
+    if (!length_given) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    request += "\r\n" + body;
     (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
     std::string got;
     char buf[8192];

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace parley::test {
 
@@ -13,6 +14,11 @@ struct HttpResponse {
 };
 
 HttpResponse http_request(int port, const std::string& method, const std::string& path,
+                          const std::string& host = "127.0.0.1");
+// With request headers ("Name: value" lines, no CRLF) and a body; Content-Length is the
+// body's unless `headers` sets one (a test may announce more than it sends).
+HttpResponse http_request(int port, const std::string& method, const std::string& path,
+                          const std::vector<std::string>& headers, const std::string& body,
                           const std::string& host = "127.0.0.1");
 inline HttpResponse http_get(int port, const std::string& path) { return http_request(port, "GET", path); }
 

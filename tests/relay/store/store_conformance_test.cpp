@@ -314,6 +314,33 @@ TEMPLATE_TEST_CASE("a visitor's closed conversations with a message are listed, 
     CHECK(s.closed_conversations_of_visitor("v_9", 10).value().empty());
 }
 
+TEMPLATE_TEST_CASE("the API's conversation pages go by (updated, id) after the cursor, filtered by status and "
+                   "time",
+                   "[store][api]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.create_visitor(Visitor{"v_2", "Bo", T0}).ok());
+    REQUIRE(s.create_conversation("c_2", "v_2", T0).ok());
+    REQUIRE(s.create_visitor(Visitor{"v_3", "Cy", T0}).ok());
+    REQUIRE(s.create_conversation("c_3", "v_3", T0).ok());  // no message: never listed
+    REQUIRE(s.append_message(NewMessage{"c_2", "m2", Party{"visitor", "v_2", "Bo"}, "hi", T0 + 20}).ok());
+    REQUIRE(s.append_message(message("x", "first", T0 + 10)).ok());
+    REQUIRE(s.set_conversation_status("c_2", "closed").ok());
+
+    auto all = s.conversations_page("", 0, -1, "", 10).value();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].conv == "c_1");
+    CHECK(all[1].conv == "c_2");
+    auto next = s.conversations_page("", 0, all[0].updated, all[0].conv, 10).value();
+    REQUIRE(next.size() == 1);
+    CHECK(next[0].conv == "c_2");
+    CHECK(s.conversations_page("", 0, -1, "", 1).value().size() == 1);
+    CHECK(s.conversations_page("closed", 0, -1, "", 10).value().at(0).conv == "c_2");
+    CHECK(s.conversations_page("open", 0, -1, "", 10).value().at(0).conv == "c_1");
+    CHECK(s.conversations_page("", T0 + 15, -1, "", 10).value().size() == 1);
+}
+
 TEMPLATE_TEST_CASE("agents are found by id and by e-mail in any case", "[store]", MemoryBackend,
                    SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;

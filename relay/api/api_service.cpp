@@ -1,0 +1,91 @@
+#include "api/api_service.hpp"
+
+#include "api/problem.hpp"
+#include "core/audit_log.hpp"
+
+namespace parley::relay::api {
+
+namespace p = protocol;
+
+ApiService::ApiService(Store& store, Hub& hub, ApiLimits limits)
+    : store_(store), hub_(hub), limits_(limits), keys_(store) {}
+
+HttpResponse ApiService::handle(const HttpRequest& request, std::int64_t now) {
+    // 1. the route
+    const RouteMatch match = match_route(request.method, request.path);
+    if (!match.route) {
+        if (match.path_known) {
+            HttpResponse r = problem(ProblemType::method_not_allowed, request.method + " is not served at " + request.path);
+            std::string allow;
+            for (const Route& route : route_table()) {
+                if (match_route(route.method, request.path).route == &route)
+                    allow += (allow.empty() ? "" : ", ") + std::string(route.method);
+            }
+            r.headers.emplace_back("allow", allow);
+            return r;
+        }
+        return problem(ProblemType::not_found, "no API route " + request.path + " (docs/api.md lists them)");
+    }
+    // 2. the key
+    constexpr std::string_view kBearer = "Bearer ";
+    std::optional<ApiKey> key;
+    if (request.authorization.compare(0, kBearer.size(), kBearer) == 0)
+        key = keys_.lookup(std::string_view(request.authorization).substr(kBearer.size()), now);
+    if (!key) {
+        HttpResponse r = problem(ProblemType::unauthorized,
+                                 request.authorization.empty()
+                                     ? "send Authorization: Bearer pk_… (create a key with --create-api-key)"
+                                     : "the key is not one in use (unknown or revoked)");
+        r.headers.emplace_back("www-authenticate", "Bearer realm=\"parley\"");
+        return r;
+    }
+    // 3. the scope
+    if (!allows(key->scope, match.route->scope))
+        return problem(ProblemType::forbidden, std::string("this route needs scope ") + scope_name(match.route->scope) +
+                                                   "; key " + key->id + " has " + scope_name(key->scope));
+    // 4. the key's rate
+    if (const std::int64_t wait = buckets_[key->id].take(now, limits_.key_rate, limits_.key_burst)) {
+        HttpResponse r = problem(ProblemType::rate_limited, "key " + key->id + " is over its request rate; retry in " +
+                                                                std::to_string(wait) + " ms");
+        r.headers.emplace_back("retry-after", std::to_string((wait + 999) / 1000));
+        return r;
+    }
+    // 5. the handler, 6. the audit entry of a write
+    const Call call{request, match, *key, now};
+    HttpResponse response = dispatch(call);
+    if (request.method != "GET") audit_write(call, response.status);
+    return response;
+}
+
+HttpResponse ApiService::dispatch(const Call& call) {
+    switch (call.match.route->id) {
+    case RouteId::list_conversations: return list_conversations(call);
+    case RouteId::get_conversation: return get_conversation(call);
+    case RouteId::list_messages: return list_messages(call);
+    case RouteId::post_message: return post_message(call);
+    case RouteId::close_conversation:
+    case RouteId::reopen_conversation:
+    case RouteId::assign_conversation:
+    case RouteId::transfer_conversation: return conversation_act(call);
+    case RouteId::get_contact: return get_contact(call);
+    case RouteId::get_report: return get_report(call);
+    }
+    return problem(ProblemType::not_found, "no such route");
+}
+
+void ApiService::audit_write(const Call& call, int status) {
+    p::AuditEntry e;
+    e.ts = call.now;
+    e.actor_role = "api_key";
+    e.actor_id = call.key.id;
+    e.actor_name = call.key.name;
+    e.action = audit::kApiWrite;
+    if (!call.match.params.empty() && std::string_view(call.match.route->pattern).rfind("/api/v1/conversations/", 0) == 0)
+        e.conv = call.match.params[0];
+    e.detail = call.request.method + " " + call.match.route->pattern + " " + std::to_string(status);
+    // The act is done (or refused) already: it stands, as the Hub's transfers and closes
+    // do, and the failure is counted for the adapter to log.
+    if (!store_.append_audit(e)) ++audit_failures_;
+}
+
+}  // namespace parley::relay::api

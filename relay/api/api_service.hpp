@@ -1,0 +1,93 @@
+// ApiService: the /api/v1 routes (issue 18, docs/api.md, docs/openapi.json), sans-I/O.
+// An HttpRequest and `now` in, an HttpResponse out; net/http_exchange.hpp does the
+// socket side, so every route is tested with structs (tests/relay/api/).
+//
+// Theory of operation
+// -------------------
+// Each request goes through the same steps, and the first that fails answers with a
+// problem document (api/problem.hpp):
+//   1. route      the route table (api/routes.hpp): unknown path 404, known path with
+//                 another method 405
+//   2. key        Authorization: Bearer pk_… must be a key in use (api/api_keys.hpp):
+//                 else 401 with WWW-Authenticate
+//   3. scope      the route's scope (GET read, POST write; admin allows all): else 403
+//   4. rate       the key's token bucket (ApiLimits::key_rate per second, key_burst at
+//                 once): else 429 with Retry-After (seconds)
+//   5. handler    reads the store a page at a time, or acts through the Hub
+//   6. audit      every POST that passed 1–4 appends an "api.write" entry (actor: the
+//                 key; the method, path and status in detail), whatever its outcome;
+//                 the Hub's own entries (conv.close, conv.transfer…) come on top
+//
+// Acts go through Hub::api_act, so the WebSocket path's rules, audit entries and live
+// fan-out apply unchanged: a posted message is stored, acknowledged and sent to the
+// connected visitor and agents like any other. A message is posted as a named agent
+// (their own rights on the conversation) or bot; close, reopen, assign and transfer
+// are done by the key itself with a supervisor's rights, named "API key NAME" in the
+// conversation's lines and the audit log.
+//
+// Bounded work per request (the loop is shared with every chat connection): lists are
+// paged (limit ≤ ApiLimits::max_page, store reads of at most that many rows; a filtered
+// list reads at most kMaxScanRows rows and hands back a cursor to go on); a report
+// covers at most max_report_days.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "api/api_keys.hpp"
+#include "api/routes.hpp"
+#include "core/hub.hpp"
+#include "core/rate_limits.hpp"
+#include "net/http_message.hpp"
+#include "store/store.hpp"
+
+namespace parley::relay::api {
+
+struct ApiLimits {
+    double key_rate = 10;        // requests per second, one key
+    double key_burst = 50;       // requests at once, one key
+    int default_page = 50;
+    int max_page = 200;
+    int max_report_days = 366;
+};
+
+class ApiService {
+public:
+    // `store` is the Hub's (its summary cache), `hub` the running one; both outlive this.
+    ApiService(Store& store, Hub& hub, ApiLimits limits);
+
+    HttpResponse handle(const HttpRequest& request, std::int64_t now);
+
+    static constexpr int kMaxScanRows = 1000;  // store rows one filtered list reads
+    // "api.write" entries that could not be written since the start.
+    std::uint64_t audit_failures() const { return audit_failures_; }
+
+private:
+    struct Call {
+        const HttpRequest& request;
+        const RouteMatch& match;
+        const ApiKey& key;
+        std::int64_t now;
+    };
+    HttpResponse dispatch(const Call& call);
+    HttpResponse list_conversations(const Call& call);
+    HttpResponse get_conversation(const Call& call);
+    HttpResponse list_messages(const Call& call);
+    HttpResponse post_message(const Call& call);
+    HttpResponse conversation_act(const Call& call);  // close, reopen, assign, transfer
+    HttpResponse get_contact(const Call& call);
+    HttpResponse get_report(const Call& call);
+    void audit_write(const Call& call, int status);
+
+    Store& store_;
+    Hub& hub_;
+    ApiLimits limits_;
+    ApiKeyRing keys_;
+    std::unordered_map<std::string, TokenBucket> buckets_;  // key id → its budget
+    std::uint64_t audit_failures_ = 0;
+    std::uint64_t posted_ = 0;  // numbers the cids of messages posted without one
+};
+
+}  // namespace parley::relay::api

@@ -1,0 +1,76 @@
+#include "api/routes.hpp"
+
+namespace parley::relay::api {
+
+const std::vector<Route>& route_table() {
+    static const std::vector<Route> kRoutes = {
+        {"GET", "/api/v1/conversations", Scope::read, RouteId::list_conversations},
+        {"GET", "/api/v1/conversations/{id}", Scope::read, RouteId::get_conversation},
+        {"GET", "/api/v1/conversations/{id}/messages", Scope::read, RouteId::list_messages},
+        {"POST", "/api/v1/conversations/{id}/messages", Scope::write, RouteId::post_message},
+        {"POST", "/api/v1/conversations/{id}/close", Scope::write, RouteId::close_conversation},
+        {"POST", "/api/v1/conversations/{id}/reopen", Scope::write, RouteId::reopen_conversation},
+        {"POST", "/api/v1/conversations/{id}/assign", Scope::write, RouteId::assign_conversation},
+        {"POST", "/api/v1/conversations/{id}/transfer", Scope::write, RouteId::transfer_conversation},
+        {"GET", "/api/v1/contacts/{id}", Scope::read, RouteId::get_contact},
+        {"GET", "/api/v1/reports", Scope::read, RouteId::get_report},
+    };
+    return kRoutes;
+}
+
+namespace {
+
+std::vector<std::string_view> segments(std::string_view path) {
+    std::vector<std::string_view> out;
+    std::size_t at = 0;
+    while (at <= path.size()) {
+        const std::size_t slash = path.find('/', at);
+        const std::size_t end = slash == std::string_view::npos ? path.size() : slash;
+        out.push_back(path.substr(at, end - at));
+        if (slash == std::string_view::npos) break;
+        at = slash + 1;
+    }
+    return out;
+}
+
+bool matches(std::string_view pattern, std::string_view path, std::vector<std::string>& params) {
+    const auto want = segments(pattern);
+    const auto got = segments(path);
+    if (want.size() != got.size()) return false;
+    params.clear();
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        if (!want[i].empty() && want[i].front() == '{') {
+            if (got[i].empty()) return false;
+            params.emplace_back(got[i]);
+        } else if (want[i] != got[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+RouteMatch match_route(std::string_view method, std::string_view path) {
+    RouteMatch m;
+    std::vector<std::string> params;
+    for (const Route& r : route_table()) {
+        if (!matches(r.pattern, path, params)) continue;
+        if (method == r.method) {
+            m.route = &r;
+            m.params = std::move(params);
+            return m;
+        }
+        m.path_known = true;
+    }
+    return m;
+}
+
+std::string route_table_text() {
+    std::string out;
+    for (const Route& r : route_table())
+        out += std::string(r.method) + " " + r.pattern + " " + scope_name(r.scope) + "\n";
+    return out;
+}
+
+}  // namespace parley::relay::api

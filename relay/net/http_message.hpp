@@ -1,0 +1,41 @@
+// HttpRequest and HttpResponse: an HTTP exchange as plain values, so that what answers a
+// request (the /api/v1 routes, relay/api/; later attachment uploads) never sees a socket
+// and is tested with a struct in and a struct out. net/http_exchange.hpp is the lws
+// glue that fills an HttpRequest and writes an HttpResponse; this header includes no lws.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace parley::relay {
+
+struct HttpRequest {
+    std::string method;  // "GET", "POST", … (upper case, as lws names it)
+    std::string path;    // percent-decoded by lws, without the query
+    // The query's arguments in order, each split at its first '=' (a name alone has an
+    // empty value); lws has percent-decoded them.
+    std::vector<std::pair<std::string, std::string>> query;
+    // The headers the handlers read ("" when absent).
+    std::string authorization, content_type, accept;
+    std::string body;    // whole, at most HttpExchangeLimits::max_body_bytes
+    std::string client;  // the peer's address (for logs)
+    // The first value of query argument `name`, or nullptr.
+    const std::string* arg(std::string_view name) const {
+        for (const auto& [k, v] : query)
+            if (k == name) return &v;
+        return nullptr;
+    }
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"retry-after", "3"}
+    std::string body;
+};
+
+}  // namespace parley::relay
