@@ -48,6 +48,8 @@
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
 #include "triage_setup.hpp"
+#include "webhooks/webhook_commands.hpp"
+#include "webhooks/webhook_dispatcher.hpp"
 
 namespace {
 
@@ -452,7 +454,7 @@ int main(int argc, char** argv) {
     // relay re-reads sessions on its own) and take no lock.
     const bool bot_command = !o.create_bot_key.empty() || !o.revoke_bot_key.empty() || o.list_bot_keys;
     const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() ||
-                               o.export_audit || bot_command || o.report;
+                               o.export_audit || bot_command || o.report || is_webhook_command(o);
     const std::string visitor_key_path =
         o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
     // A backup only reads (store/backup.hpp): it runs beside the relay, without the lock.
@@ -515,6 +517,8 @@ int main(int argc, char** argv) {
     if (o.export_audit) return export_audit(*store.value());
     if (o.report) return report_command(*store.value(), o);
     if (bot_command) return bot_key_command(*store.value(), random, o);
+    if (is_webhook_command(o))  // issue 18: a row or two, beside a running relay
+        return webhook_command(*store.value()->webhooks(), random, o, wall_clock_ms(), std::cout, std::cerr);
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     // Token keys (P7): in their own file, never in the database. Rotation is offline
     // (the lock is held) and takes effect at the next start.
@@ -652,6 +656,15 @@ int main(int argc, char** argv) {
     so.metrics_allow = TrustedProxies(std::move(scrapers));
     so.data_dir = o.data_dir;
     so.version = PARLEY_VERSION;
+    // Webhooks (issue 18): deliveries on the sender's thread, moved by the dispatcher on
+    // the loop's tick (webhooks/webhook_dispatcher.hpp).
+    WebhookRetryPolicy retry;
+    retry.delays_ms = parse_webhook_backoff(o.webhook_backoff).value();  // the option checked it
+    retry.max_attempts = o.webhook_max_attempts;
+    WebhookSender webhook_sender({o.webhook_connect_timeout_ms, o.webhook_timeout_ms, 64 * 1024,
+                                  o.webhook_allow_private});
+    WebhookDispatcher webhooks(*store.value()->webhooks(), webhook_sender, random, retry, o.webhook_concurrency);
+    so.webhooks = &webhooks;
     Server server(hub, so);
 
     install_signal_handlers();
