@@ -53,6 +53,8 @@
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
 #include "triage_setup.hpp"
+#include "webhooks/webhook_commands.hpp"
+#include "webhooks/webhook_dispatcher.hpp"
 
 namespace {
 
@@ -549,7 +551,8 @@ int main(int argc, char** argv) {
     const bool admin_command = !o.update_agent.empty() || !o.reset_password.empty() || !o.remove_agent.empty();
     const bool api_key_command_given = !o.create_api_key.empty() || !o.revoke_api_key.empty() || o.list_api_keys;
     const bool agent_command = o.add_agent || !o.disable_agent.empty() || !o.enable_agent.empty() || admin_command ||
-                               o.export_audit || bot_command || api_key_command_given || o.report;
+                               o.export_audit || bot_command || api_key_command_given || o.report ||
+                               is_webhook_command(o);
     const std::string visitor_key_path =
         o.visitor_key_file.empty() ? default_visitor_key_path(o.data_dir) : o.visitor_key_file;
     // A backup only reads (store/backup.hpp): it runs beside the relay, without the lock.
@@ -614,6 +617,8 @@ int main(int argc, char** argv) {
     if (o.report) return report_command(*store.value(), o);
     if (bot_command) return bot_key_command(*store.value(), random, o);
     if (api_key_command_given) return api_key_command(*store.value(), random, o);
+    if (is_webhook_command(o))  // issue 18: a row or two, beside a running relay
+        return webhook_command(*store.value()->webhooks(), random, o, wall_clock_ms(), std::cout, std::cerr);
     if (!o.export_visitor.empty() || !o.erase_visitor.empty()) return privacy_command(*store.value(), o);
     // Token keys (P7): in their own file, never in the database. Rotation is offline
     // (the lock is held) and takes effect at the next start.
@@ -764,6 +769,15 @@ int main(int argc, char** argv) {
     so.http_refusal = [](int status, std::string detail) { return api::problem_for_status(status, std::move(detail)); };
     so.http_limits.max_body_bytes = static_cast<std::size_t>(o.api_max_body_bytes);
     so.http_limits.stall_secs = o.stall_secs > 0 ? o.stall_secs : 30;
+    // Webhooks (issue 18): deliveries on the sender's thread, moved by the dispatcher on
+    // the loop's tick (webhooks/webhook_dispatcher.hpp).
+    WebhookRetryPolicy retry;
+    retry.delays_ms = parse_webhook_backoff(o.webhook_backoff).value();  // the option checked it
+    retry.max_attempts = o.webhook_max_attempts;
+    WebhookSender webhook_sender({o.webhook_connect_timeout_ms, o.webhook_timeout_ms, 64 * 1024,
+                                  o.webhook_allow_private});
+    WebhookDispatcher webhooks(*store.value()->webhooks(), webhook_sender, random, retry, o.webhook_concurrency);
+    so.webhooks = &webhooks;
     Server server(hub, so);
 
     install_signal_handlers();

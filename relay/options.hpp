@@ -50,6 +50,21 @@ struct Options {
     int bot_grace_secs = 10;
     int bot_reply_secs = 15;
     int bot_max_turns_unanswered = 5;
+    // Webhooks (issue 18, docs/webhooks.md). Commands: --add-webhook URL with
+    // --webhook-events a,b prints the new subscription's id and secret once;
+    // --list-webhooks; --remove-webhook ID; --replay-webhook DELIVERY_ID;
+    // --replay-dead-webhooks ID (every dead letter of the subscription). Each exits.
+    std::string add_webhook, webhook_events = "*", remove_webhook, replay_webhook, replay_dead_webhooks;
+    bool list_webhooks = false;
+    // Delivery: the retry schedule (before the 2nd, 3rd, … attempt; the last repeats),
+    // attempts in all before the dead-letter list, deliveries in flight, timeouts, and
+    // whether private/loopback destinations are allowed (SSRF; docs/security.md).
+    std::string webhook_backoff = "5s,30s,2m,10m,30m,1h,2h,4h,8h";
+    int webhook_max_attempts = 10;
+    int webhook_concurrency = 8;
+    int webhook_connect_timeout_ms = 5000;
+    int webhook_timeout_ms = 15000;
+    bool webhook_allow_private = false;
     bool help = false;
     bool version = false;  // --version: print it and exit (issue 18)
     // Privacy (P7): one visitor's data (id v_… or one of their conversations c_…),

@@ -257,6 +257,7 @@ void check_combinations(ResolvedConfig& out) {
     // --update-agent checks the pair against the agent's stored values (auth/agent_admin.hpp).
     if (o.update_agent.empty() && o.agent_max < o.agent_preferred) problem("--max-load must not be below --preferred");
     if (!o.bot_name.empty() && o.create_bot_key.empty()) problem("--bot-name goes with --create-bot-key");
+    if (o.webhook_events != "*" && o.add_webhook.empty()) problem("--webhook-events goes with --add-webhook");
     if (o.dead_peer_secs && o.heartbeat_secs && o.dead_peer_secs <= o.heartbeat_secs)
         problem("--dead-peer-secs must exceed --heartbeat-secs (the peer needs time to answer)");
 }

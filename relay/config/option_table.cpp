@@ -8,6 +8,7 @@
 #include "core/prechat_form.hpp"
 #include "net/client_address.hpp"
 #include "parley/triage/analysis.hpp"
+#include "webhooks/webhook_retry.hpp"
 
 namespace parley::relay::config {
 
@@ -416,6 +417,44 @@ std::vector<OptionSpec> build_table() {
                        "hand over when the bot has not answered a visitor's message within N s (0: never)"));
     t.push_back(number("bot-max-turns-unanswered", &Options::bot_max_turns_unanswered, 0, 86400, "N",
                        "hand over after more than N bot messages in a row (0: never; the same text 3 times always)"));
+    // Webhooks (issue 18, docs/webhooks.md).
+    t.push_back(command(text("add-webhook", &Options::add_webhook, "URL",
+                             "subscribe URL (http or https) to webhook events (--webhook-events), print the "
+                             "subscription's id and its signing secret once, then exit",
+                             needs("needs a URL"))));
+    t.push_back(command(text("webhook-events", &Options::webhook_events, "TYPES",
+                             "with --add-webhook: a comma list of event types, or * for all (default *; "
+                             "docs/webhooks.md lists them)",
+                             needs("needs event types"))));
+    t.push_back(command(flag("list-webhooks", &Options::list_webhooks,
+                             "list webhook subscriptions (no secrets) and dead letters, then exit")));
+    t.push_back(command(text("remove-webhook", &Options::remove_webhook, "ID",
+                             "delete a webhook subscription and its pending and dead deliveries, then exit",
+                             needs("needs a subscription id"))));
+    t.push_back(command(text("replay-webhook", &Options::replay_webhook, "DELIVERY_ID",
+                             "send a dead-lettered delivery again (to the end of its conversation's line), then exit",
+                             needs("needs a delivery id"))));
+    t.push_back(command(text("replay-dead-webhooks", &Options::replay_dead_webhooks, "ID",
+                             "send every dead letter of the subscription again, in order, then exit",
+                             needs("needs a subscription id"))));
+    t.push_back(text("webhook-backoff", &Options::webhook_backoff, "DELAYS",
+                     "delays before a failed webhook's 2nd, 3rd, ... attempt, each with +-20 % jitter; the last "
+                     "repeats (units ms, s, m, h)",
+                     [](const std::string& v) {
+                         auto parsed = parse_webhook_backoff(v);
+                         return parsed ? std::string() : parsed.error().detail;
+                     }));
+    t.push_back(number("webhook-max-attempts", &Options::webhook_max_attempts, 1, 100, "N",
+                       "attempts of a webhook delivery in all; then it is dead-lettered"));
+    t.push_back(number("webhook-concurrency", &Options::webhook_concurrency, 1, 256, "N",
+                       "webhook deliveries in flight at once"));
+    t.push_back(number("webhook-connect-timeout-ms", &Options::webhook_connect_timeout_ms, 100, 60'000, "N",
+                       "a webhook receiver must accept the connection within N ms"));
+    t.push_back(number("webhook-timeout-ms", &Options::webhook_timeout_ms, 100, 300'000, "N",
+                       "a webhook receiver must answer in full within N ms (else: a failed attempt)"));
+    t.push_back(flag("webhook-allow-private", &Options::webhook_allow_private,
+                     "allow webhook URLs that resolve to loopback, private or link-local addresses (default: "
+                     "refused, docs/security.md)"));
     // Triage, masking, storage.
     t.push_back(text("triage-model", &Options::triage_model, "PATH",
                      "intent model file (default: the installed default.ptm)", needs("needs a file")));

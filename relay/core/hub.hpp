@@ -134,6 +134,10 @@
 // also purges closed conversations older than their team's window, a page at a time,
 // outside any group-commit batch, and forgets them.
 //
+// Webhooks (issue 18, hub_webhooks.cpp): every new message (append) and every routing
+// event (record_event) is also enqueued for the subscribed sites, in the same batch, so
+// it is durable exactly when what it reports is; delivery is the adapter's.
+//
 // Who sees a conversation: its visitor's connections and the agents it is listed for
 // (its owner, supervisors, its team while queued; a conversation without a first
 // message: supervisors only). Internal notes never go to a visitor connection.
@@ -185,6 +189,8 @@
 #include "store/store.hpp"
 
 namespace parley::relay {
+
+struct WebhookNotice;  // webhooks/webhook_payload.hpp
 
 using ConnId = std::uint64_t;
 
@@ -558,6 +564,10 @@ private:
                                  const std::string& intent, std::int64_t now);
     void route_apply(const route::Outcome& o, std::int64_t now);
     void record_event(const ConvEvent& event);
+    // Webhooks (issue 18, hub_webhooks.cpp): enqueued from append() and record_event().
+    void enqueue_webhook(const WebhookNotice& notice, const std::string& conv, std::int64_t ts);
+    void webhooks_of_message(const NewMessage& message, const Appended& stored);
+    void webhooks_of_event(const ConvEvent& event);
     std::optional<Error> claim_refusal(const Conn& c, const std::string& conv, const std::string& cid);  // issue 18: the routing history reports read
     void route_error(ConnId id, const route::Outcome& o, const std::string& ref);
     // `also`: connections sent the line besides those the visibility rule lists (CSAT:

@@ -331,6 +331,7 @@ std::string Hub::agent_name(const std::string& id) const {
 // counted (/metrics) and never holds up the conversation: a report then misses it.
 void Hub::record_event(const ConvEvent& event) {
     if (!store_.append_event(event)) ++counters_.event_failures;
+    webhooks_of_event(event);  // issue 18: the routing events webhooks report
 }
 
 namespace {

@@ -1,4 +1,5 @@
 #include "net/server.hpp"
+#include "webhooks/webhook_dispatcher.hpp"
 
 #include <algorithm>
 
@@ -72,6 +73,7 @@ void on_tick(lws_sorted_usec_list_t* sul) {
         tick->server->observe_loop_lag(std::max(0.0, std::chrono::duration<double>(now - tick->due).count()));
     tick->due = now + std::chrono::milliseconds(100);
     if (tick->server && ++tick->ticks % 10 == 0) tick->server->cull_stalled();  // once a second
+    if (tick->server) tick->server->poll_webhooks();
     if (tick->server && tick->reload && *tick->reload) {
         *tick->reload = 0;
         (void)tick->server->reload_tls();  // logs what happened
@@ -177,6 +179,7 @@ Server::Server(Hub& hub, ServerOptions options)
 
 Server::~Server() {
     passwords_.reset();  // joins its threads, which wake the loop through the context
+    if (options_.webhooks) options_.webhooks->set_wake({});  // the sender outlives the context
     if (loop_ && tables_) ev_timer_stop(loop_, &tables_->flush.window);
     if (context_) lws_context_destroy(context_);
     if (loop_) ev_loop_destroy(loop_);
@@ -347,6 +350,9 @@ Result<int> Server::start() {
     lws_context* context = context_;
     passwords_ = std::make_unique<PasswordWorker>(options_.password_threads, options_.password_queue,
                                                   [context] { lws_cancel_service(context); });
+    // Webhooks (issue 18): a finished delivery wakes the loop the same way, so the next
+    // event of its conversation goes out at once rather than at the next tick.
+    if (options_.webhooks) options_.webhooks->set_wake([context] { lws_cancel_service(context); });
     t.tick.server = this;
     lws_sul_schedule(context_, 0, &t.tick.sul, on_tick, 100 * LWS_US_PER_MS);
     return port;
@@ -543,6 +549,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
     }
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:  // a password worker has results (or any other wake)
         password_results();
+        poll_webhooks();  // or a webhook delivery finished
         return 0;
     case LWS_CALLBACK_CLOSED: {
         limits_.release(session->id);
@@ -791,6 +798,11 @@ void Server::cull_stalled() {
                   "closing a connection that read nothing for " + std::to_string(options_.stall_secs) + " s");
         close_too_slow(peer);
     }
+}
+
+void Server::poll_webhooks() {
+    // Only committed events go out: with a batch open, its rows wait for the next tick.
+    if (options_.webhooks && !hub_.batch_open()) options_.webhooks->poll(wall_clock_ms(), wire_);
 }
 
 void Server::route_tick() {

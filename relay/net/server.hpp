@@ -107,6 +107,8 @@ struct ev_loop;  // libev's loop (ev.h stays out of this header)
 
 namespace parley::relay {
 
+class WebhookDispatcher;  // webhooks/webhook_dispatcher.hpp
+
 struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 8080;                       // 0: the kernel picks a free port
@@ -145,6 +147,8 @@ struct ServerOptions {
     std::function<HttpResponse(const HttpRequest&, std::int64_t now)> http_handler;
     std::function<HttpResponse(int status, std::string detail)> http_refusal;  // 411, 413 in its format
     HttpExchangeLimits http_limits;
+    // Webhooks (issue 18): polled on the 100 ms tick when no batch is open; null: none.
+    WebhookDispatcher* webhooks = nullptr;
 };
 
 class Server {
@@ -177,6 +181,7 @@ public:
     void route_tick();
     void flush();  // group commit: commit what this loop pass did, then deliver
     void cull_stalled();  // the tick, once a second: 4001 to connections that stopped reading
+    void poll_webhooks();  // the tick: webhook outcomes in, due deliveries out (never in a batch)
 
 private:
     struct Peer {

@@ -130,6 +130,13 @@ std::string prometheus_text(const HubCounters& hub, const WireCounters& wire, co
     t.one("parley_report_event_failures_total", "counter",
           "Routing events for reports that could not be written (the conversation went on).",
           static_cast<double>(hub.event_failures));
+    t.by("parley_webhook_deliveries_total", "counter",
+         "Webhook delivery attempts by result (ok: 2xx; failed: retried later; dead: dead-lettered).", "result",
+         wire.webhook_deliveries);
+    t.one("parley_webhook_queue_length", "gauge", "Webhook deliveries pending (retries included).",
+          static_cast<double>(wire.webhook_queue));
+    t.one("parley_webhook_enqueue_failures_total", "counter", "Webhook events that could not be enqueued.",
+          static_cast<double>(hub.webhook_enqueue_failures));
     t.histogram("parley_commit_batch_messages", "Messages per committed batch.", hub.commit_batch_messages);
     t.histogram("parley_commit_seconds", "Time a loop pass spent committing its batch (fsync included).",
                 wire.commit_seconds);

@@ -51,6 +51,7 @@ struct HubCounters {
     std::uint64_t commits = 0;          // group-commit batches committed
     std::uint64_t commit_failures = 0;  // batches the store refused (their senders resend)
     std::uint64_t event_failures = 0;   // report events that could not be written (issue 18)
+    std::uint64_t webhook_enqueue_failures = 0;  // webhook events that could not be enqueued
     Histogram<8> commit_batch_messages{{1, 2, 4, 8, 16, 32, 64, 128}};  // messages per commit
     LabelledCounter handoffs;            // bot → humans, by reason (issue 16)
     std::map<int, std::uint64_t> errors;  // error frames sent, by code (rate limits, quotas, …)
@@ -75,6 +76,10 @@ struct WireCounters {
     Histogram<12> ack_seconds{{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
     // How late the 100 ms housekeeping timer fired: the event loop's responsiveness.
     Histogram<8> loop_lag_seconds{{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
+    // Webhooks (issue 18, webhooks/webhook_dispatcher.hpp): attempts by result (ok: a
+    // 2xx; failed: to be retried; dead: the last attempt failed), and pending deliveries.
+    std::map<std::string, std::uint64_t> webhook_deliveries{{"ok", 0}, {"failed", 0}, {"dead", 0}};
+    std::uint64_t webhook_queue = 0;
 };
 
 }  // namespace parley::relay

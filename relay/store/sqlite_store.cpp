@@ -3,6 +3,7 @@
 #include "store/meta_column.hpp"
 #include "store/reply_column.hpp"
 #include "store/contact_column.hpp"
+#include "store/sqlite_webhook_store.hpp"
 
 #include <sqlite3.h>
 
@@ -130,6 +131,16 @@ constexpr const char* kMigrations[] = {
     "CREATE TABLE IF NOT EXISTS canned_responses(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
     " shortcut TEXT NOT NULL, text TEXT NOT NULL, updated INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS canned_responses_by_owner ON canned_responses(owner, shortcut, id);",
+    // 12: webhooks (issue 18, store/webhook_store.hpp): subscriptions and the durable
+    //    delivery queue; a line per (subscription, conv) in id order, due by next_at.
+    "CREATE TABLE IF NOT EXISTS webhook_subscriptions(id TEXT PRIMARY KEY, url TEXT NOT NULL,"
+    " events TEXT NOT NULL, secret TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1, created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS webhook_deliveries(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " subscription TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, conv TEXT NOT NULL,"
+    " payload TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS webhook_deliveries_line ON webhook_deliveries(subscription, conv, state, id);"
+    "CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries(state, next_at);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -565,6 +576,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     }
     Status migrated = store->migrate();
     if (!migrated) return migrated.error();
+    store->webhooks_ = std::make_unique<SqliteWebhookStore>(db);  // issue 18
     if (Status keys = store->check_and_record_keys(options.allow_missing_keys); !keys)
         return storage_error("cannot open " + path + ": " + keys.error().detail);
     // Checkpoints off the event loop (store/wal_checkpointer.hpp). The hook replaces
@@ -605,6 +617,7 @@ int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char*, int log_pag
 
 SqliteStore::~SqliteStore() {
     checkpointer_.reset();  // its thread stops before the writer's connection closes
+    webhooks_.reset();      // its statements are finalised before the connection closes
     for (auto& entry : statements_) sqlite3_finalize(entry.second);
     sqlite3_close(db_);
 }

@@ -28,6 +28,7 @@
 #include "store/column_sealer.hpp"
 #include "store/store.hpp"
 #include "store/wal_checkpointer.hpp"
+#include "store/webhook_store.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -49,7 +50,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 11;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 12;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -156,6 +157,7 @@ public:
 
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;
+    WebhookStore* webhooks() override { return webhooks_.get(); }  // issue 18
 
     // The background checkpointer; null when it could not start (checkpoints inline).
     const WalCheckpointer* checkpointer() const { return checkpointer_.get(); }
@@ -200,6 +202,7 @@ private:
 
     sqlite3* db_ = nullptr;
     ColumnSealer sealer_;
+    std::unique_ptr<WebhookStore> webhooks_;  // on db_; made by open() after migrate()
     std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by SQL literal
 };
 

@@ -38,6 +38,8 @@ using protocol::ConvSummary;
 using protocol::Message;
 using protocol::Party;
 
+class WebhookStore;  // store/webhook_store.hpp (issue 18)
+
 // The empty success value of a write.
 struct Ok {};
 using Status = Result<Ok>;
@@ -382,6 +384,11 @@ public:
     // ---- settings ---------------------------------------------------------------
     virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
     virtual Status put_setting(const std::string& key, const std::string& value) = 0;
+
+    // ---- webhooks (issue 18, store/webhook_store.hpp) -----------------------------
+    // Subscriptions and the delivery queue on the same database (its writes join the
+    // open batch); null when the backend keeps none (MemoryStore: no webhooks).
+    virtual WebhookStore* webhooks() { return nullptr; }
 };
 
 // The error every backend returns for a failed operation.

@@ -174,6 +174,7 @@ public:
     Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
     Status append_event(const ConvEvent& event) override { return inner_.append_event(event); }
+    WebhookStore* webhooks() override { return inner_.webhooks(); }
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override {
         return inner_.events_of_conversations_opened(from, to);
     }

@@ -1,0 +1,314 @@
+#include "store/sqlite_webhook_store.hpp"
+
+#include <sqlite3.h>
+
+#include "store/store.hpp"
+
+namespace parley::relay {
+
+namespace {
+
+// state: 0 pending, 2 dead (a delivered row is deleted).
+constexpr const char* kAddSubscription =
+    "INSERT INTO webhook_subscriptions(id, url, events, secret, enabled, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char* kListSubscriptions =
+    "SELECT id, url, events, secret, enabled, created FROM webhook_subscriptions ORDER BY created, id";
+constexpr const char* kRemoveDeliveries = "DELETE FROM webhook_deliveries WHERE subscription = ?1";
+constexpr const char* kRemoveSubscription = "DELETE FROM webhook_subscriptions WHERE id = ?1";
+constexpr const char* kEnableSubscription = "UPDATE webhook_subscriptions SET enabled = ?2 WHERE id = ?1";
+// The fan-out: `events` is a comma list; "*" wants every type. An event without an id
+// gets one per delivery from SQLite's randomness ("msg_" + 24 hex).
+constexpr const char* kEnqueue =
+    "INSERT INTO webhook_deliveries(subscription, event_id, type, conv, payload, next_at, created) "
+    "SELECT id, CASE WHEN ?1 = '' THEN 'msg_' || lower(hex(randomblob(12))) ELSE ?1 END, ?2, ?3, ?4, ?5, ?5 "
+    "FROM webhook_subscriptions WHERE enabled = 1 AND "
+    "(events = '*' OR instr(',' || events || ',', ',' || ?2 || ',') > 0)";
+constexpr const char* kDue =
+    "SELECT d.id, d.subscription, s.url, s.secret, d.event_id, d.type, d.conv, d.created, d.payload, d.attempts, "
+    "d.next_at, d.last_error, d.state FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription "
+    "WHERE d.state = 0 AND d.next_at <= ?1 AND s.enabled = 1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e "
+    "WHERE e.subscription = d.subscription AND e.conv = d.conv AND e.state = 0 AND e.id < d.id) "
+    "ORDER BY d.id LIMIT ?2";
+constexpr const char* kDelivered = "DELETE FROM webhook_deliveries WHERE id = ?1";
+constexpr const char* kRetryLater =
+    "UPDATE webhook_deliveries SET attempts = ?2, next_at = ?3, last_error = ?4 WHERE id = ?1 AND state = 0";
+constexpr const char* kDead =
+    "UPDATE webhook_deliveries SET attempts = ?2, last_error = ?3, state = 2 WHERE id = ?1 AND state = 0";
+constexpr const char* kDeadLetters =
+    "SELECT d.id, d.subscription, s.url, s.secret, d.event_id, d.type, d.conv, d.created, d.payload, d.attempts, "
+    "d.next_at, d.last_error, d.state FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription "
+    "WHERE d.state = 2 AND (?1 = '' OR d.subscription = ?1) ORDER BY d.id LIMIT ?2";
+constexpr const char* kReplayCopy =
+    "INSERT INTO webhook_deliveries(subscription, event_id, type, conv, payload, next_at, created) "
+    "SELECT subscription, event_id, type, conv, payload, ?2, created FROM webhook_deliveries WHERE id = ?1 AND state = 2";
+constexpr const char* kReplayDrop = "DELETE FROM webhook_deliveries WHERE id = ?1 AND state = 2";
+constexpr const char* kDeadIds = "SELECT id FROM webhook_deliveries WHERE state = 2 AND subscription = ?1 ORDER BY id";
+constexpr const char* kQueueLength = "SELECT count(*) FROM webhook_deliveries WHERE state = 0";
+// A savepoint, not BEGIN: inside the relay's open batch it nests, from the CLI it is
+// its own transaction.
+constexpr const char* kSavepoint = "SAVEPOINT webhooks";
+constexpr const char* kRelease = "RELEASE webhooks";
+constexpr const char* kRollbackTo = "ROLLBACK TO webhooks; RELEASE webhooks";
+
+std::string text_of(sqlite3_stmt* s, int column) {
+    const unsigned char* p = sqlite3_column_text(s, column);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, column)))
+             : std::string();
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+    return out;
+}
+
+std::vector<std::string> split(const std::string& list) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at <= list.size()) {
+        std::size_t comma = list.find(',', at);
+        if (comma == std::string::npos) comma = list.size();
+        if (comma > at) out.push_back(list.substr(at, comma - at));
+        at = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+// A cached statement borrowed for one use; reset when it goes out of scope.
+class SqliteWebhookStore::Stmt {
+public:
+    explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+    ~Stmt() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    Stmt& bind(int i, const std::string& v) {
+        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& bind(int i, std::int64_t v) {
+        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(s_, i, v);
+        return *this;
+    }
+    int step() { return rc_ == SQLITE_OK ? sqlite3_step(s_) : rc_; }
+    sqlite3_stmt* get() const { return s_; }
+
+private:
+    sqlite3_stmt* s_;
+    int rc_ = SQLITE_OK;
+};
+
+SqliteWebhookStore::~SqliteWebhookStore() {
+    for (auto& [sql, s] : statements_) sqlite3_finalize(s);
+}
+
+Error SqliteWebhookStore::fail(const char* what) const {
+    return storage_error(std::string("webhooks: ") + what + ": " + sqlite3_errmsg(db_));
+}
+
+Result<sqlite3_stmt*> SqliteWebhookStore::prepare(const char* sql) {
+    if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) return fail("prepare");
+    statements_.emplace(sql, s);
+    return s;
+}
+
+Status SqliteWebhookStore::run(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return fail(sql);
+    return Ok{};
+}
+
+Status SqliteWebhookStore::add_subscription(const WebhookSubscription& w) {
+    auto p = prepare(kAddSubscription);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, w.id).bind(2, w.url).bind(3, join(w.events)).bind(4, w.secret).bind(5, std::int64_t{w.enabled ? 1 : 0});
+    s.bind(6, w.created);
+    if (s.step() != SQLITE_DONE) return fail("add subscription");
+    return Ok{};
+}
+
+Result<std::vector<WebhookSubscription>> SqliteWebhookStore::list_subscriptions() {
+    auto p = prepare(kListSubscriptions);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    std::vector<WebhookSubscription> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back({text_of(s.get(), 0), text_of(s.get(), 1), split(text_of(s.get(), 2)), text_of(s.get(), 3),
+                       sqlite3_column_int64(s.get(), 4) != 0, sqlite3_column_int64(s.get(), 5)});
+    if (rc != SQLITE_DONE) return fail("list subscriptions");
+    return out;
+}
+
+Result<bool> SqliteWebhookStore::remove_subscription(const std::string& id) {
+    if (Status st = run(kSavepoint); !st) return st.error();
+    bool existed = false;
+    bool ok = true;
+    for (const char* sql : {kRemoveDeliveries, kRemoveSubscription}) {
+        auto p = prepare(sql);
+        if (!p) {
+            ok = false;
+            break;
+        }
+        Stmt s(p.value());
+        s.bind(1, id);
+        if (s.step() != SQLITE_DONE) {
+            ok = false;
+            break;
+        }
+        existed = sqlite3_changes(db_) > 0;
+    }
+    if (!ok) {
+        Error e = fail("remove subscription");
+        run(kRollbackTo);
+        return e;
+    }
+    if (Status st = run(kRelease); !st) return st.error();
+    return existed;
+}
+
+Result<bool> SqliteWebhookStore::set_subscription_enabled(const std::string& id, bool enabled) {
+    auto p = prepare(kEnableSubscription);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, id).bind(2, std::int64_t{enabled ? 1 : 0});
+    if (s.step() != SQLITE_DONE) return fail("enable subscription");
+    return sqlite3_changes(db_) > 0;
+}
+
+Status SqliteWebhookStore::enqueue(const WebhookEvent& e) {
+    auto p = prepare(kEnqueue);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, e.event_id).bind(2, e.type).bind(3, e.conv).bind(4, e.payload).bind(5, e.ts);
+    if (s.step() != SQLITE_DONE) return fail("enqueue");
+    return Ok{};
+}
+
+Result<std::vector<WebhookDelivery>> SqliteWebhookStore::read_deliveries(Stmt& s, const char* what) {
+    std::vector<WebhookDelivery> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        sqlite3_stmt* r = s.get();
+        WebhookDelivery d;
+        d.id = sqlite3_column_int64(r, 0);
+        d.subscription = text_of(r, 1);
+        d.url = text_of(r, 2);
+        d.secret = text_of(r, 3);
+        d.event = {text_of(r, 4), text_of(r, 5), text_of(r, 6), sqlite3_column_int64(r, 7), text_of(r, 8)};
+        d.attempts = static_cast<int>(sqlite3_column_int64(r, 9));
+        d.next_at = sqlite3_column_int64(r, 10);
+        d.last_error = text_of(r, 11);
+        d.dead = sqlite3_column_int64(r, 12) == 2;
+        out.push_back(std::move(d));
+    }
+    if (rc != SQLITE_DONE) return fail(what);
+    return out;
+}
+
+Result<std::vector<WebhookDelivery>> SqliteWebhookStore::due(std::int64_t now, int limit) {
+    auto p = prepare(kDue);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, now).bind(2, std::int64_t{limit});
+    return read_deliveries(s, "read due deliveries");
+}
+
+Status SqliteWebhookStore::delivered(std::int64_t id) {
+    auto p = prepare(kDelivered);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, id);
+    if (s.step() != SQLITE_DONE) return fail("mark delivered");
+    return Ok{};
+}
+
+Status SqliteWebhookStore::retry_later(std::int64_t id, int attempts, std::int64_t next_at, const std::string& error) {
+    auto p = prepare(kRetryLater);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, id).bind(2, std::int64_t{attempts}).bind(3, next_at).bind(4, error);
+    if (s.step() != SQLITE_DONE) return fail("reschedule");
+    return Ok{};
+}
+
+Status SqliteWebhookStore::dead(std::int64_t id, int attempts, const std::string& error) {
+    auto p = prepare(kDead);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, id).bind(2, std::int64_t{attempts}).bind(3, error);
+    if (s.step() != SQLITE_DONE) return fail("dead-letter");
+    return Ok{};
+}
+
+Result<std::vector<WebhookDelivery>> SqliteWebhookStore::dead_letters(const std::string& subscription, int limit) {
+    auto p = prepare(kDeadLetters);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, subscription).bind(2, std::int64_t{limit});
+    return read_deliveries(s, "read dead letters");
+}
+
+Result<std::optional<std::int64_t>> SqliteWebhookStore::replay(std::int64_t id, std::int64_t now) {
+    if (Status st = run(kSavepoint); !st) return st.error();
+    std::optional<std::int64_t> fresh;
+    bool ok = true;
+    {
+        auto p = prepare(kReplayCopy);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        s.bind(1, id).bind(2, now);
+        ok = s.step() == SQLITE_DONE;
+        if (ok && sqlite3_changes(db_) > 0) fresh = sqlite3_last_insert_rowid(db_);
+    }
+    if (ok && fresh) {
+        auto p = prepare(kReplayDrop);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        s.bind(1, id);
+        ok = s.step() == SQLITE_DONE;
+    }
+    if (!ok) {
+        Error e = fail("replay");
+        run(kRollbackTo);
+        return e;
+    }
+    if (Status st = run(kRelease); !st) return st.error();
+    return fresh;
+}
+
+Result<std::int64_t> SqliteWebhookStore::replay_dead(const std::string& subscription, std::int64_t now) {
+    std::vector<std::int64_t> ids;
+    {
+        auto p = prepare(kDeadIds);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        s.bind(1, subscription);
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(s.get(), 0));
+        if (rc != SQLITE_DONE) return fail("read dead letters");
+    }
+    std::int64_t n = 0;
+    for (std::int64_t id : ids) {
+        auto r = replay(id, now);
+        if (!r) return r.error();
+        if (r.value()) ++n;
+    }
+    return n;
+}
+
+Result<std::int64_t> SqliteWebhookStore::queue_length() {
+    auto p = prepare(kQueueLength);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.step() != SQLITE_ROW) return fail("count the queue");
+    return sqlite3_column_int64(s.get(), 0);
+}
+
+}  // namespace parley::relay
