@@ -107,6 +107,12 @@ test("signing out revokes the session on the relay, here and everywhere", { time
   await t.test("--disable-agent on the running relay's data dir cuts a live console off", async () => {
     await login(tablet);
     const token = await storedToken(tablet);
+    // The relay refuses to disable its last enabled supervisor (3012): add another first.
+    const add = spawnSync(process.env.PARLEY_RELAY_BIN,
+                          ["--data-dir", join(dataDir, "data"), "--add-agent", "second@parley.local", "Second Supervisor",
+                           "--supervisor"],
+                          { encoding: "utf8", input: "a-long-enough-password\n", timeout: 20_000 });
+    assert.equal(add.status, 0, add.stderr);
     const cli = spawnSync(process.env.PARLEY_RELAY_BIN,
                           ["--data-dir", join(dataDir, "data"), "--disable-agent", DEMO_EMAIL],
                           { encoding: "utf8", timeout: 20_000 });

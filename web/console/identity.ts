@@ -3,6 +3,7 @@
 // it did not vouch for reads "unverified" beside it, so a visitor who types someone's
 // user id or e-mail into the page cannot pass for them.
 import type { ConversationSummary } from "../../wasm/src/types";
+import { isolatedName } from "../shared/names";
 
 export function renderContact(host: HTMLElement, s: ConversationSummary): void {
   let el = document.getElementById("conv-contact");
@@ -42,7 +43,7 @@ export function renderContact(host: HTMLElement, s: ConversationSummary): void {
   if (c.user_id) part("User " + c.user_id, c.verified);
   if (c.name && !c.user_id) {
     sep();
-    part(c.name, false);
+    part(isolatedName(c.name), false);  // the visitor's own answer: no bidi controls
   }
   if (c.email) {
     sep();

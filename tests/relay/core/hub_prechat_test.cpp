@@ -40,7 +40,7 @@ std::string attribute(const p::Contact& c, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("--prechat-fields reads built-in and own questions, required marks, and refuses what it cannot show",
+TEST_CASE("the pre-chat option (--prechat-fields) reads built-in and own questions, required marks, and refuses what it cannot show",
           "[prechat]") {
     auto form = parse_prechat_fields(" name* , email, order=Your order number, size*=Shoe size ");
     REQUIRE(form);

@@ -8,6 +8,7 @@
 import type { ComponentChildren } from "preact";
 import type { ConversationSummary, PastConversation } from "../../../wasm/src/types";
 import { describeDevice } from "./device";
+import { cleanName } from "../../shared/names";
 import { intentLabel } from "../tags";
 
 export interface ContextPanelProps {
@@ -62,7 +63,8 @@ const KIND_LABEL: Record<string, string> = { desktop: "Desktop", mobile: "Phone"
 
 export function ContextPanel({ summary: s, past, now, onOpenPast, onClose }: ContextPanelProps) {
   const c = s.contact;
-  const name = (c?.name || s.visitor.name || "").trim() || "Anonymous visitor";
+  // Names are what visitors typed: bidi controls removed, shown isolated (shared/names.ts).
+  const name = cleanName(c?.name || s.visitor.name || "").trim() || "Anonymous visitor";
   const device = describeDevice(s.user_agent);
   const href = s.page ? safeHref(s.page.url) : undefined;
   const others = (past || []).filter((p) => p.conv !== s.conv);
@@ -75,7 +77,7 @@ export function ContextPanel({ summary: s, past, now, onOpenPast, onClose }: Con
     <div class="ctx">
       <div class="ctx-head">
         <div class="ctx-who">
-          <strong class="ctx-name" data-testid="ctx-name">{name}</strong>
+          <bdi class="ctx-name" data-testid="ctx-name">{name}</bdi>
           {c ? (
             c.verified ? (
               <span class="ctx-badge verified" data-testid="ctx-verified" title="The site's server vouched for this user id">
