@@ -23,6 +23,7 @@
 //   parley_triage.js/.wasm               the triage analysis alone: the widget fetches it
 //                                        with the model, to read messages locally
 //   triage/default.ptm                   the intent model (with --model)
+//   i18n/fr.json de.json es.json         the widget's other languages (English is in app.js)
 //   asset-manifest.json                  { "logical/name": "served/name" } for tools and tests
 //
 // Caching (docs/operations.md "Caching and compression of the web root"): every file a page fetches gets the first 16
@@ -31,9 +32,9 @@
 // new build is new names. The pages are rewritten to those names: each <script src>
 // and <link href> of an HTML page, the Wasm name inside each Emscripten glue (the
 // glue's locateFile resolves it beside the glue), and what the widget fetches by URL
-// (the model and the analysis module: web/shared/assets.ts, PARLEY_ASSETS defined at
-// bundle time). Hashes are taken in dependency order (Wasm, then its glue; model and
-// analysis, then app.js; scripts and styles, then the pages), so a changed file
+// (the model, the analysis module, the language tables: web/shared/assets.ts, PARLEY_ASSETS defined at
+// bundle time). Hashes are taken in dependency order (Wasm, then its glue; model,
+// analysis and tables, then app.js; scripts and styles, then the pages), so a changed file
 // changes the name of everything that names it. Entry points keep their names and are
 // revalidated on each use: loader.js (sites paste its URL), index.html, widget/
 // frame.html, console/index.html, and asset-manifest.json.
@@ -141,10 +142,16 @@ if (model) {
   console.warn("build.mjs: no --model FILE given; the widget will not triage in the browser");
 }
 
+// The widget's languages other than English (web/shared/i18n.ts): one table each, fetched
+// for the visitor's language only. Minified JSON.
+const langs = readdirSync(join(web, "shared/i18n")).filter((f) => f.endsWith(".json")).sort();
+for (const file of langs)
+  emit(`i18n/${file}`, Buffer.from(JSON.stringify(JSON.parse(readFileSync(join(web, "shared/i18n", file), "utf8")))));
+
 // ---- scripts and styles ---------------------------------------------------------------
-// What the widget fetches by URL (web/shared/assets.ts): the model and the analysis
-// module, under their hashed names.
-const fetched = Object.fromEntries(["triage/default.ptm", "parley_triage.js"]
+// What the widget fetches by URL (web/shared/assets.ts): the model, the analysis module
+// and the language tables, under their hashed names.
+const fetched = Object.fromEntries(["triage/default.ptm", "parley_triage.js", ...langs.map((f) => `i18n/${f}`)]
   .filter((p) => manifest[p]).map((p) => [p, manifest[p]]));
 
 // Scripts: classic IIFE bundles, loaded by <script src> under script-src 'self'. The

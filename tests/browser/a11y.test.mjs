@@ -32,7 +32,7 @@ const errors = [];
 let tables; // web/shared/i18n.ts
 
 before(async () => {
-  const out = await build({ entryPoints: [join(import.meta.dirname, "../../web/shared/i18n.ts")], bundle: true,
+  const out = await build({ entryPoints: [join(import.meta.dirname, "../../web/shared/i18n/tables.ts")], bundle: true,
                             format: "esm", write: false, logLevel: "silent" });
   ({ tables } = await import("data:text/javascript;base64," + Buffer.from(out.outputFiles[0].text).toString("base64")));
   ({ relay, dataDir } = await relayFromEnv({ name: "browser-a11y", webFile: "widget/frame.html" }));

@@ -1,6 +1,8 @@
 // The widget's languages are complete (issue 17: "today French leaves English behind").
-//   - every shipped table (web/shared/i18n.ts) has every key of English, no more, each a
-//     non-empty string with the same {placeholders};
+//   - every shipped table (English in web/shared/i18n.ts, the others in
+//     web/shared/i18n/<lang>.json, fetched by the widget for its language alone) has every
+//     key of English, no more, each a non-empty string with the same {placeholders};
+//   - every table file is one the widget knows (LANGS) and the tests check (tables.ts);
 //   - a table other than English says something of its own: a string equal to English
 //     must be listed here as the same word in that language (like "Options" in French);
 //   - no user-visible literal bypasses the tables in the widget's code: text, labels and
@@ -11,7 +13,7 @@
 //   node --test tests/web/i18n.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -20,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 async function loadI18n() {
   const out = await build({
-    entryPoints: [join(root, "web/shared/i18n.ts")], bundle: true, format: "esm", write: false, logLevel: "silent",
+    entryPoints: [join(root, "web/shared/i18n/tables.ts")], bundle: true, format: "esm", write: false, logLevel: "silent",
   });
   const code = out.outputFiles[0].text;
   return import("data:text/javascript;base64," + Buffer.from(code).toString("base64"));
@@ -54,6 +56,13 @@ test("every shipped language has every key of English, with the same placeholder
     }
     assert.equal(table.lang, lang, `${lang}.lang names its language`);
   }
+});
+
+test("every table file is a language the widget fetches and the tests check", async () => {
+  const { tables, LANGS } = await loadI18n();
+  const files = readdirSync(join(root, "web/shared/i18n")).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+  assert.deepEqual([...LANGS].sort(), files, "LANGS (web/shared/i18n.ts) names every web/shared/i18n/*.json");
+  assert.deepEqual(Object.keys(tables).filter((l) => l !== "en").sort(), files, "web/shared/i18n/tables.ts imports every table");
 });
 
 test("strings() picks the page's language and falls back to English for unknown ones", async () => {

@@ -3,8 +3,14 @@
 // tests/browser/a11y.test.mjs finds no English left in a French widget); an unknown
 // language gets English. Strings are only ever set with textContent. The console is
 // English-only for now: it passes its own words to shared/thread.ts.
+//
+// English is built in (the fallback, and what the console uses). The other tables are
+// web/shared/i18n/<lang>.json, served as their own hashed files (web/build.mjs) and
+// fetched by the widget for its visitor's language only (loadStrings): each table is
+// ~1.7 KB gzip, and the chat app's budget has no room for three a visitor never reads
+// (bench/README.md "Widget weight"). web/shared/i18n/tables.ts gathers them for tests.
 
-const en = {
+export const en = {
   title: "Chat with us",
   subtitle: "We typically reply in a few minutes",
   greeting: "Hi there! 👋 How can we help you today?",
@@ -83,203 +89,38 @@ const en = {
   lang: "en",
 };
 
+
 export type Strings = typeof en;
 
-/** Every shipped table, by language (tests/web/i18n.test.mjs checks each is complete). */
-export const tables: Record<string, Partial<Strings>> = {
-  en,
-  fr: {
-    title: "Discutons",
-    subtitle: "Nous répondons généralement en quelques minutes",
-    greeting: "Bonjour ! 👋 Comment pouvons-nous vous aider ?",
-    placeholder: "Écrivez un message…",
-    composerLabel: "Message",
-    send: "Envoyer",
-    close: "Fermer la discussion",
-    more: "Messages précédents",
-    sending: "Envoi…",
-    sent: "Envoyé",
-    failed: "Non envoyé",
-    seen: "Vu",
-    typing: "{name} écrit…",
-    connecting: "Connexion…",
-    connected: "En ligne",
-    reconnecting: "Reconnexion…",
-    offline: "Hors ligne — vos messages partiront au retour de la connexion",
-    stopped: "Déconnecté",
-    unreachable: "Chat injoignable. Nouvel essai…",
-    interrupted: "Cette réponse a été interrompue.",
-    quickReplies: "Réponses suggérées",
-    actions: "Options",
-    newTab: "(s'ouvre dans un nouvel onglet)",
-    choose: "Choisir…",
-    fieldRequired: "Veuillez remplir ce champ.",
-    fieldEmail: "Saisissez une adresse e-mail, comme nom@exemple.fr.",
-    queuePlace: "Vous êtes numéro {n} dans la file d'attente.",
-    queueWait: "Environ {wait}.",
-    queueBusy: "Tout le monde est occupé ; quelqu'un vous répondra dès que possible.",
-    messages: "Conversation",
-    someone: "L'équipe",
-    tooLong: "Ce message est trop long.",
-    quotaNew: "Trop de nouvelles discussions depuis votre réseau. Nouvel essai dans {wait}.",
-    quotaSend: "Non envoyé : vous avez beaucoup écrit aujourd'hui. Nouvel essai dans {wait}.",
-    powered: "Propulsé par Parley",
-    minutes: "{n} min",
-    hours: "{n} h",
-    away: "Absents pour le moment. Laissez-nous un message.",
-    today: "Aujourd'hui",
-    yesterday: "Hier",
-    sysClosed: "Conversation terminée",
-    sysReopened: "Conversation rouverte",
-    sysJoined: "{name} a rejoint la conversation",
-    rateAsk: "Comment s'est passée cette conversation ?",
-    rateScore: "{n} sur 5",
-    rateComment: "Commentaire (facultatif)",
-    rateSend: "Envoyer la note",
-    rateThanks: "Merci pour votre note",
-    prechatIntro: "Avant de commencer, dites-nous qui vous êtes.",
-    prechatName: "Votre nom",
-    prechatEmail: "Adresse e-mail",
-    prechatOptional: "(facultatif)",
-    prechatStart: "Commencer la discussion",
-    fieldTooLong: "C'est trop long.",
-    captureAsk: "Personne n'est disponible pour le moment. Laissez votre e-mail et nous vous répondrons.",
-    captureSend: "Envoyer",
-    captureDone: "Merci ! Nous vous répondrons par e-mail.",
-    pastList: "Conversations passées",
-    pastItem: "Conversation du {date}",
-    pastBack: "Retour à la discussion",
-    lang: "fr",
-  },
-  de: {
-    title: "Schreiben Sie uns",
-    subtitle: "Wir antworten meist in wenigen Minuten",
-    greeting: "Hallo! 👋 Wie können wir helfen?",
-    placeholder: "Nachricht schreiben…",
-    send: "Senden",
-    close: "Chat schließen",
-    more: "Ältere Nachrichten laden",
-    sending: "Wird gesendet…",
-    sent: "Gesendet",
-    failed: "Nicht gesendet",
-    seen: "Gelesen",
-    typing: "{name} schreibt…",
-    connecting: "Verbinde…",
-    connected: "Online",
-    reconnecting: "Verbinde erneut…",
-    offline: "Offline — Nachrichten werden gesendet, sobald Sie wieder online sind",
-    stopped: "Getrennt",
-    unreachable: "Chat nicht erreichbar. Neuer Versuch…",
-    interrupted: "Diese Antwort wurde unterbrochen.",
-    quickReplies: "Vorgeschlagene Antworten",
-    actions: "Optionen",
-    newTab: "(öffnet in einem neuen Tab)",
-    choose: "Auswählen…",
-    fieldRequired: "Bitte ausfüllen.",
-    fieldEmail: "Geben Sie eine E-Mail-Adresse ein, z. B. name@beispiel.de.",
-    queuePlace: "Sie sind Nummer {n} in der Warteschlange.",
-    queueWait: "Etwa {wait}.",
-    queueBusy: "Gerade sind alle beschäftigt; wir antworten, sobald jemand frei ist.",
-    composerLabel: "Nachricht",
-    messages: "Unterhaltung",
-    someone: "Das Team",
-    tooLong: "Diese Nachricht ist zu lang.",
-    quotaNew: "Zu viele neue Chats aus Ihrem Netzwerk. Neuer Versuch in {wait}.",
-    quotaSend: "Nicht gesendet: Sie haben heute viel geschrieben. Neuer Versuch in {wait}.",
-    powered: "Bereitgestellt von Parley",
-    minutes: "{n} Min.",
-    hours: "{n} Std.",
-    away: "Gerade nicht da. Hinterlassen Sie uns eine Nachricht.",
-    today: "Heute",
-    yesterday: "Gestern",
-    sysClosed: "Unterhaltung beendet",
-    sysReopened: "Unterhaltung wieder geöffnet",
-    sysJoined: "{name} ist der Unterhaltung beigetreten",
-    rateAsk: "Wie war diese Unterhaltung?",
-    rateScore: "{n} von 5",
-    rateComment: "Kommentar (optional)",
-    rateSend: "Bewertung senden",
-    rateThanks: "Danke für Ihre Bewertung",
-    prechatIntro: "Bevor wir beginnen: Erzählen Sie uns kurz, wer Sie sind.",
-    prechatName: "Ihr Name",
-    prechatEmail: "E-Mail-Adresse",
-    prechatOptional: "(freiwillig)",
-    prechatStart: "Chat beginnen",
-    fieldTooLong: "Das ist zu lang.",
-    captureAsk: "Gerade ist niemand erreichbar. Hinterlassen Sie Ihre E-Mail, wir antworten Ihnen.",
-    captureSend: "Senden",
-    captureDone: "Danke! Wir antworten per E-Mail.",
-    pastList: "Frühere Unterhaltungen",
-    pastItem: "Unterhaltung vom {date}",
-    pastBack: "Zurück zum Chat",
-    lang: "de",
-  },
-  es: {
-    title: "Escríbenos",
-    subtitle: "Solemos responder en pocos minutos",
-    greeting: "¡Hola! 👋 ¿En qué podemos ayudarte?",
-    placeholder: "Escribe un mensaje…",
-    send: "Enviar",
-    close: "Cerrar chat",
-    more: "Cargar mensajes anteriores",
-    sending: "Enviando…",
-    sent: "Enviado",
-    failed: "No enviado",
-    seen: "Visto",
-    typing: "{name} está escribiendo…",
-    connecting: "Conectando…",
-    connected: "En línea",
-    reconnecting: "Reconectando…",
-    offline: "Sin conexión — los mensajes se enviarán al volver",
-    stopped: "Desconectado",
-    unreachable: "Chat no disponible. Reintentando…",
-    interrupted: "Esta respuesta se interrumpió.",
-    quickReplies: "Respuestas sugeridas",
-    actions: "Opciones",
-    newTab: "(se abre en una pestaña nueva)",
-    choose: "Elegir…",
-    fieldRequired: "Rellena este campo.",
-    fieldEmail: "Escribe una dirección de correo, como nombre@ejemplo.es.",
-    queuePlace: "Eres el número {n} en la cola.",
-    queueWait: "Unos {wait}.",
-    queueBusy: "Ahora mismo todos están ocupados; te responderán en cuanto alguien esté libre.",
-    composerLabel: "Mensaje",
-    messages: "Conversación",
-    someone: "El equipo",
-    tooLong: "Este mensaje es demasiado largo.",
-    quotaNew: "Demasiados chats nuevos desde tu red. Lo intentaremos de nuevo en {wait}.",
-    quotaSend: "No enviado: has escrito mucho hoy. Lo intentaremos de nuevo en {wait}.",
-    powered: "Con la tecnología de Parley",
-    minutes: "{n} min",
-    hours: "{n} h",
-    away: "Ahora no estamos. Déjanos un mensaje.",
-    today: "Hoy",
-    yesterday: "Ayer",
-    sysClosed: "Conversación cerrada",
-    sysReopened: "Conversación reabierta",
-    sysJoined: "{name} se ha unido a la conversación",
-    rateAsk: "¿Qué tal fue esta conversación?",
-    rateScore: "{n} de 5",
-    rateComment: "Comentario (opcional)",
-    rateSend: "Enviar valoración",
-    rateThanks: "Gracias por tu valoración",
-    prechatIntro: "Antes de empezar, cuéntanos un poco sobre ti.",
-    prechatName: "Tu nombre",
-    prechatEmail: "Correo electrónico",
-    prechatOptional: "(opcional)",
-    prechatStart: "Empezar el chat",
-    fieldTooLong: "Es demasiado largo.",
-    captureAsk: "Ahora no hay nadie disponible. Déjanos tu correo y te responderemos.",
-    captureSend: "Enviar",
-    captureDone: "¡Gracias! Te responderemos por correo.",
-    pastList: "Conversaciones anteriores",
-    pastItem: "Conversación del {date}",
-    pastBack: "Volver al chat",
-    lang: "es",
-  },
-};
+/** The languages shipped besides English: web/shared/i18n/<lang>.json each. */
+export const LANGS = ["fr", "de", "es"];
 
-export function strings(locale: string | undefined): Strings {
-  const lang = (locale || (typeof navigator !== "undefined" ? navigator.language : "") || "en").slice(0, 2).toLowerCase();
-  return { ...en, ...(tables[lang] || {}) };
+/** The two-letter language of `locale` (else the browser's), as the tables name it. */
+export function langOf(locale: string | undefined): string {
+  return (locale || (typeof navigator !== "undefined" ? navigator.language : "") || "en").slice(0, 2).toLowerCase();
+}
+
+/** English overlaid with `table` (the language's, or none). */
+export function strings(table?: Partial<Strings> | null): Strings {
+  return { ...en, ...(table || {}) };
+}
+
+// What a table's fetch gave, by language: fetched once per page.
+const loaded: Record<string, Promise<Partial<Strings> | null>> = {};
+const GIVE_UP_MS = 3000;
+
+/** The strings for `locale`, fetching its table (web-root path i18n/<lang>.json, under
+ *  its hashed name through `url`) the first time. English, never an error, when the
+ *  language is not shipped or its table cannot be had within GIVE_UP_MS: the widget
+ *  must speak, and a slow table must not hold it back. */
+export async function loadStrings(locale: string | undefined, url: (path: string) => string): Promise<Strings> {
+  const lang = langOf(locale);
+  if (!LANGS.includes(lang)) return en;
+  loaded[lang] = loaded[lang] || Promise.race([
+    fetch(url(`i18n/${lang}.json`)).then((res) => (res.ok ? res.json() : null)),
+    new Promise<null>((resolve) => setTimeout(resolve, GIVE_UP_MS, null)),
+  ]).catch(() => null);
+  const table = await loaded[lang];
+  if (!table) delete loaded[lang]; // try again at the next settings
+  return strings(table);
 }

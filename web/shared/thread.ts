@@ -34,7 +34,7 @@
 // answer, pending or stored, whichever side (widget or console) draws the thread.
 
 import type { Message, Party, Reply } from "../../wasm/src/types";
-import { strings as stringsFor, type Strings } from "./i18n";
+import { en, type Strings } from "./i18n";
 import { avatarElement, paintAvatar } from "./avatar";
 import { setLinkedText } from "./links";
 import { cleanName, nameElement } from "./names";
@@ -147,7 +147,7 @@ export class Thread {
 
   /** Changes the UI language of statuses written from now on. */
   setStrings(strings: ThreadStrings): void {
-    this.strings = { ...stringsFor("en"), ...strings };
+    this.strings = { ...en, ...strings };
     if (this.receipt) this.receipt.textContent = strings.seen;
     if (this.linkHint) this.linkHint.textContent = this.strings.newTab;
   }

@@ -7,14 +7,18 @@
 // accepting messages from that origin and from its parent window.
 //
 // Every word it shows comes from web/shared/i18n.ts in the host's language, or from the
-// host's settings (title, subtitle, greeting). Once connected, the header tells whether
-// the team is around: the relay sends visitors every agent's `presence` (the current
-// picture after `welcome`, then changes); "available" when at least one agent is.
+// host's settings (title, subtitle, greeting). A language other than English is its own
+// file, fetched before the words are shown (applySettings): the loader names it in
+// ?lang= so the fetch starts as this script does; until it is in, the dialog stays
+// hidden rather than flash English and the host's messages wait their turn (inbox).
+// Once connected, the header tells whether the team is around: the relay sends
+// visitors every agent's `presence` (the current picture after `welcome`, then
+// changes); "available" when at least one agent is.
 
 import { ParleyClient } from "../../wasm/src/client";
 import { ParleyCore } from "../../wasm/src/core";
 import type { ConnectionState, EventMap, Party } from "../../wasm/src/types";
-import { strings, type Strings } from "../shared/i18n";
+import { en, LANGS, langOf, loadStrings, type Strings } from "../shared/i18n";
 import { isolatedName } from "../shared/names";
 import type { FrameMessage, HostMessage, WidgetIdentity, WidgetSettings } from "../shared/messages";
 import { Thread } from "../shared/thread";
@@ -89,6 +93,8 @@ function pageOf(raw: string | null): string | undefined {
   }
 }
 let hostPage = pageOf(new URLSearchParams(location.search).get("page"));
+const pageLocale = new URLSearchParams(location.search).get("lang") || undefined; // the loader's settings.locale
+const webRoot = new URL("../", location.href); // the frame is /widget/frame.html
 let hostTitle = "";  // issue 17: from the loader's "page" message
 
 function toHost(msg: FrameMessage): void {
@@ -96,7 +102,7 @@ function toHost(msg: FrameMessage): void {
 }
 
 // ---- state ----------------------------------------------------------------------------
-let S: Strings = strings(undefined);
+let S: Strings = en;
 let settings: WidgetSettings = {};
 let isOpen = !embedded; // opened directly (a link, a web view): always open
 let client: ParleyClient | null = null;
@@ -128,9 +134,11 @@ function newThread(): Thread {
 }
 
 // ---- rendering --------------------------------------------------------------------
-function applySettings(): void {
-  S = strings(settings.locale);
-  document.documentElement.lang = (settings.locale || navigator.language || "en").slice(0, 2);
+async function applySettings(): Promise<void> {
+  const locale = settings.locale || pageLocale;
+  S = await loadStrings(locale, (path) => assetUrl(path, webRoot));
+  document.documentElement.classList.remove("wait");
+  document.documentElement.lang = (locale || navigator.language || "en").slice(0, 2);
   ui.title.textContent = settings.title || S.title;
   document.title = settings.title || S.title;
   ui.greeting.textContent = settings.greeting || S.greeting;
@@ -214,8 +222,7 @@ async function start(): Promise<void> {
   if (client) return;
   try {
     const core = await ParleyCore.load({});
-    const root = new URL("../", location.href); // the web root: the frame is /widget/frame.html
-    triage = new WidgetTriage(core, assetUrl("triage/default.ptm", root), assetUrl("parley_triage.js", root));
+    triage = new WidgetTriage(core, assetUrl("triage/default.ptm", webRoot), assetUrl("parley_triage.js", webRoot));
     client = await ParleyClient.create({
       url: new URL("../ws", location.href).href.replace(/^http/, "ws"),
       role: "visitor",
@@ -502,10 +509,21 @@ function setOpen(open: boolean): void {
   if (!open) stopTyping();
 }
 
+// The host's messages, handled one after the other: a config waits for its language's
+// table (applySettings), and an open or page sent after it waits for that config. One
+// that fails is logged and does not hold up the next.
+let inbox: Promise<void> = Promise.resolve();
+function queue(step: () => void | Promise<void>): void {
+  inbox = inbox.then(step).catch((err) => console.error("parley:", err));
+}
+
 window.addEventListener("message", (ev: MessageEvent) => {
   if (!embedded || ev.origin !== hostOrigin || ev.source !== window.parent) return;
   const msg = ev.data as HostMessage;
-  if (!msg || msg.parley !== 1) return;
+  if (msg && msg.parley === 1) queue(() => fromHost(msg));
+});
+
+async function fromHost(msg: HostMessage): Promise<void> {
   if (msg.type === "config") {
     settings = { ...msg.settings };
     // Issue 17: a new identity restarts the session (only a hello carries it).
@@ -515,8 +533,8 @@ window.addEventListener("message", (ev: MessageEvent) => {
       identity = msg.identity;
       client?.identify(identity ?? null);
     }
-    applySettings();
     void start();
+    await applySettings();
     setOpen(msg.open);
   } else if (msg.type === "open") {
     setOpen(msg.open);
@@ -530,14 +548,15 @@ window.addEventListener("message", (ev: MessageEvent) => {
       client?.navigate(page, title);
     }
   }
-});
+}
 
-applySettings();
+if (LANGS.includes(langOf(pageLocale))) document.documentElement.classList.add("wait"); // app.css
+queue(applySettings);
 if (embedded) {
   toHost({ parley: 1, type: "ready" });
   // A loader that never answers (a page that framed us by hand) still gets a chat.
   setTimeout(() => void start(), 2000);
 } else {
   void start();
-  ui.composer.focus();
+  queue(() => ui.composer.focus());
 }

@@ -143,7 +143,9 @@ box-shadow:0 12px 40px rgba(15,23,42,.22);opacity:0;transform:translateY(12px);v
     // the relay's team rules route by where the visitor is (docs/routing.md §7).
     const page = location.origin + location.pathname;
     frame.src = new URL("widget/frame.html?host=" + encodeURIComponent(location.origin) +
-      "&page=" + encodeURIComponent(page), base).href;
+      "&page=" + encodeURIComponent(page) +
+      // The chat's language, so the frame fetches its words as it starts (app.ts).
+      (settings.locale ? "&lang=" + encodeURIComponent(settings.locale) : ""), base).href;
     wrap.appendChild(frame);
     return frame;
   }
