@@ -119,7 +119,9 @@ PrechatValues prechat_problems(const PrechatForm& form, const PrechatValues& val
         else if (q.name == "name" && v->size() > p::kMaxNameBytes) problems.emplace_back(q.name, "too_long");
         else if (v->size() > p::kMaxPrechatAnswerBytes) problems.emplace_back(q.name, "too_long");
     }
-    for (const auto& [k, v] : values) {
+    for (const auto& value : values) {
+        // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
+        const std::string& k = value.first;
         const bool known = std::any_of(asked.begin(), asked.end(), [&](const p::PrechatField& q) { return q.name == k; });
         if (!known) problems.emplace_back(k, "unknown");
     }
