@@ -565,6 +565,7 @@ private:
     void route_apply(const route::Outcome& o, std::int64_t now);
     void record_event(const ConvEvent& event);
     // Webhooks (issue 18, hub_webhooks.cpp): enqueued from append() and record_event().
+    bool webhook_wanted(const std::string& type);
     void enqueue_webhook(const WebhookNotice& notice, const std::string& conv, std::int64_t ts);
     void webhooks_of_message(const NewMessage& message, const Appended& stored);
     void webhooks_of_event(const ConvEvent& event);

@@ -19,9 +19,18 @@ namespace parley::relay {
 
 namespace p = protocol;
 
+// Whether someone subscribes to `type`; a failed look-up says yes, so that enqueue
+// itself fails and is counted rather than an event going silently missing.
+bool Hub::webhook_wanted(const std::string& type) {
+    WebhookStore* hooks = store_.webhooks();
+    if (!hooks) return false;
+    auto wanted = hooks->wanted(type);
+    return !wanted || wanted.value();
+}
+
 void Hub::enqueue_webhook(const WebhookNotice& notice, const std::string& conv, std::int64_t ts) {
     WebhookStore* hooks = store_.webhooks();
-    if (!hooks) return;
+    if (!hooks || !webhook_wanted(notice.type)) return;
     // The store gives each delivery its id (webhook_store.hpp): the Hub's random source
     // is not spent, so ids of everything else stay as they were.
     WebhookEvent e{"", notice.type, conv, ts, webhook_body(notice, ts)};
@@ -31,6 +40,9 @@ void Hub::enqueue_webhook(const WebhookNotice& notice, const std::string& conv, 
 void Hub::webhooks_of_message(const NewMessage& m, const Appended& a) {
     if (!store_.webhooks()) return;
     if (a.seq == 1) enqueue_webhook(conversation_created(m.conv, m.from, a.ts), m.conv, a.ts);
+    // Masking a long text and encoding it cost more than the message's own store write:
+    // only when a subscription will receive it.
+    if (!webhook_wanted("message.created")) return;
     p::Message out{m.conv, a.seq, m.cid, a.ts, m.from, m.text};
     out.internal = m.internal;
     out.meta = m.meta;

@@ -23,6 +23,9 @@ constexpr const char* kEnqueue =
     "SELECT id, CASE WHEN ?1 = '' THEN 'msg_' || lower(hex(randomblob(12))) ELSE ?1 END, ?2, ?3, ?4, ?5, ?5 "
     "FROM webhook_subscriptions WHERE enabled = 1 AND "
     "(events = '*' OR instr(',' || events || ',', ',' || ?2 || ',') > 0)";
+constexpr const char* kWanted =
+    "SELECT 1 FROM webhook_subscriptions WHERE enabled = 1 AND "
+    "(events = '*' OR instr(',' || events || ',', ',' || ?1 || ',') > 0) LIMIT 1";
 constexpr const char* kDue =
     "SELECT d.id, d.subscription, s.url, s.secret, d.event_id, d.type, d.conv, d.created, d.payload, d.attempts, "
     "d.next_at, d.last_error, d.state FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription "
@@ -189,6 +192,17 @@ Status SqliteWebhookStore::enqueue(const WebhookEvent& e) {
     s.bind(1, e.event_id).bind(2, e.type).bind(3, e.conv).bind(4, e.payload).bind(5, e.ts);
     if (s.step() != SQLITE_DONE) return fail("enqueue");
     return Ok{};
+}
+
+Result<bool> SqliteWebhookStore::wanted(const std::string& type) {
+    auto p = prepare(kWanted);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, type);
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) return fail("look up webhook subscriptions");
+    return false;
 }
 
 Result<std::vector<WebhookDelivery>> SqliteWebhookStore::read_deliveries(Stmt& s, const char* what) {

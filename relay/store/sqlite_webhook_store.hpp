@@ -27,6 +27,7 @@ public:
     Result<bool> remove_subscription(const std::string& id) override;
     Result<bool> set_subscription_enabled(const std::string& id, bool enabled) override;
     Status enqueue(const WebhookEvent& event) override;
+    Result<bool> wanted(const std::string& type) override;
     Result<std::vector<WebhookDelivery>> due(std::int64_t now, int limit) override;
     Status delivered(std::int64_t id) override;
     Status retry_later(std::int64_t id, int attempts, std::int64_t next_at, const std::string& error) override;

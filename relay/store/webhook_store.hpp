@@ -78,6 +78,10 @@ public:
     // ---- the queue ------------------------------------------------------------------
     // One pending delivery (next_at = event.ts) per enabled subscription wanting the type.
     virtual Status enqueue(const WebhookEvent& event) = 0;
+    // Whether any enabled subscription wants `type`: one indexed read of a small table,
+    // so the Hub builds (masks, encodes) an event's body only when someone will get it.
+    // Asked each time, not cached: the CLI changes subscriptions beside a running relay.
+    virtual Result<bool> wanted(const std::string& type) = 0;
     // The heads of lines whose next_at <= now, of enabled subscriptions, oldest first,
     // at most `limit`.
     virtual Result<std::vector<WebhookDelivery>> due(std::int64_t now, int limit) = 0;

@@ -192,6 +192,15 @@ TEST_CASE("Connections repeating sync after 0 without reading cannot exhaust the
 
 TEST_CASE("A client that reads part of a long sync and then stops reading is closed with 4001",
           "[integration][sync-memory]") {
+    // Not under AddressSanitizer: there, on this 2-core VM, the instrumented relay's
+    // pacing sometimes lets the kernel buffers take the rest of the answer before the
+    // reader stops, so no stall is left to see (2 of 3 runs since 2026-12-07; it passed
+    // before). The plain suite runs it; the other two cases here run under ASan too.
+    // Owed: a reader that also fixes the relay's send buffer, so the case holds anywhere.
+    if (const char* san = std::getenv("PARLEY_SANITIZE"); san && std::string(san) == "1") {
+        WARN("skipped under the sanitizers (see the comment)");
+        return;
+    }
     RelayOptions o;
     o.extra_args = fast_args();
     o.extra_args.push_back("--stall-secs");
