@@ -6,18 +6,11 @@
 #include <cstring>
 #include <optional>
 
+#include "net/request_header.hpp"
+
 namespace parley::relay {
 
 namespace {
-
-std::optional<std::string> header(lws* wsi, lws_token_indexes token) {
-    const int n = lws_hdr_total_length(wsi, token);
-    if (n <= 0) return std::nullopt;
-    std::string value(static_cast<std::size_t>(n) + 1, '\0');
-    if (lws_hdr_copy(wsi, value.data(), n + 1, token) != n) return std::nullopt;
-    value.resize(static_cast<std::size_t>(n));
-    return value;
-}
 
 const char* method_name(int method) {
     switch (method) {
@@ -80,16 +73,16 @@ int HttpExchange::on_request(lws* wsi) {
     x.request.method = method_name(method);
     if (uri && uri_len > 0) x.request.path.assign(uri, static_cast<std::size_t>(uri_len));
     x.request.query = query_of(wsi);
-    x.request.authorization = header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION).value_or("");
-    x.request.content_type = header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE).value_or("");
-    x.request.accept = header(wsi, WSI_TOKEN_HTTP_ACCEPT).value_or("");
+    x.request.authorization = request_header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION).value_or("");
+    x.request.content_type = request_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE).value_or("");
+    x.request.accept = request_header(wsi, WSI_TOKEN_HTTP_ACCEPT).value_or("");
     char peer[64] = "";
     lws_get_peer_simple(wsi, peer, sizeof peer);
     x.request.client = peer;
     if (!has_body(x.request.method)) return answer(wsi, x);
 
     // A body: refused by its announced length before any of it is read.
-    const std::optional<std::string> length = header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+    const std::optional<std::string> length = request_header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
     if (!length) return refuse_now(wsi, x, refusal_(411, "a request with a body needs a Content-Length"));
     char* end = nullptr;
     const unsigned long long n = std::strtoull(length->c_str(), &end, 10);

@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "net/log_sink.hpp"
+#include "net/request_header.hpp"
 #include "net/security_headers.hpp"
 #include "parley/protocol/frames.hpp"
 #include "static/static_site.hpp"
@@ -517,14 +518,7 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
             return 0;
         }
         // Issue 17: the browser, for the agents' customer context (the Hub keeps 400 bytes).
-        std::string user_agent;
-        if (const int ua = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_USER_AGENT); ua > 0) {
-            user_agent.assign(static_cast<std::size_t>(ua) + 1, '\0');
-            if (lws_hdr_copy(wsi, user_agent.data(), ua + 1, WSI_TOKEN_HTTP_USER_AGENT) == ua)
-                user_agent.resize(static_cast<std::size_t>(ua));
-            else
-                user_agent.clear();
-        }
+        const std::string user_agent = request_header(wsi, WSI_TOKEN_HTTP_USER_AGENT).value_or("");
         hub_.on_open(session->id, wall_clock_ms(), address, user_agent);
         schedule_flush();
         return 0;
@@ -991,23 +985,11 @@ int Server::write_ops_answer(lws* wsi) {
 
 // ---- the web root (issue 17, static/static_site.hpp) -----------------------------------
 
-namespace {
-// A request header's value; nullopt when the request has none.
-std::optional<std::string> header_of(lws* wsi, lws_token_indexes token) {
-    const int n = lws_hdr_total_length(wsi, token);
-    if (n <= 0) return std::nullopt;
-    std::string value(static_cast<std::size_t>(n) + 1, '\0');
-    if (lws_hdr_copy(wsi, value.data(), n + 1, token) != n) return std::nullopt;
-    value.resize(static_cast<std::size_t>(n));
-    return value;
-}
-}  // namespace
-
 int Server::answer_http(lws* wsi) {
     const auto began = std::chrono::steady_clock::now();
     const bool get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
     const bool head = !get && lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
-    std::optional<std::string> path = header_of(wsi, get ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI);
+    std::optional<std::string> path = request_header(wsi, get ? WSI_TOKEN_GET_URI : WSI_TOKEN_HEAD_URI);
     if (!path) {  // another method: its URI, to tell an ops path from a file
         char* uri = nullptr;
         int uri_len = 0;
@@ -1020,8 +1002,8 @@ int Server::answer_http(lws* wsi) {
     }
     if (!site_ || (path && is_ops_path(*path))) return answer_ops(wsi);
     ++wire_.http_requests;
-    const std::optional<std::string> accept = header_of(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
-    const std::optional<std::string> none_match = header_of(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
+    const std::optional<std::string> accept = request_header(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
+    const std::optional<std::string> none_match = request_header(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
     StaticRequest request;
     request.method = get ? "GET" : head ? "HEAD" : "OTHER";
     request.path = path ? std::string_view(*path) : std::string_view();
