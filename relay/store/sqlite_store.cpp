@@ -357,32 +357,6 @@ constexpr const char* kPutSetting =
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
-std::string column_text(sqlite3_stmt* s, int i) {
-    const unsigned char* p = sqlite3_column_text(s, i);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(s, i)))
-             : std::string();
-}
-
-// Teams and skills are stored comma-separated (names hold no commas: --add-agent checks).
-std::vector<std::string> split_list(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        const std::size_t comma = s.find(',', start);
-        const std::size_t end = comma == std::string::npos ? s.size() : comma;
-        if (end > start) out.push_back(s.substr(start, end - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-std::string join_list(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
-    return out;
-}
-
 Agent read_agent(sqlite3_stmt* s) {
     Agent a;
     a.id = column_text(s, 0);
@@ -421,40 +395,6 @@ AgentSession read_session(sqlite3_stmt* s) {
 
 }  // namespace
 
-// A cached statement borrowed for one use: binds, steps, and resets itself when it goes
-// out of scope so the next user starts clean (and read transactions end promptly).
-class SqliteStore::Stmt {
-public:
-    explicit Stmt(sqlite3_stmt* s) : s_(s) {}
-    ~Stmt() {
-        sqlite3_reset(s_);
-        sqlite3_clear_bindings(s_);
-    }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-
-    Stmt& bind(int i, const std::string& v) {
-        if (rc_ == SQLITE_OK)
-            rc_ = sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& bind_blob(int i, const std::string& v) {
-        if (rc_ == SQLITE_OK)
-            rc_ = sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& bind(int i, std::int64_t v) {
-        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(s_, i, v);
-        return *this;
-    }
-    // SQLITE_ROW, SQLITE_DONE, or an error code (a failed bind included).
-    int step() { return rc_ == SQLITE_OK ? sqlite3_step(s_) : rc_; }
-    sqlite3_stmt* get() const { return s_; }
-
-private:
-    sqlite3_stmt* s_;
-    int rc_ = SQLITE_OK;
-};
 
 
 // ---- sealing (store/column_sealer.hpp) -------------------------------------------
@@ -618,7 +558,7 @@ int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char*, int log_pag
 SqliteStore::~SqliteStore() {
     checkpointer_.reset();  // its thread stops before the writer's connection closes
     webhooks_.reset();      // its statements are finalised before the connection closes
-    for (auto& entry : statements_) sqlite3_finalize(entry.second);
+    finalize_all(statements_);
     sqlite3_close(db_);
 }
 
@@ -637,13 +577,8 @@ Status SqliteStore::exec(const char* sql) {
 }
 
 Result<sqlite3_stmt*> SqliteStore::prepare(const char* sql) {
-    auto it = statements_.find(sql);
-    if (it != statements_.end()) return it->second;
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
-        return fail("prepare");
-    statements_.emplace(sql, s);
-    return s;
+    if (sqlite3_stmt* s = prepared(db_, statements_, sql)) return s;
+    return fail("prepare");
 }
 
 void SqliteStore::step_prepared(const char* sql) {
@@ -967,6 +902,23 @@ Status SqliteStore::fill_intent(ConvSummary& summary) {
     return Ok{};
 }
 
+// Every row of `s` as a summary (and, with_intent, each one's latest intent); `what`
+// names the listing in a storage error.
+Result<std::vector<ConvSummary>> SqliteStore::read_summaries(Stmt& s, const char* what, bool with_intent) {
+    std::vector<ConvSummary> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.push_back(std::move(read).value());
+    }
+    if (rc != SQLITE_DONE) return fail(what);
+    if (with_intent)
+        for (ConvSummary& summary : out)
+            if (Status st = fill_intent(summary); !st) return st.error();
+    return out;
+}
+
 Result<std::optional<ConvSummary>> SqliteStore::find_conversation(const std::string& conv) {
     return one_summary(kFindConv, conv);
 }
@@ -981,17 +933,7 @@ Result<std::vector<ConvSummary>> SqliteStore::open_conversations(int limit) {
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, std::int64_t{limit});
-    std::vector<ConvSummary> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-        auto read = read_summary(s.get());
-        if (!read) return read.error();
-        out.push_back(std::move(read).value());
-    }
-    if (rc != SQLITE_DONE) return fail("list conversations");
-    for (ConvSummary& summary : out)
-        if (Status st = fill_intent(summary); !st) return st.error();
-    return out;
+    return read_summaries(s, "list conversations", /*with_intent=*/true);
 }
 
 Result<std::vector<ConvSummary>> SqliteStore::conversations_before(const std::string& status,
@@ -1001,15 +943,7 @@ Result<std::vector<ConvSummary>> SqliteStore::conversations_before(const std::st
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, status).bind(2, before_updated).bind(3, before_conv).bind(4, std::int64_t{limit});
-    std::vector<ConvSummary> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-        auto read = read_summary(s.get());
-        if (!read) return read.error();
-        out.push_back(std::move(read).value());
-    }
-    if (rc != SQLITE_DONE) return fail("search conversations");
-    return out;
+    return read_summaries(s, "search conversations", /*with_intent=*/false);
 }
 
 Result<std::vector<ConvSummary>> SqliteStore::closed_conversations_of_visitor(const std::string& visitor_id,
@@ -1019,15 +953,7 @@ Result<std::vector<ConvSummary>> SqliteStore::closed_conversations_of_visitor(co
     Stmt s(p.value());
     s.bind(1, visitor_id);
     s.bind(2, std::int64_t{limit});
-    std::vector<ConvSummary> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-        auto read = read_summary(s.get());
-        if (!read) return read.error();
-        out.push_back(std::move(read).value());
-    }
-    if (rc != SQLITE_DONE) return fail("list a visitor's closed conversations");
-    return out;
+    return read_summaries(s, "list a visitor's closed conversations", /*with_intent=*/false);
 }
 
 Result<std::vector<ConvSummary>> SqliteStore::conversations_page(const std::string& status, std::int64_t since,
@@ -1037,17 +963,7 @@ Result<std::vector<ConvSummary>> SqliteStore::conversations_page(const std::stri
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, status).bind(2, since).bind(3, after_updated).bind(4, after_conv).bind(5, std::int64_t{limit});
-    std::vector<ConvSummary> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-        auto read = read_summary(s.get());
-        if (!read) return read.error();
-        out.push_back(std::move(read).value());
-    }
-    if (rc != SQLITE_DONE) return fail("list conversations");
-    for (ConvSummary& summary : out)
-        if (Status st = fill_intent(summary); !st) return st.error();
-    return out;
+    return read_summaries(s, "list conversations", /*with_intent=*/true);
 }
 
 // ---- messages -------------------------------------------------------------------
@@ -1781,17 +1697,7 @@ Result<std::vector<ConvSummary>> SqliteStore::conversations_of(const std::string
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, visitor_id).bind(2, std::int64_t{limit});
-    std::vector<ConvSummary> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
-        auto read = read_summary(s.get());
-        if (!read) return read.error();
-        out.push_back(std::move(read).value());
-    }
-    if (rc != SQLITE_DONE) return fail("list the visitor's conversations");
-    for (ConvSummary& summary : out)
-        if (Status st = fill_intent(summary); !st) return st.error();
-    return out;
+    return read_summaries(s, "list the visitor's conversations", /*with_intent=*/true);
 }
 
 Result<std::vector<ConvEvent>> SqliteStore::events_of_conversation(const std::string& conv) {

@@ -26,6 +26,7 @@
 #include <unordered_map>
 
 #include "store/column_sealer.hpp"
+#include "store/sqlite_statement.hpp"
 #include "store/store.hpp"
 #include "store/wal_checkpointer.hpp"
 #include "store/webhook_store.hpp"
@@ -167,13 +168,14 @@ public:
     static constexpr int kLogRestartPages = 4000;
 
 private:
-    class Stmt;  // a borrowed, reset-on-scope-exit prepared statement
+    using Stmt = SqliteStatement;  // store/sqlite_statement.hpp
 
     SqliteStore(sqlite3* db, ColumnSealer sealer) : db_(db), sealer_(std::move(sealer)) {}
     // Sealing: binds a personal value (sealed as a BLOB when sealing), reads one back.
     void bind_personal(Stmt& s, int i, const std::string& plain, const std::string& binding);
     Result<std::string> personal(sqlite3_stmt* s, int column, const std::string& binding) const;
     Result<ConvSummary> read_summary(sqlite3_stmt* s) const;
+    Result<std::vector<ConvSummary>> read_summaries(Stmt& s, const char* what, bool with_intent);
     Result<Message> read_message(sqlite3_stmt* s) const;
     // Records the sealing key in "sealed_with" (check_key_ring first).
     Status check_and_record_keys(bool allow_missing);
@@ -203,7 +205,7 @@ private:
     sqlite3* db_ = nullptr;
     ColumnSealer sealer_;
     std::unique_ptr<WebhookStore> webhooks_;  // on db_; made by open() after migrate()
-    std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by SQL literal
+    SqliteStatements statements_;
 };
 
 }  // namespace parley::relay

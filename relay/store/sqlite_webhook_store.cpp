@@ -53,60 +53,11 @@ constexpr const char* kSavepoint = "SAVEPOINT webhooks";
 constexpr const char* kRelease = "RELEASE webhooks";
 constexpr const char* kRollbackTo = "ROLLBACK TO webhooks; RELEASE webhooks";
 
-std::string text_of(sqlite3_stmt* s, int column) {
-    const unsigned char* p = sqlite3_column_text(s, column);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, column)))
-             : std::string();
-}
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
-    return out;
-}
-
-std::vector<std::string> split(const std::string& list) {
-    std::vector<std::string> out;
-    std::size_t at = 0;
-    while (at <= list.size()) {
-        std::size_t comma = list.find(',', at);
-        if (comma == std::string::npos) comma = list.size();
-        if (comma > at) out.push_back(list.substr(at, comma - at));
-        at = comma + 1;
-    }
-    return out;
-}
-
 }  // namespace
 
-// A cached statement borrowed for one use; reset when it goes out of scope.
-class SqliteWebhookStore::Stmt {
-public:
-    explicit Stmt(sqlite3_stmt* s) : s_(s) {}
-    ~Stmt() {
-        sqlite3_reset(s_);
-        sqlite3_clear_bindings(s_);
-    }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    Stmt& bind(int i, const std::string& v) {
-        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Stmt& bind(int i, std::int64_t v) {
-        if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(s_, i, v);
-        return *this;
-    }
-    int step() { return rc_ == SQLITE_OK ? sqlite3_step(s_) : rc_; }
-    sqlite3_stmt* get() const { return s_; }
-
-private:
-    sqlite3_stmt* s_;
-    int rc_ = SQLITE_OK;
-};
 
 SqliteWebhookStore::~SqliteWebhookStore() {
-    for (auto& [sql, s] : statements_) sqlite3_finalize(s);
+    finalize_all(statements_);
 }
 
 Error SqliteWebhookStore::fail(const char* what) const {
@@ -114,11 +65,8 @@ Error SqliteWebhookStore::fail(const char* what) const {
 }
 
 Result<sqlite3_stmt*> SqliteWebhookStore::prepare(const char* sql) {
-    if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) return fail("prepare");
-    statements_.emplace(sql, s);
-    return s;
+    if (sqlite3_stmt* s = prepared(db_, statements_, sql)) return s;
+    return fail("prepare");
 }
 
 Status SqliteWebhookStore::run(const char* sql) {
@@ -130,7 +78,7 @@ Status SqliteWebhookStore::add_subscription(const WebhookSubscription& w) {
     auto p = prepare(kAddSubscription);
     if (!p) return p.error();
     Stmt s(p.value());
-    s.bind(1, w.id).bind(2, w.url).bind(3, join(w.events)).bind(4, w.secret).bind(5, std::int64_t{w.enabled ? 1 : 0});
+    s.bind(1, w.id).bind(2, w.url).bind(3, join_list(w.events)).bind(4, w.secret).bind(5, std::int64_t{w.enabled ? 1 : 0});
     s.bind(6, w.created);
     if (s.step() != SQLITE_DONE) return fail("add subscription");
     return Ok{};
@@ -143,7 +91,7 @@ Result<std::vector<WebhookSubscription>> SqliteWebhookStore::list_subscriptions(
     std::vector<WebhookSubscription> out;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW)
-        out.push_back({text_of(s.get(), 0), text_of(s.get(), 1), split(text_of(s.get(), 2)), text_of(s.get(), 3),
+        out.push_back({column_text(s.get(), 0), column_text(s.get(), 1), split_list(column_text(s.get(), 2)), column_text(s.get(), 3),
                        sqlite3_column_int64(s.get(), 4) != 0, sqlite3_column_int64(s.get(), 5)});
     if (rc != SQLITE_DONE) return fail("list subscriptions");
     return out;
@@ -212,13 +160,13 @@ Result<std::vector<WebhookDelivery>> SqliteWebhookStore::read_deliveries(Stmt& s
         sqlite3_stmt* r = s.get();
         WebhookDelivery d;
         d.id = sqlite3_column_int64(r, 0);
-        d.subscription = text_of(r, 1);
-        d.url = text_of(r, 2);
-        d.secret = text_of(r, 3);
-        d.event = {text_of(r, 4), text_of(r, 5), text_of(r, 6), sqlite3_column_int64(r, 7), text_of(r, 8)};
+        d.subscription = column_text(r, 1);
+        d.url = column_text(r, 2);
+        d.secret = column_text(r, 3);
+        d.event = {column_text(r, 4), column_text(r, 5), column_text(r, 6), sqlite3_column_int64(r, 7), column_text(r, 8)};
         d.attempts = static_cast<int>(sqlite3_column_int64(r, 9));
         d.next_at = sqlite3_column_int64(r, 10);
-        d.last_error = text_of(r, 11);
+        d.last_error = column_text(r, 11);
         d.dead = sqlite3_column_int64(r, 12) == 2;
         out.push_back(std::move(d));
     }

@@ -6,8 +6,7 @@
 // the same (subscription, conv), found through the index on exactly those columns.
 #pragma once
 
-#include <unordered_map>
-
+#include "store/sqlite_statement.hpp"
 #include "store/webhook_store.hpp"
 
 struct sqlite3;
@@ -38,14 +37,14 @@ public:
     Result<std::int64_t> queue_length() override;
 
 private:
-    class Stmt;
+    using Stmt = SqliteStatement;  // store/sqlite_statement.hpp
     Result<sqlite3_stmt*> prepare(const char* sql);
     Error fail(const char* what) const;
     Status run(const char* sql);  // a statement without parameters or rows
     Result<std::vector<WebhookDelivery>> read_deliveries(Stmt& s, const char* what);
 
     sqlite3* db_;
-    std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by SQL literal
+    SqliteStatements statements_;
 };
 
 }  // namespace parley::relay
