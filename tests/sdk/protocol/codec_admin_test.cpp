@@ -4,16 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include "parley/protocol/codec.hpp"
+#include "codec_checks.hpp"
 
 using namespace parley::protocol;
-
-namespace {
-ErrorCode client_error(const std::string& text) {
-    auto d = decode_client(text);
-    REQUIRE_FALSE(d.ok());
-    return d.error().code;
-}
-}  // namespace
+using namespace parley::test;
 
 TEST_CASE("agent_admin has a pinned wire form and round-trips; absent fields stay absent", "[codec][admin]") {
     AgentAdmin a;

@@ -3,16 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "parley/protocol/codec.hpp"
+#include "codec_checks.hpp"
 
 using namespace parley::protocol;
-
-namespace {
-ErrorCode client_error(const std::string& text) {
-    auto d = decode_client(text);
-    REQUIRE_FALSE(d.ok());
-    return d.error().code;
-}
-}  // namespace
+using namespace parley::test;
 
 TEST_CASE("the audit query has a pinned wire form, a default limit and a bounded one", "[codec][audit]") {
     CHECK(encode(ClientFrame{AuditQuery{}}) == R"({"v":1,"type":"audit","limit":50})");

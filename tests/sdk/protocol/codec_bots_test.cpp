@@ -4,22 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include "parley/protocol/codec.hpp"
+#include "codec_checks.hpp"
 
 using namespace parley::protocol;
+using namespace parley::test;
 
 namespace {
-template <class T>
-T client_round_trip(const T& f) {
-    auto d = decode_client(encode(ClientFrame{f}));
-    REQUIRE(d.ok());
-    REQUIRE(std::holds_alternative<T>(d.value()));
-    return std::get<T>(d.value());
-}
-ErrorCode client_error(const std::string& text) {
-    auto d = decode_client(text);
-    REQUIRE_FALSE(d.ok());
-    return d.error().code;
-}
 const std::string kConv = "c_0123456789abcdef";
 }  // namespace
 

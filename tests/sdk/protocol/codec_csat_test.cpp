@@ -3,15 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "parley/protocol/codec.hpp"
+#include "codec_checks.hpp"
 
 using namespace parley::protocol;
+using namespace parley::test;
 
 namespace {
-ErrorCode client_error(const std::string& text) {
-    auto d = decode_client(text);
-    REQUIRE_FALSE(d.ok());
-    return d.error().code;
-}
 const std::string kConv = "c_0123456789abcdef";
 const std::string kHead = R"({"v":1,"type":"rate","conv":"c_0123456789abcdef",)";
 }  // namespace

@@ -3,26 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include "parley/protocol/codec.hpp"
+#include "codec_checks.hpp"
 
 using namespace parley::protocol;
+using namespace parley::test;
 
 namespace {
 const std::string kConv = "c_0123456789abcdef";
 
-template <class T>
-T client_round_trip(const T& f) {
-    auto d = decode_client(encode(ClientFrame{f}));
-    REQUIRE(d.ok());
-    REQUIRE(std::holds_alternative<T>(d.value()));
-    return std::get<T>(d.value());
-}
-template <class T>
-T relay_round_trip(const T& f) {
-    auto d = decode_relay(encode(RelayFrame{f}));
-    REQUIRE(d.ok());
-    REQUIRE(std::holds_alternative<T>(d.value()));
-    return std::get<T>(d.value());
-}
 }  // namespace
 
 TEST_CASE("routing client frames round-trip", "[codec][routing]") {

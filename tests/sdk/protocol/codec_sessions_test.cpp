@@ -3,23 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "parley/protocol/codec.hpp"
+#include "codec_checks.hpp"
 
 using namespace parley::protocol;
-
-namespace {
-template <class T>
-T client_round_trip(const T& f) {
-    auto d = decode_client(encode(ClientFrame{f}));
-    REQUIRE(d.ok());
-    REQUIRE(std::holds_alternative<T>(d.value()));
-    return std::get<T>(d.value());
-}
-ErrorCode client_error(const std::string& text) {
-    auto d = decode_client(text);
-    REQUIRE_FALSE(d.ok());
-    return d.error().code;
-}
-}  // namespace
+using namespace parley::test;
 
 TEST_CASE("logout and sessions client frames have pinned wire forms", "[codec][sessions]") {
     CHECK(encode(ClientFrame{Logout{}}) == R"({"v":1,"type":"logout"})");
