@@ -3,17 +3,13 @@
 
 #include <algorithm>
 
+#include "core/trim_blanks.hpp"
+
 namespace parley::relay {
 
 namespace p = protocol;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool is_question_id(std::string_view id) {
     if (id.empty() || id.size() > 32) return false;
@@ -56,17 +52,17 @@ void set_attribute(p::Attributes& attrs, const std::string& key, const std::stri
 
 Result<PrechatForm> parse_prechat_fields(std::string_view spec) {
     PrechatForm form;
-    if (trim(spec).empty()) return form;
+    if (trim_blanks(spec).empty()) return form;
     auto bad = [](std::string what) { return Error{p::ErrorCode::bad_field, std::move(what), {}}; };
     while (true) {
         const std::size_t comma = spec.find(',');
-        std::string_view entry = trim(spec.substr(0, comma));
+        std::string_view entry = trim_blanks(spec.substr(0, comma));
         const std::size_t eq = entry.find('=');
-        std::string_view id = trim(entry.substr(0, eq));
+        std::string_view id = trim_blanks(entry.substr(0, eq));
         p::PrechatField q;
         if (!id.empty() && id.back() == '*') {
             q.required = true;
-            id = trim(id.substr(0, id.size() - 1));
+            id = trim_blanks(id.substr(0, id.size() - 1));
         }
         if (!is_question_id(id)) return bad("\"" + std::string(entry) + "\": a question id is 1-32 of [a-z0-9_]");
         q.name = std::string(id);
@@ -75,7 +71,7 @@ Result<PrechatForm> parse_prechat_fields(std::string_view spec) {
             if (!builtin) return bad("\"" + q.name + "\": an own question needs a label (" + q.name + "=Label)");
         } else {
             if (builtin) return bad("\"" + q.name + "\": name and email take no label (the widget words them)");
-            const std::string_view label = trim(entry.substr(eq + 1));
+            const std::string_view label = trim_blanks(entry.substr(eq + 1));
             if (label.empty() || label.size() > kMaxPrechatLabelBytes || has_control(label))
                 return bad("\"" + q.name + "\": a label is 1-100 bytes");
             q.label = std::string(label);
@@ -115,7 +111,7 @@ PrechatValues prechat_problems(const PrechatForm& form, const PrechatValues& val
             if (q.required && still_asked) problems.emplace_back(q.name, "required");
             continue;
         }
-        if (q.name == "email" && !looks_like_email(trim(*v))) problems.emplace_back(q.name, "email");
+        if (q.name == "email" && !looks_like_email(trim_blanks(*v))) problems.emplace_back(q.name, "email");
         else if (q.name == "name" && v->size() > p::kMaxNameBytes) problems.emplace_back(q.name, "too_long");
         else if (v->size() > p::kMaxPrechatAnswerBytes) problems.emplace_back(q.name, "too_long");
     }
@@ -145,7 +141,7 @@ PrechatForm fields_to_ask(const PrechatForm& form, const p::Contact* contact) {
 p::Contact with_answers(p::Contact contact, const PrechatValues& values, bool offline, const std::string& conv) {
     for (const auto& [k, raw] : values) {
         if (blank(raw)) continue;
-        const std::string v(trim(raw));
+        const std::string v(trim_blanks(raw));
         if (k == "name") {
             if (!contact.verified || contact.name.empty()) contact.name = v;
         } else if (k == "email") {

@@ -5,15 +5,11 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/trim_blanks.hpp"
+
 namespace parley::relay {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // The one spelling of an address (see the header): IPv4 dotted, IPv6 as inet_ntop.
 std::string spell(const std::array<std::uint8_t, 16>& a) {
@@ -98,7 +94,7 @@ ClientAddress client_address(const TrustedProxies& trusted, std::string_view pee
     std::string_view rest = *forwarded_for;
     for (;;) {
         const std::size_t comma = rest.find(',');
-        const auto address = parse_ip_address(trim(rest.substr(0, comma)));
+        const auto address = parse_ip_address(trim_blanks(rest.substr(0, comma)));
         if (!address) {
             out.malformed = true;
             return out;

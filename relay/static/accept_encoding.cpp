@@ -2,15 +2,11 @@
 
 #include <cctype>
 
+#include "core/trim_blanks.hpp"
+
 namespace parley::relay {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -23,7 +19,7 @@ bool iequals(std::string_view a, std::string_view b) {
 // A qvalue (RFC 9110 §12.4.2: "0" or "1" with up to three decimals), in thousandths;
 // anything else is -1 (treated as unacceptable).
 int parse_q(std::string_view v) {
-    v = trim(v);
+    v = trim_blanks(v);
     if (v.empty() || (v[0] != '0' && v[0] != '1')) return -1;
     int q = (v[0] - '0') * 1000;
     if (v.size() == 1) return q;
@@ -49,15 +45,15 @@ Weights parse(std::string_view header) {
         std::string_view item = header.substr(0, comma);
         header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
         const std::size_t semi = item.find(';');
-        const std::string_view name = trim(item.substr(0, semi));
+        const std::string_view name = trim_blanks(item.substr(0, semi));
         int q = 1000;
         for (std::string_view params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);
              !params.empty();) {
             const std::size_t next = params.find(';');
-            const std::string_view param = trim(params.substr(0, next));
+            const std::string_view param = trim_blanks(params.substr(0, next));
             params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
             if (param.empty() || (param[0] != 'q' && param[0] != 'Q')) continue;
-            const std::string_view rest = trim(param.substr(1));
+            const std::string_view rest = trim_blanks(param.substr(1));
             if (!rest.empty() && rest.front() == '=') q = parse_q(rest.substr(1));
         }
         if (q < 0) q = 0;
