@@ -24,6 +24,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::size_t kMaxReadPerPoll = 64 * 1024;  // see poll()
+
 int ms_left(Clock::time_point deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     return left < 0 ? 0 : int(left);
@@ -339,13 +341,16 @@ WsPollResult WsClient::poll(int timeout_ms) {
     int ready = buffered() ? 1 : ::poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
     if (ready <= 0) return out;
 
-    // Read everything there is now, then hand back the whole events.
+    // Read what there is now, up to 64 KiB, then hand back the whole events. Bounded:
+    // against a relay that keeps sending, "until EAGAIN" could read a whole long answer
+    // in one poll, and a test's reader that means to stop after some frame would not.
     bool eof = false;
-    for (;;) {
+    for (std::size_t taken = 0; taken < kMaxReadPerPoll;) {
         char buf[16384];
         long n = read_some(buf, sizeof buf);
         if (n > 0) {
             reader_.feed(buf, std::size_t(n));
+            taken += std::size_t(n);
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
