@@ -3,7 +3,8 @@
 #
 #   tests/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60; all targets)
 #
-# Needs the clang build (toolchain/build --fuzz → build-fuzz/, or $PARLEY_FUZZ_BUILD_DIR).
+# Needs the clang build (PARLEY_FUZZ_BUILD=1 toolchain/build → build-fuzz/, or
+# $PARLEY_FUZZ_BUILD_DIR).
 # Starts from the seed corpus in tests/fuzz/corpus/<name>/ plus what earlier runs found
 # (kept in the build dir, not in the repo); runs at low priority (nice 10) so that it can
 # share a machine. A crash leaves its input in the build dir as crash-* and exits non-zero:
@@ -20,7 +21,7 @@ targets=("$@")
 total=0
 for t in "${targets[@]}"; do
   bin=$build/tests/fuzz/${t}_fuzz
-  [ -x "$bin" ] || { echo "no $bin: run toolchain/build --fuzz first" >&2; exit 2; }
+  [ -x "$bin" ] || { echo "no $bin: run PARLEY_FUZZ_BUILD=1 toolchain/build first" >&2; exit 2; }
   found=$build/fuzz-corpus/$t
   mkdir -p "$found"
   log=$build/fuzz-$t.log
