@@ -1,10 +1,19 @@
 // The HTTP API (issue 18, docs/api.md) against the real relay over real HTTP: keys made
 // with the CLI beside the running relay, every /api/v1 route's happy path, bad input
-// (bad JSON, unknown id, bad cursor, body too large → 413 before it is sent), missing
-// and revoked keys (401), the wrong scope (403), the per-key rate limit (429), and a
-// message posted through the API reaching a connected visitor's SDK client live.
+// (bad JSON, unknown id, bad cursor, body too large → 413 before it is sent, no
+// Content-Length → 411, a body that stops arriving → cut off), missing and revoked keys
+// (401), the wrong scope (403), the per-key rate limit (429), and a message posted
+// through the API reaching a connected visitor's SDK client live.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -192,4 +201,86 @@ TEST_CASE("An API key over its request rate gets 429 with Retry-After while anot
     CHECK(api(*relay, "GET", "/api/v1/conversations", calm).status == 200);
     const auto metrics = http_get(relay->port(), "/metrics");
     CHECK(metrics.body.find("parley_api_responses_total{code=\"4xx\"}") != std::string::npos);
+}
+
+namespace {
+
+// A raw TCP connection to the relay, for requests http_request() will not send (no
+// Content-Length; a body announced and never finished). -1 if it cannot connect.
+int raw_connect(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// What the relay sends until it closes the connection, or until `ms` have passed
+// (`closed` says which).
+struct RawAnswer {
+    std::string bytes;
+    bool closed = false;
+};
+
+RawAnswer read_until_closed(int fd, int ms) {
+    RawAnswer a;
+    char buf[4096];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            a.closed = true;
+            break;
+        }
+        a.bytes.append(buf, static_cast<std::size_t>(n));
+    }
+    return a;
+}
+
+}  // namespace
+
+TEST_CASE("The API refuses a body without Content-Length with 411, and cuts off a client that stops "
+          "sending its body while other requests are served",
+          "[integration][api]") {
+    auto relay = api_relay({"--stall-secs", "2"});
+    const std::string writer = make_key(*relay, "writer", "write");
+    const std::string head = "POST /api/v1/conversations/c_any/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Authorization: Bearer " + writer + "\r\nContent-Type: application/json\r\n";
+
+    SECTION("a chunked body, whose length is not announced, gets 411 and its problem document") {
+        const int fd = raw_connect(relay->port());
+        REQUIRE(fd >= 0);
+        const std::string request = head + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n0\r\n\r\n";
+        REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+        const RawAnswer a = read_until_closed(fd, 5000);
+        ::close(fd);
+        INFO(a.bytes);
+        CHECK(a.bytes.rfind("HTTP/1.1 411", 0) == 0);
+        CHECK(a.bytes.find("https://parley.dev/problems/length-required") != std::string::npos);
+    }
+    SECTION("a body announced as 1 000 bytes of which 10 arrive is cut off after --stall-secs") {
+        const int fd = raw_connect(relay->port());
+        REQUIRE(fd >= 0);
+        const std::string request = head + "Content-Length: 1000\r\n\r\n{\"text\":\"h";
+        REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+        // Meanwhile the relay serves everyone else.
+        const std::string reader = make_key(*relay, "reader", "read");
+        CHECK(api(*relay, "GET", "/api/v1/conversations", reader).status == 200);
+        // Then it closes the stalled one without an answer (2 s, checked once a second by
+        // lws; 15 s is only the test's bound).
+        const RawAnswer a = read_until_closed(fd, 15000);
+        ::close(fd);
+        INFO(a.bytes);
+        CHECK(a.closed);
+        CHECK(a.bytes.find("HTTP/1.1 2") == std::string::npos);  // nothing was posted
+        CHECK(api(*relay, "GET", "/api/v1/conversations", reader).status == 200);
+    }
 }
