@@ -596,7 +596,10 @@ int main(int argc, char** argv) {
     if (!o.old_data_key_files.empty() && o.data_key_file.empty() && !o.reseal_data)
         return fail("--old-data-key-file needs --data-key-file (the key that seals from now on), "
                     "or --reseal-data (to unseal)");
-    store_options.allow_missing_keys = agent_command || o.forget_unreadable;
+    // Agent, key and report commands read nothing sealed, so they run without the data
+    // key; webhook commands read and write signing secrets and queued bodies, which are
+    // sealed (store/column_sealer.hpp), so on a sealed store they need it like the relay.
+    store_options.allow_missing_keys = (agent_command && !is_webhook_command(o)) || o.forget_unreadable;
     auto store = SqliteStore::open((std::filesystem::path(o.data_dir) / "parley.db").string(), store_options);
     if (!store) return fail(store.error().detail);
     SodiumRandom random;

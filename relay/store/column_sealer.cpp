@@ -36,6 +36,14 @@ std::string message_reply_binding(std::string_view conv, std::int64_t seq) {
     return seal_binding("messages.reply", {conv, std::to_string(seq)});
 }
 
+std::string webhook_secret_binding(std::string_view subscription_id) {
+    return seal_binding("webhook_subscriptions.secret", {subscription_id});
+}
+
+std::string webhook_payload_binding(std::string_view type, std::string_view conv, std::int64_t ts) {
+    return seal_binding("webhook_deliveries.payload", {type, conv, std::to_string(ts)});
+}
+
 std::string last_text_binding(std::string_view conv, std::int64_t last_seq) {
     return seal_binding("conversations.last_text", {conv, std::to_string(last_seq)});
 }

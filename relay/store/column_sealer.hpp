@@ -2,7 +2,9 @@
 //
 // Theory of operation. With a data key (--data-key-file) the store seals the columns
 // that hold what people wrote or are called: messages.text, messages.from_name and messages.reply,
-// conversations.last_text, visitors.name. Each value is sealed on its own
+// conversations.last_text, visitors.name, contacts.details, and the webhook queue's
+// bodies (webhook_deliveries.payload: message text, names, e-mails) and signing secrets
+// (webhook_subscriptions.secret). Each value is sealed on its own
 // (store/sealed_column.hpp) and bound to its place: a message's columns (and its reply,
 // which holds a visitor's form values: issue 16) to (conv, seq),
 // last_text to (conv, last_seq), a visitor's name to its id; a row copied or swapped
@@ -64,6 +66,12 @@ std::string message_name_binding(std::string_view conv, std::int64_t seq);
 std::string message_reply_binding(std::string_view conv, std::int64_t seq);  // form values
 std::string last_text_binding(std::string_view conv, std::int64_t last_seq);
 std::string visitor_name_binding(std::string_view visitor_id);
+// Webhooks (issue 18): a subscription's signing secret, bound to its id; a queued
+// event's body, bound to what the row also holds (type, conversation, time): one event
+// fans out to a row per subscription with the same sealed body, and its webhook-id may
+// be made by SQLite at insert, so it cannot be part of the binding.
+std::string webhook_secret_binding(std::string_view subscription_id);
+std::string webhook_payload_binding(std::string_view type, std::string_view conv, std::int64_t ts);
 
 // The "sealed_with" setting: key ids as 8 lowercase hex digits, comma-separated.
 std::string key_id_hex(std::uint32_t id);

@@ -352,6 +352,14 @@ constexpr const char* kResealReply = "UPDATE messages SET reply = ?3 WHERE conv 
 constexpr const char* kResealContacts =
     "SELECT visitor_id, details FROM contacts WHERE visitor_id > ?1 ORDER BY visitor_id LIMIT 256";
 constexpr const char* kResealContact = "UPDATE contacts SET details = ?2 WHERE visitor_id = ?1";
+// Webhooks (issue 18): signing secrets by subscription id; queued bodies by delivery id
+// (?1, the walk's text cursor, is unused: the ids are numbers).
+constexpr const char* kResealSecrets =
+    "SELECT id, secret FROM webhook_subscriptions WHERE id > ?1 ORDER BY id LIMIT 256";
+constexpr const char* kResealSecret = "UPDATE webhook_subscriptions SET secret = ?2 WHERE id = ?1";
+constexpr const char* kResealPayloads =
+    "SELECT id, type, conv, created, payload FROM webhook_deliveries WHERE id > ?2 ORDER BY id LIMIT 256";
+constexpr const char* kResealPayload = "UPDATE webhook_deliveries SET payload = ?3 WHERE id = ?2";
 constexpr const char* kGetSetting = "SELECT value FROM settings WHERE key = ?1";
 constexpr const char* kPutSetting =
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -516,7 +524,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     }
     Status migrated = store->migrate();
     if (!migrated) return migrated.error();
-    store->webhooks_ = std::make_unique<SqliteWebhookStore>(db);  // issue 18
+    store->webhooks_ = std::make_unique<SqliteWebhookStore>(db, store->sealer_);  // issue 18
     if (Status keys = store->check_and_record_keys(options.allow_missing_keys); !keys)
         return storage_error("cannot open " + path + ": " + keys.error().detail);
     // Checkpoints off the event loop (store/wal_checkpointer.hpp). The hook replaces
@@ -743,6 +751,18 @@ Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
     if (st) st = walk(kResealContacts, kResealContact, [&](sqlite3_stmt* s, Update& u) -> Status {
         u.key1 = column_text(s, 0);
         return keep(u.a, redo(stored_value(s, 1), contact_binding(u.key1)));
+    });
+    // Webhooks: each subscription's signing secret and each queued or dead body.
+    if (st) st = walk(kResealSecrets, kResealSecret, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key1 = column_text(s, 0);
+        return keep(u.a, redo(stored_value(s, 1), webhook_secret_binding(u.key1)));
+    });
+    if (st) st = walk(kResealPayloads, kResealPayload, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key2 = sqlite3_column_int64(s, 0);
+        u.keyed_by_seq = true;
+        const std::string binding =
+            webhook_payload_binding(column_text(s, 1), column_text(s, 2), sqlite3_column_int64(s, 3));
+        return keep(u.a, redo(stored_value(s, 4), binding));
     });
     if (!st) return st.error();
     // Everything is under the sealing key now (or plain).

@@ -1,11 +1,15 @@
 // SqliteWebhookStore: WebhookStore on the relay's SQLite connection (schema step 11,
 // tables webhook_subscriptions and webhook_deliveries). It shares SqliteStore's
 // connection, so its writes join the open group-commit batch like every other write;
-// SqliteStore owns it (SqliteStore::webhooks()). The line rule of webhook_store.hpp is
+// SqliteStore owns it (SqliteStore::webhooks()). With a data key it shares SqliteStore's
+// ColumnSealer too: a queued body (message text, names, e-mails) and a signing secret
+// are sealed at rest like a transcript (store/column_sealer.hpp), and SqliteStore's
+// reseal() rewrites them. The line rule of webhook_store.hpp is
 // one SQL query (due): the head of a line is a pending row with no older pending row of
 // the same (subscription, conv), found through the index on exactly those columns.
 #pragma once
 
+#include "store/column_sealer.hpp"
 #include "store/sqlite_statement.hpp"
 #include "store/webhook_store.hpp"
 
@@ -16,7 +20,7 @@ namespace parley::relay {
 
 class SqliteWebhookStore final : public WebhookStore {
 public:
-    explicit SqliteWebhookStore(sqlite3* db) : db_(db) {}
+    SqliteWebhookStore(sqlite3* db, ColumnSealer& sealer) : db_(db), sealer_(sealer) {}
     ~SqliteWebhookStore() override;
     SqliteWebhookStore(const SqliteWebhookStore&) = delete;
     SqliteWebhookStore& operator=(const SqliteWebhookStore&) = delete;
@@ -42,8 +46,13 @@ private:
     Error fail(const char* what) const;
     Status run(const char* sql);  // a statement without parameters or rows
     Result<std::vector<WebhookDelivery>> read_deliveries(Stmt& s, const char* what);
+    // A sealed column: bound as a sealed BLOB with a data key, as TEXT without; read
+    // back whichever it is (a store sealed part-way holds both).
+    void bind_sealed(Stmt& s, int i, const std::string& plain, const std::string& binding);
+    Result<std::string> open_sealed(sqlite3_stmt* s, int column, const std::string& binding) const;
 
     sqlite3* db_;
+    ColumnSealer& sealer_;
     SqliteStatements statements_;
 };
 

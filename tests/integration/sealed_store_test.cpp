@@ -1,6 +1,6 @@
 // Sealed transcripts, end to end (P7, docs/security.md "Sealed transcripts"): a relay
-// started with --data-key-file writes no message text or visitor name in the clear to
-// its data directory, will not start without that key, and a key rotation done with the
+// started with --data-key-file writes no message text, visitor name, queued webhook body
+// or webhook signing secret in the clear to its data directory, will not start without that key, and a key rotation done with the
 // operator's commands (--generate-data-key, --reseal-data) keeps every message readable.
 #include <catch2/catch.hpp>
 
@@ -51,6 +51,14 @@ TEST_CASE("A relay with a data key keeps transcripts sealed on disk, needs the k
     const std::string key_a = (fs::path(relay.data_dir()).parent_path() / "a.key").string();
     const std::string key_b = (fs::path(relay.data_dir()).parent_path() / "b.key").string();
     REQUIRE(relay.command("--generate-data-key " + key_a).status == 0);
+    // A webhook subscription (issue 18) to a port nobody serves: every message's event
+    // waits in the queue, its body holding the text; its signing secret is stored too.
+    // Both are sealed like the transcript.
+    const auto hook = relay.command("--data-key-file " + key_a + " --add-webhook http://127.0.0.1:9/hook", false);
+    REQUIRE(hook.status == 0);
+    const std::string secret = hook.out.substr(hook.out.find('\n') + 1, hook.out.find('\n', hook.out.find('\n') + 1) -
+                                                                          hook.out.find('\n') - 1);
+    REQUIRE(secret.rfind("whsec_", 0) == 0);
 
     relay.set_extra_args({"--data-key-file", key_a});
     REQUIRE(relay.start());
@@ -73,6 +81,13 @@ TEST_CASE("A relay with a data key keeps transcripts sealed on disk, needs the k
     CHECK(raw_data_dir(relay).find("ZQXSEAL") == std::string::npos);
     REQUIRE(relay.stop());
     CHECK(raw_data_dir(relay).find("ZQXSEAL") == std::string::npos);
+    CHECK(raw_data_dir(relay).find(secret.substr(6)) == std::string::npos);
+    // The webhook commands read secrets and bodies: without the key they are refused.
+    const auto listed_without = relay.command("--list-webhooks");
+    INFO(listed_without.out);
+    CHECK(listed_without.status != 0);
+    CHECK(listed_without.out.find("--data-key-file") != std::string::npos);
+    CHECK(relay.command("--data-key-file " + key_a + " --list-webhooks", false).status == 0);
 
     // Without the key (or with another one) the relay refuses to start, and says why.
     relay.set_extra_args({});

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <string>
 
+#include "store/webhook_store.hpp"
 #include "support/store_backends.hpp"
 
 using namespace parley::relay;
@@ -295,4 +296,88 @@ TEST_CASE("Reseal rewrites contacts too: after a rotation the old key is not nee
     CHECK(found.value()->email == "zqxcontact@example.com");
     CHECK(found.value()->verified);
     CHECK(raw_files(dir).find("zqxcontact@example.com") == std::string::npos);
+}
+
+namespace {
+
+// A subscription with a marked secret and one queued event with a marked body.
+void fill_webhooks(Store& s, const std::string& marker) {
+    WebhookStore* hooks = s.webhooks();
+    REQUIRE(hooks);
+    REQUIRE(hooks->add_subscription(WebhookSubscription{"wh_1", "http://127.0.0.1:9/hook", {"*"},
+                                                        "whsec_" + marker + "-secret", true, T0})
+                .ok());
+    REQUIRE(hooks->enqueue(WebhookEvent{"msg_1", "message.created", "c_1", T0 + 5,
+                                        R"({"text":")" + marker + R"(-body"})"})
+                .ok());
+}
+
+void check_webhooks_readable(Store& s, const std::string& marker) {
+    auto due = s.webhooks()->due(T0 + 10, 10);
+    REQUIRE(due.ok());
+    REQUIRE(due.value().size() == 1);
+    CHECK(due.value()[0].secret == "whsec_" + marker + "-secret");
+    CHECK(due.value()[0].event.payload == R"({"text":")" + marker + R"(-body"})");
+    auto subs = s.webhooks()->list_subscriptions();
+    REQUIRE(subs.ok());
+    REQUIRE(subs.value().size() == 1);
+    CHECK(subs.value()[0].secret == "whsec_" + marker + "-secret");
+}
+
+}  // namespace
+
+TEST_CASE("Webhook bodies and signing secrets are sealed like transcripts, and reseal rewrites them",
+          "[store][sealed][sqlite][webhooks]") {
+    SECTION("with a data key neither reaches the files in the clear, yet both read back") {
+        TempDir dir;
+        const DataKey key = random_data_key();
+        {
+            auto s = open_store(dir, key);
+            fill_webhooks(*s, "ZQXHOOK");
+            CHECK(raw_files(dir).find("ZQXHOOK") == std::string::npos);
+            check_webhooks_readable(*s, "ZQXHOOK");
+        }
+        CHECK(raw_files(dir).find("ZQXHOOK") == std::string::npos);
+        check_webhooks_readable(*open_store(dir, key), "ZQXHOOK");
+    }
+    SECTION("a plain store's are sealed by reseal, rotate with the key, and unseal without one") {
+        TempDir dir;
+        const DataKey old_key = random_data_key(), new_key = random_data_key();
+        fill_webhooks(*open_store(dir, std::nullopt), "ZQXHOOKPLAIN");
+        REQUIRE(raw_files(dir).find("ZQXHOOKPLAIN-body") != std::string::npos);
+        REQUIRE(raw_files(dir).find("ZQXHOOKPLAIN-secret") != std::string::npos);
+        {
+            auto s = open_store(dir, old_key);
+            auto done = s->reseal(false);
+            REQUIRE(done.ok());
+            CHECK(done.value().values == 2);  // the secret and the body
+            CHECK(raw_files(dir).find("ZQXHOOKPLAIN") == std::string::npos);
+        }
+        {
+            auto s = open_store(dir, new_key, {old_key});
+            auto done = s->reseal(false);
+            REQUIRE(done.ok());
+            CHECK(done.value().values == 2);
+        }
+        check_webhooks_readable(*open_store(dir, new_key), "ZQXHOOKPLAIN");  // the old key is not needed
+        {
+            auto s = open_store(dir, std::nullopt, {new_key});
+            REQUIRE(s->reseal(false).ok());
+        }
+        check_webhooks_readable(*open_store(dir, std::nullopt), "ZQXHOOKPLAIN");
+    }
+    SECTION("a body moved to another event's row fails to open rather than be sent for it") {
+        TempDir dir;
+        const DataKey key = random_data_key();
+        {
+            auto s = open_store(dir, key);
+            fill_webhooks(*s, "ZQXHOOKMOVE");
+            REQUIRE(s->webhooks()->enqueue(WebhookEvent{"msg_2", "conversation.closed", "c_2", T0 + 6, "{}"}).ok());
+        }
+        exec(dir, "UPDATE webhook_deliveries SET payload = (SELECT payload FROM webhook_deliveries WHERE "
+                  "event_id = 'msg_1') WHERE event_id = 'msg_2'");
+        auto due = open_store(dir, key)->webhooks()->due(T0 + 10, 10);
+        REQUIRE_FALSE(due.ok());
+        CHECK(due.error().detail.find("payload") != std::string::npos);
+    }
 }
