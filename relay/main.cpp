@@ -706,6 +706,7 @@ int main(int argc, char** argv) {
     if (o.offline_grace_ms) config.routing.offline_grace_ms = *o.offline_grace_ms;
     // Retention (P7): windows in days of retention_day_ms (a day, except in tests).
     config.retention.closed_ms = o.retain_closed_days * o.retention_day_ms;
+    config.retention.audit_ms = std::int64_t{o.retain_audit_days} * o.retention_day_ms;
     for (const auto& [team, days] : o.retain_closed_days_team)
         config.retention.team_closed_ms[team] = days * o.retention_day_ms;
     config.retention.sweep_every_ms = o.retention_sweep_ms;

@@ -149,6 +149,7 @@ struct Options {
     // N days without a message; 0 = kept forever (the default).
     int retain_closed_days = 0;                          // --retain-closed-days N
     std::map<std::string, int> retain_closed_days_team;  // --retain-closed-days-team TEAM=N
+    int retain_audit_days = 0;                           // --retain-audit-days N (0: forever)
     long long retention_day_ms = 86'400'000;  // --retention-day-ms: a "day", for tests
     long long retention_sweep_ms = 300'000;   // --retention-sweep-ms: between sweeps
     // Quotas (P7; docs/operations.md "Limits"; 0 switches one off).

@@ -564,6 +564,9 @@ std::vector<OptionSpec> build_table() {
                        "N days after their last message (0: keep forever)",
                        "of days"));
     t.push_back(retain_team());
+    t.push_back(number("retain-audit-days", &Options::retain_audit_days, 0, 36500, "N",
+                       "purge audit log entries N days old (an audit.purge entry records each purge; 0: keep forever)",
+                       "of days"));
     t.push_back(number("retention-sweep-ms", &Options::retention_sweep_ms, 1, 86'400'000, "N",
                        "how often the relay looks for them", "of milliseconds"));
     t.push_back(number("retention-day-ms", &Options::retention_day_ms, 1, 86'400'000, "N",

@@ -65,6 +65,9 @@ inline constexpr const char* kIdentityJoined = "identity.joined";
 inline constexpr const char* kApiWrite = "api.write";
 inline constexpr const char* kApiKeyCreate = "api_key.create";
 inline constexpr const char* kApiKeyRevoke = "api_key.revoke";
+// The log's own retention window (--retain-audit-days): how many entries went, and the
+// cutoff, so that the log says where its history starts.
+inline constexpr const char* kAuditPurge = "audit.purge";
 
 // Longest text of any field; longer ones are cut (on a UTF-8 boundary).
 constexpr std::size_t kMaxAuditField = 128;

@@ -246,6 +246,8 @@ struct RetentionConfig {
     std::int64_t sweep_every_ms = 5 * 60 * 1000;         // a sweep of the store this often
     std::int64_t page_gap_ms = 1000;                     // between the pages of one sweep
     int page = 100;                                      // conversations read per tick
+    std::int64_t audit_ms = 0;  // audit entries older than this are purged (0: kept forever)
+    int audit_page = 1000;      // audit entries purged per tick
     bool on() const;
     std::int64_t window(const std::string& team) const;  // 0: kept forever
 };
@@ -665,6 +667,8 @@ private:
     // Retention (hub_retention.cpp): when tick() reads the next page of closed
     // conversations, and the sweep's cursor (the last row read).
     void retention_step(std::int64_t now);
+    void audit_retention_step(std::int64_t now);  // the audit log's own window
+    std::int64_t next_audit_purge_ = 0;
     void forget_conversation(const std::string& conv);
     std::int64_t next_retention_ = 0;
     // Erasure (hub_privacy.cpp): the store's log still holds erased rows (an outside

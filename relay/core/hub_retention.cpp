@@ -19,10 +19,13 @@
 // ones), so nothing a console lists after a (re)connect names it. A console that still
 // shows one from earlier in its session gets the answer for any unknown conversation
 // when it names it (2004; 3001 to a supervisor). No protocol change.
+#include "core/audit_log.hpp"
 #include "core/hub.hpp"
 #include "core/route_record.hpp"
 
 namespace parley::relay {
+
+namespace p = protocol;
 
 bool RetentionConfig::on() const {
     if (closed_ms > 0) return true;
@@ -74,6 +77,29 @@ void Hub::retention_step(std::int64_t now) {
     if (!erased) return;  // retried at the next sweep
     erased_rows(erased.value(), now);
     for (const std::string& conv : due) forget_conversation(conv);
+}
+
+// The audit log's window (--retain-audit-days): a page of its oldest entries older than
+// the window each tick while there are more, then one look per sweep. The purge joins
+// the tick's batch; an entry `audit.purge` records how many went and the cutoff, so the
+// log itself says where its history starts. A failed purge is retried at the next sweep.
+void Hub::audit_retention_step(std::int64_t now) {
+    const RetentionConfig& r = config_.retention;
+    const std::int64_t cutoff = now - r.audit_ms;
+    auto purged = store_.purge_audit_before(cutoff, r.audit_page);
+    if (!purged) {
+        next_audit_purge_ = now + r.sweep_every_ms;
+        return;
+    }
+    next_audit_purge_ = now + (purged.value() >= r.audit_page ? r.page_gap_ms : r.sweep_every_ms);
+    if (purged.value() == 0) return;
+    p::AuditEntry e;
+    e.actor_role = "system";
+    e.actor_id = "system";
+    e.actor_name = "Parley";
+    e.action = audit::kAuditPurge;
+    e.detail = "entries=" + std::to_string(purged.value()) + " before=" + std::to_string(cutoff);
+    audit(std::move(e));
 }
 
 void Hub::forget_conversation(const std::string& conv) {

@@ -220,6 +220,8 @@ void Hub::tick(std::int64_t now) {
         next_session_purge_ = now + config_.session_purge_every_ms;
         (void)store_.purge_sessions(now);  // a failure is retried at the next purge
     }
+    // The audit log's window (hub_retention.cpp): inside the batch, like session purges.
+    if (config_.retention.audit_ms > 0 && now >= next_audit_purge_) audit_retention_step(now);
     route_apply(router_.tick(now), now);
     bot_tick(now);  // issue 16: bot_gone, bot_slow
     streams_tick(now);  // issue 16 (hub_streams.cpp)
@@ -249,6 +251,7 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     if (auto bots = bot_deadline()) consider(*bots);
     if (config_.session_purge_every_ms > 0) consider(next_session_purge_);
     if (config_.retention.on()) consider(next_retention_);
+    if (config_.retention.audit_ms > 0) consider(next_audit_purge_);
     if (log_dirty_) consider(next_log_retry_);
     if (auto streams = streams_deadline()) consider(*streams);  // issue 16: stream timeouts
     return at;

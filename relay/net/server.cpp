@@ -356,6 +356,9 @@ Result<int> Server::start() {
     if (options_.webhooks) options_.webhooks->set_wake([context] { lws_cancel_service(context); });
     t.tick.server = this;
     lws_sul_schedule(context_, 0, &t.tick.sul, on_tick, 100 * LWS_US_PER_MS);
+    // The Hub's deadlines (retention sweeps, session purges) from the start: otherwise a
+    // relay that nobody connects to after a restart would never purge anything.
+    arm_route_timer();
     return port;
 }
 

@@ -517,14 +517,15 @@ void MemoryStore::erase_events_of(const std::string& conv) {
 
 Result<std::int64_t> MemoryStore::append_audit(const AuditEntry& entry) {
     audit_.push_back(entry);
-    audit_.back().id = static_cast<std::int64_t>(audit_.size());
+    audit_.back().id = audit_purged_ + static_cast<std::int64_t>(audit_.size());
     return audit_.back().id;
 }
 
 Result<std::vector<AuditEntry>> MemoryStore::audit_before(std::int64_t before, int limit) {
     std::vector<AuditEntry> out;
     const auto size = static_cast<std::int64_t>(audit_.size());
-    std::int64_t end = before <= 0 || before > size ? size : before - 1;  // entries [0, end)
+    // Entries [0, end): those with id < before.
+    const std::int64_t end = before <= 0 ? size : std::clamp<std::int64_t>(before - 1 - audit_purged_, 0, size);
     for (std::int64_t i = end - 1; i >= 0 && static_cast<int>(out.size()) < limit; --i)
         out.push_back(audit_[static_cast<std::size_t>(i)]);
     return out;
@@ -532,10 +533,20 @@ Result<std::vector<AuditEntry>> MemoryStore::audit_before(std::int64_t before, i
 
 Result<std::vector<AuditEntry>> MemoryStore::audit_after(std::int64_t after, int limit) {
     std::vector<AuditEntry> out;
-    for (std::int64_t i = std::max<std::int64_t>(after, 0);
+    for (std::int64_t i = std::max<std::int64_t>(after - audit_purged_, 0);
          i < static_cast<std::int64_t>(audit_.size()) && static_cast<int>(out.size()) < limit; ++i)
         out.push_back(audit_[static_cast<std::size_t>(i)]);
     return out;
+}
+
+Result<std::int64_t> MemoryStore::purge_audit_before(std::int64_t before_ts, int limit) {
+    std::int64_t purged = 0;
+    while (!audit_.empty() && audit_.front().ts < before_ts && purged < limit) {
+        audit_.pop_front();
+        ++audit_purged_;
+        ++purged;
+    }
+    return purged;
 }
 
 // ---- settings -------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <tuple>
+#include <deque>
 #include <vector>
 
 #include "store/store.hpp"
@@ -89,6 +90,7 @@ public:
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
     Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override;
+    Result<std::int64_t> purge_audit_before(std::int64_t before_ts, int limit) override;
 
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;
@@ -119,7 +121,8 @@ private:
     std::map<std::string, BotKey> bot_keys_;  // by name
     std::map<std::string, std::string> settings_;
     std::map<std::string, CannedRecord> canned_;  // by id (issue 17)
-    std::vector<AuditEntry> audit_;  // audit_[i].id == i + 1
+    std::deque<AuditEntry> audit_;    // audit_[i].id == audit_purged_ + i + 1
+    std::int64_t audit_purged_ = 0;   // entries the retention window took from the front
     std::vector<ConvEvent> events_;  // in id order
     std::int64_t next_event_id_ = 1;
     void erase_events_of(const std::string& conv);

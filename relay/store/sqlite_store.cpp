@@ -141,6 +141,14 @@ constexpr const char* kMigrations[] = {
     " next_at INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS webhook_deliveries_line ON webhook_deliveries(subscription, conv, state, id);"
     "CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries(state, next_at);",
+    // 13: the audit log's retention window (--retain-audit-days): the no-delete trigger
+    //    lets through only entries older than the cutoff the relay last recorded in the
+    //    settings (audit_purge_before); with none recorded it refuses every delete.
+    "DROP TRIGGER IF EXISTS audit_log_no_delete;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    " WHEN OLD.ts >= coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'audit_purge_before'),"
+    " -9223372036854775807 - 1)"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -216,6 +224,12 @@ constexpr const char* kInsertAudit =
 constexpr const char* kAuditBefore =
     "SELECT id, ts, actor_role, actor_id, actor_name, action, conv, target, detail, address "
     "FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+// The oldest entries (at most ?2) before the first one at or after the cutoff ?1: a
+// prefix in id order, found by reading from the start, never a scan of the whole log.
+constexpr const char* kPurgeAudit =
+    "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id LIMIT ?2) AND "
+    "id < coalesce((SELECT id FROM audit_log WHERE ts >= ?1 ORDER BY id LIMIT 1), 9223372036854775807)";
+constexpr const char* kAuditPurgeSetting = "audit_purge_before";
 constexpr const char* kAuditAfter =
     "SELECT id, ts, actor_role, actor_id, actor_name, action, conv, target, detail, address "
     "FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2";
@@ -1585,6 +1599,18 @@ Result<std::vector<AuditEntry>> SqliteStore::audit_after(std::int64_t after, int
     while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_audit(s.get()));
     if (rc != SQLITE_DONE) return fail("read audit log");
     return out;
+}
+
+Result<std::int64_t> SqliteStore::purge_audit_before(std::int64_t before_ts, int limit) {
+    // The cutoff first (the trigger reads it), then the delete: inside a batch both
+    // commit with it; alone, a cutoff recorded without its delete only allows a later one.
+    if (Status put = put_setting(kAuditPurgeSetting, std::to_string(before_ts)); !put) return put.error();
+    auto p = prepare(kPurgeAudit);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, before_ts).bind(2, std::int64_t{limit});
+    if (s.step() != SQLITE_DONE) return fail("purge the audit log");
+    return std::int64_t{sqlite3_changes(db_)};
 }
 
 // ---- conversation events (issue 18) ----------------------------------------------

@@ -51,7 +51,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 12;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 13;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -155,6 +155,7 @@ public:
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
     Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override;
+    Result<std::int64_t> purge_audit_before(std::int64_t before_ts, int limit) override;
 
     Result<std::optional<std::string>> get_setting(const std::string& key) override;
     Status put_setting(const std::string& key, const std::string& value) override;

@@ -359,6 +359,12 @@ public:
     virtual Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) = 0;
     // Oldest first: entries with id > after, at most limit (exports page with it).
     virtual Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) = 0;
+    // The audit log's retention window (--retain-audit-days): deletes the oldest entries,
+    // in id order, while their time is before `before_ts`, at most `limit` of them, and
+    // returns how many went. The only deletion the log allows: an entry at or after the
+    // latest cutoff given stays refused (SQLite's trigger reads the cutoff from settings).
+    // Joins the open batch like every write.
+    virtual Result<std::int64_t> purge_audit_before(std::int64_t before_ts, int limit) = 0;
     // ---- conversation events (issue 18, reports/) --------------------------------
     // Appends one routing event (its id is ignored); joins the open batch like every write.
     virtual Status append_event(const ConvEvent& event) = 0;

@@ -185,6 +185,9 @@ public:
     Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override {
         return inner_.audit_after(after, limit);
     }
+    Result<std::int64_t> purge_audit_before(std::int64_t before_ts, int limit) override {
+        return inner_.purge_audit_before(before_ts, limit);
+    }
 
     Result<std::optional<std::string>> get_setting(const std::string& key) override {
         return inner_.get_setting(key);

@@ -2,7 +2,8 @@
 // closed conversation is purged by the running relay once its window has passed, and
 // afterwards no byte of its text, its visitor's name or page is left in the database
 // or its log, while an open conversation stays. A "day" is 300 ms here
-// (--retention-day-ms, which exists for this test), the sweep runs every 100 ms.
+// (--retention-day-ms, which exists for this test), the sweep runs every 100 ms. The audit
+// log's own window (--retain-audit-days) too.
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
@@ -122,4 +123,41 @@ TEST_CASE("The running relay purges a closed conversation after its window and l
     CHECK(bytes.find("zqxpurged") == std::string::npos);
     CHECK(bytes.find("keptopen detail 4") != std::string::npos);
     (void)kept;
+}
+
+TEST_CASE("The running relay purges audit entries older than --retain-audit-days, logs the purge, and the "
+          "database still refuses to delete newer ones",
+          "[integration][retention][audit]") {
+    RelayOptions o;
+    o.extra_args = {"--retain-audit-days", "1", "--retention-day-ms", "300", "--retention-sweep-ms", "100"};
+    RelayProcess relay(o);
+    // An entry from before the start (the CLI logs each key it makes): old by the time
+    // the relay has run for a "day".
+    REQUIRE(relay.command("--create-api-key zqxoldkey --scope read", false).status == 0);
+    REQUIRE(relay.command("--export-audit", false).out.find("\"api_key.create\"") != std::string::npos);
+    REQUIRE(relay.start());
+
+    // Polled, not timed: due 300 ms after the entry; 20 s is only a bound.
+    std::string trail;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        trail = relay.command("--export-audit", false).out;
+        if (trail.find("\"api_key.create\"") == std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(trail);
+    CHECK(trail.find("\"api_key.create\"") == std::string::npos);
+    CHECK(trail.find("\"audit.purge\"") != std::string::npos);
+
+    // The newest entries stay out of reach of any DELETE, whoever sends it.
+    sqlite3* db = nullptr;
+    const std::string path = (fs::path(relay.data_dir()) / "parley.db").string();
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* err = nullptr;
+    CHECK(sqlite3_exec(db, "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)", nullptr, nullptr,
+                       &err) != SQLITE_OK);
+    CHECK(std::string(err ? err : "").find("append-only") != std::string::npos);
+    sqlite3_free(err);
+    sqlite3_close(db);
 }

@@ -1,6 +1,7 @@
 // Retention (P7, core/hub_retention.cpp) with a fake clock: closed conversations older
 // than their team's window are purged by the running Hub; open, reopened and younger
-// ones stay; the Hub forgets the purged ones, and a returning visitor starts afresh.
+// ones stay; the Hub forgets the purged ones, and a returning visitor starts afresh. The
+// audit log's own window purges its oldest entries and logs each purge.
 #include <catch2/catch.hpp>
 
 #include "support/hub_harness.hpp"
@@ -150,4 +151,63 @@ TEST_CASE("after a restart a closed conversation's team comes from its stored ro
     (void)restarted.take_outputs();
     CHECK_FALSE(r.stored(billing.first));  // billing's one day, read from the record
     CHECK(r.stored(general.first));        // the default ten days
+}
+
+namespace {
+
+// An operator's entry stamped `ts`, as the CLI writes them.
+void operator_entry(HubHarness& h, std::int64_t ts, const std::string& what) {
+    AuditEntry e;
+    e.ts = ts;
+    e.actor_role = "operator";
+    e.actor_id = "cli";
+    e.action = "agent.add";
+    e.target = what;
+    REQUIRE(h.store.append_audit(e).ok());
+}
+
+std::vector<std::string> audit_trail(HubHarness& h) {
+    std::vector<std::string> out;
+    const auto entries = h.store.audit_after(0, 100);
+    REQUIRE(entries.ok());
+    for (const AuditEntry& e : entries.value())
+        out.push_back(e.action == "audit.purge" ? "purge " + e.detail.substr(0, e.detail.find(' ')) : e.target);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the audit log keeps --retain-audit-days of history: older entries go a page per tick, and each purge "
+          "is logged",
+          "[hub][retention][audit]") {
+    HubConfig c = HubHarness::config();
+    c.retention.audit_ms = 2 * kDay;
+    c.retention.audit_page = 3;
+    c.session_check_every_ms = 0;
+    HubHarness h{c};
+    for (int i = 1; i <= 5; ++i) operator_entry(h, h.now, "old" + std::to_string(i));
+    h.now += kDay;
+    h.hub.tick(h.now);
+    CHECK(audit_trail(h).size() == 5);  // a day old: within the window
+    operator_entry(h, h.now, "recent");
+
+    h.now += kDay + kDay / 2;  // the five are 2.5 days old, "recent" 1.5
+    h.hub.tick(h.now);
+    CHECK(audit_trail(h) == std::vector<std::string>{"old4", "old5", "recent", "purge entries=3"});
+    h.now += c.retention.page_gap_ms;  // a full page: the next one a page gap later
+    h.hub.tick(h.now);
+    CHECK(audit_trail(h) == std::vector<std::string>{"recent", "purge entries=3", "purge entries=2"});
+    h.now += c.retention.sweep_every_ms;
+    h.hub.tick(h.now);
+    CHECK(audit_trail(h).size() == 3);  // nothing more is old enough: no new purge entry
+}
+
+TEST_CASE("without an audit window the audit log is kept forever", "[hub][retention][audit]") {
+    HubConfig c = HubHarness::config();
+    c.session_check_every_ms = 0;
+    HubHarness h{c};
+    operator_entry(h, h.now, "old");
+    h.now += 3650 * kDay;
+    h.hub.tick(h.now);
+    CHECK(audit_trail(h) == std::vector<std::string>{"old"});
 }
