@@ -24,10 +24,7 @@
 
 namespace parley::relay::reports {
 
-struct MessageStamp {
-    std::int64_t ts = 0;
-    std::string role;  // visitor | agent | bot | system
-};
+using relay::MessageStamp;  // store/store.hpp: a message's time and sender role
 
 struct ConversationHistory {
     std::string conv;

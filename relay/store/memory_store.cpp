@@ -236,6 +236,15 @@ Result<std::vector<Message>> MemoryStore::messages_after(const std::string& conv
     return out;
 }
 
+Result<std::vector<MessageStamp>> MemoryStore::visible_message_stamps(const std::string& conv) {
+    std::vector<MessageStamp> out;
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return out;
+    for (const Message& m : it->second.messages)
+        if (!m.internal) out.push_back(MessageStamp{m.ts, m.from.role});
+    return out;
+}
+
 Result<std::vector<Message>> MemoryStore::messages_before(const std::string& conv,
                                                           std::int64_t before, int limit) {
     std::vector<Message> out;

@@ -87,6 +87,7 @@ public:
 
     Status append_event(const ConvEvent& event) override;
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
+    Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) override;
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
     Result<std::vector<AuditEntry>> audit_after(std::int64_t after, int limit) override;

@@ -252,6 +252,9 @@ constexpr const char* kBumpConv =
 constexpr const char* kMessagesAfter =
     "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply FROM messages "
     "WHERE conv = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+// Reports (issue 18): time and role only, so no sealed column is read (or unsealed).
+constexpr const char* kVisibleStamps =
+    "SELECT ts, from_role FROM messages WHERE conv = ?1 AND internal = 0 ORDER BY seq";
 constexpr const char* kMessagesBefore =
     "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply "
     "FROM messages WHERE conv = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq";
@@ -1614,6 +1617,18 @@ Result<std::int64_t> SqliteStore::purge_audit_before(std::int64_t before_ts, int
 }
 
 // ---- conversation events (issue 18) ----------------------------------------------
+
+Result<std::vector<MessageStamp>> SqliteStore::visible_message_stamps(const std::string& conv) {
+    auto p = prepare(kVisibleStamps);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, conv);
+    std::vector<MessageStamp> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(MessageStamp{sqlite3_column_int64(s.get(), 0), column_text(s.get(), 1)});
+    if (rc != SQLITE_DONE) return fail("read message times");
+    return out;
+}
 
 Status SqliteStore::append_event(const ConvEvent& e) {
     auto p = prepare(kInsertEvent);

@@ -144,6 +144,7 @@ public:
 
     Status append_event(const ConvEvent& event) override;
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
+    Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) override;
     Status put_conv_context(const std::string& conv, const ConvContext& context) override;
     Result<std::optional<ConvContext>> find_conv_context(const std::string& conv) override;
     Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) override;

@@ -168,6 +168,12 @@ struct Erased {
     bool log_emptied = true;
 };
 
+// A message's time and its sender's role (Store::visible_message_stamps; reports/).
+struct MessageStamp {
+    std::int64_t ts = 0;
+    std::string role;  // visitor | agent | bot | system
+};
+
 // One row of Store::closed_before: a closed conversation that retention may purge.
 struct ClosedConversation {
     std::string conv;
@@ -372,6 +378,10 @@ public:
     // [from, to), in id order (which is time order): whole histories, later events
     // included, so a report sees how each of them went.
     virtual Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) = 0;
+    // The time and sender role of each visible (not internal) message of `conv`, in seq
+    // order: all a report needs. No text is read, so nothing is unsealed: cheap, and it
+    // works on a sealed store opened without its data key (--report).
+    virtual Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) = 0;
     // ---- retention (P7): closed conversations purged after a window --------------
     // Closed conversations with updated < cutoff, ordered by (updated, conv), only those
     // after the cursor (after_updated, after_conv) in that order, at most `limit`. A

@@ -178,6 +178,9 @@ public:
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override {
         return inner_.events_of_conversations_opened(from, to);
     }
+    Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) override {
+        return inner_.visible_message_stamps(conv);
+    }
     Result<std::int64_t> append_audit(const AuditEntry& entry) override { return inner_.append_audit(entry); }
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override {
         return inner_.audit_before(before, limit);

@@ -88,6 +88,11 @@ TEST_CASE("A relay with a data key keeps transcripts sealed on disk, needs the k
     CHECK(listed_without.status != 0);
     CHECK(listed_without.out.find("--data-key-file") != std::string::npos);
     CHECK(relay.command("--data-key-file " + key_a + " --list-webhooks", false).status == 0);
+    // A report reads times and roles only: it needs no key, and counts the messages.
+    const auto report = relay.command("--report", false);
+    INFO(report.out);
+    CHECK(report.status == 0);
+    CHECK(report.out.find("ZQXSEAL") == std::string::npos);
 
     // Without the key (or with another one) the relay refuses to start, and says why.
     relay.set_extra_args({});

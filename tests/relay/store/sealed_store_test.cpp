@@ -381,3 +381,21 @@ TEST_CASE("Webhook bodies and signing secrets are sealed like transcripts, and r
         CHECK(due.error().detail.find("payload") != std::string::npos);
     }
 }
+
+TEST_CASE("A report's message times and roles read from a sealed store without its key, and unseal nothing",
+          "[store][sealed][sqlite][reports]") {
+    TempDir dir;
+    const DataKey key = random_data_key();
+    fill(*open_store(dir, key), "ZQXSTAMPS");
+    SqliteOptions keyless;
+    keyless.allow_missing_keys = true;  // as --report opens it
+    auto s = SqliteStore::open(dir.file("parley.db"), keyless);
+    REQUIRE(s.ok());
+    CHECK_FALSE(s.value()->messages_after("c_1", 0, 10).ok());  // the text needs the key
+    auto stamps = s.value()->visible_message_stamps("c_1");
+    REQUIRE(stamps.ok());
+    REQUIRE(stamps.value().size() == 50);
+    CHECK(stamps.value()[0].ts == T0);
+    CHECK(stamps.value()[49].ts == T0 + 49);
+    CHECK(stamps.value()[7].role == "visitor");
+}

@@ -432,6 +432,25 @@ TEMPLATE_TEST_CASE("a message is stored as internal and read back as internal", 
     CHECK(before[1].internal);
 }
 
+TEMPLATE_TEST_CASE("a report reads the time and sender role of each visible message, internal notes left out",
+                   "[store][reports]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    REQUIRE(s.append_message(message("m1")).ok());
+    NewMessage note = message("n1", "agents only", T0 + 2, Party{"agent", "a_1", "Ann"});
+    note.internal = true;
+    REQUIRE(s.append_message(note).ok());
+    REQUIRE(s.append_message(message("m2", "a reply", T0 + 3, Party{"agent", "a_1", "Ann"})).ok());
+    auto stamps = s.visible_message_stamps("c_1");
+    REQUIRE(stamps.ok());
+    REQUIRE(stamps.value().size() == 2);
+    CHECK(stamps.value()[0].role == "visitor");
+    CHECK(stamps.value()[1].ts == T0 + 3);
+    CHECK(stamps.value()[1].role == "agent");
+    CHECK(s.visible_message_stamps("c_9").value().empty());
+}
+
 TEMPLATE_TEST_CASE("a conversation is closed and reopened", "[store][routing]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;
