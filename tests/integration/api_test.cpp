@@ -6,9 +6,6 @@
 // through the API reaching a connected visitor's SDK client live.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -202,50 +199,6 @@ TEST_CASE("An API key over its request rate gets 429 with Retry-After while anot
     const auto metrics = http_get(relay->port(), "/metrics");
     CHECK(metrics.body.find("parley_api_responses_total{code=\"4xx\"}") != std::string::npos);
 }
-
-namespace {
-
-// A raw TCP connection to the relay, for requests http_request() will not send (no
-// Content-Length; a body announced and never finished). -1 if it cannot connect.
-int raw_connect(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(static_cast<std::uint16_t>(port));
-    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-// What the relay sends until it closes the connection, or until `ms` have passed
-// (`closed` says which).
-struct RawAnswer {
-    std::string bytes;
-    bool closed = false;
-};
-
-RawAnswer read_until_closed(int fd, int ms) {
-    RawAnswer a;
-    char buf[4096];
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) {
-            a.closed = true;
-            break;
-        }
-        a.bytes.append(buf, static_cast<std::size_t>(n));
-    }
-    return a;
-}
-
-}  // namespace
 
 TEST_CASE("The API refuses a body without Content-Length with 411, and cuts off a client that stops "
           "sending its body while other requests are served",

@@ -22,4 +22,18 @@ HttpResponse http_request(int port, const std::string& method, const std::string
                           const std::string& host = "127.0.0.1");
 inline HttpResponse http_get(int port, const std::string& path) { return http_request(port, "GET", path); }
 
+// A raw TCP connection to 127.0.0.1:port, for what http_request() will not send (no
+// Content-Length, a body announced and never finished, a reader that stops). With
+// receive_buffer > 0 its SO_RCVBUF is set before connecting, so a relay's writes stop
+// as soon as the client stops reading. -1 if it cannot connect.
+int raw_connect(int port, int receive_buffer = 0);
+
+// What the peer sends until it closes the connection, or until `ms` have passed
+// (`closed` says which).
+struct RawAnswer {
+    std::string bytes;
+    bool closed = false;
+};
+RawAnswer read_until_closed(int fd, int ms);
+
 }  // namespace parley::test
