@@ -19,6 +19,12 @@ constexpr std::size_t kMinPasswordBytes = 8;
 Result<Agent> add_agent(Store& store, RandomSource& random, const std::string& email,
                         const std::string& name, const std::string& password, std::int64_t now,
                         const Agent& routing = Agent{});
+// The same with the password already hashed (auth/password.hpp): what a caller that
+// hashes off its event loop (the Hub, through the PasswordWorker) stores. The password
+// rule was the caller's to apply before hashing.
+Result<Agent> add_agent_hashed(Store& store, RandomSource& random, const std::string& email,
+                               const std::string& name, const std::string& password_hash, std::int64_t now,
+                               const Agent& routing = {});
 
 // "<prefix>" + 16 lower-case hex digits from 8 random bytes: visitor, agent and
 // conversation ids ("v_", "a_", "c_").

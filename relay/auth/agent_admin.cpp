@@ -141,8 +141,30 @@ Result<Agent> find(Store& store, const std::string& id_or_email) {
     return *found.value();
 }
 
+namespace {
+
+// A password hashed in line (the CLI), or the failure.
+Result<NewPassword> hashed(std::string password) {
+    if (password.size() < kMinPasswordBytes) return bad("the password must be at least 8 bytes");
+    auto hash = hash_password(password);
+    if (!hash) return storage_error("cannot hash the password (out of memory?)");
+    return NewPassword{std::move(password), std::move(*hash)};
+}
+
+}  // namespace
+
 Result<Done> add(Store& store, RandomSource& random, const Actor& actor, const std::string& email,
                  const AgentFields& fields, const std::optional<std::string>& password, std::int64_t now) {
+    if (Status ok = check_actor(store, actor); !ok) return ok.error();  // before any hashing
+    auto fresh = hashed(password ? *password : generate_password(random));
+    if (!fresh) return fresh.error();
+    auto done = add_hashed(store, random, actor, email, fields, fresh.value(), now);
+    if (done && password) done.value().password.clear();  // the operator's own: nothing to show
+    return done;
+}
+
+Result<Done> add_hashed(Store& store, RandomSource& random, const Actor& actor, const std::string& email,
+                        const AgentFields& fields, const NewPassword& fresh, std::int64_t now) {
     if (Status ok = check_actor(store, actor); !ok) return ok.error();
     Agent spec;
     spec.teams = {"general"};
@@ -152,11 +174,10 @@ Result<Done> add(Store& store, RandomSource& random, const Actor& actor, const s
     if (!existing) return existing.error();
     if (existing.value()) return Error{ErrorCode::agent_exists, "an agent with this e-mail exists", {}};
     Done done;
-    done.password = password ? *password : generate_password(random);
-    auto agent = add_agent(store, random, email, spec.name, done.password, now, spec);
+    done.password = fresh.password;
+    auto agent = add_agent_hashed(store, random, email, spec.name, fresh.hash, now, spec);
     if (!agent) return agent.error();
     done.agent = agent.value();
-    if (password) done.password.clear();  // the operator's own: nothing to show
     done.audit_failed = !log(store, actor, audit::kAgentAdd, done.agent.id,
                              done.agent.supervisor ? "supervisor" : "", now);
     return done;
@@ -196,15 +217,21 @@ Result<Done> set_disabled(Store& store, const Actor& actor, const std::string& a
 
 Result<Done> reset_password(Store& store, RandomSource& random, const Actor& actor, const std::string& agent_id,
                             std::int64_t now) {
+    if (Status ok = check_actor(store, actor); !ok) return ok.error();  // before any hashing
+    auto fresh = hashed(generate_password(random));
+    if (!fresh) return fresh.error();
+    return reset_password_hashed(store, actor, agent_id, fresh.value(), now);
+}
+
+Result<Done> reset_password_hashed(Store& store, const Actor& actor, const std::string& agent_id,
+                                   const NewPassword& fresh, std::int64_t now) {
     if (Status ok = check_actor(store, actor); !ok) return ok.error();
     auto before = target(store, agent_id);
     if (!before) return before.error();
     Done done;
-    done.password = generate_password(random);
-    auto hash = hash_password(done.password);
-    if (!hash) return storage_error("cannot hash the password (out of memory?)");
+    done.password = fresh.password;
     Agent after = before.value();
-    after.password_hash = *hash;
+    after.password_hash = fresh.hash;
     done.sessions = count_sessions(store, agent_id);
     if (Status s = store.update_agent(after, true); !s) return s.error();
     done.agent = after;

@@ -85,15 +85,27 @@ using Actor = protocol::AuditEntry;
 // The agent an operator names by id ("a_…") or e-mail; 3004 when none.
 Result<Agent> find(Store& store, const std::string& id_or_email);
 
+// A new password and its Argon2id hash (auth/password.hpp), made before the change: the
+// Hub has the hash made off its event loop (PasswordWorker), the CLI in line.
+struct NewPassword {
+    std::string password;  // shown once in Done::password
+    std::string hash;
+};
+
 // `password`: none → generated (and returned); given (CLI) → at least 8 bytes.
 Result<Done> add(Store& store, RandomSource& random, const Actor& actor, const std::string& email,
                  const AgentFields& fields, const std::optional<std::string>& password, std::int64_t now);
+// The same with a generated password already hashed.
+Result<Done> add_hashed(Store& store, RandomSource& random, const Actor& actor, const std::string& email,
+                        const AgentFields& fields, const NewPassword& fresh, std::int64_t now);
 Result<Done> update(Store& store, const Actor& actor, const std::string& agent_id, const AgentFields& fields,
                     std::int64_t now);
 Result<Done> set_disabled(Store& store, const Actor& actor, const std::string& agent_id, bool disabled,
                           std::int64_t now);
 Result<Done> reset_password(Store& store, RandomSource& random, const Actor& actor, const std::string& agent_id,
                             std::int64_t now);
+Result<Done> reset_password_hashed(Store& store, const Actor& actor, const std::string& agent_id,
+                                   const NewPassword& fresh, std::int64_t now);
 Result<Done> remove(Store& store, const Actor& actor, const std::string& agent_id, std::int64_t now);
 
 // Refuses (2004) an actor who may not administer agents, per the store now.

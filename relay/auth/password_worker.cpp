@@ -56,12 +56,19 @@ void PasswordWorker::run() {
             jobs_.pop_front();
             ++running_;
         }
-        const bool match = verify_password(job.password, job.hash);
+        PasswordResult result;
+        result.ticket = job.ticket;
+        if (job.hash_new) {
+            result.hashed = true;
+            if (auto hash = hash_password(job.password)) result.hash = std::move(*hash);
+        } else {
+            result.match = verify_password(job.password, job.hash);
+        }
         sodium_memzero(job.password.data(), job.password.size());
         {
             std::lock_guard<std::mutex> lock(mutex_);
             --running_;
-            results_.push_back(PasswordResult{job.ticket, match});
+            results_.push_back(std::move(result));
         }
         if (wake_) wake_();
     }

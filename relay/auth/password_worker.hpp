@@ -1,6 +1,8 @@
 // PasswordWorker: Argon2id password checks on a few threads of their own, so a check
 // (about 64 MiB and tens of milliseconds each, auth/password.hpp) never runs on the
-// event loop, where it would hold up every other client.
+// event loop, where it would hold up every other client. It also hashes new passwords
+// (a job with hash_new: a supervisor adding an agent or resetting a password), which
+// cost the same.
 //
 // Theory of operation: the loop thread submit()s jobs into a bounded queue; each worker
 // thread takes one, verifies it, appends the result to a results list and calls
@@ -29,12 +31,15 @@ namespace parley::relay {
 struct PasswordJob {
     std::uint64_t ticket = 0;
     std::string password;
-    std::string hash;
+    std::string hash;       // checked against (verify); unused when hash_new
+    bool hash_new = false;  // hash `password` instead of checking it
 };
 
 struct PasswordResult {
     std::uint64_t ticket = 0;
-    bool match = false;
+    bool match = false;     // verify: the password matched
+    bool hashed = false;    // a hash_new job: `hash` holds the result ("" if it failed)
+    std::string hash;
 };
 
 class PasswordWorker {

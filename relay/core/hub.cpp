@@ -363,7 +363,8 @@ void Hub::handle(ConnId id, Conn& c, const p::Login& f, std::int64_t now) {
     // 1. Refused before any Argon2 is spent: a full pool, or too many failures of this
     //    account or this address (core/login_throttle.hpp). Unknown e-mails are
     //    throttled the same, so refusals do not tell which e-mails exist.
-    if (pending_logins_.size() >= config_.login.max_checks)
+    // The pool is shared with agent administration's new passwords (hub_admin.cpp).
+    if (pending_logins_.size() + pending_admin_hashes_.size() >= config_.login.max_checks)
         return send(id, p::ErrorFrame{ErrorCode::login_busy, "too many logins are being checked; retry later", {},
                                       config_.login.busy_retry_ms});
     const std::string account = login_account_key(f.email);

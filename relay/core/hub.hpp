@@ -190,6 +190,10 @@
 
 namespace parley::relay {
 
+namespace admin {
+struct Done;  // auth/agent_admin.hpp
+}
+
 struct WebhookNotice;  // webhooks/webhook_payload.hpp
 
 using ConnId = std::uint64_t;
@@ -228,6 +232,9 @@ struct PasswordCheck {
     ConnId conn = 0;
     std::string password;
     std::string hash;  // Argon2id string (the agent's, or the dummy one)
+    // Hash `password` instead (agent administration: a new agent's or a reset password);
+    // answered with on_password_hashed().
+    bool hash_new = false;
 };
 enum class PasswordOutcome { match, mismatch, not_checked };  // not_checked: pool full
 
@@ -331,8 +338,9 @@ public:
     static constexpr std::int64_t kReadsRetryAfterMs = 1000;  // 4040's retry_after_ms
     // An erasure's log that another process held is emptied again this often (tick()).
     static constexpr std::int64_t kLogRetryMs = 1000;
-    // Agent administration (hub_admin.cpp): one password hashed per this many ms at most.
-    static constexpr std::int64_t kAdminHashGapMs = 1000;
+    // Agent administration (hub_admin.cpp): how soon a supervisor who has a new password
+    // being hashed may ask for another (4029's retry_after_ms).
+    static constexpr std::int64_t kAdminHashRetryMs = 1000;
 
     // The outputs produced since the last call, in delivery order.
     std::vector<Output> take_outputs();
@@ -342,6 +350,10 @@ public:
     // A check is done: the login gets its welcome or 2002 (4031 if not_checked), and the
     // throttle counts it — even when its connection has closed meanwhile.
     void on_password_checked(std::uint64_t ticket, PasswordOutcome outcome, std::int64_t now);
+    // A new password asked for with hash_new is hashed (nullopt: not hashed, the pool was
+    // full or out of memory): the agent administration that waited for it goes ahead, or
+    // gets 4029 — unless its connection has closed meanwhile: then nothing changes.
+    void on_password_hashed(std::uint64_t ticket, std::optional<std::string> hash, std::int64_t now);
     // A store batch is open: its frames wait for take_outputs() to commit it.
     bool batch_open() const { return batch_open_; }
 
@@ -524,9 +536,17 @@ private:
     // Agent administration (issue 17, hub_admin.cpp): the list every supervisor gets,
     // sent again to every supervisor connection but `except` after a change.
     void handle(ConnId id, Conn& c, const protocol::AgentAdmin& f, std::int64_t now);
+    // An agent_admin act done (or refused): its live effects and answers (hub_admin.cpp).
+    void finish_agent_admin(ConnId id, const protocol::AgentAdmin& f, Result<admin::Done> done, std::int64_t now);
     protocol::AgentList agent_list();
     void publish_agents(ConnId except);
-    std::int64_t next_admin_hash_ = 0;  // no password hashed before then
+    // Agent administration waiting for its new password's hash (hub_admin.cpp), by ticket.
+    struct PendingAdminHash {
+        ConnId conn = 0;
+        protocol::AgentAdmin frame;
+        std::string password;
+    };
+    std::map<std::uint64_t, PendingAdminHash> pending_admin_hashes_;
     void handle(ConnId id, Conn& c, const protocol::Prechat& f, std::int64_t now);  // hub_prechat.cpp
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)

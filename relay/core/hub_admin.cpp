@@ -25,10 +25,13 @@
 // again; the one that asked gets it with op, cid and (add, reset_password) the new
 // password: that frame is the only place the password ever appears.
 //
-// Argon2id hashing (add, reset_password) runs here, on the loop: tens of ms each. So
-// that a supervisor's client cannot hold the loop with a stream of them, the Hub hashes
-// at most one password per kAdminHashGapMs (4029 rate_limited with retry_after_ms
-// beyond), which bounds that work to a few percent of the loop whatever anyone sends.
+// A new password (add, reset_password) is generated here and hashed off the loop, by
+// the password pool that checks logins (Argon2id, tens of ms and 64 MiB each): the act
+// waits in pending_admin_hashes_ for on_password_hashed() and is applied then, with
+// every rule checked again against the store as it is by then. One such act per
+// connection at a time, and the pool's capacity shared with logins: beyond either,
+// 4029 rate_limited with retry_after_ms. A supervisor who disconnects before the hash
+// is done changes nothing (the password would never be shown).
 #include "auth/agent_admin.hpp"
 #include "core/hub.hpp"
 
@@ -98,19 +101,53 @@ void Hub::handle(ConnId id, Conn& c, const p::AgentAdmin& f, std::int64_t now) {
         list.cid = f.cid;
         return send(id, list);
     }
-    const bool hashes = f.op == "add" || f.op == "reset_password";
-    if (hashes && now < next_admin_hash_)
-        return send(id, p::ErrorFrame{ErrorCode::rate_limited, "one password at a time; retry later", f.cid,
-                                      next_admin_hash_ - now});
-    if (hashes) next_admin_hash_ = now + kAdminHashGapMs;
-
+    if (f.op == "add" || f.op == "reset_password") {
+        for (const auto& pending : pending_admin_hashes_)
+            if (pending.second.conn == id)
+                return send(id, p::ErrorFrame{ErrorCode::rate_limited, "one password at a time; retry later", f.cid,
+                                              kAdminHashRetryMs});
+        if (pending_logins_.size() + pending_admin_hashes_.size() >= config_.login.max_checks)
+            return send(id, p::ErrorFrame{ErrorCode::rate_limited, "the relay is busy checking passwords; retry later",
+                                          f.cid, config_.login.busy_retry_ms});
+        const std::uint64_t ticket = next_ticket_++;
+        std::string password = admin::generate_password(random_);
+        password_checks_.push_back(PasswordCheck{ticket, id, password, {}, true});
+        pending_admin_hashes_.emplace(ticket, PendingAdminHash{id, f, std::move(password)});
+        return;
+    }
     Result<admin::Done> done = Error{ErrorCode::bad_field, "op", {}};
-    if (f.op == "add") done = admin::add(store_, random_, actor, f.email, fields_of(f), std::nullopt, now);
-    else if (f.op == "update") done = admin::update(store_, actor, f.agent, fields_of(f), now);
+    if (f.op == "update") done = admin::update(store_, actor, f.agent, fields_of(f), now);
     else if (f.op == "disable" || f.op == "enable")
         done = admin::set_disabled(store_, actor, f.agent, f.op == "disable", now);
-    else if (f.op == "reset_password") done = admin::reset_password(store_, random_, actor, f.agent, now);
     else if (f.op == "remove") done = admin::remove(store_, actor, f.agent, now);
+    finish_agent_admin(id, f, std::move(done), now);
+}
+
+void Hub::on_password_hashed(std::uint64_t ticket, std::optional<std::string> hash, std::int64_t now) {
+    auto it = pending_admin_hashes_.find(ticket);
+    if (it == pending_admin_hashes_.end()) return;  // reported twice, or never asked for
+    PendingAdminHash pending = std::move(it->second);
+    pending_admin_hashes_.erase(it);
+    now_ = std::max(now_, now);
+    auto conn = conns_.find(pending.conn);
+    if (conn == conns_.end() || conn->second.closing || stopping_) return;  // gone: nothing changes
+    const p::AgentAdmin& f = pending.frame;
+    batch_begin(pending.conn);
+    if (!hash)
+        return send(pending.conn, p::ErrorFrame{ErrorCode::rate_limited,
+                                                "the relay is busy checking passwords; retry later", f.cid,
+                                                config_.login.busy_retry_ms});
+    // The rules again, against the store as it is now: the actor may have been demoted,
+    // the e-mail taken or the agent removed while the hash was made.
+    const admin::Actor actor = audit_by(conn->second, "");
+    const admin::NewPassword fresh{std::move(pending.password), std::move(*hash)};
+    finish_agent_admin(pending.conn, f,
+                       f.op == "add" ? admin::add_hashed(store_, random_, actor, f.email, fields_of(f), fresh, now)
+                                     : admin::reset_password_hashed(store_, actor, f.agent, fresh, now),
+                       now);
+}
+
+void Hub::finish_agent_admin(ConnId id, const p::AgentAdmin& f, Result<admin::Done> done, std::int64_t now) {
     if (!done) {
         Error e = done.error();
         e.ref = f.cid;

@@ -684,11 +684,16 @@ void Server::deliver(std::vector<Output> outputs) {
 }
 
 void Server::dispatch() {
-    // Checks first: a full pool refuses a login through the Hub, which adds an output.
+    // Checks first: a full pool refuses a login (or an agent administrator's new
+    // password) through the Hub, which adds an output.
     for (PasswordCheck& check : hub_.take_password_checks()) {
         const std::uint64_t ticket = check.ticket;
-        if (!passwords_ || !passwords_->submit(PasswordJob{ticket, std::move(check.password), std::move(check.hash)}))
-            hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
+        const bool hash_new = check.hash_new;
+        if (passwords_ &&
+            passwords_->submit(PasswordJob{ticket, std::move(check.password), std::move(check.hash), hash_new}))
+            continue;
+        if (hash_new) hub_.on_password_hashed(ticket, std::nullopt, wall_clock_ms());
+        else hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
     }
     // The commit of the pass's batch happens inside take_outputs(): its time (fsync
     // included) is the commit histogram of /metrics.
@@ -776,8 +781,12 @@ void Server::password_results() {
     const std::vector<PasswordResult> results = passwords_->take_results();
     if (results.empty()) return;
     const std::int64_t now = wall_clock_ms();
-    for (const PasswordResult& r : results)
-        hub_.on_password_checked(r.ticket, r.match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
+    for (const PasswordResult& r : results) {
+        if (r.hashed)
+            hub_.on_password_hashed(r.ticket, r.hash.empty() ? std::nullopt : std::optional<std::string>(r.hash), now);
+        else
+            hub_.on_password_checked(r.ticket, r.match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
+    }
     schedule_flush();
 }
 

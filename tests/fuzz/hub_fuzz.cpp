@@ -15,7 +15,8 @@
 //
 // Logins: the Hub only asks for password checks (no Argon2 runs in it); the oldest one
 // held is answered before each event, with match, mismatch or not_checked by its
-// ticket, so answers also arrive after their connection has closed.
+// ticket (a new password to hash: hashed or not), so answers also arrive after their
+// connection has closed.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -106,10 +107,14 @@ struct Run {
         for (PasswordCheck& c : hub.take_password_checks()) held.push_back(std::move(c));
         if (held.empty()) return;
         const std::uint64_t ticket = held.front().ticket;
+        const bool hash_new = held.front().hash_new;
         held.erase(held.begin());
         static const PasswordOutcome kOutcomes[] = {PasswordOutcome::match, PasswordOutcome::mismatch,
                                                     PasswordOutcome::not_checked};
-        hub.on_password_checked(ticket, kOutcomes[ticket % 3], now);
+        if (hash_new)  // agent administration's new password: hashed (a stand-in) or not
+            hub.on_password_hashed(ticket, ticket % 2 ? std::optional<std::string>("$argon2id$fuzz") : std::nullopt, now);
+        else
+            hub.on_password_checked(ticket, kOutcomes[ticket % 3], now);
         check_outputs();
     }
 

@@ -85,8 +85,12 @@ struct HubHarness {
         while (!hold_password_checks && !checks.empty()) {
             const PasswordCheck check = checks.front();
             checks.erase(checks.begin());
-            const bool match = verify_password(check.password, check.hash);
-            hub.on_password_checked(check.ticket, match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
+            if (check.hash_new) {  // a new password for agent administration
+                hub.on_password_hashed(check.ticket, hash_password(check.password), now);
+            } else {
+                const bool match = verify_password(check.password, check.hash);
+                hub.on_password_checked(check.ticket, match ? PasswordOutcome::match : PasswordOutcome::mismatch, now);
+            }
             for (PasswordCheck& more : hub.take_password_checks()) checks.push_back(std::move(more));
         }
         for (;;) {
