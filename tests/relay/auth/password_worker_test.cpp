@@ -62,3 +62,18 @@ TEST_CASE("a full worker refuses a job at once instead of queueing it", "[passwo
     }
     // The destructor drops what waits and joins the threads (ASan/TSan: nothing leaks).
 }
+
+TEST_CASE("the worker hashes a new password on its own threads: the hash verifies it and no other", "[password_worker]") {
+    std::atomic<int> wakes{0};
+    PasswordWorker w(1, 2, [&] { ++wakes; });
+    REQUIRE(w.submit(PasswordJob{7, "a-new-password", {}, true}));
+    auto results = wait_results(w, 1);
+    REQUIRE(results.size() == 1);
+    CHECK(results[0].ticket == 7);
+    CHECK(results[0].hashed);
+    REQUIRE_FALSE(results[0].hash.empty());
+    CHECK(results[0].hash.find("a-new-password") == std::string::npos);
+    CHECK(verify_password("a-new-password", results[0].hash));
+    CHECK_FALSE(verify_password("another", results[0].hash));
+    CHECK(wakes.load() == 1);
+}
