@@ -27,7 +27,11 @@ public:
     explicit operator bool() const { return ok(); }
     const T& value() const& { return std::get<0>(v_); }
     T& value() & { return std::get<0>(v_); }
-    T&& value() && { return std::get<0>(std::move(v_)); }
+    // A temporary's value is moved out, not referred to: `for (auto& m : read().value())`
+    // and `const auto& v = read().value()` then hold the value itself (the temporary
+    // lifetime rules extend a returned object, never what a returned reference names),
+    // where T&& left them dangling once the Result died (ASan caught one in a test).
+    T value() && { return std::get<0>(std::move(v_)); }
     const Error& error() const { return std::get<1>(v_); }
 
 private:
