@@ -3,6 +3,7 @@
 #include "store/meta_column.hpp"
 #include "store/reply_column.hpp"
 #include "store/contact_column.hpp"
+#include "store/sqlite_sealed_column.hpp"
 #include "store/sqlite_webhook_store.hpp"
 
 #include <sqlite3.h>
@@ -432,19 +433,6 @@ struct StoredValue {
     std::string bytes;
 };
 
-// The same, borrowed from the statement's row (valid until its next step).
-struct StoredView {
-    bool blob = false;
-    std::string_view bytes;
-};
-
-StoredView stored_view(sqlite3_stmt* s, int column) {
-    const bool blob = sqlite3_column_type(s, column) == SQLITE_BLOB;
-    const void* p = blob ? sqlite3_column_blob(s, column) : sqlite3_column_text(s, column);
-    return {blob, std::string_view(p ? static_cast<const char*>(p) : "",
-                                   static_cast<std::size_t>(sqlite3_column_bytes(s, column)))};
-}
-
 StoredValue stored_value(sqlite3_stmt* s, int column) {
     const StoredView v = stored_view(s, column);
     return {v.blob, std::string(v.bytes)};
@@ -454,15 +442,11 @@ StoredValue stored_value(sqlite3_stmt* s, int column) {
 
 
 void SqliteStore::bind_personal(Stmt& s, int i, const std::string& plain, const std::string& binding) {
-    if (auto sealed = sealer_.seal(plain, binding)) s.bind_blob(i, *sealed);
-    else s.bind(i, plain);
+    bind_sealed(sealer_, s, i, plain, binding);  // store/sqlite_sealed_column.hpp
 }
 
 Result<std::string> SqliteStore::personal(sqlite3_stmt* s, int column, const std::string& binding) const {
-    const StoredView stored = stored_view(s, column);
-    auto opened = sealer_.open(stored.bytes, stored.blob, binding);
-    if (!opened) return storage_error(std::string(sqlite3_column_name(s, column)) + ": " + opened.error().detail);
-    return opened;
+    return open_sealed(sealer_, s, column, binding);
 }
 
 Result<ConvSummary> SqliteStore::read_summary(sqlite3_stmt* s) const {

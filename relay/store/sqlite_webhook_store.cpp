@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite_sealed_column.hpp"
 #include "store/store.hpp"
 
 namespace parley::relay {
@@ -74,27 +75,12 @@ Status SqliteWebhookStore::run(const char* sql) {
     return Ok{};
 }
 
-void SqliteWebhookStore::bind_sealed(Stmt& s, int i, const std::string& plain, const std::string& binding) {
-    if (auto sealed = sealer_.seal(plain, binding)) s.bind_blob(i, *sealed);
-    else s.bind(i, plain);
-}
-
-Result<std::string> SqliteWebhookStore::open_sealed(sqlite3_stmt* s, int column, const std::string& binding) const {
-    const bool blob = sqlite3_column_type(s, column) == SQLITE_BLOB;
-    const auto* bytes = static_cast<const char*>(blob ? sqlite3_column_blob(s, column)
-                                                      : static_cast<const void*>(sqlite3_column_text(s, column)));
-    const std::string_view stored(bytes ? bytes : "", static_cast<std::size_t>(sqlite3_column_bytes(s, column)));
-    auto opened = sealer_.open(stored, blob, binding);
-    if (!opened) return storage_error(std::string("webhooks: ") + sqlite3_column_name(s, column) + ": " + opened.error().detail);
-    return opened;
-}
-
 Status SqliteWebhookStore::add_subscription(const WebhookSubscription& w) {
     auto p = prepare(kAddSubscription);
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, w.id).bind(2, w.url).bind(3, join_list(w.events)).bind(5, std::int64_t{w.enabled ? 1 : 0});
-    bind_sealed(s, 4, w.secret, webhook_secret_binding(w.id));
+    bind_sealed(sealer_, s, 4, w.secret, webhook_secret_binding(w.id));
     s.bind(6, w.created);
     if (s.step() != SQLITE_DONE) return fail("add subscription");
     return Ok{};
@@ -108,7 +94,7 @@ Result<std::vector<WebhookSubscription>> SqliteWebhookStore::list_subscriptions(
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
         const std::string id = column_text(s.get(), 0);
-        auto secret = open_sealed(s.get(), 3, webhook_secret_binding(id));
+        auto secret = open_sealed(sealer_, s.get(), 3, webhook_secret_binding(id));
         if (!secret) return secret.error();
         out.push_back({id, column_text(s.get(), 1), split_list(column_text(s.get(), 2)), std::move(secret).value(),
                        sqlite3_column_int64(s.get(), 4) != 0, sqlite3_column_int64(s.get(), 5)});
@@ -158,7 +144,7 @@ Status SqliteWebhookStore::enqueue(const WebhookEvent& e) {
     if (!p) return p.error();
     Stmt s(p.value());
     s.bind(1, e.event_id).bind(2, e.type).bind(3, e.conv).bind(5, e.ts);
-    bind_sealed(s, 4, e.payload, webhook_payload_binding(e.type, e.conv, e.ts));
+    bind_sealed(sealer_, s, 4, e.payload, webhook_payload_binding(e.type, e.conv, e.ts));
     if (s.step() != SQLITE_DONE) return fail("enqueue");
     return Ok{};
 }
@@ -183,11 +169,11 @@ Result<std::vector<WebhookDelivery>> SqliteWebhookStore::read_deliveries(Stmt& s
         d.id = sqlite3_column_int64(r, 0);
         d.subscription = column_text(r, 1);
         d.url = column_text(r, 2);
-        auto secret = open_sealed(r, 3, webhook_secret_binding(d.subscription));
+        auto secret = open_sealed(sealer_, r, 3, webhook_secret_binding(d.subscription));
         if (!secret) return secret.error();
         d.secret = std::move(secret).value();
         d.event = {column_text(r, 4), column_text(r, 5), column_text(r, 6), sqlite3_column_int64(r, 7), ""};
-        auto payload = open_sealed(r, 8, webhook_payload_binding(d.event.type, d.event.conv, d.event.ts));
+        auto payload = open_sealed(sealer_, r, 8, webhook_payload_binding(d.event.type, d.event.conv, d.event.ts));
         if (!payload) return payload.error();
         d.event.payload = std::move(payload).value();
         d.attempts = static_cast<int>(sqlite3_column_int64(r, 9));

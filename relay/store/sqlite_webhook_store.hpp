@@ -46,10 +46,6 @@ private:
     Error fail(const char* what) const;
     Status run(const char* sql);  // a statement without parameters or rows
     Result<std::vector<WebhookDelivery>> read_deliveries(Stmt& s, const char* what);
-    // A sealed column: bound as a sealed BLOB with a data key, as TEXT without; read
-    // back whichever it is (a store sealed part-way holds both).
-    void bind_sealed(Stmt& s, int i, const std::string& plain, const std::string& binding);
-    Result<std::string> open_sealed(sqlite3_stmt* s, int column, const std::string& binding) const;
 
     sqlite3* db_;
     ColumnSealer& sealer_;
