@@ -20,6 +20,9 @@ printf 'conn_rate = 30\nno_triage = true\n' > "$tmp/relay.toml"
 export PATH="$tmp/bin:$PATH" PARLEY_HOST=127.0.0.1 PARLEY_PORT=0 PARLEY_DATA_DIR="$tmp/data" \
        PARLEY_CONFIG="$tmp/relay.toml"
 
+# The log exists before the script starts: a background job's redirection is made in the
+# child, which the polling below can outrun on a busy machine.
+: >"$tmp/log"
 "$entry" > "$tmp/log" 2>&1 &
 pid=$!
 port=

@@ -48,6 +48,9 @@ ldd "$tmp/parley-c-client" | grep -q "$libdir/libparley.so.0" || fail "parley-c-
 if ldd "$tmp/parley-c-client-static" | grep -q libparley; then fail "parley-c-client-static loads libparley.so"; fi
 
 echo "== run both against a real relay"
+# The log exists before the relay starts: a background job's redirection is made in the
+# child, which the polling below can outrun on a busy machine.
+: >"$tmp/relay.log"
 "$relay" --port 0 --data-dir "$tmp/data" >"$tmp/relay.log" 2>&1 &
 relay_pid=$!
 port=
