@@ -6,6 +6,7 @@
 #include <tuple>
 #include <variant>
 
+#include "api/api_args.hpp"
 #include "api/api_json.hpp"
 #include "api/api_service.hpp"
 #include "api/problem.hpp"
@@ -26,17 +27,6 @@ HttpResponse json_response(int status, const json::Value& doc) {
     r.content_type = "application/json";
     r.body = doc.dump();
     return r;
-}
-
-// A decimal integer, the whole text; nullopt otherwise.
-std::optional<std::int64_t> integer(const std::string& text) {
-    if (text.empty() || text.size() > 18) return std::nullopt;
-    std::int64_t n = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] < '0' || text[i] > '9') return std::nullopt;
-        n = n * 10 + (text[i] - '0');
-    }
-    return n;
 }
 
 // ?limit: 1..max, default `fallback`.

@@ -28,7 +28,9 @@
 // Bounded work per request (the loop is shared with every chat connection): lists are
 // paged (limit ≤ ApiLimits::max_page, store reads of at most that many rows; a filtered
 // list reads at most kMaxScanRows rows and hands back a cursor to go on); a report
-// covers at most max_report_days.
+// covers at most max_report_days. An export streams (exports/export_stream.hpp): each
+// piece is a bounded slice of reads, produced only as the client takes the last one,
+// and at most max_exports run at once (max_exports_per_key of one key).
 #pragma once
 
 #include <array>
@@ -51,6 +53,8 @@ struct ApiLimits {
     int default_page = 50;
     int max_page = 200;
     int max_report_days = 366;
+    int max_exports = 4;          // exports streaming at once, all keys
+    int max_exports_per_key = 2;  // of one key
 };
 
 class ApiService {
@@ -79,6 +83,7 @@ private:
     HttpResponse conversation_act(const Call& call);  // close, reopen, assign, transfer
     HttpResponse get_contact(const Call& call);
     HttpResponse get_report(const Call& call);
+    HttpResponse start_export(const Call& call);  // api_exports.cpp
     void audit_write(const Call& call, int status);
 
     Store& store_;
@@ -88,6 +93,10 @@ private:
     std::unordered_map<std::string, TokenBucket> buckets_;  // key id → its budget
     std::uint64_t audit_failures_ = 0;
     std::uint64_t posted_ = 0;  // numbers the cids of messages posted without one
+    // Exports streaming now, in all and by key; a stream's slot is given back when its
+    // connection ends, however it ends (the slot is owned by the stream's producer).
+    int exports_ = 0;
+    std::unordered_map<std::string, int> exports_by_key_;
 };
 
 }  // namespace parley::relay::api

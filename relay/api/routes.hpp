@@ -27,6 +27,8 @@ enum class RouteId {
     transfer_conversation,
     get_contact,
     get_report,
+    export_conversations,
+    export_messages,
 };
 
 struct Route {

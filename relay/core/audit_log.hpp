@@ -63,6 +63,7 @@ inline constexpr const char* kIdentityJoined = "identity.joined";
 // The HTTP API (issue 18, relay/api/): every POST a key made (actor_role "api_key"), and
 // the CLI's key commands.
 inline constexpr const char* kApiWrite = "api.write";
+inline constexpr const char* kApiExport = "api.export";  // a bulk read: what, which range, which format
 inline constexpr const char* kApiKeyCreate = "api_key.create";
 inline constexpr const char* kApiKeyRevoke = "api_key.revoke";
 // The log's own retention window (--retain-audit-days): how many entries went, and the

@@ -3,6 +3,7 @@
 #include <libwebsockets.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -125,7 +126,7 @@ int HttpExchange::answer(lws* wsi, Exchange& x) {
     return 0;
 }
 
-bool HttpExchange::write_headers(lws* wsi, const HttpResponse& r, bool close) {
+bool HttpExchange::write_headers(lws* wsi, const HttpResponse& r, bool close, bool chunked) {
     std::size_t room = LWS_PRE + 1024 + r.content_type.size();
     for (const auto& [name, value] : r.headers) room += name.size() + value.size() + 8;
     if (buf_.size() < room) buf_.resize(room);
@@ -138,9 +139,12 @@ bool HttpExchange::write_headers(lws* wsi, const HttpResponse& r, bool close) {
                                            reinterpret_cast<const unsigned char*>(value.data()),
                                            static_cast<int>(value.size()), &p, end) == 0;
     };
+    // A streamed body has no length: HTTP/1.1 frames it in chunks, HTTP/2 in DATA frames.
+    const bool streamed = static_cast<bool>(r.stream);
     bool ok = lws_add_http_header_status(wsi, static_cast<unsigned int>(r.status), &p, end) == 0 &&
               add("content-type", r.content_type) &&
-              lws_add_http_header_content_length(wsi, r.body.size(), &p, end) == 0 &&
+              (streamed || lws_add_http_header_content_length(wsi, r.body.size(), &p, end) == 0) &&
+              (!chunked || add("transfer-encoding", "chunked")) &&
               add("cache-control", "no-store") && (!close || add("connection", "close"));
     for (const auto& [name, value] : r.headers) ok = ok && add(name, value);
     return ok && lws_finalize_write_http_header(wsi, start, &p, end) == 0;
@@ -166,27 +170,39 @@ int HttpExchange::on_writeable(lws* wsi) {
     if (it == exchanges_.end() || !it->second.answering) return 0;
     Exchange& x = it->second;
     if (!x.headers_sent) {
-        if (!write_headers(wsi, x.response, false)) return -1;
+        const bool streamed = static_cast<bool>(x.response.stream);
+        // An HTTP/2 stream is a child of its network connection; only HTTP/1.1 chunks.
+        x.chunked = streamed && lws_get_network_wsi(wsi) == wsi;
+        if (!write_headers(wsi, x.response, false, x.chunked)) return -1;
         x.headers_sent = true;
-        if (!x.response.body.empty()) {
+        x.piece = std::move(x.response.body);
+        x.sent = 0;
+        x.produced = !streamed;
+        if (!x.piece.empty() || streamed) {
             arm_stall(wsi);
             lws_callback_on_writable(wsi);
             return 0;
         }
     }
+    // A streamed body's next piece, once the last has gone: produced only as fast as
+    // the client takes it, so a slow reader costs one piece of memory and no work.
+    if (x.sent == x.piece.size() && !x.produced) {
+        x.piece.clear();
+        x.sent = 0;
+        const StreamStep step = x.response.stream(x.piece);
+        if (step == StreamStep::failed) {
+            // Cut without the last chunk: the client sees the answer is incomplete.
+            if (cut_) cut_(wsi, x.request, x.piece);
+            exchanges_.erase(it);
+            return -1;
+        }
+        x.produced = step == StreamStep::done;
+    }
     // One chunk per WRITEABLE: lws keeps what the socket does not take and calls back
     // once it has gone, so a slow reader holds one chunk of buffer beyond the answer.
-    const std::string& body = x.response.body;
-    const std::size_t n = std::min(body.size() - x.sent, kChunkBytes);
-    const bool last = x.sent + n == body.size();
-    if (n > 0) {
-        if (buf_.size() < LWS_PRE + n) buf_.resize(LWS_PRE + n);
-        std::memcpy(buf_.data() + LWS_PRE, body.data() + x.sent, n);
-        if (lws_write(wsi, buf_.data() + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) <
-            static_cast<int>(n))
-            return -1;
-        x.sent += n;
-    }
+    const std::size_t n = std::min(x.piece.size() - x.sent, kChunkBytes);
+    const bool last = x.produced && x.sent + n == x.piece.size();
+    if ((n > 0 || (last && x.response.stream)) && !write_piece(wsi, x, n, last)) return -1;
     if (!last) {
         arm_stall(wsi);
         lws_callback_on_writable(wsi);
@@ -195,6 +211,29 @@ int HttpExchange::on_writeable(lws* wsi) {
     exchanges_.erase(it);
     lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
     return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+// n bytes of the piece from x.sent; `last` ends the body (the terminating chunk of
+// chunked coding, END_STREAM over HTTP/2).
+bool HttpExchange::write_piece(lws* wsi, Exchange& x, std::size_t n, bool last) {
+    std::string framed;
+    if (x.chunked) {
+        char size[24] = "";
+        if (n > 0) std::snprintf(size, sizeof size, "%zx\r\n", n);
+        framed = size;
+        framed.append(x.piece, x.sent, n);
+        if (n > 0) framed += "\r\n";
+        if (last) framed += "0\r\n\r\n";
+    } else {
+        framed.assign(x.piece, x.sent, n);
+    }
+    if (buf_.size() < LWS_PRE + framed.size()) buf_.resize(LWS_PRE + framed.size());
+    std::memcpy(buf_.data() + LWS_PRE, framed.data(), framed.size());
+    if (lws_write(wsi, buf_.data() + LWS_PRE, framed.size(), last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) <
+        static_cast<int>(framed.size()))
+        return false;
+    x.sent += n;
+    return true;
 }
 
 }  // namespace parley::relay

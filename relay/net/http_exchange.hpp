@@ -20,7 +20,9 @@
 //                                 never beyond max_body_bytes); the stall timer re-armed
 //   LWS_CALLBACK_HTTP_BODY_COMPLETION  on_body_done: the handler runs
 //   LWS_CALLBACK_HTTP_WRITEABLE   on_writeable: the status line and headers, then the
-//                                 body one kChunkBytes chunk per callback
+//                                 body one kChunkBytes chunk per callback; a streamed
+//                                 body (HttpResponse::stream) asks its producer for the
+//                                 next piece each time the last one has gone
 //   LWS_CALLBACK_CLOSED_HTTP /
 //   LWS_CALLBACK_WSI_DESTROY      forget: the connection's state is dropped
 //
@@ -28,7 +30,8 @@
 // client that sends no byte of its announced body, or takes no chunk of the answer, for
 // stall_secs is disconnected (lws's PENDING_TIMEOUT_HTTP_CONTENT, re-armed at each
 // chunk). So a connection costs at most max_body_bytes plus one chunk being written
-// (the answer itself is bounded by the handler: the API pages every list).
+// (the answer itself is bounded by the handler: the API pages every list; a streamed
+// answer holds one piece at a time, and is produced only as fast as the client reads).
 // The handler runs on the loop thread, synchronously: it must bound its own work
 // (store reads a page at a time). `answered` is called once per answer, with the
 // request and the response (access log, metrics).
@@ -68,6 +71,11 @@ public:
     HttpExchange(std::vector<std::string> prefixes, HttpExchangeLimits limits, Handler handler, Refusal refusal,
                  Answered answered);
 
+    // Called when a streamed body's producer fails (StreamStep::failed) with the reason it
+    // gave; the connection is then cut (for the adapter's log and counters).
+    using Cut = std::function<void(lws*, const HttpRequest&, const std::string& reason)>;
+    void on_cut(Cut cut) { cut_ = std::move(cut); }
+
     bool serves(std::string_view path) const;
 
     // The lws callbacks (see the table above); each returns what the callback returns
@@ -88,12 +96,16 @@ private:
         HttpResponse response;
         bool answering = false;     // the response is set; headers not yet written
         bool headers_sent = false;
-        std::size_t sent = 0;       // body bytes written
+        std::string piece;          // what is being written: the body, or a streamed piece
+        std::size_t sent = 0;       // bytes of `piece` written
+        bool produced = true;       // no more pieces will come (a streamed body: done)
+        bool chunked = false;       // a streamed body over HTTP/1.1: chunked transfer coding
         std::chrono::steady_clock::time_point began;
     };
     int answer(lws* wsi, Exchange& x);           // runs the handler, asks for WRITEABLE
     int refuse_now(lws* wsi, Exchange& x, HttpResponse response);  // written at once, closed
-    bool write_headers(lws* wsi, const HttpResponse& r, bool close);
+    bool write_headers(lws* wsi, const HttpResponse& r, bool close, bool chunked = false);
+    bool write_piece(lws* wsi, Exchange& x, std::size_t n, bool last);
     void arm_stall(lws* wsi);
 
     std::vector<std::string> prefixes_;
@@ -101,6 +113,7 @@ private:
     Handler handler_;
     Refusal refusal_;
     Answered answered_;
+    Cut cut_;
     std::unordered_map<lws*, Exchange> exchanges_;
     std::vector<unsigned char> buf_;  // LWS_PRE + headers or one chunk
 };

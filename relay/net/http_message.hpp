@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,11 +32,25 @@ struct HttpRequest {
     }
 };
 
+// What a streamed body's producer says after each piece.
+enum class StreamStep {
+    more,    // call again once this piece has gone
+    done,    // the body is complete
+    failed,  // cannot go on (the store failed): the connection is cut, so the client
+             // sees an incomplete answer rather than a short one it would take as whole
+};
+
 struct HttpResponse {
     int status = 200;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"retry-after", "3"}
     std::string body;
+    // A streamed body (exports): when set, `body` goes first, then stream(out) is called
+    // each time the previous piece has gone out, appending the next piece to `out`.
+    // Each call runs on the event loop, so it bounds its own work (a page of rows).
+    // Sent without Content-Length: in chunked transfer coding over HTTP/1.1, in DATA
+    // frames over HTTP/2, so the end of the body is always explicit.
+    std::function<StreamStep(std::string& out)> stream;
 };
 
 }  // namespace parley::relay

@@ -236,6 +236,10 @@ Result<int> Server::start() {
                 ++wire_.api_responses[std::to_string(response.status / 100) + "xx"];
                 log_access(wsi, request.method, request.path, response.status, response.body.size(), began);
             });
+        exchange_->on_cut([](lws*, const HttpRequest& request, const std::string& reason) {
+            lwsl_err("api: %s %s cut off mid-answer: %s\n", request.method.c_str(), request.path.c_str(),
+                     reason.c_str());
+        });
     }
 
     // The web root: a callback mount too (lws 4.1.6's file mounts read the disk per

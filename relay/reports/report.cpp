@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "exports/csv.hpp"
+
 namespace parley::relay::reports {
 namespace {
 
@@ -108,13 +110,6 @@ std::string ratio(double r) {
     return out;
 }
 
-// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 }  // namespace
 
@@ -201,10 +196,10 @@ std::string report_csv(const std::vector<ReportRow>& rows, GroupBy by, const std
                       "queue_wait_median_s,queue_wait_p90_s,abandoned_in_queue,closed,resolution_median_s,"
                       "resolution_p90_s,reopen_rate,csat_responses,csat_average,csat_satisfied\r\n";
     for (const ReportRow& r : rows) {
-        out += csv_field(r.key);
+        out += csv::field(r.key);
         if (by == GroupBy::agent) {
             auto name = names.find(r.key);
-            out += "," + csv_field(name == names.end() ? "" : name->second);
+            out += "," + csv::field(name == names.end() ? "" : name->second);
         }
         out += "," + std::to_string(r.conversations) + "," + std::to_string(r.with_bot) + "," +
                ratio(r.containment()) + "," + ratio(r.escalation()) + "," + seconds(r.first_bot_reply.median_s) +

@@ -185,6 +185,27 @@ Result<std::vector<ConvSummary>> MemoryStore::conversations_page(const std::stri
     return out;
 }
 
+Result<Store::ConversationScan> MemoryStore::scan_conversations(std::int64_t after, std::int64_t created_before,
+                                                                std::int64_t updated_since, int scan) {
+    // Positions are creation order + 1 (0 means "from the first").
+    std::vector<std::pair<std::int64_t, const std::string*>> window;
+    for (const auto& [id, c] : convs_)
+        if (c.order + 1 > after) window.emplace_back(c.order + 1, &id);
+    std::sort(window.begin(), window.end());
+    ConversationScan out;
+    out.next = after;
+    const std::size_t n = static_cast<std::size_t>(std::max(scan, 1));
+    out.done = window.size() < n;
+    if (window.size() > n) window.resize(n);
+    for (const auto& [position, id] : window) {
+        const Conversation& c = convs_.at(*id);
+        if (c.created < created_before && c.updated >= updated_since)
+            out.rows.push_back(StoredConversation{position, c.created, summary(*id, c)});
+        out.next = position;
+    }
+    return out;
+}
+
 // ---- messages -------------------------------------------------------------------
 
 Result<Appended> MemoryStore::append_message(const NewMessage& m) {

@@ -219,6 +219,15 @@ constexpr const char* kConvPage =
     "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
     "WHERE c.last_seq > 0 AND (?1 = '' OR c.status = ?1) AND c.updated >= ?2 "
     "AND (c.updated > ?3 OR (c.updated = ?3 AND c.id > ?4)) ORDER BY c.updated, c.id LIMIT ?5";
+// Exports: the window of the next ?2 conversations after rowid ?1 (its last rowid and
+// size), then the rows in it that fall in the range. Two statements, so rows the range
+// leaves out are never read (nor their sealed columns opened).
+constexpr const char* kConvScanWindow =
+    "SELECT max(rowid), count(*) FROM (SELECT rowid FROM conversations WHERE rowid > ?1 ORDER BY rowid LIMIT ?2)";
+constexpr const char* kConvScan =
+    "SELECT c.id, c.visitor_id, v.name, c.last_seq, c.last_text, c.updated, c.status, c.rowid, c.created "
+    "FROM conversations c JOIN visitors v ON v.id = c.visitor_id "
+    "WHERE c.rowid > ?1 AND c.rowid <= ?2 AND c.created < ?3 AND c.updated >= ?4 ORDER BY c.rowid";
 constexpr const char* kInsertAudit =
     "INSERT INTO audit_log(ts, actor_role, actor_id, actor_name, action, conv, target, detail, address) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -985,6 +994,40 @@ Result<std::vector<ConvSummary>> SqliteStore::conversations_page(const std::stri
     Stmt s(p.value());
     s.bind(1, status).bind(2, since).bind(3, after_updated).bind(4, after_conv).bind(5, std::int64_t{limit});
     return read_summaries(s, "list conversations", /*with_intent=*/true);
+}
+
+Result<Store::ConversationScan> SqliteStore::scan_conversations(std::int64_t after, std::int64_t created_before,
+                                                                std::int64_t updated_since, int scan) {
+    ConversationScan out;
+    out.next = after;
+    std::int64_t window_end = after;
+    {
+        auto p = prepare(kConvScanWindow);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        if (s.bind(1, after).bind(2, std::int64_t{std::max(scan, 1)}).step() != SQLITE_ROW)
+            return fail("scan conversations");
+        const std::int64_t count = sqlite3_column_int64(s.get(), 1);
+        out.done = count < std::max(scan, 1);
+        if (count == 0) return out;
+        window_end = sqlite3_column_int64(s.get(), 0);
+    }
+    auto p = prepare(kConvScan);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, after).bind(2, window_end).bind(3, created_before).bind(4, updated_since);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        auto read = read_summary(s.get());
+        if (!read) return read.error();
+        out.rows.push_back(StoredConversation{sqlite3_column_int64(s.get(), 7), sqlite3_column_int64(s.get(), 8),
+                                              std::move(read).value()});
+    }
+    if (rc != SQLITE_DONE) return fail("scan conversations");
+    for (StoredConversation& row : out.rows)
+        if (Status st = fill_intent(row.summary); !st) return st.error();
+    out.next = window_end;
+    return out;
 }
 
 // ---- messages -------------------------------------------------------------------

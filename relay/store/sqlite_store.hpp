@@ -91,6 +91,8 @@ public:
                                                           const std::string& before_conv, int limit) override;
     Result<std::vector<ConvSummary>> closed_conversations_of_visitor(const std::string& visitor_id,
                                                                      int limit) override;
+    Result<ConversationScan> scan_conversations(std::int64_t after, std::int64_t created_before,
+                                                std::int64_t updated_since, int scan) override;
     Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
                                                         std::int64_t after_updated, const std::string& after_conv,
                                                         int limit) override;

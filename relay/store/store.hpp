@@ -235,6 +235,26 @@ public:
     virtual Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
                                                                 std::int64_t after_updated,
                                                                 const std::string& after_conv, int limit) = 0;
+    // Exports (issue 18, exports/export_stream.hpp): every conversation in the order it
+    // was stored, by a position that never changes once given (SQLite's rowid), so an
+    // export that takes minutes neither skips nor repeats one however conversations are
+    // written meanwhile. Reads the next `scan` conversations stored after position
+    // `after` (0: from the first) and returns those created before `created_before`
+    // and updated at or after `updated_since`, each with its position and creation
+    // time (summaries with intent, like find_conversation). `next` is the position to
+    // go on from; `done` when nothing is stored after it.
+    struct StoredConversation {
+        std::int64_t position = 0;
+        std::int64_t created = 0;
+        ConvSummary summary;
+    };
+    struct ConversationScan {
+        std::vector<StoredConversation> rows;
+        std::int64_t next = 0;
+        bool done = false;
+    };
+    virtual Result<ConversationScan> scan_conversations(std::int64_t after, std::int64_t created_before,
+                                                        std::int64_t updated_since, int scan) = 0;
     // Sets status "open" or "closed" (routing closes and reopens). Fails when the
     // conversation does not exist.
     virtual Status set_conversation_status(const std::string& conv, const std::string& status) = 0;

@@ -55,6 +55,10 @@ public:
                                                                      int limit) override {
         return inner_.closed_conversations_of_visitor(visitor_id, limit);
     }
+    Result<ConversationScan> scan_conversations(std::int64_t after, std::int64_t created_before,
+                                                std::int64_t updated_since, int scan) override {
+        return inner_.scan_conversations(after, created_before, updated_since, scan);
+    }
     Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
                                                         std::int64_t after_updated, const std::string& after_conv,
                                                         int limit) override {

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "http_get.hpp"
 #include "protocol_peer.hpp"
 #include "relay_process.hpp"
 
@@ -67,15 +68,6 @@ std::int64_t status_mib(pid_t pid, const std::string& key) {
             return kb < 0 ? -1 : kb / 1024;
         }
     return -1;
-}
-
-// The most a TCP send buffer may autotune to (net.ipv4.tcp_wmem's third figure): what
-// the relay's kernel can take off its hands for a reader that has stopped reading.
-std::int64_t send_buffer_max_bytes() {
-    std::ifstream in("/proc/sys/net/ipv4/tcp_wmem");
-    std::int64_t low = 0, initial = 0, most = 0;
-    if (in >> low >> initial >> most && most > 0) return most;
-    return 4 * kMiB;  // Linux's default
 }
 
 std::string text_of(int i) {

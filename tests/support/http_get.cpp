@@ -11,12 +11,43 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 
 namespace parley::test {
 
 HttpResponse http_request(int port, const std::string& method, const std::string& path, const std::string& host) {
     return http_request(port, method, path, {}, {}, host);
 }
+
+namespace {
+
+// Chunked transfer coding, strictly: each chunk is a hex size line, that many bytes and
+// CRLF; a 0 size line and CRLF end the body. `body` becomes the data; true when the end
+// was there (anything malformed or missing: false).
+bool decode_chunked(std::string& body) {
+    std::string data;
+    std::size_t at = 0;
+    while (true) {
+        const std::size_t eol = body.find("\r\n", at);
+        if (eol == std::string::npos || eol == at) break;
+        char* stop = nullptr;
+        const unsigned long long n = std::strtoull(body.c_str() + at, &stop, 16);
+        if (stop != body.c_str() + eol) break;
+        at = eol + 2;
+        if (n == 0) {
+            const bool ended = body.compare(at, 2, "\r\n") == 0 && at + 2 == body.size();
+            body = std::move(data);
+            return ended;
+        }
+        if (body.size() < at + n + 2 || body.compare(at + n, 2, "\r\n") != 0) break;
+        data.append(body, at, n);
+        at += n + 2;
+    }
+    body = std::move(data);
+    return false;
+}
+
+}  // namespace
 
 HttpResponse http_request(int port, const std::string& method, const std::string& path,
                           const std::vector<std::string>& headers, const std::string& body, const std::string& host) {
@@ -42,7 +73,7 @@ HttpResponse http_request(int port, const std::string& method, const std::string
     (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
     std::string got;
     char buf[8192];
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
         pollfd p{fd, POLLIN, 0};
         if (::poll(&p, 1, 200) <= 0) continue;
@@ -67,6 +98,13 @@ HttpResponse http_request(int port, const std::string& method, const std::string
     r.head = got.substr(0, end + 2);
     for (char& c : r.head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.body = got.substr(end + 4);
+    r.chunked = r.head.find("\r\ntransfer-encoding: chunked") != std::string::npos;
+    if (r.chunked) {
+        r.complete = decode_chunked(r.body);
+    } else {
+        const auto cl = r.head.find("\r\ncontent-length:");
+        r.complete = cl == std::string::npos || r.body.size() >= std::strtoull(r.head.c_str() + cl + 17, nullptr, 10);
+    }
     return r;
 }
 
@@ -83,6 +121,13 @@ int raw_connect(int port, int receive_buffer) {
         return -1;
     }
     return fd;
+}
+
+std::int64_t send_buffer_max_bytes() {
+    std::ifstream in("/proc/sys/net/ipv4/tcp_wmem");
+    std::int64_t low = 0, initial = 0, most = 0;
+    if (in >> low >> initial >> most && most > 0) return most;
+    return std::int64_t{4} << 20;  // Linux's default
 }
 
 RawAnswer read_until_closed(int fd, int ms) {

@@ -1,7 +1,8 @@
 // One plain HTTP/1.1 request to the relay on loopback, read to the end: for the tests
-// of its HTTP endpoints (/healthz, /readyz, /metrics). Bounded: 5 s at most.
+// of its HTTP endpoints (/healthz, /readyz, /metrics, the API). Bounded: 10 s at most.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,10 @@ namespace parley::test {
 struct HttpResponse {
     int status = 0;       // 0: no answer (refused, timed out, not HTTP)
     std::string head;     // status line and headers, header names lower-cased
-    std::string body;
+    std::string body;     // decoded when it came in chunked transfer coding
+    bool chunked = false;   // it came in chunked transfer coding (RFC 9112 §7.1)
+    bool complete = false;  // the whole body came: all of Content-Length, or the last
+                            // chunk (a relay that cut the answer off leaves it false)
 };
 
 HttpResponse http_request(int port, const std::string& method, const std::string& path,
@@ -27,6 +31,12 @@ inline HttpResponse http_get(int port, const std::string& path) { return http_re
 // receive_buffer > 0 its SO_RCVBUF is set before connecting, so a relay's writes stop
 // as soon as the client stops reading. -1 if it cannot connect.
 int raw_connect(int port, int receive_buffer = 0);
+
+// The most a TCP send buffer may autotune to (net.ipv4.tcp_wmem's third figure, 4 MiB
+// by default): what the relay's kernel can take off its hands for a reader that has
+// stopped reading. A test of a stalled reader sends more than this and both receive
+// buffers, or the relay would have nothing left unsent and no stall to see.
+std::int64_t send_buffer_max_bytes();
 
 // What the peer sends until it closes the connection, or until `ms` have passed
 // (`closed` says which).

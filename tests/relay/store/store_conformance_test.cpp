@@ -341,6 +341,57 @@ TEMPLATE_TEST_CASE("the API's conversation pages go by (updated, id) after the c
     CHECK(s.conversations_page("", T0 + 15, -1, "", 10).value().size() == 1);
 }
 
+TEMPLATE_TEST_CASE("conversations are scanned in the order they were stored, a window at a time, and a "
+                   "conversation written meanwhile is neither skipped nor seen twice",
+                   "[store][exports]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    // Five conversations created at T0 + 0, 10, …, 40; c_3 has a message at T0 + 35.
+    for (int i = 0; i < 5; ++i) {
+        const std::string n = std::to_string(i + 1);
+        REQUIRE(s.create_visitor(Visitor{"v_" + n, "V" + n, T0}).ok());
+        REQUIRE(s.create_conversation("c_" + n, "v_" + n, T0 + 10 * i).ok());
+    }
+    REQUIRE(s.append_message(NewMessage{"c_3", "m", Party{"visitor", "v_3", "V3"}, "hi", T0 + 35}).ok());
+
+    // Windows of two: three reads, the last one short and done.
+    std::vector<std::string> seen;
+    std::int64_t at = 0;
+    for (int reads = 0;; ++reads) {
+        REQUIRE(reads < 4);
+        auto scan = s.scan_conversations(at, INT64_MAX, 0, 2);
+        REQUIRE(scan.ok());
+        CHECK(scan.value().rows.size() <= 2);
+        for (const auto& row : scan.value().rows) {
+            CHECK(row.position > at);
+            CHECK(row.position <= scan.value().next);
+            seen.push_back(row.summary.conv);
+        }
+        at = scan.value().next;
+        if (reads == 0) {
+            // c_1 gets a message while the scan is on: its place does not move.
+            REQUIRE(s.append_message(NewMessage{"c_1", "m", Party{"visitor", "v_1", "V1"}, "later", T0 + 99}).ok());
+        }
+        if (scan.value().done) break;
+    }
+    CHECK(seen == std::vector<std::string>{"c_1", "c_2", "c_3", "c_4", "c_5"});
+
+    // The range: created before T0 + 30 and updated at or after T0 + 10.
+    auto ranged = s.scan_conversations(0, T0 + 30, T0 + 10, 100).value();
+    CHECK(ranged.done);
+    std::vector<std::string> in_range;
+    for (const auto& row : ranged.rows) in_range.push_back(row.summary.conv);
+    CHECK(in_range == std::vector<std::string>{"c_1", "c_2", "c_3"});  // c_1: updated at T0 + 99
+    CHECK(ranged.rows.at(1).created == T0 + 10);
+    CHECK(ranged.rows.at(2).summary.last_seq == 1);
+    CHECK(ranged.rows.at(2).summary.visitor.name == "V3");
+    // Past the end: nothing, done, and the position stays.
+    auto after_end = s.scan_conversations(ranged.next, INT64_MAX, 0, 10).value();
+    CHECK(after_end.rows.empty());
+    CHECK(after_end.done);
+    CHECK(after_end.next == ranged.next);
+}
+
 TEMPLATE_TEST_CASE("agents are found by id and by e-mail in any case", "[store]", MemoryBackend,
                    SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
