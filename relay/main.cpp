@@ -50,6 +50,7 @@
 #include "store/data_dir_lock.hpp"
 #include "store/column_sealer.hpp"
 #include "store/data_key_file.hpp"
+#include "attachments/attachment_service.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/summary_cache.hpp"
 #include "triage_setup.hpp"
@@ -59,6 +60,11 @@
 namespace {
 
 using namespace parley::relay;
+
+// Attachments (issue 17): files waiting for the file worker, and uploads held in memory
+// at once (each at most --attachment-max-bytes; more get 503 before their bytes are read).
+constexpr std::size_t kFileJobQueue = 16;
+constexpr std::size_t kMaxUploadsAtOnce = 8;
 
 volatile std::sig_atomic_t g_stop = 0;
 volatile std::sig_atomic_t g_reload = 0;  // SIGHUP: the loop reloads the TLS certificate
@@ -371,7 +377,8 @@ int report_command(Store& store, const Options& o) {
 std::string describe(const BackupFacts& facts) {
     return "schema " + std::to_string(facts.schema_version) + ", " + std::to_string(facts.conversations) +
            " conversation(s), " + std::to_string(facts.messages) + " message(s)" +
-           (facts.visitor_keys ? ", visitor token keys" : ", no visitor token keys");
+           (facts.visitor_keys ? ", visitor token keys" : ", no visitor token keys") + ", " +
+           std::to_string(facts.attachments) + " attachment file(s)";
 }
 
 std::string restrict_data_dir(const std::string& dir) {
@@ -766,13 +773,39 @@ int main(int argc, char** argv) {
     api_limits.key_rate = o.api_rate;
     api_limits.key_burst = o.api_burst;
     api::ApiService api_service(summaries, hub, api_limits);
-    so.http_handler_prefixes = {"/api/"};
-    so.http_handler = [&api_service](const HttpRequest& request, std::int64_t now) {
+    ServerOptions::HttpService api_http;
+    api_http.prefixes = {"/api/"};
+    api_http.handler = [&api_service](const HttpRequest& request, std::int64_t now) {
         return api_service.handle(request, now);
     };
-    so.http_refusal = [](int status, std::string detail) { return api::problem_for_status(status, std::move(detail)); };
-    so.http_limits.max_body_bytes = static_cast<std::size_t>(o.api_max_body_bytes);
-    so.http_limits.stall_secs = o.stall_secs > 0 ? o.stall_secs : 30;
+    const auto api_http_refusal = [](int status, std::string detail) {
+        return api::problem_for_status(status, std::move(detail));
+    };
+    api_http.refusal = api_http_refusal;
+    api_http.limits.max_body_bytes = static_cast<std::size_t>(o.api_max_body_bytes);
+    api_http.limits.stall_secs = o.stall_secs > 0 ? o.stall_secs : 30;
+    so.http_services.push_back(std::move(api_http));
+    // Attachments (issue 17, relay/attachments/, docs/attachments.md): files uploaded to
+    // and read from conversations on the same port; the disk work on a thread of its own.
+    attachments::AttachmentFiles attachment_files(attachments::AttachmentFiles::dir_of(o.data_dir),
+                                                  ColumnSealer(store_options.data_key, store_options.old_keys));
+    attachments::FileWorker file_worker(kFileJobQueue);
+    attachments::AttachmentLimits attachment_limits;
+    attachment_limits.max_bytes = static_cast<std::size_t>(o.attachment_max_bytes);
+    attachment_limits.visitor_bytes_per_day = static_cast<std::int64_t>(o.attachment_quota_bytes);
+    attachments::AttachmentService attachment_service(summaries, hub, attachment_files, file_worker, random,
+                                                      attachment_limits);
+    ServerOptions::HttpService files_http;
+    files_http.prefixes = {attachments::AttachmentService::kPrefix};
+    files_http.handler = [&attachment_service](const HttpRequest& request, std::int64_t now) {
+        return attachment_service.handle(request, now);
+    };
+    files_http.refusal = api_http_refusal;
+    files_http.limits.max_body_bytes = static_cast<std::size_t>(o.attachment_max_bytes);
+    files_http.limits.stall_secs = o.stall_secs > 0 ? o.stall_secs : 30;
+    files_http.limits.max_bodies = kMaxUploadsAtOnce;
+    so.http_services.push_back(std::move(files_http));
+    so.wake_takers.push_back([&file_worker](std::function<void()> wake) { file_worker.set_wake(std::move(wake)); });
     // Webhooks (issue 18): deliveries on the sender's thread, moved by the dispatcher on
     // the loop's tick (webhooks/webhook_dispatcher.hpp).
     WebhookRetryPolicy retry;

@@ -43,6 +43,8 @@ struct Options {
     bool list_api_keys = false;
     int api_rate = 10, api_burst = 50;   // requests per second / at once, one API key
     int api_max_body_bytes = 64 * 1024;  // an API request's body; beyond it 413
+    int attachment_max_bytes = 10 * 1024 * 1024;  // one uploaded file (issue 17); beyond it 413
+    long long attachment_quota_bytes = 50'000'000;  // one visitor's uploads per day; 0: no quota
     // The relay's own handoff rules (core/hub_bots.cpp): bot_gone after this long without
     // a bot connection, bot_slow when a visitor's message has no bot answer within
     // bot_reply_secs (0: never), bot_looping beyond this many bot messages in a row (0:

@@ -411,6 +411,11 @@ std::vector<OptionSpec> build_table() {
                        "HTTP API requests a key may send at once"));
     t.push_back(number("api-max-body-bytes", &Options::api_max_body_bytes, 1, 16 << 20, "N",
                        "largest HTTP API request body (over it: 413, before the body is read)"));
+    // Attachments (issue 17, docs/attachments.md).
+    t.push_back(number("attachment-max-bytes", &Options::attachment_max_bytes, 1, 100 << 20, "N",
+                       "largest uploaded file (over it: 413, before the file is read)"));
+    t.push_back(number("attachment-quota-bytes", &Options::attachment_quota_bytes, 0, 1'000'000'000'000LL, "N",
+                       "bytes of files one visitor may upload per day (0: no quota; over it: 429)"));
     t.push_back(number("bot-grace-secs", &Options::bot_grace_secs, 0, 86400, "N",
                        "hand a bot's conversations to humans after N s with no bot connected"));
     t.push_back(number("bot-reply-secs", &Options::bot_reply_secs, 0, 86400, "N",

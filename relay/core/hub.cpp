@@ -698,6 +698,8 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     if (conv.value().status != "open" && c.party.role != "visitor")
         return send_error(id, ErrorCode::unknown_conversation, "the conversation is closed", f.cid);
     if (!rich_send_ok(id, c, f)) return;  // issue 16: parts and reply (hub_streams.cpp)
+    std::string parts = f.parts;          // issue 17: file parts filled in (hub_attachments.cpp)
+    if (!file_parts_ok(id, c, f, parts)) return;
     if (auto refused = claim_refusal(c, f.conv, f.cid)) {
         // A resend of what was stored before is still acknowledged (append, below).
         auto sent = store_.find_sent(f.conv, c.party.id, f.cid);
@@ -734,7 +736,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
     // Durable first: the ack goes out only once the store has committed.
     NewMessage message{f.conv, f.cid, c.party, t.text, now};
     message.meta = t.meta;
-    message.parts = f.parts;
+    message.parts = parts;
     message.reply = f.reply;
     auto stored = append(message);
     if (!stored) return send_error(id, ErrorCode::storage_failed, "could not store the message; resend later", f.cid);
@@ -748,7 +750,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Send& f, std::int64_t now) {
 
     p::Message out{f.conv, a.seq, f.cid, a.ts, c.party, t.text};
     out.meta = t.meta;
-    out.parts = f.parts;
+    out.parts = parts;
     out.reply = f.reply;
     // Routing first (P4): the owner it decides is among the audience of this message.
     const route::Outcome routed = route_message(c, conv.value(), f.text, t.meta ? t.meta->intent : "", now);

@@ -395,6 +395,15 @@ public:
     // The conversation as agents are sent it: routing state, owner, team, contact.
     protocol::ConvSummary api_describe(protocol::ConvSummary summary, std::int64_t now);
 
+    // Attachments (issue 17, hub_attachments.cpp, relay/attachments/): who a bearer token
+    // is (a visitor's token, or an agent's session token) and whether they may `act` on
+    // the conversation: ConvAct::send to upload to it, ConvAct::history to read its files.
+    // A visitor may do both on their own conversations only; an agent as the access rule
+    // says (core/access_rule.hpp). The party, or 1003 bad_token, 3001
+    // unknown_conversation, 2004 forbidden, 5001 storage_failed.
+    Result<protocol::Party> attachment_access(std::string_view token, const std::string& conv, ConvAct act,
+                                              std::int64_t now);
+
     // Routing timers (P4, hub_routing.cpp): the adapter calls tick() at or after
     // next_deadline() (inactivity, agents' grace periods, the periodic re-rank). May be
     // early, never late.
@@ -716,6 +725,10 @@ private:
     std::optional<std::int64_t> streams_deadline() const;
     // The other participants of a conversation than `party_id` (stream fan-out).
     std::set<ConnId> others_in(const std::string& conv, const std::string& party_id) const;
+    // Attachments: each `file` part of a send names a file of this conversation that the
+    // sender uploaded; it is rewritten with the file's name, type and size (the stored
+    // form). Else 1005 bad_field naming the part's id; false.
+    bool file_parts_ok(ConnId id, const Conn& c, const protocol::Send& f, std::string& parts);
     // Rich messages: the problem with a send's parts or reply, sent as the error; false.
     bool rich_send_ok(ConnId id, const Conn& c, const protocol::Send& f);
     std::int64_t now_ = 0;     // the latest `now` of any entry point

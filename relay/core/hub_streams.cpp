@@ -114,8 +114,8 @@ std::set<ConnId> Hub::others_in(const std::string& conv, const std::string& part
 bool Hub::rich_send_ok(ConnId id, const Conn& c, const p::Send& f) {
     const bool visitor = c.party.role == "visitor";
     if (!f.parts.empty()) {
-        if (visitor) {
-            send_error(id, ErrorCode::forbidden, "visitors do not send parts", f.cid);
+        if (visitor && !rich::only_files(f.parts)) {  // a visitor's files (issue 17): nothing else
+            send_error(id, ErrorCode::forbidden, "visitors send no parts but files", f.cid);
             return false;
         }
         if (auto problem = rich::check_parts(f.parts)) {

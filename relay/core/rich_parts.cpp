@@ -97,6 +97,7 @@ std::optional<Error> check_field(const json& f, const std::string& at) {
 }
 
 std::optional<Error> check_part(const json& part, const std::string& at) {
+    // (the table is in rich_parts.hpp)
     const json* kind = part.find("kind");
     const std::string k = kind && kind->is_string() ? kind->as_string() : "";
     if (k == "quick_replies") {
@@ -129,6 +130,10 @@ std::optional<Error> check_part(const json& part, const std::string& at) {
             if (!names.insert(fields[i].find("name")->as_string()).second)
                 return bad(at + ".fields[" + std::to_string(i) + "].name");
         return std::nullopt;
+    }
+    if (k == "file") {  // issue 17: an uploaded file, by id; the Hub fills in the rest
+        if (auto p = only(part, at, {"kind", "id"})) return p;
+        return member(part, at, "id", [](const json& v) { return v.is_string() && is_attachment_id(v.as_string()); });
     }
     return bad(at + ".kind");
 }
@@ -264,6 +269,16 @@ bool is_email(std::string_view s) {
         start = dot + 1;
     }
     return labels >= 2;
+}
+
+bool is_attachment_id(std::string_view id) {
+    if (id.size() < 5 || id.size() > 64 || id.substr(0, 4) != "att_") return false;
+    return std::all_of(id.begin() + 4, id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool only_files(std::string_view parts) {
+    const std::vector<json> all = parts_of(parts);
+    return !all.empty() && std::all_of(all.begin(), all.end(), [](const json& p) { return str(p, "kind") == "file"; });
 }
 
 }  // namespace parley::relay::rich

@@ -17,6 +17,8 @@
 //   form           id*, submit, fields*: [{name*, label*,     1–8 fields, names unique;
 //                  type* text|email|choice, required,         choice: options* 1–10,
 //                  options}]                                  others: no options
+//   file           id* (an uploaded file of the sender's,     the Hub checks the file and
+//                  attachments/)                              stores name, mime and size
 //
 // ids and names: 1–64 of [A-Za-z0-9_.:-]; labels, titles, submit: 1–80 bytes; urls:
 // ≤ 2 048 bytes, http:// or https:// and something after it, no space or control byte.
@@ -48,6 +50,13 @@ constexpr std::size_t kMaxCardTextBytes = 1000;
 constexpr std::size_t kMaxUrlBytes = 2048;
 constexpr std::size_t kMaxTextValueBytes = 500;  // a text field's value
 constexpr std::size_t kMaxEmailBytes = 254;
+
+// Attachments (issue 17): "att_" and 1–60 lower-case hex digits, as the relay names
+// uploaded files (attachments/attachment_files.hpp).
+bool is_attachment_id(std::string_view id);
+// Whether every part of `parts` (at least one) is a `file` part: the one kind a visitor
+// may send.
+bool only_files(std::string_view parts);
 
 // The first problem with a `parts` array (compact JSON text): 1005 bad_field, its
 // detail "bad field: <path>". None when the parts follow the table above.

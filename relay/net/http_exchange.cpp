@@ -93,6 +93,15 @@ int HttpExchange::on_request(lws* wsi) {
         return refuse_now(wsi, x,
                           refusal_(413, "the body is " + *length + " bytes; at most " +
                                             std::to_string(limits_.max_body_bytes) + " are accepted"));
+    if (n > 0 && limits_.max_bodies > 0) {
+        std::size_t held = 0;
+        for (const auto& [other, e] : exchanges_) held += other != wsi && e.expected > 0;
+        if (held >= limits_.max_bodies) {
+            HttpResponse busy = refusal_(503, "too many uploads at once; retry in a few seconds");
+            busy.headers.emplace_back("retry-after", "5");
+            return refuse_now(wsi, x, std::move(busy));
+        }
+    }
     x.expected = static_cast<std::size_t>(n);
     if (x.expected == 0) return answer(wsi, x);
     x.request.body.reserve(x.expected);
@@ -120,10 +129,31 @@ int HttpExchange::on_body_done(lws* wsi) {
 int HttpExchange::answer(lws* wsi, Exchange& x) {
     x.response = handler_(x.request);
     x.answering = true;
+    if (x.response.deferred) {  // sent once wake_deferred() finds it ready
+        x.waiting = true;
+        // The handler took what it needs of the body (its job holds a copy): one copy
+        // of an upload is in memory while it is written, not two.
+        std::string().swap(x.request.body);
+        arm_stall(wsi);
+        return 0;
+    }
     if (answered_) answered_(wsi, x.request, x.response, x.began);
     arm_stall(wsi);
     lws_callback_on_writable(wsi);
     return 0;
+}
+
+void HttpExchange::wake_deferred() {
+    for (auto& [wsi, x] : exchanges_) {
+        if (!x.waiting) continue;
+        std::optional<HttpResponse> ready = x.response.deferred();
+        if (!ready) continue;
+        x.response = std::move(*ready);
+        x.waiting = false;
+        if (answered_) answered_(wsi, x.request, x.response, x.began);
+        arm_stall(wsi);
+        lws_callback_on_writable(wsi);
+    }
 }
 
 bool HttpExchange::write_headers(lws* wsi, const HttpResponse& r, bool close, bool chunked) {
@@ -167,7 +197,7 @@ int HttpExchange::refuse_now(lws* wsi, Exchange& x, HttpResponse response) {
 
 int HttpExchange::on_writeable(lws* wsi) {
     auto it = exchanges_.find(wsi);
-    if (it == exchanges_.end() || !it->second.answering) return 0;
+    if (it == exchanges_.end() || !it->second.answering || it->second.waiting) return 0;
     Exchange& x = it->second;
     if (!x.headers_sent) {
         const bool streamed = static_cast<bool>(x.response.stream);

@@ -18,7 +18,8 @@
 //                                 0 → the handler runs at once; else the body is read
 //   LWS_CALLBACK_HTTP_BODY        on_body: appended (never beyond Content-Length, so
 //                                 never beyond max_body_bytes); the stall timer re-armed
-//   LWS_CALLBACK_HTTP_BODY_COMPLETION  on_body_done: the handler runs
+//   LWS_CALLBACK_HTTP_BODY_COMPLETION  on_body_done: the handler runs; a deferred answer
+//                                 (HttpResponse::deferred) waits for wake_deferred()
 //   LWS_CALLBACK_HTTP_WRITEABLE   on_writeable: the status line and headers, then the
 //                                 body one kChunkBytes chunk per callback; a streamed
 //                                 body (HttpResponse::stream) asks its producer for the
@@ -57,6 +58,10 @@ namespace parley::relay {
 struct HttpExchangeLimits {
     std::size_t max_body_bytes = 64 * 1024;  // a request body; beyond it 413
     int stall_secs = 30;                     // no body byte / no answer chunk taken: closed
+    // Requests with a body held at once (received, being received, or waiting for a
+    // deferred answer); beyond it 503 with Retry-After before the body is read. 0: no
+    // cap. Bounds the exchange's memory to max_bodies × max_body_bytes.
+    std::size_t max_bodies = 0;
 };
 
 class HttpExchange {
@@ -86,6 +91,9 @@ public:
     int on_writeable(lws* wsi);
     bool owns(lws* wsi) const { return exchanges_.count(wsi) != 0; }
     void forget(lws* wsi) { exchanges_.erase(wsi); }
+    // Asks each deferred answer (HttpResponse::deferred) whether it is ready; those that
+    // are go out. Called on the loop when a worker has woken it.
+    void wake_deferred();
 
     static constexpr std::size_t kChunkBytes = 16 * 1024;
 
@@ -95,6 +103,7 @@ private:
         std::size_t expected = 0;  // the announced Content-Length
         HttpResponse response;
         bool answering = false;     // the response is set; headers not yet written
+        bool waiting = false;       // a deferred answer not ready yet
         bool headers_sent = false;
         std::string piece;          // what is being written: the body, or a streamed piece
         std::size_t sent = 0;       // bytes of `piece` written

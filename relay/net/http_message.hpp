@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,6 +52,11 @@ struct HttpResponse {
     // Sent without Content-Length: in chunked transfer coding over HTTP/1.1, in DATA
     // frames over HTTP/2, so the end of the body is always explicit.
     std::function<StreamStep(std::string& out)> stream;
+    // A deferred answer (work done off the loop: a file written or read): when set, the
+    // exchange holds the connection (its stall timer armed) and calls deferred() each
+    // time it is woken (HttpExchange::wake_deferred, after a worker's wake): nullopt
+    // while the work goes on, then the answer, which is sent as any other.
+    std::function<std::optional<HttpResponse>()> deferred;
 };
 
 }  // namespace parley::relay

@@ -225,21 +225,22 @@ Result<int> Server::start() {
         m.protocol = "http";
     }
     started_ms_ = wall_clock_ms();
-    if (options_.http_handler) {
-        auto handler = options_.http_handler;
-        exchange_ = std::make_unique<HttpExchange>(
-            options_.http_handler_prefixes, options_.http_limits,
-            [handler](const HttpRequest& request) { return handler(request, wall_clock_ms()); },
-            options_.http_refusal,
+    for (const ServerOptions::HttpService& service : options_.http_services) {
+        auto handler = service.handler;
+        auto exchange = std::make_unique<HttpExchange>(
+            service.prefixes, service.limits,
+            [handler](const HttpRequest& request) { return handler(request, wall_clock_ms()); }, service.refusal,
             [this](lws* wsi, const HttpRequest& request, const HttpResponse& response,
                    std::chrono::steady_clock::time_point began) {
-                ++wire_.api_responses[std::to_string(response.status / 100) + "xx"];
+                if (request.path.rfind("/api/", 0) == 0)
+                    ++wire_.api_responses[std::to_string(response.status / 100) + "xx"];
                 log_access(wsi, request.method, request.path, response.status, response.body.size(), began);
             });
-        exchange_->on_cut([](lws*, const HttpRequest& request, const std::string& reason) {
-            lwsl_err("api: %s %s cut off mid-answer: %s\n", request.method.c_str(), request.path.c_str(),
+        exchange->on_cut([](lws*, const HttpRequest& request, const std::string& reason) {
+            lwsl_err("http: %s %s cut off mid-answer: %s\n", request.method.c_str(), request.path.c_str(),
                      reason.c_str());
         });
+        exchanges_.push_back(std::move(exchange));
     }
 
     // The web root: a callback mount too (lws 4.1.6's file mounts read the disk per
@@ -358,6 +359,7 @@ Result<int> Server::start() {
     // Webhooks (issue 18): a finished delivery wakes the loop the same way, so the next
     // event of its conversation goes out at once rather than at the next tick.
     if (options_.webhooks) options_.webhooks->set_wake([context] { lws_cancel_service(context); });
+    for (const auto& take : options_.wake_takers) take([context] { lws_cancel_service(context); });
     t.tick.server = this;
     lws_sul_schedule(context_, 0, &t.tick.sul, on_tick, 100 * LWS_US_PER_MS);
     // The Hub's deadlines (retention sweeps, session purges) from the start: otherwise a
@@ -451,28 +453,27 @@ int Server::on_http(lws* wsi, int reason, void* user, void* in, std::size_t len)
         sockets_.close(reinterpret_cast<std::uintptr_t>(wsi));
         http_answers_.erase(wsi);
         static_sends_.erase(wsi);
-        if (exchange_) exchange_->forget(wsi);
+        for (auto& exchange : exchanges_) exchange->forget(wsi);
         return 0;
     case LWS_CALLBACK_HTTP:  // every HTTP request: the mounts are callback mounts
         return answer_http(wsi);
-    case LWS_CALLBACK_HTTP_BODY:  // only the exchange's requests read a body
-        if (!exchange_ || !exchange_->owns(wsi))
-            return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
-        return exchange_->on_body(wsi, in, len);
+    case LWS_CALLBACK_HTTP_BODY:  // only the exchanges' requests read a body
+        if (HttpExchange* exchange = exchange_of(wsi)) return exchange->on_body(wsi, in, len);
+        return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
-        if (!exchange_ || !exchange_->owns(wsi))
-            return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
-        const int rc = exchange_->on_body_done(wsi);
+        HttpExchange* exchange = exchange_of(wsi);
+        if (!exchange) return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
+        const int rc = exchange->on_body_done(wsi);
         schedule_flush();  // the handler may have fed the Hub: its live frames go out
         return rc;
     }
     case LWS_CALLBACK_HTTP_WRITEABLE:
-        if (exchange_ && exchange_->owns(wsi)) return exchange_->on_writeable(wsi);
+        if (HttpExchange* exchange = exchange_of(wsi)) return exchange->on_writeable(wsi);
         if (http_answers_.count(wsi)) return write_ops_answer(wsi);
         if (static_sends_.count(wsi)) return write_static(wsi);
         return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
     case LWS_CALLBACK_CLOSED_HTTP:
-        if (exchange_) exchange_->forget(wsi);
+        for (auto& exchange : exchanges_) exchange->forget(wsi);
         http_answers_.erase(wsi);
         static_sends_.erase(wsi);
         return lws_callback_http_dummy(wsi, static_cast<lws_callback_reasons>(reason), user, in, len);
@@ -551,6 +552,9 @@ int Server::on_parley(lws* wsi, int reason, void* user, void* in, std::size_t le
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:  // a password worker has results (or any other wake)
         password_results();
         poll_webhooks();  // or a webhook delivery finished
+        // or a file job finished: deferred HTTP answers that are ready go out
+        for (auto& exchange : exchanges_) exchange->wake_deferred();
+        schedule_flush();
         return 0;
     case LWS_CALLBACK_CLOSED: {
         limits_.release(session->id);
@@ -1001,6 +1005,12 @@ int Server::write_ops_answer(lws* wsi) {
 
 // ---- the web root (issue 17, static/static_site.hpp) -----------------------------------
 
+HttpExchange* Server::exchange_of(lws* wsi) const {
+    for (const auto& exchange : exchanges_)
+        if (exchange->owns(wsi)) return exchange.get();
+    return nullptr;
+}
+
 int Server::answer_http(lws* wsi) {
     const auto began = std::chrono::steady_clock::now();
     const bool get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
@@ -1011,8 +1021,9 @@ int Server::answer_http(lws* wsi) {
         int uri_len = 0;
         if (lws_http_get_uri_and_method(wsi, &uri, &uri_len) >= 0 && uri) path.emplace(uri, std::size_t(uri_len));
     }
-    if (exchange_ && path && exchange_->serves(*path)) {
-        const int rc = exchange_->on_request(wsi);
+    for (auto& exchange : exchanges_) {
+        if (!path || !exchange->serves(*path)) continue;
+        const int rc = exchange->on_request(wsi);
         schedule_flush();  // a request without a body was answered: the Hub's outputs go out
         return rc;
     }

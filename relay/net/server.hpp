@@ -9,7 +9,7 @@
 //                for entry points); /healthz, /readyz, /metrics (ops/); without a web
 //                root every other HTTP request gets 404. A WebSocket upgrade that names
 //                no subprotocol lands here and is refused.
-//                Paths under ServerOptions::http_handler_prefixes (/api/) go to the
+//                Paths under a ServerOptions::http_services prefix (/api/, /attachments/) go to the
 //                HTTP exchange (net/http_exchange.hpp: bodies, 411/413, stall timeout)
 //                and its sans-I/O handler (relay/api/).
 //   "parley.v1"  the chat protocol, on any path (clients use /ws).
@@ -140,13 +140,20 @@ struct ServerOptions {
     TrustedProxies metrics_allow;
     std::string data_dir;
     std::string version;
-    // HTTP requests with bodies (issue 18, net/http_exchange.hpp): paths under these
-    // prefixes go to `http_handler` (the /api/v1 routes, relay/api/), run on the loop
-    // with the wall clock; none: those paths are the web root's like any other.
-    std::vector<std::string> http_handler_prefixes;
-    std::function<HttpResponse(const HttpRequest&, std::int64_t now)> http_handler;
-    std::function<HttpResponse(int status, std::string detail)> http_refusal;  // 411, 413 in its format
-    HttpExchangeLimits http_limits;
+    // HTTP requests with bodies (net/http_exchange.hpp), one exchange per service: the
+    // /api/v1 routes (relay/api/, issue 18) and attachments (relay/attachments/, issue
+    // 17). Paths under a service's prefixes go to its handler, run on the loop with the
+    // wall clock; paths of no service are the web root's like any other.
+    struct HttpService {
+        std::vector<std::string> prefixes;
+        std::function<HttpResponse(const HttpRequest&, std::int64_t now)> handler;
+        std::function<HttpResponse(int status, std::string detail)> refusal;  // 411, 413… in its format
+        HttpExchangeLimits limits;
+    };
+    std::vector<HttpService> http_services;
+    // Given the loop's waker once the server has started (thread-safe: lws_cancel_service),
+    // for workers whose results the loop must pick up (attachments' file worker).
+    std::vector<std::function<void(std::function<void()> wake)>> wake_takers;
     // Webhooks (issue 18): polled on the 100 ms tick when no batch is open; null: none.
     WebhookDispatcher* webhooks = nullptr;
 };
@@ -252,7 +259,8 @@ private:
         std::size_t sent = 0;
     };
     std::unique_ptr<StaticSite> site_;
-    std::unique_ptr<HttpExchange> exchange_;  // null without ServerOptions::http_handler
+    std::vector<std::unique_ptr<HttpExchange>> exchanges_;  // one per ServerOptions::http_services
+    HttpExchange* exchange_of(lws* wsi) const;              // the one holding this connection, or null
     std::unordered_map<lws*, StaticSend> static_sends_;
     std::vector<unsigned char> http_buf_;  // LWS_PRE headroom + one chunk of a body
     int write_static(lws* wsi);

@@ -98,6 +98,35 @@ Status make_private_dir(const fs::path& dir) {
     return Ok{};
 }
 
+// The ids of the attachment records in `db` (none before schema step 14).
+Result<std::vector<std::string>> attachment_ids(sqlite3* db) {
+    std::vector<std::string> ids;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT id FROM attachments", -1, &stmt, nullptr) != SQLITE_OK) return ids;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) return storage_error(std::string("cannot list attachments: ") + sqlite3_errmsg(db));
+    return ids;
+}
+
+// Copies the files of `ids` from `from` into `to` (a new private directory), synced.
+// A file missing from `from` (erased after the snapshot) is skipped. The count copied.
+Result<std::int64_t> copy_attachments(const std::vector<std::string>& ids, const fs::path& from, const fs::path& to) {
+    std::int64_t copied = 0;
+    if (ids.empty()) return copied;
+    if (Status s = make_private_dir(to); !s) return s.error();
+    std::error_code ec;
+    for (const std::string& id : ids) {
+        if (id.find('/') != std::string::npos || id.find("..") != std::string::npos) continue;
+        if (!fs::exists(from / id, ec)) continue;
+        if (Status s = copy_synced(from / id, to / id); !s) return s.error();
+        ++copied;
+    }
+    return copied;
+}
+
 }  // namespace
 
 Result<BackupFacts> backup_data_dir(const std::string& data_dir, const std::string& visitor_key_file,
@@ -136,6 +165,8 @@ Result<BackupFacts> backup_data_dir(const std::string& data_dir, const std::stri
     if (rc != SQLITE_DONE) return storage_error("the backup did not complete: " + std::string(sqlite3_errstr(rc)));
     auto facts = check_database(to.db, partial.string());
     if (!facts) return facts.error();
+    auto ids = attachment_ids(to.db);
+    if (!ids) return ids.error();
     sqlite3_close(to.db);
     to.db = nullptr;
 
@@ -143,6 +174,10 @@ Result<BackupFacts> backup_data_dir(const std::string& data_dir, const std::stri
     fs::rename(partial, target / "parley.db", ec);
     if (ec) return storage_error("cannot rename " + partial.string() + ": " + ec.message());
     if (Status s = sync_dir(target); !s) return s.error();
+
+    auto copied = copy_attachments(ids.value(), fs::path(data_dir) / "attachments", target / "attachments");
+    if (!copied) return copied.error();
+    facts.value().attachments = copied.value();
 
     if (!visitor_key_file.empty() && fs::exists(visitor_key_file, ec)) {
         if (Status s = make_private_dir(target / "keys"); !s) return s.error();
@@ -194,6 +229,21 @@ Result<BackupFacts> restore_data_dir(const std::string& backup_dir, const std::s
     fs::rename(incoming, live, ec);
     if (ec) return storage_error("cannot put the restored database in place: " + ec.message());
     if (Status s = sync_dir(dir); !s) return s.error();
+
+    // The backup's attachment files in place of the directory's (moved aside).
+    const fs::path files = dir / "attachments";
+    if (fs::exists(files, ec)) {
+        fs::rename(files, files.string() + ".replaced-" + std::to_string(now_ms), ec);
+        if (ec) return storage_error("cannot move " + files.string() + " aside: " + ec.message());
+    }
+    const fs::path backed_up = fs::path(backup_dir) / "attachments";
+    if (fs::is_directory(backed_up, ec)) {
+        std::vector<std::string> ids;
+        for (const auto& entry : fs::directory_iterator(backed_up, ec)) ids.push_back(entry.path().filename().string());
+        auto copied = copy_attachments(ids, backed_up, files);
+        if (!copied) return copied.error();
+        facts.value().attachments = copied.value();
+    }
 
     const fs::path keys = fs::path(backup_dir) / "keys" / "visitor-token.key";
     if (!visitor_key_file.empty() && fs::exists(keys, ec)) {

@@ -8,6 +8,11 @@
 // `keys/visitor-token.key`, so visitors' tokens still resume after a restore. The data
 // key that seals transcripts (--data-key-file) is deliberately not copied: a backup
 // stored beside its key would unseal everything; the operator keeps it apart.
+// Attachments (issue 17): `attachments/`, the file of every attachment record in the
+// copied database (files never change once written, so copying them after the
+// database's snapshot gives exactly the copy's files; one erased meanwhile is skipped,
+// its record being gone at the next erasure's turn anyway). A restore puts them in
+// place of DATA_DIR/attachments, which is moved aside like the database.
 //
 // Backing up only reads, so it runs beside a relay. Restoring replaces the data
 // directory's database and takes the directory's lock, so it refuses to run beside one.
@@ -28,6 +33,7 @@ struct BackupFacts {
     std::int64_t conversations = 0;
     std::int64_t messages = 0;
     bool visitor_keys = false;  // keys/visitor-token.key copied
+    std::int64_t attachments = 0;  // attachment files copied
     std::string replaced;       // restore: where the database it replaced was moved ("" if none)
 };
 

@@ -330,11 +330,37 @@ Result<Erased> MemoryStore::erase_visitor(const std::string& visitor_id) {
         erased.convs.push_back(it->first);
         erased.messages += static_cast<int>(it->second.messages.size());
         erase_events_of(it->first);
+        erase_attachments_of(it->first, erased);
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == it->first ? read_marks_.erase(m) : std::next(m);
         it = convs_.erase(it);
     }
     return erased;
+}
+
+void MemoryStore::erase_attachments_of(const std::string& conv, Erased& erased) {
+    for (auto a = attachments_.begin(); a != attachments_.end();) {
+        if (a->second.conv != conv) {
+            ++a;
+            continue;
+        }
+        erased.attachments.push_back(a->first);
+        a = attachments_.erase(a);
+    }
+}
+
+// ---- attachments ------------------------------------------------------------------
+
+Status MemoryStore::put_attachment(const AttachmentRecord& record) {
+    if (!convs_.count(record.conv)) return storage_error("no such conversation: " + record.conv);
+    if (!attachments_.emplace(record.id, record).second) return storage_error("attachment exists: " + record.id);
+    return Ok{};
+}
+
+Result<std::optional<AttachmentRecord>> MemoryStore::find_attachment(const std::string& id) {
+    auto it = attachments_.find(id);
+    if (it == attachments_.end()) return std::optional<AttachmentRecord>{};
+    return std::optional<AttachmentRecord>{it->second};
 }
 
 // ---- retention --------------------------------------------------------------------
@@ -365,6 +391,7 @@ Result<Erased> MemoryStore::erase_conversations(const std::vector<std::string>& 
         erased.messages += static_cast<int>(it->second.messages.size());
         visitors.insert(it->second.visitor_id);
         erase_events_of(conv);
+        erase_attachments_of(conv, erased);
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == conv ? read_marks_.erase(m) : std::next(m);
         convs_.erase(it);

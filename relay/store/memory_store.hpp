@@ -31,6 +31,8 @@ public:
                                                           const std::string& before_conv, int limit) override;
     Result<std::vector<ConvSummary>> closed_conversations_of_visitor(const std::string& visitor_id,
                                                                      int limit) override;
+    Status put_attachment(const AttachmentRecord& record) override;
+    Result<std::optional<AttachmentRecord>> find_attachment(const std::string& id) override;
     Result<ConversationScan> scan_conversations(std::int64_t after, std::int64_t created_before,
                                                 std::int64_t updated_since, int scan) override;
     Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
@@ -112,10 +114,12 @@ private:
     };
 
     ConvSummary summary(const std::string& id, const Conversation& c) const;
+    void erase_attachments_of(const std::string& conv, Erased& erased);
 
     std::map<std::string, Visitor> visitors_;
     std::map<std::string, Contact> contacts_;  // by visitor id (issue 17)
     std::map<std::string, Conversation> convs_;
+    std::map<std::string, AttachmentRecord> attachments_;  // by id
     std::int64_t next_order_ = 0;
     std::map<std::tuple<std::string, std::string>, std::int64_t> read_marks_;
     std::map<std::string, Agent> agents_;            // by id

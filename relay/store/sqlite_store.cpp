@@ -1,5 +1,7 @@
 #include "store/sqlite_store.hpp"
 
+#include "attachments/attachment_files.hpp"
+
 #include "store/meta_column.hpp"
 #include "store/reply_column.hpp"
 #include "store/contact_column.hpp"
@@ -9,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <utility>
@@ -150,6 +153,11 @@ constexpr const char* kMigrations[] = {
     " WHEN OLD.ts >= coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'audit_purge_before'),"
     " -9223372036854775807 - 1)"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // 14: attachments (issue 17): each uploaded file's record; its bytes are a file in
+    //    DATA_DIR/attachments named by the id. `name` is sealed like a visitor's name.
+    "CREATE TABLE IF NOT EXISTS attachments(id TEXT PRIMARY KEY, conv TEXT NOT NULL REFERENCES conversations(id),"
+    " uploader TEXT NOT NULL, name NOT NULL, mime TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS attachments_by_conv ON attachments(conv);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -358,6 +366,20 @@ constexpr const char* kVisitorOfConv = "SELECT visitor_id FROM conversations WHE
 constexpr const char* kPurgeReadMarks = "DELETE FROM read_marks WHERE conv = ?1";
 constexpr const char* kPurgeMessages = "DELETE FROM messages WHERE conv = ?1";
 constexpr const char* kPurgeEvents = "DELETE FROM conversation_events WHERE conv = ?1";
+// Attachments (issue 17): a record, and those of an erased visitor or conversation (their
+// ids first: the files go once the transaction is committed).
+constexpr const char* kInsertAttachment =
+    "INSERT INTO attachments(id, conv, uploader, name, mime, size, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+constexpr const char* kFindAttachment =
+    "SELECT id, conv, uploader, name, mime, size, created FROM attachments WHERE id = ?1";
+constexpr const char* kVisitorAttachmentIds =
+    "SELECT id FROM attachments WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kEraseAttachments =
+    "DELETE FROM attachments WHERE conv IN (SELECT id FROM conversations WHERE visitor_id = ?1)";
+constexpr const char* kConvAttachmentIds = "SELECT id FROM attachments WHERE conv = ?1";
+constexpr const char* kPurgeAttachments = "DELETE FROM attachments WHERE conv = ?1";
+constexpr const char* kResealAttachments = "SELECT id, name FROM attachments WHERE id > ?1 ORDER BY id LIMIT 256";
+constexpr const char* kResealAttachment = "UPDATE attachments SET name = ?2 WHERE id = ?1";
 constexpr const char* kPurgeConv = "DELETE FROM conversations WHERE id = ?1";
 constexpr const char* kPurgeLoneVisitor =
     "DELETE FROM visitors WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM conversations WHERE visitor_id = ?1)";
@@ -535,6 +557,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     Status migrated = store->migrate();
     if (!migrated) return migrated.error();
     store->webhooks_ = std::make_unique<SqliteWebhookStore>(db, store->sealer_);  // issue 18
+    // Attachments (issue 17): files beside the database, deleted with what erases them.
+    if (path != ":memory:" && !path.empty())
+        store->attachments_dir_ =
+            attachments::AttachmentFiles::dir_of(std::filesystem::path(path).parent_path().string());
     if (Status keys = store->check_and_record_keys(options.allow_missing_keys); !keys)
         return storage_error("cannot open " + path + ": " + keys.error().detail);
     // Checkpoints off the event loop (store/wal_checkpointer.hpp). The hook replaces
@@ -634,6 +660,7 @@ Status SqliteStore::check_and_record_keys(bool allow_missing) {
 
 namespace {
 std::string contact_binding(std::string_view visitor_id) { return seal_binding("contacts.details", {visitor_id}); }
+std::string attachment_name_binding(std::string_view id) { return seal_binding("attachments.name", {id}); }
 }  // namespace
 
 Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
@@ -761,6 +788,12 @@ Result<Resealed> SqliteStore::reseal(bool forget_unreadable) {
     if (st) st = walk(kResealContacts, kResealContact, [&](sqlite3_stmt* s, Update& u) -> Status {
         u.key1 = column_text(s, 0);
         return keep(u.a, redo(stored_value(s, 1), contact_binding(u.key1)));
+    });
+    // Attachments (issue 17): each file's name. The files themselves keep the key they
+    // were sealed with (keep it in the ring: docs/operations.md "Data at rest").
+    if (st) st = walk(kResealAttachments, kResealAttachment, [&](sqlite3_stmt* s, Update& u) -> Status {
+        u.key1 = column_text(s, 0);
+        return keep(u.a, redo(stored_value(s, 1), attachment_name_binding(u.key1)));
     });
     // Webhooks: each subscription's signing secret and each queued or dead body.
     if (st) st = walk(kResealSecrets, kResealSecret, [&](sqlite3_stmt* s, Update& u) -> Status {
@@ -1030,6 +1063,39 @@ Result<Store::ConversationScan> SqliteStore::scan_conversations(std::int64_t aft
     return out;
 }
 
+// ---- attachments ----------------------------------------------------------------
+
+Status SqliteStore::put_attachment(const AttachmentRecord& r) {
+    auto p = prepare(kInsertAttachment);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, r.id).bind(2, r.conv).bind(3, r.uploader);
+    bind_personal(s, 4, r.name, attachment_name_binding(r.id));
+    s.bind(5, r.mime).bind(6, r.size).bind(7, r.created);
+    if (s.step() != SQLITE_DONE) return fail("store an attachment");
+    return Ok{};
+}
+
+Result<std::optional<AttachmentRecord>> SqliteStore::find_attachment(const std::string& id) {
+    auto p = prepare(kFindAttachment);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, id).step();
+    if (rc == SQLITE_DONE) return std::optional<AttachmentRecord>{};
+    if (rc != SQLITE_ROW) return fail("find an attachment");
+    AttachmentRecord r;
+    r.id = column_text(s.get(), 0);
+    r.conv = column_text(s.get(), 1);
+    r.uploader = column_text(s.get(), 2);
+    auto name = personal(s.get(), 3, attachment_name_binding(r.id));
+    if (!name) return name.error();
+    r.name = std::move(name).value();
+    r.mime = column_text(s.get(), 4);
+    r.size = sqlite3_column_int64(s.get(), 5);
+    r.created = sqlite3_column_int64(s.get(), 6);
+    return std::optional<AttachmentRecord>{std::move(r)};
+}
+
 // ---- messages -------------------------------------------------------------------
 
 Result<Appended> SqliteStore::append_message(const NewMessage& m) {
@@ -1277,16 +1343,17 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         if (count) *count = sqlite3_changes(db_);
         return true;
     };
-    auto ids = [&] {
-        auto p = prepare(kVisitorConvIds);
+    auto ids = [&](const char* sql, std::vector<std::string>& out) {
+        auto p = prepare(sql);
         if (!p) return false;
         Stmt s(p.value());
         s.bind(1, visitor_id);
         int rc;
-        while ((rc = s.step()) == SQLITE_ROW) erased.convs.push_back(column_text(s.get(), 0));
+        while ((rc = s.step()) == SQLITE_ROW) out.push_back(column_text(s.get(), 0));
         return rc == SQLITE_DONE;
     };
-    const bool ok = ids() && run(kEraseReadMarks, nullptr) && run(kEraseEvents, nullptr) &&
+    const bool ok = ids(kVisitorConvIds, erased.convs) && ids(kVisitorAttachmentIds, erased.attachments) &&
+                    run(kEraseAttachments, nullptr) && run(kEraseReadMarks, nullptr) && run(kEraseEvents, nullptr) &&
                     run(kEraseMessages, &erased.messages) &&
                     run(kEraseConvs, &erased.conversations) && run(kEraseVisitor, &erased.visitors);
     if (!ok) {
@@ -1298,10 +1365,15 @@ Result<Erased> SqliteStore::erase_visitor(const std::string& visitor_id) {
         exec(kRollback);
         return s.error();
     }
+    remove_attachment_files(erased.attachments);
     // The log still holds the pages as they were before the delete: copy everything
     // back and truncate it to zero bytes (empty_log; if that must wait, later).
     erased.log_emptied = static_cast<bool>(empty_log());
     return erased;
+}
+
+void SqliteStore::remove_attachment_files(const std::vector<std::string>& ids) {
+    if (!attachments_dir_.empty() && !ids.empty()) attachments::AttachmentFiles::remove(attachments_dir_, ids);
 }
 
 Status SqliteStore::empty_log() {
@@ -1366,7 +1438,16 @@ Result<Erased> SqliteStore::erase_conversations(const std::vector<std::string>& 
         if (rc == SQLITE_DONE) continue;  // no such conversation
         if (rc != SQLITE_ROW) { ok = false; break; }
         visitors.push_back(column_text(s.get(), 0));
-        ok = run(kPurgeReadMarks, conv, nullptr) && run(kPurgeEvents, conv, nullptr) &&
+        {
+            auto a = prepare(kConvAttachmentIds);
+            if (!a) { ok = false; break; }
+            Stmt ids(a.value());
+            ids.bind(1, conv);
+            int rc2;
+            while ((rc2 = ids.step()) == SQLITE_ROW) erased.attachments.push_back(column_text(ids.get(), 0));
+            if (rc2 != SQLITE_DONE) { ok = false; break; }
+        }
+        ok = run(kPurgeAttachments, conv, nullptr) && run(kPurgeReadMarks, conv, nullptr) && run(kPurgeEvents, conv, nullptr) &&
              run(kPurgeMessages, conv, &erased.messages) &&
              run(kPurgeConv, conv, &erased.conversations);
     }
@@ -1381,6 +1462,7 @@ Result<Erased> SqliteStore::erase_conversations(const std::vector<std::string>& 
         exec(kRollback);
         return s.error();
     }
+    remove_attachment_files(erased.attachments);
     erased.log_emptied = static_cast<bool>(empty_log());
     return erased;
 }

@@ -51,7 +51,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 13;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 14;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -91,6 +91,8 @@ public:
                                                           const std::string& before_conv, int limit) override;
     Result<std::vector<ConvSummary>> closed_conversations_of_visitor(const std::string& visitor_id,
                                                                      int limit) override;
+    Status put_attachment(const AttachmentRecord& record) override;
+    Result<std::optional<AttachmentRecord>> find_attachment(const std::string& id) override;
     Result<ConversationScan> scan_conversations(std::int64_t after, std::int64_t created_before,
                                                 std::int64_t updated_since, int scan) override;
     Result<std::vector<ConvSummary>> conversations_page(const std::string& status, std::int64_t since,
@@ -194,6 +196,9 @@ private:
     int checkpoint_asked_at_ = 0;  // log pages when the checkpointer was last asked
     std::unique_ptr<WalCheckpointer> checkpointer_;
     Status migrate();
+    // Erasure: the files of the attachments whose records were deleted (committed).
+    void remove_attachment_files(const std::vector<std::string>& ids);
+    std::string attachments_dir_;  // DATA_DIR/attachments; empty for an in-memory database
     static constexpr int kBusyTimeoutMs = 5000;
     static constexpr int kEmptyLogAttempts = 3;
     static constexpr int kEmptyLogBusyMs = 100;  // per attempt: the event loop waits this

@@ -163,9 +163,24 @@ struct Erased {
     int conversations = 0;
     int messages = 0;
     std::vector<std::string> convs;  // erase_visitor: the ids of the deleted conversations
+    // Attachments of the erased conversations (issue 17): their records are deleted with
+    // them, and their files too (SqliteStore, after the commit).
+    std::vector<std::string> attachments;
     // SqliteStore: false when the rows are deleted but the write-ahead log could not be
     // emptied yet (another process held it past a short wait): call empty_log() later.
     bool log_emptied = true;
+};
+
+// An uploaded file's record (issue 17, relay/attachments/): the bytes are a file of
+// their own (attachments/attachment_files.hpp), named by the id.
+struct AttachmentRecord {
+    std::string id;        // "att_" + 32 hex, random
+    std::string conv;      // the conversation it was uploaded to
+    std::string uploader;  // the party id that uploaded it (a visitor or an agent)
+    std::string name;      // the file name the uploader gave (cleaned); personal data
+    std::string mime;      // sniffed from the bytes (attachments/file_type.hpp)
+    std::int64_t size = 0;     // bytes
+    std::int64_t created = 0;  // ms
 };
 
 // A message's time and its sender's role (Store::visible_message_stamps; reports/).
@@ -275,6 +290,13 @@ public:
     virtual Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) = 0;
     // The conversation's events (append_event), in id order.
     virtual Result<std::vector<ConvEvent>> events_of_conversation(const std::string& conv) = 0;
+
+    // ---- attachments (issue 17, relay/attachments/) ---------------------------------------
+    // The record of a file whose bytes are written (its file exists). Fails when the
+    // conversation does not exist or the id is taken. Deleted with the conversation
+    // (erase_visitor, erase_conversations: Erased::attachments).
+    virtual Status put_attachment(const AttachmentRecord& record) = 0;
+    virtual Result<std::optional<AttachmentRecord>> find_attachment(const std::string& id) = 0;
 
     // ---- canned responses (issue 17, core/canned_responses.hpp) -------------------------
     // Inserts, or replaces the one of the same id.

@@ -55,6 +55,10 @@ public:
                                                                      int limit) override {
         return inner_.closed_conversations_of_visitor(visitor_id, limit);
     }
+    Status put_attachment(const AttachmentRecord& record) override { return inner_.put_attachment(record); }
+    Result<std::optional<AttachmentRecord>> find_attachment(const std::string& id) override {
+        return inner_.find_attachment(id);
+    }
     Result<ConversationScan> scan_conversations(std::int64_t after, std::int64_t created_before,
                                                 std::int64_t updated_since, int scan) override {
         return inner_.scan_conversations(after, created_before, updated_since, scan);

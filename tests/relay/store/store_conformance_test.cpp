@@ -392,6 +392,41 @@ TEMPLATE_TEST_CASE("conversations are scanned in the order they were stored, a w
     CHECK(after_end.next == ranged.next);
 }
 
+TEMPLATE_TEST_CASE("an attachment's record is stored, found, and erased with its conversation", "[store][attachments]",
+                   MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    const AttachmentRecord r{"att_00112233445566778899aabbccddeeff", "c_1", "v_1", "Ada's photo.png", "image/png", 1234, T0};
+    REQUIRE(s.put_attachment(r).ok());
+    CHECK_FALSE(s.put_attachment(r).ok());  // the id is taken
+    AttachmentRecord elsewhere = r;
+    elsewhere.id = "att_ff";
+    elsewhere.conv = "c_nope";
+    CHECK_FALSE(s.put_attachment(elsewhere).ok());  // no such conversation
+    auto found = s.find_attachment(r.id).value();
+    REQUIRE(found);
+    CHECK(found->conv == "c_1");
+    CHECK(found->uploader == "v_1");
+    CHECK(found->name == "Ada's photo.png");
+    CHECK(found->mime == "image/png");
+    CHECK(found->size == 1234);
+    CHECK(found->created == T0);
+    CHECK_FALSE(s.find_attachment("att_00").value());
+
+    SECTION("erasing the visitor") {
+        auto erased = s.erase_visitor("v_1");
+        REQUIRE(erased.ok());
+        CHECK(erased.value().attachments == std::vector<std::string>{r.id});
+    }
+    SECTION("erasing the conversation (retention)") {
+        auto erased = s.erase_conversations({"c_1"});
+        REQUIRE(erased.ok());
+        CHECK(erased.value().attachments == std::vector<std::string>{r.id});
+    }
+    CHECK_FALSE(s.find_attachment(r.id).value());
+}
+
 TEMPLATE_TEST_CASE("agents are found by id and by e-mail in any case", "[store]", MemoryBackend,
                    SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
