@@ -41,10 +41,11 @@ namespace parley::relay {
 // (web/widget/frame.html, web/console/index.html); a test checks they agree.
 // img-src allows https: images: a bot's or an agent's card (issue 16) shows one from
 // the site's own CDN; only agents and bots can send cards, and http: images stay out
-// (mixed content on any real deployment).
+// (mixed content on any real deployment). blob: is an attachment's preview (issue 17):
+// the page reads the file with the chat's token and shows the bytes it holds.
 inline constexpr std::string_view kAppPagePolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:; "
-    "style-src 'self'; img-src 'self' data: https:";
+    "style-src 'self'; img-src 'self' data: https: blob:";
 
 // HSTS (P7), on every response when the relay serves TLS itself (--tls-cert), never over
 // plain http: a year, the value browsers' preload lists ask for; no includeSubDomains (the

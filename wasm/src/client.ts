@@ -54,6 +54,7 @@ export class ParleyClient {
   private _state: ConnectionState = "offline";
   private _me: Party | null = null;
   private _conv: string | null = null;
+  private _token: string | null = null;
 
   /** Loads the Wasm core (unless one is given) and makes a client. It does not connect
    *  until connect() is called. */
@@ -114,6 +115,12 @@ export class ParleyClient {
   /** The visitor's conversation, known after `welcome`. */
   get conv(): string | null {
     return this._conv;
+  }
+  /** The token this connection was welcomed with (a visitor's token, an agent's
+   *  session token): the bearer token of the relay's HTTP side, e.g. attachments
+   *  (docs/attachments.md). Null before the first `welcome`. */
+  get token(): string | null {
+    return this._token;
   }
   /** Messages not yet acknowledged by the relay, oldest first; after a reload these
    *  are the ones restored from storage, which produce no `queued` event. */
@@ -354,6 +361,7 @@ export class ParleyClient {
           this._conv = event.conv;
           for (const e of this.outbox) if (!e.conv) e.conv = event.conv;
         }
+        this._token = event.token;
         this.store(this.storageKey, event.token);
         this.saveOutbox();
         break;

@@ -42,7 +42,10 @@ export type RichPart =
   | { kind: "quick_replies"; options: { id: string; label: string }[] }
   | { kind: "buttons"; buttons: RichButton[] }
   | { kind: "card"; title: string; text?: string; image?: string; buttons?: RichButton[] }
-  | { kind: "form"; id: string; submit?: string; fields: FormField[] };
+  | { kind: "form"; id: string; submit?: string; fields: FormField[] }
+  /** Issue 17: an uploaded file (docs/attachments.md); send `{kind, id}`, the relay
+   *  stores and delivers its name, sniffed type and size. */
+  | { kind: "file"; id: string; name?: string; mime?: string; size?: number };
 export interface RichButton {
   label: string;
   /** A postback: answered with reply({option: id}). */

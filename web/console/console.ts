@@ -12,6 +12,7 @@ import { ParleyCore } from "../../wasm/src/core";
 import type { ConnectionState, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
 import { cleanName, isolatedName, nameElement } from "../shared/names";
 import { Thread } from "../shared/thread";
+import { relayFiles } from "../shared/files";
 import { decorateMessage, renderInboxIntent } from "./tags";
 import { renderContact } from "./identity";
 import { attachCustomer, initCustomerUi, showCustomer } from "./customer";
@@ -95,6 +96,8 @@ interface Entry {
 }
 
 let client: ParleyClient | null = null;
+// Attachments (issue 17, shared/files.ts): read with this agent's session token.
+const consoleFiles = relayFiles(new URL("../", location.href).href, () => client?.token ?? null);
 let readMarks: Record<string, number> = {}; // conv -> our last read seq, kept per agent
 let me: Party | null = null;
 let active: string | null = null;
@@ -478,6 +481,7 @@ function ensureThread(e: Entry): Thread {
   scroller.tabIndex = 0;
   e.scroller = scroller;
   e.thread = new Thread(scroller, threadStrings);
+  e.thread.files = consoleFiles; // attachments' previews and saving (issue 17)
   e.thread.decorate = (el, m) => {
     decorateMessage(el, m);
     decorateRouting(el, m);

@@ -45,6 +45,13 @@ export const en = {
   actions: "Options",
   newTab: "(opens in a new tab)",
   choose: "Choose…",
+  // Attachments (issue 17; shared/files.ts, widget composer).
+  attach: "Attach a file",
+  uploading: "Sending {name}… {percent}",
+  uploadFailed: "{name} could not be sent.",
+  uploadTooLarge: "{name} is too large.",
+  uploadType: "This kind of file can't be sent: images, PDF or text only.",
+  download: "Download {name}",
   // The relay's reasons for a refused form value (1011; others are shown as it words them).
   fieldRequired: "Please fill this in.",
   fieldEmail: "Enter an e-mail address, like name@example.com.",

@@ -13,10 +13,11 @@
 
 import type { FormField, Reply, RichButton, RichPart } from "../../wasm/src/types";
 import type { Strings } from "./i18n";
+import { formatSize, type FileSource } from "./files";
 
 /** What the parts say themselves (web/shared/i18n.ts). */
 export type PartStrings = Pick<Strings, "quickReplies" | "actions" | "newTab" | "choose" | "send" | "sent" | "sending" |
-  "fieldRequired" | "fieldEmail">;
+  "fieldRequired" | "fieldEmail" | "download">;
 
 /** Called when the visitor uses a control: `text` is what their answer shows. */
 export type AnswerFn = (text: string, reply: Omit<Reply, "to">) => void;
@@ -102,11 +103,15 @@ export class RichParts {
 
   /** Null when no part is of a kind this client draws. `labelId`: the message's text,
    *  which names its forms. */
-  static draw(parts: unknown, S: PartStrings, labelId: string, answer: () => AnswerFn | null): RichParts | null {
+  static draw(parts: unknown, S: PartStrings, labelId: string, answer: () => AnswerFn | null,
+              files?: FileSource | null): RichParts | null {
     const view = new RichParts(S, answer);
+    view.files = files ?? null;
     for (const part of list<RichPart>(parts)) view.drawPart(part, labelId);
     return view.el.childElementCount ? view : null;
   }
+
+  private files: FileSource | null = null;
 
   private constructor(private S: PartStrings, private readonly answer: () => AnswerFn | null) {
     this.el = make("div", "parts");
@@ -174,7 +179,48 @@ export class RichParts {
         return void this.el.appendChild(this.card(part));
       case "form":
         return void this.el.appendChild(this.form(part, labelId));
+      case "file":
+        return void this.el.appendChild(this.file(part));
     }
+  }
+
+  /** An attachment (issue 17): a button that saves it, named by its file name and size,
+   *  and for an image a preview above. Both read the file from the relay with the
+   *  chat's token (shared/files.ts): it is never a URL another page could load. */
+  private file(part: Extract<RichPart, { kind: "file" }>): HTMLElement {
+    const box = make("div", "file");
+    box.setAttribute("data-testid", "file");
+    const id = str(part.id);
+    const name = str(part.name) || "file";
+    const files = this.files;
+    if (/^image\/(png|jpeg|gif|webp)$/.test(str(part.mime)) && files) {
+      const img = make("img", "file-preview");
+      img.alt = name;
+      img.hidden = true;
+      img.setAttribute("data-testid", "file-preview");
+      box.appendChild(img);
+      files.read(id).then((blob) => {
+        img.src = URL.createObjectURL(blob);
+        img.hidden = false;
+      }, () => {}); // no preview; the button still offers the file
+    }
+    const save = make("button", "file-save");
+    save.type = "button";
+    save.setAttribute("data-testid", "file-save");
+    save.setAttribute("aria-label", this.S.download.replace("{name}", name));
+    save.append(make("span", "file-name", name), make("span", "file-size", formatSize(Number(part.size) || 0)));
+    save.disabled = !files;
+    save.addEventListener("click", () => {
+      files?.read(id).then((blob) => {
+        const a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = name;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+      }, () => {});
+    });
+    box.appendChild(save);
+    return box;
   }
 
   private postback(parent: HTMLElement, cls: string, testid: string, id: string, label: string): Choice {

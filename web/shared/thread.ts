@@ -39,6 +39,7 @@ import { avatarElement, paintAvatar } from "./avatar";
 import { setLinkedText } from "./links";
 import { cleanName, nameElement } from "./names";
 import { RichParts, type PartStrings } from "./parts";
+import type { FileSource } from "./files";
 
 /** The statuses, and optionally the words of streams and rich parts (English when
  *  absent; the widget passes its locale's). */
@@ -127,6 +128,9 @@ export class Thread {
    *  answered, the text the answer shows, and the option or form values. Without it the
    *  parts are drawn read-only (links still work). */
   answer: ((to: number, text: string, reply: Omit<Reply, "to">) => void) | null = null;
+  /** Where `file` parts read their files (issue 17, shared/files.ts); none: a file is
+   *  named but neither previewed nor saved. Set before messages are added. */
+  files: FileSource | null = null;
 
   constructor(private readonly scroller: HTMLElement, strings: ThreadStrings) {
     this.setStrings(strings);
@@ -295,7 +299,7 @@ export class Thread {
   private drawParts(item: Item, m: Message): void {
     if (!m.parts) return;
     item.parts = RichParts.draw(m.parts, this.strings, item.bubble.id, () =>
-      this.answer ? (text, reply) => this.answer?.(item.seq, text, reply) : null);
+      this.answer ? (text, reply) => this.answer?.(item.seq, text, reply) : null, this.files);
     if (item.parts) item.el.insertBefore(item.parts.el, item.meta);
   }
 

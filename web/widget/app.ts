@@ -22,6 +22,7 @@ import { en, LANGS, langOf, loadStrings, type Strings } from "../shared/i18n";
 import { isolatedName } from "../shared/names";
 import type { FrameMessage, HostMessage, WidgetIdentity, WidgetSettings } from "../shared/messages";
 import { Thread } from "../shared/thread";
+import { relayFiles, UploadError, uploadFile } from "../shared/files";
 import { WidgetTriage } from "./triage";
 import { assetUrl } from "../shared/assets";
 import { SmallForm } from "./prechat";
@@ -45,6 +46,9 @@ const ui = {
   composer: $<HTMLTextAreaElement>("composer"),
   composerLabel: $("composer-label"),
   send: $<HTMLButtonElement>("send"),
+  attach: $<HTMLButtonElement>("attach"),
+  attachFile: $<HTMLInputElement>("attach-file"),
+  uploadStatus: $("upload-status"),
   error: $("composer-error"),
   brand: $("brand"),
   rating: $("rating"),
@@ -116,6 +120,8 @@ let unread = 0;
 let typingSent = false;
 const typers = new Map<string, string>(); // party id -> name of who types now
 const agents = new Map<string, string>(); // agent id -> presence status
+// Attachments (issue 17, shared/files.ts): read and sent with this chat's own token.
+const files = relayFiles(webRoot.href, () => client?.token ?? null);
 let thread = newThread();
 // Issue 17 (past.ts): a verified user's earlier chats, read-only, above the live log.
 const past = new PastChats(document.querySelector(".app") as HTMLElement, ui.messages, S, (c) => client?.history(c, undefined, 200));
@@ -123,6 +129,7 @@ const past = new PastChats(document.querySelector(".app") as HTMLElement, ui.mes
 /** A thread whose rich messages the visitor answers (chips, postback buttons, forms). */
 function newThread(): Thread {
   const t = new Thread(ui.messages, S);
+  t.files = files;
   t.answer = (to, text, reply) => {
     if (!client || !conv) return;
     client.reply(conv, text, { to, ...reply });
@@ -146,6 +153,7 @@ async function applySettings(): Promise<void> {
   ui.composer.setAttribute("aria-label", S.composerLabel);
   ui.composerLabel.textContent = S.composerLabel;
   ui.send.setAttribute("aria-label", S.send);
+  ui.attach.setAttribute("aria-label", S.attach);
   ui.close.setAttribute("aria-label", S.close);
   ui.messages.setAttribute("aria-label", S.messages);
   ui.more.textContent = S.more;
@@ -355,6 +363,7 @@ function onWelcome(ev: EventMap["welcome"]): void {
     }
     conv = ev.conv;
   }
+  ui.attach.disabled = !conv; // uploads go to a known conversation
   if (!client || !conv) return;
   past.set(ev.past, S); // issue 17: a verified user's earlier chats
   // Issue 17: the relay sends the form only before the first message.
@@ -456,6 +465,41 @@ function send(): void {
   // message (conv "") in its outbox and sends it once the relay names it.
   client.send(conv || "", prepared.text);
   ui.composer.focus();
+}
+
+// ---- attachments (issue 17) -----------------------------------------------------------
+ui.attach.addEventListener("click", () => ui.attachFile.click());
+ui.attachFile.addEventListener("change", () => {
+  const file = ui.attachFile.files?.[0];
+  ui.attachFile.value = ""; // the same file may be chosen again
+  if (file) void attach(file);
+});
+
+/** Uploads the file with its progress shown, then sends it as a message of its own
+ *  (its name as the text, for clients that show no parts). */
+async function attach(file: File): Promise<void> {
+  const token = client?.token;
+  if (!client || !conv || !token) return;
+  const name = file.name || "file";
+  const show = (done: number) =>
+    (ui.uploadStatus.textContent = S.uploading.replace("{name}", name).replace("{percent}", Math.round(done * 100) + " %"));
+  ui.error.hidden = true;
+  ui.attach.disabled = true;
+  show(0);
+  try {
+    const up = await uploadFile(webRoot.href, token, conv, file, show);
+    client.sendRich(conv, up.name, [{ kind: "file", id: up.id }]);
+    ui.uploadStatus.textContent = "";
+  } catch (err) {
+    const status = err instanceof UploadError ? err.status : 0;
+    ui.uploadStatus.textContent = "";
+    ui.error.textContent = status === 415 ? S.uploadType
+      : (status === 413 ? S.uploadTooLarge : S.uploadFailed).replace("{name}", name);
+    ui.error.hidden = false;
+  } finally {
+    ui.attach.disabled = false;
+    ui.composer.focus();
+  }
 }
 
 function stopTyping(): void {
