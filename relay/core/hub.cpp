@@ -36,6 +36,15 @@ struct has_conv : std::false_type {};
 template <class F>
 struct has_conv<F, std::void_t<decltype(std::declval<const F&>().conv)>> : std::true_type {};
 
+// A past conversation's preview (issue 17, the welcome's `past`): the text's first
+// kPastPreviewBytes, cut on a character boundary, then "…" when cut.
+std::string past_preview(const std::string& text) {
+    if (text.size() <= p::kPastPreviewBytes) return text;
+    std::size_t end = p::kPastPreviewBytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not mid-character
+    return text.substr(0, end) + "\xe2\x80\xa6";  // U+2026 "…"
+}
+
 bool valid_status(const std::string& role, const std::string& status) {
     if (role == "visitor" || role == "bot") return status == "online" || status == "away";  // bots: issue 16
     return status == "available" || status == "away" || status == "offline";
@@ -309,12 +318,18 @@ void Hub::hello_visitor(ConnId id, Conn& c, const p::Hello& f, std::int64_t now)
         if (known.name.empty()) known.name = visitor->name;
         w.prechat = fields_to_ask(config_.prechat, &known);
     }
-    // A verified user's earlier chats (issue 17): listed, to read on any device.
+    // A verified user's earlier chats (issue 17): listed, to read on any device, each
+    // with the last words a party said to the visitor there. Not the summary's last_text:
+    // that may be an agents' internal note, or the relay's "Conversation closed".
     if (claim && claim->state.verified) {
         auto past = store_.closed_conversations_of_visitor(visitor->id, static_cast<int>(p::kMaxPastConvs));
         if (!past) return send_error(id, past.error());
-        for (const p::ConvSummary& s : past.value())
-            if (s.conv != summary.conv) w.past.push_back(p::PastConv{s.conv, s.updated});
+        for (const p::ConvSummary& s : past.value()) {
+            if (s.conv == summary.conv) continue;
+            auto said = store_.last_visible_said(s.conv);
+            if (!said) return send_error(id, said.error());
+            w.past.push_back(p::PastConv{s.conv, s.updated, said.value() ? past_preview(said.value()->text) : ""});
+        }
     }
     send(id, w);
     auto visit = store_visit(c, now);  // issue 17: where they are, for the agents

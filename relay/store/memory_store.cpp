@@ -279,6 +279,15 @@ Result<std::vector<Message>> MemoryStore::messages_before(const std::string& con
     return out;
 }
 
+Result<std::optional<Message>> MemoryStore::last_visible_said(const std::string& conv) {
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return std::optional<Message>{};
+    const auto& msgs = it->second.messages;
+    for (auto m = msgs.rbegin(); m != msgs.rend(); ++m)
+        if (!m->internal && m->from.role != "system") return std::optional<Message>{*m};
+    return std::optional<Message>{};
+}
+
 // ---- read marks -----------------------------------------------------------------
 
 Result<std::int64_t> MemoryStore::mark_read(const std::string& conv, const std::string& reader_id,

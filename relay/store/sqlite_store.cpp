@@ -276,6 +276,11 @@ constexpr const char* kVisibleStamps =
 constexpr const char* kMessagesBefore =
     "SELECT * FROM (SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply "
     "FROM messages WHERE conv = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq";
+// Walks the primary key (conv, seq) backwards; reads past only the internal notes and
+// the relay's own lines at the end (one or two, typically: "Conversation closed").
+constexpr const char* kLastVisibleSaid =
+    "SELECT conv, seq, cid, ts, from_role, from_id, from_name, text, internal, meta, parts, reply FROM messages "
+    "WHERE conv = ?1 AND internal = 0 AND from_role <> 'system' ORDER BY seq DESC LIMIT 1";
 constexpr const char* kConvExists = "SELECT 1 FROM conversations WHERE id = ?1";
 // Walks the primary key (conv, seq) backwards; stops at the first triaged visitor message.
 constexpr const char* kLatestMeta =
@@ -1221,6 +1226,18 @@ Result<std::vector<Message>> SqliteStore::messages_before(const std::string& con
     }
     if (rc != SQLITE_DONE) return fail("read messages");
     return out;
+}
+
+Result<std::optional<Message>> SqliteStore::last_visible_said(const std::string& conv) {
+    auto p = prepare(kLastVisibleSaid);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, conv).step();
+    if (rc == SQLITE_DONE) return std::optional<Message>{};
+    if (rc != SQLITE_ROW) return fail("read the last visible message");
+    auto read = read_message(s.get());
+    if (!read) return read.error();
+    return std::optional<Message>{std::move(read).value()};
 }
 
 // ---- read marks -----------------------------------------------------------------

@@ -111,6 +111,7 @@ public:
                                                 int limit) override;
     Result<std::vector<Message>> messages_before(const std::string& conv, std::int64_t before,
                                                  int limit) override;
+    Result<std::optional<Message>> last_visible_said(const std::string& conv) override;
 
     Result<std::int64_t> mark_read(const std::string& conv, const std::string& reader_id,
                                    std::int64_t seq) override;

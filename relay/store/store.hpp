@@ -331,6 +331,12 @@ public:
     // The `limit` messages just below `before` (seq < before), in increasing seq.
     virtual Result<std::vector<Message>> messages_before(const std::string& conv,
                                                          std::int64_t before, int limit) = 0;
+    // The newest message of `conv` that a party wrote for the visitor to see: not
+    // internal, not the relay's own line (from role "system": "Conversation closed").
+    // nullopt when there is none, or no such conversation. What a verified user's past
+    // conversation is previewed with (issue 17, the welcome's `past`); a stored
+    // conversation's last_text may be an internal note and must not be.
+    virtual Result<std::optional<Message>> last_visible_said(const std::string& conv) = 0;
 
     // ---- read marks -------------------------------------------------------------
     // Stores max(current, seq) and returns the mark now stored.

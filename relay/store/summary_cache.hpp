@@ -120,6 +120,9 @@ public:
                                                  int limit) override {
         return inner_.messages_before(conv, before, limit);
     }
+    Result<std::optional<Message>> last_visible_said(const std::string& conv) override {
+        return inner_.last_visible_said(conv);
+    }
 
     Result<std::int64_t> mark_read(const std::string& conv, const std::string& reader_id,
                                    std::int64_t seq) override {

@@ -6,11 +6,13 @@
 //     visitor waits in the queue, and confirms it; on a 390 px phone too;
 //   - the agent's console header shows the answers and "Will be answered by e-mail";
 //   - a verified visitor is asked only what the site did not tell us (here: the order);
-//   - that verified user, on another device, reads their closed conversation read-only;
+//   - that verified user, on another device, sees their closed conversation listed with
+//     the last words said there (never the agent's internal note after them) and reads it
+//     read-only; on a 390 px phone too;
 //   - after the agent closes, the rating panel stays through the visitor's "thanks"
 //     (which does not reopen the conversation);
 //   - axe finds nothing serious or critical on either form.
-// Screenshots (kept in git): artifacts/screen-prechat-{form,capture}-{desktop,phone}.png.
+// Screenshots (kept in git): artifacts/screen-prechat-{form,capture,past-list}-{desktop,phone}.png.
 //
 //   PARLEY_RELAY_BIN=build/relay/parley-relay PARLEY_WEB_ROOT=build/web \
 //     node --test tests/browser/prechat.test.mjs
@@ -55,7 +57,8 @@ async function verifiedPage(page) {
   const who = { user_id: "u_7", email: "u7@example.com", name: "Lin", user_hash: createHmac("sha256", SECRET).update("u_7").digest("hex") };
   await page.route(relay.url + path, (route) => route.fulfill({
     contentType: "text/html",
-    body: "<!doctype html><meta charset=\"utf-8\"><title>Account</title><h1>Account</h1>" +
+    body: "<!doctype html><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+          "<title>Account</title><h1>Account</h1>" +
           `<script>window.Parley=[["identify",${JSON.stringify(who)}]];</script>` +
           '<script async src="/loader.js"></script>',
   }));
@@ -187,6 +190,12 @@ test("the pre-chat form, the e-mail capture, the agent's view, a verified visito
       await agent.locator("[data-testid=message]", { hasText: "VERIFIED-1" }).waitFor({ state: "visible" });
       await agent.locator("[data-testid=composer]").fill("C-3 left this morning.");
       await agent.locator("[data-testid=send]").click();
+      // An internal note after it: the last line of the conversation, never its preview.
+      await agent.locator("[data-testid=mode-note]").click();
+      await agent.locator("[data-testid=composer]").fill("NOTE-7731 VIP, refund if late");
+      await agent.locator("[data-testid=send]").click();
+      await agent.locator("[data-testid=internal-note]", { hasText: "NOTE-7731" }).waitFor({ state: "visible" });
+      await agent.locator("#mode-reply").click();
       await agent.locator("[data-testid=close-conv]").click();
       await widget(verified).locator("[data-testid=rating]").waitFor({ state: "visible" });
       // A second device of the same user: a new conversation, and the closed one listed.
@@ -195,7 +204,22 @@ test("the pre-chat form, the e-mail capture, the agent's view, a verified visito
       pages.laptop = laptop;
       const w = await verifiedPage(laptop);
       await w.locator("[data-testid=past-toggle]").click();
-      await w.locator("[data-testid=past-item]").first().click();
+      const item = w.locator("[data-testid=past-item]").first();
+      await item.waitFor({ state: "visible" });
+      assert.equal(await item.locator("[data-testid=past-preview]").textContent(), "C-3 left this morning.");
+      assert.equal(await w.getByText("NOTE-7731").count(), 0, "an internal note is never a preview");
+      // One accessible name with both: when, and what was said.
+      await w.getByRole("button", { name: /^Conversation of .+ C-3 left this morning\.$/ }).waitFor();
+      assert.deepEqual(await axeFindings(frameOf(laptop), { include: [[".past-list"]] }), []);
+      await shot(laptop, "screen-prechat-past-list-desktop");
+      const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+      watchPage("past-phone", phone, errors);
+      pages["past-phone"] = phone;
+      const onPhone = await verifiedPage(phone);
+      await onPhone.locator("[data-testid=past-toggle]").click();
+      await onPhone.locator("[data-testid=past-preview]", { hasText: "C-3 left this morning." }).waitFor({ state: "visible" });
+      await shot(phone, "screen-prechat-past-list-phone");
+      await item.click();
       const view = w.locator("[data-testid=past-view]");
       await view.locator("[data-testid=message]", { hasText: "C-3 left this morning." }).waitFor({ state: "visible" });
       assert.equal(await w.locator("[data-testid=composer]").isVisible(), false, "read-only: no composer over it");

@@ -47,7 +47,7 @@ grep -q '^HEALTHCHECK ' <<< "$final" || fail "no HEALTHCHECK"
 grep -q 'docker-entrypoint.sh", "healthcheck"' <<< "$final" || fail "the HEALTHCHECK does not ask /healthz"
 grep -q '^ENTRYPOINT \["/usr/local/bin/docker-entrypoint.sh"\]' <<< "$final" || fail "no exec-form ENTRYPOINT"
 # Every library the relay links at run time is installed in the final stage.
-for lib in libwebsockets17 libev4 libssl3 libsqlite3-0 libsodium23 libtomlplusplus3; do
+for lib in libwebsockets17 libev4 libssl3 libsqlite3-0 libsodium23 libtomlplusplus3 libutf8proc2; do
   grep -q "$lib" <<< "$final" || fail "the final stage lacks $lib"
 done
 

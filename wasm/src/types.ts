@@ -216,8 +216,10 @@ export interface EventMap {
     identity?: { user_id: string; verified: boolean; reason?: string };
     /** Visitors (issue 17): the pre-chat form to show before their first message. */
     prechat?: PrechatField[];
-    /** Verified visitors (issue 17): their closed conversations, newest first (read-only). */
-    past?: { conv: string; updated: number }[];
+    /** Verified visitors (issue 17): their closed conversations, newest first (read-only),
+     *  each with the start of the last message said to the visitor there (`preview`, at most
+     *  140 bytes then "…"; absent when none). */
+    past?: PastChat[];
   };
   /** A message was accepted locally and waits for the relay's ack. */
   queued: { conv: string; cid: string; text: string; parts?: RichPart[]; reply?: Reply };
@@ -307,6 +309,11 @@ export type Action =
 /** One question of the pre-chat form (issue 17): "name", "email" or an operator's own
  *  question with its label. */
 export interface PrechatField { name: string; label?: string; required?: boolean }
+
+/** A verified visitor's earlier, closed conversation (issue 17; the welcome's `past`).
+ *  `updated`: ms since the epoch; `preview`: the start of the last message a party said to
+ *  the visitor there (never an agents' note), absent when there is none. */
+export interface PastChat { conv: string; updated: number; preview?: string }
 
 /** Configuration handed to parley_client_new. */
 export interface CoreConfig {

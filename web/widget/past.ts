@@ -1,14 +1,14 @@
 // A verified user's earlier, closed conversations (issue 17; the welcome's `past`).
 //
 // A "Past conversations" button above the chat opens a list (one button per
-// conversation, named by when it last changed); choosing one asks the relay for its
+// conversation: when it last changed, and the start of the last message said there, the
+// relay's `preview`, which is never an agents' note); choosing one asks the relay for its
 // history and shows it read-only in a log of its own, with "Back to the chat". While it
 // is shown the live chat steps aside (the `data-past` attribute of the app: app.css).
-import type { EventMap } from "../../wasm/src/types";
+// Text from the relay goes in with textContent only.
+import type { EventMap, PastChat } from "../../wasm/src/types";
 import type { Strings } from "../shared/i18n";
 import { Thread } from "../shared/thread";
-
-type Past = { conv: string; updated: number };
 
 export class PastChats {
   private readonly toggle = document.createElement("button");
@@ -18,7 +18,7 @@ export class PastChats {
   private readonly log = document.createElement("div");
   private thread: Thread | null = null;
   private conv = "";
-  private past: Past[] = [];
+  private past: PastChat[] = [];
   private S: Strings;
 
   /** Placed before `anchor` (the live log); `ask(conv)` requests a conversation's history. */
@@ -50,7 +50,7 @@ export class PastChats {
   }
 
   /** The welcome's list (none: the button stays hidden). */
-  set(past: Past[] | undefined, S: Strings): void {
+  set(past: PastChat[] | undefined, S: Strings): void {
     this.S = S;
     this.past = past || [];
     this.toggle.hidden = !this.past.length;
@@ -70,7 +70,19 @@ export class PastChats {
         b.type = "button";
         b.className = "past-item";
         b.setAttribute("data-testid", "past-item");
-        b.textContent = S.pastItem.replace("{date}", when.format(new Date(p.updated)));
+        // Two lines, one accessible name: "Conversation of <date> <preview>" (the space
+        // between the two blocks is not drawn, but is read).
+        const date = document.createElement("span");
+        date.className = "past-when";
+        date.textContent = S.pastItem.replace("{date}", when.format(new Date(p.updated)));
+        b.append(date);
+        if (p.preview) {
+          const preview = document.createElement("span");
+          preview.className = "past-preview";
+          preview.setAttribute("data-testid", "past-preview");
+          preview.textContent = p.preview;
+          b.append(" ", preview);
+        }
         b.addEventListener("click", () => this.open(p.conv));
         li.append(b);
         return li;

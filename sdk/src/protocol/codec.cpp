@@ -792,6 +792,9 @@ RelayFrame read_welcome(Fields& f) {
             PastConv pc;
             g.conv("conv", pc.conv);
             g.integer("updated", pc.updated);
+            std::optional<std::string> preview;  // absent from relays before it, and when none
+            g.opt_string("preview", preview);
+            pc.preview = preview.value_or("");
             if (!g.failed()) w.past.push_back(std::move(pc));
         });
     return w;
@@ -1516,6 +1519,7 @@ void write_members(JsonWriter& j, const Welcome& f, Shape shape) {
             j.item();
             j.str("conv", pc.conv);
             j.num("updated", pc.updated);
+            if (!pc.preview.empty()) j.str("preview", pc.preview);
             j.end();
         }
         j.end_array();

@@ -262,6 +262,9 @@ TEST_CASE("a verified user's welcome lists their closed conversations, which the
     REQUIRE(w.past.size() == 1);
     CHECK(w.past[0].conv == old);
     CHECK(w.past[0].updated > 0);
+    // The last words said to the visitor: not the note after them, nor "Conversation closed".
+    CHECK(h.store.find_conversation(old).value()->last_text != "It ships today.");
+    CHECK(w.past[0].preview == "It ships today.");
 
     h.send(phone, p::History{old, std::nullopt, 50});
     const auto page = h.next<p::Page>(phone);
@@ -288,4 +291,41 @@ TEST_CASE("a verified user's welcome lists their closed conversations, which the
         h.send(forger, forged);
         CHECK(h.next<p::Welcome>(forger).past.empty());
     }
+}
+
+TEST_CASE("a past conversation's preview is cut to 140 bytes on a character boundary, and never shows a note",
+          "[prechat][identity]") {
+    HubHarness h(prechat_config(""));
+    const ConnId ann = h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+    p::Hello hello{"visitor", std::nullopt, std::string("Ada")};
+    hello.user_id = "u_42";
+    hello.user_hash = identity_hmac_hex(kSecret, "u_42");
+    auto conversation = [&](const std::vector<std::string>& visitor_says, const std::string& note) {
+        const ConnId v = h.open();
+        h.send(v, hello);
+        const std::string conv = *h.next<p::Welcome>(v).conv;
+        for (std::size_t i = 0; i < visitor_says.size(); ++i)
+            h.send(v, p::Send{conv, "v." + std::to_string(i), visitor_says[i]});
+        if (!note.empty()) h.send(ann, p::Note{conv, "n." + conv, note});
+        h.send(ann, p::CloseConv{conv});
+        h.drain(ann);
+        h.close(v);
+        return conv;
+    };
+    std::string accents = "a";
+    for (int i = 0; i < 100; ++i) accents += "é";  // 201 bytes; byte 140 is inside an "é"
+    const std::string long_one = conversation({accents}, "");
+    const std::string short_one = conversation({"exactly this", std::string(p::kPastPreviewBytes, 'x')}, "secret note");
+
+    const ConnId phone = h.open();
+    h.send(phone, hello);
+    const p::Welcome w = h.next<p::Welcome>(phone);
+    REQUIRE(w.past.size() == 2);
+    CHECK(w.past[0].conv == short_one);  // newest first
+    CHECK(w.past[0].preview == std::string(p::kPastPreviewBytes, 'x'));  // 140 bytes: whole, no "…"
+    CHECK(w.past[1].conv == long_one);
+    std::string cut = "a";
+    for (int i = 0; i < 69; ++i) cut += "é";  // 139 bytes: the 70th "é" would end at byte 141
+    CHECK(w.past[1].preview == cut + "…");
+    for (const p::PastConv& past : w.past) CHECK(past.preview.find("secret") == std::string::npos);
 }

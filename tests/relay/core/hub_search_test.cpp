@@ -1,6 +1,7 @@
 // Inbox search through the Hub (issue 17, relay/core/hub_search.cpp): an agent finds
 // stored conversations — closed ones the live inbox no longer holds — by the visitor's
-// name, claimed e-mail or message text, only those the access rule lets them look at;
+// name, claimed e-mail or message text, in any letter case of any script (accents
+// count), only those the access rule lets them look at;
 // each frame does bounded work and pages on with a cursor; one search per 250 ms per
 // connection; visitors cannot search.
 #include <catch2/catch.hpp>
@@ -77,6 +78,20 @@ void stored_conversation(HubHarness& h, const std::string& id, int messages, con
         REQUIRE(h.store.append_message(m).ok());
     }
     REQUIRE(h.store.set_conversation_status(id, status).ok());
+}
+
+// A stored, closed conversation of a visitor named `name` whose messages are `texts`
+// (oldest first), updated at kT0 + `age_rank`.
+void stored_texts(HubHarness& h, const std::string& id, const std::string& name,
+                  const std::vector<std::string>& texts, std::int64_t age_rank) {
+    const std::string visitor = "v_" + id.substr(2);
+    REQUIRE(h.store.create_visitor(Visitor{visitor, name, kT0}).ok());
+    REQUIRE(h.store.create_conversation(id, visitor, kT0).ok());
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        NewMessage m{id, "c" + std::to_string(i), p::Party{"visitor", visitor, ""}, texts[i], kT0 + age_rank};
+        REQUIRE(h.store.append_message(m).ok());
+    }
+    REQUIRE(h.store.set_conversation_status(id, "closed").ok());
 }
 
 }  // namespace
@@ -185,4 +200,41 @@ TEST_CASE("a search frame's bad fields are refused with their documented codes",
     CHECK(w.h.error(w.ann).code == ErrorCode::text_too_long);
     w.h.text(w.ann, R"({"v":1,"type":"search","limit":51})");
     CHECK(w.h.error(w.ann).code == ErrorCode::bad_field);
+}
+
+TEST_CASE("a search compares letters whatever their case, in any script, but not without their accents",
+          "[hub][search]") {
+    World w;
+    using Convs = std::vector<std::string>;
+    stored_texts(w.h, conv_id(1), "Élodie Martin", {"Bonjour"}, 10);
+    stored_texts(w.h, conv_id(2), "ÉLODIE DURAND", {"Salut"}, 20);
+    stored_texts(w.h, conv_id(3), "Hans", {"Ich wohne in der Goethestraße 5", "danke"}, 30);  // not the last
+    stored_texts(w.h, conv_id(4), "Luc", {"ÇA NE MARCHE PAS"}, 40);
+    stored_texts(w.h, conv_id(5), "Νίκος", {"ΤΕΛΟΣ ΠΑΡΑΓΓΕΛΙΑΣ"}, 50);
+    stored_texts(w.h, conv_id(6), "Олег", {"ЗАКАЗ не пришёл"}, 60);
+    stored_texts(w.h, conv_id(7), "Anne", {"Le\xcc\x81on est parti"}, 70);  // "e" + combining acute
+
+    CHECK(convs_of(w.search(w.gil, "élodie")) == Convs{conv_id(2), conv_id(1)});  // newest first
+    CHECK(convs_of(w.search(w.gil, "ÉLODIE")) == Convs{conv_id(2), conv_id(1)});
+    CHECK(w.search(w.gil, "elodie").convs.empty());  // an accent is part of the letter
+    CHECK(convs_of(w.search(w.gil, "strasse")) == Convs{conv_id(3)});  // full folding: ß is ss
+    CHECK(convs_of(w.search(w.gil, "GOETHESTRASSE")) == Convs{conv_id(3)});
+    CHECK(convs_of(w.search(w.gil, "goethestraße")) == Convs{conv_id(3)});
+    CHECK(convs_of(w.search(w.gil, "ça ne")) == Convs{conv_id(4)});
+    CHECK(convs_of(w.search(w.gil, "τελος")) == Convs{conv_id(5)});  // final ς and Σ alike
+    CHECK(convs_of(w.search(w.gil, "νίκος")) == Convs{conv_id(5)});
+    CHECK(convs_of(w.search(w.gil, "заказ")) == Convs{conv_id(6)});
+    CHECK(convs_of(w.search(w.gil, "ОЛЕГ")) == Convs{conv_id(6)});
+    CHECK(convs_of(w.search(w.gil, "LÉON")) == Convs{conv_id(7)});  // composed query, decomposed text
+}
+
+TEST_CASE("a search of text that is not valid UTF-8 neither fails nor hides the valid text around it",
+          "[hub][search]") {
+    World w;
+    stored_texts(w.h, conv_id(1), "Ana", {"PACKAGE \xff\xfe 4712 \xc3 Élodie \xe2\x82", "bye"}, 10);
+    using Convs = std::vector<std::string>;
+    CHECK(convs_of(w.search(w.gil, "package")) == Convs{conv_id(1)});
+    CHECK(convs_of(w.search(w.gil, "4712")) == Convs{conv_id(1)});
+    CHECK(convs_of(w.search(w.gil, "élodie")) == Convs{conv_id(1)});
+    CHECK(w.search(w.gil, "refund").convs.empty());
 }

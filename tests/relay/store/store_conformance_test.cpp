@@ -537,6 +537,29 @@ TEMPLATE_TEST_CASE("a report reads the time and sender role of each visible mess
     CHECK(s.visible_message_stamps("c_9").value().empty());
 }
 
+TEMPLATE_TEST_CASE("the last message a party wrote for the visitor passes over internal notes and the relay's lines",
+                   "[store][prechat]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
+    TestType b;
+    Store& s = *b.store;
+    seed(s);
+    CHECK_FALSE(s.last_visible_said("c_1").value());  // nothing said yet
+    CHECK_FALSE(s.last_visible_said("c_9").value());  // no such conversation
+    REQUIRE(s.append_message(message("m1", "where is my parcel?")).ok());
+    REQUIRE(s.append_message(message("m2", "It ships today.", T0 + 2, Party{"agent", "a_1", "Ann"})).ok());
+    NewMessage note = message("n1", "VIP, be nice", T0 + 3, Party{"agent", "a_1", "Ann"});
+    note.internal = true;
+    REQUIRE(s.append_message(note).ok());
+    REQUIRE(s.append_message(message("s1", "Conversation closed", T0 + 4, Party{"system", "system", "Parley"})).ok());
+    CHECK(s.find_conversation("c_1").value()->last_text == "Conversation closed");
+    auto said = s.last_visible_said("c_1");
+    REQUIRE(said.ok());
+    REQUIRE(said.value());
+    CHECK(said.value()->seq == 2);
+    CHECK(said.value()->text == "It ships today.");
+    CHECK(said.value()->from.role == "agent");
+    CHECK_FALSE(said.value()->internal);
+}
+
 TEMPLATE_TEST_CASE("a conversation is closed and reopened", "[store][routing]", MemoryBackend, SqliteBackend, CachedSqliteBackend, SealedSqliteBackend) {
     TestType b;
     Store& s = *b.store;

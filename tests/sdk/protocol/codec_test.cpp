@@ -72,6 +72,27 @@ TEST_CASE("every relay frame survives encode then decode unchanged", "[codec]") 
     CHECK(encode(decoded.value()) == text);
 }
 
+TEST_CASE("a verified visitor's welcome lists past conversations with their previews; pinned and round-trips",
+          "[codec][prechat]") {
+    Welcome w{"visitor", "tok", ada, C, 12};
+    w.past = {PastConv{C, 1733580000000, "It ships today, \"C-3\" \xc3\xa9\xe2\x80\xa6"}, PastConv{"c_00000000000000ff", 17, ""}};
+    const std::string text = encode(RelayFrame{w});
+    CHECK(text == R"x({"v":1,"type":"welcome","role":"visitor","token":"tok","me":{"role":"visitor","id":"v_1","name":"Ada"},)x"
+                  R"x("conv":"c_0123456789abcdef","last_seq":12,"past":[{"conv":"c_0123456789abcdef","updated":1733580000000,)x"
+                  R"x("preview":"It ships today, \"C-3\" é…"},{"conv":"c_00000000000000ff","updated":17}]})x");
+    auto back = decode_relay(text);
+    REQUIRE(back.ok());
+    REQUIRE(std::holds_alternative<Welcome>(back.value()));
+    CHECK(std::get<Welcome>(back.value()).past == w.past);  // an empty preview is absent, and reads back empty
+
+    SECTION("a relay from before previews: no preview, the entry still reads") {
+        auto old = decode_relay(R"({"v":1,"type":"welcome","role":"visitor","token":"t","me":{"role":"visitor","id":"v_1","name":""},)"
+                                R"("conv":"c_0123456789abcdef","last_seq":0,"past":[{"conv":"c_0123456789abcdef","updated":5}]})");
+        REQUIRE(old.ok());
+        CHECK(std::get<Welcome>(old.value()).past == std::vector<PastConv>{PastConv{C, 5, ""}});
+    }
+}
+
 TEST_CASE("a board's queue says how many wait, beyond the conversations it lists", "[codec][routing]") {
     const std::string head = R"({"v":1,"type":"supervisor","agents":[],"queues":[{"team":"general","convs":["c_0123456789abcdef"])";
     SECTION("length counts every queued conversation") {

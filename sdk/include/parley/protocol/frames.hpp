@@ -393,14 +393,20 @@ struct PrechatField {
     }
 };
 // A verified visitor's earlier, closed conversation (issue 17), newest first in the
-// welcome's `past`: read-only, its messages come with `history`. No text: a stored
-// summary's last text may be an internal line the visitor must never see.
+// welcome's `past`: read-only, its messages come with `history`. `preview`: the start of
+// the last message a party wrote there that the visitor sees (never an internal note,
+// never the relay's own "Conversation closed"), at most kPastPreviewBytes cut on a
+// character boundary, then "…" when cut; "" when there is none (absent on the wire).
 struct PastConv {
     std::string conv;
     std::int64_t updated = 0;  // ms since the epoch
-    bool operator==(const PastConv& o) const { return conv == o.conv && updated == o.updated; }
+    std::string preview = {};
+    bool operator==(const PastConv& o) const {
+        return conv == o.conv && updated == o.updated && preview == o.preview;
+    }
 };
 constexpr std::size_t kMaxPastConvs = 20;
+constexpr std::size_t kPastPreviewBytes = 140;  // before the "…" of a cut preview
 struct Welcome {
     std::string role;
     std::string token;
