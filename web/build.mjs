@@ -149,10 +149,14 @@ for (const file of langs)
   emit(`i18n/${file}`, Buffer.from(JSON.stringify(JSON.parse(readFileSync(join(web, "shared/i18n", file), "utf8")))));
 
 // ---- scripts and styles ---------------------------------------------------------------
-// What the widget fetches by URL (web/shared/assets.ts): the model, the analysis module
-// and the language tables, under their hashed names.
-const fetched = Object.fromEntries(["triage/default.ptm", "parley_triage.js", ...langs.map((f) => `i18n/${f}`)]
-  .filter((p) => manifest[p]).map((p) => [p, manifest[p]]));
+// What the widget loads only when needed (widget/extras.ts: past conversations, uploads);
+// bundled first, so the widget knows its hashed name.
+await bundle({ format: "iife", entryPoints: { "widget/extras": join(web, "widget/extras.ts") } });
+
+// What the widget fetches by URL (web/shared/assets.ts): the model, the analysis module,
+// the language tables and the widget's extras, under their hashed names.
+const fetched = Object.fromEntries(["triage/default.ptm", "parley_triage.js", ...langs.map((f) => `i18n/${f}`),
+  "widget/extras.js"].filter((p) => manifest[p]).map((p) => [p, manifest[p]]));
 
 // Scripts: classic IIFE bundles, loaded by <script src> under script-src 'self'. The
 // loader is an entry point: sites paste its URL.

@@ -34,6 +34,17 @@ constexpr int kOk = 0;
 constexpr int kBadField = static_cast<int>(ErrorCode::bad_field);
 constexpr int kForbidden = static_cast<int>(ErrorCode::forbidden);
 
+// A `parts` array whose every member is a `file` part (issue 17): the one kind a
+// visitor sends (docs/attachments.md). The relay checks the files themselves.
+bool only_file_parts(const json* parts) {
+    if (!parts || !parts->is_array() || parts->size() == 0) return false;
+    for (const json& p : parts->elements()) {
+        const json* kind = p.is_object() ? p.find("kind") : nullptr;
+        if (!kind || !kind->is_string() || kind->as_string() != "file") return false;
+    }
+    return true;
+}
+
 // The actions of agents and bots only. The visitor build (core/visitor_only.hpp) answers
 // each with 2004 forbidden, as the relay answers a visitor's frame of that kind, and
 // sends nothing.
@@ -207,7 +218,9 @@ int act(Client& client, const json& a, std::int64_t now) {
         const json* parts = a.find("parts");
         if ((parts && !parts->is_null()) || cid) {
             if (parts && !parts->is_null() && !parts->is_array()) return kBadField;
-            if (kVisitorOnly) return kForbidden;  // parts and streams: agents and bots
+            // Parts and streams are agents' and bots', but for a visitor's files (issue 17:
+            // `file` parts only, docs/attachments.md).
+            if (kVisitorOnly && (cid || !only_file_parts(parts))) return kForbidden;
             auto r = client.send_rich(c, *text, parts && parts->is_array() ? parts->dump() : "", cid.value_or(""), now);
             return r ? kOk : static_cast<int>(r.error().code);
         }

@@ -70,7 +70,7 @@ before(async () => {
   }
 });
 
-after(() => tearDown({ pages: { "attachments-console": pages.sam }, errors: pageErrors, browser, relay, dataDir }));
+after(() => tearDown({ pages: { "screen-attachments-console": pages.sam }, errors: pageErrors, browser, relay, dataDir }));
 
 test("a visitor sends an image; both sides see its preview and the agent saves it", { timeout: 90_000 }, async (t) => {
   const { visitor, sam } = pages;
@@ -87,10 +87,7 @@ test("a visitor sends an image; both sides see its preview and the agent saves i
     const attach = widget().locator("[data-testid=attach]");
     await attach.waitFor({ state: "visible" });
     assert.equal(await attach.getAttribute("aria-label"), "Attach a file");
-    await visitor.waitForFunction(() => {
-      const frame = document.querySelector("[data-testid=parley-frame]");
-      return frame && !frame.contentDocument.querySelector("[data-testid=attach]").disabled;
-    });
+    await widget().locator("[data-testid=attach]:not([disabled])").waitFor({ state: "visible" });
     await widget().locator("[data-testid=attach-file]").setInputFiles({ name: "swatch.png", mimeType: "image/png", buffer: png });
     const preview = widget().locator("[data-testid=file-preview]");
     await preview.waitFor({ state: "visible" });
@@ -98,7 +95,7 @@ test("a visitor sends an image; both sides see its preview and the agent saves i
     assert.equal(await preview.evaluate((img) => img.naturalWidth), 64);
     assert.equal(await preview.getAttribute("alt"), "swatch.png");
     const save = widget().locator("[data-testid=file-save]");
-    assert.equal(await save.getAttribute("aria-label"), "Download swatch.png");
+    assert.equal(await save.getAttribute("title"), "Download swatch.png");
     assert.match(await save.innerText(), /swatch\.png\s+\d+ B/);
     assert.equal(await widget().locator("[data-testid=upload-status]").innerText(), "", "progress cleared once sent");
   });
@@ -116,10 +113,11 @@ test("a visitor sends an image; both sides see its preview and the agent saves i
   await t.test("the widget with a file in it: screenshots and axe", async () => {
     const frame = visitor.frames().find((f) => f.url().includes("/widget/"));
     assert.deepEqual(await axeFindings(frame), []);
-    await visitor.screenshot({ path: join(artifacts, "attachments-widget-desktop.png") });
+    await widget().locator("[data-testid=file-preview]").scrollIntoViewIfNeeded();
+    await visitor.screenshot({ path: join(artifacts, "screen-attachments-widget-desktop.png") });
     await visitor.setViewportSize({ width: 390, height: 844 });
     await widget().locator("[data-testid=file-preview]").scrollIntoViewIfNeeded();
-    await visitor.screenshot({ path: join(artifacts, "attachments-widget-phone.png") });
+    await visitor.screenshot({ path: join(artifacts, "screen-attachments-widget-phone.png") });
   });
 
   await t.test("the agent's console previews the image and saves the file under its name", async () => {

@@ -215,6 +215,12 @@ test("agents' and bots' actions return 2004 forbidden in the visitor core and se
   assert.equal(visitor.act(hv, { do: "dance" }, 10), 1005, "an unknown action is still 1005 bad_field");
   assert.equal(visitor.act(hv, { do: "send", conv: CONV, text: "plain" }, 10), 0, "a plain send still works");
   assert.match(visitor.outgoing(hv), /\\"type\\":\\"send\\"/);
+  // A visitor's attachment (issue 17): a send whose parts are all `file` parts goes out.
+  const file = { do: "send", conv: CONV, text: "photo.png", parts: [{ kind: "file", id: "att_0a1b" }] };
+  assert.equal(visitor.act(hv, file, 10), 0, "a send of file parts goes out");
+  assert.match(visitor.outgoing(hv), /att_0a1b/);
+  const mixed = { do: "send", conv: CONV, text: "x", parts: [{ kind: "file", id: "att_0a1b" }, { kind: "card", title: "t" }] };
+  assert.equal(visitor.act(hv, mixed, 10), 2004, "a file part beside another kind is still an agent's");
   visitor.free(hv);
   full.free(hf);
 });

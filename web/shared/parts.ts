@@ -207,7 +207,8 @@ export class RichParts {
     const save = make("button", "file-save");
     save.type = "button";
     save.setAttribute("data-testid", "file-save");
-    save.setAttribute("aria-label", this.S.download.replace("{name}", name));
+    // Named by what it shows (the file's name and size); what it does is its description.
+    save.title = this.S.download.replace("{name}", name);
     save.append(make("span", "file-name", name), make("span", "file-size", formatSize(Number(part.size) || 0)));
     save.disabled = !files;
     save.addEventListener("click", () => {

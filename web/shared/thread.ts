@@ -258,11 +258,18 @@ export class Thread {
 
   /** A stored message (live or from history). Returns true when it was new. */
   message(m: Message): boolean {
-    if (this.bySeq.has(m.seq)) return false;
+    const known = this.bySeq.get(m.seq);
+    if (known) {
+      // Our own rich message (a visitor's file, issue 17), acknowledged before its echo:
+      // its parts as the relay stored them (the file's name, type and size).
+      if (!known.parts && m.parts) this.drawParts(known, m);
+      return false;
+    }
     const own = m.mine && m.cid ? this.byCid.get(m.cid) : undefined;
     if (own) {
       own.from = m.from;
       own.reply = m.reply ?? own.reply;
+      if (!own.parts && m.parts) this.drawParts(own, m);
       this.store(own, m.seq, m.ts);
       this.layout(false);
       return false;

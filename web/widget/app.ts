@@ -22,11 +22,12 @@ import { en, LANGS, langOf, loadStrings, type Strings } from "../shared/i18n";
 import { isolatedName } from "../shared/names";
 import type { FrameMessage, HostMessage, WidgetIdentity, WidgetSettings } from "../shared/messages";
 import { Thread } from "../shared/thread";
-import { relayFiles, UploadError, uploadFile } from "../shared/files";
+import { relayFiles } from "../shared/files";
 import { WidgetTriage } from "./triage";
 import { assetUrl } from "../shared/assets";
 import { SmallForm } from "./prechat";
-import { PastChats } from "./past";
+import type { PastChats } from "./past";
+import type { WidgetExtras } from "./extras";
 
 const MAX_TEXT_BYTES = 8000; // protocol §1
 
@@ -124,7 +125,27 @@ const agents = new Map<string, string>(); // agent id -> presence status
 const files = relayFiles(webRoot.href, () => client?.token ?? null);
 let thread = newThread();
 // Issue 17 (past.ts): a verified user's earlier chats, read-only, above the live log.
-const past = new PastChats(document.querySelector(".app") as HTMLElement, ui.messages, S, (c) => client?.history(c, undefined, 200));
+// Its code is in the widget's extras (extras.ts), loaded when a welcome lists some.
+let past: PastChats | null = null;
+let extrasLoading: Promise<WidgetExtras> | null = null;
+function extras(): Promise<WidgetExtras> {
+  extrasLoading ??= new Promise<WidgetExtras>((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = assetUrl("widget/extras.js", webRoot);
+    script.onload = () => resolve((globalThis as { ParleyExtras?: WidgetExtras }).ParleyExtras!);
+    script.onerror = () => {
+      extrasLoading = null; // a later need tries again
+      reject(new Error("cannot load " + script.src));
+    };
+    document.head.appendChild(script);
+  });
+  return extrasLoading;
+}
+async function pastChats(): Promise<PastChats> {
+  const { PastChats: Past } = await extras();
+  return (past ??= new Past(document.querySelector(".app") as HTMLElement, ui.messages, S,
+    (c) => client?.history(c, undefined, 200)));
+}
 
 /** A thread whose rich messages the visitor answers (chips, postback buttons, forms). */
 function newThread(): Thread {
@@ -164,7 +185,7 @@ async function applySettings(): Promise<void> {
   ui.ratingSend.textContent = S.rateSend;
   if (ui.ratingThanks.textContent) ui.ratingThanks.textContent = S.rateThanks;
   thread.setStrings(S);
-  past.words(S);
+  past?.words(S);
   if (settings.color) document.documentElement.style.setProperty("--accent", settings.color);
   renderState();
   renderTyping();
@@ -271,7 +292,7 @@ async function start(): Promise<void> {
   c.on("ack", (ev) => thread.ack(ev.cid, ev.seq, ev.ts));
   c.on("message", onMessage);
   c.on("history", (ev) => {
-    if (past.page(ev) || ev.conv !== conv) return;
+    if (past?.page(ev) || ev.conv !== conv) return;
     thread.prepend(ev.msgs);
     const last = ev.msgs[ev.msgs.length - 1];
     if (last && thread.lastSeq === last.seq) onSystemLine(last);
@@ -365,7 +386,8 @@ function onWelcome(ev: EventMap["welcome"]): void {
   }
   ui.attach.disabled = !conv; // uploads go to a known conversation
   if (!client || !conv) return;
-  past.set(ev.past, S); // issue 17: a verified user's earlier chats
+  // Issue 17: a verified user's earlier chats (the list is dropped when none are left).
+  if (past || ev.past?.length) pastChats().then((p) => p.set(ev.past, S), () => {});
   // Issue 17: the relay sends the form only before the first message.
   if (ev.prechat?.length && prechat.el.hidden && !thread.lastSeq) {
     prechat.show(S.prechatIntro, S.prechatStart, ev.prechat, S);
@@ -487,11 +509,11 @@ async function attach(file: File): Promise<void> {
   ui.attach.disabled = true;
   show(0);
   try {
-    const up = await uploadFile(webRoot.href, token, conv, file, show);
+    const up = await (await extras()).uploadFile(webRoot.href, token, conv, file, show);
     client.sendRich(conv, up.name, [{ kind: "file", id: up.id }]);
     ui.uploadStatus.textContent = "";
   } catch (err) {
-    const status = err instanceof UploadError ? err.status : 0;
+    const status = (err as { status?: number }).status ?? 0;
     ui.uploadStatus.textContent = "";
     ui.error.textContent = status === 415 ? S.uploadType
       : (status === 413 ? S.uploadTooLarge : S.uploadFailed).replace("{name}", name);
