@@ -327,7 +327,8 @@ void quiesce(Loop& loop, FanoutClient& client, std::uint64_t owed, std::int64_t&
 }
 
 StepResult run_step(Loop& loop, FanoutClient& client, pid_t server, double offered, const FanoutConfig& cfg,
-                    std::int64_t& last_second, std::uint64_t& owed) {
+                    const SettledCheck& settled, std::int64_t& last_second, std::uint64_t& owed,
+                    std::uint64_t& sent_so_far) {
     StepResult r;
     r.offered = offered;
     const double fan = double(client.deliveries_per_send());
@@ -358,9 +359,11 @@ StepResult run_step(Loop& loop, FanoutClient& client, pid_t server, double offer
     const std::int64_t send_end = std::max(now_ns(), t0 + window);
     while (now_ns() < t0 + window) pump(loop, client, now_ns() + 5'000'000, last_second);
     const ProcSample s1 = sample_process(server);
-    // Drain: wait for the rest, up to drain_s after the window.
+    // Drain: wait for the rest (and what `settled` waits for), up to drain_s after the window.
     r.expected = std::uint64_t(double(i) * fan);
-    while (client.sink.delivered < r.expected && now_ns() < send_end + std::int64_t(cfg.drain_s * 1e9))
+    sent_so_far += r.sent;
+    while ((client.sink.delivered < r.expected || (settled && !settled(sent_so_far))) &&
+           now_ns() < send_end + std::int64_t(cfg.drain_s * 1e9))
         pump(loop, client, now_ns() + 5'000'000, last_second);
     const ProcSample s2 = sample_process(server), g2 = sample_self();
 
@@ -392,7 +395,8 @@ void print_step(const std::string& system, const StepResult& s) {
     std::fflush(stdout);
 }
 
-FanoutResult drive(FanoutResult r, Loop& loop, FanoutClient& client, pid_t server, const FanoutConfig& cfg) {
+FanoutResult drive(FanoutResult r, Loop& loop, FanoutClient& client, pid_t server, const FanoutConfig& cfg,
+                   const SettledCheck& settled = {}) {
     std::int64_t last_second = now_ns();
     const std::int64_t t_setup = now_ns();
     client.start();
@@ -405,15 +409,17 @@ FanoutResult drive(FanoutResult r, Loop& loop, FanoutClient& client, pid_t serve
         r.conn_failures = client.conn_failures;
         return r;
     }
-    std::printf("%s: %d conversations x %d listeners, %d senders, %d-byte texts; %zu connections ready in %.2f s\n",
-                r.system.c_str(), cfg.convs, cfg.listeners, cfg.senders, cfg.bytes, loop.open_count(), r.setup_s);
-    std::printf("%-9s %9s %8s %9s %8s %8s %8s %8s %8s %7s %7s %7s %6s\n", "system", "offered/s", "sends/s",
-                "deliv/s", "deliv%", "p50ms", "p90ms", "p99ms", "p99.9ms", "cpu", "rssMiB", "srv_us", "gen_us");
+    if (cfg.print_steps) {
+        std::printf("%s: %d conversations x %d listeners, %d senders, %d-byte texts; %zu connections ready in %.2f s\n",
+                    r.system.c_str(), cfg.convs, cfg.listeners, cfg.senders, cfg.bytes, loop.open_count(), r.setup_s);
+        std::printf("%-9s %9s %8s %9s %8s %8s %8s %8s %8s %7s %7s %7s %6s\n", "system", "offered/s", "sends/s",
+                    "deliv/s", "deliv%", "p50ms", "p90ms", "p99ms", "p99.9ms", "cpu", "rssMiB", "srv_us", "gen_us");
+    }
 
-    std::uint64_t owed = 0;
+    std::uint64_t owed = 0, sent_so_far = 0;
     auto step = [&](double rate) {
-        r.steps.push_back(run_step(loop, client, server, rate, cfg, last_second, owed));
-        print_step(r.system, r.steps.back());
+        r.steps.push_back(run_step(loop, client, server, rate, cfg, settled, last_second, owed, sent_so_far));
+        if (cfg.print_steps) print_step(r.system, r.steps.back());
         return r.steps.back();
     };
     if (!cfg.rates.empty()) {
@@ -539,6 +545,16 @@ FanoutResult run_fanout_parley(const Paths& paths, const FanoutConfig& cfg, cons
     std::string error;
     ServerProcess relay = start_relay(setup, 0, error);
     return drive_server<ParleyFanout>(std::move(r), relay, error, dir, "parley.v1", cfg);
+}
+
+FanoutResult drive_fanout_parley(const ServerProcess& relay, const FanoutConfig& cfg, const SettledCheck& settled) {
+    FanoutResult r;
+    r.system = "parley";
+    Loop loop;
+    loop.max_out = 4u << 20;
+    const WsTarget target = loopback_target(relay.port, "parley.v1");
+    ParleyFanout client(loop, target, cfg);
+    return drive(std::move(r), loop, client, relay.pid, cfg, settled);
 }
 
 FanoutResult run_fanout_mosquitto(const Paths& paths, const FanoutConfig& cfg) {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ struct FanoutConfig {
     double cost_rate = 10000;   // the step whose relay CPU per delivery is reported
     std::vector<double> rates;  // explicit steps (deliveries/s) instead of the search
     int verify_every = 64;      // full codec decode of every Nth msg (1: all)
+    bool print_steps = true;    // the setup line and a table row per step (a scenario that
+                                // runs it in rounds prints its own table)
 };
 
 struct StepResult {
@@ -77,6 +80,20 @@ struct Paths {
 // what the relay's CPU can do when the disk is not the limit.
 FanoutResult run_fanout_parley(const Paths& paths, const FanoutConfig& cfg, const std::string& data_root = "");
 FanoutResult run_fanout_mosquitto(const Paths& paths, const FanoutConfig& cfg);
+
+struct ServerProcess;
+
+// What a step's drain also waits for before its last CPU sample, given the messages sent
+// so far in the run (all steps): e.g. every webhook of them arrived (the overhead
+// scenario, bench/load/overhead.cpp), so work the server does after the deliveries is
+// counted in the step's CPU per delivery. Empty: deliveries alone. Called often; cheap.
+using SettledCheck = std::function<bool(std::uint64_t sent_so_far)>;
+
+// The Parley fan-out against a relay the caller started (and stops): connects the
+// listeners, runs the steps, closes its connections. For scenarios that start the relay
+// their own way (webhooks, metrics scrapes).
+FanoutResult drive_fanout_parley(const ServerProcess& relay, const FanoutConfig& cfg,
+                                 const SettledCheck& settled = {});
 
 void print_fanout_table(const FanoutResult& r, const FanoutConfig& cfg);
 

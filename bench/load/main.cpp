@@ -3,8 +3,10 @@
 //   parley-load SCENARIO [options]
 //
 // Scenarios: fanout (Parley), mosquitto (the same fan-out against mosquitto), compare
-// (both, with ratios), chat, idle, storm, all (every one; the bench/run.sh default), and
-// bot (the house bot's time to first token; not in `all`: it needs parley-bot).
+// (both, with ratios), chat, idle, storm, all (every one; the bench/run.sh default),
+// bot (the house bot's time to first token; not in `all`: it needs parley-bot) and
+// overhead (relay CPU per delivery with webhooks and /metrics scrapes against without;
+// not in `all`: it is its own comparison, rounds of one fan-out step).
 // Each starts the server it measures itself, on 127.0.0.1 with a fresh temp data dir,
 // prints a human table, and ends with ONE JSON line holding every figure. `all --smoke`
 // runs everything tiny and exits 1 unless every message was delivered and every client
@@ -32,7 +34,7 @@ namespace {
 
 const char* kUsage =
     "usage: parley-load SCENARIO [options]\n"
-    "scenarios: fanout | mosquitto | compare | chat | idle | storm | all | bot\n"
+    "scenarios: fanout | mosquitto | compare | chat | idle | storm | all | bot | overhead\n"
     "common:\n"
     "  --relay PATH        parley-relay binary (default $PARLEY_RELAY, else parley-relay in PATH)\n"
     "  --mosquitto PATH    mosquitto binary (default: from PATH or /usr/sbin; 'none' skips it)\n"
@@ -51,7 +53,13 @@ const char* kUsage =
     "storm: --clients N (1000) --sources K (4) --timeout-s X (60)\n"
     "bot:   --bot PATH (parley-bot) --bot-config FILE (deploy/bot/bot.toml)\n"
     "       --questions DIR (transcripts: each file's first typed visitor line)\n"
-    "       --conv-rate R (50 new conversations/s) --bot-s X (25) --drain-s X (15)\n";
+    "       --conv-rate R (50 new conversations/s) --bot-s X (25) --drain-s X (15)\n"
+    "overhead: the fan-out's --convs --listeners --senders --bytes; per round one step of\n"
+    "       --step-s X (5; smoke 1) at --cost-rate D (10000 deliveries/s; smoke 120), then\n"
+    "       up to --drain-s X (10) for the last deliveries and webhooks\n"
+    "       --rounds N (4 of each; smoke 2) --max-s X (300: no new pair after)\n"
+    "       --scrape-ms X (200: /metrics in the webhook rounds; 0: none) --webhooks 0|1 (1)\n"
+    "       --data-root DIR ($TMPDIR)\n";
 
 struct Args {
     std::map<std::string, std::string> kv;
@@ -84,7 +92,7 @@ Args parse(int argc, char** argv, int from) {
     // Every option but these paths takes a number (--rates a comma-separated list of
     // them): one that does not parse, or is negative, is refused rather than read as 0.
     static const char* const kPathOptions[] = {"relay", "mosquitto", "tmpfs", "idle-data-root", "bot", "bot-config",
-                                               "questions"};
+                                               "questions", "data-root"};
     for (const auto& [key, value] : a.kv) {
         if (std::find(std::begin(kPathOptions), std::end(kPathOptions), key) != std::end(kPathOptions)) continue;
         std::stringstream items(value);
@@ -170,6 +178,23 @@ BotConfig bot_config(const Args& a) {
     c.rate = a.num("conv-rate", c.rate);
     c.seconds = a.num("bot-s", c.seconds);
     c.drain_s = a.num("drain-s", c.drain_s);
+    return c;
+}
+
+OverheadConfig overhead_config(const Args& a) {
+    OverheadConfig c;
+    c.fanout = fanout_config(a);
+    // Steps long against the 10 ms tick of the CPU samples; a drain long enough for the
+    // webhooks that trail the deliveries.
+    c.fanout.step_s = a.num("step-s", a.smoke ? 1 : 5);
+    c.fanout.drain_s = a.num("drain-s", a.smoke ? 5 : 10);
+    c.rate = a.num("cost-rate", a.smoke ? 120 : c.rate);
+    c.rounds = std::max(1, int(a.num("rounds", a.smoke ? 2 : c.rounds)));
+    c.max_s = a.num("max-s", c.max_s);
+    c.webhooks = a.num("webhooks", 1) != 0;
+    const int scrape_ms = int(a.num("scrape-ms", c.scrape_ms));
+    c.scrape_ms = scrape_ms > 0 ? std::max(10, scrape_ms) : 0;
+    c.data_root = a.str("data-root", "");
     return c;
 }
 
@@ -333,8 +358,17 @@ int main(int argc, char** argv) {
         complete = complete && r.complete();
     };
 
+    auto run_overhead_ = [&]() {
+        const OverheadResult r = run_overhead(paths, overhead_config(args));
+        out.num("overhead_off_us_per_delivery", r.off_us, 3).num("overhead_on_us_per_delivery", r.on_us, 3);
+        out.num("overhead_pct", r.diff_pct, 2);
+        out.raw("overhead", r.json().text());
+        complete = complete && r.complete();
+    };
+
     if (scenario == "fanout") run_fanouts(true, false);
     else if (scenario == "bot") run_bot_();
+    else if (scenario == "overhead") run_overhead_();
     else if (scenario == "mosquitto") run_fanouts(false, true);
     else if (scenario == "compare") run_fanouts(true, true);
     else if (scenario == "chat") run_chat_();

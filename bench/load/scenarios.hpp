@@ -1,11 +1,14 @@
 // The other scenarios: chat (ack and delivery latency of visitor↔agent pairs), idle
 // (relay memory per idle connection), storm (reconnect and resume after a relay
-// restart) and bot (time to the house bot's first token at new visitors). Each is bounded in time and count, prints a table, and returns its
-// figures as a JSON object; `complete()` is what --smoke asserts.
+// restart), bot (time to the house bot's first token at new visitors) and overhead
+// (relay CPU per delivery with webhooks and /metrics scrapes, against without). Each is
+// bounded in time and count, prints a table, and returns its figures as a JSON object;
+// `complete()` is what --smoke asserts.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "fanout.hpp"
 #include "report.hpp"
@@ -125,5 +128,42 @@ struct BotResult {
     JsonObject json() const;
 };
 BotResult run_bot(const Paths& paths, const BotConfig& cfg);
+
+// ---- overhead (bench/load/overhead.cpp; issue 18) -------------------------------------
+struct OverheadConfig {
+    FanoutConfig fanout;     // the load's shape; each round is one fanout.step_s step at `rate`
+    double rate = 10000;     // deliveries/s offered (the fan-out's cost rate)
+    int rounds = 4;          // of each configuration, alternating off, on, off, on, …
+    double max_s = 300;      // no new pair of rounds starts after this
+    bool webhooks = true;    // a subscription in the "on" rounds (false: to see scrapes alone)
+    int scrape_ms = 200;     // /metrics every X ms in the "on" rounds (Prometheus: 15 s … 1 s;
+                             // 0: none, to see webhooks alone)
+    std::string data_root;   // where each round's fresh data dir goes ("" = $TMPDIR or /tmp)
+};
+struct OverheadRound {
+    bool on = false;         // webhooks subscribed and /metrics scraped (as configured)
+    bool webhooks = false, scraped = false;
+    bool ran = false;
+    std::string error;
+    StepResult step;
+    std::uint64_t webhook_posts = 0, message_created = 0, distinct_cids = 0, scrapes = 0, scrape_failures = 0;
+    double metrics_webhook_ok = -1;  // parley_webhook_deliveries_total{result="ok"}, last scrape
+    double seconds = 0;
+    bool complete() const;
+};
+struct OverheadResult {
+    bool ok = false;
+    std::string error;
+    std::vector<OverheadRound> rounds;
+    double off_us = 0, on_us = 0, diff_pct = 0;  // relay CPU µs per delivery: means of the rounds
+    double off_us_median = 0, on_us_median = 0, diff_pct_median = 0;
+    std::uint64_t deliveries_off = 0, deliveries_on = 0, sent_on = 0;
+    std::uint64_t webhook_posts = 0, message_created = 0, scrapes = 0, scrape_failures = 0;
+    bool webhooks = false;
+    int scrape_ms = 0;
+    bool complete() const;
+    JsonObject json() const;
+};
+OverheadResult run_overhead(const Paths& paths, const OverheadConfig& cfg);
 
 }  // namespace parley::load

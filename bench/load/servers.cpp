@@ -77,9 +77,10 @@ long raise_fd_limit() {
 }
 
 std::vector<std::string> unlimited_flags() {
-    // Every load client comes from 127.0.0.1: per-address limits and quotas off.
-    return {"--conn-rate", "0", "--ip-rate", "0", "--max-conns-per-ip", "0", "--quota-new-visitors", "0",
-            "--quota-new-conversations", "0", "--quota-visitor-bytes", "0"};
+    // Every load client comes from 127.0.0.1: per-address limits and quotas off (raw
+    // sockets per address too: its default of 512 refused the fan-out's 1 000 listeners).
+    return {"--conn-rate", "0", "--ip-rate", "0", "--max-conns-per-ip", "0", "--max-sockets-per-ip", "0",
+            "--quota-new-visitors", "0", "--quota-new-conversations", "0", "--quota-visitor-bytes", "0"};
 }
 
 ServerProcess start_relay(const RelaySetup& setup, int port, std::string& error) {
@@ -141,6 +142,23 @@ std::string create_bot_key(const RelaySetup& setup, const std::string& name, std
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && key.rfind("pk_", 0) == 0) return key;
     error = "--create-bot-key failed: " + tail(read_file(err));
+    return {};
+}
+
+std::string add_webhook(const RelaySetup& setup, const std::string& url, const std::vector<std::string>& extra,
+                        std::string& error) {
+    const std::string out = setup.work_dir + "/add-webhook.out", err = setup.work_dir + "/add-webhook.err";
+    std::vector<std::string> argv = {setup.binary, "--data-dir", setup.data_dir, "--add-webhook", url};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    const pid_t pid = spawn(argv, out, err, -1);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    // Two lines: the subscription id, then its signing secret (unused: the receiver here
+    // counts deliveries and does not verify signatures).
+    const std::string printed = read_file(out);
+    const std::string id = printed.substr(0, printed.find('\n'));
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && id.rfind("wh_", 0) == 0) return id;
+    error = "--add-webhook failed: " + tail(read_file(err) + printed);
     return {};
 }
 

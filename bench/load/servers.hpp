@@ -29,8 +29,8 @@ struct RelaySetup {
 long raise_fd_limit();
 
 // The flags that lift the relay's per-connection and per-address limits: every
-// connection of the generator comes from 127.0.0.x, so the defaults (400 frames/s and
-// 256 connections per address) would measure the limiter, not the relay. Only for the
+// connection of the generator comes from 127.0.0.x, so the defaults (400 frames/s, 256
+// connections and 512 sockets per address) would measure the limiter, not the relay. Only for the
 // benchmark; the relay's defaults are unchanged.
 std::vector<std::string> unlimited_flags();
 
@@ -49,6 +49,11 @@ bool add_agent(const RelaySetup& setup, const std::string& email, const std::str
 // parley-relay --create-bot-key NAME: the key it prints once (issue 16); "" and `error`
 // on failure.
 std::string create_bot_key(const RelaySetup& setup, const std::string& name, std::string& error);
+
+// parley-relay --add-webhook URL [extra]: subscribes URL (every event type by default)
+// and exits. Returns the subscription id (wh_…), "" and `error` on failure.
+std::string add_webhook(const RelaySetup& setup, const std::string& url, const std::vector<std::string>& extra,
+                        std::string& error);
 
 // Another program of ours (parley-bot): started with `argv`, stdout and stderr to
 // `dir`/NAME.out / .err; waits (≤ timeout_ms) for `ready` in its stderr. On failure

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include "net/log_sink.hpp"
 #include "net/request_header.hpp"
@@ -703,6 +704,11 @@ void Server::dispatch() {
         if (hash_new) hub_.on_password_hashed(ticket, std::nullopt, wall_clock_ms());
         else hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
     }
+    // Webhooks (issue 18), once per pass however many deliveries finished: their
+    // outcomes join the pass's batch (no sync of their own), and new attempts start only
+    // after it is committed, so nothing uncommitted is sent (webhook_dispatcher.hpp).
+    const bool webhooks = options_.webhooks && std::exchange(webhooks_wanted_, false);
+    if (webhooks) options_.webhooks->settle(wall_clock_ms(), wire_);
     // The commit of the pass's batch happens inside take_outputs(): its time (fsync
     // included) is the commit histogram of /metrics.
     const bool committing = hub_.batch_open();
@@ -716,6 +722,10 @@ void Server::dispatch() {
             wire_.ack_seconds.observe(std::chrono::duration<double>(committed_at - read_at).count());
     awaiting_commit_.clear();
     deliver(std::move(outputs));
+    if (webhooks) {
+        if (hub_.batch_open()) poll_webhooks();  // not expected; the next pass then
+        else options_.webhooks->start(wall_clock_ms(), wire_);
+    }
     // /readyz: the store is ready while its last commit went through.
     if (const HubCounters& counted = hub_.counters(); counted.commit_failures != commit_failures_seen_) {
         lwsl_err("commit failed: %llu batch(es) not stored since start; their senders resend\n",
@@ -815,8 +825,9 @@ void Server::cull_stalled() {
 }
 
 void Server::poll_webhooks() {
-    // Only committed events go out: with a batch open, its rows wait for the next tick.
-    if (options_.webhooks && !hub_.batch_open()) options_.webhooks->poll(wall_clock_ms(), wire_);
+    if (!options_.webhooks) return;
+    webhooks_wanted_ = true;
+    schedule_flush();
 }
 
 void Server::route_tick() {

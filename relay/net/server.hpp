@@ -188,7 +188,9 @@ public:
     void route_tick();
     void flush();  // group commit: commit what this loop pass did, then deliver
     void cull_stalled();  // the tick, once a second: 4001 to connections that stopped reading
-    void poll_webhooks();  // the tick: webhook outcomes in, due deliveries out (never in a batch)
+    // The tick or the sender's wake: run the webhook dispatcher in the next pass's
+    // dispatch() (once per pass however many deliveries finished; see there).
+    void poll_webhooks();
 
 private:
     struct Peer {
@@ -248,6 +250,7 @@ private:
     std::int64_t started_ms_ = 0;
     std::uint64_t commits_seen_ = 0, commit_failures_seen_ = 0;  // Hub counters at the last dispatch
     bool last_commit_ok_ = true;                                 // /readyz's store check
+    bool webhooks_wanted_ = false;  // poll_webhooks() asked; dispatch() runs the dispatcher
     std::unordered_map<lws*, std::string> http_answers_;
     int answer_http(lws* wsi);            // LWS_CALLBACK_HTTP: an ops path, or the web root
     int answer_ops(lws* wsi);             // /healthz, /readyz, /metrics

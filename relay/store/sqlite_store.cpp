@@ -1496,9 +1496,15 @@ Status SqliteStore::commit_batch() {
     batch_open_ = false;
     // SQLite may already have rolled the transaction back (I/O error, disk full):
     // then there is nothing to commit and the batch is lost, which is a failure.
-    if (sqlite3_get_autocommit(db_) != 0) return storage_error("the batch was rolled back");
+    // Either way the webhook store's heads in memory followed the batch's writes (issue
+    // 18: enqueued rows, settled outcomes) and are rebuilt from the table.
+    if (sqlite3_get_autocommit(db_) != 0) {
+        if (webhooks_) webhooks_->batch_rolled_back();
+        return storage_error("the batch was rolled back");
+    }
     Status s = exec(kCommit);
     if (!s && sqlite3_get_autocommit(db_) == 0) exec(kRollback);
+    if (!s && webhooks_) webhooks_->batch_rolled_back();
     return s;
 }
 

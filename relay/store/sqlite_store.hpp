@@ -27,6 +27,7 @@
 
 #include "store/column_sealer.hpp"
 #include "store/sqlite_statement.hpp"
+#include "store/sqlite_webhook_store.hpp"
 #include "store/store.hpp"
 #include "store/wal_checkpointer.hpp"
 #include "store/webhook_store.hpp"
@@ -214,7 +215,7 @@ private:
 
     sqlite3* db_ = nullptr;
     ColumnSealer sealer_;
-    std::unique_ptr<WebhookStore> webhooks_;  // on db_; made by open() after migrate()
+    std::unique_ptr<SqliteWebhookStore> webhooks_;  // on db_; made by open() after migrate()
     SqliteStatements statements_;
 };
 

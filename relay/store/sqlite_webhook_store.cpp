@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <set>
+
 #include "store/sqlite_sealed_column.hpp"
 #include "store/store.hpp"
 
@@ -23,16 +25,28 @@ constexpr const char* kEnqueue =
     "INSERT INTO webhook_deliveries(subscription, event_id, type, conv, payload, next_at, created) "
     "SELECT id, CASE WHEN ?1 = '' THEN 'msg_' || lower(hex(randomblob(12))) ELSE ?1 END, ?2, ?3, ?4, ?5, ?5 "
     "FROM webhook_subscriptions WHERE enabled = 1 AND "
-    "(events = '*' OR instr(',' || events || ',', ',' || ?2 || ',') > 0)";
+    "(events = '*' OR instr(',' || events || ',', ',' || ?2 || ',') > 0) RETURNING id, subscription";
 constexpr const char* kWanted =
     "SELECT 1 FROM webhook_subscriptions WHERE enabled = 1 AND "
     "(events = '*' OR instr(',' || events || ',', ',' || ?1 || ',') > 0) LIMIT 1";
-constexpr const char* kDue =
+// The heads, rebuilt (webhook_line_heads.hpp): one pass over the line index; with min(),
+// SQLite takes the bare column next_at from the row that has the minimum id.
+constexpr const char* kHeads =
+    "SELECT d.subscription, d.conv, min(d.id), d.next_at FROM webhook_deliveries d "
+    "JOIN webhook_subscriptions s ON s.id = d.subscription WHERE d.state = 0 AND s.enabled = 1 "
+    "GROUP BY d.subscription, d.conv";
+// One line's head: SEARCH USING INDEX webhook_deliveries_line (subscription=? AND conv=?
+// AND state=?), the first entry. The EXISTS does not depend on the row: evaluated once.
+constexpr const char* kLineHead =
+    "SELECT id, next_at FROM webhook_deliveries WHERE subscription = ?1 AND conv = ?2 AND state = 0 AND "
+    "EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ?1 AND enabled = 1) ORDER BY id LIMIT 1";
+// A head's row, to send: by primary key, still pending, of an enabled subscription.
+constexpr const char* kPendingById =
     "SELECT d.id, d.subscription, s.url, s.secret, d.event_id, d.type, d.conv, d.created, d.payload, d.attempts, "
     "d.next_at, d.last_error, d.state FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription "
-    "WHERE d.state = 0 AND d.next_at <= ?1 AND s.enabled = 1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e "
-    "WHERE e.subscription = d.subscription AND e.conv = d.conv AND e.state = 0 AND e.id < d.id) "
-    "ORDER BY d.id LIMIT ?2";
+    "WHERE d.id = ?1 AND d.state = 0 AND s.enabled = 1";
+// Changes when another connection (the CLI beside the relay) commits; not for our own.
+constexpr const char* kDataVersion = "PRAGMA data_version";
 constexpr const char* kDelivered = "DELETE FROM webhook_deliveries WHERE id = ?1";
 constexpr const char* kRetryLater =
     "UPDATE webhook_deliveries SET attempts = ?2, next_at = ?3, last_error = ?4 WHERE id = ?1 AND state = 0";
@@ -53,6 +67,10 @@ constexpr const char* kQueueLength = "SELECT count(*) FROM webhook_deliveries WH
 constexpr const char* kSavepoint = "SAVEPOINT webhooks";
 constexpr const char* kRelease = "RELEASE webhooks";
 constexpr const char* kRollbackTo = "ROLLBACK TO webhooks; RELEASE webhooks";
+// The same for settle(), prepared once: it runs on every loop pass with outcomes.
+constexpr const char* kSettleSavepoint = "SAVEPOINT webhook_outcomes";
+constexpr const char* kSettleRelease = "RELEASE webhook_outcomes";
+constexpr const char* kSettleRollbackTo = "ROLLBACK TO webhook_outcomes; RELEASE webhook_outcomes";
 
 }  // namespace
 
@@ -127,6 +145,7 @@ Result<bool> SqliteWebhookStore::remove_subscription(const std::string& id) {
         return e;
     }
     if (Status st = run(kRelease); !st) return st.error();
+    heads_.forget();  // its lines are gone; rare enough to rebuild
     return existed;
 }
 
@@ -136,6 +155,7 @@ Result<bool> SqliteWebhookStore::set_subscription_enabled(const std::string& id,
     Stmt s(p.value());
     s.bind(1, id).bind(2, std::int64_t{enabled ? 1 : 0});
     if (s.step() != SQLITE_DONE) return fail("enable subscription");
+    heads_.forget();  // its lines join or leave the heads; rare enough to rebuild
     return sqlite3_changes(db_) > 0;
 }
 
@@ -145,7 +165,17 @@ Status SqliteWebhookStore::enqueue(const WebhookEvent& e) {
     Stmt s(p.value());
     s.bind(1, e.event_id).bind(2, e.type).bind(3, e.conv).bind(5, e.ts);
     bind_sealed(sealer_, s, 4, e.payload, webhook_payload_binding(e.type, e.conv, e.ts));
-    if (s.step() != SQLITE_DONE) return fail("enqueue");
+    // One row per subscription that wants it: a line without a head gets this one (ids
+    // only grow, so a line that has a head keeps it).
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        WebhookLine line{column_text(s.get(), 1), e.conv};
+        if (heads_.known() && !heads_.has(line)) heads_.set(line, sqlite3_column_int64(s.get(), 0), e.ts);
+    }
+    if (rc != SQLITE_DONE) {
+        heads_.forget();  // some rows may be in, some not
+        return fail("enqueue");
+    }
     return Ok{};
 }
 
@@ -186,38 +216,116 @@ Result<std::vector<WebhookDelivery>> SqliteWebhookStore::read_deliveries(Stmt& s
     return out;
 }
 
-Result<std::vector<WebhookDelivery>> SqliteWebhookStore::due(std::int64_t now, int limit) {
-    auto p = prepare(kDue);
+Status SqliteWebhookStore::rebuild_heads_if_stale() {
+    std::int64_t version = 0;
+    {
+        auto p = prepare(kDataVersion);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        if (s.step() != SQLITE_ROW) return fail("read data_version");
+        version = sqlite3_column_int64(s.get(), 0);
+    }
+    if (heads_.known() && version == data_version_) return Ok{};
+    // The version is read first: a write by another connection after it is seen by the
+    // scan or, at worst, makes the next call rebuild again.
+    auto p = prepare(kHeads);
     if (!p) return p.error();
     Stmt s(p.value());
-    s.bind(1, now).bind(2, std::int64_t{limit});
-    return read_deliveries(s, "read due deliveries");
-}
-
-Status SqliteWebhookStore::delivered(std::int64_t id) {
-    auto p = prepare(kDelivered);
-    if (!p) return p.error();
-    Stmt s(p.value());
-    s.bind(1, id);
-    if (s.step() != SQLITE_DONE) return fail("mark delivered");
+    heads_.rebuilt();
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        heads_.set({column_text(s.get(), 0), column_text(s.get(), 1)}, sqlite3_column_int64(s.get(), 2),
+                   sqlite3_column_int64(s.get(), 3));
+    if (rc != SQLITE_DONE) {
+        heads_.forget();
+        return fail("read the webhook lines");
+    }
+    data_version_ = version;
     return Ok{};
 }
 
-Status SqliteWebhookStore::retry_later(std::int64_t id, int attempts, std::int64_t next_at, const std::string& error) {
-    auto p = prepare(kRetryLater);
+Status SqliteWebhookStore::refresh_head(const WebhookLine& line) {
+    auto p = prepare(kLineHead);
     if (!p) return p.error();
     Stmt s(p.value());
-    s.bind(1, id).bind(2, std::int64_t{attempts}).bind(3, next_at).bind(4, error);
-    if (s.step() != SQLITE_DONE) return fail("reschedule");
+    s.bind(1, line.subscription).bind(2, line.conv);
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) heads_.set(line, sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1));
+    else if (rc == SQLITE_DONE) heads_.drop(line);
+    else return fail("read a webhook line's head");
     return Ok{};
 }
 
-Status SqliteWebhookStore::dead(std::int64_t id, int attempts, const std::string& error) {
-    auto p = prepare(kDead);
+Result<std::vector<WebhookDelivery>> SqliteWebhookStore::due(std::int64_t now, int limit, const Skip& skip) {
+    if (Status st = rebuild_heads_if_stale(); !st) return st.error();
+    std::vector<WebhookDelivery> out;
+    std::set<std::int64_t> taken;
+    // Rounds: a head whose row turns out gone or settled (a write this store could not
+    // follow) is re-read from its line, and the next round looks again.
+    for (bool stale = true; stale && static_cast<int>(out.size()) < limit;) {
+        stale = false;
+        const auto heads = heads_.due(now, limit - static_cast<int>(out.size()),
+                                      [&](std::int64_t id) { return taken.count(id) || skip(id); });
+        for (const auto& [id, line] : heads) {
+            auto p = prepare(kPendingById);
+            if (!p) return p.error();
+            Stmt s(p.value());
+            s.bind(1, id);
+            auto rows = read_deliveries(s, "read a due delivery");
+            if (!rows) return rows.error();
+            if (rows.value().empty()) {
+                if (Status st = refresh_head(line); !st) return st.error();
+                stale = true;
+                continue;
+            }
+            taken.insert(id);
+            out.push_back(std::move(rows.value().front()));
+        }
+    }
+    return out;
+}
+
+Status SqliteWebhookStore::apply(const WebhookOutcome& o) {
+    using Kind = WebhookOutcome::Kind;
+    auto p = prepare(o.kind == Kind::delivered ? kDelivered : o.kind == Kind::retry ? kRetryLater : kDead);
     if (!p) return p.error();
     Stmt s(p.value());
-    s.bind(1, id).bind(2, std::int64_t{attempts}).bind(3, error);
-    if (s.step() != SQLITE_DONE) return fail("dead-letter");
+    s.bind(1, o.id);
+    if (o.kind == Kind::retry) s.bind(2, std::int64_t{o.attempts}).bind(3, o.next_at).bind(4, o.error);
+    if (o.kind == Kind::dead) s.bind(2, std::int64_t{o.attempts}).bind(3, o.error);
+    if (s.step() != SQLITE_DONE) return fail("settle a webhook attempt");
+    // The heads: a retried head stays, later; a settled one gives way to its line's next.
+    if (!heads_.known()) return Ok{};
+    if (o.kind == Kind::retry) {
+        heads_.reschedule(o.id, o.next_at);
+        return Ok{};
+    }
+    if (auto line = heads_.line_of(o.id)) return refresh_head(*line);
+    return Ok{};
+}
+
+Status SqliteWebhookStore::settle(const std::vector<WebhookOutcome>& outcomes) {
+    if (outcomes.empty()) return Ok{};
+    auto step = [&](const char* sql) -> Status {
+        auto p = prepare(sql);
+        if (!p) return p.error();
+        Stmt s(p.value());
+        if (s.step() != SQLITE_DONE) return fail(sql);
+        return Ok{};
+    };
+    if (Status st = step(kSettleSavepoint); !st) return st;
+    for (const WebhookOutcome& o : outcomes) {
+        if (Status st = apply(o); !st) {
+            run(kSettleRollbackTo);
+            heads_.forget();  // they followed writes that are undone now
+            return st;
+        }
+    }
+    if (Status st = step(kSettleRelease); !st) {
+        run(kSettleRollbackTo);
+        heads_.forget();
+        return st;
+    }
     return Ok{};
 }
 
@@ -254,6 +362,7 @@ Result<std::optional<std::int64_t>> SqliteWebhookStore::replay(std::int64_t id, 
         return e;
     }
     if (Status st = run(kRelease); !st) return st.error();
+    if (fresh) heads_.forget();  // its line may have had no head; rare enough to rebuild
     return fresh;
 }
 

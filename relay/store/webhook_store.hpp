@@ -15,14 +15,19 @@
 // A replay moves a dead delivery to the END of its line (a new row, the same event id
 // and body), so it never overtakes what was enqueued after it.
 //
+// Outcomes of attempts are settled several at a time (settle()), in one savepoint: inside
+// the relay's open group-commit batch they commit with it, outside one they are one
+// transaction, so a burst of finished webhooks costs one sync to disk, not one each.
+//
 // Callers: the Hub (enqueue, on the event loop, inside its batch), the relay's webhook
-// dispatcher (due, delivered, retry_later, dead, queue_length: on the event loop, never
-// while a batch is open, so nothing uncommitted is ever sent), the CLI (subscriptions,
-// replay) and later the HTTP API. Not thread-safe, like Store. Errors are
-// storage_failed values.
+// dispatcher (on the event loop: settle, inside the pass's batch when there is one; due
+// and queue_length never while a batch is open, so nothing uncommitted is ever sent),
+// the CLI (subscriptions, replay) and later the HTTP API. Not thread-safe, like Store.
+// Errors are storage_failed values.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +67,24 @@ struct WebhookDelivery {
     bool dead = false;
 };
 
+// What became of one attempt (webhooks/webhook_dispatcher.cpp decides which).
+struct WebhookOutcome {
+    enum class Kind { delivered, retry, dead };
+    Kind kind = Kind::delivered;
+    std::int64_t id = 0;        // the delivery
+    int attempts = 0;           // retry, dead: failed attempts so far, this one included
+    std::int64_t next_at = 0;   // retry: not before (ms)
+    std::string error;          // retry, dead: why this attempt failed
+
+    static WebhookOutcome delivered(std::int64_t id) { return {Kind::delivered, id, 0, 0, ""}; }
+    static WebhookOutcome retry(std::int64_t id, int attempts, std::int64_t next_at, std::string error) {
+        return {Kind::retry, id, attempts, next_at, std::move(error)};
+    }
+    static WebhookOutcome dead(std::int64_t id, int attempts, std::string error) {
+        return {Kind::dead, id, attempts, 0, std::move(error)};
+    }
+};
+
 class WebhookStore {
 public:
     virtual ~WebhookStore() = default;
@@ -83,11 +106,25 @@ public:
     // Asked each time, not cached: the CLI changes subscriptions beside a running relay.
     virtual Result<bool> wanted(const std::string& type) = 0;
     // The heads of lines whose next_at <= now, of enabled subscriptions, oldest first,
-    // at most `limit`.
-    virtual Result<std::vector<WebhookDelivery>> due(std::int64_t now, int limit) = 0;
-    virtual Status delivered(std::int64_t id) = 0;  // deleted; nothing when it is gone
-    virtual Status retry_later(std::int64_t id, int attempts, std::int64_t next_at, const std::string& error) = 0;
-    virtual Status dead(std::int64_t id, int attempts, const std::string& error) = 0;
+    // at most `limit`, passing over heads for which skip(id) is true (those in flight:
+    // neither read nor counted). Reads the rows it returns, not the queue.
+    using Skip = std::function<bool(std::int64_t id)>;
+    virtual Result<std::vector<WebhookDelivery>> due(std::int64_t now, int limit, const Skip& skip) = 0;
+    Result<std::vector<WebhookDelivery>> due(std::int64_t now, int limit) {
+        return due(now, limit, [](std::int64_t) { return false; });
+    }
+    // Applies the outcomes in order, all or none (one savepoint: see the theory above):
+    // delivered deletes the row, retry sets attempts, next_at and last_error, dead makes
+    // it a dead letter; an id that is gone or no longer pending is passed over. On an
+    // error nothing of them is applied and the caller may settle them again.
+    virtual Status settle(const std::vector<WebhookOutcome>& outcomes) = 0;
+    Status delivered(std::int64_t id) { return settle({WebhookOutcome::delivered(id)}); }
+    Status retry_later(std::int64_t id, int attempts, std::int64_t next_at, const std::string& error) {
+        return settle({WebhookOutcome::retry(id, attempts, next_at, error)});
+    }
+    Status dead(std::int64_t id, int attempts, const std::string& error) {
+        return settle({WebhookOutcome::dead(id, attempts, error)});
+    }
     // Dead letters of a subscription ("": all), oldest first, at most `limit`.
     virtual Result<std::vector<WebhookDelivery>> dead_letters(const std::string& subscription, int limit) = 0;
     // A dead delivery back to the end of its line, attempts 0, due at `now`: the new

@@ -15,31 +15,39 @@ double WebhookDispatcher::unit() {
     return static_cast<double>(r) / 4294967296.0;
 }
 
-void WebhookDispatcher::poll(std::int64_t now, WireCounters& counters) {
-    // 1. Outcomes of finished attempts.
+void WebhookDispatcher::settle(std::int64_t now, WireCounters& counters) {
+    // Outcomes of finished attempts; their deliveries stay in flight until settled.
+    std::vector<WebhookOutcome> outcomes = std::move(unsettled_);
+    unsettled_.clear();
     for (const WebhookResult& r : sender_.take_results()) {
         auto it = in_flight_.find(r.delivery);
         const int failures = (it == in_flight_.end() ? 0 : it->second) + 1;
-        if (it != in_flight_.end()) in_flight_.erase(it);
         if (r.ok) {
-            store_.delivered(r.delivery);
+            outcomes.push_back(WebhookOutcome::delivered(r.delivery));
             ++counters.webhook_deliveries["ok"];
         } else if (auto delay = webhook_retry_delay(policy_, failures, unit())) {
-            store_.retry_later(r.delivery, failures, now + *delay, r.error);
+            outcomes.push_back(WebhookOutcome::retry(r.delivery, failures, now + *delay, r.error));
             ++counters.webhook_deliveries["failed"];
         } else {
-            store_.dead(r.delivery, failures, r.error);
+            outcomes.push_back(WebhookOutcome::dead(r.delivery, failures, r.error));
             ++counters.webhook_deliveries["dead"];
         }
     }
-    // 2. New attempts, below the bound.
+    if (outcomes.empty()) return;
+    if (!store_.settle(outcomes)) {
+        unsettled_ = std::move(outcomes);  // nothing of them applied: again next time
+        return;
+    }
+    for (const WebhookOutcome& o : outcomes) in_flight_.erase(o.id);
+}
+
+void WebhookDispatcher::start(std::int64_t now, WireCounters& counters) {
+    // New attempts, below the bound; the store passes over those in flight.
     const int room = concurrency_ - static_cast<int>(in_flight_.size());
     if (room > 0) {
-        auto due = store_.due(now, room + static_cast<int>(in_flight_.size()));
+        auto due = store_.due(now, room, [this](std::int64_t id) { return in_flight_.count(id) != 0; });
         if (due) {
             for (const WebhookDelivery& d : due.value()) {
-                if (static_cast<int>(in_flight_.size()) >= concurrency_) break;
-                if (in_flight_.count(d.id)) continue;
                 auto key = webhook_secret_key(d.secret);
                 const std::int64_t ts = now / 1000;
                 WebhookRequest req{d.id, d.url, {}, d.event.payload};
@@ -53,7 +61,7 @@ void WebhookDispatcher::poll(std::int64_t now, WireCounters& counters) {
             }
         }
     }
-    // 3. The gauge, once a second (a count over the pending rows).
+    // The gauge, once a second (a count over the pending rows).
     if (now >= next_count_) {
         if (auto n = store_.queue_length()) counters.webhook_queue = static_cast<std::uint64_t>(n.value());
         next_count_ = now + 1000;

@@ -2,6 +2,8 @@
 // test vector, the retry schedule, the queue's per-conversation lines on the real SQLite
 // store, and what a routing event turns into.
 #include <catch2/catch.hpp>
+#include <deque>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_store.hpp"
@@ -167,6 +169,173 @@ TEST_CASE("an event goes only to the subscriptions that asked for its type", "[w
     const auto subs = w.list_subscriptions().value();
     REQUIRE(subs.size() == 2);
     CHECK(subs[0].events == std::vector<std::string>{"csat.given", "conversation.closed"});
+}
+
+TEST_CASE("with thousands pending, due gives each line's next delivery, in order, each once", "[webhooks]") {
+    // A model of the lines beside the real store: whatever due() returns must be the
+    // front of its line, never a second of a line in flight, and every event must end
+    // delivered or dead exactly once — through retries, dead letters and events that
+    // keep arriving while the backlog drains (heads kept in memory, store/webhook_line_heads.hpp).
+    TempDir dir;
+    auto store = SqliteStore::open(dir.file("parley.db"));
+    REQUIRE(store);
+    WebhookStore& w = *store.value()->webhooks();
+    REQUIRE(w.add_subscription({"wh_1", "https://a.example/", {"*"}, "whsec_AAAA", true, 1}));
+    REQUIRE(w.add_subscription({"wh_2", "https://b.example/", {"message.created"}, "whsec_AAAA", true, 2}));
+    std::uint32_t seed = 12345;
+    auto next = [&seed](std::uint32_t n) {  // a fixed pseudo-random sequence
+        seed = seed * 1'103'515'245u + 12'345u;
+        return (seed >> 8) % n;
+    };
+    std::map<std::pair<std::string, std::string>, std::deque<std::string>> lines;  // (sub, conv) → event ids
+    int made = 0;
+    std::int64_t now = 1'000;
+    auto enqueue_one = [&] {
+        const std::string conv = "c_" + std::to_string(next(40));
+        const std::string type = next(4) == 0 ? "csat.given" : "message.created";
+        const std::string id = "e" + std::to_string(made++);
+        REQUIRE(w.enqueue(event(id, type, conv, now)));
+        lines[{"wh_1", conv}].push_back(id);
+        if (type == "message.created") lines[{"wh_2", conv}].push_back(id);
+    };
+    // As in the relay, writes go in group-commit batches (one sync each) and due() runs
+    // between them.
+    SqliteStore& db = *store.value();
+    auto fill = [&](int n) {
+        REQUIRE(db.begin_batch());
+        for (int i = 0; i < n; ++i) enqueue_one();
+        REQUIRE(db.commit_batch());
+    };
+    SECTION("drained by a dispatcher's steps") {
+        fill(2'000);
+        REQUIRE(w.queue_length().value() > 3'000);
+        std::map<std::int64_t, std::pair<std::string, std::string>> in_flight;  // delivery → line
+        std::map<std::string, int> settled;  // "sub/event" → times delivered or dead
+        for (int step = 0; step < 20'000 && w.queue_length().value() > 0; ++step) {
+            const auto due = w.due(now, 8, [&](std::int64_t id) { return in_flight.count(id) != 0; });
+            REQUIRE(due);
+            for (const WebhookDelivery& d : due.value()) {
+                const std::pair<std::string, std::string> line{d.subscription, d.event.conv};
+                REQUIRE_FALSE(lines[line].empty());
+                CHECK(d.event.event_id == lines[line].front());
+                for (const auto& [id, l] : in_flight) CHECK(l != line);  // one at a time per line
+                in_flight.emplace(d.id, line);
+            }
+            REQUIRE(db.begin_batch());
+            if (step % 7 == 0 && made < 2'300) enqueue_one();
+            std::vector<WebhookOutcome> outcomes;
+            for (auto it = in_flight.begin(); it != in_flight.end();) {
+                const std::uint32_t roll = next(10);
+                if (roll >= 6) {  // still in flight
+                    ++it;
+                    continue;
+                }
+                if (roll == 0) {
+                    outcomes.push_back(WebhookOutcome::retry(it->first, 1, now + 3, "HTTP 500"));
+                } else {
+                    outcomes.push_back(roll == 1 ? WebhookOutcome::dead(it->first, 10, "HTTP 500")
+                                                 : WebhookOutcome::delivered(it->first));
+                    auto& line = lines[it->second];
+                    ++settled[it->second.first + "/" + line.front()];
+                    line.pop_front();
+                }
+                it = in_flight.erase(it);
+            }
+            REQUIRE(w.settle(outcomes));
+            REQUIRE(db.commit_batch());
+            ++now;
+        }
+        CHECK(w.queue_length().value() == 0);
+        std::size_t expected = 0;
+        for (const auto& [line, left] : lines) CHECK(left.empty());
+        for (const auto& [key, times] : settled) {
+            CHECK(times == 1);
+            ++expected;
+        }
+        CHECK(expected > 3'000);
+        CHECK(w.due(now + 10'000, 100).value().empty());
+    }
+    SECTION("a reopened store finds the same heads") {
+        fill(1'000);
+        const auto before = w.due(now, 1'000).value();
+        store.value().reset();
+        auto again = SqliteStore::open(dir.file("parley.db"));
+        REQUIRE(again);
+        const auto after = again.value()->webhooks()->due(now, 1'000).value();
+        REQUIRE(after.size() == before.size());
+        CHECK(after.size() == lines.size());  // one head per line
+        for (std::size_t i = 0; i < after.size(); ++i) {
+            CHECK(after[i].id == before[i].id);
+            CHECK(after[i].event.event_id == lines[{after[i].subscription, after[i].event.conv}].front());
+        }
+    }
+}
+
+TEST_CASE("outcomes settled in a group-commit batch are one transaction and survive a reopen", "[webhooks]") {
+    TempDir dir;
+    std::int64_t a1 = 0, b1 = 0, c1 = 0;
+    {
+        auto store = SqliteStore::open(dir.file("parley.db"));
+        REQUIRE(store);
+        WebhookStore& w = *store.value()->webhooks();
+        REQUIRE(w.add_subscription({"wh_1", "https://a.example/", {"*"}, "whsec_AAAA", true, 1}));
+        for (const char* conv : {"c_a", "c_b", "c_c"}) {
+            REQUIRE(w.enqueue(event(std::string(conv + 2) + "1", "message.created", conv, 10)));
+            REQUIRE(w.enqueue(event(std::string(conv + 2) + "2", "message.created", conv, 11)));
+        }
+        const auto due = w.due(100, 10).value();
+        REQUIRE(due.size() == 3);
+        a1 = due[0].id, b1 = due[1].id, c1 = due[2].id;
+        REQUIRE(store.value()->begin_batch());
+        REQUIRE(w.settle({WebhookOutcome::delivered(a1), WebhookOutcome::retry(b1, 1, 5'000, "HTTP 503"),
+                          WebhookOutcome::dead(c1, 10, "HTTP 410")}));
+        REQUIRE(store.value()->commit_batch());
+        SECTION("an outcome of a delivery that is gone is passed over") {
+            REQUIRE(w.settle({WebhookOutcome::delivered(a1), WebhookOutcome::dead(a1, 3, "late")}));
+        }
+    }
+    auto store = SqliteStore::open(dir.file("parley.db"));
+    REQUIRE(store);
+    WebhookStore& w = *store.value()->webhooks();
+    CHECK(due_ids(w, 100) == std::vector<std::string>{"a2", "c2"});  // b1 waits for its retry
+    CHECK(due_ids(w, 5'000) == std::vector<std::string>{"a2", "b1", "c2"});
+    const auto dead = w.dead_letters("", 10).value();
+    REQUIRE(dead.size() == 1);
+    CHECK(dead[0].id == c1);
+    CHECK(dead[0].last_error == "HTTP 410");
+    CHECK(w.queue_length().value() == 4);
+}
+
+TEST_CASE("another connection's replay, disable or removal is seen by the next due", "[webhooks]") {
+    // The CLI writes beside a running relay (docs/webhooks.md): the relay's heads in
+    // memory must not hide what it added or keep what it took away.
+    TempDir dir;
+    auto relay = SqliteStore::open(dir.file("parley.db"));
+    REQUIRE(relay);
+    WebhookStore& w = *relay.value()->webhooks();
+    REQUIRE(w.add_subscription({"wh_1", "https://a.example/", {"*"}, "whsec_AAAA", true, 1}));
+    REQUIRE(w.enqueue(event("a1", "message.created", "c_a", 10)));
+    REQUIRE(w.enqueue(event("b1", "message.created", "c_b", 10)));
+    const std::int64_t a1 = w.due(100, 10).value().at(0).id;
+    REQUIRE(w.dead(a1, 10, "HTTP 500"));
+    CHECK(due_ids(w, 100) == std::vector<std::string>{"b1"});  // c_a's line has nothing pending
+    auto cli = SqliteStore::open(dir.file("parley.db"));
+    REQUIRE(cli);
+    WebhookStore& other = *cli.value()->webhooks();
+    SECTION("a replayed dead letter goes out") {
+        REQUIRE(other.replay(a1, 200).value());
+        CHECK(due_ids(w, 200) == std::vector<std::string>{"b1", "a1"});
+    }
+    SECTION("a disabled subscription sends nothing, and again once enabled") {
+        REQUIRE(other.set_subscription_enabled("wh_1", false).value());
+        CHECK(due_ids(w, 200).empty());
+        REQUIRE(other.set_subscription_enabled("wh_1", true).value());
+        CHECK(due_ids(w, 200) == std::vector<std::string>{"b1"});
+    }
+    SECTION("a removed subscription sends nothing") {
+        REQUIRE(other.remove_subscription("wh_1").value());
+        CHECK(due_ids(w, 200).empty());
+    }
 }
 
 TEST_CASE("routing events become webhook events with ids and labels only", "[webhooks]") {
