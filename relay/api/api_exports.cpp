@@ -80,14 +80,7 @@ HttpResponse ApiService::start_export(const Call& call) {
     const char* format_name = format == ExportFormat::csv ? "csv" : "jsonl";
     const std::string from_text = r.arg("from") ? *r.arg("from") : "start";
     const std::string to_text = r.arg("to") ? *r.arg("to") : "now";
-    protocol::AuditEntry e;
-    e.ts = call.now;
-    e.actor_role = "api_key";
-    e.actor_id = call.key.id;
-    e.actor_name = call.key.name;
-    e.action = audit::kApiExport;
-    e.detail = std::string(kind_name) + " " + format_name + " " + from_text + ".." + to_text;
-    if (!store_.append_audit(e)) ++audit_failures_;
+    audit_entry(call, audit::kApiExport, "", std::string(kind_name) + " " + format_name + " " + from_text + ".." + to_text);
 
     Hub& hub = hub_;
     const std::int64_t now = call.now;

@@ -76,15 +76,22 @@ HttpResponse ApiService::dispatch(const Call& call) {
 }
 
 void ApiService::audit_write(const Call& call, int status) {
+    std::string conv;
+    if (!call.match.params.empty() && std::string_view(call.match.route->pattern).rfind("/api/v1/conversations/", 0) == 0)
+        conv = call.match.params[0];
+    audit_entry(call, audit::kApiWrite, conv,
+          call.request.method + " " + call.match.route->pattern + " " + std::to_string(status));
+}
+
+void ApiService::audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail) {
     p::AuditEntry e;
     e.ts = call.now;
     e.actor_role = "api_key";
     e.actor_id = call.key.id;
     e.actor_name = call.key.name;
-    e.action = audit::kApiWrite;
-    if (!call.match.params.empty() && std::string_view(call.match.route->pattern).rfind("/api/v1/conversations/", 0) == 0)
-        e.conv = call.match.params[0];
-    e.detail = call.request.method + " " + call.match.route->pattern + " " + std::to_string(status);
+    e.action = action;
+    e.conv = conv;
+    e.detail = std::move(detail);
     // The act is done (or refused) already: it stands, as the Hub's transfers and closes
     // do, and the failure is counted for the adapter to log.
     if (!store_.append_audit(e)) ++audit_failures_;

@@ -38,14 +38,19 @@ grep -qx parley_connection_new <<<"$exported" || fail "libparley.so does not exp
 # Nothing of the build tree may be needed: the example sees the prefix only.
 export PKG_CONFIG_PATH=$(dirname "$pc")
 # parley.pc is relocatable: its paths follow the prefix it was installed into.
-pkg-config --cflags parley | grep -q -- "-I$tmp/prefix/" || fail "parley.pc's Cflags do not point into the prefix: $(pkg-config --cflags parley)"
+cflags=$(pkg-config --cflags parley)
+grep -q -- "-I$tmp/prefix/" <<<"$cflags" || fail "parley.pc's Cflags do not point into the prefix: $(pkg-config --cflags parley)"
 
 echo "== build examples/c-client against the installed files (shared and static)"
 make -s -C "$tmp" -f "$src/examples/c-client/Makefile" SRC="$src/examples/c-client" \
   CFLAGS="-O2 -Wall -Wextra -Werror ${PARLEY_EXAMPLE_CFLAGS:-}" \
   LDFLAGS="-Wl,-rpath,$libdir ${PARLEY_EXAMPLE_LDFLAGS:-}" parley-c-client parley-c-client-static
-ldd "$tmp/parley-c-client" | grep -q "$libdir/libparley.so.0" || fail "parley-c-client is not linked to the installed libparley.so.0"
-if ldd "$tmp/parley-c-client-static" | grep -q libparley; then fail "parley-c-client-static loads libparley.so"; fi
+# Read whole before matching: under pipefail, `ldd | grep -q` fails whenever grep has
+# matched and exited before ldd finished writing (SIGPIPE), a flake under load.
+shared_libs=$(ldd "$tmp/parley-c-client")
+static_libs=$(ldd "$tmp/parley-c-client-static")
+grep -q "$libdir/libparley.so.0" <<<"$shared_libs" || fail "parley-c-client is not linked to the installed libparley.so.0"
+if grep -q libparley <<<"$static_libs"; then fail "parley-c-client-static loads libparley.so"; fi
 
 echo "== run both against a real relay"
 # The log exists before the relay starts: a background job's redirection is made in the
