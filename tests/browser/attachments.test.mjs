@@ -1,7 +1,8 @@
 // Attachments in a real browser (issue 17, docs/attachments.md): a visitor attaches an
 // image with the widget's paperclip; the upload's progress shows, the message shows the
 // image as a preview; the agent's console shows the same preview and saves the file
-// under its name; a file of a type the relay refuses gets the widget's own words.
+// under its name; a file of a type the relay refuses gets the widget's own words; the
+// agent sends a PDF from the console and the visitor saves it.
 // Screenshots of the widget (desktop, 390 px phone) and the console; axe finds nothing
 // serious in the widget with the file in it.
 //
@@ -137,6 +138,17 @@ test("a visitor sends an image; both sides see its preview and the agent saves i
     const bytes = [];
     for await (const piece of saved) bytes.push(piece);
     assert.ok(Buffer.concat(bytes).equals(png), "the saved file is the uploaded one, byte for byte");
+  });
+
+  await t.test("the agent sends a PDF from the console; the visitor's widget offers it and saves it", async () => {
+    const pdf = Buffer.from("%PDF-1.4\n% the invoice\n%%EOF\n", "latin1");
+    await sam.locator("[data-testid=attach-file]").setInputFiles({ name: "invoice.pdf", mimeType: "application/pdf", buffer: pdf });
+    await sam.locator("[data-testid=file-save]", { hasText: "invoice.pdf" }).waitFor({ state: "visible" });
+    assert.equal(await sam.locator("[data-testid=upload-status]").innerText(), "");
+    const save = widget().locator("[data-testid=file-save]", { hasText: "invoice.pdf" });
+    await save.waitFor({ state: "visible" });
+    const [download] = await Promise.all([visitor.waitForEvent("download"), save.click()]);
+    assert.equal(download.suggestedFilename(), "invoice.pdf");
   });
 
   assert.deepEqual(pageErrors, []);

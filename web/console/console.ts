@@ -12,7 +12,7 @@ import { ParleyCore } from "../../wasm/src/core";
 import type { ConnectionState, ConversationSummary, EventMap, Message, Party } from "../../wasm/src/types";
 import { cleanName, isolatedName, nameElement } from "../shared/names";
 import { Thread } from "../shared/thread";
-import { relayFiles } from "../shared/files";
+import { relayFiles, uploadFile } from "../shared/files";
 import { decorateMessage, renderInboxIntent } from "./tags";
 import { renderContact } from "./identity";
 import { attachCustomer, initCustomerUi, showCustomer } from "./customer";
@@ -97,7 +97,8 @@ interface Entry {
 
 let client: ParleyClient | null = null;
 // Attachments (issue 17, shared/files.ts): read with this agent's session token.
-const consoleFiles = relayFiles(new URL("../", location.href).href, () => client?.token ?? null);
+const consoleBase = new URL("../", location.href).href; // the relay's web root
+const consoleFiles = relayFiles(consoleBase, () => client?.token ?? null);
 let readMarks: Record<string, number> = {}; // conv -> our last read seq, kept per agent
 let me: Party | null = null;
 let active: string | null = null;
@@ -604,6 +605,43 @@ function send(): void {
   stopTyping(e);
   if (sendNote(e.summary.conv, text)) return; // note mode: agents only (P4)
   client.send(e.summary.conv, text);
+}
+
+// ---- attachments (issue 17) ------------------------------------------------------------
+const attachButton = $<HTMLButtonElement>("attach");
+const attachInput = $<HTMLInputElement>("attach-file");
+const uploadStatus = $("upload-status");
+attachButton.addEventListener("click", () => attachInput.click());
+attachInput.addEventListener("change", () => {
+  const file = attachInput.files?.[0];
+  attachInput.value = ""; // the same file may be chosen again
+  const e = active ? entries.get(active) : undefined;
+  if (file && e) void attach(e.summary.conv, file);
+});
+
+/** Uploads the file to the open conversation with its progress shown, then sends it as
+ *  a message of the agent's own (its name as the text). */
+async function attach(conv: string, file: File): Promise<void> {
+  const token = client?.token;
+  if (!client || !token) return;
+  const name = file.name || "file";
+  uploadStatus.classList.remove("failed");
+  const show = (done: number) => (uploadStatus.textContent = `Sending ${name}… ${Math.round(done * 100)} %`);
+  show(0);
+  attachButton.disabled = true;
+  try {
+    const up = await uploadFile(consoleBase, token, conv, file, show);
+    client.sendRich(conv, up.name, [{ kind: "file", id: up.id }]);
+    uploadStatus.textContent = "";
+  } catch (err) {
+    const status = (err as { status?: number }).status ?? 0;
+    uploadStatus.classList.add("failed");
+    uploadStatus.textContent = status === 415 ? "This kind of file can't be sent: images, PDF or text only."
+      : status === 413 ? `${name} is too large.` : `${name} could not be sent: ${(err as Error).message}`;
+  } finally {
+    attachButton.disabled = false;
+    ui.composer.focus();
+  }
 }
 
 function stopTyping(e: Entry | undefined): void {
