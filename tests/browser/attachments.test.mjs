@@ -1,8 +1,9 @@
 // Attachments in a real browser (issue 17, docs/attachments.md): a visitor attaches an
-// image with the widget's paperclip; the upload's progress shows, the message shows the
+// image with the widget's paperclip, the message shows the
 // image as a preview; the agent's console shows the same preview and saves the file
 // under its name; a file of a type the relay refuses gets the widget's own words; the
-// agent sends a PDF from the console and the visitor saves it.
+// agent sends a PDF from the console and the visitor saves it. A slow upload (the
+// network throttled) shows its progress.
 // Screenshots of the widget (desktop, 390 px phone) and the console; axe finds nothing
 // serious in the widget with the file in it.
 //
@@ -111,6 +112,22 @@ test("a visitor sends an image; both sides see its preview and the agent saves i
     assert.equal(await widget().locator("[data-testid=file]").count(), 1);
   });
 
+  await t.test("a slow upload shows its progress, then the file", async () => {
+    // 40 KB of text through a link of 16 KB/s: a few seconds of "Sending … N %".
+    const cdp = await visitor.context().newCDPSession(visitor);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1,
+                                                         uploadThroughput: 16 * 1024 });
+    const notes = Buffer.from("Order 4711, serial numbers and notes. ".repeat(1100), "utf8");
+    await widget().locator("[data-testid=attach-file]").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: notes });
+    const status = widget().locator("[data-testid=upload-status]");
+    await widget().locator("[data-testid=upload-status]", { hasText: /^Sending notes\.txt… \d+ %$/ }).waitFor({ state: "visible" });
+    await widget().locator("[data-testid=file-save]", { hasText: "notes.txt" }).waitFor({ state: "visible" });
+    assert.equal(await status.innerText(), "", "progress cleared once sent");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+  });
+
   await t.test("the widget with a file in it: screenshots and axe", async () => {
     const frame = visitor.frames().find((f) => f.url().includes("/widget/"));
     assert.deepEqual(await axeFindings(frame), []);
@@ -132,7 +149,8 @@ test("a visitor sends an image; both sides see its preview and the agent saves i
     const preview = sam.locator("[data-testid=file-preview]");
     await preview.waitFor({ state: "visible" });
     assert.equal(await preview.evaluate((img) => img.naturalWidth), 64);
-    const [download] = await Promise.all([sam.waitForEvent("download"), sam.locator("[data-testid=file-save]").click()]);
+    const [download] = await Promise.all([sam.waitForEvent("download"),
+      sam.locator("[data-testid=file-save]", { hasText: "swatch.png" }).click()]);
     assert.equal(download.suggestedFilename(), "swatch.png");
     const saved = await download.createReadStream();
     const bytes = [];
