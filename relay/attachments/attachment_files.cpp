@@ -1,5 +1,7 @@
 #include "attachments/attachment_files.hpp"
 
+#include "core/rich_parts.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,14 +32,8 @@ bool write_all(int fd, std::string_view bytes) {
     return true;
 }
 
-// An id as the relay makes them: "att_" and lower-case hex. Anything else never names
-// a path (no "/", no "..").
-bool well_formed(const std::string& id) {
-    if (id.size() < 5 || id.size() > 64 || id.compare(0, 4, "att_") != 0) return false;
-    for (std::size_t i = 4; i < id.size(); ++i)
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f'))) return false;
-    return true;
-}
+// Only ids as the relay makes them name a file (no "/", no ".."): core/rich_parts.hpp.
+bool well_formed(const std::string& id) { return rich::is_attachment_id(id); }
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "api/problem.hpp"
+#include "auth/agent_accounts.hpp"
 #include "attachments/file_type.hpp"
 #include "core/rich_parts.hpp"
 #include "parley/json/value.hpp"
@@ -96,17 +97,6 @@ std::string AttachmentService::clean_name(const std::string& name, std::size_t m
     return out;
 }
 
-std::string AttachmentService::new_id() {
-    unsigned char bytes[16];
-    random_.fill(bytes, sizeof bytes);
-    static const char* kHex = "0123456789abcdef";
-    std::string id = "att_";
-    for (unsigned char b : bytes) {
-        id += kHex[b >> 4];
-        id += kHex[b & 15];
-    }
-    return id;
-}
 
 HttpResponse AttachmentService::handle(const HttpRequest& request, std::int64_t now) {
     const std::string prefix = kPrefix;
@@ -151,7 +141,7 @@ HttpResponse AttachmentService::upload(const HttpRequest& request, std::int64_t 
         }
 
     AttachmentRecord record;
-    record.id = new_id();
+    record.id = random_id(random_, "att_", 16);  // 128 random bits: never guessed
     record.conv = *conv;
     record.uploader = party.value().id;
     record.name = clean_name(*name, limits_.max_name_bytes);

@@ -69,7 +69,6 @@ public:
 private:
     HttpResponse upload(const HttpRequest& request, std::int64_t now);
     HttpResponse download(const HttpRequest& request, const std::string& id, std::int64_t now);
-    std::string new_id();
 
     Store& store_;
     Hub& hub_;

@@ -1,14 +1,16 @@
 #include "auth/agent_accounts.hpp"
 
+#include <vector>
+
 #include "auth/password.hpp"
 #include "parley/protocol/frames.hpp"
 
 namespace parley::relay {
 
-std::string random_id(RandomSource& random, const char* prefix) {
+std::string random_id(RandomSource& random, const char* prefix, std::size_t size) {
     static const char kHex[] = "0123456789abcdef";
-    unsigned char bytes[8];
-    random.fill(bytes, sizeof bytes);
+    std::vector<unsigned char> bytes(size);
+    random.fill(bytes.data(), bytes.size());
     std::string id(prefix);
     for (unsigned char b : bytes) {
         id += kHex[b >> 4];

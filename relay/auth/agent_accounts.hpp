@@ -26,8 +26,8 @@ Result<Agent> add_agent_hashed(Store& store, RandomSource& random, const std::st
                                const std::string& name, const std::string& password_hash, std::int64_t now,
                                const Agent& routing = {});
 
-// "<prefix>" + 16 lower-case hex digits from 8 random bytes: visitor, agent and
-// conversation ids ("v_", "a_", "c_").
-std::string random_id(RandomSource& random, const char* prefix);
+// "<prefix>" + 2 × `bytes` lower-case hex digits of random bytes: visitor, agent and
+// conversation ids ("v_", "a_", "c_": 8 bytes), attachments ("att_": 16).
+std::string random_id(RandomSource& random, const char* prefix, std::size_t bytes = 8);
 
 }  // namespace parley::relay

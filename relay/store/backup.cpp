@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/rich_parts.hpp"
 #include "store/store.hpp"
 
 namespace parley::relay {
@@ -119,7 +120,7 @@ Result<std::int64_t> copy_attachments(const std::vector<std::string>& ids, const
     if (Status s = make_private_dir(to); !s) return s.error();
     std::error_code ec;
     for (const std::string& id : ids) {
-        if (id.find('/') != std::string::npos || id.find("..") != std::string::npos) continue;
+        if (!rich::is_attachment_id(id)) continue;  // never a path of another file
         if (!fs::exists(from / id, ec)) continue;
         if (Status s = copy_synced(from / id, to / id); !s) return s.error();
         ++copied;
