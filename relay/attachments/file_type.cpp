@@ -1,5 +1,7 @@
 #include "attachments/file_type.hpp"
 
+#include <utf8proc.h>
+
 namespace parley::relay::attachments {
 
 namespace {
@@ -8,33 +10,18 @@ bool starts_with(std::string_view bytes, std::string_view prefix) {
     return bytes.size() >= prefix.size() && bytes.compare(0, prefix.size(), prefix) == 0;
 }
 
-// Valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF) with no control
-// byte but tab, CR and LF.
+// Valid UTF-8 (utf8proc, as the search's folding: no overlong forms, no surrogates,
+// nothing above U+10FFFF) with no control character but tab, CR and LF.
 bool plain_text(std::string_view bytes) {
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        const unsigned char c = static_cast<unsigned char>(bytes[i]);
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F) return false;
-            ++i;
-            continue;
-        }
-        int extra = 0;
-        unsigned int code = 0;
-        if (c >= 0xC2 && c <= 0xDF) extra = 1, code = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) extra = 2, code = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4) extra = 3, code = c & 0x07;
-        else return false;
-        if (i + static_cast<std::size_t>(extra) >= bytes.size()) return false;  // cut short
-        for (int k = 1; k <= extra; ++k) {
-            const unsigned char d = static_cast<unsigned char>(bytes[i + static_cast<std::size_t>(k)]);
-            if ((d & 0xC0) != 0x80) return false;
-            code = (code << 6) | (d & 0x3F);
-        }
-        if ((extra == 2 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
-            (extra == 3 && (code < 0x10000 || code > 0x10FFFF)))
-            return false;
-        i += static_cast<std::size_t>(extra) + 1;
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
+    utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(bytes.size());
+    while (left > 0) {
+        utf8proc_int32_t c = 0;
+        const utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+        if (n <= 0) return false;
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F) return false;
+        p += n;
+        left -= n;
     }
     return true;
 }
