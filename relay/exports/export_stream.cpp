@@ -82,7 +82,7 @@ StreamStep ExportStream::next(std::string& out) {
                 out = "cannot read conversations: " + scan.error().detail;
                 return StreamStep::failed;
             }
-            reads += kScanRows / 4;  // a scan reads the window's keys, then its rows
+            reads += kScanRows;  // the window's rows are read to filter them, matching or not
             position_ = scan.value().next;
             scan_done_ = scan.value().done;
             batch_ = std::move(scan.value().rows);
