@@ -95,7 +95,9 @@ int HttpExchange::on_request(lws* wsi) {
                                             std::to_string(limits_.max_body_bytes) + " are accepted"));
     if (n > 0 && limits_.max_bodies > 0) {
         std::size_t held = 0;
-        for (const auto& [other, e] : exchanges_) held += other != wsi && e.expected > 0;
+        // Bodies in memory: being received, or waiting for their deferred answer (an
+        // answered request's body is dropped at once, answer()).
+        for (const auto& [other, e] : exchanges_) held += other != wsi && e.expected > 0 && (!e.answering || e.waiting);
         if (held >= limits_.max_bodies) {
             HttpResponse busy = refusal_(503, "too many uploads at once; retry in a few seconds");
             busy.headers.emplace_back("retry-after", "5");
@@ -129,11 +131,12 @@ int HttpExchange::on_body_done(lws* wsi) {
 int HttpExchange::answer(lws* wsi, Exchange& x) {
     x.response = handler_(x.request);
     x.answering = true;
+    // The handler took what it needs of the body (a deferred job holds its own copy):
+    // one copy of an upload is in memory while it is written, not two, and none once
+    // the answer is known.
+    std::string().swap(x.request.body);
     if (x.response.deferred) {  // sent once wake_deferred() finds it ready
         x.waiting = true;
-        // The handler took what it needs of the body (its job holds a copy): one copy
-        // of an upload is in memory while it is written, not two.
-        std::string().swap(x.request.body);
         arm_stall(wsi);
         return 0;
     }

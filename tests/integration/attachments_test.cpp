@@ -5,6 +5,9 @@
 // brings it back.
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -118,4 +121,40 @@ TEST_CASE("A visitor uploads a file, sends it in a message, a supervisor reads i
     const auto again = http_request(relay->port(), "GET", "/attachments/" + id, as_visitor, "");
     CHECK(again.status == 200);
     CHECK(again.body == kPdf);
+}
+
+TEST_CASE("Uploads held at once are capped: the ninth is refused with 503 before its body is read, and the "
+          "relay serves everyone meanwhile",
+          "[integration][attachments]") {
+    auto relay = start_relay({"--attachment-max-bytes", "4096"});
+    // Eight clients announce a 4 000-byte upload and send none of it.
+    std::vector<int> held;
+    const std::string head = "POST /attachments?conv=c_x&name=a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Length: 4000\r\n\r\n";
+    for (int i = 0; i < 8; ++i) {
+        const int fd = raw_connect(relay->port());
+        REQUIRE(fd >= 0);
+        REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+        held.push_back(fd);
+        // A health check answered after it: the relay has read its request by then.
+        REQUIRE(http_get(relay->port(), "/healthz").status == 200);
+    }
+    // The ninth gets 503 (asked again for a while, should the relay not have read the
+    // last held request yet: then the ninth is read and refused for its token, 401).
+    HttpResponse ninth;
+    for (int i = 0; i < 50 && ninth.status != 503; ++i) {
+        ninth = http_request(relay->port(), "POST", "/attachments?conv=c_x&name=b.txt", {}, "hello");
+        if (ninth.status != 503) ::usleep(100 * 1000);
+    }
+    CHECK(ninth.status == 503);
+    CHECK(ninth.head.find("retry-after: 5") != std::string::npos);
+    CHECK(http_get(relay->port(), "/healthz").status == 200);
+    for (int fd : held) ::close(fd);
+    // Their slots come back: the next upload is read (and refused for what it is, no token).
+    bool read = false;
+    for (int i = 0; i < 50 && !read; ++i) {
+        read = http_request(relay->port(), "POST", "/attachments?conv=c_x&name=b.txt", {}, "hello").status == 401;
+        if (!read) ::usleep(100 * 1000);
+    }
+    CHECK(read);
 }
