@@ -270,7 +270,7 @@ HttpResponse ApiService::conversation_act(const Call& call) {
         break;
     }
     }
-    const p::Party as{"agent", call.key.id, "API key " + call.key.name};
+    const p::Party as{"agent", call.key.id, call.key.acting_name()};
     const Hub::ApiOutcome out = hub_.api_act(as, true, frame, call.now);
     if (out.error) return problem_of(*out.error);
     auto after = store_.find_conversation(conv);
