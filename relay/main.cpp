@@ -776,7 +776,7 @@ int main(int argc, char** argv) {
     api::ApiLimits api_limits;
     api_limits.key_rate = o.api_rate;
     api_limits.key_burst = o.api_burst;
-    api::ApiService api_service(summaries, hub, api_limits);
+    api::ApiService api_service(summaries, hub, random, api_limits);
     ServerOptions::HttpService api_http;
     api_http.prefixes = {"/api/"};
     api_http.handler = [&api_service](const HttpRequest& request, std::int64_t now) {
