@@ -69,6 +69,12 @@ public:
     ApiService(Store& store, Hub& hub, ApiLimits limits);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
+    // A config reload: every key's budget counts at the new rate and burst from its next
+    // request (tokens it holds stay).
+    void set_key_rate(double rate, double burst) {
+        limits_.key_rate = rate;
+        limits_.key_burst = burst;
+    }
 
     static constexpr int kMaxScanRows = 1000;  // store rows one filtered list reads
     // "api.write" entries that could not be written since the start.

@@ -4,6 +4,7 @@
 // another relay, and a TLS certificate that cannot be read (docs/operations.md).
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <string>
 
+#include "http_get.hpp"
 #include "relay_process.hpp"
 
 using namespace parley::test;
@@ -179,4 +181,73 @@ TEST_CASE("start-up errors people meet say what to do", "[integration][config]")
         CHECK(r.out.find("--tls-cert " + cert + ": cannot read (Permission denied): make it readable by the relay's "
                          "user, uid ") != std::string::npos);
     }
+}
+
+// ---- reloading (issue 18, docs/operations.md "Reloading the configuration") ----------
+
+namespace {
+
+// Replaces the file the way an editor or config management does: write, then rename,
+// so the relay never reads half of it.
+void rewrite(const std::string& path, const std::string& text) {
+    std::ofstream(path + ".new") << text;
+    fs::rename(path + ".new", path);
+}
+
+// Polls until `ok()` or about 3 s (a reload happens at the relay's next 100 ms tick).
+template <class F>
+bool eventually(F ok) {
+    for (int i = 0; i < 60; ++i) {
+        if (ok()) return true;
+        ::usleep(50'000);
+    }
+    return ok();
+}
+
+bool logged(const RelayProcess& relay, const std::string& text) {
+    return eventually([&] { return relay.log().find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP applies a changed live setting to the running relay and logs what needs a restart",
+          "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\nmetrics_allow = [\"10.0.0.0/8\"]\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    REQUIRE(http_get(relay.port(), "/metrics").status == 403);  // the test runs from 127.0.0.1
+
+    rewrite(file, "no_triage = true\nmetrics_allow = [\"127.0.0.0/8\"]\nheartbeat_secs = 25\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    CHECK(eventually([&] { return http_get(relay.port(), "/metrics").status == 200; }));
+    CHECK(logged(relay, "config reloaded from " + file +
+                            ": applied metrics_allow; changed in the file, takes effect at restart: heartbeat_secs"));
+    // Names, never values.
+    CHECK(relay.log().find("127.0.0.0/8") == std::string::npos);
+}
+
+TEST_CASE("SIGHUP with a broken file keeps the relay serving with the settings in force and logs the line",
+          "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\nmetrics_allow = [\"10.0.0.0/8\"]\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+
+    // The allow-list alone would open /metrics, but the file as a whole is refused.
+    rewrite(file, "metrics_allow = [\"127.0.0.0/8\"]\nconn_rate = \"fast\"\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    CHECK(logged(relay, "config reload refused, the settings in force are kept: " + file +
+                            ":2:13: conn_rate needs a whole number"));
+    CHECK(http_get(relay.port(), "/metrics").status == 403);
+    CHECK(http_get(relay.port(), "/healthz").status == 200);
+
+    // Fixed, it is taken at the next SIGHUP.
+    rewrite(file, "no_triage = true\nmetrics_allow = [\"127.0.0.0/8\"]\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    CHECK(eventually([&] { return http_get(relay.port(), "/metrics").status == 200; }));
 }
