@@ -844,6 +844,7 @@ int main(int argc, char** argv) {
     });
     live_config.on_report([&live_config](const config::ReloadResult& r) { log_reload(r, live_config.file()); });
     server.on_reload([&live_config] { (void)live_config.reload(); });
+    api_service.set_live_config(&live_config);  // GET/PUT /api/v1/config (api/api_config.cpp)
 
     install_signal_handlers();
     raise_open_files_limit();

@@ -93,6 +93,10 @@ HttpResponse ApiService::dispatch(const Call& call) {
     case RouteId::get_report: return get_report(call);
     case RouteId::export_conversations:
     case RouteId::export_messages: return start_export(call);
+    case RouteId::get_config:
+    case RouteId::validate_config:
+    case RouteId::apply_config:
+    case RouteId::rollback_config: return config_route(call);
     }
     return problem(ProblemType::not_found, "no such route");
 }

@@ -16,6 +16,10 @@ const std::vector<Route>& route_table() {
         {"GET", "/api/v1/reports", Scope::read, RouteId::get_report},
         {"GET", "/api/v1/exports/conversations", Scope::read, RouteId::export_conversations},
         {"GET", "/api/v1/exports/messages", Scope::read, RouteId::export_messages},
+        {"GET", "/api/v1/config", Scope::admin, RouteId::get_config},
+        {"POST", "/api/v1/config/validate", Scope::admin, RouteId::validate_config},
+        {"PUT", "/api/v1/config", Scope::admin, RouteId::apply_config},
+        {"POST", "/api/v1/config/rollback", Scope::admin, RouteId::rollback_config},
     };
     return kRoutes;
 }

@@ -29,6 +29,10 @@ enum class RouteId {
     get_report,
     export_conversations,
     export_messages,
+    get_config,       // api_config.cpp
+    validate_config,
+    apply_config,
+    rollback_config,
 };
 
 struct Route {

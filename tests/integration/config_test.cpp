@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "http_get.hpp"
@@ -250,4 +251,106 @@ TEST_CASE("SIGHUP with a broken file keeps the relay serving with the settings i
     rewrite(file, "no_triage = true\nmetrics_allow = [\"127.0.0.0/8\"]\n");
     REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
     CHECK(eventually([&] { return http_get(relay.port(), "/metrics").status == 200; }));
+}
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A new API key from the CLI, beside the running relay (printed alone on stdout).
+std::string api_key(const RelayProcess& relay, const std::string& scope) {
+    const auto made = relay.command("--create-api-key config-" + scope + " --scope " + scope, false);
+    REQUIRE(made.status == 0);
+    return made.out.substr(0, made.out.find('\n'));
+}
+
+HttpResponse config_call(const RelayProcess& relay, const std::string& method, const std::string& path,
+                         const std::string& key, const std::string& toml = {}) {
+    std::vector<std::string> headers = {"Authorization: Bearer " + key};
+    if (!toml.empty()) headers.push_back("Content-Type: application/toml");
+    return http_request(relay.port(), method, path, headers, toml);
+}
+
+}  // namespace
+
+TEST_CASE("the config API reads, validates, applies and rolls back the running relay's file",
+          "[integration][config][api]") {
+    TempDir dir;
+    const std::string original = "no_triage = true\nmetrics_allow = [\"10.0.0.0/8\"]\n";
+    const std::string file = dir.file("relay.toml", original);
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    const std::string admin = api_key(relay, "admin");
+    const std::string reader = api_key(relay, "read");
+    // The relay re-reads its keys every second.
+    REQUIRE(eventually([&] { return config_call(relay, "GET", "/api/v1/config", admin).status == 200; }));
+
+    SECTION("read: the settings in force and where they came from; the read scope is not enough") {
+        const HttpResponse r = config_call(relay, "GET", "/api/v1/config", admin);
+        CHECK(r.body.find("\"file\":\"" + file + "\"") != std::string::npos);
+        CHECK(r.body.find("{\"key\":\"metrics_allow\",\"flag\":\"--metrics-allow\",\"environment\":"
+                          "\"PARLEY_METRICS_ALLOW\",\"value\":[\"10.0.0.0/8\"],\"source\":\"file\",\"live\":true") !=
+              std::string::npos);
+        CHECK(r.body.find("{\"key\":\"port\",\"flag\":\"--port\",\"environment\":\"PARLEY_PORT\",\"value\":0,"
+                          "\"source\":\"command line\",\"live\":false") != std::string::npos);
+        CHECK(config_call(relay, "GET", "/api/v1/config", reader).status == 403);
+        CHECK(config_call(relay, "PUT", "/api/v1/config", reader, "no_triage = true\n").status == 403);
+    }
+    SECTION("validate: 422 with the line and reason for bad TOML, 200 for good; nothing written") {
+        const HttpResponse bad = config_call(relay, "POST", "/api/v1/config/validate", admin,
+                                             "no_triage = true\nconn_rate = \"fast\"\n");
+        CHECK(bad.status == 422);
+        CHECK(bad.body.find("\"line\":2,\"column\":13,\"option\":\"conn_rate\",\"reason\":\"conn_rate needs a "
+                            "whole number\"") != std::string::npos);
+        const HttpResponse syntax = config_call(relay, "POST", "/api/v1/config/validate", admin, "conn_rate = = 1\n");
+        CHECK(syntax.status == 422);
+        const HttpResponse good =
+            config_call(relay, "POST", "/api/v1/config/validate", admin, "no_triage = true\nconn_rate = 4\n");
+        CHECK(good.status == 200);
+        CHECK(good.body.find("\"valid\":true") != std::string::npos);
+        CHECK(good.body.find("\"applied\":[\"conn_rate\",\"metrics_allow\"]") != std::string::npos);
+        CHECK(slurp(file) == original);
+    }
+    SECTION("apply then rollback: the file, its previous version and the running relay follow") {
+        REQUIRE(http_get(relay.port(), "/metrics").status == 403);
+        const std::string next = "no_triage = true\nmetrics_allow = [\"127.0.0.0/8\"]\n";
+        const HttpResponse applied = config_call(relay, "PUT", "/api/v1/config", admin, next);
+        CHECK(applied.status == 200);
+        CHECK(applied.body.find("\"applied\":[\"metrics_allow\"]") != std::string::npos);
+        CHECK(slurp(file) == next);
+        CHECK(slurp(file + ".previous") == original);
+        CHECK(http_get(relay.port(), "/metrics").status == 200);  // applied before the answer
+        CHECK(logged(relay, "config reloaded from " + file + ": applied metrics_allow"));
+        const auto audit = relay.command("--export-audit", false);
+        CHECK(audit.out.find("\"action\":\"config.apply\"") != std::string::npos);
+
+        const HttpResponse back = config_call(relay, "POST", "/api/v1/config/rollback", admin);
+        CHECK(back.status == 200);
+        CHECK(slurp(file) == original);
+        CHECK(http_get(relay.port(), "/metrics").status == 403);
+    }
+    SECTION("a bad apply is refused with 422 and the file and relay stay as they were") {
+        const HttpResponse r = config_call(relay, "PUT", "/api/v1/config", admin, "metrics_allow = [\"banana\"]\n");
+        CHECK(r.status == 422);
+        CHECK(r.body.find("\"option\":\"metrics_allow\"") != std::string::npos);
+        CHECK(slurp(file) == original);
+        CHECK(http_get(relay.port(), "/metrics").status == 403);
+    }
+}
+
+TEST_CASE("the config API refuses to write when the relay was started without a file", "[integration][config][api]") {
+    RelayProcess relay(RelayOptions{});
+    REQUIRE(relay.start());
+    const std::string admin = api_key(relay, "admin");
+    REQUIRE(eventually([&] { return config_call(relay, "GET", "/api/v1/config", admin).status == 200; }));
+    const HttpResponse r = config_call(relay, "PUT", "/api/v1/config", admin, "conn_rate = 4\n");
+    CHECK(r.status == 409);
+    CHECK(r.body.find("started without a config file") != std::string::npos);
 }
