@@ -354,3 +354,40 @@ TEST_CASE("the config API refuses to write when the relay was started without a 
     CHECK(r.status == 409);
     CHECK(r.body.find("started without a config file") != std::string::npos);
 }
+
+TEST_CASE("SIGHUP changes the running relay's log level: info adds the access log", "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file, "--log-format", "json"};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    REQUIRE(http_get(relay.port(), "/readyz").status == 200);
+    ::usleep(200'000);
+    CHECK(relay.log().find("\"event\":\"http_request\"") == std::string::npos);  // notice: none
+
+    rewrite(file, "no_triage = true\nlog_level = \"info\"\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    REQUIRE(logged(relay, "\"applied\":\"log_level\""));
+    REQUIRE(http_get(relay.port(), "/readyz").status == 200);
+    CHECK(logged(relay, "\"event\":\"http_request\""));
+}
+
+TEST_CASE("a body limit applied through the API holds for the next request", "[integration][config][api]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    const std::string admin = api_key(relay, "admin");
+    REQUIRE(eventually([&] { return config_call(relay, "GET", "/api/v1/config", admin).status == 200; }));
+
+    const std::string padded = "no_triage = true\n# " + std::string(300, 'x') + "\n";
+    CHECK(config_call(relay, "POST", "/api/v1/config/validate", admin, padded).status == 200);
+    REQUIRE(config_call(relay, "PUT", "/api/v1/config", admin, "no_triage = true\napi_max_body_bytes = 200\n").status ==
+            200);
+    const HttpResponse refused = config_call(relay, "POST", "/api/v1/config/validate", admin, padded);
+    CHECK(refused.status == 413);
+    CHECK(refused.body.find("too-large") != std::string::npos);
+}
