@@ -827,7 +827,7 @@ int main(int argc, char** argv) {
         {read_config_file, config::write_config_file, config::read_previous_config}, resolved);
     live_config.on_apply([&](const Options& next, const config::ReloadPlan&) {
         set_log_level(parse_log_level(next.log_level).value_or(LogLevel::notice));
-        HubConfig live = config;
+        HubConfig live;  // only its live parts are read by reconfigure (no keys copied)
         set_hub_live_settings(live, next);
         hub.reconfigure(live);
         triage.set_policy(mask_policy_from(next));

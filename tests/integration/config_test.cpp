@@ -15,6 +15,7 @@
 #include <string>
 
 #include "http_get.hpp"
+#include "protocol_peer.hpp"
 #include "relay_process.hpp"
 
 using namespace parley::test;
@@ -390,4 +391,33 @@ TEST_CASE("a body limit applied through the API holds for the next request", "[i
     const HttpResponse refused = config_call(relay, "POST", "/api/v1/config/validate", admin, padded);
     CHECK(refused.status == 413);
     CHECK(refused.body.find("too-large") != std::string::npos);
+}
+
+TEST_CASE("SIGHUP lowers the frame rate of connections already open", "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\nconn_rate = 1000\nconn_burst = 1000\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    ProtocolPeer peer;
+    REQUIRE(peer.connect(relay.host(), relay.port()));
+    auto limited_of_20 = [&] {
+        for (int i = 0; i < 20; ++i) REQUIRE(peer.send({{"type", "ping"}, {"n", i}}));
+        int limited = 0, pongs = 0;
+        for (const json& f : peer.drain(400)) {
+            limited += f.value("type", "") == "error" && f.value("code", 0) == 4029;
+            pongs += f.value("type", "") == "pong";
+        }
+        INFO("pongs " << pongs << ", 4029 errors " << limited);
+        CHECK(pongs + limited == 20);
+        return limited;
+    };
+    CHECK(limited_of_20() == 0);
+
+    rewrite(file, "no_triage = true\nconn_rate = 5\nconn_burst = 5\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    REQUIRE(logged(relay, "applied conn_rate, conn_burst"));
+    CHECK(limited_of_20() >= 12);  // 5 at once, plus what refills while they arrive
+    CHECK_FALSE(peer.closed());
 }
