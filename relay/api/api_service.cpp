@@ -8,8 +8,8 @@ namespace parley::relay::api {
 
 namespace p = protocol;
 
-ApiService::ApiService(Store& store, Hub& hub, ApiLimits limits)
-    : store_(store), hub_(hub), limits_(limits), keys_(store) {}
+ApiService::ApiService(Store& store, Hub& hub, RandomSource& random, ApiLimits limits)
+    : store_(store), hub_(hub), random_(random), limits_(limits), keys_(store) {}
 
 HttpResponse ApiService::handle(const HttpRequest& request, std::int64_t now) {
     // 1. the route
@@ -93,6 +93,14 @@ HttpResponse ApiService::dispatch(const Call& call) {
     case RouteId::get_report: return get_report(call);
     case RouteId::export_conversations:
     case RouteId::export_messages: return start_export(call);
+    case RouteId::list_webhooks:
+    case RouteId::create_webhook:
+    case RouteId::delete_webhook:
+    case RouteId::enable_webhook:
+    case RouteId::disable_webhook:
+    case RouteId::list_dead_letters:
+    case RouteId::replay_dead_letter:
+    case RouteId::replay_dead_letters: return webhook_route(call);
     case RouteId::get_config:
     case RouteId::validate_config:
     case RouteId::apply_config:

@@ -66,8 +66,9 @@ struct ApiLimits {
 
 class ApiService {
 public:
-    // `store` is the Hub's (its summary cache), `hub` the running one; both outlive this.
-    ApiService(Store& store, Hub& hub, ApiLimits limits);
+    // `store` is the Hub's (its summary cache), `hub` the running one; `random` makes
+    // ids and secrets; all outlive this.
+    ApiService(Store& store, Hub& hub, RandomSource& random, ApiLimits limits);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
     // The running relay's configuration (api_config.cpp); null: the config routes answer
@@ -112,6 +113,7 @@ private:
     HttpResponse get_contact(const Call& call);
     HttpResponse get_report(const Call& call);
     HttpResponse start_export(const Call& call);  // api_exports.cpp
+    HttpResponse webhook_route(const Call& call);  // api_webhooks.cpp
     HttpResponse config_route(const Call& call);  // api_config.cpp: read, validate, apply, rollback
     void audit_write(const Call& call, int status);
     // One audit entry by the call's key (actor_role "api_key").
@@ -119,6 +121,7 @@ private:
 
     Store& store_;
     Hub& hub_;
+    RandomSource& random_;
     ApiLimits limits_;
     ApiKeyRing keys_;
     std::unordered_map<std::string, TokenBucket> buckets_;  // key id → its budget
