@@ -103,6 +103,10 @@ HttpResponse ApiService::dispatch(const Call& call) {
     case RouteId::replay_dead_letters: return webhook_route(call);
     case RouteId::list_flags: return list_flags(call);
     case RouteId::review_flag: return review_flag(call);
+    case RouteId::get_config:
+    case RouteId::validate_config:
+    case RouteId::apply_config:
+    case RouteId::rollback_config: return config_route(call);
     }
     return problem(ProblemType::not_found, "no such route");
 }

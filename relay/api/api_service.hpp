@@ -46,6 +46,7 @@
 
 #include "api/api_keys.hpp"
 #include "api/routes.hpp"
+#include "config/live_config.hpp"
 #include "core/hub.hpp"
 #include "core/rate_limits.hpp"
 #include "net/http_message.hpp"
@@ -70,6 +71,15 @@ public:
     ApiService(Store& store, Hub& hub, RandomSource& random, ApiLimits limits);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
+    // The running relay's configuration (api_config.cpp); null: the config routes answer
+    // 409. Outlives the service.
+    void set_live_config(config::LiveConfig* live) { live_config_ = live; }
+    // A config reload: every key's budget counts at the new rate and burst from its next
+    // request (tokens it holds stay).
+    void set_key_rate(double rate, double burst) {
+        limits_.key_rate = rate;
+        limits_.key_burst = burst;
+    }
 
     static constexpr int kMaxScanRows = 1000;  // store rows one filtered list reads
     // "api.write" entries that could not be written since the start.
@@ -106,6 +116,7 @@ private:
     HttpResponse webhook_route(const Call& call);  // api_webhooks.cpp
     HttpResponse list_flags(const Call& call);     // api_flags.cpp
     HttpResponse review_flag(const Call& call);
+    HttpResponse config_route(const Call& call);  // api_config.cpp: read, validate, apply, rollback
     void audit_write(const Call& call, int status);
     // One audit entry by the call's key (actor_role "api_key").
     void audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail);
@@ -122,6 +133,7 @@ private:
     // connection ends, however it ends (the slot is owned by the stream's producer).
     int exports_ = 0;
     std::unordered_map<std::string, int> exports_by_key_;
+    config::LiveConfig* live_config_ = nullptr;
 };
 
 }  // namespace parley::relay::api

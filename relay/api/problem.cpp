@@ -24,6 +24,8 @@ constexpr Row kRows[] = {
     {ProblemType::length_required, "length-required", 411, "Content-Length required"},
     {ProblemType::too_large, "too-large", 413, "Request body too large"},
     {ProblemType::unsupported_media, "unsupported-media-type", 415, "Body must be application/json"},
+    {ProblemType::invalid_config, "invalid-config", 422, "The configuration has problems"},
+    {ProblemType::config_locked, "config-not-writable", 409, "The configuration cannot be changed here"},
     {ProblemType::rate_limited, "rate-limited", 429, "Too many requests"},
     {ProblemType::unavailable, "unavailable", 503, "Temporarily unavailable"},
 };

@@ -22,6 +22,8 @@ enum class ProblemType {
     length_required,   // 411 a body without Content-Length
     too_large,         // 413 a body above --api-max-body-bytes
     unsupported_media, // 415 a body that is not application/json
+    invalid_config,    // 422 a configuration with problems (each with its line: `problems`)
+    config_locked,     // 409 the configuration cannot be written (no file, no previous version, the write failed)
     rate_limited,      // 429 the key's budget is spent (Retry-After says when)
     unavailable,       // 503 the store could not write (retry later)
 };

@@ -26,6 +26,10 @@ const std::vector<Route>& route_table() {
         {"POST", "/api/v1/webhooks/{id}/replay-dead", Scope::admin, RouteId::replay_dead_letters},
         {"GET", "/api/v1/flags", Scope::read, RouteId::list_flags},
         {"POST", "/api/v1/flags/{id}/review", Scope::write, RouteId::review_flag},
+        {"GET", "/api/v1/config", Scope::admin, RouteId::get_config},
+        {"POST", "/api/v1/config/validate", Scope::admin, RouteId::validate_config},
+        {"PUT", "/api/v1/config", Scope::admin, RouteId::apply_config},
+        {"POST", "/api/v1/config/rollback", Scope::admin, RouteId::rollback_config},
     };
     return kRoutes;
 }

@@ -39,6 +39,10 @@ enum class RouteId {
     replay_dead_letters,
     list_flags,
     review_flag,
+    get_config,       // api_config.cpp
+    validate_config,
+    apply_config,
+    rollback_config,
 };
 
 struct Route {

@@ -317,6 +317,13 @@ public:
     // `store` and `random` must outlive the Hub.
     Hub(Store& store, RandomSource& random, HubConfig config);
 
+    // A config reload (config/live_config.hpp; main.cpp), on the loop thread: the
+    // settings of `next` that can change live — quotas, retention windows, the bot
+    // handoff rules, the pre-chat form — replace the running ones. Everything else of
+    // `next` is ignored. Counted quota use stays; a new retention window or bot rule is
+    // first looked at by the next tick (ask next_deadline() again).
+    void reconfigure(const HubConfig& next);
+
     void on_open(ConnId conn, std::int64_t now, std::string_view address = {}, std::string_view user_agent = {});
     void on_text(ConnId conn, std::string_view text, std::int64_t now);
     void on_binary(ConnId conn, std::int64_t now);

@@ -79,6 +79,7 @@ void on_tick(lws_sorted_usec_list_t* sul) {
     if (tick->server && tick->reload && *tick->reload) {
         *tick->reload = 0;
         (void)tick->server->reload_tls();  // logs what happened
+        tick->server->reloaded();          // the config (main.cpp's hook)
     }
     if (tick->loop && tick->stop && *tick->stop) ev_break(tick->loop, EVBREAK_ALL);
 }
@@ -393,6 +394,26 @@ parley::Status Server::reload_tls() {
     certificate_.pair = pair.value();
     lwsl_warn("TLS certificate reloaded: %s\n", certificate_.pair->summary().c_str());
     return Unit{};
+}
+
+void Server::reloaded() {
+    if (!reload_hook_) return;
+    reload_hook_();
+    arm_route_timer();
+}
+
+void Server::set_rate_limits(const RateLimitConfig& limits) {
+    options_.limits = limits;
+    limits_.set_config(limits);
+}
+
+void Server::set_max_body_bytes(const std::string& prefix, std::size_t bytes) {
+    for (std::size_t i = 0; i < options_.http_services.size() && i < exchanges_.size(); ++i) {
+        const auto& prefixes = options_.http_services[i].prefixes;
+        if (std::find(prefixes.begin(), prefixes.end(), prefix) == prefixes.end()) continue;
+        options_.http_services[i].limits.max_body_bytes = bytes;
+        exchanges_[i]->set_max_body_bytes(bytes);
+    }
 }
 
 void Server::run(const volatile std::sig_atomic_t& stop, volatile std::sig_atomic_t* reload) {
