@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "api/api_args.hpp"
+#include "api/api_body.hpp"
 #include "api/api_json.hpp"
 #include "api/api_service.hpp"
 #include "api/problem.hpp"
@@ -21,24 +22,6 @@ namespace p = protocol;
 
 namespace {
 
-HttpResponse json_response(int status, const json::Value& doc) {
-    HttpResponse r;
-    r.status = status;
-    r.content_type = "application/json";
-    r.body = doc.dump();
-    return r;
-}
-
-// ?limit: 1..max, default `fallback`.
-std::variant<int, HttpResponse> page_limit(const HttpRequest& r, int fallback, int max) {
-    const std::string* text = r.arg("limit");
-    if (!text) return fallback;
-    const auto n = integer(*text);
-    if (!n || *n < 1 || *n > max)
-        return problem(ProblemType::bad_request, "limit must be an integer from 1 to " + std::to_string(max));
-    return static_cast<int>(*n);
-}
-
 // The conversations list's cursor: base64url of "<updated>|<conversation id>", the
 // last row the previous page read. Opaque to clients (docs/api.md).
 std::string conv_cursor(std::int64_t updated, const std::string& conv) {
@@ -52,25 +35,6 @@ std::optional<std::pair<std::int64_t, std::string>> read_conv_cursor(const std::
     const auto updated = integer(raw->substr(0, bar));
     if (!updated) return std::nullopt;
     return std::make_pair(*updated, raw->substr(bar + 1));
-}
-
-// The JSON object of a POST's body. An empty body is an empty object.
-std::variant<json::Value, HttpResponse> body_object(const HttpRequest& r) {
-    if (r.body.empty()) return json::Value::object();
-    const std::string_view type = std::string_view(r.content_type).substr(0, r.content_type.find(';'));
-    if (type != "application/json")
-        return problem(ProblemType::unsupported_media, "send the body as Content-Type: application/json");
-    auto doc = json::parse(r.body, 16);
-    if (!doc || !doc->is_object()) return problem(ProblemType::bad_request, "the body is not a JSON object");
-    return std::move(*doc);
-}
-
-// A string member: absent → "", not a string → nullopt.
-std::optional<std::string> string_member(const json::Value& doc, const char* name) {
-    const json::Value* v = doc.find(name);
-    if (!v || v->is_null()) return std::string();
-    if (!v->is_string()) return std::nullopt;
-    return v->as_string();
 }
 
 // What the Hub answered an act with, as a problem (docs/api.md "Errors"). The handlers

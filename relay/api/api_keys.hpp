@@ -37,6 +37,9 @@ enum class Scope { read = 1, write = 2, admin = 3 };
 std::optional<Scope> parse_scope(std::string_view text);
 const char* scope_name(Scope scope);
 inline bool allows(Scope held, Scope needed) { return static_cast<int>(held) >= static_cast<int>(needed); }
+// Whether a caller holding `held` may create (or revoke) a key of scope `key`: never one
+// stronger than its own, so a key cannot be used to escalate (POST /api/v1/api-keys).
+inline bool may_grant(Scope held, Scope key) { return allows(held, key); }
 
 struct ApiKey {
     std::string id;    // "k_" + 12 hex digits: what --revoke-api-key names, the audit log's actor
@@ -78,6 +81,8 @@ public:
     explicit ApiKeyRing(Store& store) : store_(store) {}
     // The key this Authorization header's bearer token is, if it is one in use.
     std::optional<ApiKey> lookup(std::string_view bearer, std::int64_t now);
+    // The keys changed here (the API revoked one): re-read them at the next lookup.
+    void reload() { loaded_ = false; }
     static constexpr std::int64_t kReloadMs = 1000;
 
 private:

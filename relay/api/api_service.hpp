@@ -39,6 +39,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -102,9 +103,38 @@ private:
     HttpResponse get_contact(const Call& call);
     HttpResponse get_report(const Call& call);
     HttpResponse start_export(const Call& call);  // api_exports.cpp
+    // Administration: agents (api_agents.cpp), teams (api_teams.cpp), canned responses
+    // (api_canned.cpp), bot and API keys (api_key_routes.cpp).
+    HttpResponse agents_route(const Call& call);
+    HttpResponse list_agents(const Call& call);
+    HttpResponse get_agent(const Call& call);
+    HttpResponse create_agent(const Call& call);
+    HttpResponse update_agent(const Call& call);
+    HttpResponse agent_act(const Call& call);  // disable, enable, remove
+    HttpResponse reset_agent_password(const Call& call);
+    HttpResponse agent_password_answer(const Call& call, const protocol::AgentAdmin& act, int status);
+    HttpResponse teams_route(const Call& call);
+    HttpResponse canned_route(const Call& call);
+    HttpResponse list_canned(const Call& call);
+    HttpResponse save_canned(const Call& call);
+    HttpResponse delete_canned(const Call& call);
+    HttpResponse keys_route(const Call& call);
+    HttpResponse list_bot_keys(const Call& call);
+    HttpResponse create_bot_key(const Call& call);
+    HttpResponse revoke_bot_key(const Call& call);
+    HttpResponse list_api_keys(const Call& call);
+    HttpResponse create_api_key(const Call& call);
+    HttpResponse revoke_api_key(const Call& call);
+    // The caller as the actor of an administration rule (auth/agent_admin.hpp).
+    protocol::AuditEntry actor_of(const Call& call) const;
+    // Step 6 for an answer given later (HttpResponse::deferred): its api.write entry is
+    // written with the status it ends with.
+    void audit_when_answered(const Call& call, HttpResponse& response);
     void audit_write(const Call& call, int status);
     // One audit entry by the call's key (actor_role "api_key").
     void audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail);
+    // The same for an administration act on `target` (a key id, a bot, a canned response).
+    void audit_target(const Call& call, const char* action, const std::string& target, std::string detail);
 
     Store& store_;
     Hub& hub_;

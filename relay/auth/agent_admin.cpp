@@ -110,8 +110,23 @@ std::size_t count_sessions(Store& store, const std::string& agent_id) {
 
 }  // namespace
 
+AgentFields fields_of(const protocol::AgentAdmin& f) {
+    AgentFields out;
+    out.name = f.name;
+    out.teams = f.teams;
+    out.skills = f.skills;
+    auto narrow = [](std::int64_t v) { return static_cast<int>(std::clamp<std::int64_t>(v, -1, 1'000'000)); };
+    if (f.preferred) out.preferred = narrow(*f.preferred);
+    if (f.max_load) out.max_load = narrow(*f.max_load);
+    out.supervisor = f.supervisor;
+    return out;
+}
+
 Status check_actor(Store& store, const Actor& actor) {
     if (actor.actor_role == "operator") return Ok{};
+    // An API key: the API admitted it for an admin-scoped route on this call
+    // (api/api_service.hpp steps 2-3: a key in use, not revoked, with the admin scope).
+    if (actor.actor_role == "api_key") return Ok{};
     if (actor.actor_role == "agent") {
         auto me = store.find_agent(actor.actor_id);
         if (!me) return me.error();

@@ -108,6 +108,11 @@ Result<Done> reset_password_hashed(Store& store, const Actor& actor, const std::
                                    const NewPassword& fresh, std::int64_t now);
 Result<Done> remove(Store& store, const Actor& actor, const std::string& agent_id, std::int64_t now);
 
+// The fields an `agent_admin` frame sets (the console's and the HTTP API's way in).
+// The codec bounds numbers to >= 0; huge ones are clamped so that they are refused as
+// out of range, not wrapped into it.
+AgentFields fields_of(const protocol::AgentAdmin& f);
+
 // Refuses (2004) an actor who may not administer agents, per the store now.
 Status check_actor(Store& store, const Actor& actor);
 

@@ -66,6 +66,10 @@ inline constexpr const char* kApiWrite = "api.write";
 inline constexpr const char* kApiExport = "api.export";  // a bulk read: what, which range, which format
 inline constexpr const char* kApiKeyCreate = "api_key.create";
 inline constexpr const char* kApiKeyRevoke = "api_key.revoke";
+// Canned responses changed through the HTTP API (target: the response id; detail: its
+// owner and shortcut). The console's own changes are not audited (an agent's phrasebook).
+inline constexpr const char* kCannedSave = "canned.save";
+inline constexpr const char* kCannedDelete = "canned.delete";
 // The log's own retention window (--retain-audit-days): how many entries went, and the
 // cutoff, so that the log says where its history starts.
 inline constexpr const char* kAuditPurge = "audit.purge";
