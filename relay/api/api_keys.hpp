@@ -10,13 +10,15 @@
 // and no secret hashing key). A client sends `Authorization: Bearer pk_…`.
 //
 // Scopes nest: read < write < admin. GET routes need read, POST routes write; admin is
-// for the administration routes to come (agents, config) and allows everything.
+// for the administration routes (agents, canned responses, keys; routes.cpp) and allows
+// everything. Keys are also made and revoked over the API (api_key_routes.cpp), never
+// one of a higher scope than the caller's (may_grant).
 //
 // Where they live: one document in the store's settings table (key "api_keys"), a JSON
 // array of {id, name, scope, hash, created, revoked}, at most kMaxApiKeys rows. The CLI
 // reads, changes and writes it beside a running relay; the relay re-reads it at most
 // once per kReloadMs (ApiKeyRing::lookup), so a revocation takes effect within a
-// second. Revoked keys stay listed (revoked = when) but never match. A table of its own
+// second (one made over the API: at the next request, ApiKeyRing::reload). Revoked keys stay listed (revoked = when) but never match. A table of its own
 // was the road not taken: keys are few, and a settings row needs no schema migration in
 // a session where other branches migrate too.
 #pragma once

@@ -15,13 +15,21 @@
 //                 admin scope, and an agent who is not one gets 403); else 401 with
 //                 WWW-Authenticate. The account is read from the store on every call,
 //                 so a disabled supervisor or a revoked session is refused at once
-//   3. scope      the route's scope (GET read, POST write; admin allows all): else 403
+//   3. scope      the route's scope (GET read, POST write; the administration routes —
+//                 agents, canned responses, keys — admin, which allows all): else 403
 //   4. rate       the key's token bucket (ApiLimits::key_rate per second, key_burst at
 //                 once): else 429 with Retry-After (seconds)
 //   5. handler    reads the store a page at a time, or acts through the Hub
-//   6. audit      every POST that passed 1–4 appends an "api.write" entry (actor: the
-//                 key; the method, path and status in detail), whatever its outcome;
-//                 the Hub's own entries (conv.close, conv.transfer…) come on top
+//   6. audit      every POST, PATCH or DELETE that passed 1–4 appends an "api.write"
+//                 entry (actor: the key; the method, path and status in detail),
+//                 whatever its outcome — a deferred answer's when it is given; the
+//                 domain's own entries (conv.close, agent.disable, api_key.create…)
+//                 come on top
+//
+// Agent administration goes through the Hub too (Hub::api_agent_admin, api_agents.cpp):
+// the rules are auth/agent_admin.hpp's and the live effects the console's. A new
+// password is hashed by the relay's password pool, off the loop: that answer is
+// deferred (HttpResponse::deferred) until the hash is done.
 //
 // Acts go through Hub::api_act, so the WebSocket path's rules, audit entries and live
 // fan-out apply unchanged: a posted message is stored, acknowledged and sent to the
