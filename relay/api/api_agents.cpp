@@ -39,6 +39,9 @@ HttpResponse admin_problem(const Error& e) {
         r.headers.emplace_back("retry-after", "1");
         return r;
     }
+    case ErrorCode::bad_field:
+        if (!e.ref.empty()) return problem_field(ProblemType::bad_request, e.ref, detail);
+        return problem(ProblemType::bad_request, detail);
     default: return problem(ProblemType::bad_request, detail);
     }
 }

@@ -39,7 +39,8 @@
 //                 fields changed (never a password). If the entry cannot be written the
 //                 change stands (the flag audit_failed says so; the caller logs/counts).
 //
-// Errors (protocol codes): 1005 bad_field (a field out of its range; detail says which),
+// Errors (protocol codes): 1005 bad_field (a field out of its range; detail says which,
+// and Error::ref names it: an AgentFields member, "email" or "password"),
 // 2004 forbidden, 3004 unknown_agent, 3012 last_supervisor, 3013 agent_exists, 5001
 // storage_failed.
 #pragma once

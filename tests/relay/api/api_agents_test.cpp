@@ -115,6 +115,10 @@ TEST_CASE("bad agent bodies get 400 naming the member", "[api]") {
     auto too_low = a.call("PATCH", "/api/v1/agents/a_kim", a.admin_key, {}, R"({"preferred":9,"max_load":2})");
     CHECK(too_low.status == 400);
     CHECK(body_of(too_low).find("detail")->as_string().find("maximum load") != std::string::npos);
+    CHECK(body_of(too_low).find("field")->as_string() == "max_load");
+    const std::string long_name = R"({"name":")" + std::string(81, 'x') + R"("})";
+    CHECK(body_of(a.call("PATCH", "/api/v1/agents/a_kim", a.admin_key, {}, long_name)).find("field")->as_string() ==
+          "name");
     CHECK(a.call("PATCH", "/api/v1/agents/a_kim", a.admin_key, {}, "{}").status == 400);
     CHECK(a.call("PATCH", "/api/v1/agents/a_kim", a.admin_key, {}, "[1]").status == 400);
 }
@@ -182,6 +186,18 @@ TEST_CASE("resetting a password over the API shows the new one once and ends the
     CHECK_FALSE(verify_password("agent-password", stored.value()->password_hash));
     CHECK(a.h.closed[kim] == 4102);
     CHECK(settled(a.call("POST", "/api/v1/agents/a_nobody/reset-password", a.admin_key)).status == 404);
+}
+
+TEST_CASE("a new password while the password pool is full gets 429 with Retry-After, and nothing changes", "[api]") {
+    AgentsApi a;
+    a.h.hold_password_checks = true;
+    std::vector<HttpResponse> waiting;  // the pool's capacity, held (HubConfig::login.max_checks)
+    for (std::size_t i = 0; i < HubConfig{}.login.max_checks; ++i)
+        waiting.push_back(a.call("POST", "/api/v1/agents/a_kim/reset-password", a.admin_key));
+    auto refused = a.call("POST", "/api/v1/agents/a_kim/reset-password", a.admin_key);
+    CHECK(refused.status == 429);
+    CHECK(header(refused, "retry-after") == "1");
+    CHECK_FALSE(refused.deferred);
 }
 
 TEST_CASE("a reset whose caller is gone before the hash is done changes nothing", "[api]") {
