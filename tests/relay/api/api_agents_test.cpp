@@ -244,3 +244,35 @@ TEST_CASE("a supervisor's console session administers agents as that supervisor"
     CHECK(by_lead);
     CHECK(write_by_lead);
 }
+
+TEST_CASE("disabling an agent over the API re-routes their conversations at once to another available agent", "[api]") {
+    AgentsApi a;
+    a.h.make_agent("a_ann", "ann@example.com", "Ann", {"general"});
+    a.h.make_agent("a_bob", "bob@example.com", "Bob", {"general"});
+    const ConnId ann = a.h.agent("token-of-a_ann");
+    a.h.send(ann, p::SetPresence{"available"});
+    std::string conv;
+    a.conversation(conv);
+    REQUIRE(body_of(a.call("GET", "/api/v1/conversations/" + conv, a.read_key)).find("agent")->as_string() == "a_ann");
+    const ConnId bob = a.h.agent("token-of-a_bob");
+    a.h.send(bob, p::SetPresence{"available"});
+
+    REQUIRE(a.call("POST", "/api/v1/agents/a_ann/disable", a.admin_key).status == 200);
+    CHECK(a.h.closed[ann] == 4102);
+    CHECK(body_of(a.call("GET", "/api/v1/conversations/" + conv, a.read_key)).find("agent")->as_string() == "a_bob");
+}
+
+TEST_CASE("a supervisor's open Agents view gets the list again after a change over the API", "[api]") {
+    AgentsApi a;
+    const ConnId lead = a.h.agent("token-of-a_lead");
+    p::AgentAdmin list;
+    list.op = "list";
+    a.h.send(lead, list);
+    a.h.drain(lead);
+    REQUIRE(a.call("PATCH", "/api/v1/agents/a_kim", a.admin_key, {}, R"({"name":"Kimberly"})").status == 200);
+    const auto lists = frames<p::AgentList>(a.h, lead);
+    REQUIRE_FALSE(lists.empty());
+    bool renamed = false;
+    for (const p::AgentInfo& info : lists.back().agents) renamed = renamed || (info.id == "a_kim" && info.name == "Kimberly");
+    CHECK(renamed);
+}
