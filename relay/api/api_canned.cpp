@@ -37,8 +37,7 @@ HttpResponse canned_problem(const Error& e) {
 }
 
 // The caller as the rules' actor, with every team the relay knows (a supervisor's view).
-std::variant<CannedActor, HttpResponse> canned_actor(Hub& hub, const std::string& agent_id,
-                                                            std::int64_t now) {
+std::variant<CannedActor, HttpResponse> canned_actor(Hub& hub, const std::string& agent_id, std::int64_t now) {
     auto teams = hub.api_teams(now);
     if (!teams) return problem(ProblemType::unavailable, "cannot read teams: " + teams.error().detail);
     CannedActor actor{agent_id, {}, true};
