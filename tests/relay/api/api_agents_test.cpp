@@ -276,3 +276,11 @@ TEST_CASE("a supervisor's open Agents view gets the list again after a change ov
     for (const p::AgentInfo& info : lists.back().agents) renamed = renamed || (info.id == "a_kim" && info.name == "Kimberly");
     CHECK(renamed);
 }
+
+TEST_CASE("an agent path under another method gets 405 with Allow listing GET, PATCH and DELETE", "[api]") {
+    AgentsApi a;
+    auto refused = a.call("PUT", "/api/v1/agents/a_kim", a.admin_key, {}, R"({"name":"K"})");
+    CHECK(refused.status == 405);
+    CHECK(header(refused, "allow") == "GET, PATCH, DELETE");
+    CHECK(header(a.call("DELETE", "/api/v1/agents", a.admin_key), "allow") == "GET, POST");
+}
