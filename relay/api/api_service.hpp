@@ -15,13 +15,21 @@
 //                 admin scope, and an agent who is not one gets 403); else 401 with
 //                 WWW-Authenticate. The account is read from the store on every call,
 //                 so a disabled supervisor or a revoked session is refused at once
-//   3. scope      the route's scope (GET read, POST write; admin allows all): else 403
+//   3. scope      the route's scope (GET read, POST write; the administration routes —
+//                 agents, canned responses, keys — admin, which allows all): else 403
 //   4. rate       the key's token bucket (ApiLimits::key_rate per second, key_burst at
 //                 once): else 429 with Retry-After (seconds)
 //   5. handler    reads the store a page at a time, or acts through the Hub
-//   6. audit      every POST that passed 1–4 appends an "api.write" entry (actor: the
-//                 key; the method, path and status in detail), whatever its outcome;
-//                 the Hub's own entries (conv.close, conv.transfer…) come on top
+//   6. audit      every POST, PATCH or DELETE that passed 1–4 appends an "api.write"
+//                 entry (actor: the key; the method, path and status in detail),
+//                 whatever its outcome — a deferred answer's when it is given; the
+//                 domain's own entries (conv.close, agent.disable, api_key.create…)
+//                 come on top
+//
+// Agent administration goes through the Hub too (Hub::api_agent_admin, api_agents.cpp):
+// the rules are auth/agent_admin.hpp's and the live effects the console's. A new
+// password is hashed by the relay's password pool, off the loop: that answer is
+// deferred (HttpResponse::deferred) until the hash is done.
 //
 // Acts go through Hub::api_act, so the WebSocket path's rules, audit entries and live
 // fan-out apply unchanged: a posted message is stored, acknowledged and sent to the
@@ -39,6 +47,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -117,9 +126,38 @@ private:
     HttpResponse list_flags(const Call& call);     // api_flags.cpp
     HttpResponse review_flag(const Call& call);
     HttpResponse config_route(const Call& call);  // api_config.cpp: read, validate, apply, rollback
+    // Administration: agents (api_agents.cpp), teams (api_teams.cpp), canned responses
+    // (api_canned.cpp), bot and API keys (api_key_routes.cpp).
+    HttpResponse agents_route(const Call& call);
+    HttpResponse list_agents(const Call& call);
+    HttpResponse get_agent(const Call& call);
+    HttpResponse create_agent(const Call& call);
+    HttpResponse update_agent(const Call& call);
+    HttpResponse agent_act(const Call& call);  // disable, enable, remove
+    HttpResponse reset_agent_password(const Call& call);
+    HttpResponse agent_password_answer(const Call& call, const protocol::AgentAdmin& act, int status);
+    HttpResponse teams_route(const Call& call);
+    HttpResponse canned_route(const Call& call);
+    HttpResponse list_canned(const Call& call);
+    HttpResponse save_canned(const Call& call);
+    HttpResponse delete_canned(const Call& call);
+    HttpResponse keys_route(const Call& call);
+    HttpResponse list_bot_keys(const Call& call);
+    HttpResponse create_bot_key(const Call& call);
+    HttpResponse revoke_bot_key(const Call& call);
+    HttpResponse list_api_keys(const Call& call);
+    HttpResponse create_api_key(const Call& call);
+    HttpResponse revoke_api_key(const Call& call);
+    // The caller as the actor of an administration rule (auth/agent_admin.hpp).
+    protocol::AuditEntry actor_of(const Call& call) const;
+    // Step 6 for an answer given later (HttpResponse::deferred): its api.write entry is
+    // written with the status it ends with.
+    void audit_when_answered(const Call& call, HttpResponse& response);
     void audit_write(const Call& call, int status);
     // One audit entry by the call's key (actor_role "api_key").
     void audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail);
+    // The same for an administration act on `target` (a key id, a bot, a canned response).
+    void audit_target(const Call& call, const char* action, const std::string& target, std::string detail);
 
     Store& store_;
     Hub& hub_;

@@ -34,6 +34,9 @@ int status_of(ProblemType type);
 
 // The response: status, application/problem+json, the document.
 HttpResponse problem(ProblemType type, std::string detail);
+// The same with the extension member `field`: the request member or query argument at
+// fault (docs/api.md "Errors"), so a form can show the reason beside its input.
+HttpResponse problem_field(ProblemType type, std::string field, std::string detail);
 // The exchange's own refusals by status (411, 413, 400) in the same format.
 HttpResponse problem_for_status(int status, std::string detail);
 

@@ -78,6 +78,10 @@ inline constexpr const char* kWebhookDisable = "webhook.disable";
 inline constexpr const char* kWebhookReplay = "webhook.replay";
 // A quality flag marked reviewed (issue 18, docs/quality.md): detail its kind and id.
 inline constexpr const char* kFlagReview = "flag.review";
+// Canned responses changed through the HTTP API (target: the response id; detail: its
+// owner and shortcut). The console's own changes are not audited (an agent's phrasebook).
+inline constexpr const char* kCannedSave = "canned.save";
+inline constexpr const char* kCannedDelete = "canned.delete";
 // The log's own retention window (--retain-audit-days): how many entries went, and the
 // cutoff, so that the log says where its history starts.
 inline constexpr const char* kAuditPurge = "audit.purge";

@@ -721,6 +721,7 @@ void Server::deliver(std::vector<Output> outputs) {
 void Server::dispatch() {
     // Checks first: a full pool refuses a login (or an agent administrator's new
     // password) through the Hub, which adds an output.
+    bool hash_refused = false;
     for (PasswordCheck& check : hub_.take_password_checks()) {
         const std::uint64_t ticket = check.ticket;
         const bool hash_new = check.hash_new;
@@ -729,7 +730,12 @@ void Server::dispatch() {
             continue;
         if (hash_new) hub_.on_password_hashed(ticket, std::nullopt, wall_clock_ms());
         else hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
+        hash_refused = hash_refused || hash_new;
     }
+    // An API act waiting for that hash (agents' new passwords) has its answer now (429):
+    // no worker will wake the loop for it.
+    if (hash_refused)
+        for (auto& exchange : exchanges_) exchange->wake_deferred();
     // Webhooks (issue 18), once per pass however many deliveries finished: their
     // outcomes join the pass's batch (no sync of their own), and new attempts start only
     // after it is committed, so nothing uncommitted is sent (webhook_dispatcher.hpp).
