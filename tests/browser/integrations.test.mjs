@@ -1,5 +1,7 @@
 // The console's Integrations view (issue 18), in a real browser against a real relay and
-// a real webhook receiver (a Node HTTP server on loopback). The demo supervisor adds a
+// a real webhook receiver (a Node HTTP server on loopback). The demo supervisor creates
+// an API key (shown once; it works against the API, then is refused once revoked) and a
+// bot's key, then adds a
 // webhook (its signing secret shown once), a visitor writes while the receiver fails, the
 // deliveries give up and are listed as dead letters; the receiver is mended, one dead
 // letter is replayed with its button and the rest with "Replay all", and the receiver
@@ -73,6 +75,30 @@ test("a supervisor adds a webhook, replays its dead letters and removes it", { t
     await login(supervisor);
     await supervisor.locator("[data-testid=show-integrations]").click();
     await view.locator("[data-testid=webhooks-none]").waitFor({ state: "visible" });
+  });
+
+  await t.test("an API key is shown once, works, and is refused once revoked", async () => {
+    await view.locator("[data-testid=api-key-name]").fill("crm");
+    await view.locator("[data-testid=api-key-scope]").selectOption("read");
+    await view.locator("[data-testid=api-key-create]").click();
+    const key = (await view.locator("[data-testid=api-key-made-value]").innerText()).trim();
+    assert.match(key, /^pk_[A-Za-z0-9_-]{43}$/);
+    const list = () => fetch(relay.url + "/api/v1/conversations", { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal((await list()).status, 200);
+    const row = view.locator("[data-testid=api-key-row][data-name=crm]");
+    assert.match(await row.innerText(), /read/);
+    supervisor.once("dialog", (d) => d.accept());
+    await row.locator("[data-testid=api-key-revoke]").click();
+    await row.locator(".agent-tag.off").waitFor({ state: "visible" });
+    assert.equal((await list()).status, 401);
+  });
+
+  await t.test("a bot's key is shown once and listed", async () => {
+    await view.locator("[data-testid=bot-key-name]").fill("helper");
+    await view.locator("[data-testid=bot-key-display]").fill("Helper");
+    await view.locator("[data-testid=bot-key-create]").click();
+    assert.match((await view.locator("[data-testid=bot-key-made-value]").innerText()).trim(), /^pk_/);
+    assert.match(await view.locator("[data-testid=bot-key-row][data-name=helper]").innerText(), /never/);
   });
 
   await t.test("a bad URL is refused with the relay's reason", async () => {
