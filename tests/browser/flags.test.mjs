@@ -10,7 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DEMO_EMAIL, DEMO_PASSWORD, artifacts, launchChromium, relayFromEnv, tearDown, watchPage } from "./support.mjs";
+import { artifacts, launchChromium, relayFromEnv, signIn, tearDown, watchPage } from "./support.mjs";
 
 let relay, dataDir, browser;
 const pages = {};
@@ -47,11 +47,7 @@ test("a compliance word raises a flag the supervisor opens and marks reviewed", 
   });
 
   await t.test("the supervisor's Flags button counts it once signed in", async () => {
-    await supervisor.goto(relay.url + "/console/");
-    await supervisor.locator("[data-testid=login-email]").fill(DEMO_EMAIL);
-    await supervisor.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
-    await supervisor.locator("[data-testid=login-submit]").click();
-    await supervisor.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "visible" });
+    await signIn(supervisor, relay);
     const count = supervisor.locator("[data-testid=show-flags] [data-testid=flags-count]");
     await count.waitFor({ state: "visible" });
     assert.equal((await count.innerText()).trim(), "1");

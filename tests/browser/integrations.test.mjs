@@ -14,7 +14,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { DEMO_EMAIL, DEMO_PASSWORD, artifacts, launchChromium, relayFromEnv, tearDown, watchPage } from "./support.mjs";
+import { artifacts, launchChromium, relayFromEnv, signIn, tearDown, watchPage } from "./support.mjs";
 
 let relay, dataDir, browser, receiver;
 const pages = {};
@@ -57,14 +57,6 @@ after(async () => {
   receiver?.close();
 });
 
-async function login(page) {
-  await page.goto(relay.url + "/console/");
-  await page.locator("[data-testid=login-email]").fill(DEMO_EMAIL);
-  await page.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
-  await page.locator("[data-testid=login-submit]").click();
-  await page.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "visible" });
-}
-
 test("a supervisor adds a webhook, replays its dead letters and removes it", { timeout: 110_000 }, async (t) => {
   const { supervisor, visitor, phone } = pages;
   const url = `http://127.0.0.1:${receiver.address().port}/parley`;
@@ -72,7 +64,7 @@ test("a supervisor adds a webhook, replays its dead letters and removes it", { t
   const notice = () => view.locator("[data-testid=integrations-notice]");
 
   await t.test("the view opens empty for a supervisor", async () => {
-    await login(supervisor);
+    await signIn(supervisor, relay);
     await supervisor.locator("[data-testid=show-integrations]").click();
     await view.locator("[data-testid=webhooks-none]").waitFor({ state: "visible" });
   });
@@ -164,7 +156,7 @@ test("a supervisor adds a webhook, replays its dead letters and removes it", { t
   });
 
   await t.test("the view on a phone", async () => {
-    await login(phone);
+    await signIn(phone, relay);
     await phone.locator("[data-testid=show-integrations]").click();
     await phone.locator("[data-testid=integrations-view] [data-testid=webhook-add]").click();
     await phone.locator("[data-testid=webhook-all]").uncheck();

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "api_calls.hpp"
 #include "http_get.hpp"
 #include "protocol_peer.hpp"
 #include "start_relay.hpp"
@@ -15,15 +16,10 @@ using namespace parley::test;
 
 namespace {
 
-HttpResponse call(RelayProcess& relay, const std::string& method, const std::string& path, const std::string& key) {
-    return http_request(relay.port(), method, path, {"Authorization: Bearer " + key}, "");
-}
-
-nlohmann::json flags_of(RelayProcess& relay, const std::string& key) {
-    const auto r = call(relay, "GET", "/api/v1/flags", key);
-    INFO(r.head << r.body);
+nlohmann::json flags_of(const RelayProcess& relay, const std::string& key) {
+    const auto r = api(relay, "GET", "/api/v1/flags", key);
     REQUIRE(r.status == 200);
-    return nlohmann::json::parse(r.body);
+    return body_of(r);
 }
 
 }  // namespace
@@ -31,9 +27,7 @@ nlohmann::json flags_of(RelayProcess& relay, const std::string& key) {
 TEST_CASE("A compliance word and a long queue wait are flagged, listed, counted and reviewed once",
           "[integration][quality]") {
     auto relay = start_relay({"--compliance-word", "chargeback", "--flag-wait-secs", "1", "--no-triage"});
-    const auto made = relay->command("--create-api-key lead --scope write", false);
-    REQUIRE(made.status == 0);
-    const std::string key = made.out.substr(0, made.out.find('\n'));
+    const std::string key = make_key(*relay, "lead", "write");
 
     ProtocolPeer visitor;
     REQUIRE(visitor.connect(relay->host(), relay->port()));
@@ -65,7 +59,7 @@ TEST_CASE("A compliance word and a long queue wait are flagged, listed, counted 
     CHECK(metrics.find("parley_quality_flags_total{kind=\"long_wait\"} 1") != std::string::npos);
 
     const std::string review = "/api/v1/flags/" + std::to_string(page["items"][1]["id"].get<long>()) + "/review";
-    CHECK(call(*relay, "POST", review, key).status == 200);
-    CHECK(call(*relay, "POST", review, key).status == 409);
+    CHECK(api(*relay, "POST", review, key).status == 200);
+    CHECK(api(*relay, "POST", review, key).status == 409);
     CHECK(flags_of(*relay, key)["open"] == 1);
 }
