@@ -10,7 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { artifacts, launchChromium, relayFromEnv, signIn, tearDown, watchPage } from "./support.mjs";
+import { artifacts, axeFindings, launchChromium, relayFromEnv, signIn, tearDown, watchPage } from "./support.mjs";
 
 let relay, dataDir, browser;
 const pages = {};
@@ -60,6 +60,7 @@ test("a compliance word raises a flag the supervisor opens and marks reviewed", 
     assert.match(await row.innerText(), /Compliance word/);
     assert.equal((await row.locator("[data-testid=flag-detail]").innerText()).trim(), "visitor: lawyer");
     assert.doesNotMatch(await row.innerText(), /fixed today/);  // never the message's text
+    assert.deepEqual(await axeFindings(supervisor, { include: [["#flags-dialog"]] }), []);
     await supervisor.screenshot({ path: join(artifacts, "screen-flags-desktop.png") });
     await row.locator("[data-testid=flag-open]").click();
     await view.waitFor({ state: "detached" });

@@ -14,7 +14,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { artifacts, launchChromium, relayFromEnv, signIn, tearDown, watchPage } from "./support.mjs";
+import { artifacts, axeFindings, launchChromium, relayFromEnv, signIn, tearDown, watchPage } from "./support.mjs";
 
 let relay, dataDir, browser, receiver;
 const pages = {};
@@ -130,6 +130,7 @@ test("a supervisor adds a webhook, replays its dead letters and removes it", { t
     }
     assert.equal(await deadRows.count(), 2);
     assert.match(await view.locator("[data-testid=dead-letters]").innerText(), /500/);
+    assert.deepEqual(await axeFindings(supervisor, { include: [["#integrations-dialog"]] }), []);
     await supervisor.screenshot({ path: join(artifacts, "screen-integrations-desktop.png") });
   });
 
