@@ -801,6 +801,7 @@ int main(int argc, char** argv) {
     attachments::AttachmentLimits attachment_limits;
     attachment_limits.max_bytes = static_cast<std::size_t>(o.attachment_max_bytes);
     attachment_limits.visitor_bytes_per_day = static_cast<std::int64_t>(o.attachment_quota_bytes);
+    attachment_limits.min_free_bytes = static_cast<std::int64_t>(o.attachment_min_free_bytes);
     attachments::AttachmentService attachment_service(summaries, hub, attachment_files, file_worker, random,
                                                       attachment_limits);
     ServerOptions::HttpService files_http;
@@ -843,6 +844,7 @@ int main(int argc, char** argv) {
         attachments::AttachmentLimits files = attachment_limits;
         files.max_bytes = static_cast<std::size_t>(next.attachment_max_bytes);
         files.visitor_bytes_per_day = static_cast<std::int64_t>(next.attachment_quota_bytes);
+        files.min_free_bytes = static_cast<std::int64_t>(next.attachment_min_free_bytes);
         attachment_service.set_limits(files);
         server.set_max_body_bytes(attachments::AttachmentService::kPrefix, files.max_bytes);
         webhooks.set_policy(webhook_retry_of(next), next.webhook_concurrency);

@@ -45,6 +45,7 @@ struct Options {
     int api_max_body_bytes = 64 * 1024;  // an API request's body; beyond it 413
     int attachment_max_bytes = 10 * 1024 * 1024;  // one uploaded file (issue 17); beyond it 413
     long long attachment_quota_bytes = 50'000'000;  // one visitor's uploads per day; 0: no quota
+    long long attachment_min_free_bytes = 1LL << 30;  // kept free on the data dir's disk; 0: no floor
     // The relay's own handoff rules (core/hub_bots.cpp): bot_gone after this long without
     // a bot connection, bot_slow when a visitor's message has no bot answer within
     // bot_reply_secs (0: never), bot_looping beyond this many bot messages in a row (0:

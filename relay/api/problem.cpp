@@ -28,6 +28,7 @@ constexpr Row kRows[] = {
     {ProblemType::config_locked, "config-not-writable", 409, "The configuration cannot be changed here"},
     {ProblemType::rate_limited, "rate-limited", 429, "Too many requests"},
     {ProblemType::unavailable, "unavailable", 503, "Temporarily unavailable"},
+    {ProblemType::insufficient_storage, "insufficient-storage", 507, "Not enough room on the relay's disk"},
 };
 
 const Row& row(ProblemType type) {

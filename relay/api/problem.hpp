@@ -26,6 +26,7 @@ enum class ProblemType {
     config_locked,     // 409 the configuration cannot be written (no file, no previous version, the write failed)
     rate_limited,      // 429 the key's budget is spent (Retry-After says when)
     unavailable,       // 503 the store could not write (retry later)
+    insufficient_storage,  // 507 an upload refused to keep room on the disk for conversations
 };
 
 // "https://parley.dev/problems/<name>": the stable URI of a type.

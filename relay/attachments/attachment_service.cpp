@@ -1,5 +1,9 @@
 #include "attachments/attachment_service.hpp"
 
+#include <sys/statvfs.h>
+
+#include <filesystem>
+
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -73,14 +77,23 @@ std::string content_disposition(const std::string& name) {
 
 }  // namespace
 
+std::optional<std::int64_t> free_space_of(const std::string& dir) {
+    struct statvfs fs {};
+    // The attachments folder is made with the first file: before that, its data dir's.
+    if (::statvfs(dir.c_str(), &fs) != 0 && ::statvfs(std::filesystem::path(dir).parent_path().c_str(), &fs) != 0)
+        return std::nullopt;
+    return static_cast<std::int64_t>(fs.f_bavail) * static_cast<std::int64_t>(fs.f_frsize);
+}
+
 AttachmentService::AttachmentService(Store& store, Hub& hub, AttachmentFiles& files, JobRunner& jobs,
-                                     RandomSource& random, AttachmentLimits limits)
+                                     RandomSource& random, AttachmentLimits limits, FreeSpace free_space)
     : store_(store),
       hub_(hub),
       files_(files),
       jobs_(jobs),
       random_(random),
       limits_(limits),
+      free_space_(std::move(free_space)),
       visitor_bytes_(limits.visitor_bytes_per_day, kQuotaDayMs, 100'000) {}
 
 std::string AttachmentService::clean_name(const std::string& name, std::size_t max_bytes) {
@@ -139,6 +152,13 @@ HttpResponse AttachmentService::upload(const HttpRequest& request, std::int64_t 
             r.headers.emplace_back("retry-after", std::to_string((wait + 999) / 1000));
             return r;
         }
+    // A free space that cannot be read lets the upload through: the write itself fails
+    // then, and conversations are not refused for a statvfs.
+    if (limits_.min_free_bytes > 0)
+        if (const auto room = free_space_(files_.dir()); room && *room - size < limits_.min_free_bytes)
+            return problem(ProblemType::insufficient_storage,
+                           "the relay's disk is nearly full: files are refused while less than " +
+                               std::to_string(limits_.min_free_bytes) + " bytes are free");
 
     AttachmentRecord record;
     record.id = random_id(random_, "att_", 16);  // 128 random bits: never guessed

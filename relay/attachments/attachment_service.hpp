@@ -14,7 +14,11 @@
 //        never trusted
 //     4. a visitor is within --attachment-quota-bytes a day (agents are not counted):
 //        else 429 with Retry-After
-//     5. a random id (att_ + 32 hex); the file is sealed (with a data key), written and
+//     5. the data directory's disk keeps --attachment-min-free-bytes free after the file:
+//        else 507. Files must never fill the disk the conversations are committed to
+//        (a full disk fails every commit, and nothing may be lost); the check is one
+//        statvfs, and the floor leaves room for the files already being written.
+//     6. a random id (att_ + 32 hex); the file is sealed (with a data key), written and
 //        synced on the worker; then its record is stored (Store::put_attachment) and
 //        201 answers {id, conversation, name, mime, size}
 //   GET /attachments/att_…
@@ -32,6 +36,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,13 +55,19 @@ struct AttachmentLimits {
     std::size_t max_bytes = 10 * 1024 * 1024;         // one file (--attachment-max-bytes)
     std::int64_t visitor_bytes_per_day = 50'000'000;   // one visitor's uploads (0: none)
     std::size_t max_name_bytes = 200;                  // a file name, cut on a UTF-8 boundary
+    std::int64_t min_free_bytes = 1LL << 30;           // kept free on the data dir's disk (0: no floor)
 };
+
+// The bytes an unprivileged writer may still use on the file system holding `dir`
+// (statvfs: f_bavail × f_frsize); nullopt when it cannot be read.
+using FreeSpace = std::function<std::optional<std::int64_t>(const std::string& dir)>;
+std::optional<std::int64_t> free_space_of(const std::string& dir);
 
 class AttachmentService {
 public:
     // All outlive the service; `files` is used only from `jobs`.
     AttachmentService(Store& store, Hub& hub, AttachmentFiles& files, JobRunner& jobs, RandomSource& random,
-                      AttachmentLimits limits);
+                      AttachmentLimits limits, FreeSpace free_space = free_space_of);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
     // A config reload: the file size limit and the visitor's daily bytes from the next
@@ -82,6 +94,7 @@ private:
     JobRunner& jobs_;
     RandomSource& random_;
     AttachmentLimits limits_;
+    FreeSpace free_space_;
     QuotaWindow visitor_bytes_;
 };
 

@@ -442,6 +442,10 @@ std::vector<OptionSpec> build_table() {
                        "largest uploaded file (over it: 413, before the file is read)")));
     t.push_back(live(number("attachment-quota-bytes", &Options::attachment_quota_bytes, 0, 1'000'000'000'000LL, "N",
                        "bytes of files one visitor may upload per day (0: no quota; over it: 429)")));
+    t.push_back(live(number("attachment-min-free-bytes", &Options::attachment_min_free_bytes, 0,
+                            1'000'000'000'000'000LL, "N",
+                            "refuse files (507) that would leave less than N bytes free on the data directory's "
+                            "disk, which the conversations need (0: no floor)")));
     t.push_back(live(number("bot-grace-secs", &Options::bot_grace_secs, 0, 86400, "N",
                        "hand a bot's conversations to humans after N s with no bot connected")));
     t.push_back(live(number("bot-reply-secs", &Options::bot_reply_secs, 0, 86400, "N",

@@ -215,3 +215,24 @@ TEST_CASE("Behind a trusted proxy, uploads are shared out by the client its X-Fo
     for (int fd : held) ::close(fd);
 }
 
+
+TEST_CASE("A file that would leave the data directory's disk below --attachment-min-free-bytes is refused with 507 "
+          "while chat goes on",
+          "[integration][attachments]") {
+    // A floor of 1 PB, above any real disk's free space: every file is refused.
+    auto relay = start_relay({"--attachment-min-free-bytes", "1000000000000000"});
+    ProtocolPeer visitor;
+    REQUIRE(visitor.connect(relay->host(), relay->port()));
+    REQUIRE(visitor.send({{"type", "hello"}, {"role", "visitor"}, {"name", "Ada"}}));
+    auto welcome = visitor.wait_type("welcome");
+    REQUIRE(welcome);
+    const std::string conv = (*welcome)["conv"], token = (*welcome)["token"];
+    const auto up = http_request(relay->port(), "POST", "/attachments?conv=" + conv + "&name=invoice.pdf",
+                                 {"Authorization: Bearer " + token}, kPdf);
+    INFO(up.head << up.body);
+    CHECK(up.status == 507);
+    CHECK(json::parse(up.body).value("type", "") == "https://parley.dev/problems/insufficient-storage");
+    CHECK_FALSE(std::filesystem::exists(relay->data_dir() + "/attachments"));
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", conv}, {"cid", "t1"}, {"text", "the file did not go"}}));
+    CHECK(visitor.wait_type("ack"));
+}

@@ -52,7 +52,10 @@ struct Files {
     std::string token, conv;  // a visitor with a conversation
     ConnId visitor = 0;
 
-    explicit Files(AttachmentLimits limits = {}) : service(h.store, h.hub, files, jobs, h.random, limits) {
+    std::int64_t disk_free = std::int64_t{1} << 40;  // what the fake statvfs says
+    explicit Files(AttachmentLimits limits = {})
+        : service(h.store, h.hub, files, jobs, h.random, limits,
+                  [this](const std::string&) { return std::optional<std::int64_t>(disk_free); }) {
         p::Welcome w;
         visitor = h.visitor(&w);
         token = w.token;
@@ -204,6 +207,39 @@ TEST_CASE("an upload is refused by its bytes, its size in a day, and who sends i
         f.h.visitor(&other);
         CHECK(f.upload(kPng, other.token, f.conv).status == 404);
     }
+}
+
+TEST_CASE("a file that would leave the disk below its floor is refused with 507; the conversation goes on",
+          "[attachments]") {
+    AttachmentLimits limits;
+    limits.min_free_bytes = 1000;
+    Files f(limits);
+    f.disk_free = 1000 + static_cast<std::int64_t>(kPng.size());  // exactly room for it
+    CHECK(f.upload(kPng, f.token, f.conv).status == 201);
+    f.disk_free -= 1;
+    auto full = f.upload(kPng, f.token, f.conv);
+    CHECK(full.status == 507);
+    CHECK(full.content_type == "application/problem+json");
+    CHECK(json::parse(full.body)->find("type")->as_string() == "https://parley.dev/problems/insufficient-storage");
+    // Nothing was written for it, and text still goes through.
+    CHECK(std::distance(std::filesystem::directory_iterator(f.dir.file("attachments")),
+                        std::filesystem::directory_iterator()) == 1);
+    f.h.send(f.visitor, p::Send{f.conv, "v.2", "my file did not go, here is the text"});
+    CHECK(f.h.next<p::Ack>(f.visitor).seq > 0);
+    SECTION("a floor of 0 switches the check off") {
+        limits.min_free_bytes = 0;
+        f.service.set_limits(limits);
+        f.disk_free = 0;
+        CHECK(f.upload(kPng, f.token, f.conv).status == 201);
+    }
+}
+
+TEST_CASE("the free space of a real directory is read with statvfs", "[attachments]") {
+    TempDir dir;
+    const auto room = free_space_of(dir.file("attachments"));  // not made yet: its parent's
+    REQUIRE(room);
+    CHECK(*room > 0);
+    CHECK_FALSE(free_space_of("/nonexistent-parley/a/b"));
 }
 
 TEST_CASE("a file is read only by those who may read its conversation; others get 404 as for no file",
