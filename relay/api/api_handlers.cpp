@@ -308,7 +308,9 @@ HttpResponse ApiService::get_report(const Call& call) {
     if (!by) return problem(ProblemType::bad_request, "by is all, day, team, agent or intent");
     auto histories = reports::load_histories(store_, *from, *to + kDay);
     if (!histories) return problem(ProblemType::unavailable, "cannot read the report: " + histories.error().detail);
-    const auto rows = reports::compute_report(histories.value(), *by);
+    auto agents = reports::load_agent_time(store_, *from, *to + kDay, call.now, *by);
+    if (!agents) return problem(ProblemType::unavailable, "cannot read the agents' time: " + agents.error().detail);
+    const auto rows = reports::compute_report(histories.value(), *by, agents.value());
     std::map<std::string, std::string> names;
     if (*by == reports::GroupBy::agent)
         if (auto agents = store_.list_agents())

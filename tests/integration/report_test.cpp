@@ -5,6 +5,8 @@
 #include "protocol_peer.hpp"
 #include "relay_process.hpp"
 
+#include <regex>
+
 using namespace parley::test;
 
 TEST_CASE("--report prints the conversations of the days asked for as CSV, beside a running relay",
@@ -39,4 +41,41 @@ TEST_CASE("--report prints the conversations of the days asked for as CSV, besid
     const auto stray = relay.command("--by team");
     CHECK(stray.status == 2);
     CHECK(stray.out.find("go with --report") != std::string::npos);
+}
+
+TEST_CASE("--report gives an agent's hours online, conversations handled and occupancy", "[integration][report]") {
+    RelayOptions o;
+    o.demo_agent = true;
+    o.demo_password = "report-demo-password";
+    RelayProcess relay(o);
+    REQUIRE(relay.start().ok);
+    // The demo agent signs in (available), takes a visitor's conversation, and stays.
+    ProtocolPeer agent;
+    REQUIRE(agent.connect(relay.host(), relay.port()));
+    REQUIRE(agent.send({{"type", "login"}, {"email", "demo@parley.local"}, {"password", o.demo_password}}));
+    REQUIRE(agent.wait_type("welcome", 5000));
+    ProtocolPeer visitor;
+    REQUIRE(visitor.connect(relay.host(), relay.port()));
+    auto welcome = visitor.hello_new_visitor();
+    REQUIRE(welcome);
+    REQUIRE(visitor.send({{"type", "send"}, {"conv", welcome->conv}, {"cid", "v.1"}, {"text", "hello"}}));
+    REQUIRE(visitor.wait_type("ack", 5000));
+    REQUIRE(agent.wait_type("conv", 5000));  // assigned to the agent
+
+    const auto by_agent = relay.command("--report --by agent", false);
+    INFO(by_agent.out);
+    REQUIRE(by_agent.status == 0);
+    const std::string header = by_agent.out.substr(0, by_agent.out.find("\r\n"));
+    const std::string agents = ",agent_online_hours,conversations_handled,conversations_per_agent_hour,occupancy";
+    REQUIRE(header.size() > agents.size());
+    CHECK(header.substr(header.size() - agents.size()) == agents);
+    // One row, the demo agent's: online a moment (under 0.1 h), one conversation
+    // handled, busy with it since it came (an occupancy between 0 and 1: the idle moment
+    // between signing in and the visitor's message depends on the machine's pace).
+    const std::string row = by_agent.out.substr(header.size() + 2);
+    CHECK(row.find(",Demo Agent,1,") != std::string::npos);
+    CHECK(std::regex_search(row, std::regex(",0\\.0\\d\\d,1,\\d+\\.\\d{3},(1\\.000|0\\.\\d{3})\r\n$")));
+
+    const auto by_team = relay.command("--report --by team", false);
+    CHECK(by_team.out.find(",,,,\r\n") != std::string::npos);  // no agents' time by team
 }
