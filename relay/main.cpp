@@ -62,9 +62,13 @@ namespace {
 using namespace parley::relay;
 
 // Attachments (issue 17): files waiting for the file worker, and uploads held in memory
-// at once (each at most --attachment-max-bytes; more get 503 before their bytes are read).
+// at once (each at most --attachment-max-bytes; more get 503 before their bytes are read),
+// and of those by one client address: the widget and console upload one file at a time,
+// so two leave room for a visitor and an agent behind one NAT, and one client holding
+// bodies it never sends takes a quarter of the slots, not all.
 constexpr std::size_t kFileJobQueue = 16;
 constexpr std::size_t kMaxUploadsAtOnce = 8;
+constexpr std::size_t kMaxUploadsAtOnceByAddress = 2;
 
 volatile std::sig_atomic_t g_stop = 0;
 volatile std::sig_atomic_t g_reload = 0;  // SIGHUP: the loop reloads the TLS certificate
@@ -774,7 +778,7 @@ int main(int argc, char** argv) {
     api::ApiLimits api_limits;
     api_limits.key_rate = o.api_rate;
     api_limits.key_burst = o.api_burst;
-    api::ApiService api_service(summaries, hub, api_limits);
+    api::ApiService api_service(summaries, hub, random, api_limits);
     ServerOptions::HttpService api_http;
     api_http.prefixes = {"/api/"};
     api_http.handler = [&api_service](const HttpRequest& request, std::int64_t now) {
@@ -806,6 +810,7 @@ int main(int argc, char** argv) {
     files_http.limits.max_body_bytes = static_cast<std::size_t>(o.attachment_max_bytes);
     files_http.limits.stall_secs = o.stall_secs > 0 ? o.stall_secs : 30;
     files_http.limits.max_bodies = kMaxUploadsAtOnce;
+    files_http.limits.max_bodies_per_client = kMaxUploadsAtOnceByAddress;
     so.http_services.push_back(std::move(files_http));
     so.wake_takers.push_back([&file_worker](std::function<void()> wake) { file_worker.set_wake(std::move(wake)); });
     // Webhooks (issue 18): deliveries on the sender's thread, moved by the dispatcher on

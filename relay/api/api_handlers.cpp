@@ -21,24 +21,6 @@ namespace p = protocol;
 
 namespace {
 
-HttpResponse json_response(int status, const json::Value& doc) {
-    HttpResponse r;
-    r.status = status;
-    r.content_type = "application/json";
-    r.body = doc.dump();
-    return r;
-}
-
-// ?limit: 1..max, default `fallback`.
-std::variant<int, HttpResponse> page_limit(const HttpRequest& r, int fallback, int max) {
-    const std::string* text = r.arg("limit");
-    if (!text) return fallback;
-    const auto n = integer(*text);
-    if (!n || *n < 1 || *n > max)
-        return problem(ProblemType::bad_request, "limit must be an integer from 1 to " + std::to_string(max));
-    return static_cast<int>(*n);
-}
-
 // The conversations list's cursor: base64url of "<updated>|<conversation id>", the
 // last row the previous page read. Opaque to clients (docs/api.md).
 std::string conv_cursor(std::int64_t updated, const std::string& conv) {
@@ -52,25 +34,6 @@ std::optional<std::pair<std::int64_t, std::string>> read_conv_cursor(const std::
     const auto updated = integer(raw->substr(0, bar));
     if (!updated) return std::nullopt;
     return std::make_pair(*updated, raw->substr(bar + 1));
-}
-
-// The JSON object of a POST's body. An empty body is an empty object.
-std::variant<json::Value, HttpResponse> body_object(const HttpRequest& r) {
-    if (r.body.empty()) return json::Value::object();
-    const std::string_view type = std::string_view(r.content_type).substr(0, r.content_type.find(';'));
-    if (type != "application/json")
-        return problem(ProblemType::unsupported_media, "send the body as Content-Type: application/json");
-    auto doc = json::parse(r.body, 16);
-    if (!doc || !doc->is_object()) return problem(ProblemType::bad_request, "the body is not a JSON object");
-    return std::move(*doc);
-}
-
-// A string member: absent → "", not a string → nullopt.
-std::optional<std::string> string_member(const json::Value& doc, const char* name) {
-    const json::Value* v = doc.find(name);
-    if (!v || v->is_null()) return std::string();
-    if (!v->is_string()) return std::nullopt;
-    return v->as_string();
 }
 
 // What the Hub answered an act with, as a problem (docs/api.md "Errors"). The handlers
@@ -270,7 +233,7 @@ HttpResponse ApiService::conversation_act(const Call& call) {
         break;
     }
     }
-    const p::Party as{"agent", call.key.id, "API key " + call.key.name};
+    const p::Party as{"agent", call.key.id, call.key.acting_name()};
     const Hub::ApiOutcome out = hub_.api_act(as, true, frame, call.now);
     if (out.error) return problem_of(*out.error);
     auto after = store_.find_conversation(conv);

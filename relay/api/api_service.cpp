@@ -1,14 +1,15 @@
 #include "api/api_service.hpp"
 
 #include "api/problem.hpp"
+#include "auth/session_token.hpp"
 #include "core/audit_log.hpp"
 
 namespace parley::relay::api {
 
 namespace p = protocol;
 
-ApiService::ApiService(Store& store, Hub& hub, ApiLimits limits)
-    : store_(store), hub_(hub), limits_(limits), keys_(store) {}
+ApiService::ApiService(Store& store, Hub& hub, RandomSource& random, ApiLimits limits)
+    : store_(store), hub_(hub), random_(random), limits_(limits), keys_(store) {}
 
 HttpResponse ApiService::handle(const HttpRequest& request, std::int64_t now) {
     // 1. the route
@@ -26,35 +27,56 @@ HttpResponse ApiService::handle(const HttpRequest& request, std::int64_t now) {
         }
         return problem(ProblemType::not_found, "no API route " + request.path + " (docs/api.md lists them)");
     }
-    // 2. the key
-    constexpr std::string_view kBearer = "Bearer ";
-    std::optional<ApiKey> key;
-    if (request.authorization.compare(0, kBearer.size(), kBearer) == 0)
-        key = keys_.lookup(std::string_view(request.authorization).substr(kBearer.size()), now);
-    if (!key) {
-        HttpResponse r = problem(ProblemType::unauthorized,
-                                 request.authorization.empty()
-                                     ? "send Authorization: Bearer pk_… (create a key with --create-api-key)"
-                                     : "the key is not one in use (unknown or revoked)");
-        r.headers.emplace_back("www-authenticate", "Bearer realm=\"parley\"");
-        return r;
-    }
+    // 2. the caller
+    auto who = caller_of(request, now);
+    if (auto* refused = std::get_if<HttpResponse>(&who)) return std::move(*refused);
+    const Caller& key = std::get<Caller>(who);
     // 3. the scope
-    if (!allows(key->scope, match.route->scope))
+    if (!allows(key.scope, match.route->scope))
         return problem(ProblemType::forbidden, std::string("this route needs scope ") + scope_name(match.route->scope) +
-                                                   "; key " + key->id + " has " + scope_name(key->scope));
+                                                   "; " + key.id + " has " + scope_name(key.scope));
     // 4. the key's rate
-    if (const std::int64_t wait = buckets_[key->id].take(now, limits_.key_rate, limits_.key_burst)) {
-        HttpResponse r = problem(ProblemType::rate_limited, "key " + key->id + " is over its request rate; retry in " +
+    if (const std::int64_t wait = buckets_[key.id].take(now, limits_.key_rate, limits_.key_burst)) {
+        HttpResponse r = problem(ProblemType::rate_limited, key.id + " is over its request rate; retry in " +
                                                                 std::to_string(wait) + " ms");
         r.headers.emplace_back("retry-after", std::to_string((wait + 999) / 1000));
         return r;
     }
     // 5. the handler, 6. the audit entry of a write
-    const Call call{request, match, *key, now};
+    const Call call{request, match, key, now};
     HttpResponse response = dispatch(call);
     if (request.method != "GET") audit_write(call, response.status);
     return response;
+}
+
+std::variant<ApiService::Caller, HttpResponse> ApiService::caller_of(const HttpRequest& request, std::int64_t now) {
+    constexpr std::string_view kBearer = "Bearer ";
+    auto unauthorized = [](std::string detail) {
+        HttpResponse r = problem(ProblemType::unauthorized, std::move(detail));
+        r.headers.emplace_back("www-authenticate", "Bearer realm=\"parley\"");
+        return r;
+    };
+    if (request.authorization.compare(0, kBearer.size(), kBearer) != 0)
+        return unauthorized("send Authorization: Bearer pk_… (create a key with --create-api-key)");
+    const std::string_view token = std::string_view(request.authorization).substr(kBearer.size());
+    if (is_api_key_text(token)) {
+        const std::optional<ApiKey> key = keys_.lookup(token, now);
+        if (!key) return unauthorized("the key is not one in use (unknown or revoked)");
+        return Caller{key->id, key->name, key->scope, "api_key"};
+    }
+    // A console session: as the WebSocket's hello checks it, against the store now.
+    auto session = store_.find_session(session_token_hash(std::string(token)));
+    if (!session) return problem(ProblemType::unavailable, "the store could not be read; retry later");
+    if (!session.value() || session.value()->expires <= now)
+        return unauthorized("the token is neither an API key in use nor a console session (expired or signed out)");
+    auto agent = store_.find_agent(session.value()->agent_id);
+    if (!agent) return problem(ProblemType::unavailable, "the store could not be read; retry later");
+    if (!agent.value() || agent.value()->disabled)
+        return unauthorized("the token is neither an API key in use nor a console session (expired or signed out)");
+    if (!agent.value()->supervisor)
+        return problem(ProblemType::forbidden, "the API is open to supervisors' console sessions; " +
+                                                   agent.value()->id + " is not a supervisor");
+    return Caller{agent.value()->id, agent.value()->name, Scope::admin, "agent"};
 }
 
 HttpResponse ApiService::dispatch(const Call& call) {
@@ -71,6 +93,14 @@ HttpResponse ApiService::dispatch(const Call& call) {
     case RouteId::get_report: return get_report(call);
     case RouteId::export_conversations:
     case RouteId::export_messages: return start_export(call);
+    case RouteId::list_webhooks:
+    case RouteId::create_webhook:
+    case RouteId::delete_webhook:
+    case RouteId::enable_webhook:
+    case RouteId::disable_webhook:
+    case RouteId::list_dead_letters:
+    case RouteId::replay_dead_letter:
+    case RouteId::replay_dead_letters: return webhook_route(call);
     }
     return problem(ProblemType::not_found, "no such route");
 }
@@ -86,7 +116,7 @@ void ApiService::audit_write(const Call& call, int status) {
 void ApiService::audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail) {
     p::AuditEntry e;
     e.ts = call.now;
-    e.actor_role = "api_key";
+    e.actor_role = call.key.role;
     e.actor_id = call.key.id;
     e.actor_name = call.key.name;
     e.action = action;

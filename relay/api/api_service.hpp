@@ -8,8 +8,13 @@
 // problem document (api/problem.hpp):
 //   1. route      the route table (api/routes.hpp): unknown path 404, known path with
 //                 another method 405
-//   2. key        Authorization: Bearer pk_… must be a key in use (api/api_keys.hpp):
-//                 else 401 with WWW-Authenticate
+//   2. caller     Authorization: Bearer pk_… must be a key in use (api/api_keys.hpp),
+//                 or the session token of an enabled supervisor signed in to the console
+//                 (the console is an API client too: its dashboard and settings call
+//                 these routes; a supervisor may do anything, so the session holds the
+//                 admin scope, and an agent who is not one gets 403); else 401 with
+//                 WWW-Authenticate. The account is read from the store on every call,
+//                 so a disabled supervisor or a revoked session is refused at once
 //   3. scope      the route's scope (GET read, POST write; admin allows all): else 403
 //   4. rate       the key's token bucket (ApiLimits::key_rate per second, key_burst at
 //                 once): else 429 with Retry-After (seconds)
@@ -37,6 +42,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <variant>
 
 #include "api/api_keys.hpp"
 #include "api/routes.hpp"
@@ -59,8 +65,9 @@ struct ApiLimits {
 
 class ApiService {
 public:
-    // `store` is the Hub's (its summary cache), `hub` the running one; both outlive this.
-    ApiService(Store& store, Hub& hub, ApiLimits limits);
+    // `store` is the Hub's (its summary cache), `hub` the running one; `random` makes
+    // ids and secrets; all outlive this.
+    ApiService(Store& store, Hub& hub, RandomSource& random, ApiLimits limits);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
 
@@ -69,12 +76,24 @@ public:
     std::uint64_t audit_failures() const { return audit_failures_; }
 
 private:
+    // Who calls: an API key, or a supervisor by their console session.
+    struct Caller {
+        std::string id;    // the key's id (k_…) or the agent's (a_…): rate budget, audit actor
+        std::string name;  // the key's label or the agent's name
+        Scope scope = Scope::read;
+        const char* role = "api_key";  // the audit entry's actor_role: "api_key" or "agent"
+        bool is_key() const { return std::string_view(role) == "api_key"; }
+        // The name the conversation's lines give an act: "API key NAME", or the supervisor's.
+        std::string acting_name() const { return is_key() ? "API key " + name : name; }
+    };
     struct Call {
         const HttpRequest& request;
         const RouteMatch& match;
-        const ApiKey& key;
+        const Caller& key;
         std::int64_t now;
     };
+    // Step 2: the caller the bearer names, or the problem to answer.
+    std::variant<Caller, HttpResponse> caller_of(const HttpRequest& request, std::int64_t now);
     HttpResponse dispatch(const Call& call);
     HttpResponse list_conversations(const Call& call);
     HttpResponse get_conversation(const Call& call);
@@ -84,12 +103,14 @@ private:
     HttpResponse get_contact(const Call& call);
     HttpResponse get_report(const Call& call);
     HttpResponse start_export(const Call& call);  // api_exports.cpp
+    HttpResponse webhook_route(const Call& call);  // api_webhooks.cpp
     void audit_write(const Call& call, int status);
     // One audit entry by the call's key (actor_role "api_key").
     void audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail);
 
     Store& store_;
     Hub& hub_;
+    RandomSource& random_;
     ApiLimits limits_;
     ApiKeyRing keys_;
     std::unordered_map<std::string, TokenBucket> buckets_;  // key id → its budget

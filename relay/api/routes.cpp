@@ -16,6 +16,14 @@ const std::vector<Route>& route_table() {
         {"GET", "/api/v1/reports", Scope::read, RouteId::get_report},
         {"GET", "/api/v1/exports/conversations", Scope::read, RouteId::export_conversations},
         {"GET", "/api/v1/exports/messages", Scope::read, RouteId::export_messages},
+        {"GET", "/api/v1/webhooks", Scope::admin, RouteId::list_webhooks},
+        {"POST", "/api/v1/webhooks", Scope::admin, RouteId::create_webhook},
+        {"GET", "/api/v1/webhooks/dead-letters", Scope::admin, RouteId::list_dead_letters},
+        {"POST", "/api/v1/webhooks/dead-letters/{id}/replay", Scope::admin, RouteId::replay_dead_letter},
+        {"DELETE", "/api/v1/webhooks/{id}", Scope::admin, RouteId::delete_webhook},
+        {"POST", "/api/v1/webhooks/{id}/enable", Scope::admin, RouteId::enable_webhook},
+        {"POST", "/api/v1/webhooks/{id}/disable", Scope::admin, RouteId::disable_webhook},
+        {"POST", "/api/v1/webhooks/{id}/replay-dead", Scope::admin, RouteId::replay_dead_letters},
     };
     return kRoutes;
 }

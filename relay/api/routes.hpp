@@ -29,6 +29,14 @@ enum class RouteId {
     get_report,
     export_conversations,
     export_messages,
+    list_webhooks,
+    create_webhook,
+    delete_webhook,
+    enable_webhook,
+    disable_webhook,
+    list_dead_letters,
+    replay_dead_letter,
+    replay_dead_letters,
 };
 
 struct Route {

@@ -66,6 +66,14 @@ inline constexpr const char* kApiWrite = "api.write";
 inline constexpr const char* kApiExport = "api.export";  // a bulk read: what, which range, which format
 inline constexpr const char* kApiKeyCreate = "api_key.create";
 inline constexpr const char* kApiKeyRevoke = "api_key.revoke";
+// Webhook subscriptions by the API (the CLI's commands, run by whoever holds the data
+// directory, are not audited, like its other store edits): detail the id (and URL),
+// a replay the dead letter's id and the new delivery's.
+inline constexpr const char* kWebhookAdd = "webhook.add";
+inline constexpr const char* kWebhookRemove = "webhook.remove";
+inline constexpr const char* kWebhookEnable = "webhook.enable";
+inline constexpr const char* kWebhookDisable = "webhook.disable";
+inline constexpr const char* kWebhookReplay = "webhook.replay";
 // The log's own retention window (--retain-audit-days): how many entries went, and the
 // cutoff, so that the log says where its history starts.
 inline constexpr const char* kAuditPurge = "audit.purge";

@@ -77,9 +77,15 @@ int HttpExchange::on_request(lws* wsi) {
     x.request.authorization = request_header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION).value_or("");
     x.request.content_type = request_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE).value_or("");
     x.request.accept = request_header(wsi, WSI_TOKEN_HTTP_ACCEPT).value_or("");
-    char peer[64] = "";
-    lws_get_peer_simple(wsi, peer, sizeof peer);
-    x.request.client = peer;
+    if (client_of_) {
+        HttpClient client = client_of_(wsi);
+        x.request.client = std::move(client.address);
+        x.shared_client = client.shared;
+    } else {
+        char peer[64] = "";
+        lws_get_peer_simple(wsi, peer, sizeof peer);
+        x.request.client = peer;
+    }
     if (!has_body(x.request.method)) return answer(wsi, x);
 
     // A body: refused by its announced length before any of it is read.
@@ -93,13 +99,20 @@ int HttpExchange::on_request(lws* wsi) {
         return refuse_now(wsi, x,
                           refusal_(413, "the body is " + *length + " bytes; at most " +
                                             std::to_string(limits_.max_body_bytes) + " are accepted"));
-    if (n > 0 && limits_.max_bodies > 0) {
-        std::size_t held = 0;
-        // Bodies in memory: being received, or waiting for their deferred answer (an
-        // answered request's body is dropped at once, answer()).
-        for (const auto& [other, e] : exchanges_) held += other != wsi && e.expected > 0 && (!e.answering || e.waiting);
-        if (held >= limits_.max_bodies) {
-            HttpResponse busy = refusal_(503, "too many uploads at once; retry in a few seconds");
+    if (n > 0 && (limits_.max_bodies > 0 || limits_.max_bodies_per_client > 0)) {
+        std::size_t held = 0, held_by_client = 0;
+        for (const auto& [other, e] : exchanges_) {
+            if (other == wsi || !e.holds_body()) continue;
+            ++held;
+            held_by_client += e.request.client == x.request.client;
+        }
+        const bool full = limits_.max_bodies > 0 && held >= limits_.max_bodies;
+        const bool share_used = limits_.max_bodies_per_client > 0 && !x.shared_client &&
+                                held_by_client >= limits_.max_bodies_per_client;
+        if (full || share_used) {
+            HttpResponse busy = refusal_(503, full ? "too many uploads at once; retry in a few seconds"
+                                                   : "this address has " + std::to_string(held_by_client) +
+                                                         " uploads under way, the most at once; retry when one is done");
             busy.headers.emplace_back("retry-after", "5");
             return refuse_now(wsi, x, std::move(busy));
         }

@@ -16,6 +16,8 @@
 //                                 413 before a byte of the body is read, and the
 //                                 connection closed (lws would read the body next);
 //                                 0 → the handler runs at once; else the body is read
+//                                 max_bodies held at once in all, or
+//                                 max_bodies_per_client by this client → 503 Retry-After
 //   LWS_CALLBACK_HTTP_BODY        on_body: appended (never beyond Content-Length, so
 //                                 never beyond max_body_bytes); the stall timer re-armed
 //   LWS_CALLBACK_HTTP_BODY_COMPLETION  on_body_done: the handler runs; a deferred answer
@@ -62,6 +64,19 @@ struct HttpExchangeLimits {
     // deferred answer); beyond it 503 with Retry-After before the body is read. 0: no
     // cap. Bounds the exchange's memory to max_bodies × max_body_bytes.
     std::size_t max_bodies = 0;
+    // Of those, held at once by one client address (ClientOf); beyond it 503 too. 0: no
+    // share. Without it one client announcing bodies it never sends holds every slot for
+    // stall_secs and all uploads wait; with it they hold their share and the rest serve.
+    std::size_t max_bodies_per_client = 0;
+};
+
+// The address a request is counted under (net/client_address.hpp: a trusted proxy's
+// X-Forwarded-For client), and whether it is shared by many clients (the trusted proxy
+// itself, for a request without the header): a shared address has no share of its own,
+// only the total cap applies, as for WebSockets (net/server.cpp).
+struct HttpClient {
+    std::string address;
+    bool shared = false;
 };
 
 class HttpExchange {
@@ -80,6 +95,9 @@ public:
     // gave; the connection is then cut (for the adapter's log and counters).
     using Cut = std::function<void(lws*, const HttpRequest&, const std::string& reason)>;
     void on_cut(Cut cut) { cut_ = std::move(cut); }
+    // How a connection's client address is read (default: the peer's own address).
+    using ClientOf = std::function<HttpClient(lws*)>;
+    void client_of(ClientOf client_of) { client_of_ = std::move(client_of); }
 
     bool serves(std::string_view path) const;
 
@@ -110,6 +128,10 @@ private:
         bool produced = true;       // no more pieces will come (a streamed body: done)
         bool chunked = false;       // a streamed body over HTTP/1.1: chunked transfer coding
         std::chrono::steady_clock::time_point began;
+        bool shared_client = false; // request.client is a trusted proxy's (HttpClient::shared)
+        // Holds a body in memory: being received, or waiting for its deferred answer (an
+        // answered request's body is dropped at once, answer()).
+        bool holds_body() const { return expected > 0 && (!answering || waiting); }
     };
     int answer(lws* wsi, Exchange& x);           // runs the handler, asks for WRITEABLE
     int refuse_now(lws* wsi, Exchange& x, HttpResponse response);  // written at once, closed
@@ -122,6 +144,7 @@ private:
     Handler handler_;
     Refusal refusal_;
     Answered answered_;
+    ClientOf client_of_;
     Cut cut_;
     std::unordered_map<lws*, Exchange> exchanges_;
     std::vector<unsigned char> buf_;  // LWS_PRE + headers or one chunk

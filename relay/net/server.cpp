@@ -237,6 +237,11 @@ Result<int> Server::start() {
                     ++wire_.api_responses[std::to_string(response.status / 100) + "xx"];
                 log_access(wsi, request.method, request.path, response.status, response.body.size(), began);
             });
+        exchange->client_of([this](lws* wsi) {
+            HttpClient client{client_address(wsi)};
+            client.shared = options_.trusted_proxies.contains(std::string_view(client.address));
+            return client;
+        });
         exchange->on_cut([](lws*, const HttpRequest& request, const std::string& reason) {
             lwsl_err("http: %s %s cut off mid-answer: %s\n", request.method.c_str(), request.path.c_str(),
                      reason.c_str());

@@ -123,38 +123,95 @@ TEST_CASE("A visitor uploads a file, sends it in a message, a supervisor reads i
     CHECK(again.body == kPdf);
 }
 
-TEST_CASE("Uploads held at once are capped: the ninth is refused with 503 before its body is read, and the "
-          "relay serves everyone meanwhile",
-          "[integration][attachments]") {
-    auto relay = start_relay({"--attachment-max-bytes", "4096"});
-    // Eight clients announce a 4 000-byte upload and send none of it.
-    std::vector<int> held;
-    const std::string head = "POST /attachments?conv=c_x&name=a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                             "Content-Length: 4000\r\n\r\n";
-    for (int i = 0; i < 8; ++i) {
-        const int fd = raw_connect(relay->port());
+namespace {
+
+// A client that announces a 4 000-byte upload from `from` and sends none of it; a
+// health check answered after it shows the relay has read the request by then.
+int hold_upload(int port, const char* from, const std::vector<std::string>& headers = {}) {
+    std::string head = "POST /attachments?conv=c_x&name=a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const std::string& h : headers) head += h + "\r\n";
+    head += "Content-Length: 4000\r\n\r\n";
+    const int fd = raw_connect(port, 0, from);
+    REQUIRE(fd >= 0);
+    REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+    REQUIRE(http_get(port, "/healthz").status == 200);
+    return fd;
+}
+
+// One small upload without a token from `from`: 503 while its slots are taken, else
+// read and refused for what it is (401). Asked again for a while while the answer is
+// 401 and `want` is 503, should the relay not have read the last held request yet.
+HttpResponse try_upload(int port, const char* from, int want, const std::vector<std::string>& headers = {}) {
+    HttpResponse r;
+    for (int i = 0; i < 50; ++i) {
+        std::string head = "POST /attachments?conv=c_x&name=b.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+        for (const std::string& h : headers) head += h + "\r\n";
+        head += "Content-Length: 5\r\n\r\nhello";
+        const int fd = raw_connect(port, 0, from);
         REQUIRE(fd >= 0);
         REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
-        held.push_back(fd);
-        // A health check answered after it: the relay has read its request by then.
-        REQUIRE(http_get(relay->port(), "/healthz").status == 200);
+        std::string got;
+        char buf[4096];
+        for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+        ::close(fd);
+        r = HttpResponse{};
+        r.head = got.substr(0, got.find("\r\n\r\n"));
+        for (char& c : r.head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (got.size() > 12) r.status = std::atoi(got.c_str() + 9);
+        r.body = got.find("\r\n\r\n") == std::string::npos ? "" : got.substr(got.find("\r\n\r\n") + 4);
+        if (r.status == want) break;
+        ::usleep(100 * 1000);
     }
-    // The ninth gets 503 (asked again for a while, should the relay not have read the
-    // last held request yet: then the ninth is read and refused for its token, 401).
-    HttpResponse ninth;
-    for (int i = 0; i < 50 && ninth.status != 503; ++i) {
-        ninth = http_request(relay->port(), "POST", "/attachments?conv=c_x&name=b.txt", {}, "hello");
-        if (ninth.status != 503) ::usleep(100 * 1000);
-    }
-    CHECK(ninth.status == 503);
-    CHECK(ninth.head.find("retry-after: 5") != std::string::npos);
-    CHECK(http_get(relay->port(), "/healthz").status == 200);
-    for (int fd : held) ::close(fd);
-    // Their slots come back: the next upload is read (and refused for what it is, no token).
-    bool read = false;
-    for (int i = 0; i < 50 && !read; ++i) {
-        read = http_request(relay->port(), "POST", "/attachments?conv=c_x&name=b.txt", {}, "hello").status == 401;
-        if (!read) ::usleep(100 * 1000);
-    }
-    CHECK(read);
+    return r;
 }
+
+}  // namespace
+
+TEST_CASE("Uploads held at once are capped, in all and by each address: one client cannot take every slot, "
+          "and the relay serves everyone meanwhile",
+          "[integration][attachments]") {
+    auto relay = start_relay({"--attachment-max-bytes", "4096"});
+    const int port = relay->port();
+    std::vector<int> held;
+
+    // One address holds its share (2) of the 8 slots; its third is refused…
+    held.push_back(hold_upload(port, "127.0.0.2"));
+    held.push_back(hold_upload(port, "127.0.0.2"));
+    const HttpResponse third = try_upload(port, "127.0.0.2", 503);
+    CHECK(third.status == 503);
+    CHECK(third.head.find("retry-after: 5") != std::string::npos);
+    CHECK(third.body.find("this address has 2 uploads under way") != std::string::npos);
+    // …while another address's upload is read (and refused for having no token).
+    CHECK(try_upload(port, "127.0.0.9", 401).status == 401);
+
+    // Three more addresses take the rest: the ninth upload, from a fresh address, waits.
+    for (const char* from : {"127.0.0.3", "127.0.0.4", "127.0.0.5"}) {
+        held.push_back(hold_upload(port, from));
+        held.push_back(hold_upload(port, from));
+    }
+    const HttpResponse ninth = try_upload(port, "127.0.0.6", 503);
+    CHECK(ninth.status == 503);
+    CHECK(ninth.body.find("too many uploads at once") != std::string::npos);
+    CHECK(http_get(port, "/healthz").status == 200);
+
+    for (int fd : held) ::close(fd);
+    // Their slots come back: the next upload is read.
+    CHECK(try_upload(port, "127.0.0.2", 401).status == 401);
+}
+
+TEST_CASE("Behind a trusted proxy, uploads are shared out by the client its X-Forwarded-For names",
+          "[integration][attachments]") {
+    auto relay = start_relay({"--attachment-max-bytes", "4096", "--trusted-proxy", "127.0.0.1"});
+    const int port = relay->port();
+    const std::vector<std::string> alice = {"X-Forwarded-For: 203.0.113.7"};
+    std::vector<int> held{hold_upload(port, "127.0.0.1", alice), hold_upload(port, "127.0.0.1", alice)};
+    CHECK(try_upload(port, "127.0.0.1", 503, alice).status == 503);
+    // Another client through the same proxy has a share of its own.
+    CHECK(try_upload(port, "127.0.0.1", 401, {"X-Forwarded-For: 203.0.113.8"}).status == 401);
+    // The proxy's own requests (no header) carry many clients: only the total cap applies.
+    held.push_back(hold_upload(port, "127.0.0.1"));
+    held.push_back(hold_upload(port, "127.0.0.1"));
+    CHECK(try_upload(port, "127.0.0.1", 401).status == 401);
+    for (int fd : held) ::close(fd);
+}
+

@@ -29,8 +29,10 @@ inline HttpResponse http_get(int port, const std::string& path) { return http_re
 // A raw TCP connection to 127.0.0.1:port, for what http_request() will not send (no
 // Content-Length, a body announced and never finished, a reader that stops). With
 // receive_buffer > 0 its SO_RCVBUF is set before connecting, so a relay's writes stop
-// as soon as the client stops reading. -1 if it cannot connect.
-int raw_connect(int port, int receive_buffer = 0);
+// as soon as the client stops reading. `from` (a 127.0.0.0/8 address): the connection
+// comes from that address, so one machine's tests can be several clients to the
+// relay's per-address limits. -1 if it cannot connect.
+int raw_connect(int port, int receive_buffer = 0, const char* from = nullptr);
 
 // The most a TCP send buffer may autotune to (net.ipv4.tcp_wmem's third figure, 4 MiB
 // by default): what the relay's kernel can take off its hands for a reader that has

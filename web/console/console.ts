@@ -23,6 +23,7 @@ import {
 import { attachSessions, initSessionsUi, signOut } from "./sessions";
 import { attachAudit, initAuditUi } from "./audit";
 import { mountAgents } from "./views/agents";
+import { mountIntegrations } from "./views/integrations";
 import { attachPrivacy, initPrivacyUi } from "./privacy";
 import {
   attachBots, botFilterAccepts, botPaused, emptyInboxText, initBotsUi, renderBotBanner, renderBotFilter,
@@ -161,7 +162,10 @@ async function startSession(login?: { email: string; password: string }): Promis
   });
   attachSessions(c); // sign-out, sign-out everywhere, the sessions dialog (issue 15)
   attachAudit(c); // supervisors: the audit log dialog (P7)
-  c.on("supervisor", (ev) => ($("show-agents").hidden = !ev.full)); // supervisors: Agents (issue 17)
+  c.on("supervisor", (ev) => { // supervisors: Agents (issue 17), Integrations (issue 18)
+    $("show-agents").hidden = !ev.full;
+    $("show-integrations").hidden = !ev.full;
+  });
   // Supervisors: export and erase the open conversation's visitor (P7).
   attachPrivacy(c, () => (active ? entries.get(active)?.summary : undefined),
                 () => storage?.getItem(TOKEN_KEY) ?? null);
@@ -702,6 +706,8 @@ initCustomerUi(ui.composer, ui.form); // issue 17: `/` canned responses
 initAuditUi();
 mountAgents($<HTMLDialogElement>("agents-dialog"), $("show-agents"), () => storage?.getItem(TOKEN_KEY) ?? null,
             () => me?.id ?? "");
+mountIntegrations($<HTMLDialogElement>("integrations-dialog"), $("show-integrations"), consoleBase,
+                  () => storage?.getItem(TOKEN_KEY) ?? null);
 initPrivacyUi();
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();

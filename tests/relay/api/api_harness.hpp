@@ -26,7 +26,7 @@ struct ApiHarness {
     api::ApiService service;
     std::string read_key, write_key;
 
-    explicit ApiHarness(api::ApiLimits limits = {}) : service(h.store, h.hub, limits) {
+    explicit ApiHarness(api::ApiLimits limits = {}) : service(h.store, h.hub, h.random, limits) {
         read_key = make_key("reader", api::Scope::read);
         write_key = make_key("writer", api::Scope::write);
     }
