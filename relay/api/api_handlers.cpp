@@ -298,4 +298,22 @@ HttpResponse ApiService::get_report(const Call& call) {
     return json_response(200, doc);
 }
 
+// GET /api/v1/queues — Hub::api_queues: the live queues, with the relay's clock so a
+// client measures waits against it rather than its own.
+HttpResponse ApiService::get_queues(const Call& call) {
+    json::Value queues = json::Value::array();
+    for (const Hub::QueueNow& q : hub_.api_queues(call.now)) {
+        json::Value item = json::Value::object();
+        item["team"] = q.team;
+        item["length"] = static_cast<long long>(q.length);
+        item["waiting_since"] = static_cast<long long>(q.waiting_since);
+        item["longest_wait_s"] = q.waiting_since ? static_cast<double>(call.now - q.waiting_since) / 1000.0 : 0.0;
+        queues.push_back(std::move(item));
+    }
+    json::Value doc = json::Value::object();
+    doc["now"] = static_cast<long long>(call.now);
+    doc["queues"] = std::move(queues);
+    return json_response(200, doc);
+}
+
 }  // namespace parley::relay::api

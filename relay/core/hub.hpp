@@ -394,6 +394,15 @@ public:
                        std::int64_t now);
     // The conversation as agents are sent it: routing state, owner, team, contact.
     protocol::ConvSummary api_describe(protocol::ConvSummary summary, std::int64_t now);
+    // The live queues (issue 18, GET /api/v1/queues, the supervisor dashboard): each team
+    // the board lists, how many wait, and since when (ms, the relay's clock) the one
+    // waiting longest has waited; 0 for an empty queue. O(conversations queued).
+    struct QueueNow {
+        std::string team;
+        std::int64_t length = 0;
+        std::int64_t waiting_since = 0;
+    };
+    std::vector<QueueNow> api_queues(std::int64_t now);
 
     // Attachments (issue 17, hub_attachments.cpp, relay/attachments/): who a bearer token
     // is (a visitor's token, or an agent's session token) and whether they may `act` on
