@@ -24,6 +24,7 @@ import { attachSessions, initSessionsUi, signOut } from "./sessions";
 import { attachAudit, initAuditUi } from "./audit";
 import { mountAgents } from "./views/agents";
 import { mountIntegrations } from "./views/integrations";
+import { attachDashboard, mountDashboardButton } from "./dashboard_button";
 import { attachPrivacy, initPrivacyUi } from "./privacy";
 import {
   attachBots, botFilterAccepts, botPaused, emptyInboxText, initBotsUi, renderBotBanner, renderBotFilter,
@@ -166,6 +167,7 @@ async function startSession(login?: { email: string; password: string }): Promis
     $("show-agents").hidden = !ev.full;
     $("show-integrations").hidden = !ev.full;
   });
+  attachDashboard(c, $("show-dashboard")); // supervisors: the dashboard (issue 18)
   // Supervisors: export and erase the open conversation's visitor (P7).
   attachPrivacy(c, () => (active ? entries.get(active)?.summary : undefined),
                 () => storage?.getItem(TOKEN_KEY) ?? null);
@@ -708,6 +710,8 @@ mountAgents($<HTMLDialogElement>("agents-dialog"), $("show-agents"), () => stora
             () => me?.id ?? "");
 mountIntegrations($<HTMLDialogElement>("integrations-dialog"), $("show-integrations"), consoleBase,
                   () => storage?.getItem(TOKEN_KEY) ?? null);
+mountDashboardButton($<HTMLDialogElement>("dashboard-dialog"), $("show-dashboard"), consoleBase,
+                     () => storage?.getItem(TOKEN_KEY) ?? null);
 initPrivacyUi();
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();
