@@ -24,6 +24,7 @@ const DAY = 24 * 3600 * 1000;
 const H = 3600 * 1000;
 const MIN = 60 * 1000;
 const EXTRA = ["--no-triage"];
+const SQLITE3 = process.env.SQLITE3_BIN || "sqlite3"; // not PARLEY_*: the relay refuses unknown settings
 
 let relay, dataDir, browser;
 const pages = {};
@@ -75,10 +76,10 @@ before(async () => {
   ({ relay: first, dataDir } = await relayFromEnv({ name: "dashboard", extra: EXTRA }));
   await stopRelay(first.child); // it made the schema and the demo agents
   const db = join(dataDir, "data", "parley.db");
-  const agent = execFileSync("sqlite3", [db, `SELECT id FROM agents WHERE email = '${DEMO_EMAIL}'`]).toString().trim();
+  const agent = execFileSync(SQLITE3, [db, `SELECT id FROM agents WHERE email = '${DEMO_EMAIL}'`]).toString().trim();
   assert.match(agent, /^a_/);
   const today = Math.floor(Date.now() / DAY) * DAY;
-  execFileSync("sqlite3", [db], { input: historySql(agent, today) });
+  execFileSync(SQLITE3, [db], { input: historySql(agent, today) });
   relay = await startRelay({ bin: process.env.PARLEY_RELAY_BIN, webRoot: process.env.PARLEY_WEB_ROOT,
                              dataDir: join(dataDir, "data"), extra: EXTRA });
   browser = await launchChromium();
