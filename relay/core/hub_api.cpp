@@ -65,9 +65,11 @@ p::ConvSummary Hub::api_describe(p::ConvSummary summary, std::int64_t now) {
 
 // The board's queues (publish_board) with the start of each one's longest wait: the
 // board frame lists conversations but not since when they wait, and the dashboard reads
-// it over HTTP rather than growing a frame every client core decodes. A conversation
-// returning to the front of a queue (a reroute) keeps its own start, so the longest
-// wait is the earliest start among them all, not the first in line's.
+// it over HTTP rather than growing a frame every client core decodes. A conversation's
+// wait starts when it entered the queue (the router's `since`; a rerouted one waits
+// anew, as reports count it: docs/reports.md `queue_waits`). Returning and rerouted
+// conversations go to the front, so the longest wait is the earliest start among them
+// all, not the first in line's.
 std::vector<Hub::QueueNow> Hub::api_queues(std::int64_t now) {
     route_load(now);
     std::set<std::string> teams{config_.routing.default_team};
