@@ -701,6 +701,8 @@ int main(int argc, char** argv) {
     config.triage = &triage;
     config.group_commit = !o.commit_each;
     config.prechat = parse_prechat_fields(o.prechat_fields).value();  // checked with the options
+    config.quality.compliance_words = quality::normalize_words(o.compliance_words);  // issue 18
+    config.quality.long_wait_ms = std::int64_t{o.flag_wait_secs} * 1000;
     // Routing (P4): defaults, then the file, then the command line's timeouts.
     config.routing = default_route_config();
     std::stringstream route_text;

@@ -85,6 +85,9 @@ struct Options {
     std::string identity_proof = "user_hash";  // --identity-proof user_hash|identity_token|both
     // Pre-chat form (issue 17, core/prechat_form.hpp): "name*,email*,order=Order number".
     std::string prechat_fields;  // --prechat-fields SPEC; "": no form
+    // Quality flags (issue 18, docs/quality.md).
+    std::vector<std::string> compliance_words;  // --compliance-word (repeatable)
+    int flag_wait_secs = 300;                   // --flag-wait-secs; 0: no long-wait flags
     // Transcripts sealed at rest (P7; store/column_sealer.hpp). --generate-data-key
     // writes a new 32-byte key file, then exits. --data-key-file: seal with this key;
     // --old-data-key-file (repeatable): keys that only open (after a rotation);

@@ -102,6 +102,8 @@ HttpResponse ApiService::dispatch(const Call& call) {
     case RouteId::list_dead_letters:
     case RouteId::replay_dead_letter:
     case RouteId::replay_dead_letters: return webhook_route(call);
+    case RouteId::list_flags: return list_flags(call);
+    case RouteId::review_flag: return review_flag(call);
     }
     return problem(ProblemType::not_found, "no such route");
 }

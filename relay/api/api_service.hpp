@@ -105,6 +105,8 @@ private:
     HttpResponse get_queues(const Call& call);
     HttpResponse start_export(const Call& call);  // api_exports.cpp
     HttpResponse webhook_route(const Call& call);  // api_webhooks.cpp
+    HttpResponse list_flags(const Call& call);     // api_flags.cpp
+    HttpResponse review_flag(const Call& call);
     void audit_write(const Call& call, int status);
     // One audit entry by the call's key (actor_role "api_key").
     void audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail);

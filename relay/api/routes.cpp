@@ -25,6 +25,8 @@ const std::vector<Route>& route_table() {
         {"POST", "/api/v1/webhooks/{id}/enable", Scope::admin, RouteId::enable_webhook},
         {"POST", "/api/v1/webhooks/{id}/disable", Scope::admin, RouteId::disable_webhook},
         {"POST", "/api/v1/webhooks/{id}/replay-dead", Scope::admin, RouteId::replay_dead_letters},
+        {"GET", "/api/v1/flags", Scope::read, RouteId::list_flags},
+        {"POST", "/api/v1/flags/{id}/review", Scope::write, RouteId::review_flag},
     };
     return kRoutes;
 }

@@ -38,6 +38,8 @@ enum class RouteId {
     list_dead_letters,
     replay_dead_letter,
     replay_dead_letters,
+    list_flags,
+    review_flag,
 };
 
 struct Route {

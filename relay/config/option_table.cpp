@@ -6,6 +6,7 @@
 
 #include "core/log_format.hpp"
 #include "core/prechat_form.hpp"
+#include "quality/quality_rules.hpp"
 #include "net/client_address.hpp"
 #include "parley/triage/analysis.hpp"
 #include "webhooks/webhook_retry.hpp"
@@ -354,6 +355,18 @@ std::vector<OptionSpec> build_table() {
     t.push_back(command(flag("create-identity-secret", &Options::create_identity_secret,
                              "write a new identity secret (the current one still verifies until the next), print it "
                              "once, then exit")));
+    // Quality flags (issue 18, docs/quality.md).
+    t.push_back(list("compliance-word", &Options::compliance_words, "WORD",
+                     "flag a conversation whose visible message holds this word or phrase (repeatable; whole words, "
+                     "case and accents ignored), e.g. lawyer, chargeback, \"guaranteed refund\"",
+                     [](const std::string& v) {
+                         if (v.empty() || v.size() > 64) return std::string("needs 1 to 64 bytes");
+                         return quality::normalize_words({v}).empty()
+                                    ? "needs a letter or digit, not only punctuation: '" + v + "'"
+                                    : std::string();
+                     }));
+    t.push_back(number("flag-wait-secs", &Options::flag_wait_secs, 0, 86'400, "N",
+                       "flag a conversation that has waited N seconds in a team's queue (0: never)", "of seconds"));
     // Reports (issue 18, docs/reports.md).
     t.push_back(command(flag("report", &Options::report,
                              "print a support report as CSV (docs/reports.md), then exit; reads only, so it may run "

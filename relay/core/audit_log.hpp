@@ -74,6 +74,8 @@ inline constexpr const char* kWebhookRemove = "webhook.remove";
 inline constexpr const char* kWebhookEnable = "webhook.enable";
 inline constexpr const char* kWebhookDisable = "webhook.disable";
 inline constexpr const char* kWebhookReplay = "webhook.replay";
+// A quality flag marked reviewed (issue 18, docs/quality.md): detail its kind and id.
+inline constexpr const char* kFlagReview = "flag.review";
 // The log's own retention window (--retain-audit-days): how many entries went, and the
 // cutoff, so that the log says where its history starts.
 inline constexpr const char* kAuditPurge = "audit.purge";

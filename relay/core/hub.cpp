@@ -858,6 +858,7 @@ Result<Appended> Hub::append(const NewMessage& message) {
         ++counters_.messages_stored_by_role[message.from.role];
         if (batch_open_) ++batch_messages_;
         webhooks_of_message(message, stored.value());  // issue 18: in the same batch
+        quality_of_message(message, stored.value());   // issue 18: quality flags
     }
     return stored;
 }

@@ -183,6 +183,7 @@
 #include "core/prechat_form.hpp"
 #include "core/quotas.hpp"
 #include "core/random_source.hpp"
+#include "quality/quality_rules.hpp"
 #include "ops/ops_endpoints.hpp"
 #include "parley/protocol/frames.hpp"
 #include "route/router.hpp"
@@ -307,6 +308,8 @@ struct HubConfig {
     CannedLimits canned;  // issue 17: canned responses per agent and per team
     // Issue 17 (core/prechat_form.hpp): the pre-chat form (--prechat-fields); empty: none.
     PrechatForm prechat;
+    // Issue 18 (quality/quality_rules.hpp): compliance words, the long-wait limit.
+    quality::QualityRules quality;
 };
 
 class Hub {
@@ -615,6 +618,12 @@ private:
     void enqueue_webhook(const WebhookNotice& notice, const std::string& conv, std::int64_t ts);
     void webhooks_of_message(const NewMessage& message, const Appended& stored);
     void webhooks_of_event(const ConvEvent& event);
+    // Quality flags (issue 18, hub_quality.cpp): raised from append(), record_event()
+    // and tick().
+    void raise_flag(const std::string& conv, const char* kind, std::string detail, std::int64_t seq, std::int64_t ts);
+    void quality_of_message(const NewMessage& message, const Appended& stored);
+    void quality_of_event(const ConvEvent& event);
+    void quality_tick(std::int64_t now);
     std::optional<Error> claim_refusal(const Conn& c, const std::string& conv, const std::string& cid);  // issue 18: the routing history reports read
     void route_error(ConnId id, const route::Outcome& o, const std::string& ref);
     // `also`: connections sent the line besides those the visibility rule lists (CSAT:
@@ -709,6 +718,7 @@ private:
     std::map<std::string, std::int64_t> published_rank_;  // conv → rank in that frame
     std::map<ConnId, std::string> last_board_;          // agent conn → last board sent  // visitors told a queue place, not yet assigned
     bool route_loaded_ = false;
+    std::int64_t next_quality_check_ = 0;  // when tick() next looks for long waits
     std::int64_t next_rerank_ = 0;  // when tick() re-ranks connected agents' inboxes
     std::int64_t next_session_check_ = 0;  // when tick() re-validates agents' sessions
     std::int64_t next_session_purge_ = 0;  // when tick() purges expired sessions

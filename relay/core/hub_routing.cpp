@@ -228,6 +228,7 @@ void Hub::tick(std::int64_t now) {
     route_apply(router_.tick(now), now);
     bot_tick(now);  // issue 16: bot_gone, bot_slow
     streams_tick(now);  // issue 16 (hub_streams.cpp)
+    quality_tick(now);  // issue 18 (hub_quality.cpp): long waits
     if (config_.rerank_every_ms > 0 && now >= next_rerank_) {
         next_rerank_ = now + config_.rerank_every_ms;
         std::set<std::string> online;
@@ -338,6 +339,7 @@ std::string Hub::agent_name(const std::string& id) const {
 void Hub::record_event(const ConvEvent& event) {
     if (!store_.append_event(event)) ++counters_.event_failures;
     webhooks_of_event(event);  // issue 18: the routing events webhooks report
+    quality_of_event(event);   // issue 18: knowledge gaps
 }
 
 namespace {

@@ -149,6 +149,10 @@ std::string prometheus_text(const HubCounters& hub, const WireCounters& wire, co
           static_cast<double>(gauges.bot_conversations));
     t.by("parley_handoffs_total", "counter", "Conversations handed from the bot to humans, by reason.", "reason",
          hub.handoffs.counts);
+    t.by("parley_quality_flags_total", "counter", "Quality flags raised, by kind (docs/quality.md).", "kind",
+         hub.quality_flags.counts);
+    t.one("parley_quality_flag_failures_total", "counter", "Quality flags that could not be written.",
+          static_cast<double>(hub.quality_flag_failures));
 
     // Refusals: every error frame by code, so rate limits (4029), quotas (4050-4052) and
     // bad input show apart.

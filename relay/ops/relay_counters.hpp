@@ -54,6 +54,8 @@ struct HubCounters {
     std::uint64_t webhook_enqueue_failures = 0;  // webhook events that could not be enqueued
     Histogram<8> commit_batch_messages{{1, 2, 4, 8, 16, 32, 64, 128}};  // messages per commit
     LabelledCounter handoffs;            // bot → humans, by reason (issue 16)
+    LabelledCounter quality_flags;       // quality flags raised, by kind (issue 18)
+    std::uint64_t quality_flag_failures = 0;  // flags that could not be written
     std::map<int, std::uint64_t> errors;  // error frames sent, by code (rate limits, quotas, …)
 };
 

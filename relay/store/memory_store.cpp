@@ -339,6 +339,7 @@ Result<Erased> MemoryStore::erase_visitor(const std::string& visitor_id) {
         erased.convs.push_back(it->first);
         erased.messages += static_cast<int>(it->second.messages.size());
         erase_events_of(it->first);
+        erase_flags_of(it->first);
         erase_attachments_of(it->first, erased);
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == it->first ? read_marks_.erase(m) : std::next(m);
@@ -400,6 +401,7 @@ Result<Erased> MemoryStore::erase_conversations(const std::vector<std::string>& 
         erased.messages += static_cast<int>(it->second.messages.size());
         visitors.insert(it->second.visitor_id);
         erase_events_of(conv);
+        erase_flags_of(conv);
         erase_attachments_of(conv, erased);
         for (auto m = read_marks_.begin(); m != read_marks_.end();)
             m = std::get<0>(m->first) == conv ? read_marks_.erase(m) : std::next(m);
@@ -761,5 +763,56 @@ Result<std::vector<CannedRecord>> MemoryStore::canned_of(const std::string& owne
 }
 
 Result<bool> MemoryStore::delete_canned(const std::string& id) { return canned_.erase(id) > 0; }
+
+// ---- quality flags (issue 18) ---------------------------------------------------------
+
+Result<std::int64_t> MemoryStore::add_flag(const QualityFlag& flag) {
+    QualityFlag f = flag;
+    f.id = next_flag_id_++;
+    f.reviewed_by.clear();
+    f.reviewed_at = 0;
+    flags_[f.id] = f;
+    return f.id;
+}
+
+Result<std::vector<QualityFlag>> MemoryStore::flags_before(std::int64_t before, bool open_only, int limit) {
+    std::vector<QualityFlag> out;
+    auto it = before > 0 ? flags_.lower_bound(before) : flags_.end();
+    while (it != flags_.begin() && static_cast<int>(out.size()) < limit) {
+        --it;
+        if (!open_only || it->second.reviewed_at == 0) out.push_back(it->second);
+    }
+    return out;
+}
+
+Result<std::optional<QualityFlag>> MemoryStore::find_flag(std::int64_t id) {
+    auto it = flags_.find(id);
+    if (it == flags_.end()) return std::optional<QualityFlag>();
+    return std::optional<QualityFlag>(it->second);
+}
+
+Result<bool> MemoryStore::review_flag(std::int64_t id, const std::string& by, std::int64_t at) {
+    auto it = flags_.find(id);
+    if (it == flags_.end() || it->second.reviewed_at != 0) return false;
+    it->second.reviewed_by = by;
+    it->second.reviewed_at = at;
+    return true;
+}
+
+Result<bool> MemoryStore::has_open_flag(const std::string& conv, const std::string& kind) {
+    for (const auto& [id, f] : flags_)
+        if (f.conv == conv && f.kind == kind && f.reviewed_at == 0) return true;
+    return false;
+}
+
+Result<std::int64_t> MemoryStore::open_flag_count() {
+    std::int64_t n = 0;
+    for (const auto& [id, f] : flags_) n += f.reviewed_at == 0;
+    return n;
+}
+
+void MemoryStore::erase_flags_of(const std::string& conv) {
+    for (auto it = flags_.begin(); it != flags_.end();) it = it->second.conv == conv ? flags_.erase(it) : std::next(it);
+}
 
 }  // namespace parley::relay

@@ -43,6 +43,12 @@ public:
     Result<std::optional<std::string>> route_of(const std::string& conv) override;
 
     Status put_conv_context(const std::string& conv, const ConvContext& context) override;
+    Result<std::int64_t> add_flag(const QualityFlag& flag) override;
+    Result<std::vector<QualityFlag>> flags_before(std::int64_t before, bool open_only, int limit) override;
+    Result<std::optional<QualityFlag>> find_flag(std::int64_t id) override;
+    Result<bool> review_flag(std::int64_t id, const std::string& by, std::int64_t at) override;
+    Result<bool> has_open_flag(const std::string& conv, const std::string& kind) override;
+    Result<std::int64_t> open_flag_count() override;
     Result<std::optional<ConvContext>> find_conv_context(const std::string& conv) override;
     Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) override;
     Result<std::vector<ConvEvent>> events_of_conversation(const std::string& conv) override;
@@ -136,11 +142,14 @@ private:
     std::map<std::string, CannedRecord> canned_;  // by id (issue 17)
     std::deque<AuditEntry> audit_;    // audit_[i].id == audit_purged_ + i + 1
     std::int64_t audit_purged_ = 0;   // entries the retention window took from the front
+    std::map<std::int64_t, QualityFlag> flags_;  // by id
+    std::int64_t next_flag_id_ = 1;
     std::vector<ConvEvent> events_;  // in id order
     std::int64_t next_event_id_ = 1;
     std::vector<AgentEvent> agent_events_;  // in id order
     std::int64_t next_agent_event_id_ = 1;
     void erase_events_of(const std::string& conv);
+    void erase_flags_of(const std::string& conv);
 };
 
 }  // namespace parley::relay

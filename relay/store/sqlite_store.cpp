@@ -158,7 +158,17 @@ constexpr const char* kMigrations[] = {
     "CREATE TABLE IF NOT EXISTS attachments(id TEXT PRIMARY KEY, conv TEXT NOT NULL REFERENCES conversations(id),"
     " uploader TEXT NOT NULL, name NOT NULL, mime TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS attachments_by_conv ON attachments(conv);",
-    // 15: agents' availability over time (issue 18, store.hpp AgentEvent): occupancy and
+    // 15: quality flags (issue 18, relay/quality/): listed newest first, open ones on
+    //     their own (reviewed_at = 0); one open flag per (conv, kind); deleted with the
+    //     conversation.
+    "CREATE TABLE IF NOT EXISTS quality_flags(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
+    " conv TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " reviewed_by TEXT NOT NULL DEFAULT '', reviewed_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS quality_flags_open ON quality_flags(reviewed_at, id);"
+    "CREATE INDEX IF NOT EXISTS quality_flags_by_conv ON quality_flags(conv, kind, reviewed_at);"
+    "CREATE TRIGGER IF NOT EXISTS conversations_erase_flags AFTER DELETE ON conversations"
+    " BEGIN DELETE FROM quality_flags WHERE conv = OLD.id; END;",
+    // 16: agents' availability over time (issue 18, store.hpp AgentEvent): occupancy and
     //     conversations per agent-hour. Read by time (a period) and per agent (the last
     //     row before a period, and retention keeping each agent's last row).
     "CREATE TABLE IF NOT EXISTS agent_events(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
@@ -366,7 +376,7 @@ constexpr const char* kEventsOfOpened =
 constexpr const char* kEventsOfKind =
     "SELECT id, ts, conv, kind, team, agent, detail, intent FROM conversation_events "
     "WHERE kind = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY id";
-// Agents' availability (schema step 15). A period: each agent's last row before it (the
+// Agents' availability (schema step 16). A period: each agent's last row before it (the
 // greatest id among their rows before `from`), then its own rows.
 constexpr const char* kInsertAgentEvent =
     "INSERT INTO agent_events(ts, agent, status, load, reason) VALUES(?1, ?2, ?3, ?4, ?5)";
@@ -391,6 +401,21 @@ constexpr const char* kVisitorOfConv = "SELECT visitor_id FROM conversations WHE
 constexpr const char* kPurgeReadMarks = "DELETE FROM read_marks WHERE conv = ?1";
 constexpr const char* kPurgeMessages = "DELETE FROM messages WHERE conv = ?1";
 constexpr const char* kPurgeEvents = "DELETE FROM conversation_events WHERE conv = ?1";
+// Quality flags (issue 18, schema step 15).
+constexpr const char* kInsertFlag = "INSERT INTO quality_flags(ts, conv, kind, detail, seq) VALUES(?1, ?2, ?3, ?4, ?5)";
+constexpr const char* kFlagsBefore =
+    "SELECT id, ts, conv, kind, detail, seq, reviewed_by, reviewed_at FROM quality_flags"
+    " WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+constexpr const char* kOpenFlagsBefore =
+    "SELECT id, ts, conv, kind, detail, seq, reviewed_by, reviewed_at FROM quality_flags"
+    " WHERE reviewed_at = 0 AND id < ?1 ORDER BY id DESC LIMIT ?2";
+constexpr const char* kFindFlag =
+    "SELECT id, ts, conv, kind, detail, seq, reviewed_by, reviewed_at FROM quality_flags WHERE id = ?1";
+constexpr const char* kReviewFlag =
+    "UPDATE quality_flags SET reviewed_by = ?2, reviewed_at = ?3 WHERE id = ?1 AND reviewed_at = 0";
+constexpr const char* kHasOpenFlag =
+    "SELECT 1 FROM quality_flags WHERE conv = ?1 AND kind = ?2 AND reviewed_at = 0 LIMIT 1";
+constexpr const char* kOpenFlagCount = "SELECT count(*) FROM quality_flags WHERE reviewed_at = 0";
 // Attachments (issue 17): a record, and those of an erased visitor or conversation (their
 // ids first: the files go once the transaction is committed).
 constexpr const char* kInsertAttachment =
@@ -1804,6 +1829,72 @@ Result<std::vector<ConvEvent>> SqliteStore::events_of_conversations_opened(std::
                                 column_text(s.get(), 5), column_text(s.get(), 6), column_text(s.get(), 7)});
     if (rc != SQLITE_DONE) return fail("read conversation events");
     return out;
+}
+
+// ---- quality flags (issue 18) ------------------------------------------------------
+
+namespace {
+QualityFlag read_flag(sqlite3_stmt* s) {
+    return QualityFlag{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), column_text(s, 2), column_text(s, 3),
+                       column_text(s, 4),         sqlite3_column_int64(s, 5), column_text(s, 6),
+                       sqlite3_column_int64(s, 7)};
+}
+}  // namespace
+
+Result<std::int64_t> SqliteStore::add_flag(const QualityFlag& f) {
+    auto p = prepare(kInsertFlag);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, f.ts).bind(2, f.conv).bind(3, f.kind).bind(4, f.detail).bind(5, f.seq);
+    if (s.step() != SQLITE_DONE) return fail("store a quality flag");
+    return std::int64_t{sqlite3_last_insert_rowid(db_)};
+}
+
+Result<std::vector<QualityFlag>> SqliteStore::flags_before(std::int64_t before, bool open_only, int limit) {
+    auto p = prepare(open_only ? kOpenFlagsBefore : kFlagsBefore);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, before > 0 ? before : INT64_MAX).bind(2, std::int64_t{limit});
+    std::vector<QualityFlag> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_flag(s.get()));
+    if (rc != SQLITE_DONE) return fail("read quality flags");
+    return out;
+}
+
+Result<std::optional<QualityFlag>> SqliteStore::find_flag(std::int64_t id) {
+    auto p = prepare(kFindFlag);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, id).step();
+    if (rc == SQLITE_DONE) return std::optional<QualityFlag>();
+    if (rc != SQLITE_ROW) return fail("read a quality flag");
+    return std::optional<QualityFlag>(read_flag(s.get()));
+}
+
+Result<bool> SqliteStore::review_flag(std::int64_t id, const std::string& by, std::int64_t at) {
+    auto p = prepare(kReviewFlag);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.bind(1, id).bind(2, by).bind(3, at).step() != SQLITE_DONE) return fail("review a quality flag");
+    return sqlite3_changes(db_) > 0;
+}
+
+Result<bool> SqliteStore::has_open_flag(const std::string& conv, const std::string& kind) {
+    auto p = prepare(kHasOpenFlag);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    const int rc = s.bind(1, conv).bind(2, kind).step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail("read quality flags");
+    return rc == SQLITE_ROW;
+}
+
+Result<std::int64_t> SqliteStore::open_flag_count() {
+    auto p = prepare(kOpenFlagCount);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    if (s.step() != SQLITE_ROW) return fail("count quality flags");
+    return std::int64_t{sqlite3_column_int64(s.get(), 0)};
 }
 
 Result<std::vector<ConvEvent>> SqliteStore::events_of_kind(const std::string& kind, std::int64_t from,

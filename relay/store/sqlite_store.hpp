@@ -52,7 +52,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 15;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 16;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -148,6 +148,12 @@ public:
                                                           const std::string& after_conv, int limit) override;
     Result<Erased> erase_conversations(const std::vector<std::string>& convs) override;
 
+    Result<std::int64_t> add_flag(const QualityFlag& flag) override;
+    Result<std::vector<QualityFlag>> flags_before(std::int64_t before, bool open_only, int limit) override;
+    Result<std::optional<QualityFlag>> find_flag(std::int64_t id) override;
+    Result<bool> review_flag(std::int64_t id, const std::string& by, std::int64_t at) override;
+    Result<bool> has_open_flag(const std::string& conv, const std::string& kind) override;
+    Result<std::int64_t> open_flag_count() override;
     Status append_event(const ConvEvent& event) override;
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
     Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) override;

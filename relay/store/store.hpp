@@ -210,6 +210,24 @@ struct MessageStamp {
     std::string role;  // visitor | agent | bot | system
 };
 
+// A quality flag (issue 18, relay/quality/, docs/quality.md): something in a conversation
+// a supervisor should look at, raised as it happens and kept until erased with the
+// conversation. Ids and labels only, never a message's text.
+struct QualityFlag {
+    std::int64_t id = 0;   // assigned by the store; increasing
+    std::int64_t ts = 0;   // when it was raised (ms)
+    std::string conv;
+    std::string kind;      // negative_sentiment | compliance | knowledge_gap | long_wait
+    std::string detail;    // the word (compliance), the reason (knowledge_gap), seconds waited (long_wait)
+    std::int64_t seq = 0;  // the message that raised it; 0 for none
+    std::string reviewed_by;        // who marked it reviewed ("" while open)
+    std::int64_t reviewed_at = 0;   // when (ms); 0 while open
+    bool operator==(const QualityFlag& o) const {
+        return id == o.id && ts == o.ts && conv == o.conv && kind == o.kind && detail == o.detail && seq == o.seq &&
+               reviewed_by == o.reviewed_by && reviewed_at == o.reviewed_at;
+    }
+};
+
 // One row of Store::closed_before: a closed conversation that retention may purge.
 struct ClosedConversation {
     std::string conv;
@@ -451,6 +469,21 @@ public:
     // order: all a report needs. No text is read, so nothing is unsealed: cheap, and it
     // works on a sealed store opened without its data key (--report).
     virtual Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) = 0;
+    // ---- quality flags (issue 18, relay/quality/) -----------------------------------
+    // Stores a flag (its id, reviewed_by and reviewed_at are ignored): its id. A flag is
+    // deleted with its conversation (erasure, retention). Joins the open batch.
+    virtual Result<std::int64_t> add_flag(const QualityFlag& flag) = 0;
+    // Newest first: ids below `before` (0: from the newest), only open ones when
+    // `open_only`, at most `limit`.
+    virtual Result<std::vector<QualityFlag>> flags_before(std::int64_t before, bool open_only, int limit) = 0;
+    virtual Result<std::optional<QualityFlag>> find_flag(std::int64_t id) = 0;
+    // Marks an open flag reviewed by `by` at `at`: true; false when there is no such flag
+    // or it was reviewed already (the first review stands).
+    virtual Result<bool> review_flag(std::int64_t id, const std::string& by, std::int64_t at) = 0;
+    // Whether `conv` has an open flag of `kind`: a conversation carries at most one open
+    // flag of a kind, so an angry visitor's every message does not raise one each.
+    virtual Result<bool> has_open_flag(const std::string& conv, const std::string& kind) = 0;
+    virtual Result<std::int64_t> open_flag_count() = 0;
     // The events of `kind` with a time in [from, to), in id order (reports: the
     // assignments of a period, whenever their conversations opened).
     virtual Result<std::vector<ConvEvent>> events_of_kind(const std::string& kind, std::int64_t from,

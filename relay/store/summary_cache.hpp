@@ -83,6 +83,18 @@ public:
         return inner_.route_of(conv);
     }
 
+    Result<std::int64_t> add_flag(const QualityFlag& flag) override { return inner_.add_flag(flag); }
+    Result<std::vector<QualityFlag>> flags_before(std::int64_t before, bool open_only, int limit) override {
+        return inner_.flags_before(before, open_only, limit);
+    }
+    Result<std::optional<QualityFlag>> find_flag(std::int64_t id) override { return inner_.find_flag(id); }
+    Result<bool> review_flag(std::int64_t id, const std::string& by, std::int64_t at) override {
+        return inner_.review_flag(id, by, at);
+    }
+    Result<bool> has_open_flag(const std::string& conv, const std::string& kind) override {
+        return inner_.has_open_flag(conv, kind);
+    }
+    Result<std::int64_t> open_flag_count() override { return inner_.open_flag_count(); }
     Status put_conv_context(const std::string& conv, const ConvContext& context) override {
         return inner_.put_conv_context(conv, context);
     }

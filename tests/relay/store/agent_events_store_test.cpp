@@ -1,6 +1,6 @@
 // Agents' availability over time (issue 18, store.hpp AgentEvent): the guarantees of
 // append_agent_event, agent_events_between and purge_agent_events_before, on every
-// backend; and schema step 15 on a database made before it.
+// backend; and schema step 16 on a database made before it.
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
@@ -83,13 +83,13 @@ TEMPLATE_TEST_CASE("the events of one kind are read by time, whenever their conv
     CHECK(s.events_of_kind("assigned", T0, T0 + 10).value().size() == 3);
 }
 
-TEST_CASE("a database from before schema step 15 gains the agents' availability table", "[store][sqlite][reports]") {
+TEST_CASE("a database from before schema step 16 gains the agents' availability table", "[store][sqlite][reports]") {
     TempDir dir;
     const std::string path = dir.file("parley.db");
     { auto s = SqliteBackend::open(path); }
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "DROP TABLE agent_events; PRAGMA user_version = 14", nullptr, nullptr, nullptr) ==
+    REQUIRE(sqlite3_exec(db, "DROP TABLE agent_events; PRAGMA user_version = 15", nullptr, nullptr, nullptr) ==
             SQLITE_OK);
     sqlite3_close(db);
 
