@@ -219,8 +219,9 @@ void Hub::on_close(ConnId conn, std::int64_t now) {
     }
 }
 
-void Hub::shutdown(std::int64_t) {
+void Hub::shutdown(std::int64_t now) {
     stopping_ = true;
+    availability_stop(now);  // issue 18: agents go offline with the relay
     for (const auto& entry : conns_)
         outputs_.push_back(Output::close(entry.first, "relay shutting down", p::close_code::going_away));
 }

@@ -613,6 +613,7 @@ private:
     void record_availability(const std::string& agent_id, const char* reason, std::int64_t now);
     void record_loads(std::int64_t now);
     void availability_restart(std::int64_t now);
+    void availability_stop(std::int64_t now);
     // Webhooks (issue 18, hub_webhooks.cpp): enqueued from append() and record_event().
     bool webhook_wanted(const std::string& type);
     void enqueue_webhook(const WebhookNotice& notice, const std::string& conv, std::int64_t ts);

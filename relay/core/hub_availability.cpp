@@ -11,6 +11,9 @@
 // open, so a row commits with the decision it records. A row that cannot be written is
 // counted like a conversation event (/metrics: event failures) and never holds up routing.
 //
+// A relay that stops (shutdown) writes an `offline` row, reason `stop`, for every agent
+// it last wrote as online, in the batch its shutdown output commits: the connections it
+// then closes are gone after the last commit, so their own disconnect rows would never be.
 // A relay that stopped without its agents' last `offline` rows (a crash, a kill) would
 // leave them available until the next row; so when routing loads (the first use after a
 // start) every agent whose last stored row is not offline gets one, reason `restart`,
@@ -44,6 +47,16 @@ void Hub::record_availability(const std::string& agent_id, const char* reason, s
 
 void Hub::record_loads(std::int64_t now) {
     for (const auto& [id, agent] : route_agents_) record_availability(id, "load", now);
+}
+
+void Hub::availability_stop(std::int64_t now) {
+    batch_begin(0);  // committed with the shutdown's outputs (take_outputs)
+    for (auto& [agent, state] : availability_written_) {
+        if (state.first == "offline") continue;
+        state = {"offline", state.second};
+        if (!store_.append_agent_event(AgentEvent{0, now, agent, "offline", state.second, "stop"}))
+            ++counters_.event_failures;
+    }
 }
 
 void Hub::availability_restart(std::int64_t now) {

@@ -132,8 +132,9 @@ struct AgentEvent {
     std::string status;     // available | away | offline (the router's, P4)
     std::int64_t load = 0;  // conversations holding a seat (assigned, not inactive)
     // What changed: connect (first connection), disconnect (last one gone), set (the
-    // agent chose a status), load (routing moved a conversation), restart (the relay
-    // started and found the agent's last row not offline: it went offline at a crash).
+    // agent chose a status), load (routing moved a conversation), stop (the relay shut
+    // down), restart (the relay started and found the agent's last row not offline: it
+    // went offline at a crash).
     std::string reason;
 };
 

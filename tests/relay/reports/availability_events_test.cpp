@@ -69,6 +69,19 @@ TEST_CASE("The Hub records an agent's availability and load as they change, and 
     CHECK(report[0].agents->occupancy() == Approx(2.0 / 3.0));
 }
 
+TEST_CASE("A relay shutting down marks its online agents offline", "[reports][agents]") {
+    HubHarness h;
+    h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));
+    h.agent(h.make_agent("a_bob", "bob@example.com", "Bob"));
+    h.now += 10 * kMinute;
+    h.hub.shutdown(h.now);
+    (void)h.hub.take_outputs();
+    auto rows = h.store.agent_events_between(0, h.now + 1);
+    REQUIRE(rows.ok());
+    CHECK(described(rows.value()) == std::vector<std::string>{"a_ann:available/0/connect", "a_bob:available/0/connect",
+                                                              "a_ann:offline/0/stop", "a_bob:offline/0/stop"});
+}
+
 TEST_CASE("A relay that starts after a crash marks the agents it left online as offline", "[reports][agents]") {
     HubHarness h;
     h.agent(h.make_agent("a_ann", "ann@example.com", "Ann"));  // connected: available; then the relay dies
