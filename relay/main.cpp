@@ -41,6 +41,9 @@
 #include "config/config_render.hpp"
 #include "config/config_sources.hpp"
 #include "config/referenced_files.hpp"
+#include "config/config_file_writer.hpp"
+#include "config/live_config.hpp"
+#include "live_settings.hpp"
 #include "options.hpp"
 #include "privacy/visitor_export.hpp"
 #include "reports/report.hpp"
@@ -493,6 +496,34 @@ std::optional<std::string> read_config_file(const std::string& path, std::string
     return text.str();
 }
 
+// The process's environment as "NAME=value" strings (read again at each reload).
+std::vector<std::string> current_environment() {
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+    return env;
+}
+
+// One log line per reload (names of settings, never their values): notice when it was
+// applied, error when the sources were refused (with each problem's line and reason).
+void log_reload(const config::ReloadResult& r, const std::string& file) {
+    auto join = [](const std::vector<std::string>& names) {
+        std::string out;
+        for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
+        return out;
+    };
+    if (!r.ok) {
+        std::string problems;
+        for (const config::ConfigProblem& p : r.problems) problems += (problems.empty() ? "" : "; ") + p.text;
+        log_event(LogLevel::error, "config_reload_refused", {{"file", file}, {"problems", problems}},
+                  r.summary(file), true);
+        return;
+    }
+    log_event(LogLevel::notice, "config_reload",
+              {{"file", file}, {"applied", join(r.applied)}, {"restart", join(r.restart)},
+               {"shadowed", join(r.shadowed)}},
+              r.summary(file), true);
+}
+
 int main(int argc, char** argv) {
     // Undocumented, alone: the HTTP API's route table, which the OpenAPI check compares
     // with docs/openapi.json (tests/integration/api_test.cpp).
@@ -501,10 +532,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     // Settings: flags > PARLEY_* environment > config file > defaults (config/).
-    std::vector<std::string> env;
-    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
-    const config::ResolvedConfig resolved =
-        config::resolve_config(std::vector<std::string>(argv + 1, argv + argc), env, read_config_file);
+    const config::ResolvedConfig resolved = config::resolve_config(std::vector<std::string>(argv + 1, argv + argc),
+                                                                   current_environment(), read_config_file);
     if (resolved.print_markdown) {
         std::cout << config::options_markdown();
         return 0;
@@ -690,7 +719,8 @@ int main(int argc, char** argv) {
     } else {
         note("triage_off", "triage is OFF (--no-triage): messages carry no intent");
     }
-    const MessageTriage triage(model ? &*model : nullptr, mask_policy_from(o));
+    // Not const: a reload may change the masking policy (--mask-*).
+    MessageTriage triage(model ? &*model : nullptr, mask_policy_from(o));
 
     HubConfig config;
     config.visitor_keys = std::move(visitor_keys.value().ring);
@@ -700,9 +730,6 @@ int main(int argc, char** argv) {
                                                                     : IdentityProofs::both;
     config.triage = &triage;
     config.group_commit = !o.commit_each;
-    config.prechat = parse_prechat_fields(o.prechat_fields).value();  // checked with the options
-    config.quality.compliance_words = quality::normalize_words(o.compliance_words);  // issue 18
-    config.quality.long_wait_ms = std::int64_t{o.flag_wait_secs} * 1000;
     // Routing (P4): defaults, then the file, then the command line's timeouts.
     config.routing = default_route_config();
     std::stringstream route_text;
@@ -719,27 +746,14 @@ int main(int argc, char** argv) {
     if (o.rerank_every_ms) config.rerank_every_ms = *o.rerank_every_ms;
     if (o.away_grace_ms) config.routing.away_grace_ms = *o.away_grace_ms;
     if (o.offline_grace_ms) config.routing.offline_grace_ms = *o.offline_grace_ms;
-    // Retention (P7): windows in days of retention_day_ms (a day, except in tests).
-    config.retention.closed_ms = o.retain_closed_days * o.retention_day_ms;
-    config.retention.audit_ms = std::int64_t{o.retain_audit_days} * o.retention_day_ms;
-    for (const auto& [team, days] : o.retain_closed_days_team)
-        config.retention.team_closed_ms[team] = days * o.retention_day_ms;
-    config.retention.sweep_every_ms = o.retention_sweep_ms;
-    config.retention.page_gap_ms = std::min<long long>(config.retention.page_gap_ms, o.retention_sweep_ms);
+    // Retention, quotas, bot rules, pre-chat form: what a reload may change too.
+    set_hub_live_settings(config, o);
     // Logins (P7): the throttle's numbers, and as many pending checks as the pool holds.
     config.login.throttle.account = {o.login_free_failures, o.login_delay_ms, o.login_lock_after, o.login_lock_ms};
     config.login.throttle.address = {o.login_ip_free_failures, o.login_delay_ms, o.login_ip_lock_after,
                                      o.login_ip_lock_ms};
     config.login.throttle.max_pending_per_address = o.login_ip_checks;
     config.login.max_checks = static_cast<std::size_t>(o.login_threads + o.login_queue);
-    // Quotas (P7): counted in memory, so a restart starts them at zero.
-    config.quotas.new_visitors_per_hour = o.quota_new_visitors;
-    config.quotas.new_conversations_per_hour = o.quota_new_conversations;
-    config.quotas.visitor_bytes_per_day = o.quota_visitor_bytes;
-    // Bots (issue 16): the relay's own handoff rules.
-    config.bots.grace_ms = o.bot_grace_secs * 1000LL;
-    config.bots.reply_ms = o.bot_reply_secs * 1000LL;
-    config.bots.max_turns_unanswered = o.bot_max_turns_unanswered;
     // Conversation summaries are read on every frame: kept in memory, written through.
     SummaryCache summaries(*store.value());
     Hub hub(summaries, random, config);
@@ -749,13 +763,7 @@ int main(int argc, char** argv) {
     so.port = o.port;
     so.web_root = o.web_root;
     so.allow_origins = o.allow_origins;
-    so.limits.conn_rate = o.conn_rate;
-    so.limits.conn_burst = o.conn_burst;
-    so.limits.ip_rate = o.ip_rate;
-    so.limits.ip_burst = o.ip_burst;
-    so.limits.bot_rate = o.bot_conn_rate;
-    so.limits.bot_burst = o.bot_conn_burst;
-    so.limits.max_conns_per_ip = o.max_conns_per_ip;
+    so.limits = rate_limits_of(o);
     so.max_sockets_per_ip = o.max_sockets_per_ip;
     so.handshake_timeout_secs = o.handshake_timeout_secs;
     so.heartbeat_secs = o.heartbeat_secs;
@@ -766,14 +774,8 @@ int main(int argc, char** argv) {
     so.stall_secs = o.stall_secs;
     so.tls_cert = o.tls_cert;
     so.tls_key = o.tls_key;
-    std::vector<IpNetwork> proxies;
-    for (const std::string& spec : o.trusted_proxies)
-        if (auto net = IpNetwork::parse(spec)) proxies.push_back(*net);  // parse_options checked them
-    so.trusted_proxies = TrustedProxies(std::move(proxies));
-    std::vector<IpNetwork> scrapers;
-    for (const std::string& spec : o.metrics_allow)
-        if (auto net = IpNetwork::parse(spec)) scrapers.push_back(*net);  // parse_options checked them
-    so.metrics_allow = TrustedProxies(std::move(scrapers));
+    so.trusted_proxies = networks_of(o.trusted_proxies);
+    so.metrics_allow = networks_of(o.metrics_allow);
     so.data_dir = o.data_dir;
     so.version = PARLEY_VERSION;
     // The HTTP API (issue 18, relay/api/, docs/api.md): /api/v1 on the same port.
@@ -817,14 +819,39 @@ int main(int argc, char** argv) {
     so.wake_takers.push_back([&file_worker](std::function<void()> wake) { file_worker.set_wake(std::move(wake)); });
     // Webhooks (issue 18): deliveries on the sender's thread, moved by the dispatcher on
     // the loop's tick (webhooks/webhook_dispatcher.hpp).
-    WebhookRetryPolicy retry;
-    retry.delays_ms = parse_webhook_backoff(o.webhook_backoff).value();  // the option checked it
-    retry.max_attempts = o.webhook_max_attempts;
+    const WebhookRetryPolicy retry = webhook_retry_of(o);
     WebhookSender webhook_sender({o.webhook_connect_timeout_ms, o.webhook_timeout_ms, 64 * 1024,
                                   o.webhook_allow_private});
     WebhookDispatcher webhooks(*store.value()->webhooks(), webhook_sender, random, retry, o.webhook_concurrency);
     so.webhooks = &webhooks;
     Server server(hub, so);
+
+    // Reloading the configuration (issue 18, config/live_config.hpp): SIGHUP (the
+    // server's tick) and PUT /api/v1/config both reload; what changed reaches each
+    // component here, on the loop thread.
+    config::LiveConfig live_config(
+        std::vector<std::string>(argv + 1, argv + argc), current_environment,
+        {read_config_file, config::write_config_file, config::read_previous_config}, resolved);
+    live_config.on_apply([&](const Options& next, const config::ReloadPlan&) {
+        set_log_level(parse_log_level(next.log_level).value_or(LogLevel::notice));
+        HubConfig live;  // only its live parts are read by reconfigure (no keys copied)
+        set_hub_live_settings(live, next);
+        hub.reconfigure(live);
+        triage.set_policy(mask_policy_from(next));
+        server.set_rate_limits(rate_limits_of(next));
+        server.set_metrics_allow(networks_of(next.metrics_allow));
+        api_service.set_key_rate(next.api_rate, next.api_burst);
+        server.set_max_body_bytes("/api/", static_cast<std::size_t>(next.api_max_body_bytes));
+        attachments::AttachmentLimits files = attachment_limits;
+        files.max_bytes = static_cast<std::size_t>(next.attachment_max_bytes);
+        files.visitor_bytes_per_day = static_cast<std::int64_t>(next.attachment_quota_bytes);
+        attachment_service.set_limits(files);
+        server.set_max_body_bytes(attachments::AttachmentService::kPrefix, files.max_bytes);
+        webhooks.set_policy(webhook_retry_of(next), next.webhook_concurrency);
+    });
+    live_config.on_report([&live_config](const config::ReloadResult& r) { log_reload(r, live_config.file()); });
+    server.on_reload([&live_config] { (void)live_config.reload(); });
+    api_service.set_live_config(&live_config);  // GET/PUT /api/v1/config (api/api_config.cpp)
 
     install_signal_handlers();
     raise_open_files_limit();

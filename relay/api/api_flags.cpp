@@ -2,6 +2,7 @@
 // the list a supervisor works through (open ones, newest first) and marking one
 // reviewed. The console's Flags view calls them with the supervisor's session.
 #include "api/api_args.hpp"
+#include "api/api_body.hpp"
 #include "api/api_service.hpp"
 #include "api/problem.hpp"
 #include "core/audit_log.hpp"

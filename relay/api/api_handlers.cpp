@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "api/api_args.hpp"
+#include "api/api_body.hpp"
 #include "api/api_json.hpp"
 #include "api/api_service.hpp"
 #include "api/problem.hpp"

@@ -10,13 +10,15 @@
 // and no secret hashing key). A client sends `Authorization: Bearer pk_…`.
 //
 // Scopes nest: read < write < admin. GET routes need read, POST routes write; admin is
-// for the administration routes to come (agents, config) and allows everything.
+// for the administration routes (agents, canned responses, keys; routes.cpp) and allows
+// everything. Keys are also made and revoked over the API (api_key_routes.cpp), never
+// one of a higher scope than the caller's (may_grant).
 //
 // Where they live: one document in the store's settings table (key "api_keys"), a JSON
 // array of {id, name, scope, hash, created, revoked}, at most kMaxApiKeys rows. The CLI
 // reads, changes and writes it beside a running relay; the relay re-reads it at most
 // once per kReloadMs (ApiKeyRing::lookup), so a revocation takes effect within a
-// second. Revoked keys stay listed (revoked = when) but never match. A table of its own
+// second (one made over the API: at the next request, ApiKeyRing::reload). Revoked keys stay listed (revoked = when) but never match. A table of its own
 // was the road not taken: keys are few, and a settings row needs no schema migration in
 // a session where other branches migrate too.
 #pragma once
@@ -37,6 +39,9 @@ enum class Scope { read = 1, write = 2, admin = 3 };
 std::optional<Scope> parse_scope(std::string_view text);
 const char* scope_name(Scope scope);
 inline bool allows(Scope held, Scope needed) { return static_cast<int>(held) >= static_cast<int>(needed); }
+// Whether a caller holding `held` may create (or revoke) a key of scope `key`: never one
+// stronger than its own, so a key cannot be used to escalate (POST /api/v1/api-keys).
+inline bool may_grant(Scope held, Scope key) { return allows(held, key); }
 
 struct ApiKey {
     std::string id;    // "k_" + 12 hex digits: what --revoke-api-key names, the audit log's actor
@@ -78,6 +83,8 @@ public:
     explicit ApiKeyRing(Store& store) : store_(store) {}
     // The key this Authorization header's bearer token is, if it is one in use.
     std::optional<ApiKey> lookup(std::string_view bearer, std::int64_t now);
+    // The keys changed here (the API revoked one): re-read them at the next lookup.
+    void reload() { loaded_ = false; }
     static constexpr std::int64_t kReloadMs = 1000;
 
 private:

@@ -45,7 +45,10 @@ HttpResponse ApiService::handle(const HttpRequest& request, std::int64_t now) {
     // 5. the handler, 6. the audit entry of a write
     const Call call{request, match, key, now};
     HttpResponse response = dispatch(call);
-    if (request.method != "GET") audit_write(call, response.status);
+    if (request.method != "GET") {
+        if (response.deferred) audit_when_answered(call, response);
+        else audit_write(call, response.status);
+    }
     return response;
 }
 
@@ -104,6 +107,30 @@ HttpResponse ApiService::dispatch(const Call& call) {
     case RouteId::replay_dead_letters: return webhook_route(call);
     case RouteId::list_flags: return list_flags(call);
     case RouteId::review_flag: return review_flag(call);
+    case RouteId::get_config:
+    case RouteId::validate_config:
+    case RouteId::apply_config:
+    case RouteId::rollback_config: return config_route(call);
+    case RouteId::list_agents:
+    case RouteId::create_agent:
+    case RouteId::get_agent:
+    case RouteId::update_agent:
+    case RouteId::remove_agent:
+    case RouteId::disable_agent:
+    case RouteId::enable_agent:
+    case RouteId::reset_agent_password: return agents_route(call);
+    case RouteId::list_teams:
+    case RouteId::get_team: return teams_route(call);
+    case RouteId::list_canned:
+    case RouteId::create_canned:
+    case RouteId::update_canned:
+    case RouteId::delete_canned: return canned_route(call);
+    case RouteId::list_bot_keys:
+    case RouteId::create_bot_key:
+    case RouteId::revoke_bot_key:
+    case RouteId::list_api_keys:
+    case RouteId::create_api_key:
+    case RouteId::revoke_api_key: return keys_route(call);
     }
     return problem(ProblemType::not_found, "no such route");
 }
@@ -114,6 +141,41 @@ void ApiService::audit_write(const Call& call, int status) {
         conv = call.match.params[0];
     audit_entry(call, audit::kApiWrite, conv,
           call.request.method + " " + call.match.route->pattern + " " + std::to_string(status));
+}
+
+void ApiService::audit_when_answered(const Call& call, HttpResponse& response) {
+    // The Call refers to the request, which is gone by then: what the entry needs is copied.
+    auto later = std::make_shared<std::pair<Caller, std::string>>(
+        call.key, call.request.method + " " + call.match.route->pattern + " ");
+    const std::int64_t now = call.now;
+    auto inner = std::move(response.deferred);
+    response.deferred = [this, later, now, inner]() -> std::optional<HttpResponse> {
+        std::optional<HttpResponse> ready = inner();
+        if (ready) {
+            const HttpRequest none;
+            const RouteMatch match;
+            const Call done{none, match, later->first, now};
+            audit_entry(done, audit::kApiWrite, "", later->second + std::to_string(ready->status));
+        }
+        return ready;
+    };
+}
+
+protocol::AuditEntry ApiService::actor_of(const Call& call) const {
+    p::AuditEntry actor;
+    actor.actor_role = call.key.role;
+    actor.actor_id = call.key.id;
+    actor.actor_name = call.key.name;
+    return actor;
+}
+
+void ApiService::audit_target(const Call& call, const char* action, const std::string& target, std::string detail) {
+    p::AuditEntry e = actor_of(call);
+    e.ts = call.now;
+    e.action = action;
+    e.target = target;
+    e.detail = std::move(detail);
+    if (!store_.append_audit(audit::clipped(std::move(e)))) ++audit_failures_;
 }
 
 void ApiService::audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail) {

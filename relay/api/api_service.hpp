@@ -15,13 +15,21 @@
 //                 admin scope, and an agent who is not one gets 403); else 401 with
 //                 WWW-Authenticate. The account is read from the store on every call,
 //                 so a disabled supervisor or a revoked session is refused at once
-//   3. scope      the route's scope (GET read, POST write; admin allows all): else 403
+//   3. scope      the route's scope (GET read, POST write; the administration routes —
+//                 agents, canned responses, keys — admin, which allows all): else 403
 //   4. rate       the key's token bucket (ApiLimits::key_rate per second, key_burst at
 //                 once): else 429 with Retry-After (seconds)
 //   5. handler    reads the store a page at a time, or acts through the Hub
-//   6. audit      every POST that passed 1–4 appends an "api.write" entry (actor: the
-//                 key; the method, path and status in detail), whatever its outcome;
-//                 the Hub's own entries (conv.close, conv.transfer…) come on top
+//   6. audit      every POST, PATCH or DELETE that passed 1–4 appends an "api.write"
+//                 entry (actor: the key; the method, path and status in detail),
+//                 whatever its outcome — a deferred answer's when it is given; the
+//                 domain's own entries (conv.close, agent.disable, api_key.create…)
+//                 come on top
+//
+// Agent administration goes through the Hub too (Hub::api_agent_admin, api_agents.cpp):
+// the rules are auth/agent_admin.hpp's and the live effects the console's. A new
+// password is hashed by the relay's password pool, off the loop: that answer is
+// deferred (HttpResponse::deferred) until the hash is done.
 //
 // Acts go through Hub::api_act, so the WebSocket path's rules, audit entries and live
 // fan-out apply unchanged: a posted message is stored, acknowledged and sent to the
@@ -39,6 +47,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -46,6 +55,7 @@
 
 #include "api/api_keys.hpp"
 #include "api/routes.hpp"
+#include "config/live_config.hpp"
 #include "core/hub.hpp"
 #include "core/rate_limits.hpp"
 #include "net/http_message.hpp"
@@ -70,6 +80,15 @@ public:
     ApiService(Store& store, Hub& hub, RandomSource& random, ApiLimits limits);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
+    // The running relay's configuration (api_config.cpp); null: the config routes answer
+    // 409. Outlives the service.
+    void set_live_config(config::LiveConfig* live) { live_config_ = live; }
+    // A config reload: every key's budget counts at the new rate and burst from its next
+    // request (tokens it holds stay).
+    void set_key_rate(double rate, double burst) {
+        limits_.key_rate = rate;
+        limits_.key_burst = burst;
+    }
 
     static constexpr int kMaxScanRows = 1000;  // store rows one filtered list reads
     // "api.write" entries that could not be written since the start.
@@ -107,9 +126,39 @@ private:
     HttpResponse webhook_route(const Call& call);  // api_webhooks.cpp
     HttpResponse list_flags(const Call& call);     // api_flags.cpp
     HttpResponse review_flag(const Call& call);
+    HttpResponse config_route(const Call& call);  // api_config.cpp: read, validate, apply, rollback
+    // Administration: agents (api_agents.cpp), teams (api_teams.cpp), canned responses
+    // (api_canned.cpp), bot and API keys (api_key_routes.cpp).
+    HttpResponse agents_route(const Call& call);
+    HttpResponse list_agents(const Call& call);
+    HttpResponse get_agent(const Call& call);
+    HttpResponse create_agent(const Call& call);
+    HttpResponse update_agent(const Call& call);
+    HttpResponse agent_act(const Call& call);  // disable, enable, remove
+    HttpResponse reset_agent_password(const Call& call);
+    HttpResponse agent_password_answer(const Call& call, const protocol::AgentAdmin& act, int status);
+    HttpResponse teams_route(const Call& call);
+    HttpResponse canned_route(const Call& call);
+    HttpResponse list_canned(const Call& call);
+    HttpResponse save_canned(const Call& call);
+    HttpResponse delete_canned(const Call& call);
+    HttpResponse keys_route(const Call& call);
+    HttpResponse list_bot_keys(const Call& call);
+    HttpResponse create_bot_key(const Call& call);
+    HttpResponse revoke_bot_key(const Call& call);
+    HttpResponse list_api_keys(const Call& call);
+    HttpResponse create_api_key(const Call& call);
+    HttpResponse revoke_api_key(const Call& call);
+    // The caller as the actor of an administration rule (auth/agent_admin.hpp).
+    protocol::AuditEntry actor_of(const Call& call) const;
+    // Step 6 for an answer given later (HttpResponse::deferred): its api.write entry is
+    // written with the status it ends with.
+    void audit_when_answered(const Call& call, HttpResponse& response);
     void audit_write(const Call& call, int status);
     // One audit entry by the call's key (actor_role "api_key").
     void audit_entry(const Call& call, const char* action, const std::string& conv, std::string detail);
+    // The same for an administration act on `target` (a key id, a bot, a canned response).
+    void audit_target(const Call& call, const char* action, const std::string& target, std::string detail);
 
     Store& store_;
     Hub& hub_;
@@ -123,6 +172,7 @@ private:
     // connection ends, however it ends (the slot is owned by the stream's producer).
     int exports_ = 0;
     std::unordered_map<std::string, int> exports_by_key_;
+    config::LiveConfig* live_config_ = nullptr;
 };
 
 }  // namespace parley::relay::api

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "api/api_args.hpp"
+#include "api/api_body.hpp"
 #include "api/api_service.hpp"
 #include "api/problem.hpp"
 #include "auth/agent_accounts.hpp"

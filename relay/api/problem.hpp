@@ -22,6 +22,8 @@ enum class ProblemType {
     length_required,   // 411 a body without Content-Length
     too_large,         // 413 a body above --api-max-body-bytes
     unsupported_media, // 415 a body that is not application/json
+    invalid_config,    // 422 a configuration with problems (each with its line: `problems`)
+    config_locked,     // 409 the configuration cannot be written (no file, no previous version, the write failed)
     rate_limited,      // 429 the key's budget is spent (Retry-After says when)
     unavailable,       // 503 the store could not write (retry later)
 };
@@ -32,6 +34,9 @@ int status_of(ProblemType type);
 
 // The response: status, application/problem+json, the document.
 HttpResponse problem(ProblemType type, std::string detail);
+// The same with the extension member `field`: the request member or query argument at
+// fault (docs/api.md "Errors"), so a form can show the reason beside its input.
+HttpResponse problem_field(ProblemType type, std::string field, std::string detail);
 // The exchange's own refusals by status (411, 413, 400) in the same format.
 HttpResponse problem_for_status(int status, std::string detail);
 

@@ -40,6 +40,31 @@ enum class RouteId {
     replay_dead_letters,
     list_flags,
     review_flag,
+    get_config,       // api_config.cpp
+    validate_config,
+    apply_config,
+    rollback_config,
+    // Administration (api_agents.cpp, api_teams.cpp, api_canned.cpp, api_key_routes.cpp)
+    list_agents,
+    create_agent,
+    get_agent,
+    update_agent,
+    remove_agent,
+    disable_agent,
+    enable_agent,
+    reset_agent_password,
+    list_teams,
+    get_team,
+    list_canned,
+    create_canned,
+    update_canned,
+    delete_canned,
+    list_bot_keys,
+    create_bot_key,
+    revoke_bot_key,
+    list_api_keys,
+    create_api_key,
+    revoke_api_key,
 };
 
 struct Route {

@@ -58,6 +58,12 @@ public:
                       AttachmentLimits limits);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
+    // A config reload: the file size limit and the visitor's daily bytes from the next
+    // upload (what visitors uploaded today stays counted).
+    void set_limits(const AttachmentLimits& limits) {
+        limits_ = limits;
+        visitor_bytes_.set_limit(limits.visitor_bytes_per_day);
+    }
 
     static constexpr const char* kPrefix = "/attachments";
 

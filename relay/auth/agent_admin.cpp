@@ -14,19 +14,20 @@ using protocol::ErrorCode;
 
 namespace {
 
-Error bad(std::string detail) { return Error{ErrorCode::bad_field, std::move(detail), {}}; }
+// `field`: the AgentFields member (or "email", "password") at fault, in Error::ref.
+Error bad(const char* field, std::string detail) { return Error{ErrorCode::bad_field, std::move(detail), field}; }
 
 bool enabled_supervisor(const Agent& a) { return a.supervisor && !a.disabled; }
 
 // A team or skill name: printable, no comma (the store keeps lists comma-separated).
 std::optional<Error> check_labels(const char* what, const std::vector<std::string>& labels) {
-    if (labels.size() > kMaxLabels) return bad(std::string("at most 20 ") + what);
+    if (labels.size() > kMaxLabels) return bad(what, std::string("at most 20 ") + what);
     for (const std::string& l : labels) {
         if (l.empty() || l.size() > kMaxLabelBytes)
-            return bad(std::string(what) + ": each name is 1-64 bytes");
+            return bad(what, std::string(what) + ": each name is 1-64 bytes");
         for (unsigned char ch : l)
             if (ch < 0x20 || ch == 0x7f || ch == ',')
-                return bad(std::string(what) + ": no comma or control character in a name");
+                return bad(what, std::string(what) + ": no comma or control character in a name");
     }
     return std::nullopt;
 }
@@ -34,7 +35,7 @@ std::optional<Error> check_labels(const char* what, const std::vector<std::strin
 // Applies `f` to `a`, checking every field it sets and the result as a whole.
 std::optional<Error> apply(Agent& a, const AgentFields& f) {
     if (f.name) {
-        if (f.name->empty() || f.name->size() > protocol::kMaxNameBytes) return bad("the name must be 1-80 bytes");
+        if (f.name->empty() || f.name->size() > protocol::kMaxNameBytes) return bad("name", "the name must be 1-80 bytes");
         a.name = *f.name;
     }
     if (f.teams) {
@@ -48,9 +49,10 @@ std::optional<Error> apply(Agent& a, const AgentFields& f) {
     if (f.preferred) a.preferred = *f.preferred;
     if (f.max_load) a.max_load = *f.max_load;
     if (f.supervisor) a.supervisor = *f.supervisor;
-    if (a.preferred < 0 || a.preferred > kMaxConcurrency || a.max_load < 0 || a.max_load > kMaxConcurrency)
-        return bad("concurrency must be 0-1000");
-    if (a.max_load < a.preferred) return bad("the maximum load must not be below the preferred concurrency");
+    if (a.preferred < 0 || a.preferred > kMaxConcurrency) return bad("preferred", "concurrency must be 0-1000");
+    if (a.max_load < 0 || a.max_load > kMaxConcurrency) return bad("max_load", "concurrency must be 0-1000");
+    if (a.max_load < a.preferred)
+        return bad("max_load", "the maximum load must not be below the preferred concurrency");
     return std::nullopt;
 }
 
@@ -110,8 +112,23 @@ std::size_t count_sessions(Store& store, const std::string& agent_id) {
 
 }  // namespace
 
+AgentFields fields_of(const protocol::AgentAdmin& f) {
+    AgentFields out;
+    out.name = f.name;
+    out.teams = f.teams;
+    out.skills = f.skills;
+    auto narrow = [](std::int64_t v) { return static_cast<int>(std::clamp<std::int64_t>(v, -1, 1'000'000)); };
+    if (f.preferred) out.preferred = narrow(*f.preferred);
+    if (f.max_load) out.max_load = narrow(*f.max_load);
+    out.supervisor = f.supervisor;
+    return out;
+}
+
 Status check_actor(Store& store, const Actor& actor) {
     if (actor.actor_role == "operator") return Ok{};
+    // An API key: the API admitted it for an admin-scoped route on this call
+    // (api/api_service.hpp steps 2-3: a key in use, not revoked, with the admin scope).
+    if (actor.actor_role == "api_key") return Ok{};
     if (actor.actor_role == "agent") {
         auto me = store.find_agent(actor.actor_id);
         if (!me) return me.error();
@@ -145,7 +162,7 @@ namespace {
 
 // A password hashed in line (the CLI), or the failure.
 Result<NewPassword> hashed(std::string password) {
-    if (password.size() < kMinPasswordBytes) return bad("the password must be at least 8 bytes");
+    if (password.size() < kMinPasswordBytes) return bad("password", "the password must be at least 8 bytes");
     auto hash = hash_password(password);
     if (!hash) return storage_error("cannot hash the password (out of memory?)");
     return NewPassword{std::move(password), std::move(*hash)};
@@ -169,7 +186,7 @@ Result<Done> add_hashed(Store& store, RandomSource& random, const Actor& actor, 
     Agent spec;
     spec.teams = {"general"};
     if (auto e = apply(spec, fields)) return *e;
-    if (!fields.name) return bad("the name must be 1-80 bytes");
+    if (!fields.name) return bad("name", "the name must be 1-80 bytes");
     auto existing = store.find_agent_by_email(email);
     if (!existing) return existing.error();
     if (existing.value()) return Error{ErrorCode::agent_exists, "an agent with this e-mail exists", {}};

@@ -39,7 +39,8 @@
 //                 fields changed (never a password). If the entry cannot be written the
 //                 change stands (the flag audit_failed says so; the caller logs/counts).
 //
-// Errors (protocol codes): 1005 bad_field (a field out of its range; detail says which),
+// Errors (protocol codes): 1005 bad_field (a field out of its range; detail says which,
+// and Error::ref names it: an AgentFields member, "email" or "password"),
 // 2004 forbidden, 3004 unknown_agent, 3012 last_supervisor, 3013 agent_exists, 5001
 // storage_failed.
 #pragma once
@@ -107,6 +108,11 @@ Result<Done> reset_password(Store& store, RandomSource& random, const Actor& act
 Result<Done> reset_password_hashed(Store& store, const Actor& actor, const std::string& agent_id,
                                    const NewPassword& fresh, std::int64_t now);
 Result<Done> remove(Store& store, const Actor& actor, const std::string& agent_id, std::int64_t now);
+
+// The fields an `agent_admin` frame sets (the console's and the HTTP API's way in).
+// The codec bounds numbers to >= 0; huge ones are clamped so that they are refused as
+// out of range, not wrapped into it.
+AgentFields fields_of(const protocol::AgentAdmin& f);
 
 // Refuses (2004) an actor who may not administer agents, per the store now.
 Status check_actor(Store& store, const Actor& actor);

@@ -80,13 +80,14 @@ std::string usage_text() {
 
 std::string options_markdown() {
     std::ostringstream out;
-    out << "| flag | environment | file key | default | meaning |\n"
-           "|------|-------------|----------|---------|---------|\n";
+    out << "| flag | environment | file key | default | live | meaning |\n"
+           "|------|-------------|----------|---------|------|---------|\n";
     for (const OptionSpec& s : option_table()) {
         if (s.kind != Kind::setting || s.hidden) continue;
         const std::string d = shown_default(s);
         out << "| `" << with_meta(s) << "` | `" << env_name(s) << "` | `" << file_key(s) << "` | "
-            << (d.empty() ? "" : "`" + cell(d) + "`") << " | " << cell(s.help) << " |\n";
+            << (d.empty() ? "" : "`" + cell(d) + "`") << " | " << (s.reloadable ? "yes" : "restart") << " | "
+            << cell(s.help) << " |\n";
     }
     out << "\nCommands, on the command line only:\n\n"
            "| flag | meaning |\n"

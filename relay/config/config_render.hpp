@@ -13,7 +13,8 @@ namespace parley::relay::config {
 std::string usage_text();
 
 // The Markdown tables of docs/operations.md "All options": settings (flag, variable,
-// file key, default, meaning) and commands (flag, meaning).
+// file key, default, live: "yes" when a reload applies it, else "restart"; meaning)
+// and commands (flag, meaning).
 std::string options_markdown();
 
 // The settings in force as a TOML file that --config reads back: one line per setting,

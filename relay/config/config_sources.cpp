@@ -16,6 +16,7 @@ struct Given {
     const OptionSpec* spec = nullptr;
     std::vector<std::string> values;  // one for text/number/flag; any number for a list
     std::vector<std::string> where;   // per value: "relay.toml:3:8", "environment", "command line"
+    std::vector<std::pair<int, int>> at;  // per value: its line and column in the file (0, 0 elsewhere)
     std::string second;               // --add-agent's NAME
 };
 using Source = std::map<std::string, Given>;  // by option name
@@ -164,6 +165,19 @@ std::string at(const std::string& path, const toml::source_region& r) {
     return path + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
 }
 
+// A problem at a place in the file: the text as always ("relay.toml:3:8: reason") and
+// its parts.
+void file_problem(ResolvedConfig& out, const std::string& path, int line, int column, const std::string& option,
+                  const std::string& reason) {
+    const std::string text = path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + reason;
+    out.problems.push_back(text);
+    out.problem_details.push_back({text, option, line, column, reason});
+}
+void file_problem(ResolvedConfig& out, const std::string& path, const toml::source_region& r,
+                  const std::string& option, const std::string& reason) {
+    file_problem(out, path, int(r.begin.line), int(r.begin.column), option, reason);
+}
+
 void read_file(const std::string& path, const std::string& text, ResolvedConfig& out, Source& given) {
     toml::table root;
     // toml++ as Debian builds it reports syntax errors by exception; this is the one
@@ -171,23 +185,23 @@ void read_file(const std::string& path, const std::string& text, ResolvedConfig&
     try {
         root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
-        out.problems.push_back(at(path, e.source()) + ": " + std::string(e.description()));
+        file_problem(out, path, e.source(), "", std::string(e.description()));
         return;
     }
     const std::vector<std::string> keys = names_of(Kind::setting, file_key);
     for (auto&& [key, node] : root) {
         const std::string k(key.str());
-        const std::string where = at(path, key.source());
+
         const OptionSpec* spec = nullptr;
         for (const OptionSpec& s : option_table())
             if (!s.hidden && file_key(s) == k) spec = &s;
         if (!spec) {
-            out.problems.push_back(where + ": unknown key '" + k + "'" + did_you_mean(k, keys));
+            file_problem(out, path, key.source(), k, "unknown key '" + k + "'" + did_you_mean(k, keys));
             continue;
         }
         if (spec->kind == Kind::command) {
-            out.problems.push_back(where + ": " + k + ": " + flag_name(*spec) +
-                                   " is a command, given on the command line only");
+            file_problem(out, path, key.source(), k,
+                         k + ": " + flag_name(*spec) + " is a command, given on the command line only");
             continue;
         }
         Given& g = given[spec->name];
@@ -195,22 +209,22 @@ void read_file(const std::string& path, const std::string& text, ResolvedConfig&
         auto take = [&](const toml::node& n) {
             const std::string here = at(path, n.source());
             if (spec->type == Type::flag) {
-                if (!n.is_boolean()) return out.problems.push_back(here + ": " + k + " needs true or false");
+                if (!n.is_boolean()) return file_problem(out, path, n.source(), k, k + " needs true or false");
                 g.values.push_back(*n.value<bool>() ? "true" : "false");
             } else if (spec->type == Type::number) {
-                if (!n.is_integer()) return out.problems.push_back(here + ": " + k + " needs a whole number");
+                if (!n.is_integer()) return file_problem(out, path, n.source(), k, k + " needs a whole number");
                 g.values.push_back(std::to_string(*n.value<std::int64_t>()));
             } else {
-                if (!n.is_string()) return out.problems.push_back(here + ": " + k + " needs a string");
+                if (!n.is_string()) return file_problem(out, path, n.source(), k, k + " needs a string");
                 g.values.push_back(*n.value<std::string>());
             }
             g.where.push_back(here);
+            g.at.emplace_back(int(n.source().begin.line), int(n.source().begin.column));
         };
         if (spec->type == Type::list) {
             const toml::array* items = node.as_array();
             if (!items) {
-                out.problems.push_back(at(path, node.source()) + ": " + k +
-                                       " needs an array of strings, such as [\"a\", \"b\"]");
+                file_problem(out, path, node.source(), k, k + " needs an array of strings, such as [\"a\", \"b\"]");
                 continue;
             }
             for (const toml::node& item : *items) take(item);
@@ -233,8 +247,13 @@ void check_values(const Source& source, ResolvedConfig& out) {
             const std::string who = where == kCommandLine ? std::string(kCommandLine) + ": " + flag_name(*g.spec)
                                     : where.rfind("PARLEY_", 0) == 0 ? std::string(kEnvironment) + ": " + where
                                                                      : where + ": " + file_key(*g.spec);
-            if (std::string why = g.spec->apply(scratch, g.values[i]); !why.empty())
-                out.problems.push_back(who + " " + why);
+            if (std::string why = g.spec->apply(scratch, g.values[i]); !why.empty()) {
+                if (i < g.at.size() && g.at[i].first > 0)  // a value of the file: its place
+                    file_problem(out, where.substr(0, where.rfind(':', where.rfind(':') - 1)), g.at[i].first,
+                                 g.at[i].second, file_key(*g.spec), file_key(*g.spec) + " " + why);
+                else
+                    out.problems.push_back(who + " " + why);
+            }
         }
         if (g.spec->apply2)
             if (std::string why = g.spec->apply2(scratch, g.second); !why.empty())
@@ -301,7 +320,18 @@ ResolvedConfig resolve_config(const std::vector<std::string>& args, const std::v
         if (spec.apply2) (void)spec.apply2(out.options, g->second);
         out.origin[spec.name] = origin;
     }
+    for (const auto& [name, g] : file) out.in_file.push_back(name);
     if (out.problems.empty()) check_combinations(out);
+    // The problems not of one place in the file, in parts too (text only).
+    std::vector<ConfigProblem> details;
+    std::size_t next = 0;
+    for (const std::string& text : out.problems) {
+        if (next < out.problem_details.size() && out.problem_details[next].text == text)
+            details.push_back(out.problem_details[next++]);
+        else
+            details.push_back({text, "", 0, 0, text});
+    }
+    out.problem_details = std::move(details);
     return out;
 }
 

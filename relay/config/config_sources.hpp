@@ -28,6 +28,15 @@ namespace parley::relay::config {
 // Reads a whole file: its text, or nullopt with `error` set ("No such file or directory").
 using ReadFile = std::function<std::optional<std::string>(const std::string& path, std::string& error)>;
 
+// One problem in parts, for a program to show (PUT /api/v1/config's 422 names the line
+// and the option). A problem of the file has its line and column (from 1); others 0.
+struct ConfigProblem {
+    std::string text;    // as in ResolvedConfig::problems
+    std::string option;  // the file key ("port"), "" when it is not one option's
+    int line = 0, column = 0;
+    std::string reason;  // the text without its place: "port needs a number from 0 to 65535, not 'http'"
+};
+
 struct ResolvedConfig {
     Options options;
     // Each problem, ready to print: "relay.toml:3:8: port needs a number from 0 to
@@ -38,6 +47,8 @@ struct ResolvedConfig {
     bool check_config = false;    // --check-config FILE: report, then exit
     bool print_config = false;    // --print-config
     bool print_markdown = false;  // --print-options-markdown (hidden: regenerates the docs' table)
+    std::vector<ConfigProblem> problem_details;  // the same problems, in the same order, in parts
+    std::vector<std::string> in_file;            // names of the settings the file gives
     // Where each setting in force came from, by option name: "file", "environment" or
     // "command line"; absent: the default.
     std::map<std::string, std::string> origin;

@@ -64,6 +64,7 @@ OptionSpec text(std::string name, std::string Options::*field, std::string meta,
         return why;
     };
     s.show = [field](const Options& o) { return quote(o.*field); };
+    s.copy = [field](Options& to, const Options& from) { to.*field = from.*field; };
     return s;
 }
 
@@ -88,6 +89,7 @@ OptionSpec number(std::string name, T Options::*field, long long lo, long long h
         return std::string();
     };
     s.show = [field](const Options& o) { return std::to_string(o.*field); };
+    s.copy = [field](Options& to, const Options& from) { to.*field = from.*field; };
     return s;
 }
 
@@ -102,6 +104,7 @@ OptionSpec optional_number(std::string name, std::optional<long long> Options::*
         return std::string();
     };
     s.show = [field](const Options& o) { return o.*field ? std::to_string(*(o.*field)) : std::string(); };
+    s.copy = [field](Options& to, const Options& from) { to.*field = from.*field; };
     return s;
 }
 
@@ -116,6 +119,7 @@ OptionSpec flag(std::string name, bool Options::*field, std::string help) {
         return std::string();
     };
     s.show = [field](const Options& o) { return std::string(o.*field ? "true" : "false"); };
+    s.copy = [field](Options& to, const Options& from) { to.*field = from.*field; };
     return s;
 }
 
@@ -132,12 +136,20 @@ OptionSpec list(std::string name, std::vector<std::string> Options::*field, std:
         return why;
     };
     s.show = [field](const Options& o) { return quote_list(o.*field); };
+    s.copy = [field](Options& to, const Options& from) { to.*field = from.*field; };
     return s;
 }
 
 OptionSpec command(OptionSpec s) {
     s.kind = Kind::command;
     s.show = [](const Options&) { return std::string(); };
+    s.copy = nullptr;  // never reloaded: a command runs once, from the command line
+    return s;
+}
+
+// A setting the running relay takes on reload (OptionSpec::reloadable).
+OptionSpec live(OptionSpec s) {
+    s.reloadable = true;
     return s;
 }
 
@@ -186,6 +198,7 @@ OptionSpec retain_team() {
         for (const auto& [team, days] : o.retain_closed_days_team) items.push_back(team + "=" + std::to_string(days));
         return quote_list(items);
     };
+    s.copy = [](Options& to, const Options& from) { to.retain_closed_days_team = from.retain_closed_days_team; };
     return s;
 }
 
@@ -345,18 +358,18 @@ std::vector<OptionSpec> build_table() {
                                     : "needs user_hash, identity_token or both";
                      }));
     // Pre-chat form (issue 17, docs/operations.md "Pre-chat form").
-    t.push_back(text("prechat-fields", &Options::prechat_fields, "SPEC",
+    t.push_back(live(text("prechat-fields", &Options::prechat_fields, "SPEC",
                      "the pre-chat form the widget shows before a visitor's first message, e.g. "
                      "name*,email*,order=Your order number (* = required; name and email built in; at most 6)",
                      [](const std::string& v) {
                          auto form = parse_prechat_fields(v);
                          return form ? std::string() : form.error().detail;
-                     }));
+                     })));
     t.push_back(command(flag("create-identity-secret", &Options::create_identity_secret,
                              "write a new identity secret (the current one still verifies until the next), print it "
                              "once, then exit")));
     // Quality flags (issue 18, docs/quality.md).
-    t.push_back(list("compliance-word", &Options::compliance_words, "WORD",
+    t.push_back(live(list("compliance-word", &Options::compliance_words, "WORD",
                      "flag a conversation whose visible message holds this word or phrase (repeatable; whole words, "
                      "case and accents ignored), e.g. lawyer, chargeback, \"guaranteed refund\"",
                      [](const std::string& v) {
@@ -364,9 +377,9 @@ std::vector<OptionSpec> build_table() {
                          return quality::normalize_words({v}).empty()
                                     ? "needs a letter or digit, not only punctuation: '" + v + "'"
                                     : std::string();
-                     }));
-    t.push_back(number("flag-wait-secs", &Options::flag_wait_secs, 0, 86'400, "N",
-                       "flag a conversation that has waited N seconds in a team's queue (0: never)", "of seconds"));
+                     })));
+    t.push_back(live(number("flag-wait-secs", &Options::flag_wait_secs, 0, 86'400, "N",
+                       "flag a conversation that has waited N seconds in a team's queue (0: never)", "of seconds")));
     // Reports (issue 18, docs/reports.md).
     t.push_back(command(flag("report", &Options::report,
                              "print a support report as CSV (docs/reports.md), then exit; reads only, so it may run "
@@ -418,23 +431,23 @@ std::vector<OptionSpec> build_table() {
                              needs("needs a key id"))));
     t.push_back(command(flag("list-api-keys", &Options::list_api_keys,
                              "list HTTP API keys (id, name, scope, created, revoked), then exit")));
-    t.push_back(number("api-rate", &Options::api_rate, 1, 1'000'000, "N",
-                       "HTTP API requests per second per key (over it: 429 with Retry-After)"));
-    t.push_back(number("api-burst", &Options::api_burst, 1, 1'000'000, "N",
-                       "HTTP API requests a key may send at once"));
-    t.push_back(number("api-max-body-bytes", &Options::api_max_body_bytes, 1, 16 << 20, "N",
-                       "largest HTTP API request body (over it: 413, before the body is read)"));
+    t.push_back(live(number("api-rate", &Options::api_rate, 1, 1'000'000, "N",
+                       "HTTP API requests per second per key (over it: 429 with Retry-After)")));
+    t.push_back(live(number("api-burst", &Options::api_burst, 1, 1'000'000, "N",
+                       "HTTP API requests a key may send at once")));
+    t.push_back(live(number("api-max-body-bytes", &Options::api_max_body_bytes, 1, 16 << 20, "N",
+                       "largest HTTP API request body (over it: 413, before the body is read)")));
     // Attachments (issue 17, docs/attachments.md).
-    t.push_back(number("attachment-max-bytes", &Options::attachment_max_bytes, 1, 100 << 20, "N",
-                       "largest uploaded file (over it: 413, before the file is read)"));
-    t.push_back(number("attachment-quota-bytes", &Options::attachment_quota_bytes, 0, 1'000'000'000'000LL, "N",
-                       "bytes of files one visitor may upload per day (0: no quota; over it: 429)"));
-    t.push_back(number("bot-grace-secs", &Options::bot_grace_secs, 0, 86400, "N",
-                       "hand a bot's conversations to humans after N s with no bot connected"));
-    t.push_back(number("bot-reply-secs", &Options::bot_reply_secs, 0, 86400, "N",
-                       "hand over when the bot has not answered a visitor's message within N s (0: never)"));
-    t.push_back(number("bot-max-turns-unanswered", &Options::bot_max_turns_unanswered, 0, 86400, "N",
-                       "hand over after more than N bot messages in a row (0: never; the same text 3 times always)"));
+    t.push_back(live(number("attachment-max-bytes", &Options::attachment_max_bytes, 1, 100 << 20, "N",
+                       "largest uploaded file (over it: 413, before the file is read)")));
+    t.push_back(live(number("attachment-quota-bytes", &Options::attachment_quota_bytes, 0, 1'000'000'000'000LL, "N",
+                       "bytes of files one visitor may upload per day (0: no quota; over it: 429)")));
+    t.push_back(live(number("bot-grace-secs", &Options::bot_grace_secs, 0, 86400, "N",
+                       "hand a bot's conversations to humans after N s with no bot connected")));
+    t.push_back(live(number("bot-reply-secs", &Options::bot_reply_secs, 0, 86400, "N",
+                       "hand over when the bot has not answered a visitor's message within N s (0: never)")));
+    t.push_back(live(number("bot-max-turns-unanswered", &Options::bot_max_turns_unanswered, 0, 86400, "N",
+                       "hand over after more than N bot messages in a row (0: never; the same text 3 times always)")));
     // Webhooks (issue 18, docs/webhooks.md).
     t.push_back(command(text("add-webhook", &Options::add_webhook, "URL",
                              "subscribe URL (http or https) to webhook events (--webhook-events), print the "
@@ -455,17 +468,17 @@ std::vector<OptionSpec> build_table() {
     t.push_back(command(text("replay-dead-webhooks", &Options::replay_dead_webhooks, "ID",
                              "send every dead letter of the subscription again, in order, then exit",
                              needs("needs a subscription id"))));
-    t.push_back(text("webhook-backoff", &Options::webhook_backoff, "DELAYS",
+    t.push_back(live(text("webhook-backoff", &Options::webhook_backoff, "DELAYS",
                      "delays before a failed webhook's 2nd, 3rd, ... attempt, each with +-20 % jitter; the last "
                      "repeats (units ms, s, m, h)",
                      [](const std::string& v) {
                          auto parsed = parse_webhook_backoff(v);
                          return parsed ? std::string() : parsed.error().detail;
-                     }));
-    t.push_back(number("webhook-max-attempts", &Options::webhook_max_attempts, 1, 100, "N",
-                       "attempts of a webhook delivery in all; then it is dead-lettered"));
-    t.push_back(number("webhook-concurrency", &Options::webhook_concurrency, 1, 256, "N",
-                       "webhook deliveries in flight at once"));
+                     })));
+    t.push_back(live(number("webhook-max-attempts", &Options::webhook_max_attempts, 1, 100, "N",
+                       "attempts of a webhook delivery in all; then it is dead-lettered")));
+    t.push_back(live(number("webhook-concurrency", &Options::webhook_concurrency, 1, 256, "N",
+                       "webhook deliveries in flight at once")));
     t.push_back(number("webhook-connect-timeout-ms", &Options::webhook_connect_timeout_ms, 100, 60'000, "N",
                        "a webhook receiver must accept the connection within N ms"));
     t.push_back(number("webhook-timeout-ms", &Options::webhook_timeout_ms, 100, 300'000, "N",
@@ -484,14 +497,14 @@ std::vector<OptionSpec> build_table() {
                        "group commit: wait up to N microseconds after a batch's first frame for more before the "
                        "sync (0: sync at the next loop pass)",
                        "of microseconds"));
-    t.push_back(text("mask-before-storage", &Options::mask_before_storage, "KINDS",
+    t.push_back(live(text("mask-before-storage", &Options::mask_before_storage, "KINDS",
                      "personal data masked before a message is stored (comma list of email,phone,card,iban; all; "
                      "none)",
-                     mask_kinds()));
-    t.push_back(text("mask-outbound", &Options::mask_outbound, "KINDS", "masked before webhooks and bots",
-                     mask_kinds()));
-    t.push_back(text("mask-in-browser", &Options::mask_in_browser, "KINDS",
-                     "masked by the widget before sending", mask_kinds()));
+                     mask_kinds())));
+    t.push_back(live(text("mask-outbound", &Options::mask_outbound, "KINDS", "masked before webhooks and bots",
+                     mask_kinds())));
+    t.push_back(live(text("mask-in-browser", &Options::mask_in_browser, "KINDS",
+                     "masked by the widget before sending", mask_kinds())));
     // Routing.
     t.push_back(text("route-config", &Options::route_config, "FILE",
                      "routing configuration, JSON (docs/routing.md section 7)", needs("needs a file")));
@@ -507,16 +520,16 @@ std::vector<OptionSpec> build_table() {
                                 "something happens)"));
     // Limits and heartbeats (docs/operations.md "Limits"; 0 switches one off).
     const long long M = 1'000'000;
-    t.push_back(number("conn-rate", &Options::conn_rate, 0, M, "N",
-                       "frames per second per connection (over it: error 4029 with retry_after_ms)"));
-    t.push_back(number("conn-burst", &Options::conn_burst, 0, M, "N", "frames a connection may send at once"));
-    t.push_back(number("bot-conn-rate", &Options::bot_conn_rate, 0, M, "N",
-                       "frames per second of a bot, all its connections (not counted for its address)"));
-    t.push_back(number("bot-conn-burst", &Options::bot_conn_burst, 0, M, "N", "frames a bot may send at once"));
-    t.push_back(number("ip-rate", &Options::ip_rate, 0, M, "N", "frames per second per client address"));
-    t.push_back(number("ip-burst", &Options::ip_burst, 0, M, "N", "frames a client address may send at once"));
-    t.push_back(number("max-conns-per-ip", &Options::max_conns_per_ip, 0, M, "N",
-                       "open WebSocket connections per address (over it: close 4002)"));
+    t.push_back(live(number("conn-rate", &Options::conn_rate, 0, M, "N",
+                       "frames per second per connection (over it: error 4029 with retry_after_ms)")));
+    t.push_back(live(number("conn-burst", &Options::conn_burst, 0, M, "N", "frames a connection may send at once")));
+    t.push_back(live(number("bot-conn-rate", &Options::bot_conn_rate, 0, M, "N",
+                       "frames per second of a bot, all its connections (not counted for its address)")));
+    t.push_back(live(number("bot-conn-burst", &Options::bot_conn_burst, 0, M, "N", "frames a bot may send at once")));
+    t.push_back(live(number("ip-rate", &Options::ip_rate, 0, M, "N", "frames per second per client address")));
+    t.push_back(live(number("ip-burst", &Options::ip_burst, 0, M, "N", "frames a client address may send at once")));
+    t.push_back(live(number("max-conns-per-ip", &Options::max_conns_per_ip, 0, M, "N",
+                       "open WebSocket connections per address (over it: close 4002)")));
     t.push_back(number("max-sockets-per-ip", &Options::max_sockets_per_ip, 0, M, "N",
                        "TCP connections per address, counted before any handshake (never more than a quarter of "
                        "the sockets the open-files limit allows; over it the connection is closed at once)"));
@@ -560,41 +573,41 @@ std::vector<OptionSpec> build_table() {
                      "a reverse proxy (address or CIDR network, IPv4 or IPv6; repeatable) whose X-Forwarded-For "
                      "names the client for the per-address limits; exempt from --max-sockets-per-ip",
                      address_or_network()));
-    t.push_back(list("metrics-allow", &Options::metrics_allow, "ADDR",
+    t.push_back(live(list("metrics-allow", &Options::metrics_allow, "ADDR",
                      "answer GET /metrics only to peers in this address or CIDR network (repeatable; default: "
                      "everyone). /healthz and /readyz are always open",
-                     address_or_network()));
+                     address_or_network())));
     t.push_back(text("log-format", &Options::log_format, "FORMAT",
                      "how stderr's log lines are written: json (one object per line), text, or auto (text when "
                      "stderr is a terminal, else JSON)",
                      [](const std::string& v) {
                          return parse_log_format(v) ? "" : "needs auto, json or text, not '" + v + "'";
                      }));
-    t.push_back(text("log-level", &Options::log_level, "LEVEL",
+    t.push_back(live(text("log-level", &Options::log_level, "LEVEL",
                      "the least severe lines written: error, warn, notice, info (adds the HTTP access log) or debug "
                      "(adds libwebsockets' own)",
                      [](const std::string& v) {
                          return parse_log_level(v) ? "" : "needs error, warn, notice, info or debug, not '" + v + "'";
-                     }));
+                     })));
     // Retention and quotas (docs/operations.md "Retention", "Quotas"; 0 switches one off).
-    t.push_back(number("retain-closed-days", &Options::retain_closed_days, 0, 36500, "N",
+    t.push_back(live(number("retain-closed-days", &Options::retain_closed_days, 0, 36500, "N",
                        "purge closed conversations (messages, read marks, routing record; a visitor left with none) "
                        "N days after their last message (0: keep forever)",
-                       "of days"));
-    t.push_back(retain_team());
-    t.push_back(number("retain-audit-days", &Options::retain_audit_days, 0, 36500, "N",
+                       "of days")));
+    t.push_back(live(retain_team()));
+    t.push_back(live(number("retain-audit-days", &Options::retain_audit_days, 0, 36500, "N",
                        "purge audit log entries N days old (an audit.purge entry records each purge; 0: keep forever)",
-                       "of days"));
-    t.push_back(number("retention-sweep-ms", &Options::retention_sweep_ms, 1, 86'400'000, "N",
-                       "how often the relay looks for them", "of milliseconds"));
-    t.push_back(number("retention-day-ms", &Options::retention_day_ms, 1, 86'400'000, "N",
-                       "the length of a retention day (for tests)", "of milliseconds"));
-    t.push_back(number("quota-new-visitors", &Options::quota_new_visitors, 0, 1'000'000'000'000LL, "N",
-                       "new visitor identities per client address per hour (0: no quota; over it: error 4050)"));
-    t.push_back(number("quota-new-conversations", &Options::quota_new_conversations, 0, 1'000'000'000'000LL, "N",
-                       "new conversations per client address per hour (0: no quota; over it: error 4051)"));
-    t.push_back(number("quota-visitor-bytes", &Options::quota_visitor_bytes, 0, 1'000'000'000'000LL, "N",
-                       "bytes of message text one visitor may store per day (0: no quota; over it: error 4052)"));
+                       "of days")));
+    t.push_back(live(number("retention-sweep-ms", &Options::retention_sweep_ms, 1, 86'400'000, "N",
+                       "how often the relay looks for them", "of milliseconds")));
+    t.push_back(live(number("retention-day-ms", &Options::retention_day_ms, 1, 86'400'000, "N",
+                       "the length of a retention day (for tests)", "of milliseconds")));
+    t.push_back(live(number("quota-new-visitors", &Options::quota_new_visitors, 0, 1'000'000'000'000LL, "N",
+                       "new visitor identities per client address per hour (0: no quota; over it: error 4050)")));
+    t.push_back(live(number("quota-new-conversations", &Options::quota_new_conversations, 0, 1'000'000'000'000LL, "N",
+                       "new conversations per client address per hour (0: no quota; over it: error 4051)")));
+    t.push_back(live(number("quota-visitor-bytes", &Options::quota_visitor_bytes, 0, 1'000'000'000'000LL, "N",
+                       "bytes of message text one visitor may store per day (0: no quota; over it: error 4052)")));
     return t;
 }
 

@@ -15,7 +15,9 @@
 // command line only; a command in a config file would run at every start).
 //
 // Adding an option: a field in Options (options.hpp) and one row in option_table.cpp,
-// e.g.  number("api-rate", &Options::api_rate, 0, 1000, "N", "requests per second ...")
+// e.g.  number("api-rate", &Options::api_rate, 0, 1000, "N", "requests per second ...");
+// wrap it in live(…) when the running relay can take a new value (main.cpp's
+// apply_live_settings must then hand it to the component that holds it).
 // Pure: no I/O.
 #pragma once
 
@@ -49,8 +51,16 @@ struct OptionSpec {
     // --add-agent EMAIL NAME: a second value, stored by apply2.
     std::function<std::string(Options&, const std::string&)> apply2;
     std::string meta2;
-    bool secret = false;  // --print-config writes "(redacted)"
+    bool secret = false;  // --print-config and GET /api/v1/config write "(redacted)"
     bool hidden = false;  // not in --help or the docs (a removed option's refusal)
+    // Settings: copies this option's value from one Options into another (a reload takes
+    // the live settings of the new sources and keeps the rest as started).
+    std::function<void(Options& to, const Options& from)> copy;
+    // A reload (SIGHUP, PUT /api/v1/config; config/live_config.hpp) applies a change to
+    // the running relay. False: the relay logs "changed in the file, takes effect at
+    // restart" and keeps the value it started with (what it binds, opens or gives to a
+    // thread at start: the port, the data directory, the store, the TLS settings…).
+    bool reloadable = false;
 };
 
 // The table, in --help order.

@@ -53,6 +53,8 @@ inline constexpr const char* kAgentUpdate = "agent.update";
 inline constexpr const char* kAgentResetPassword = "agent.reset_password";
 inline constexpr const char* kAgentRemove = "agent.remove";
 inline constexpr const char* kConfigRouting = "config.routing";   // relay start, changed
+inline constexpr const char* kConfigApply = "config.apply";       // PUT /api/v1/config (issue 18)
+inline constexpr const char* kConfigRollback = "config.rollback"; // POST /api/v1/config/rollback
 inline constexpr const char* kBotKeyCreate = "bot_key.create";    // CLI (issue 16)
 inline constexpr const char* kHandoff = "conv.handoff";           // a bot (issue 16)
 inline constexpr const char* kHandback = "conv.handback";         // an agent (issue 16)
@@ -76,6 +78,10 @@ inline constexpr const char* kWebhookDisable = "webhook.disable";
 inline constexpr const char* kWebhookReplay = "webhook.replay";
 // A quality flag marked reviewed (issue 18, docs/quality.md): detail its kind and id.
 inline constexpr const char* kFlagReview = "flag.review";
+// Canned responses changed through the HTTP API (target: the response id; detail: its
+// owner and shortcut). The console's own changes are not audited (an agent's phrasebook).
+inline constexpr const char* kCannedSave = "canned.save";
+inline constexpr const char* kCannedDelete = "canned.delete";
 // The log's own retention window (--retain-audit-days): how many entries went, and the
 // cutoff, so that the log says where its history starts.
 inline constexpr const char* kAuditPurge = "audit.purge";

@@ -919,4 +919,15 @@ void Hub::send_error(ConnId id, const Error& e) {
 
 void Hub::to_agents(const p::ConvSummary& summary) { publish_summary(summary); }  // P4: who sees it
 
+void Hub::reconfigure(const HubConfig& next) {
+    config_.quotas = next.quotas;
+    quotas_.new_visitors.set_limit(next.quotas.new_visitors_per_hour);
+    quotas_.new_conversations.set_limit(next.quotas.new_conversations_per_hour);
+    quotas_.visitor_bytes.set_limit(next.quotas.visitor_bytes_per_day);
+    config_.retention = next.retention;
+    config_.bots = next.bots;
+    config_.prechat = next.prechat;
+    config_.quality = next.quality;  // issue 18: compliance words, long-wait limit
+}
+
 }  // namespace parley::relay

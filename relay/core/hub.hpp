@@ -173,6 +173,7 @@
 #include <tuple>
 #include <vector>
 
+#include "auth/agent_admin.hpp"
 #include "auth/session_token.hpp"
 #include "auth/visitor_token.hpp"
 #include "core/access_rule.hpp"
@@ -191,9 +192,6 @@
 
 namespace parley::relay {
 
-namespace admin {
-struct Done;  // auth/agent_admin.hpp
-}
 
 struct WebhookNotice;  // webhooks/webhook_payload.hpp
 
@@ -317,6 +315,13 @@ public:
     // `store` and `random` must outlive the Hub.
     Hub(Store& store, RandomSource& random, HubConfig config);
 
+    // A config reload (config/live_config.hpp; main.cpp), on the loop thread: the
+    // settings of `next` that can change live — quotas, retention windows, the bot
+    // handoff rules, the pre-chat form — replace the running ones. Everything else of
+    // `next` is ignored. Counted quota use stays; a new retention window or bot rule is
+    // first looked at by the next tick (ask next_deadline() again).
+    void reconfigure(const HubConfig& next);
+
     void on_open(ConnId conn, std::int64_t now, std::string_view address = {}, std::string_view user_agent = {});
     void on_text(ConnId conn, std::string_view text, std::int64_t now);
     void on_binary(ConnId conn, std::int64_t now);
@@ -406,6 +411,48 @@ public:
         std::int64_t waiting_since = 0;
     };
     std::vector<QueueNow> api_queues(std::int64_t now);
+
+    // Agent administration by the HTTP API (hub_api_admin.cpp): the rules are
+    // auth/agent_admin.hpp's, the live effects the console's (hub_admin.cpp's table: a
+    // disabled agent's connections closed with 4102, their conversations re-routed, open
+    // Agents views re-sent), the group-commit batch committed before it returns.
+    // `f.op` is update, disable, enable or remove; `actor` the caller (actor_role
+    // "api_key" or a supervisor's "agent"). Errors: agent_admin.hpp's, 5001 when the
+    // batch could not be committed (then nothing changed in the store).
+    Result<admin::Done> api_agent_admin(const admin::Actor& actor, const protocol::AgentAdmin& f, std::int64_t now);
+    // add and reset_password: the new password is hashed off the loop, as the console's
+    // is (take_password_checks); returns the act's ticket, or 2004, or 4029 when the
+    // password pool is full. The act is applied when the hash is done, with the rules
+    // checked again then; api_agent_admin_result(ticket) gives its outcome once (nullopt
+    // while it waits). api_agent_admin_drop(ticket): the caller is gone, so a waiting act
+    // is never applied (its password would never be shown) and a result is forgotten.
+    Result<std::uint64_t> api_agent_admin_start(const admin::Actor& actor, const protocol::AgentAdmin& f);
+    std::optional<Result<admin::Done>> api_agent_admin_result(std::uint64_t ticket);
+    void api_agent_admin_drop(std::uint64_t ticket);
+    // Teams (hub_api_admin.cpp): every team the relay knows (agents' teams, the routing
+    // config's default team and rules' teams), each with its members as the router
+    // sees them now and its queue. No store of their own: a team is a label on agents.
+    struct TeamMember {
+        std::string id, name, status;  // status: available, away, offline
+        int load = 0;
+    };
+    struct TeamView {
+        std::string name;
+        std::vector<TeamMember> members;  // enabled agents with the team, by name
+        int online = 0;                   // members not offline
+        int queue_length = 0;
+        std::vector<std::string> queued;  // the first HubConfig::board_queue_convs, in order
+    };
+    Result<std::vector<TeamView>> api_teams(std::int64_t now);
+    // What the API's administration routes share with the Hub: its randomness (new ids
+    // and keys) and the canned responses' limits (HubConfig::canned).
+    RandomSource& api_random() { return random_; }
+    const CannedLimits& canned_limits() const { return config_.canned; }
+    // An agent's presence now (available, away, offline), as the console's list says it.
+    std::string api_presence(const std::string& agent_id) const;
+    // A bot key was revoked (HTTP API): the connections opened with it are closed now
+    // (4102), not at the next session check.
+    void api_bot_keys_changed(std::int64_t now);
 
     // Attachments (issue 17, hub_attachments.cpp, relay/attachments/): who a bearer token
     // is (a visitor's token, or an agent's session token) and whether they may `act` on
@@ -559,15 +606,28 @@ private:
     void handle(ConnId id, Conn& c, const protocol::AgentAdmin& f, std::int64_t now);
     // An agent_admin act done (or refused): its live effects and answers (hub_admin.cpp).
     void finish_agent_admin(ConnId id, const protocol::AgentAdmin& f, Result<admin::Done> done, std::int64_t now);
+    // The live effects of a done act `op` on `agent` (the table in hub_admin.cpp), shared
+    // by the console and the HTTP API: before the answer, the router and the board;
+    // after it, the agent's connections closed (4102) and open Agents views re-sent
+    // (all but `except`; 0: all).
+    void agent_admin_effects(const std::string& op, const Agent& agent, std::int64_t now);
+    void agent_admin_aftermath(const std::string& op, const std::string& agent_id, ConnId except);
     protocol::AgentList agent_list();
     void publish_agents(ConnId except);
     // Agent administration waiting for its new password's hash (hub_admin.cpp), by ticket.
     struct PendingAdminHash {
-        ConnId conn = 0;
+        ConnId conn = 0;  // the console's connection; 0: the HTTP API's act (`actor`)
         protocol::AgentAdmin frame;
         std::string password;
+        admin::Actor actor;  // the HTTP API's caller
     };
     std::map<std::uint64_t, PendingAdminHash> pending_admin_hashes_;
+    // The HTTP API's acts whose hash is done, by ticket, until api_agent_admin_result().
+    std::map<std::uint64_t, Result<admin::Done>> api_admin_results_;
+    // One act of agent administration applied for the HTTP API in a batch of its own.
+    void api_password_hashed(std::uint64_t ticket, PendingAdminHash pending, std::optional<std::string> hash,
+                             std::int64_t now);
+    Result<admin::Done> api_admin_apply(const protocol::AgentAdmin& f, Result<admin::Done> done, std::int64_t now);
     void handle(ConnId id, Conn& c, const protocol::Prechat& f, std::int64_t now);  // hub_prechat.cpp
     // Appends the entry (ts = now_, fields clipped); false, counted, when it failed.
     std::string_view audit_digest_key() const;  // keys unknown e-mails' digests (audit log)

@@ -40,24 +40,6 @@ namespace parley::relay {
 namespace p = protocol;
 using protocol::ErrorCode;
 
-namespace {
-
-admin::AgentFields fields_of(const p::AgentAdmin& f) {
-    admin::AgentFields out;
-    out.name = f.name;
-    out.teams = f.teams;
-    out.skills = f.skills;
-    // The codec bounds these to ≥ 0; the rules bound them above (1000). Clamp before
-    // narrowing so a huge number is refused as out of range, not wrapped into it.
-    auto narrow = [](std::int64_t v) { return static_cast<int>(std::min<std::int64_t>(v, 1'000'000)); };
-    if (f.preferred) out.preferred = narrow(*f.preferred);
-    if (f.max_load) out.max_load = narrow(*f.max_load);
-    out.supervisor = f.supervisor;
-    return out;
-}
-
-}  // namespace
-
 p::AgentList Hub::agent_list() {
     p::AgentList list;
     auto all = store_.list_agents();
@@ -116,7 +98,7 @@ void Hub::handle(ConnId id, Conn& c, const p::AgentAdmin& f, std::int64_t now) {
         return;
     }
     Result<admin::Done> done = Error{ErrorCode::bad_field, "op", {}};
-    if (f.op == "update") done = admin::update(store_, actor, f.agent, fields_of(f), now);
+    if (f.op == "update") done = admin::update(store_, actor, f.agent, admin::fields_of(f), now);
     else if (f.op == "disable" || f.op == "enable")
         done = admin::set_disabled(store_, actor, f.agent, f.op == "disable", now);
     else if (f.op == "remove") done = admin::remove(store_, actor, f.agent, now);
@@ -129,6 +111,7 @@ void Hub::on_password_hashed(std::uint64_t ticket, std::optional<std::string> ha
     PendingAdminHash pending = std::move(it->second);
     pending_admin_hashes_.erase(it);
     now_ = std::max(now_, now);
+    if (pending.conn == 0) return api_password_hashed(ticket, std::move(pending), std::move(hash), now);
     auto conn = conns_.find(pending.conn);
     if (conn == conns_.end() || conn->second.closing || stopping_) return;  // gone: nothing changes
     const p::AgentAdmin& f = pending.frame;
@@ -142,7 +125,7 @@ void Hub::on_password_hashed(std::uint64_t ticket, std::optional<std::string> ha
     const admin::Actor actor = audit_by(conn->second, "");
     const admin::NewPassword fresh{std::move(pending.password), std::move(*hash)};
     finish_agent_admin(pending.conn, f,
-                       f.op == "add" ? admin::add_hashed(store_, random_, actor, f.email, fields_of(f), fresh, now)
+                       f.op == "add" ? admin::add_hashed(store_, random_, actor, f.email, admin::fields_of(f), fresh, now)
                                      : admin::reset_password_hashed(store_, actor, f.agent, fresh, now),
                        now);
 }
@@ -158,15 +141,7 @@ void Hub::finish_agent_admin(ConnId id, const p::AgentAdmin& f, Result<admin::Do
     // Live effects (the table above). The answer goes out before any connection of the
     // agent is closed: a supervisor who reset their own password still gets it.
     const Agent& agent = done.value().agent;
-    route_load(now);
-    if (f.op == "add" || f.op == "update" || f.op == "enable") {
-        route_agent_spec(agent, now);
-        if (f.op == "update") publish_agent(agent.id);
-    } else if (f.op == "disable" || f.op == "remove") {
-        route_apply(router_.remove_agent(agent.id, now), now);
-        if (f.op == "disable") route_agent_spec(agent, now);  // back, offline, with nothing
-    }
-    publish_board();
+    agent_admin_effects(f.op, agent, now);
 
     p::AgentList answer = agent_list();
     answer.op = f.op;
@@ -175,10 +150,25 @@ void Hub::finish_agent_admin(ConnId id, const p::AgentAdmin& f, Result<admin::Do
     answer.password = done.value().password;
     answer.sessions = static_cast<std::int64_t>(done.value().sessions);
     send(id, answer);
-    if (f.op == "disable" || f.op == "remove" || f.op == "reset_password")
-        end_sessions({}, agent.id, f.op == "disable" ? "agent disabled"
-                                   : f.op == "remove" ? "agent removed" : "password reset");
-    publish_agents(id);
+    agent_admin_aftermath(f.op, agent.id, id);
+}
+
+void Hub::agent_admin_effects(const std::string& op, const Agent& agent, std::int64_t now) {
+    route_load(now);
+    if (op == "add" || op == "update" || op == "enable") {
+        route_agent_spec(agent, now);
+        if (op == "update") publish_agent(agent.id);
+    } else if (op == "disable" || op == "remove") {
+        route_apply(router_.remove_agent(agent.id, now), now);
+        if (op == "disable") route_agent_spec(agent, now);  // back, offline, with nothing
+    }
+    publish_board();
+}
+
+void Hub::agent_admin_aftermath(const std::string& op, const std::string& agent_id, ConnId except) {
+    if (op == "disable" || op == "remove" || op == "reset_password")
+        end_sessions({}, agent_id, op == "disable" ? "agent disabled" : op == "remove" ? "agent removed" : "password reset");
+    publish_agents(except);
 }
 
 }  // namespace parley::relay

@@ -258,6 +258,7 @@ std::optional<std::int64_t> Hub::next_deadline() const {
     if (config_.retention.audit_ms > 0) consider(next_audit_purge_);
     if (log_dirty_) consider(next_log_retry_);
     if (auto streams = streams_deadline()) consider(*streams);  // issue 16: stream timeouts
+    if (config_.quality.long_wait_ms > 0) consider(next_quality_check_);  // issue 18: long waits
     return at;
 }
 

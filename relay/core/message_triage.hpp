@@ -66,6 +66,9 @@ public:
     // The kinds of the in-browser policy by name, for the visitor's welcome.
     std::vector<std::string> browser_kinds() const;
     const MaskPolicy& policy() const { return policy_; }
+    // A config reload (--mask-*): messages read from now on follow the new policy; what
+    // is stored stays as it was masked. Loop thread (the Hub reads it there).
+    void set_policy(MaskPolicy policy) { policy_ = std::move(policy); }
     bool has_model() const { return model_ != nullptr; }
 
 private:

@@ -72,6 +72,9 @@ public:
     void add(const std::string& key, std::int64_t amount, std::int64_t now);
 
     bool enabled() const { return limit_ > 0; }
+    // A config reload: the new limit holds from the next wait(); what is counted in the
+    // open windows stays counted (a quota switched on starts from zero).
+    void set_limit(std::int64_t limit) { limit_ = limit; }
     std::size_t keys() const { return index_.size(); }
 
 private:

@@ -81,6 +81,11 @@ public:
 
     int connections_of(const std::string& address) const;
 
+    // A config reload (config/live_config.hpp): the new numbers count from the next
+    // frame; buckets keep their tokens (capped at the new burst as they refill), and
+    // connections already open stay open under a lowered max_conns_per_ip.
+    void set_config(const RateLimitConfig& config) { config_ = config; }
+
 private:
     struct Address {
         int connections = 0;

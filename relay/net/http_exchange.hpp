@@ -100,6 +100,9 @@ public:
     void client_of(ClientOf client_of) { client_of_ = std::move(client_of); }
 
     bool serves(std::string_view path) const;
+    // A config reload: requests that arrive from now on are held to the new limit (one
+    // whose body is being read keeps the limit it was admitted under).
+    void set_max_body_bytes(std::size_t bytes) { limits_.max_body_bytes = bytes; }
 
     // The lws callbacks (see the table above); each returns what the callback returns
     // to lws (non-zero: close the connection).

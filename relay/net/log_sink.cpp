@@ -43,6 +43,11 @@ void configure_logs(LogFormat format, LogLevel level) {
 }
 
 bool logs_are_json() { return g_json; }
+
+void set_log_level(LogLevel level) {
+    g_level = static_cast<int>(level);
+    lws_set_log_level(lws_log_mask(), lws_log_sink);
+}
 bool log_enabled(LogLevel level) { return static_cast<int>(level) <= g_level; }
 
 void log_event(LogLevel level, std::string event, std::vector<LogField> fields, std::string msg, bool always) {

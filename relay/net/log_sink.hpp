@@ -23,6 +23,8 @@ namespace parley::relay {
 // Before anything logs (main); resolves auto with isatty(stderr).
 void configure_logs(LogFormat format, LogLevel level);
 bool logs_are_json();
+// A config reload (--log-level): from the next line on, libwebsockets' levels too.
+void set_log_level(LogLevel level);
 bool log_enabled(LogLevel level);
 
 // One record: through the throttle, then to stderr. `always`: whatever --log-level says

@@ -79,6 +79,7 @@ void on_tick(lws_sorted_usec_list_t* sul) {
     if (tick->server && tick->reload && *tick->reload) {
         *tick->reload = 0;
         (void)tick->server->reload_tls();  // logs what happened
+        tick->server->reloaded();          // the config (main.cpp's hook)
     }
     if (tick->loop && tick->stop && *tick->stop) ev_break(tick->loop, EVBREAK_ALL);
 }
@@ -395,6 +396,26 @@ parley::Status Server::reload_tls() {
     return Unit{};
 }
 
+void Server::reloaded() {
+    if (!reload_hook_) return;
+    reload_hook_();
+    arm_route_timer();
+}
+
+void Server::set_rate_limits(const RateLimitConfig& limits) {
+    options_.limits = limits;
+    limits_.set_config(limits);
+}
+
+void Server::set_max_body_bytes(const std::string& prefix, std::size_t bytes) {
+    for (std::size_t i = 0; i < options_.http_services.size() && i < exchanges_.size(); ++i) {
+        const auto& prefixes = options_.http_services[i].prefixes;
+        if (std::find(prefixes.begin(), prefixes.end(), prefix) == prefixes.end()) continue;
+        options_.http_services[i].limits.max_body_bytes = bytes;
+        exchanges_[i]->set_max_body_bytes(bytes);
+    }
+}
+
 void Server::run(const volatile std::sig_atomic_t& stop, volatile std::sig_atomic_t* reload) {
     tables_->tick.stop = &stop;
     tables_->tick.reload = reload;
@@ -700,6 +721,7 @@ void Server::deliver(std::vector<Output> outputs) {
 void Server::dispatch() {
     // Checks first: a full pool refuses a login (or an agent administrator's new
     // password) through the Hub, which adds an output.
+    bool hash_refused = false;
     for (PasswordCheck& check : hub_.take_password_checks()) {
         const std::uint64_t ticket = check.ticket;
         const bool hash_new = check.hash_new;
@@ -708,7 +730,12 @@ void Server::dispatch() {
             continue;
         if (hash_new) hub_.on_password_hashed(ticket, std::nullopt, wall_clock_ms());
         else hub_.on_password_checked(ticket, PasswordOutcome::not_checked, wall_clock_ms());
+        hash_refused = hash_refused || hash_new;
     }
+    // An API act waiting for that hash (agents' new passwords) has its answer now (429):
+    // no worker will wake the loop for it.
+    if (hash_refused)
+        for (auto& exchange : exchanges_) exchange->wake_deferred();
     // Webhooks (issue 18), once per pass however many deliveries finished: their
     // outcomes join the pass's batch (no sync of their own), and new attempts start only
     // after it is committed, so nothing uncommitted is sent (webhook_dispatcher.hpp).

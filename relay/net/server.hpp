@@ -181,6 +181,19 @@ public:
     parley::Status reload_tls();
     bool tls() const { return !options_.tls_cert.empty(); }
 
+    // SIGHUP's config reload (config/live_config.hpp): called by the tick on the loop
+    // thread, after reload_tls(), at a safe point (no callback of a connection under
+    // way). It may call the setters below; the routing timer is re-armed afterwards, so
+    // a changed Hub deadline (retention, bot rules) is taken at once.
+    void on_reload(std::function<void()> hook) { reload_hook_ = std::move(hook); }
+    void reloaded();  // the tick: the hook, then the timer (not for other use)
+    // Live settings, loop thread only: the frame and connection limits of every
+    // connection from its next frame; the /metrics allow-list from the next request; the
+    // largest body of the HTTP service that serves `prefix` from its next request.
+    void set_rate_limits(const RateLimitConfig& limits);
+    void set_metrics_allow(TrustedProxies allow) { options_.metrics_allow = std::move(allow); }
+    void set_max_body_bytes(const std::string& prefix, std::size_t bytes);
+
     // Called by the lws callbacks (server.cpp); not for other use.
     int on_parley(lws* wsi, int reason, void* user, void* in, std::size_t len);
     int on_http(lws* wsi, int reason, void* user, void* in, std::size_t len);
@@ -236,6 +249,7 @@ private:
     std::vector<ConnId> touched_;  // peers given frames by the dispatch under way
     std::vector<ConnId> pulling_;  // peers with bulk answers waiting (Peer::pulling)
     RateLimits limits_;
+    std::function<void()> reload_hook_;  // on_reload
     CurrentCertificate certificate_;  // TLS: what new handshakes present
     std::string client_address(lws* wsi);  // the peer, or who a trusted proxy forwards
     SocketLimits sockets_;        // TCP connections, from accept() on

@@ -57,6 +57,12 @@ public:
         start(now, counters);
     }
     std::size_t in_flight() const { return in_flight_.size(); }
+    // A config reload: the retry schedule and attempts count for the next failure
+    // settled; the concurrency for the next start() (deliveries in flight finish).
+    void set_policy(WebhookRetryPolicy policy, int concurrency) {
+        policy_ = std::move(policy);
+        concurrency_ = concurrency;
+    }
     // The sender's wake (webhook_sender.hpp): the adapter polls again when it fires.
     void set_wake(std::function<void()> wake) { sender_.set_wake(std::move(wake)); }
 

@@ -16,8 +16,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  DEMO_EMAIL, DEMO_PASSWORD, artifacts, axeFindings, launchChromium, relayFromEnv, startRelay, stopRelay, tearDown,
-  watchPage,
+  DEMO_EMAIL, artifacts, axeFindings, launchChromium, relayFromEnv, signIn, startRelay, stopRelay, tearDown, watchPage,
 } from "./support.mjs";
 
 const DAY = 24 * 3600 * 1000;
@@ -98,13 +97,7 @@ after(async () => {
   });
 });
 
-async function login(page) {
-  await page.goto(relay.url + "/console/");
-  await page.locator("[data-testid=login-email]").fill(DEMO_EMAIL);
-  await page.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
-  await page.locator("[data-testid=login-submit]").click();
-  await page.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "visible" });
-}
+const login = (page) => signIn(page, relay); // the demo supervisor
 
 async function visitorWrites(page, text) {
   await page.goto(relay.url + "/");

@@ -1,5 +1,7 @@
 // The console's Integrations view (issue 18), in a real browser against a real relay and
-// a real webhook receiver (a Node HTTP server on loopback). The demo supervisor adds a
+// a real webhook receiver (a Node HTTP server on loopback). The demo supervisor creates
+// an API key (shown once; it works against the API, then is refused once revoked) and a
+// bot's key, then adds a
 // webhook (its signing secret shown once), a visitor writes while the receiver fails, the
 // deliveries give up and are listed as dead letters; the receiver is mended, one dead
 // letter is replayed with its button and the rest with "Replay all", and the receiver
@@ -12,7 +14,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { DEMO_EMAIL, DEMO_PASSWORD, artifacts, launchChromium, relayFromEnv, tearDown, watchPage } from "./support.mjs";
+import { artifacts, launchChromium, relayFromEnv, signIn, tearDown, watchPage } from "./support.mjs";
 
 let relay, dataDir, browser, receiver;
 const pages = {};
@@ -55,14 +57,6 @@ after(async () => {
   receiver?.close();
 });
 
-async function login(page) {
-  await page.goto(relay.url + "/console/");
-  await page.locator("[data-testid=login-email]").fill(DEMO_EMAIL);
-  await page.locator("[data-testid=login-password]").fill(DEMO_PASSWORD);
-  await page.locator("[data-testid=login-submit]").click();
-  await page.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "visible" });
-}
-
 test("a supervisor adds a webhook, replays its dead letters and removes it", { timeout: 110_000 }, async (t) => {
   const { supervisor, visitor, phone } = pages;
   const url = `http://127.0.0.1:${receiver.address().port}/parley`;
@@ -70,9 +64,33 @@ test("a supervisor adds a webhook, replays its dead letters and removes it", { t
   const notice = () => view.locator("[data-testid=integrations-notice]");
 
   await t.test("the view opens empty for a supervisor", async () => {
-    await login(supervisor);
+    await signIn(supervisor, relay);
     await supervisor.locator("[data-testid=show-integrations]").click();
     await view.locator("[data-testid=webhooks-none]").waitFor({ state: "visible" });
+  });
+
+  await t.test("an API key is shown once, works, and is refused once revoked", async () => {
+    await view.locator("[data-testid=api-key-name]").fill("crm");
+    await view.locator("[data-testid=api-key-scope]").selectOption("read");
+    await view.locator("[data-testid=api-key-create]").click();
+    const key = (await view.locator("[data-testid=api-key-made-value]").innerText()).trim();
+    assert.match(key, /^pk_[A-Za-z0-9_-]{43}$/);
+    const list = () => fetch(relay.url + "/api/v1/conversations", { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal((await list()).status, 200);
+    const row = view.locator("[data-testid=api-key-row][data-name=crm]");
+    assert.match(await row.innerText(), /read/);
+    supervisor.once("dialog", (d) => d.accept());
+    await row.locator("[data-testid=api-key-revoke]").click();
+    await row.locator(".agent-tag.off").waitFor({ state: "visible" });
+    assert.equal((await list()).status, 401);
+  });
+
+  await t.test("a bot's key is shown once and listed", async () => {
+    await view.locator("[data-testid=bot-key-name]").fill("helper");
+    await view.locator("[data-testid=bot-key-display]").fill("Helper");
+    await view.locator("[data-testid=bot-key-create]").click();
+    assert.match((await view.locator("[data-testid=bot-key-made-value]").innerText()).trim(), /^pk_/);
+    assert.match(await view.locator("[data-testid=bot-key-row][data-name=helper]").innerText(), /never/);
   });
 
   await t.test("a bad URL is refused with the relay's reason", async () => {
@@ -138,7 +156,7 @@ test("a supervisor adds a webhook, replays its dead letters and removes it", { t
   });
 
   await t.test("the view on a phone", async () => {
-    await login(phone);
+    await signIn(phone, relay);
     await phone.locator("[data-testid=show-integrations]").click();
     await phone.locator("[data-testid=integrations-view] [data-testid=webhook-add]").click();
     await phone.locator("[data-testid=webhook-all]").uncheck();

@@ -80,6 +80,16 @@ export async function relayFromEnv({ name, extra = [], webFile = "index.html" })
   return { relay, dataDir };
 }
 
+/** Signs `page` in to the console of `relay` (default: the demo supervisor) and waits
+ *  until its connection is up. */
+export async function signIn(page, relay, email = DEMO_EMAIL, password = DEMO_PASSWORD) {
+  await page.goto(relay.url + "/console/");
+  await page.locator("[data-testid=login-email]").fill(email);
+  await page.locator("[data-testid=login-password]").fill(password);
+  await page.locator("[data-testid=login-submit]").click();
+  await page.locator("[data-testid=conn-state][data-state=connected]").waitFor({ state: "visible" });
+}
+
 /** Bounded waits on `page`, and every script error or console error it logs collected
  *  into `errors`, labelled with `who`. */
 export function watchPage(who, page, errors) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "api_calls.hpp"
 #include "http_get.hpp"
 #include "native_client.hpp"
 #include "protocol_peer.hpp"
@@ -34,29 +35,6 @@ std::unique_ptr<RelayProcess> api_relay(std::vector<std::string> args = {}) {
     o.demo_agent = true;
     o.demo_password = kPassword;
     return start_relay(std::move(args), o);
-}
-
-// A new key from the CLI, beside the running relay (printed alone on stdout).
-std::string make_key(const RelayProcess& relay, const std::string& name, const std::string& scope) {
-    const auto made = relay.command("--create-api-key " + name + " --scope " + scope, false);
-    REQUIRE(made.status == 0);
-    const std::string key = made.out.substr(0, made.out.find('\n'));
-    REQUIRE(key.rfind("pk_", 0) == 0);
-    return key;
-}
-
-HttpResponse api(const RelayProcess& relay, const std::string& method, const std::string& path,
-                 const std::string& key, const std::string& body = {}, std::vector<std::string> headers = {}) {
-    if (!key.empty()) headers.push_back("Authorization: Bearer " + key);
-    if (!body.empty()) headers.push_back("Content-Type: application/json");
-    return http_request(relay.port(), method, path, headers, body);
-}
-
-json body_of(const HttpResponse& r) {
-    INFO(r.head << r.body);
-    auto doc = json::parse(r.body, nullptr, false);
-    REQUIRE_FALSE(doc.is_discarded());
-    return doc;
 }
 
 std::string problem_type(const HttpResponse& r) {

@@ -4,14 +4,18 @@
 // another relay, and a TLS certificate that cannot be read (docs/operations.md).
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
+#include "http_get.hpp"
+#include "protocol_peer.hpp"
 #include "relay_process.hpp"
 
 using namespace parley::test;
@@ -179,4 +183,241 @@ TEST_CASE("start-up errors people meet say what to do", "[integration][config]")
         CHECK(r.out.find("--tls-cert " + cert + ": cannot read (Permission denied): make it readable by the relay's "
                          "user, uid ") != std::string::npos);
     }
+}
+
+// ---- reloading (issue 18, docs/operations.md "Reloading the configuration") ----------
+
+namespace {
+
+// Replaces the file the way an editor or config management does: write, then rename,
+// so the relay never reads half of it.
+void rewrite(const std::string& path, const std::string& text) {
+    std::ofstream(path + ".new") << text;
+    fs::rename(path + ".new", path);
+}
+
+// Polls until `ok()` or about 3 s (a reload happens at the relay's next 100 ms tick).
+template <class F>
+bool eventually(F ok) {
+    for (int i = 0; i < 60; ++i) {
+        if (ok()) return true;
+        ::usleep(50'000);
+    }
+    return ok();
+}
+
+bool logged(const RelayProcess& relay, const std::string& text) {
+    return eventually([&] { return relay.log().find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP applies a changed live setting to the running relay and logs what needs a restart",
+          "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\nmetrics_allow = [\"10.0.0.0/8\"]\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    REQUIRE(http_get(relay.port(), "/metrics").status == 403);  // the test runs from 127.0.0.1
+
+    rewrite(file, "no_triage = true\nmetrics_allow = [\"127.0.0.0/8\"]\nheartbeat_secs = 25\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    CHECK(eventually([&] { return http_get(relay.port(), "/metrics").status == 200; }));
+    CHECK(logged(relay, "config reloaded from " + file +
+                            ": applied metrics_allow; changed in the file, takes effect at restart: heartbeat_secs"));
+    // Names, never values.
+    CHECK(relay.log().find("127.0.0.0/8") == std::string::npos);
+}
+
+TEST_CASE("SIGHUP with a broken file keeps the relay serving with the settings in force and logs the line",
+          "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\nmetrics_allow = [\"10.0.0.0/8\"]\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+
+    // The allow-list alone would open /metrics, but the file as a whole is refused.
+    rewrite(file, "metrics_allow = [\"127.0.0.0/8\"]\nconn_rate = \"fast\"\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    CHECK(logged(relay, "config reload refused, the settings in force are kept: " + file +
+                            ":2:13: conn_rate needs a whole number"));
+    CHECK(http_get(relay.port(), "/metrics").status == 403);
+    CHECK(http_get(relay.port(), "/healthz").status == 200);
+
+    // Fixed, it is taken at the next SIGHUP.
+    rewrite(file, "no_triage = true\nmetrics_allow = [\"127.0.0.0/8\"]\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    CHECK(eventually([&] { return http_get(relay.port(), "/metrics").status == 200; }));
+}
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A new API key from the CLI, beside the running relay (printed alone on stdout).
+std::string api_key(const RelayProcess& relay, const std::string& scope) {
+    const auto made = relay.command("--create-api-key config-" + scope + " --scope " + scope, false);
+    REQUIRE(made.status == 0);
+    return made.out.substr(0, made.out.find('\n'));
+}
+
+HttpResponse config_call(const RelayProcess& relay, const std::string& method, const std::string& path,
+                         const std::string& key, const std::string& toml = {}) {
+    std::vector<std::string> headers = {"Authorization: Bearer " + key};
+    if (!toml.empty()) headers.push_back("Content-Type: application/toml");
+    return http_request(relay.port(), method, path, headers, toml);
+}
+
+}  // namespace
+
+TEST_CASE("the config API reads, validates, applies and rolls back the running relay's file",
+          "[integration][config][api]") {
+    TempDir dir;
+    const std::string original = "no_triage = true\nmetrics_allow = [\"10.0.0.0/8\"]\n";
+    const std::string file = dir.file("relay.toml", original);
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    const std::string admin = api_key(relay, "admin");
+    const std::string reader = api_key(relay, "read");
+    // The relay re-reads its keys every second.
+    REQUIRE(eventually([&] { return config_call(relay, "GET", "/api/v1/config", admin).status == 200; }));
+
+    SECTION("read: the settings in force and where they came from; the read scope is not enough") {
+        const HttpResponse r = config_call(relay, "GET", "/api/v1/config", admin);
+        CHECK(r.body.find("\"file\":\"" + file + "\"") != std::string::npos);
+        CHECK(r.body.find("{\"key\":\"metrics_allow\",\"flag\":\"--metrics-allow\",\"environment\":"
+                          "\"PARLEY_METRICS_ALLOW\",\"value\":[\"10.0.0.0/8\"],\"source\":\"file\",\"live\":true") !=
+              std::string::npos);
+        CHECK(r.body.find("{\"key\":\"port\",\"flag\":\"--port\",\"environment\":\"PARLEY_PORT\",\"value\":0,"
+                          "\"source\":\"command line\",\"live\":false") != std::string::npos);
+        CHECK(config_call(relay, "GET", "/api/v1/config", reader).status == 403);
+        CHECK(config_call(relay, "PUT", "/api/v1/config", reader, "no_triage = true\n").status == 403);
+    }
+    SECTION("validate: 422 with the line and reason for bad TOML, 200 for good; nothing written") {
+        const HttpResponse bad = config_call(relay, "POST", "/api/v1/config/validate", admin,
+                                             "no_triage = true\nconn_rate = \"fast\"\n");
+        CHECK(bad.status == 422);
+        CHECK(bad.body.find("\"line\":2,\"column\":13,\"option\":\"conn_rate\",\"reason\":\"conn_rate needs a "
+                            "whole number\"") != std::string::npos);
+        const HttpResponse syntax = config_call(relay, "POST", "/api/v1/config/validate", admin, "conn_rate = = 1\n");
+        CHECK(syntax.status == 422);
+        const HttpResponse good =
+            config_call(relay, "POST", "/api/v1/config/validate", admin, "no_triage = true\nconn_rate = 4\n");
+        CHECK(good.status == 200);
+        CHECK(good.body.find("\"valid\":true") != std::string::npos);
+        CHECK(good.body.find("\"applied\":[\"conn_rate\",\"metrics_allow\"]") != std::string::npos);
+        CHECK(slurp(file) == original);
+    }
+    SECTION("apply then rollback: the file, its previous version and the running relay follow") {
+        REQUIRE(http_get(relay.port(), "/metrics").status == 403);
+        const std::string next = "no_triage = true\nmetrics_allow = [\"127.0.0.0/8\"]\n";
+        const HttpResponse applied = config_call(relay, "PUT", "/api/v1/config", admin, next);
+        CHECK(applied.status == 200);
+        CHECK(applied.body.find("\"applied\":[\"metrics_allow\"]") != std::string::npos);
+        CHECK(slurp(file) == next);
+        CHECK(slurp(file + ".previous") == original);
+        CHECK(http_get(relay.port(), "/metrics").status == 200);  // applied before the answer
+        CHECK(logged(relay, "config reloaded from " + file + ": applied metrics_allow"));
+        const auto audit = relay.command("--export-audit", false);
+        CHECK(audit.out.find("\"action\":\"config.apply\"") != std::string::npos);
+
+        const HttpResponse back = config_call(relay, "POST", "/api/v1/config/rollback", admin);
+        CHECK(back.status == 200);
+        CHECK(slurp(file) == original);
+        CHECK(http_get(relay.port(), "/metrics").status == 403);
+    }
+    SECTION("a bad apply is refused with 422 and the file and relay stay as they were") {
+        const HttpResponse r = config_call(relay, "PUT", "/api/v1/config", admin, "metrics_allow = [\"banana\"]\n");
+        CHECK(r.status == 422);
+        CHECK(r.body.find("\"option\":\"metrics_allow\"") != std::string::npos);
+        CHECK(slurp(file) == original);
+        CHECK(http_get(relay.port(), "/metrics").status == 403);
+    }
+}
+
+TEST_CASE("the config API refuses to write when the relay was started without a file", "[integration][config][api]") {
+    RelayProcess relay(RelayOptions{});
+    REQUIRE(relay.start());
+    const std::string admin = api_key(relay, "admin");
+    REQUIRE(eventually([&] { return config_call(relay, "GET", "/api/v1/config", admin).status == 200; }));
+    const HttpResponse r = config_call(relay, "PUT", "/api/v1/config", admin, "conn_rate = 4\n");
+    CHECK(r.status == 409);
+    CHECK(r.body.find("started without a config file") != std::string::npos);
+}
+
+TEST_CASE("SIGHUP changes the running relay's log level: info adds the access log", "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file, "--log-format", "json"};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    REQUIRE(http_get(relay.port(), "/readyz").status == 200);
+    ::usleep(200'000);
+    CHECK(relay.log().find("\"event\":\"http_request\"") == std::string::npos);  // notice: none
+
+    rewrite(file, "no_triage = true\nlog_level = \"info\"\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    REQUIRE(logged(relay, "\"applied\":\"log_level\""));
+    REQUIRE(http_get(relay.port(), "/readyz").status == 200);
+    CHECK(logged(relay, "\"event\":\"http_request\""));
+}
+
+TEST_CASE("a body limit applied through the API holds for the next request", "[integration][config][api]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    const std::string admin = api_key(relay, "admin");
+    REQUIRE(eventually([&] { return config_call(relay, "GET", "/api/v1/config", admin).status == 200; }));
+
+    const std::string padded = "no_triage = true\n# " + std::string(300, 'x') + "\n";
+    CHECK(config_call(relay, "POST", "/api/v1/config/validate", admin, padded).status == 200);
+    REQUIRE(config_call(relay, "PUT", "/api/v1/config", admin, "no_triage = true\napi_max_body_bytes = 200\n").status ==
+            200);
+    const HttpResponse refused = config_call(relay, "POST", "/api/v1/config/validate", admin, padded);
+    CHECK(refused.status == 413);
+    CHECK(refused.body.find("too-large") != std::string::npos);
+}
+
+TEST_CASE("SIGHUP lowers the frame rate of connections already open", "[integration][config]") {
+    TempDir dir;
+    const std::string file = dir.file("relay.toml", "no_triage = true\nconn_rate = 1000\nconn_burst = 1000\n");
+    RelayOptions o;
+    o.extra_args = {"--config", file};
+    RelayProcess relay(o);
+    REQUIRE(relay.start());
+    ProtocolPeer peer;
+    REQUIRE(peer.connect(relay.host(), relay.port()));
+    auto limited_of_20 = [&] {
+        for (int i = 0; i < 20; ++i) REQUIRE(peer.send({{"type", "ping"}, {"n", i}}));
+        int limited = 0, pongs = 0;
+        for (const json& f : peer.drain(400)) {
+            limited += f.value("type", "") == "error" && f.value("code", 0) == 4029;
+            pongs += f.value("type", "") == "pong";
+        }
+        INFO("pongs " << pongs << ", 4029 errors " << limited);
+        CHECK(pongs + limited == 20);
+        return limited;
+    };
+    CHECK(limited_of_20() == 0);
+
+    rewrite(file, "no_triage = true\nconn_rate = 5\nconn_burst = 5\n");
+    REQUIRE(::kill(relay.pid(), SIGHUP) == 0);
+    REQUIRE(logged(relay, "applied conn_rate, conn_burst"));
+    CHECK(limited_of_20() >= 12);  // 5 at once, plus what refills while they arrive
+    CHECK_FALSE(peer.closed());
 }

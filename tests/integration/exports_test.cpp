@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "api_calls.hpp"
 #include "http_get.hpp"
 #include "native_client.hpp"
 #include "protocol_peer.hpp"
@@ -30,14 +31,6 @@ constexpr std::size_t kTextBytes = 7900;  // near the protocol's most (8 000)
 // largest send buffer the kernel autotunes to, plus 2 MiB for both receive buffers.
 int messages_for_a_stall() {
     return static_cast<int>((send_buffer_max_bytes() + (std::int64_t{2} << 20)) / std::int64_t{kTextBytes}) + 1;
-}
-
-std::string make_key(const RelayProcess& relay, const std::string& name) {
-    const auto made = relay.command("--create-api-key " + name + " --scope read", false);
-    REQUIRE(made.status == 0);
-    const std::string key = made.out.substr(0, made.out.find('\n'));
-    REQUIRE(key.rfind("pk_", 0) == 0);
-    return key;
 }
 
 // Message i: its number, then filler to kTextBytes.

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api_calls.hpp"
 #include "http_get.hpp"
 #include "protocol_peer.hpp"
 #include "start_relay.hpp"
@@ -228,30 +229,6 @@ TEST_CASE("Webhooks to loopback or private addresses are refused unless allowed"
     CHECK(relay->command("--list-webhooks", false).out.find("destination address not allowed") != std::string::npos);
 }
 
-namespace {
-
-// A new key from the CLI, beside the running relay (printed alone on stdout).
-std::string api_key(RelayProcess& relay, const std::string& scope) {
-    const auto made = relay.command("--create-api-key hooks-" + scope + " --scope " + scope, false);
-    REQUIRE(made.status == 0);
-    return made.out.substr(0, made.out.find('\n'));
-}
-
-HttpResponse call(RelayProcess& relay, const std::string& method, const std::string& path, const std::string& key,
-                  const std::string& body = {}) {
-    std::vector<std::string> headers{"Authorization: Bearer " + key};
-    if (!body.empty()) headers.push_back("Content-Type: application/json");
-    return http_request(relay.port(), method, path, headers, body);
-}
-
-nlohmann::json doc_of(const HttpResponse& r) {
-    INFO(r.head << "\n" << r.body);
-    auto doc = nlohmann::json::parse(r.body, nullptr, false);
-    REQUIRE_FALSE(doc.is_discarded());
-    return doc;
-}
-
-}  // namespace
 
 TEST_CASE("Webhooks are managed over the API with an admin key: subscribe, pause, dead letters replayed, removed",
           "[integration][webhooks][api]") {
@@ -259,29 +236,29 @@ TEST_CASE("Webhooks are managed over the API with an admin key: subscribe, pause
     WebhookReceiver site;
     site.set_mode(WebhookReceiver::Mode::fail);
     auto relay = start_relay({"--webhook-allow-private", "--webhook-backoff", "50ms", "--webhook-max-attempts", "2"});
-    const std::string admin = api_key(*relay, "admin"), writer = api_key(*relay, "write");
+    const std::string admin = make_key(*relay, "hooks-admin", "admin"), writer = make_key(*relay, "hooks-write", "write");
     const std::string hooks = "/api/v1/webhooks";
 
     // Admin scope only: a subscription decides where conversation data goes.
-    CHECK(call(*relay, "GET", hooks, writer).status == 403);
-    CHECK(call(*relay, "POST", hooks, writer, R"({"url":")" + site.url() + R"("})").status == 403);
+    CHECK(api(*relay, "GET", hooks, writer).status == 403);
+    CHECK(api(*relay, "POST", hooks, writer, R"({"url":")" + site.url() + R"("})").status == 403);
     // Bad input, with the reason.
-    const auto bad_url = call(*relay, "POST", hooks, admin, R"({"url":"file:///etc/passwd"})");
+    const auto bad_url = api(*relay, "POST", hooks, admin, R"({"url":"file:///etc/passwd"})");
     CHECK(bad_url.status == 400);
-    CHECK(doc_of(bad_url)["detail"].get<std::string>().rfind("url: ", 0) == 0);
-    const auto bad_type = call(*relay, "POST", hooks, admin, R"({"url":")" + site.url() + R"(","events":["nope"]})");
+    CHECK(body_of(bad_url)["detail"].get<std::string>().rfind("url: ", 0) == 0);
+    const auto bad_type = api(*relay, "POST", hooks, admin, R"({"url":")" + site.url() + R"(","events":["nope"]})");
     CHECK(bad_type.status == 400);
-    CHECK(doc_of(bad_type)["detail"].get<std::string>().find("unknown event type 'nope'") != std::string::npos);
-    CHECK(call(*relay, "POST", hooks, admin, R"({"url":")" + site.url() + R"(","events":"*"})").status == 400);
+    CHECK(body_of(bad_type)["detail"].get<std::string>().find("unknown event type 'nope'") != std::string::npos);
+    CHECK(api(*relay, "POST", hooks, admin, R"({"url":")" + site.url() + R"(","events":"*"})").status == 400);
 
     // Subscribe: the secret comes once, in the create's answer.
-    const auto made = call(*relay, "POST", hooks, admin,
+    const auto made = api(*relay, "POST", hooks, admin,
                            R"({"url":")" + site.url() + R"(","events":["conversation.created","message.created"]})");
     REQUIRE(made.status == 201);
-    const auto sub = doc_of(made);
+    const auto sub = body_of(made);
     const std::string id = sub["id"], secret = sub["secret"];
     CHECK(secret.rfind("whsec_", 0) == 0);
-    const auto listed = doc_of(call(*relay, "GET", hooks, admin));
+    const auto listed = body_of(api(*relay, "GET", hooks, admin));
     REQUIRE(listed["items"].size() == 1);
     CHECK(listed["items"][0]["id"] == id);
     CHECK(listed["items"][0]["events"] == nlohmann::json({"conversation.created", "message.created"}));
@@ -294,24 +271,24 @@ TEST_CASE("Webhooks are managed over the API with an admin key: subscribe, pause
     v.say();
     nlohmann::json dead;
     REQUIRE(wait_until([&] {
-        dead = doc_of(call(*relay, "GET", hooks + "/dead-letters?subscription=" + id, admin))["items"];
+        dead = body_of(api(*relay, "GET", hooks + "/dead-letters?subscription=" + id, admin))["items"];
         return dead.size() == 2;
     }, 10000));
     CHECK(dead[0]["type"] == "conversation.created");
     CHECK(dead[0]["conversation"] == v.conv);
     CHECK(dead[0]["attempts"] == 2);
     CHECK_FALSE(dead[0]["last_error"].get<std::string>().empty());
-    CHECK(call(*relay, "GET", hooks + "/dead-letters?subscription=wh_nothing", admin).status == 404);
+    CHECK(api(*relay, "GET", hooks + "/dead-letters?subscription=wh_nothing", admin).status == 404);
 
     // Replay one, then the rest: each arrives once, signed with the subscription's secret, in order.
     site.set_mode(WebhookReceiver::Mode::ok);
-    const auto one = call(*relay, "POST", hooks + "/dead-letters/" + std::to_string(dead[0]["id"].get<long>()) + "/replay", admin);
+    const auto one = api(*relay, "POST", hooks + "/dead-letters/" + std::to_string(dead[0]["id"].get<long>()) + "/replay", admin);
     REQUIRE(one.status == 200);
-    CHECK(call(*relay, "POST", hooks + "/dead-letters/" + std::to_string(dead[0]["id"].get<long>()) + "/replay", admin).status == 404);
-    CHECK(call(*relay, "POST", hooks + "/dead-letters/x1/replay", admin).status == 400);
-    const auto rest = call(*relay, "POST", hooks + "/" + id + "/replay-dead", admin);
+    CHECK(api(*relay, "POST", hooks + "/dead-letters/" + std::to_string(dead[0]["id"].get<long>()) + "/replay", admin).status == 404);
+    CHECK(api(*relay, "POST", hooks + "/dead-letters/x1/replay", admin).status == 400);
+    const auto rest = api(*relay, "POST", hooks + "/" + id + "/replay-dead", admin);
     REQUIRE(rest.status == 200);
-    CHECK(doc_of(rest)["replayed"] == 1);
+    CHECK(body_of(rest)["replayed"] == 1);
     REQUIRE(wait_until([&] { return site.accepted().size() == 2; }, 10000));
     for (const WebhookRequestSeen& r : site.accepted()) CHECK(signature_valid(secret, r));
     CHECK(nlohmann::json::parse(site.accepted()[0].body)["type"] == "conversation.created");
@@ -319,22 +296,22 @@ TEST_CASE("Webhooks are managed over the API with an admin key: subscribe, pause
 
     // Disabled, it is sent nothing and nothing is queued for it (as --list-webhooks shows
     // "(disabled)"); enabled again, the next event comes.
-    const auto paused = call(*relay, "POST", hooks + "/" + id + "/disable", admin);
+    const auto paused = api(*relay, "POST", hooks + "/" + id + "/disable", admin);
     REQUIRE(paused.status == 200);
-    CHECK(doc_of(paused)["enabled"] == false);
+    CHECK(body_of(paused)["enabled"] == false);
     v.say();  // message 2
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    CHECK(doc_of(call(*relay, "GET", hooks, admin))["pending"] == 0);
+    CHECK(body_of(api(*relay, "GET", hooks, admin))["pending"] == 0);
     CHECK(site.accepted().size() == 2);
-    CHECK(doc_of(call(*relay, "POST", hooks + "/" + id + "/enable", admin))["enabled"] == true);
+    CHECK(body_of(api(*relay, "POST", hooks + "/" + id + "/enable", admin))["enabled"] == true);
     v.say();  // message 3
     REQUIRE(wait_until([&] { return site.accepted().size() == 3; }, 10000));
     CHECK(nlohmann::json::parse(site.accepted()[2].body)["data"]["message"]["seq"] == 3);
-    CHECK(call(*relay, "POST", hooks + "/wh_nothing/enable", admin).status == 404);
+    CHECK(api(*relay, "POST", hooks + "/wh_nothing/enable", admin).status == 404);
 
     // Removed: gone for the API and the CLI; a second removal is 404.
-    CHECK(call(*relay, "DELETE", hooks + "/" + id, admin).status == 204);
-    CHECK(call(*relay, "DELETE", hooks + "/" + id, admin).status == 404);
-    CHECK(doc_of(call(*relay, "GET", hooks, admin))["items"].empty());
+    CHECK(api(*relay, "DELETE", hooks + "/" + id, admin).status == 204);
+    CHECK(api(*relay, "DELETE", hooks + "/" + id, admin).status == 404);
+    CHECK(body_of(api(*relay, "GET", hooks, admin))["items"].empty());
     CHECK(relay->command("--list-webhooks", false).out.find("no webhooks") != std::string::npos);
 }

@@ -24,6 +24,7 @@ import { attachSessions, initSessionsUi, signOut } from "./sessions";
 import { attachAudit, initAuditUi } from "./audit";
 import { mountAgents } from "./views/agents";
 import { mountIntegrations } from "./views/integrations";
+import { mountFlags } from "./views/flags";
 import { attachDashboard, mountDashboardButton } from "./dashboard_button";
 import { attachPrivacy, initPrivacyUi } from "./privacy";
 import {
@@ -166,6 +167,7 @@ async function startSession(login?: { email: string; password: string }): Promis
   c.on("supervisor", (ev) => { // supervisors: Agents (issue 17), Integrations (issue 18)
     $("show-agents").hidden = !ev.full;
     $("show-integrations").hidden = !ev.full;
+    $("show-flags").hidden = !ev.full;
   });
   attachDashboard(c, $("show-dashboard")); // supervisors: the dashboard (issue 18)
   // Supervisors: export and erase the open conversation's visitor (P7).
@@ -710,6 +712,8 @@ mountAgents($<HTMLDialogElement>("agents-dialog"), $("show-agents"), () => stora
             () => me?.id ?? "");
 mountIntegrations($<HTMLDialogElement>("integrations-dialog"), $("show-integrations"), consoleBase,
                   () => storage?.getItem(TOKEN_KEY) ?? null);
+mountFlags($<HTMLDialogElement>("flags-dialog"), $("show-flags"), consoleBase, () => storage?.getItem(TOKEN_KEY) ?? null,
+           (conv) => entries.has(conv) && (open(conv), true));
 mountDashboardButton($<HTMLDialogElement>("dashboard-dialog"), $("show-dashboard"), consoleBase,
                      () => storage?.getItem(TOKEN_KEY) ?? null);
 initPrivacyUi();

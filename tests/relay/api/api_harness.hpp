@@ -60,6 +60,15 @@ struct ApiHarness {
     }
 };
 
+// The answer of a deferred response (a new agent's password: hashed by the password
+// pool, which ApiHarness::call ran through HubHarness::pump), or the response itself.
+inline HttpResponse settled(const HttpResponse& r) {
+    if (!r.deferred) return r;
+    std::optional<HttpResponse> ready = r.deferred();
+    REQUIRE(ready);
+    return *ready;
+}
+
 inline json::Value body_of(const HttpResponse& r) {
     auto doc = json::parse(r.body);
     INFO(r.body);

@@ -10,6 +10,7 @@
 
 #include "auth/bot_keys.hpp"
 #include "core/message_triage.hpp"
+#include "support/default_model.hpp"
 #include "support/hub_harness.hpp"
 
 using namespace parley::relay;
@@ -17,17 +18,6 @@ using namespace parley::relay::test;
 namespace tri = parley::triage;
 
 namespace {
-
-const tri::Model& default_model() {
-    static const tri::Model model = [] {
-        std::ifstream in(PARLEY_TEST_TRIAGE_MODEL, std::ios::binary);
-        const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        auto m = tri::Model::load(bytes.data(), bytes.size());
-        REQUIRE(m.ok());
-        return std::move(m).value();
-    }();
-    return model;
-}
 
 struct QualityHub {
     MessageTriage triage{&default_model(), default_mask_policy()};

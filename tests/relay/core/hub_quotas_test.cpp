@@ -188,3 +188,25 @@ TEST_CASE("a send over the visitor's daily byte quota gets 4052, is not stored, 
         CHECK(h.next<p::Ack>(v).seq == 2);
     }
 }
+
+TEST_CASE("a reconfigured Hub holds the new quota from the next hello, keeping what was counted",
+          "[hub][quotas][config]") {
+    HubConfig config = HubHarness::config();
+    config.quotas.new_visitors_per_hour = 5;
+    config.quotas.new_conversations_per_hour = 0;
+    HubHarness h(config);
+    CHECK(hello_from(h, "203.0.113.9"));
+    CHECK(hello_from(h, "203.0.113.9"));
+
+    HubConfig next;  // a reload: only the live parts are read
+    next.quotas = config.quotas;
+    next.quotas.new_visitors_per_hour = 2;  // the two already welcomed count
+    h.hub.reconfigure(next);
+    ConnId refused = 0;
+    CHECK_FALSE(hello_from(h, "203.0.113.9", &refused));
+    CHECK(h.error(refused).code == ErrorCode::new_visitor_quota);
+
+    next.quotas.new_visitors_per_hour = 0;  // switched off
+    h.hub.reconfigure(next);
+    CHECK(hello_from(h, "203.0.113.9"));
+}

@@ -10,6 +10,7 @@
 #include "core/message_triage.hpp"
 #include "core/outbound.hpp"
 #include "parley/triage/analysis.hpp"
+#include "support/default_model.hpp"
 #include "support/hub_harness.hpp"
 
 using namespace parley::relay;
@@ -18,18 +19,6 @@ namespace p = parley::protocol;
 namespace tri = parley::triage;
 
 namespace {
-
-// The default model built from data/triage/ (the relay's own default).
-const tri::Model& default_model() {
-    static const tri::Model model = [] {
-        std::ifstream in(PARLEY_TEST_TRIAGE_MODEL, std::ios::binary);
-        const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        auto m = tri::Model::load(bytes.data(), bytes.size());
-        REQUIRE(m.ok());
-        return std::move(m).value();
-    }();
-    return model;
-}
 
 const char* const kCardText = "my card is 4111 1111 1111 1111 and I want a refund";
 

@@ -116,3 +116,20 @@ TEST_CASE("a bot connection has its own frame budget and leaves its address's to
         CHECK(l.charge(5, 0, "b_other") == 0);  // another bot has its own budget
     }
 }
+
+TEST_CASE("new limits hold from the next frame; a bucket holds at most the new burst", "[rate_limit][config]") {
+    RateLimitConfig c;
+    c.conn_rate = 1000;
+    c.conn_burst = 1000;
+    c.ip_rate = 0;  // off: only the connection's budget counts here
+    RateLimits limits(c);
+    REQUIRE(limits.admit(1, "198.51.100.1"));
+    for (int i = 0; i < 10; ++i) REQUIRE(limits.charge(1, 1000) == 0);
+    c.conn_rate = 1;
+    c.conn_burst = 2;
+    limits.set_config(c);
+    // A millisecond later the bucket refills to at most 2: two frames, then refused.
+    CHECK(limits.charge(1, 1001) == 0);
+    CHECK(limits.charge(1, 1001) == 0);
+    CHECK(limits.charge(1, 1001) > 0);
+}

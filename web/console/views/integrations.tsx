@@ -1,5 +1,5 @@
-// The Integrations view of the console (issue 18), for supervisors: webhook
-// subscriptions (add with the events they want, the signing secret shown once, pause,
+// The Integrations view of the console (issue 18), for supervisors: API keys and bots'
+// keys (created with the key shown once, revoked), webhook subscriptions (add with the events they want, the signing secret shown once, pause,
 // remove), the queue's length, and the dead letters with a Replay button each and one
 // for all of a subscription's. It calls the relay's HTTP API with the supervisor's own
 // session (api_client.ts), so every rule and audit entry is the API's; this view only
@@ -33,6 +33,21 @@ const EVENT_TYPES = [
   "conversation.created", "message.created", "conversation.assigned", "conversation.transferred",
   "conversation.closed", "csat.given", "bot.handoff", "bot.knowledge_gap",
 ];
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  scope: string;
+  created: number;
+  revoked: number | null;
+}
+interface BotKeyRow {
+  name: string;
+  display_name: string;
+  party_id: string;
+  created: number;
+  last_used: number | null;
+}
 
 type Api = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 type Notice = { text: string; error: boolean } | null;
@@ -80,26 +95,9 @@ function WebhookForm(props: { busy: boolean; onSubmit: (url: string, events: str
   );
 }
 
-function WebhooksSection(props: { api: Api; setNotice: (n: Notice) => void }) {
-  const { api, setNotice } = props;
-  const [hooks, setHooks] = useState<Webhook[] | null>(null);
-  const [pending, setPending] = useState(0);
-  const [dead, setDead] = useState<DeadLetter[]>([]);
-  const [adding, setAdding] = useState(false);
+/** What an action said, and runs it with the busy flag held; reloads after. */
+function useActions(setNotice: (n: Notice) => void, load: () => Promise<void>) {
   const [busy, setBusy] = useState(false);
-  const [secret, setSecret] = useState<Webhook | null>(null);
-
-  const load = async () => {
-    const list = await api<{ items: Webhook[]; pending: number }>("GET", "api/v1/webhooks");
-    const letters = await api<{ items: DeadLetter[] }>("GET", "api/v1/webhooks/dead-letters?limit=200");
-    setHooks(list.items);
-    setPending(list.pending);
-    setDead(letters.items);
-  };
-  useEffect(() => {
-    load().catch((e: Error) => setNotice({ text: e.message, error: true }));
-  }, []);
-
   const act = async (run: () => Promise<string>) => {
     setBusy(true);
     setNotice(null);
@@ -113,6 +111,182 @@ function WebhooksSection(props: { api: Api; setNotice: (n: Notice) => void }) {
       setBusy(false);
     }
   };
+  return { busy, act };
+}
+
+/** A key made just now: shown this once, with what to do with it. */
+function ShownOnce(props: { what: string; value: string; testid: string; onDone: () => void }) {
+  return (
+    <div class="agents-secret" role="status" data-testid={props.testid}>
+      <p>{props.what}, shown only now. Copy it into the program that uses it; the relay keeps only its hash.</p>
+      <code data-testid={`${props.testid}-value`}>{props.value}</code>
+      <button type="button" class="secondary" onClick={props.onDone}>Done</button>
+    </div>
+  );
+}
+
+function ApiKeysSection(props: { api: Api; setNotice: (n: Notice) => void }) {
+  const { api, setNotice } = props;
+  const [keys, setKeys] = useState<ApiKeyRow[] | null>(null);
+  const [name, setName] = useState("");
+  const [scope, setScope] = useState("read");
+  const [made, setMade] = useState<{ name: string; key: string } | null>(null);
+  const load = async () => setKeys((await api<{ api_keys: ApiKeyRow[] }>("GET", "api/v1/api-keys")).api_keys);
+  const { busy, act } = useActions(setNotice, load);
+  useEffect(() => {
+    load().catch((e: Error) => setNotice({ text: e.message, error: true }));
+  }, []);
+  const create = (ev: Event) => {
+    ev.preventDefault();
+    void act(async () => {
+      const r = await api<{ api_key: ApiKeyRow; key: string }>("POST", "api/v1/api-keys", { name: name.trim(), scope });
+      setMade({ name: r.api_key.name, key: r.key });
+      setName("");
+      return `API key ${r.api_key.name} (${r.api_key.scope}) was created.`;
+    });
+  };
+  const revoke = (k: ApiKeyRow) => {
+    if (!confirm(`Revoke the API key ${k.name}? Programs using it are refused from their next request.`)) return;
+    void act(async () => {
+      await api("DELETE", `api/v1/api-keys/${k.id}`);
+      return `API key ${k.name} was revoked.`;
+    });
+  };
+  return (
+    <section class="integrations-section" data-testid="api-keys-section" aria-labelledby="api-keys-title">
+      <h3 id="api-keys-title">API keys</h3>
+      <p class="hint">For a CRM, a helpdesk or a script calling the relay's HTTP API (docs/api.md).</p>
+      {made && <ShownOnce what={`The key ${made.name}`} value={made.key} testid="api-key-made" onDone={() => setMade(null)} />}
+      <form class="key-form" data-testid="api-key-form" onSubmit={create}>
+        <label>
+          Name
+          <input required maxLength={64} value={name} placeholder="crm" data-testid="api-key-name"
+                 onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Scope
+          <select value={scope} data-testid="api-key-scope" onChange={(e) => setScope(e.currentTarget.value)}>
+            <option value="read">read: list and read</option>
+            <option value="write">write: also post, close, assign</option>
+            <option value="admin">admin: everything</option>
+          </select>
+        </label>
+        <button type="submit" class="agents-add" disabled={busy} data-testid="api-key-create">Create key</button>
+      </form>
+      {keys && keys.length > 0 && (
+        <table class="dead-letters" data-testid="api-keys">
+          <thead><tr><th>Name</th><th>Scope</th><th>Created</th><th /></tr></thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.id} data-testid="api-key-row" data-name={k.name} class={k.revoked ? "revoked" : ""}>
+                <td>{k.name} <span class="hint">{k.id}</span></td>
+                <td>{k.scope}</td>
+                <td>{when(k.created)}</td>
+                <td>
+                  {k.revoked ? <span class="agent-tag off">Revoked</span> : (
+                    <button type="button" class="link danger" disabled={busy} data-testid="api-key-revoke"
+                            onClick={() => revoke(k)}>Revoke</button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function BotKeysSection(props: { api: Api; setNotice: (n: Notice) => void }) {
+  const { api, setNotice } = props;
+  const [keys, setKeys] = useState<BotKeyRow[] | null>(null);
+  const [name, setName] = useState("");
+  const [display, setDisplay] = useState("");
+  const [made, setMade] = useState<{ name: string; key: string } | null>(null);
+  const load = async () => setKeys((await api<{ bot_keys: BotKeyRow[] }>("GET", "api/v1/bot-keys")).bot_keys);
+  const { busy, act } = useActions(setNotice, load);
+  useEffect(() => {
+    load().catch((e: Error) => setNotice({ text: e.message, error: true }));
+  }, []);
+  const create = (ev: Event) => {
+    ev.preventDefault();
+    void act(async () => {
+      const body: Record<string, string> = { name: name.trim() };
+      if (display.trim()) body.display_name = display.trim();
+      const r = await api<{ bot_key: BotKeyRow; key: string }>("POST", "api/v1/bot-keys", body);
+      setMade({ name: r.bot_key.name, key: r.key });
+      setName("");
+      setDisplay("");
+      return `Bot ${r.bot_key.display_name} may connect with its key.`;
+    });
+  };
+  const revoke = (k: BotKeyRow) => {
+    if (!confirm(`Revoke ${k.display_name}'s key? The bot is disconnected at once.`)) return;
+    void act(async () => {
+      await api("DELETE", `api/v1/bot-keys/${encodeURIComponent(k.name)}`);
+      return `${k.display_name}'s key was revoked.`;
+    });
+  };
+  return (
+    <section class="integrations-section" data-testid="bot-keys-section" aria-labelledby="bot-keys-title">
+      <h3 id="bot-keys-title">Bots</h3>
+      <p class="hint">A bot answers first and hands over to your team (docs/bots.md).</p>
+      {made && <ShownOnce what={`The key of bot ${made.name}`} value={made.key} testid="bot-key-made" onDone={() => setMade(null)} />}
+      <form class="key-form" data-testid="bot-key-form" onSubmit={create}>
+        <label>
+          Name
+          <input required maxLength={32} value={name} placeholder="helper" data-testid="bot-key-name"
+                 onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Shown to visitors as
+          <input maxLength={80} value={display} placeholder="Helper" data-testid="bot-key-display"
+                 onInput={(e) => setDisplay(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="agents-add" disabled={busy} data-testid="bot-key-create">Create key</button>
+      </form>
+      {keys && keys.length > 0 && (
+        <table class="dead-letters" data-testid="bot-keys">
+          <thead><tr><th>Bot</th><th>Created</th><th>Last connected</th><th /></tr></thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.name} data-testid="bot-key-row" data-name={k.name}>
+                <td>{k.display_name} <span class="hint">{k.name}</span></td>
+                <td>{when(k.created)}</td>
+                <td>{k.last_used ? when(k.last_used) : "never"}</td>
+                <td>
+                  <button type="button" class="link danger" disabled={busy} data-testid="bot-key-revoke"
+                          onClick={() => revoke(k)}>Revoke</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function WebhooksSection(props: { api: Api; setNotice: (n: Notice) => void }) {
+  const { api, setNotice } = props;
+  const [hooks, setHooks] = useState<Webhook[] | null>(null);
+  const [pending, setPending] = useState(0);
+  const [dead, setDead] = useState<DeadLetter[]>([]);
+  const [adding, setAdding] = useState(false);
+  const [secret, setSecret] = useState<Webhook | null>(null);
+
+  const load = async () => {
+    const list = await api<{ items: Webhook[]; pending: number }>("GET", "api/v1/webhooks");
+    const letters = await api<{ items: DeadLetter[] }>("GET", "api/v1/webhooks/dead-letters?limit=200");
+    setHooks(list.items);
+    setPending(list.pending);
+    setDead(letters.items);
+  };
+  useEffect(() => {
+    load().catch((e: Error) => setNotice({ text: e.message, error: true }));
+  }, []);
+
+  const { busy, act } = useActions(setNotice, load);
   const add = (url: string, events: string[]) => act(async () => {
     const made = await api<Webhook>("POST", "api/v1/webhooks", { url, events });
     setAdding(false);
@@ -231,6 +405,8 @@ export function IntegrationsView(props: { api: Api; onClose: () => void }) {
         <p class={notice.error ? "error" : "agents-ok"} role={notice.error ? "alert" : "status"}
            data-testid="integrations-notice">{notice.text}</p>
       )}
+      <ApiKeysSection api={props.api} setNotice={setNotice} />
+      <BotKeysSection api={props.api} setNotice={setNotice} />
       <WebhooksSection api={props.api} setNotice={setNotice} />
       <div class="dialog-actions">
         <button type="button" class="secondary" data-testid="integrations-close" onClick={props.onClose}>Close</button>
