@@ -376,7 +376,9 @@ int report_command(Store& store, const Options& o) {
     std::map<std::string, std::string> names;
     if (auto agents = store.list_agents())
         for (const auto& a : agents.value()) names[a.id] = a.name;
-    std::cout << report_csv(compute_report(histories.value(), *by), *by, names);
+    auto agents = load_agent_time(store, *from, *to + kDay, wall_clock_ms(), *by);
+    if (!agents) return fail("cannot read the agents' time: " + agents.error().detail);
+    std::cout << report_csv(compute_report(histories.value(), *by, agents.value()), *by, names);
     return 0;
 }
 

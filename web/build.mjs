@@ -16,6 +16,7 @@
 //   loader.js                            the snippet's script (IIFE, tiny)
 //   widget/frame.html app.js app.css     the chat app inside the iframe
 //   console/index.html console.js console.css
+//   console/dashboard.js .css             the supervisor dashboard (with uPlot), loaded when opened
 //   parley_core.js parley_core.wasm      the client core (the console)
 //   parley_core_visitor.js/.wasm         the same for visitors only (the widget: agents'
 //                                        and bots' actions and the triage analysis left
@@ -153,10 +154,17 @@ for (const file of langs)
 // bundled first, so the widget knows its hashed name.
 await bundle({ format: "iife", entryPoints: { "widget/extras": join(web, "widget/extras.ts") } });
 
-// What the widget fetches by URL (web/shared/assets.ts): the model, the analysis module,
-// the language tables and the widget's extras, under their hashed names.
+// What the console loads only when a supervisor opens the dashboard (console/
+// dashboard/dashboard.tsx: the view and uPlot, from npm), script and stylesheet.
+await bundle({ format: "iife", entryPoints: { "console/dashboard": join(web, "console/dashboard/dashboard.tsx") } });
+await bundle({ entryPoints: { "console/dashboard": join(web, "console/dashboard/dashboard.css") } });
+
+// What the widget and the console fetch by URL (web/shared/assets.ts): the model, the
+// analysis module, the language tables, the widget's extras and the console's
+// dashboard, under their hashed names.
 const fetched = Object.fromEntries(["triage/default.ptm", "parley_triage.js", ...langs.map((f) => `i18n/${f}`),
-  "widget/extras.js"].filter((p) => manifest[p]).map((p) => [p, manifest[p]]));
+  "widget/extras.js", "console/dashboard.js", "console/dashboard.css"].filter((p) => manifest[p])
+  .map((p) => [p, manifest[p]]));
 
 // Scripts: classic IIFE bundles, loaded by <script src> under script-src 'self'. The
 // loader is an entry point: sites paste its URL.
@@ -228,6 +236,7 @@ for (const path of [...files(out)]) {
 
 // Sizes, as a visitor's browser downloads them.
 const report = ["loader.js", "widget/frame.html", "widget/app.js", "widget/app.css", "console/console.js",
+  "console/dashboard.js", "console/dashboard.css",
   "parley_core.js", "parley_core.wasm", "parley_core_visitor.js", "parley_core_visitor.wasm", "parley_triage.js",
   "parley_triage.wasm", "triage/default.ptm"];
 const kb = (n) => (n / 1024).toFixed(1).padStart(6) + " KB";

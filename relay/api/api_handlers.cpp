@@ -272,7 +272,9 @@ HttpResponse ApiService::get_report(const Call& call) {
     if (!by) return problem(ProblemType::bad_request, "by is all, day, team, agent or intent");
     auto histories = reports::load_histories(store_, *from, *to + kDay);
     if (!histories) return problem(ProblemType::unavailable, "cannot read the report: " + histories.error().detail);
-    const auto rows = reports::compute_report(histories.value(), *by);
+    auto agents = reports::load_agent_time(store_, *from, *to + kDay, call.now, *by);
+    if (!agents) return problem(ProblemType::unavailable, "cannot read the agents' time: " + agents.error().detail);
+    const auto rows = reports::compute_report(histories.value(), *by, agents.value());
     std::map<std::string, std::string> names;
     if (*by == reports::GroupBy::agent)
         if (auto agents = store_.list_agents())
@@ -294,6 +296,24 @@ HttpResponse ApiService::get_report(const Call& call) {
     doc["to"] = *to_text;
     doc["by"] = by_text;
     doc["rows"] = std::move(items);
+    return json_response(200, doc);
+}
+
+// GET /api/v1/queues — Hub::api_queues: the live queues, with the relay's clock so a
+// client measures waits against it rather than its own.
+HttpResponse ApiService::get_queues(const Call& call) {
+    json::Value queues = json::Value::array();
+    for (const Hub::QueueNow& q : hub_.api_queues(call.now)) {
+        json::Value item = json::Value::object();
+        item["team"] = q.team;
+        item["length"] = static_cast<long long>(q.length);
+        item["waiting_since"] = static_cast<long long>(q.waiting_since);
+        item["longest_wait_s"] = q.waiting_since ? static_cast<double>(call.now - q.waiting_since) / 1000.0 : 0.0;
+        queues.push_back(std::move(item));
+    }
+    json::Value doc = json::Value::object();
+    doc["now"] = static_cast<long long>(call.now);
+    doc["queues"] = std::move(queues);
     return json_response(200, doc);
 }
 

@@ -96,6 +96,14 @@ json::Value report_row_json(const reports::ReportRow& r) {
     v["csat_responses"] = static_cast<unsigned long long>(r.csat_responses);
     v["csat_average"] = r.csat_average();
     v["csat_satisfied"] = r.csat_satisfied_share();
+    if (r.agents) {  // only where the grouping has agents' time (reports/agent_time.hpp)
+        v["agents_online_s"] = static_cast<double>(r.agents->online_ms) / 1000.0;
+        v["agents_handling_s"] = static_cast<double>(r.agents->handling_ms) / 1000.0;
+        v["agents_idle_s"] = static_cast<double>(r.agents->idle_ms) / 1000.0;
+        v["conversations_handled"] = static_cast<unsigned long long>(r.agents->handled);
+        v["conversations_per_agent_hour"] = r.agents->per_agent_hour();
+        v["occupancy"] = r.agents->occupancy();
+    }
     return v;
 }
 

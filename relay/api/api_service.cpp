@@ -94,6 +94,7 @@ HttpResponse ApiService::dispatch(const Call& call) {
     case RouteId::transfer_conversation: return conversation_act(call);
     case RouteId::get_contact: return get_contact(call);
     case RouteId::get_report: return get_report(call);
+    case RouteId::get_queues: return get_queues(call);
     case RouteId::export_conversations:
     case RouteId::export_messages: return start_export(call);
     case RouteId::list_webhooks:

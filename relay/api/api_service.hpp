@@ -121,6 +121,7 @@ private:
     HttpResponse conversation_act(const Call& call);  // close, reopen, assign, transfer
     HttpResponse get_contact(const Call& call);
     HttpResponse get_report(const Call& call);
+    HttpResponse get_queues(const Call& call);
     HttpResponse start_export(const Call& call);  // api_exports.cpp
     HttpResponse webhook_route(const Call& call);  // api_webhooks.cpp
     HttpResponse list_flags(const Call& call);     // api_flags.cpp

@@ -14,6 +14,7 @@ const std::vector<Route>& route_table() {
         {"POST", "/api/v1/conversations/{id}/transfer", Scope::write, RouteId::transfer_conversation},
         {"GET", "/api/v1/contacts/{id}", Scope::read, RouteId::get_contact},
         {"GET", "/api/v1/reports", Scope::read, RouteId::get_report},
+        {"GET", "/api/v1/queues", Scope::read, RouteId::get_queues},
         {"GET", "/api/v1/exports/conversations", Scope::read, RouteId::export_conversations},
         {"GET", "/api/v1/exports/messages", Scope::read, RouteId::export_messages},
         {"GET", "/api/v1/webhooks", Scope::admin, RouteId::list_webhooks},

@@ -27,6 +27,7 @@ enum class RouteId {
     transfer_conversation,
     get_contact,
     get_report,
+    get_queues,
     export_conversations,
     export_messages,
     list_webhooks,

@@ -214,13 +214,14 @@ void Hub::on_close(ConnId conn, std::int64_t now) {
     auto pr = presence_.find(c.party.id);
     if (pr != presence_.end() && --pr->second.connections <= 0) {
         streams_of_gone(c.party.id);  // issue 16: its open streams end (sender_gone)
-        set_presence(0, c.party.id, "offline");
+        set_presence(0, c.party.id, "offline", "disconnect");
         presence_.erase(c.party.id);
     }
 }
 
-void Hub::shutdown(std::int64_t) {
+void Hub::shutdown(std::int64_t now) {
     stopping_ = true;
+    availability_stop(now);  // issue 18: agents go offline with the relay
     for (const auto& entry : conns_)
         outputs_.push_back(Output::close(entry.first, "relay shutting down", p::close_code::going_away));
 }
@@ -811,7 +812,7 @@ void Hub::handle(ConnId id, Conn& c, const p::Read& f, std::int64_t) {
 void Hub::handle(ConnId id, Conn& c, const p::SetPresence& f, std::int64_t) {
     if (!valid_status(c.party.role, f.status))
         return send_error(id, ErrorCode::bad_field, "status " + f.status + " is not valid for a " + c.party.role);
-    set_presence(id, c.party.id, f.status);
+    set_presence(id, c.party.id, f.status, "set");
 }
 
 void Hub::handle(ConnId id, Conn&, const p::Ping& f, std::int64_t) { send(id, p::Pong{f.n}); }
@@ -822,17 +823,17 @@ void Hub::party_joined(ConnId id, const p::Party& party, const std::string& stat
     auto [it, first] = presence_.try_emplace(party.id, Presence{party, "offline", 0});
     it->second.party = party;  // the latest name wins
     ++it->second.connections;
-    if (first) set_presence(id, party.id, status);
+    if (first) set_presence(id, party.id, status, "connect");
 }
 
-void Hub::set_presence(ConnId origin, const std::string& party_id, const std::string& status) {
+void Hub::set_presence(ConnId origin, const std::string& party_id, const std::string& status, const char* reason) {
     auto it = presence_.find(party_id);
     if (it == presence_.end() || it->second.status == status) return;
     it->second.status = status;
     std::set<ConnId> audience = presence_audience(it->second.party);
     audience.erase(origin);
     send_all(audience, p::PresenceNotice{it->second.party, status});
-    if (it->second.party.role == "agent") route_presence(party_id, status);  // P4
+    if (it->second.party.role == "agent") route_presence(party_id, status, reason);  // P4
 }
 
 std::set<ConnId> Hub::presence_audience(const p::Party& party) const {

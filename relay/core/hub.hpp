@@ -402,6 +402,15 @@ public:
                        std::int64_t now);
     // The conversation as agents are sent it: routing state, owner, team, contact.
     protocol::ConvSummary api_describe(protocol::ConvSummary summary, std::int64_t now);
+    // The live queues (issue 18, GET /api/v1/queues, the supervisor dashboard): each team
+    // the board lists, how many wait, and since when (ms, the relay's clock) the one
+    // waiting longest has waited; 0 for an empty queue. O(conversations queued).
+    struct QueueNow {
+        std::string team;
+        std::int64_t length = 0;
+        std::int64_t waiting_since = 0;
+    };
+    std::vector<QueueNow> api_queues(std::int64_t now);
 
     // Agent administration by the HTTP API (hub_api_admin.cpp): the rules are
     // auth/agent_admin.hpp's, the live effects the console's (hub_admin.cpp's table: a
@@ -651,13 +660,20 @@ private:
     // The stored spec of a connected agent differs from the router's (changed by another
     // process, e.g. the CLI): applied as an update would be (issue 17).
     void route_agent_changed(const Agent& agent, std::int64_t now);
-    void route_presence(const std::string& party_id, const std::string& status);
+    // `reason`: connect | disconnect | set, written with the agent's availability row.
+    void route_presence(const std::string& party_id, const std::string& status, const char* reason);
     // `intent`: triage's tag of the message ("" when none) — team rules use it (P5 → P4).
     // `before`: the conversation as stored before this message.
     route::Outcome route_message(const Conn& c, const protocol::ConvSummary& before, const std::string& text,
                                  const std::string& intent, std::int64_t now);
     void route_apply(const route::Outcome& o, std::int64_t now);
     void record_event(const ConvEvent& event);
+    // Agents' availability over time (issue 18, hub_availability.cpp): a row whenever an
+    // agent's routing status or seat-holding load differs from the last row written.
+    void record_availability(const std::string& agent_id, const char* reason, std::int64_t now);
+    void record_loads(std::int64_t now);
+    void availability_restart(std::int64_t now);
+    void availability_stop(std::int64_t now);
     // Webhooks (issue 18, hub_webhooks.cpp): enqueued from append() and record_event().
     bool webhook_wanted(const std::string& type);
     void enqueue_webhook(const WebhookNotice& notice, const std::string& conv, std::int64_t ts);
@@ -709,7 +725,8 @@ private:
     std::optional<route::ConvView> route_view(const std::string& conv);
     // Marks one more connection of the party; announces it when it changes its status.
     void party_joined(ConnId id, const protocol::Party& party, const std::string& status);
-    void set_presence(ConnId origin, const std::string& party_id, const std::string& status);
+    // `reason` (connect | disconnect | set) is recorded with an agent's availability.
+    void set_presence(ConnId origin, const std::string& party_id, const std::string& status, const char* reason);
     // Everyone who should hear about `party` (agents: everyone; visitors: agents).
     std::set<ConnId> presence_audience(const protocol::Party& party) const;
     std::set<ConnId> conversation_audience(const std::string& conv) const;
@@ -738,6 +755,9 @@ private:
     std::set<ConnId> visitor_conns_;  // ready visitor connections
     std::map<std::string, std::set<ConnId>> conv_visitors_;  // conv → visitor connections
     std::map<std::string, Presence> presence_;               // party id → presence
+    // Issue 18: each agent's last availability row written (status, load); absent: none
+    // this run and none before it (offline, 0).
+    std::map<std::string, std::pair<std::string, std::int64_t>> availability_written_;
     bool stopping_ = false;
     LoginThrottle throttle_{config_.login.throttle};
     Quotas quotas_{config_.quotas};

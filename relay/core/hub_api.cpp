@@ -63,4 +63,28 @@ p::ConvSummary Hub::api_describe(p::ConvSummary summary, std::int64_t now) {
     return summary;
 }
 
+// The board's queues (publish_board) with the start of each one's longest wait: the
+// board frame lists conversations but not since when they wait, and the dashboard reads
+// it over HTTP rather than growing a frame every client core decodes. A conversation's
+// wait starts when it entered the queue (the router's `since`; a rerouted one waits
+// anew, as reports count it: docs/reports.md `queue_waits`). Returning and rerouted
+// conversations go to the front, so the longest wait is the earliest start among them
+// all, not the first in line's.
+std::vector<Hub::QueueNow> Hub::api_queues(std::int64_t now) {
+    route_load(now);
+    std::set<std::string> teams{config_.routing.default_team};
+    for (const auto& [id, a] : route_agents_) teams.insert(a.teams.begin(), a.teams.end());
+    std::vector<QueueNow> out;
+    for (const std::string& team : teams) {
+        QueueNow q{team, 0, 0};
+        for (const std::string& conv : router_.queued(team)) {
+            ++q.length;
+            if (auto s = router_.snapshot(conv); s && (q.waiting_since == 0 || s->since < q.waiting_since))
+                q.waiting_since = s->since;
+        }
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
 }  // namespace parley::relay

@@ -13,7 +13,8 @@
 // then a TRUNCATE checkpoint, outside any group-commit batch), then the Hub forgets
 // them: the router's state and every per-conversation map of what agents were told.
 // When a page comes back short the sweep is over and the next starts sweep_every_ms
-// later. A failed purge is retried by the next sweep.
+// later; then the agents' availability rows older than the longest window go too
+// (issue 18, store.hpp AgentEvent). A failed purge is retried by the next sweep.
 //
 // Consoles are not told: a closed conversation is not in any inbox (inboxes list open
 // ones), so nothing a console lists after a (re)connect names it. A console that still
@@ -48,6 +49,12 @@ void Hub::retention_step(std::int64_t now) {
         retention_after_updated_ = INT64_MIN;
         retention_after_conv_.clear();
         next_retention_ = now + r.sweep_every_ms;
+        // Issue 18: agents' availability is kept as long as the longest conversation
+        // window, so a report of any period whose conversations remain still has the
+        // agents' hours beside them (each agent's last row stays: their state since).
+        std::int64_t longest = r.closed_ms;
+        for (const auto& team : r.team_closed_ms) longest = std::max(longest, team.second);
+        if (longest > 0) store_.purge_agent_events_before(now - longest);
     };
     auto page = store_.closed_before(now - shortest, retention_after_updated_, retention_after_conv_, r.page);
     if (!page) return end_sweep();

@@ -102,6 +102,7 @@ const char* status_name(route::AgentStatus s) {
 void Hub::route_load(std::int64_t now) {
     if (route_loaded_) return;
     route_loaded_ = true;
+    availability_restart(now);  // before restored conversations give agents their load back
     if (auto agents = store_.list_agents())
         for (const Agent& a : agents.value()) route_agent_spec(a, now);
     auto convs = store_.open_conversations(100000);
@@ -193,9 +194,11 @@ void Hub::route_agent_changed(const Agent& a, std::int64_t now) {
     publish_board();
 }
 
-void Hub::route_presence(const std::string& party_id, const std::string& status) {
+void Hub::route_presence(const std::string& party_id, const std::string& status, const char* reason) {
     if (!route_agents_.count(party_id)) return;
-    route_apply(router_.set_status(party_id, route_status(status), now_), now_);
+    const route::Outcome moved = router_.set_status(party_id, route_status(status), now_);
+    record_availability(party_id, reason, now_);  // the change itself, before what it moved
+    route_apply(moved, now_);
     publish_agent(party_id);
     publish_board();
 }
@@ -421,6 +424,7 @@ void Hub::route_apply(const route::Outcome& o, std::int64_t now) {
     for (const auto& conv : convs)
         if (auto v = router_.conversation(conv); v && !v->agent.empty()) owners.insert(v->agent);
     for (const auto& a : owners) publish_agent(a);
+    record_loads(now);  // issue 18: in the batch of the decisions that moved them
     publish_board();
 }
 

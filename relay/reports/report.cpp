@@ -21,6 +21,8 @@ struct Facts {
     std::vector<std::int64_t> queue_waits;
 };
 
+}  // namespace
+
 std::string utc_day(std::int64_t ms) {
     const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
@@ -29,6 +31,8 @@ std::string utc_day(std::int64_t ms) {
     std::snprintf(out, sizeof out, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     return out;
 }
+
+namespace {
 
 bool human_routing(const ConvEvent& e) { return e.kind == "queued" || e.kind == "assigned"; }
 
@@ -138,7 +142,8 @@ Durations summarise(std::vector<std::int64_t> millis) {
     return d;
 }
 
-std::vector<ReportRow> compute_report(const std::vector<ConversationHistory>& histories, GroupBy by) {
+std::vector<ReportRow> compute_report(const std::vector<ConversationHistory>& histories, GroupBy by,
+                                      const std::optional<std::map<std::string, AgentTime>>& agents) {
     struct Gathered {
         ReportRow row;
         std::vector<std::int64_t> bot_reply, response, wait, resolution;
@@ -171,6 +176,11 @@ std::vector<ReportRow> compute_report(const std::vector<ConversationHistory>& hi
         if (f.resolution) g.resolution.push_back(*f.resolution);
         g.wait.insert(g.wait.end(), f.queue_waits.begin(), f.queue_waits.end());
     }
+    if (agents) {
+        for (const auto& [key, time] : *agents) groups[key].row.agents = time;
+        for (auto& [key, g] : groups)
+            if (!g.row.agents && key != "(none)") g.row.agents = AgentTime{};  // no time: zero
+    }
     std::vector<ReportRow> rows;
     for (auto& [key, g] : groups) {
         g.row.key = key;
@@ -194,7 +204,8 @@ std::string report_csv(const std::vector<ReportRow>& rows, GroupBy by, const std
                       ",conversations,with_bot,bot_containment,escalation_rate,first_bot_reply_median_s,"
                       "reached_humans,first_response_median_s,first_response_p90_s,queue_waits,"
                       "queue_wait_median_s,queue_wait_p90_s,abandoned_in_queue,closed,resolution_median_s,"
-                      "resolution_p90_s,reopen_rate,csat_responses,csat_average,csat_satisfied\r\n";
+                      "resolution_p90_s,reopen_rate,csat_responses,csat_average,csat_satisfied,agent_online_hours,"
+                      "conversations_handled,conversations_per_agent_hour,occupancy\r\n";
     for (const ReportRow& r : rows) {
         out += csv::field(r.key);
         if (by == GroupBy::agent) {
@@ -209,7 +220,14 @@ std::string report_csv(const std::vector<ReportRow>& rows, GroupBy by, const std
                std::to_string(r.abandoned) + "," + std::to_string(r.closed) + "," +
                seconds(r.resolution.median_s) + "," + seconds(r.resolution.p90_s) + "," +
                ratio(r.reopen_rate()) + "," + std::to_string(r.csat_responses) + "," + ratio(r.csat_average()) +
-               "," + ratio(r.csat_satisfied_share()) + "\r\n";
+               "," + ratio(r.csat_satisfied_share());
+        // Agents' time: empty cells where the grouping has none (team, intent, "(none)").
+        if (r.agents)
+            out += "," + ratio(double(r.agents->online_ms) / 3'600'000.0) + "," + std::to_string(r.agents->handled) +
+                   "," + ratio(r.agents->per_agent_hour()) + "," + ratio(r.agents->occupancy());
+        else
+            out += ",,,,";
+        out += "\r\n";
     }
     return out;
 }

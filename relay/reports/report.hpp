@@ -43,6 +43,22 @@ struct Durations {
 };
 Durations summarise(std::vector<std::int64_t> millis);
 
+// Agents' time in a group (reports/agent_time.hpp, docs/reports.md "Agents"): from
+// their availability rows, clipped to the period (and to now).
+struct AgentTime {
+    std::int64_t online_ms = 0;    // signed in: available or away
+    std::int64_t handling_ms = 0;  // online with at least one conversation holding a seat
+    std::int64_t idle_ms = 0;      // available with none
+    std::size_t handled = 0;       // conversations assigned to them in the period (per agent)
+    // Time handling ÷ (time handling + time available and idle); 0 with neither.
+    double occupancy() const {
+        const auto worked = handling_ms + idle_ms;
+        return worked ? double(handling_ms) / double(worked) : 0;
+    }
+    // Conversations handled ÷ hours online; 0 with no time online.
+    double per_agent_hour() const { return online_ms ? double(handled) / (double(online_ms) / 3'600'000.0) : 0; }
+};
+
 struct ReportRow {
     std::string key;                // the group: "all", a date, a team, an agent id, an intent
     std::size_t conversations = 0;  // opened in the period
@@ -60,6 +76,9 @@ struct ReportRow {
     std::size_t csat_responses = 0; // conversations the visitor rated (their last rating)
     std::size_t csat_score_sum = 0; // the sum of those ratings (1–5 each)
     std::size_t csat_satisfied = 0; // of those, rated 4 or 5
+    // Agents' time (issue 18): only where it makes sense (GroupBy all, day, agent);
+    // nullopt in the others (a team's or an intent's share of an agent's hour is unknown).
+    std::optional<AgentTime> agents;
     double containment() const { return with_bot ? double(contained) / double(with_bot) : 0; }
     double escalation() const { return with_bot ? double(escalated) / double(with_bot) : 0; }
     double reopen_rate() const { return closed ? double(reopened) / double(closed) : 0; }
@@ -69,12 +88,18 @@ struct ReportRow {
     }
 };
 
-// One row per group, in key order ("all": one row).
-std::vector<ReportRow> compute_report(const std::vector<ConversationHistory>& histories, GroupBy by);
+// One row per group, in key order ("all": one row). `agents`: the agents' time of each
+// group (agent_time.hpp), for the groupings that have one: each row gets its group's
+// (zero when absent), and a group with agents' time and no conversation gets a row too.
+std::vector<ReportRow> compute_report(const std::vector<ConversationHistory>& histories, GroupBy by,
+                                      const std::optional<std::map<std::string, AgentTime>>& agents = std::nullopt);
 
 // CSV with a header line; `names` turns agent ids into names for GroupBy::agent.
 std::string report_csv(const std::vector<ReportRow>& rows, GroupBy by,
                        const std::map<std::string, std::string>& names = {});
+
+// The UTC day of a time (ms) as "2026-12-07".
+std::string utc_day(std::int64_t ms);
 
 // "2026-12-07" (UTC) → its first millisecond; nullopt for anything else.
 std::optional<std::int64_t> parse_utc_date(const std::string& date);

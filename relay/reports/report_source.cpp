@@ -1,5 +1,6 @@
 #include "reports/report_source.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace parley::relay::reports {
@@ -22,6 +23,19 @@ Result<std::vector<ConversationHistory>> load_histories(Store& store, std::int64
         h.messages = std::move(stamps).value();
     }
     return out;
+}
+
+Result<std::optional<std::map<std::string, AgentTime>>> load_agent_time(Store& store, std::int64_t from,
+                                                                         std::int64_t to, std::int64_t now,
+                                                                         GroupBy by) {
+    if (!has_agent_time(by)) return std::optional<std::map<std::string, AgentTime>>{};
+    const std::int64_t end = std::min(to, now);  // no hours yet to come
+    auto availability = store.agent_events_between(from, std::max(from, end));
+    if (!availability) return availability.error();
+    auto assignments = store.events_of_kind("assigned", from, std::max(from, end));
+    if (!assignments) return assignments.error();
+    return std::optional<std::map<std::string, AgentTime>>{
+        agent_time(availability.value(), assignments.value(), from, end, by)};
 }
 
 }  // namespace parley::relay::reports

@@ -576,6 +576,47 @@ Result<std::vector<ConvEvent>> MemoryStore::events_of_conversations_opened(std::
     return out;
 }
 
+Result<std::vector<ConvEvent>> MemoryStore::events_of_kind(const std::string& kind, std::int64_t from,
+                                                           std::int64_t to) {
+    std::vector<ConvEvent> out;
+    for (const ConvEvent& e : events_)
+        if (e.kind == kind && e.ts >= from && e.ts < to) out.push_back(e);
+    return out;
+}
+
+// ---- agents' availability ---------------------------------------------------------
+
+Status MemoryStore::append_agent_event(const AgentEvent& event) {
+    agent_events_.push_back(event);
+    agent_events_.back().id = next_agent_event_id_++;
+    return Ok{};
+}
+
+Result<std::vector<AgentEvent>> MemoryStore::agent_events_between(std::int64_t from, std::int64_t to) {
+    std::map<std::string, std::int64_t> last_before;  // agent → id of their last row before `from`
+    for (const AgentEvent& e : agent_events_)
+        if (e.ts < from) last_before[e.agent] = std::max(last_before[e.agent], e.id);
+    std::vector<AgentEvent> out;
+    for (const AgentEvent& e : agent_events_) {
+        auto last = last_before.find(e.agent);
+        if ((e.ts >= from && e.ts < to) || (last != last_before.end() && last->second == e.id)) out.push_back(e);
+    }
+    return out;
+}
+
+Result<std::int64_t> MemoryStore::purge_agent_events_before(std::int64_t before_ts) {
+    std::map<std::string, std::int64_t> last_before;
+    for (const AgentEvent& e : agent_events_)
+        if (e.ts < before_ts) last_before[e.agent] = std::max(last_before[e.agent], e.id);
+    const auto size = agent_events_.size();
+    agent_events_.erase(std::remove_if(agent_events_.begin(), agent_events_.end(),
+                                       [&](const AgentEvent& e) {
+                                           return e.ts < before_ts && last_before[e.agent] != e.id;
+                                       }),
+                        agent_events_.end());
+    return static_cast<std::int64_t>(size - agent_events_.size());
+}
+
 void MemoryStore::erase_events_of(const std::string& conv) {
     events_.erase(std::remove_if(events_.begin(), events_.end(), [&](const ConvEvent& e) { return e.conv == conv; }),
                   events_.end());

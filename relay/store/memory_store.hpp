@@ -98,6 +98,11 @@ public:
 
     Status append_event(const ConvEvent& event) override;
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
+    Result<std::vector<ConvEvent>> events_of_kind(const std::string& kind, std::int64_t from,
+                                                  std::int64_t to) override;
+    Status append_agent_event(const AgentEvent& event) override;
+    Result<std::vector<AgentEvent>> agent_events_between(std::int64_t from, std::int64_t to) override;
+    Result<std::int64_t> purge_agent_events_before(std::int64_t before_ts) override;
     Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) override;
     Result<std::int64_t> append_audit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> audit_before(std::int64_t before, int limit) override;
@@ -141,6 +146,8 @@ private:
     std::int64_t next_flag_id_ = 1;
     std::vector<ConvEvent> events_;  // in id order
     std::int64_t next_event_id_ = 1;
+    std::vector<AgentEvent> agent_events_;  // in id order
+    std::int64_t next_agent_event_id_ = 1;
     void erase_events_of(const std::string& conv);
     void erase_flags_of(const std::string& conv);
 };

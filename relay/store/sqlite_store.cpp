@@ -168,6 +168,13 @@ constexpr const char* kMigrations[] = {
     "CREATE INDEX IF NOT EXISTS quality_flags_by_conv ON quality_flags(conv, kind, reviewed_at);"
     "CREATE TRIGGER IF NOT EXISTS conversations_erase_flags AFTER DELETE ON conversations"
     " BEGIN DELETE FROM quality_flags WHERE conv = OLD.id; END;",
+    // 16: agents' availability over time (issue 18, store.hpp AgentEvent): occupancy and
+    //     conversations per agent-hour. Read by time (a period) and per agent (the last
+    //     row before a period, and retention keeping each agent's last row).
+    "CREATE TABLE IF NOT EXISTS agent_events(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
+    " agent TEXT NOT NULL, status TEXT NOT NULL, load INTEGER NOT NULL, reason TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS agent_events_by_ts ON agent_events(ts);"
+    "CREATE INDEX IF NOT EXISTS agent_events_by_agent ON agent_events(agent, ts);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteStore::kSchemaVersion,
               "kSchemaVersion counts the migration steps");
@@ -366,6 +373,19 @@ constexpr const char* kInsertEvent =
 constexpr const char* kEventsOfOpened =
     "SELECT id, ts, conv, kind, team, agent, detail, intent FROM conversation_events WHERE conv IN "
     "(SELECT conv FROM conversation_events WHERE kind = 'opened' AND ts >= ?1 AND ts < ?2) ORDER BY id";
+constexpr const char* kEventsOfKind =
+    "SELECT id, ts, conv, kind, team, agent, detail, intent FROM conversation_events "
+    "WHERE kind = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY id";
+// Agents' availability (schema step 16). A period: each agent's last row before it (the
+// greatest id among their rows before `from`), then its own rows.
+constexpr const char* kInsertAgentEvent =
+    "INSERT INTO agent_events(ts, agent, status, load, reason) VALUES(?1, ?2, ?3, ?4, ?5)";
+constexpr const char* kAgentEventsBetween =
+    "SELECT id, ts, agent, status, load, reason FROM agent_events WHERE id IN "
+    "(SELECT max(id) FROM agent_events WHERE ts < ?1 GROUP BY agent) OR (ts >= ?1 AND ts < ?2) ORDER BY id";
+constexpr const char* kPurgeAgentEvents =
+    "DELETE FROM agent_events WHERE ts < ?1 AND id NOT IN "
+    "(SELECT max(id) FROM agent_events WHERE ts < ?1 GROUP BY agent)";
 constexpr const char* kVisitorConvIds =
     "SELECT id FROM conversations WHERE visitor_id = ?1 ORDER BY created, rowid";
 constexpr const char* kEraseConvs = "DELETE FROM conversations WHERE visitor_id = ?1";
@@ -1875,6 +1895,57 @@ Result<std::int64_t> SqliteStore::open_flag_count() {
     Stmt s(p.value());
     if (s.step() != SQLITE_ROW) return fail("count quality flags");
     return std::int64_t{sqlite3_column_int64(s.get(), 0)};
+}
+
+Result<std::vector<ConvEvent>> SqliteStore::events_of_kind(const std::string& kind, std::int64_t from,
+                                                           std::int64_t to) {
+    auto p = prepare(kEventsOfKind);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, kind).bind(2, from).bind(3, to);
+    std::vector<ConvEvent> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back(ConvEvent{sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1),
+                                column_text(s.get(), 2), column_text(s.get(), 3), column_text(s.get(), 4),
+                                column_text(s.get(), 5), column_text(s.get(), 6), column_text(s.get(), 7)});
+    if (rc != SQLITE_DONE) return fail("read conversation events");
+    return out;
+}
+
+// ---- agents' availability (issue 18) ---------------------------------------------
+
+Status SqliteStore::append_agent_event(const AgentEvent& e) {
+    auto p = prepare(kInsertAgentEvent);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, e.ts).bind(2, e.agent).bind(3, e.status).bind(4, e.load).bind(5, e.reason);
+    if (s.step() != SQLITE_DONE) return fail("append agent event");
+    return Ok{};
+}
+
+Result<std::vector<AgentEvent>> SqliteStore::agent_events_between(std::int64_t from, std::int64_t to) {
+    auto p = prepare(kAgentEventsBetween);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, from).bind(2, to);
+    std::vector<AgentEvent> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back(AgentEvent{sqlite3_column_int64(s.get(), 0), sqlite3_column_int64(s.get(), 1),
+                                 column_text(s.get(), 2), column_text(s.get(), 3),
+                                 sqlite3_column_int64(s.get(), 4), column_text(s.get(), 5)});
+    if (rc != SQLITE_DONE) return fail("read agent events");
+    return out;
+}
+
+Result<std::int64_t> SqliteStore::purge_agent_events_before(std::int64_t before_ts) {
+    auto p = prepare(kPurgeAgentEvents);
+    if (!p) return p.error();
+    Stmt s(p.value());
+    s.bind(1, before_ts);
+    if (s.step() != SQLITE_DONE) return fail("purge agent events");
+    return std::int64_t{sqlite3_changes(db_)};
 }
 
 // ---- bot API keys (issue 16) ------------------------------------------------------

@@ -52,7 +52,7 @@ struct Resealed {
 
 class SqliteStore : public Store {
 public:
-    static constexpr int kSchemaVersion = 15;  // steps in kMigrations (sqlite_store.cpp)
+    static constexpr int kSchemaVersion = 16;  // steps in kMigrations (sqlite_store.cpp)
 
     // Opens (creating if needed) the database file at `path`. Fails with
     // storage_failed when the file cannot be opened, is not a database, or holds a
@@ -157,6 +157,11 @@ public:
     Status append_event(const ConvEvent& event) override;
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override;
     Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) override;
+    Result<std::vector<ConvEvent>> events_of_kind(const std::string& kind, std::int64_t from,
+                                                  std::int64_t to) override;
+    Status append_agent_event(const AgentEvent& event) override;
+    Result<std::vector<AgentEvent>> agent_events_between(std::int64_t from, std::int64_t to) override;
+    Result<std::int64_t> purge_agent_events_before(std::int64_t before_ts) override;
     Status put_conv_context(const std::string& conv, const ConvContext& context) override;
     Result<std::optional<ConvContext>> find_conv_context(const std::string& conv) override;
     Result<std::vector<ConvSummary>> conversations_of(const std::string& visitor_id, int limit) override;

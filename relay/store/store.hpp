@@ -116,6 +116,28 @@ struct ConvEvent {
     std::string intent;
 };
 
+// An agent's availability after a change, kept for reports (issue 18: occupancy and
+// conversations per agent-hour, reports/agent_time.hpp): written by the Hub whenever the
+// agent's routing status or the number of conversations holding a seat changes, in the
+// transaction of the change where there is one (a routing decision's batch). Each row
+// is the whole state, so the state at any time is the last row before it. Ids and
+// counts only. Not a conversation's: erasing a visitor or a conversation keeps it;
+// retention purges the rows older than the longest conversation window (keeping each
+// agent's last one, its state at the cutoff); deleting the agent keeps it, like the
+// conversation events naming them.
+struct AgentEvent {
+    std::int64_t id = 0;  // assigned by the store; increasing
+    std::int64_t ts = 0;  // wall clock, ms
+    std::string agent;
+    std::string status;     // available | away | offline (the router's, P4)
+    std::int64_t load = 0;  // conversations holding a seat (assigned, not inactive)
+    // What changed: connect (first connection), disconnect (last one gone), set (the
+    // agent chose a status), load (routing moved a conversation), stop (the relay shut
+    // down), restart (the relay started and found the agent's last row not offline: it
+    // went offline at a crash).
+    std::string reason;
+};
+
 struct Appended {
     std::int64_t seq = 0;
     std::int64_t ts = 0;      // of the stored message (the original one for a resend)
@@ -463,6 +485,20 @@ public:
     // flag of a kind, so an angry visitor's every message does not raise one each.
     virtual Result<bool> has_open_flag(const std::string& conv, const std::string& kind) = 0;
     virtual Result<std::int64_t> open_flag_count() = 0;
+    // The events of `kind` with a time in [from, to), in id order (reports: the
+    // assignments of a period, whenever their conversations opened).
+    virtual Result<std::vector<ConvEvent>> events_of_kind(const std::string& kind, std::int64_t from,
+                                                          std::int64_t to) = 0;
+    // ---- agents' availability (issue 18, AgentEvent) --------------------------------
+    // Appends one row (its id is ignored); joins the open batch like every write.
+    virtual Status append_agent_event(const AgentEvent& event) = 0;
+    // Each agent's last row before `from` (their state at `from`), then every row with a
+    // time in [from, to); all in id order. from == to: just the states at that time.
+    virtual Result<std::vector<AgentEvent>> agent_events_between(std::int64_t from, std::int64_t to) = 0;
+    // Retention: deletes the rows with a time before `before_ts` except each agent's last
+    // one among them (so the state at any later time stays known); returns how many went.
+    // Joins the open batch like every write.
+    virtual Result<std::int64_t> purge_agent_events_before(std::int64_t before_ts) = 0;
     // ---- retention (P7): closed conversations purged after a window --------------
     // Closed conversations with updated < cutoff, ordered by (updated, conv), only those
     // after the cursor (after_updated, after_conv) in that order, at most `limit`. A

@@ -201,6 +201,17 @@ public:
     Result<std::vector<ConvEvent>> events_of_conversations_opened(std::int64_t from, std::int64_t to) override {
         return inner_.events_of_conversations_opened(from, to);
     }
+    Result<std::vector<ConvEvent>> events_of_kind(const std::string& kind, std::int64_t from,
+                                                  std::int64_t to) override {
+        return inner_.events_of_kind(kind, from, to);
+    }
+    Status append_agent_event(const AgentEvent& event) override { return inner_.append_agent_event(event); }
+    Result<std::vector<AgentEvent>> agent_events_between(std::int64_t from, std::int64_t to) override {
+        return inner_.agent_events_between(from, to);
+    }
+    Result<std::int64_t> purge_agent_events_before(std::int64_t before_ts) override {
+        return inner_.purge_agent_events_before(before_ts);
+    }
     Result<std::vector<MessageStamp>> visible_message_stamps(const std::string& conv) override {
         return inner_.visible_message_stamps(conv);
     }

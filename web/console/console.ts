@@ -25,6 +25,7 @@ import { attachAudit, initAuditUi } from "./audit";
 import { mountAgents } from "./views/agents";
 import { mountIntegrations } from "./views/integrations";
 import { mountFlags } from "./views/flags";
+import { attachDashboard, mountDashboardButton } from "./dashboard_button";
 import { attachPrivacy, initPrivacyUi } from "./privacy";
 import {
   attachBots, botFilterAccepts, botPaused, emptyInboxText, initBotsUi, renderBotBanner, renderBotFilter,
@@ -168,6 +169,7 @@ async function startSession(login?: { email: string; password: string }): Promis
     $("show-integrations").hidden = !ev.full;
     $("show-flags").hidden = !ev.full;
   });
+  attachDashboard(c, $("show-dashboard")); // supervisors: the dashboard (issue 18)
   // Supervisors: export and erase the open conversation's visitor (P7).
   attachPrivacy(c, () => (active ? entries.get(active)?.summary : undefined),
                 () => storage?.getItem(TOKEN_KEY) ?? null);
@@ -712,6 +714,8 @@ mountIntegrations($<HTMLDialogElement>("integrations-dialog"), $("show-integrati
                   () => storage?.getItem(TOKEN_KEY) ?? null);
 mountFlags($<HTMLDialogElement>("flags-dialog"), $("show-flags"), consoleBase, () => storage?.getItem(TOKEN_KEY) ?? null,
            (conv) => entries.has(conv) && (open(conv), true));
+mountDashboardButton($<HTMLDialogElement>("dashboard-dialog"), $("show-dashboard"), consoleBase,
+                     () => storage?.getItem(TOKEN_KEY) ?? null);
 initPrivacyUi();
 ui.loginForm.addEventListener("submit", (ev) => {
   ev.preventDefault();

@@ -257,6 +257,54 @@ TEST_CASE("a report comes as JSON, or as CSV when asked, and a bad range is 400"
     CHECK(a.call("GET", "/api/v1/reports", a.read_key, {{"from", "2020-01-01"}, {"to", "2023-11-14"}}).status == 400);
 }
 
+TEST_CASE("a report by agent carries each agent's occupancy and conversations per agent-hour; by team it has none",
+          "[api][reports]") {
+    ApiHarness a;
+    a.h.agent(a.h.make_agent("a_ann", "ann@example.com", "Ann"));
+    std::string conv;
+    a.conversation(conv);  // assigned to Ann at once
+    a.h.now += 3600'000;   // an hour with it
+    auto by_agent = a.call("GET", "/api/v1/reports", a.read_key, {{"from", "2023-11-14"}, {"to", "2023-11-15"},
+                                                                  {"by", "agent"}});
+    REQUIRE(by_agent.status == 200);
+    const json::Value rows = *body_of(by_agent).find("rows");
+    REQUIRE(rows.size() == 1);
+    const json::Value& ann = rows.elements()[0];
+    CHECK(ann.find("key")->as_string() == "a_ann");
+    CHECK(ann.find("agents_online_s")->as_double() == Approx(3600.0));
+    CHECK(ann.find("occupancy")->as_double() == Approx(1.0));
+    CHECK(ann.find("conversations_handled")->as_int() == 1);
+    CHECK(ann.find("conversations_per_agent_hour")->as_double() == Approx(1.0));
+    auto by_team = a.call("GET", "/api/v1/reports", a.read_key, {{"from", "2023-11-14"}, {"to", "2023-11-15"},
+                                                                {"by", "team"}});
+    CHECK(body_of(by_team).find("rows")->elements()[0].find("occupancy") == nullptr);
+}
+
+TEST_CASE("the live queues say how many wait per team and since when the longest has waited", "[api][reports]") {
+    ApiHarness a;
+    std::string first, second;
+    a.conversation(first);  // no agent online: both wait in the default team's queue
+    a.h.now += 30'000;
+    a.conversation(second);
+    a.h.now += 15'000;
+    auto got = a.call("GET", "/api/v1/queues", a.read_key);
+    REQUIRE(got.status == 200);
+    const json::Value doc = body_of(got);
+    CHECK(doc.find("now")->as_int() == a.h.now);
+    const json::Value& queues = *doc.find("queues");
+    REQUIRE(queues.size() == 1);
+    const json::Value& general = queues.elements()[0];
+    CHECK(general.find("team")->as_string() == "general");
+    CHECK(general.find("length")->as_int() == 2);
+    CHECK(general.find("waiting_since")->as_int() == a.h.now - 45'000);
+    CHECK(general.find("longest_wait_s")->as_double() == Approx(45.0));
+
+    a.h.agent(a.h.make_agent("a_ann", "ann@example.com", "Ann"));  // takes both
+    const json::Value after = body_of(a.call("GET", "/api/v1/queues", a.read_key));
+    CHECK(after.find("queues")->elements()[0].find("length")->as_int() == 0);
+    CHECK(after.find("queues")->elements()[0].find("longest_wait_s")->as_double() == 0.0);
+}
+
 TEST_CASE("docs/openapi.json documents exactly the routes of the route table", "[api][docs]") {
     std::ifstream in(std::string(PARLEY_SOURCE_DIR) + "/docs/openapi.json");
     REQUIRE(in);

@@ -122,6 +122,27 @@ TEST_CASE("the Hub forgets a purged conversation, and its visitor comes back as 
     CHECK(w.last_seq == 0);
 }
 
+TEST_CASE("agents' availability rows older than the longest window go, each agent's last one stays",
+          "[hub][retention][reports]") {
+    Retained r;  // Sue connected: one row (available)
+    const ConnId bob = r.h.agent(r.h.make_agent("a_bob", "bob@example.com", "Bob"));
+    r.after(kDay);
+    r.h.send(bob, p::SetPresence{"away"});
+    r.h.close(bob);  // Bob: available, away, offline
+    REQUIRE(r.h.store.agent_events_between(0, r.h.now + 1).value().size() == 4);
+
+    r.after(5 * kDay);  // billing's one day is over, the longest (ten) is not: all stay
+    CHECK(r.h.store.agent_events_between(0, r.h.now + 1).value().size() == 4);
+
+    r.after(10 * kDay);
+    auto left = r.h.store.agent_events_between(0, r.h.now + 1).value();
+    REQUIRE(left.size() == 2);  // each agent's state since: Sue available, Bob offline
+    CHECK(left[0].agent == "a_sup");
+    CHECK(left[0].status == "available");
+    CHECK(left[1].agent == "a_bob");
+    CHECK(left[1].status == "offline");
+}
+
 TEST_CASE("without a window nothing is ever purged", "[hub][retention]") {
     HubConfig c = HubHarness::config();
     CHECK_FALSE(c.retention.on());
