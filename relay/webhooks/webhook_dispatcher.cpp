@@ -47,15 +47,17 @@ void WebhookDispatcher::start(std::int64_t now, WireCounters& counters) {
     if (room > 0) {
         auto due = store_.due(now, room, [this](std::int64_t id) { return in_flight_.count(id) != 0; });
         if (due) {
-            for (const WebhookDelivery& d : due.value()) {
+            for (WebhookDelivery& d : due.value()) {
                 auto key = webhook_secret_key(d.secret);
                 const std::int64_t ts = now / 1000;
-                WebhookRequest req{d.id, d.url, {}, d.event.payload};
+                WebhookRequest req{d.id, std::move(d.url), {}, {}};
+                req.headers.reserve(3);
                 req.headers.push_back("webhook-id: " + d.event.event_id);
                 req.headers.push_back("webhook-timestamp: " + std::to_string(ts));
                 if (key)
                     req.headers.push_back("webhook-signature: " +
                                           webhook_signature(key.value(), d.event.event_id, ts, d.event.payload));
+                req.body = std::move(d.event.payload);  // signed above; moved, not copied, to the sender
                 in_flight_.emplace(d.id, d.attempts);
                 sender_.submit(std::move(req));
             }

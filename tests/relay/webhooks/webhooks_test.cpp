@@ -365,6 +365,31 @@ TEST_CASE("routing events become webhook events with ids and labels only", "[web
     }
 }
 
+TEST_CASE("message.created's data is byte for byte what an nlohmann tree dumps", "[webhooks]") {
+    // message_created writes its JSON directly (issue 18's overhead); receivers must get
+    // the same bytes as from the tree it replaced: keys sorted, dump()'s escapes.
+    auto tree = [](const parley::protocol::Message& m) {
+        nlohmann::json message{{"seq", m.seq},
+                               {"cid", m.cid},
+                               {"created_at", iso_timestamp(m.ts)},
+                               {"from", {{"role", m.from.role}, {"id", m.from.id}, {"name", m.from.name}}},
+                               {"text", m.text},
+                               {"internal", m.internal}};
+        if (m.meta) message["intent"] = m.meta->intent;
+        return nlohmann::json{{"conversation_id", m.conv}, {"message", message}}.dump();
+    };
+    parley::protocol::Message m{"c_1", 42, "f1.7", 1'614'265'330'123, {"visitor", "v_1", "Zo\u00eb \"Z\""}, ""};
+    m.text = GENERATE(std::string("hello"), std::string("quotes \" and \\ and \n\t\r\b\f \x01\x1f\x7f"),
+                      std::string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), std::string(""));
+    m.internal = GENERATE(false, true);
+    const bool with_meta = GENERATE(false, true);
+    if (with_meta) m.meta = parley::protocol::Meta{"billing", 0.5, {}};
+    CAPTURE(m.text, m.internal, with_meta);
+    const WebhookNotice n = message_created(m);
+    CHECK(n.type == "message.created");
+    CHECK(n.data == tree(m));
+}
+
 TEST_CASE("a webhook URL is http or https with a host", "[webhooks]") {
     CHECK(webhook_url_problem("https://example.com/hook").empty());
     CHECK(webhook_url_problem("http://10.0.0.1:8080/x").empty());
