@@ -23,21 +23,10 @@
 
 namespace parley::relay {
 
-namespace {
-const char* status_text(route::AgentStatus s) {
-    switch (s) {
-        case route::AgentStatus::Available: return "available";
-        case route::AgentStatus::Away: return "away";
-        case route::AgentStatus::Offline: return "offline";
-    }
-    return "offline";
-}
-}  // namespace
-
 void Hub::record_availability(const std::string& agent_id, const char* reason, std::int64_t now) {
     const auto view = router_.agent(agent_id);
     if (!view) return;
-    std::pair<std::string, std::int64_t> state{status_text(view->status), view->load};
+    std::pair<std::string, std::int64_t> state{route::status_name(view->status), view->load};
     auto [it, added] = availability_written_.try_emplace(agent_id, "offline", 0);
     if (it->second == state) return;
     it->second = state;

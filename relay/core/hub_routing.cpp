@@ -86,15 +86,6 @@ route::AgentStatus route_status(const std::string& s) {
     return route::AgentStatus::Offline;
 }
 
-const char* status_name(route::AgentStatus s) {
-    switch (s) {
-        case route::AgentStatus::Available: return "available";
-        case route::AgentStatus::Away: return "away";
-        case route::AgentStatus::Offline: return "offline";
-    }
-    return "offline";
-}
-
 }  // namespace
 
 // ---- loading and agents ----------------------------------------------------------------
@@ -625,7 +616,7 @@ void Hub::publish_board() {
     for (const auto& [id, a] : route_agents_) {
         auto v = router_.agent(id);
         if (!v) continue;
-        full.agents.push_back(p::AgentLoad{a.party, status_name(v->status), a.teams, v->load,
+        full.agents.push_back(p::AgentLoad{a.party, route::status_name(v->status), a.teams, v->load,
                                            v->inactive, v->preferred, v->max_load});
         teams.insert(a.teams.begin(), a.teams.end());
     }

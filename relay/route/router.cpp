@@ -101,15 +101,6 @@ const char* state_name(ConvState s) {
     return "?";
 }
 
-const char* status_name(AgentStatus s) {
-    switch (s) {
-        case AgentStatus::Available: return "available";
-        case AgentStatus::Away: return "away";
-        case AgentStatus::Offline: return "offline";
-    }
-    return "?";
-}
-
 Error err(ErrorCode code, std::string detail) { return Error{code, std::move(detail)}; }
 
 }  // namespace

@@ -32,6 +32,15 @@
 namespace parley::route {
 
 enum class AgentStatus { Available, Away, Offline };
+// "available", "away", "offline": the protocol's and the reports' word for each.
+inline const char* status_name(AgentStatus s) {
+    switch (s) {
+        case AgentStatus::Available: return "available";
+        case AgentStatus::Away: return "away";
+        case AgentStatus::Offline: return "offline";
+    }
+    return "offline";
+}
 
 struct AgentSpec {
     std::string id;
