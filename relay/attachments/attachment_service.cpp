@@ -1,9 +1,5 @@
 #include "attachments/attachment_service.hpp"
 
-#include <sys/statvfs.h>
-
-#include <filesystem>
-
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -76,14 +72,6 @@ std::string content_disposition(const std::string& name) {
 }
 
 }  // namespace
-
-std::optional<std::int64_t> free_space_of(const std::string& dir) {
-    struct statvfs fs {};
-    // The attachments folder is made with the first file: before that, its data dir's.
-    if (::statvfs(dir.c_str(), &fs) != 0 && ::statvfs(std::filesystem::path(dir).parent_path().c_str(), &fs) != 0)
-        return std::nullopt;
-    return static_cast<std::int64_t>(fs.f_bavail) * static_cast<std::int64_t>(fs.f_frsize);
-}
 
 AttachmentService::AttachmentService(Store& store, Hub& hub, AttachmentFiles& files, JobRunner& jobs,
                                      RandomSource& random, AttachmentLimits limits, FreeSpace free_space)

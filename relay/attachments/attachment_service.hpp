@@ -47,6 +47,7 @@
 #include "core/quotas.hpp"
 #include "core/random_source.hpp"
 #include "net/http_message.hpp"
+#include "store/data_dir_check.hpp"
 #include "store/store.hpp"
 
 namespace parley::relay::attachments {
@@ -58,16 +59,15 @@ struct AttachmentLimits {
     std::int64_t min_free_bytes = 1LL << 30;           // kept free on the data dir's disk (0: no floor)
 };
 
-// The bytes an unprivileged writer may still use on the file system holding `dir`
-// (statvfs: f_bavail × f_frsize); nullopt when it cannot be read.
+// How the free space of the files' disk is read (store/data_dir_check.hpp's
+// free_bytes_of; a test passes its own).
 using FreeSpace = std::function<std::optional<std::int64_t>(const std::string& dir)>;
-std::optional<std::int64_t> free_space_of(const std::string& dir);
 
 class AttachmentService {
 public:
     // All outlive the service; `files` is used only from `jobs`.
     AttachmentService(Store& store, Hub& hub, AttachmentFiles& files, JobRunner& jobs, RandomSource& random,
-                      AttachmentLimits limits, FreeSpace free_space = free_space_of);
+                      AttachmentLimits limits, FreeSpace free_space = free_bytes_of);
 
     HttpResponse handle(const HttpRequest& request, std::int64_t now);
     // A config reload: the file size limit and the visitor's daily bytes from the next

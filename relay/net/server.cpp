@@ -1,4 +1,6 @@
 #include "net/server.hpp"
+
+#include "store/data_dir_check.hpp"
 #include "webhooks/webhook_dispatcher.hpp"
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -954,9 +955,8 @@ Readiness Server::readiness() const {
     r.store_ok = last_commit_ok_;
     r.loop_lag_seconds = loop_lag_seconds_;
     if (!options_.data_dir.empty()) {
-        struct statvfs fs {};
-        r.data_dir_writable = access(options_.data_dir.c_str(), W_OK) == 0 &&
-                              statvfs(options_.data_dir.c_str(), &fs) == 0 && fs.f_bavail > 0;
+        const auto room = free_bytes_of(options_.data_dir);
+        r.data_dir_writable = access(options_.data_dir.c_str(), W_OK) == 0 && room && *room > 0;
     }
     return r;
 }

@@ -1,5 +1,7 @@
 #include "store/data_dir_check.hpp"
 
+#include <sys/statvfs.h>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -42,6 +44,13 @@ std::optional<std::string> prepare_data_dir(const std::string& dir) {
         return "the data directory " + dir + " is not writable (" + std::strerror(err) + "): " + advice(err, dir);
     }
     return std::nullopt;
+}
+
+std::optional<std::int64_t> free_bytes_of(const std::string& dir) {
+    struct statvfs fs {};
+    if (::statvfs(dir.c_str(), &fs) != 0 && ::statvfs(std::filesystem::path(dir).parent_path().c_str(), &fs) != 0)
+        return std::nullopt;
+    return static_cast<std::int64_t>(fs.f_bavail) * static_cast<std::int64_t>(fs.f_frsize);
 }
 
 }  // namespace parley::relay

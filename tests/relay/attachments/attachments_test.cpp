@@ -236,10 +236,10 @@ TEST_CASE("a file that would leave the disk below its floor is refused with 507;
 
 TEST_CASE("the free space of a real directory is read with statvfs", "[attachments]") {
     TempDir dir;
-    const auto room = free_space_of(dir.file("attachments"));  // not made yet: its parent's
+    const auto room = free_bytes_of(dir.file("attachments"));  // not made yet: its parent's
     REQUIRE(room);
     CHECK(*room > 0);
-    CHECK_FALSE(free_space_of("/nonexistent-parley/a/b"));
+    CHECK_FALSE(free_bytes_of("/nonexistent-parley/a/b"));
 }
 
 TEST_CASE("a file is read only by those who may read its conversation; others get 404 as for no file",
