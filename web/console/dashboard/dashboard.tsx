@@ -43,6 +43,10 @@ export interface DashboardEnv {
 const DAY_MS = 24 * 3600 * 1000;
 const DAYS = 30;
 const QUEUES_EVERY_MS = 15_000;
+// A busy relay sends a board on every routing decision, many a second: the queues are
+// asked again at most this often on boards (one supervisor must not spend their API
+// budget, nor load the relay, with a request per board).
+const QUEUES_AFTER_BOARD_MS = 2_000;
 const STATUS_LABEL: Record<string, string> = { available: "Available", away: "Away", offline: "Offline" };
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 // A rate over a few minutes online (3 conversations in 3 minutes: 60 an hour) says
@@ -80,15 +84,21 @@ function useLive(env: DashboardEnv) {
   useEffect(() => {
     let timer = 0;
     let alive = true;
+    let lastAsked = 0;
     const fetchQueues = () => {
       clearTimeout(timer);
+      lastAsked = Date.now();
       env.get<QueuesNow>("api/v1/queues").then((doc) => alive && setQueues({ doc, at: Date.now() }), () => {});
       timer = window.setTimeout(fetchQueues, QUEUES_EVERY_MS);
     };
     fetchQueues();
     const stop = env.onBoard((b) => {
       setBoard(b);
-      fetchQueues(); // the queues changed: who waits longest may have too
+      // The queues changed: who waits longest may have too. Asked now, or as soon as
+      // QUEUES_AFTER_BOARD_MS has passed since the last request.
+      const wait = lastAsked + QUEUES_AFTER_BOARD_MS - Date.now();
+      clearTimeout(timer);
+      timer = window.setTimeout(fetchQueues, Math.max(0, wait));
     });
     const tick = window.setInterval(() => setClock(Date.now()), 1000);
     return () => {
